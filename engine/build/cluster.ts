@@ -1,0 +1,133 @@
+/**
+ * The whole build: raw objects → a materialized cluster, in the order a real
+ * cluster comes up (nodes, add-ons, then the reader's objects in document
+ * order) so that addresses follow creation order.
+ */
+import type { Cluster, ClusterIndex, SourceRef } from '../model/types.ts'
+import { LIMITS } from '../load/limits.ts'
+import { fileObjects } from '../load/objects.ts'
+import type { ParseResult } from '../load/parse.ts'
+import { BuildContext } from './context.ts'
+import { readClusterConfig } from './config.ts'
+import { buildNodes } from './nodes.ts'
+import { buildNamespaces } from './namespaces.ts'
+import { systemNamespaces, systemPods, systemServices } from './system.ts'
+import { expandWorkloads } from './workloads.ts'
+import { placePods, podDraftsFromManifests } from './pods.ts'
+import type { PodDraft } from './pod-draft.ts'
+import { buildServices, newAllocators } from './services.ts'
+import { buildEndpointSlices } from './endpoint-slices.ts'
+import { toGeneric } from './generic.ts'
+import { NOW } from './meta.ts'
+import { matchesMap } from './selector.ts'
+import { formatLabels } from './selector.ts'
+
+const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Service', 'EndpointSlice', 'Endpoints', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret']
+
+function docOrder(a: { ref: SourceRef }, b: { ref: SourceRef }): number {
+  return a.ref.source - b.ref.source || a.ref.doc - b.ref.doc || Number(a.ref.path[1] ?? 0) - Number(b.ref.path[1] ?? 0)
+}
+
+export function buildCluster(parsed: ParseResult): Cluster {
+  const ctx = new BuildContext(parsed.sources)
+  ctx.diagnostics.push(...parsed.diagnostics)
+  fileObjects(ctx, parsed.objects)
+
+  const { config, doc } = readClusterConfig(ctx)
+  const nodes = buildNodes(ctx, config, doc)
+
+  // Namespaces used by objects
+  const used = new Map<string, { kind: string; name: string; namespace: string; ref?: SourceRef }>()
+  for (const kind of NAMESPACED_KINDS) for (const o of ctx.objects(kind)) if (!used.has(o.namespace)) used.set(o.namespace, o)
+  const namespaces = buildNamespaces(ctx, systemNamespaces(config), used)
+
+  // Pods: add-ons first, then the reader's Pods and workloads in document order
+  const budget = { pods: LIMITS.maxPods }
+  const sys = systemPods(ctx, config, nodes)
+  const manifestPods = podDraftsFromManifests(ctx)
+  const schedulable = nodes.map((n) => n.meta.name)
+  const { drafts: workloadPods } = expandWorkloads(ctx, schedulable, budget)
+  const userDrafts: PodDraft[] = [...manifestPods, ...workloadPods]
+  if (manifestPods.length > budget.pods) {
+    ctx.error(manifestPods[LIMITS.maxPods]?.loaded, [], `too many Pods in the scenario (limit ${LIMITS.maxPods})`, 'too-large')
+  }
+  // stable sort by the document of the object that made each Pod
+  const order = new Map(userDrafts.map((d, i) => [d, i]))
+  userDrafts.sort((a, b) => (a.loaded && b.loaded ? docOrder(a.loaded, b.loaded) : 0) || order.get(a)! - order.get(b)!)
+  const { pods } = placePods(ctx, config, nodes, [...sys, ...userDrafts.slice(0, LIMITS.maxPods)])
+
+  if (ctx.objects('Service').length > LIMITS.maxServices) {
+    ctx.error(ctx.objects('Service')[LIMITS.maxServices], [], `too many Services (limit ${LIMITS.maxServices})`, 'too-large')
+    ctx.byKind.set('Service', ctx.objects('Service').slice(0, LIMITS.maxServices))
+  }
+  const services = buildServices(ctx, config, newAllocators(config), systemServices(config))
+  const nodeIndex = new Map(nodes.map((n) => [n.meta.name, n]))
+  const { slices, endpoints } = buildEndpointSlices(ctx, services, pods, nodeIndex)
+
+  // A Service whose selector matches no Pod gets no endpoints: the most common mistake there is
+  for (const svc of services) {
+    if (!svc.selector || svc.system) continue
+    const any = pods.some((p) => p.meta.namespace === svc.meta.namespace && matchesMap(svc.selector!, p.meta.labels))
+    if (!any) {
+      const loaded = ctx.objects('Service').find((s) => s.name === svc.meta.name && s.namespace === svc.meta.namespace)
+      ctx.warn(loaded, ['spec', 'selector'], `Service ${svc.meta.name}: selector ${formatLabels(svc.selector)} matches no Pods in namespace ${svc.meta.namespace}, so it has no endpoints`, 'selector-matches-nothing')
+    }
+  }
+
+  const generic = (kind: string) => ctx.objects(kind).sort(docOrder).map(toGeneric)
+  const byKey = <T extends { meta: { namespace: string; name: string } }>(list: T[]) => new Map(list.map((x) => [`${x.meta.namespace}/${x.meta.name}`, x]))
+  const sortNsName = <T extends { meta: { namespace: string; name: string } }>(list: T[]) =>
+    list.sort((a, b) => (a.meta.namespace < b.meta.namespace ? -1 : a.meta.namespace > b.meta.namespace ? 1 : a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0))
+
+  const sortedPods = sortNsName([...pods])
+  const sortedServices = sortNsName([...services])
+  const sortedSlices = sortNsName([...slices])
+  const index: ClusterIndex = {
+    namespace: new Map(namespaces.map((n) => [n.meta.name, n])),
+    node: nodeIndex,
+    pod: byKey(sortedPods),
+    service: byKey(sortedServices),
+    podByIP: new Map(),
+    serviceByClusterIP: new Map(),
+    nodeByIP: new Map(nodes.flatMap((n) => n.internalIPs.map((ip) => [ip, n] as const))),
+    slicesByService: new Map(),
+  }
+  for (const p of sortedPods) if (!p.hostNetwork) for (const ip of p.podIPs) index.podByIP.set(ip, p)
+  for (const s of sortedServices) for (const ip of s.clusterIPs) if (ip !== 'None') index.serviceByClusterIP.set(ip, s)
+  for (const sl of sortedSlices) {
+    if (!sl.serviceName) continue
+    const k = `${sl.meta.namespace}/${sl.serviceName}`
+    const list = index.slicesByService.get(k)
+    if (list) list.push(sl)
+    else index.slicesByService.set(k, [sl])
+  }
+
+  // Ages are measured against the simulated "now", or just after the newest pasted timestamp
+  let now = NOW
+  for (const o of [...sortedPods.map((p) => p.meta), ...nodes.map((n) => n.meta), ...sortedServices.map((s) => s.meta)]) {
+    if (o.creationTimestamp > now) now = o.creationTimestamp
+  }
+  if (now !== NOW) now = new Date(Date.parse(now) + 5 * 60_000).toISOString().replace('.000Z', 'Z')
+
+  ctx.diagnostics.sort((a, b) => (a.source ?? 0) - (b.source ?? 0) || a.line - b.line || a.column - b.column)
+  return {
+    config,
+    namespaces,
+    nodes,
+    pods: sortedPods,
+    services: sortedServices,
+    endpointSlices: sortedSlices,
+    endpoints: sortNsName(endpoints),
+    workloads: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].flatMap(generic),
+    ingresses: generic('Ingress'),
+    ingressClasses: generic('IngressClass'),
+    networkPolicies: generic('NetworkPolicy'),
+    adminNetworkPolicies: generic('AdminNetworkPolicy'),
+    baselineAdminNetworkPolicies: generic('BaselineAdminNetworkPolicy'),
+    configMaps: generic('ConfigMap'),
+    externalHosts: [],
+    now,
+    diagnostics: ctx.diagnostics,
+    index,
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The node set and each node's Pod range. Node manifests (or the Cluster
+ * document's `nodes`) define the nodes; only when neither is given does the
+ * default kubeadm-style cluster appear: a tainted control-plane node and three
+ * workers, node-1..3 at 192.168.1.11-13.
+ */
+import { formatPrefix, parseAddr, parsePrefix, prefixContains, subnetAt, prefixesOverlap, canonicalIP } from '../net/ip.ts'
+import type { ClusterConfig, Node, NodeAddress } from '../model/types.ts'
+import { LIMITS } from '../load/limits.ts'
+import { BuildContext, read } from './context.ts'
+import type { Loaded } from './context.ts'
+import { WEAVE_DEFAULT_RANGE } from './config.ts'
+import { makeMeta } from './meta.ts'
+
+export const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane'
+/** calico's IPAM block size (IPAMConfig blockSize default) */
+export const CALICO_BLOCK_BITS = 26
+
+interface NodeDraft {
+  name: string
+  ips: string[]
+  labels: Record<string, string>
+  roles: string[]
+  podCIDRs: string[]
+  controlPlane: boolean
+  loaded?: Loaded
+  path: (string | number)[]
+  raw?: Node['raw']
+}
+
+export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc: Loaded | undefined): Node[] {
+  const drafts: NodeDraft[] = []
+  const manifests = ctx.objects('Node')
+  const docNodes = read.arr(read.path(clusterDoc?.value, 'spec', 'nodes'))
+  if (manifests.length > 0 && docNodes.length > 0) {
+    ctx.warn(clusterDoc, ['spec', 'nodes'], 'both Node manifests and Cluster spec.nodes are given: the Node manifests define the node set and spec.nodes is ignored')
+  }
+  if (manifests.length > 0) {
+    for (const m of manifests) {
+      const addrs = read.arr(read.path(m.value, 'status', 'addresses'))
+      const ips: string[] = []
+      addrs.forEach((a, i) => {
+        const t = read.str(read.path(a, 'type'))
+        const ip = read.str(read.path(a, 'address'))
+        if (t === 'InternalIP' && ip) {
+          const c = canonicalIP(ip)
+          if (!c) ctx.error(m, ['status', 'addresses', i, 'address'], `status.addresses[${i}].address: Invalid value: "${ip}": must be a valid IP address`)
+          else ips.push(c)
+        }
+      })
+      const labels = read.labels(read.path(m.value, 'metadata', 'labels'))
+      const roles = Object.keys(labels).filter((l) => l.startsWith('node-role.kubernetes.io/')).map((l) => l.slice('node-role.kubernetes.io/'.length)).sort()
+      const podCIDRs = read.arr(read.path(m.value, 'spec', 'podCIDRs')).filter((x): x is string => typeof x === 'string')
+      const single = read.str(read.path(m.value, 'spec', 'podCIDR'))
+      drafts.push({
+        name: m.name,
+        ips,
+        labels,
+        roles,
+        podCIDRs: podCIDRs.length ? podCIDRs : single ? [single] : [],
+        controlPlane: roles.includes('control-plane'),
+        loaded: m,
+        path: [],
+        raw: m.value,
+      })
+    }
+  } else if (docNodes.length > 0) {
+    docNodes.forEach((n, i) => {
+      const name = read.str(read.path(n, 'name')) ?? `node-${i + 1}`
+      const ipList = [read.str(read.path(n, 'ip')), ...read.arr(read.path(n, 'ips')).map((x) => read.str(x))].filter((x): x is string => !!x)
+      const ips: string[] = []
+      for (const ip of ipList) {
+        const c = canonicalIP(ip)
+        if (!c) ctx.error(clusterDoc, ['spec', 'nodes', i, 'ip'], `spec.nodes[${i}].ip: Invalid value: "${ip}": must be a valid IP address`)
+        else ips.push(c)
+      }
+      const labels = read.labels(read.path(n, 'labels'))
+      const zone = read.str(read.path(n, 'zone'))
+      if (zone) labels['topology.kubernetes.io/zone'] = zone
+      const roles = read.arr(read.path(n, 'roles')).filter((r): r is string => typeof r === 'string')
+      for (const r of roles) labels[`node-role.kubernetes.io/${r}`] = ''
+      const pc = read.str(read.path(n, 'podCIDR'))
+      drafts.push({ name, ips, labels, roles: roles.sort(), podCIDRs: pc ? pc.split(',') : [], controlPlane: roles.includes('control-plane'), path: ['spec', 'nodes', i], loaded: clusterDoc })
+    })
+  } else {
+    drafts.push({ name: 'control-plane', ips: ['192.168.1.10'], labels: { [CONTROL_PLANE_TAINT]: '' }, roles: ['control-plane'], podCIDRs: [], controlPlane: true, path: [] })
+    for (let i = 1; i <= 3; i++) drafts.push({ name: `node-${i}`, ips: [`192.168.1.${10 + i}`], labels: {}, roles: [], podCIDRs: [], controlPlane: false, path: [] })
+  }
+
+  if (drafts.length > LIMITS.maxNodes) {
+    ctx.error(manifests[LIMITS.maxNodes] ?? clusterDoc, [], `too many nodes: ${drafts.length} (limit ${LIMITS.maxNodes})`, 'too-large')
+    drafts.length = LIMITS.maxNodes
+  }
+
+  // Duplicate names and addresses, and nodes without an address of their own
+  const seenNames = new Map<string, NodeDraft>()
+  const seenIPs = new Map<string, string>()
+  drafts.forEach((d, i) => {
+    if (seenNames.has(d.name)) ctx.error(d.loaded, [...d.path, ...(d.path.length ? ['name'] : ['metadata', 'name'])], `nodes "${d.name}" already exists`, 'duplicate')
+    seenNames.set(d.name, d)
+    if (d.ips.length === 0) {
+      // The engine needs an address to route to; give the next one of the textbook network and say so
+      const ip = `192.168.1.${11 + i}`
+      d.ips.push(ip)
+      ctx.warn(d.loaded, d.path.length ? d.path : ['status'], `node ${d.name} has no InternalIP; the simulator gives it ${ip}`, 'defaulted')
+    }
+    for (const ip of d.ips) {
+      const other = seenIPs.get(ip)
+      if (other) ctx.error(d.loaded, d.path.length ? [...d.path, 'ip'] : ['status', 'addresses'], `node ${d.name} has the address ${ip} of node ${other}`, 'duplicate')
+      seenIPs.set(ip, d.name)
+      for (const range of [...config.podCIDRs, ...config.serviceCIDRs]) {
+        const a = parseAddr(ip)!
+        if (prefixContains(parsePrefix(range)!, a)) {
+          ctx.error(d.loaded, d.path.length ? [...d.path, 'ip'] : ['status', 'addresses'], `node ${d.name}'s address ${ip} lies inside ${range}; node, Pod and Service ranges must not overlap`, 'overlap')
+        }
+      }
+    }
+  })
+
+  allocatePodCIDRs(ctx, config, drafts)
+
+  return drafts.map((d) => {
+    const labels: Record<string, string> = {
+      'beta.kubernetes.io/arch': 'amd64',
+      'beta.kubernetes.io/os': 'linux',
+      'kubernetes.io/arch': 'amd64',
+      'kubernetes.io/hostname': d.name,
+      'kubernetes.io/os': 'linux',
+      ...d.labels,
+    }
+    if (d.controlPlane) labels[CONTROL_PLANE_TAINT] = ''
+    const addresses: NodeAddress[] = [
+      ...d.ips.map((address) => ({ type: 'InternalIP' as const, address })),
+      { type: 'Hostname', address: d.name },
+    ]
+    const rawTaints = read.arr(read.path(d.raw, 'spec', 'taints'))
+    const taints = d.raw
+      ? rawTaints.map((t) => ({ key: read.str(read.path(t, 'key')) ?? '', value: read.str(read.path(t, 'value')), effect: read.str(read.path(t, 'effect')) ?? 'NoSchedule' }))
+      : d.controlPlane
+        ? [{ key: CONTROL_PLANE_TAINT, effect: 'NoSchedule' }]
+        : []
+    const info = read.obj(read.path(d.raw, 'status', 'nodeInfo'))
+    const nodeInfo: Record<string, string> = {
+      architecture: 'amd64',
+      containerRuntimeVersion: 'containerd://2.1.4',
+      kernelVersion: '6.8.0-79-generic',
+      kubeProxyVersion: '',
+      kubeletVersion: config.kubernetesVersion,
+      operatingSystem: 'linux',
+      osImage: 'Ubuntu 24.04.3 LTS',
+    }
+    if (info) for (const [k, v] of Object.entries(info)) if (typeof v === 'string') nodeInfo[k] = v
+    return {
+      meta: makeMeta({ kind: 'Node', name: d.name, namespace: '', labels, raw: d.raw, system: !d.raw }),
+      internalIPs: d.ips,
+      externalIPs: [],
+      addresses,
+      podCIDRs: d.podCIDRs,
+      roles: d.roles,
+      ready: true,
+      unschedulable: read.bool(read.path(d.raw, 'spec', 'unschedulable')) ?? false,
+      taints,
+      nodeInfo,
+      zone: labels['topology.kubernetes.io/zone'],
+      raw: d.raw,
+      source: d.loaded?.ref,
+    }
+  })
+}
+
+/**
+ * Per-node Pod ranges as each IPAM hands them out:
+ * - kube-controller-manager's node IPAM (flannel, canal, bridge, cilium's
+ *   kubernetes mode, antrea): /24 (and /64) per node in registration order;
+ *   the control-plane registers first, so on the default cluster it holds
+ *   10.244.0.0/24 and node-1 gets 10.244.1.0/24.
+ * - calico: /26 blocks claimed from its IP pool (the node's spec.podCIDR is not used).
+ * - weave: its own 10.32.0.0/12 split evenly among peers.
+ * - aws-vpc-cni / azure-cni: no Pod range; Pods take addresses of the node's subnet.
+ */
+function allocatePodCIDRs(ctx: BuildContext, config: ClusterConfig, drafts: NodeDraft[]): void {
+  const cni = config.cni
+  if (cni === 'aws-vpc-cni' || cni === 'azure-cni') {
+    for (const d of drafts) d.podCIDRs = []
+    return
+  }
+  const taken: string[] = []
+  for (const d of drafts) {
+    const valid: string[] = []
+    d.podCIDRs.forEach((c, i) => {
+      const p = parsePrefix(c)
+      if (!p) ctx.error(d.loaded, d.path.length ? [...d.path, 'podCIDR'] : ['spec', 'podCIDRs', i], `spec.podCIDRs[${i}]: Invalid value: "${c}": must be a valid CIDR`)
+      else valid.push(formatPrefix(p))
+    })
+    d.podCIDRs = valid
+    taken.push(...valid)
+  }
+  if (cni === 'weave') {
+    const range = parsePrefix(WEAVE_DEFAULT_RANGE)!
+    let bits = range.bits
+    while (1 << (bits - range.bits) < drafts.length) bits++
+    drafts.forEach((d, i) => {
+      if (d.podCIDRs.length === 0) d.podCIDRs = [formatPrefix(subnetAt(range, bits, BigInt(i))!)]
+    })
+    return
+  }
+  for (const cidr of config.podCIDRs) {
+    const pool = parsePrefix(cidr)!
+    const bits = cni === 'calico' && pool.family === 'IPv4' ? CALICO_BLOCK_BITS : config.nodeCIDRMaskSizes[pool.family]
+    let next = 0n
+    // Registration order: control-plane nodes first, as kubeadm brings them up before workers join
+    const order = [...drafts.filter((d) => d.controlPlane), ...drafts.filter((d) => !d.controlPlane)]
+    for (const d of order) {
+      if (d.podCIDRs.some((c) => parsePrefix(c)!.family === pool.family)) continue
+      let sub = subnetAt(pool, bits, next)
+      while (sub && taken.some((t) => prefixesOverlap(parsePrefix(t)!, sub!))) sub = subnetAt(pool, bits, ++next)
+      if (!sub) {
+        ctx.error(d.loaded, d.path, `node ${d.name}: no Pod range left in ${cidr} for a /${bits} per node (the cluster CIDR is exhausted)`, 'exhausted')
+        continue
+      }
+      d.podCIDRs.push(formatPrefix(sub))
+      taken.push(formatPrefix(sub))
+      next++
+    }
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Reads and validates a PodSpec (of a Pod or of a workload's template) once,
+ * with the messages of pkg/apis/core/validation. Field paths are relative to
+ * where the spec sits (`spec` or `spec.template.spec`).
+ */
+import type { Container, ContainerPort, DNSPolicy, JsonObject, PodDNSConfig, Protocol } from '../model/types.ts'
+import { BuildContext, read } from './context.ts'
+import type { Loaded } from './context.ts'
+import { fieldPath } from '../load/schema.ts'
+import { nameProblems } from '../load/names.ts'
+
+export interface Toleration {
+  key?: string
+  operator: 'Equal' | 'Exists'
+  value?: string
+  effect?: string
+}
+
+export interface PodSpecInfo {
+  containers: Container[]
+  initContainers: Container[]
+  hostNetwork: boolean
+  nodeName?: string
+  nodeSelector: Record<string, string>
+  tolerations: Toleration[]
+  hostname?: string
+  subdomain?: string
+  setHostnameAsFQDN: boolean
+  dnsPolicy: DNSPolicy
+  dnsConfig?: PodDNSConfig
+  restartPolicy: string
+  serviceAccountName: string
+  valid: boolean
+}
+
+const PROTOCOLS: Protocol[] = ['TCP', 'UDP', 'SCTP']
+const DNS_POLICIES: DNSPolicy[] = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None']
+
+/** IANA_SVC_NAME (validation.IsValidPortName): what a named port may be called. */
+export function portNameProblems(name: string): string[] {
+  const out: string[] = []
+  if (name.length > 15) out.push('must be no more than 15 characters')
+  if (!/^[-a-z0-9]+$/.test(name)) out.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)')
+  if (!/[a-z]/.test(name)) out.push('must contain at least one letter (a-z)')
+  if (name.includes('--')) out.push('must not contain consecutive hyphens')
+  if (name.startsWith('-') || name.endsWith('-')) out.push('must not begin or end with a hyphen')
+  return out
+}
+
+export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | number)[], spec: JsonObject | undefined): PodSpecInfo {
+  let valid = true
+  const err = (path: (string | number)[], msg: string) => {
+    valid = false
+    ctx.error(obj, [...base, ...path], `${fieldPath([...base, ...path])}: ${msg}`)
+  }
+  const s = spec ?? {}
+  const rawContainers = read.arr(s.containers)
+  if (rawContainers.length === 0) err(['containers'], 'Required value')
+  const portOwners = new Map<string, string>()
+  const portNames = new Set<string>()
+  const containerNames = new Set<string>()
+  const readContainers = (field: 'containers' | 'initContainers'): Container[] =>
+    read.arr(s[field]).map((c, ci) => {
+      const name = read.str(read.path(c, 'name')) ?? ''
+      const image = read.str(read.path(c, 'image')) ?? ''
+      if (!name) err([field, ci, 'name'], 'Required value')
+      else {
+        for (const p of nameProblems(name, 'dns1123-label')) err([field, ci, 'name'], `Invalid value: "${name}": ${p}`)
+        if (containerNames.has(name)) err([field, ci, 'name'], `Duplicate value: "${name}"`)
+        containerNames.add(name)
+      }
+      if (!image) err([field, ci, 'image'], 'Required value')
+      const ports: ContainerPort[] = read.arr(read.path(c, 'ports')).map((p, pi) => {
+        const at = [field, ci, 'ports', pi]
+        const containerPort = read.num(read.path(p, 'containerPort')) ?? 0
+        if (read.path(p, 'containerPort') === undefined) err([...at, 'containerPort'], 'Required value')
+        else if (containerPort < 1 || containerPort > 65535) err([...at, 'containerPort'], `Invalid value: ${containerPort}: must be between 1 and 65535, inclusive`)
+        const protoText = read.str(read.path(p, 'protocol')) ?? 'TCP'
+        if (!(PROTOCOLS as string[]).includes(protoText)) err([...at, 'protocol'], `Unsupported value: "${protoText}": supported values: "SCTP", "TCP", "UDP"`)
+        const protocol = ((PROTOCOLS as string[]).includes(protoText) ? protoText : 'TCP') as Protocol
+        const portName = read.str(read.path(p, 'name'))
+        if (portName !== undefined) {
+          for (const prob of portNameProblems(portName)) err([...at, 'name'], `Invalid value: "${portName}": ${prob}`)
+          if (portNames.has(portName)) err([...at, 'name'], `Duplicate value: "${portName}"`)
+          portNames.add(portName)
+        }
+        const hostPort = read.num(read.path(p, 'hostPort'))
+        if (hostPort !== undefined && (hostPort < 0 || hostPort > 65535)) err([...at, 'hostPort'], `Invalid value: ${hostPort}: must be between 1 and 65535, inclusive`)
+        // All containers of a Pod share one network namespace: one port, one listener
+        const key = `${containerPort}/${protocol}`
+        const owner = portOwners.get(key)
+        if (field === 'containers' && containerPort > 0) {
+          if (owner !== undefined) {
+            err([...at, 'containerPort'], `Invalid value: ${containerPort}: port ${key} is already used by container "${owner}"; the containers of a Pod share one network namespace and one port space`)
+          } else portOwners.set(key, name)
+        }
+        return { name: portName, containerPort, protocol, hostPort: hostPort || undefined, hostIP: read.str(read.path(p, 'hostIP')) }
+      })
+      return { name, image, ports, ready: true, restartCount: 0 }
+    })
+  const containers = readContainers('containers')
+  const initContainers = readContainers('initContainers')
+
+  const hostNetwork = read.bool(s.hostNetwork) ?? false
+  const dnsText = read.str(s.dnsPolicy) ?? 'ClusterFirst'
+  let dnsPolicy: DNSPolicy = 'ClusterFirst'
+  if ((DNS_POLICIES as string[]).includes(dnsText)) dnsPolicy = dnsText as DNSPolicy
+  else err(['dnsPolicy'], `Unsupported value: "${dnsText}": supported values: "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"`)
+  const dnsRaw = read.obj(s.dnsConfig)
+  const dnsConfig: PodDNSConfig | undefined = dnsRaw
+    ? {
+        nameservers: read.arr(dnsRaw.nameservers).filter((x): x is string => typeof x === 'string'),
+        searches: read.arr(dnsRaw.searches).filter((x): x is string => typeof x === 'string'),
+        options: read.arr(dnsRaw.options).map((o) => ({ name: read.str(read.path(o, 'name')) ?? '', value: read.str(read.path(o, 'value')) })),
+      }
+    : undefined
+  // validateDNSPolicy / validatePodDNSConfig
+  if (dnsPolicy === 'None' && !dnsConfig) err(['dnsConfig'], 'Required value: must provide `dnsConfig` when `dnsPolicy` is None')
+  if (dnsPolicy === 'None' && dnsConfig && (dnsConfig.nameservers?.length ?? 0) === 0) {
+    err(['dnsConfig', 'nameservers'], 'Required value: must provide at least one DNS nameserver when `dnsPolicy` is None')
+  }
+  if ((dnsConfig?.nameservers?.length ?? 0) > 3) err(['dnsConfig', 'nameservers'], `Invalid value: "${dnsConfig!.nameservers!.join(',')}": must not have more than 3 nameservers`)
+  if ((dnsConfig?.searches?.length ?? 0) > 32) err(['dnsConfig', 'searches'], 'Invalid value: must not have more than 32 search paths')
+
+  const hostname = read.str(s.hostname)
+  if (hostname) for (const p of nameProblems(hostname, 'dns1123-label')) err(['hostname'], `Invalid value: "${hostname}": ${p}`)
+  const subdomain = read.str(s.subdomain)
+  if (subdomain) for (const p of nameProblems(subdomain, 'dns1123-label')) err(['subdomain'], `Invalid value: "${subdomain}": ${p}`)
+
+  const tolerations: Toleration[] = read.arr(s.tolerations).map((t) => ({
+    key: read.str(read.path(t, 'key')),
+    operator: read.str(read.path(t, 'operator')) === 'Exists' ? 'Exists' : 'Equal',
+    value: read.str(read.path(t, 'value')),
+    effect: read.str(read.path(t, 'effect')),
+  }))
+
+  return {
+    containers,
+    initContainers,
+    hostNetwork,
+    nodeName: read.str(s.nodeName),
+    nodeSelector: read.labels(s.nodeSelector),
+    tolerations,
+    hostname,
+    subdomain,
+    setHostnameAsFQDN: read.bool(s.setHostnameAsFQDN) ?? false,
+    dnsPolicy,
+    dnsConfig,
+    restartPolicy: read.str(s.restartPolicy) ?? 'Always',
+    serviceAccountName: read.str(s.serviceAccountName) ?? read.str(s.serviceAccount) ?? 'default',
+    valid,
+  }
+}
+
+/** v1helper.TolerationsTolerateTaint */
+export function tolerates(tolerations: Toleration[], taint: { key: string; value?: string; effect: string }): boolean {
+  return tolerations.some((t) => {
+    if (t.effect && t.effect !== taint.effect) return false
+    if (t.operator === 'Exists') return !t.key || t.key === taint.key
+    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '')
+  })
+}

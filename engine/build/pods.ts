@@ -1,0 +1,195 @@
+/**
+ * Pods from every source, bound to nodes and given addresses. Anything a
+ * pasted manifest records (spec.nodeName, status.hostIP, status.podIP(s),
+ * readiness) wins over the simulated scheduler and IPAM.
+ */
+import { canonicalIP, parseAddr, parsePrefix, prefixContains } from '../net/ip.ts'
+import type { ClusterConfig, Node, Pod } from '../model/types.ts'
+import { BuildContext, read } from './context.ts'
+import type { Loaded } from './context.ts'
+import { makeMeta } from './meta.ts'
+import type { PodDraft } from './pod-draft.ts'
+import { readPodSpec } from './pod-spec.ts'
+import { Scheduler } from './scheduler.ts'
+import { PodIPAM } from './ipam.ts'
+
+export function podDraftsFromManifests(ctx: BuildContext): PodDraft[] {
+  return ctx.objects('Pod').map((p: Loaded) => {
+    const spec = read.obj(p.value.spec) ?? {}
+    const info = readPodSpec(ctx, p, ['spec'], spec)
+    const owners = read.arr(read.path(p.value, 'metadata', 'ownerReferences'))
+    const ctrl = owners.map((o) => read.obj(o)).find((o) => o && o.controller !== false)
+    const owner = ctrl ? { apiVersion: String(ctrl.apiVersion ?? ''), kind: String(ctrl.kind ?? ''), name: String(ctrl.name ?? ''), uid: String(ctrl.uid ?? '') } : undefined
+    let workload = owner ? { kind: owner.kind, name: owner.name } : undefined
+    const labels = read.labels(read.path(p.value, 'metadata', 'labels'))
+    // a ReplicaSet Pod of a dump belongs to the Deployment named by the ReplicaSet minus its hash
+    if (owner?.kind === 'ReplicaSet' && labels['pod-template-hash'] && owner.name.endsWith(`-${labels['pod-template-hash']}`)) {
+      workload = { kind: 'Deployment', name: owner.name.slice(0, -labels['pod-template-hash'].length - 1) }
+    }
+    return {
+      namespace: p.namespace,
+      name: p.name,
+      labels,
+      annotations: read.labels(read.path(p.value, 'metadata', 'annotations')),
+      spec: info,
+      specJson: spec,
+      statusJson: read.obj(p.value.status),
+      raw: p.value,
+      owner,
+      workload,
+      loaded: p,
+      system: false,
+      hostname: info.hostname,
+      subdomain: info.subdomain,
+    }
+  })
+}
+
+export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[], drafts: PodDraft[]): { pods: Pod[]; ipam: PodIPAM } {
+  const scheduler = new Scheduler(nodes)
+  const ipam = new PodIPAM(config, nodes)
+  const nodeByName = new Map(nodes.map((n) => [n.meta.name, n]))
+  const nodeByIP = new Map(nodes.flatMap((n) => n.internalIPs.map((ip) => [ip, n] as const)))
+  const ipOwner = new Map<string, string>()
+
+  interface Work {
+    draft: PodDraft
+    node?: Node
+    ips: string[]
+    pinnedIPs: boolean
+    pending?: string
+  }
+  const work: Work[] = drafts.map((draft) => ({ draft, ips: [], pinnedIPs: false }))
+  const specPath = (d: PodDraft) => (d.raw ? ['spec'] : ['spec', 'template', 'spec'])
+
+  // Pass 1: what the manifests pin
+  for (const w of work) {
+    const d = w.draft
+    const st = d.statusJson
+    const podIPs = [
+      ...read.arr(st?.podIPs).map((x) => read.str(read.path(x, 'ip'))),
+      read.str(st?.podIP),
+    ].filter((x): x is string => !!x)
+    const uniq: string[] = []
+    for (const ip of podIPs) {
+      const c = canonicalIP(ip)
+      if (!c) ctx.error(d.loaded, ['status', 'podIP'], `status.podIP: Invalid value: "${ip}": must be a valid IP address`)
+      else if (!uniq.includes(c)) uniq.push(c)
+    }
+    const hostIP = read.str(st?.hostIP)
+    if (d.spec.nodeName) {
+      const n = nodeByName.get(d.spec.nodeName)
+      if (!n) ctx.error(d.loaded, [...specPath(d), 'nodeName'], `${d.raw ? 'spec' : 'spec.template.spec'}.nodeName: Invalid value: "${d.spec.nodeName}": no node with this name exists in the scenario`, 'not-found', 'declare the Node (or list it in the Cluster document\'s spec.nodes)')
+      w.node = n
+    } else if (hostIP && nodeByIP.get(hostIP)) {
+      w.node = nodeByIP.get(hostIP)
+    } else if (uniq.length > 0 && !d.spec.hostNetwork) {
+      const a = parseAddr(uniq[0])!
+      w.node = nodes.find((n) => n.podCIDRs.some((c) => prefixContains(parsePrefix(c)!, a)))
+    }
+    if (w.node) scheduler.bind(d, w.node)
+    if (uniq.length > 0 && !d.spec.hostNetwork) {
+      for (const ip of uniq) {
+        const other = ipOwner.get(ip)
+        if (other) {
+          ctx.error(d.loaded, ['status', 'podIP'], `status.podIP: Invalid value: "${ip}": the address is already used by Pod ${other}`, 'duplicate')
+          continue
+        }
+        ipOwner.set(ip, `${d.namespace}/${d.name}`)
+        ipam.reserve(ip)
+        w.ips.push(ip)
+      }
+      w.pinnedIPs = true
+    }
+  }
+
+  // Pass 2: schedule and allocate the rest, in creation order
+  for (const w of work) {
+    const d = w.draft
+    if (!w.node && d.statusJson && read.str(d.statusJson.phase) === 'Pending' && !w.pinnedIPs) {
+      w.pending = read.str(read.path(d.statusJson, 'conditions', 0, 'message')) ?? 'Pod is Pending in the pasted status'
+    }
+    if (!w.node && !w.pending) {
+      const placed = scheduler.place(d)
+      if (placed.node) w.node = placed.node
+      else if (d.daemonNode) continue
+      else w.pending = placed.reason
+    }
+    if (!w.node) continue
+    if (d.spec.hostNetwork) {
+      w.ips = [...w.node.internalIPs]
+      continue
+    }
+    if (w.ips.length === 0) {
+      const r = ipam.allocate(w.node)
+      if ('error' in r) {
+        w.pending = `Failed to create pod sandbox: plugin type="${config.cni}" failed (add): ${r.error}`
+        ctx.warn(d.loaded, [], `Pod ${d.namespace}/${d.name} gets no address on ${w.node.meta.name}: ${r.error}`, 'ipam-exhausted')
+      } else {
+        w.ips = r.ips
+        for (const ip of r.ips) ipOwner.set(ip, `${d.namespace}/${d.name}`)
+      }
+    }
+  }
+
+  const pods: Pod[] = []
+  for (const w of work) {
+    const d = w.draft
+    if (d.daemonNode && !w.node) continue
+    const st = d.statusJson
+    const conditions = read.arr(st?.conditions)
+    const readyCond = conditions.map((c) => read.obj(c)).find((c) => c?.type === 'Ready')
+    const phaseText = read.str(st?.phase)
+    const scheduled = !!w.node && !w.pending && w.ips.length > 0
+    const phase = (phaseText ?? (scheduled ? 'Running' : 'Pending')) as Pod['phase']
+    const ready = scheduled && phase === 'Running' && (readyCond ? readyCond.status === 'True' : true)
+    const terminating = read.path(d.raw, 'metadata', 'deletionTimestamp') !== undefined
+    const containerStatuses = read.arr(st?.containerStatuses)
+    const containers = d.spec.containers.map((c) => {
+      const cs = containerStatuses.map((x) => read.obj(x)).find((x) => x?.name === c.name)
+      return { ...c, ready: cs ? cs.ready === true : ready, restartCount: read.num(cs?.restartCount) ?? 0 }
+    })
+    const meta = makeMeta({
+      kind: 'Pod',
+      name: d.name,
+      namespace: d.namespace,
+      labels: d.labels,
+      annotations: d.annotations,
+      raw: d.raw,
+      system: d.system,
+      generateName: d.generateName,
+      ownerReferences: d.owner ? [{ ...d.owner, controller: true, blockOwnerDeletion: true }] : undefined,
+    })
+    pods.push({
+      meta,
+      nodeName: w.node?.meta.name ?? '',
+      hostNetwork: d.spec.hostNetwork,
+      podIPs: w.ips,
+      hostIP: w.node?.internalIPs[0] ?? '',
+      phase: w.pending && !phaseText ? 'Pending' : phase,
+      ready: ready && !w.pending,
+      terminating,
+      containers,
+      initContainers: d.spec.initContainers,
+      hostname: d.hostname,
+      subdomain: d.subdomain,
+      setHostnameAsFQDN: d.spec.setHostnameAsFQDN,
+      dnsPolicy: d.spec.dnsPolicy,
+      dnsConfig: d.spec.dnsConfig,
+      restartPolicy: d.spec.restartPolicy,
+      serviceAccountName: d.spec.serviceAccountName,
+      nodeSelector: d.spec.nodeSelector,
+      owner: d.owner ? { kind: d.owner.kind, name: d.owner.name } : undefined,
+      workload: d.workload,
+      pendingReason: w.pending,
+      raw: d.raw ?? {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: d.name, namespace: d.namespace },
+        spec: d.specJson,
+      },
+      source: d.loaded?.ref,
+    })
+  }
+  return { pods, ipam }
+}

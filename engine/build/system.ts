@@ -1,0 +1,171 @@
+/**
+ * What every cluster has before the reader applies anything, as kubeadm
+ * sets it up: the `kubernetes` Service (first address of the Service range,
+ * port 443 → the API server's 6443), CoreDNS (Deployment `coredns` with two
+ * replicas behind the `kube-dns` Service at the tenth address), kube-proxy
+ * and the CNI agent as host-network DaemonSets, and the control-plane's
+ * static Pods on the control-plane node.
+ */
+import { addrAt, formatAddr, parsePrefix } from '../net/ip.ts'
+import type { ClusterConfig, JsonObject, Node } from '../model/types.ts'
+import type { Loaded } from './context.ts'
+import { readPodSpec } from './pod-spec.ts'
+import type { PodDraft } from './pod-draft.ts'
+import { BuildContext } from './context.ts'
+import { fnv1a32, safeEncodeString, safeRandomString, deterministicUID } from './hash.ts'
+import { canonicalJson } from './canonical-json.ts'
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system']
+
+const TOLERATE_ALL = [{ operator: 'Exists' }]
+const CONTROL_PLANE_TOLERATIONS: JsonObject[] = [
+  { key: 'CriticalAddonsOnly', operator: 'Exists' },
+  { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+]
+
+/** The CNI agent each plugin's stock manifest runs: [namespace, DaemonSet, label, image]. */
+const CNI_AGENTS: Partial<Record<ClusterConfig['cni'], [string, string, Record<string, string>, string]>> = {
+  flannel: ['kube-flannel', 'kube-flannel-ds', { app: 'flannel', 'k8s-app': 'flannel' }, 'ghcr.io/flannel-io/flannel:v0.27.4'],
+  calico: ['kube-system', 'calico-node', { 'k8s-app': 'calico-node' }, 'docker.io/calico/node:v3.30.3'],
+  canal: ['kube-system', 'canal', { 'k8s-app': 'canal' }, 'docker.io/calico/node:v3.30.3'],
+  cilium: ['kube-system', 'cilium', { 'k8s-app': 'cilium' }, 'quay.io/cilium/cilium:v1.18.2'],
+  weave: ['kube-system', 'weave-net', { name: 'weave-net' }, 'ghcr.io/weaveworks/launcher/weave-kube:2.8.1'],
+  'aws-vpc-cni': ['kube-system', 'aws-node', { 'k8s-app': 'aws-node' }, '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.20.2'],
+  'azure-cni': ['kube-system', 'azure-cns', { 'k8s-app': 'azure-cns' }, 'mcr.microsoft.com/containernetworking/azure-cns:v1.6.30'],
+  antrea: ['kube-system', 'antrea-agent', { app: 'antrea', component: 'antrea-agent' }, 'antrea/antrea-agent-ubuntu:v2.4.0'],
+}
+
+export function systemNamespaces(config: ClusterConfig): string[] {
+  const agent = CNI_AGENTS[config.cni]
+  return [...new Set([...SYSTEM_NAMESPACES, ...(agent ? [agent[0]] : [])])].sort()
+}
+
+export function systemServices(config: ClusterConfig): Loaded[] {
+  const first = config.serviceCIDRs.map((c) => formatAddr(addrAt(parsePrefix(c)!, 1n)))
+  const dual = config.ipFamilies.length > 1
+  const svc = (namespace: string, name: string, labels: Record<string, string>, spec: JsonObject, annotations?: Record<string, string>): Loaded => ({
+    kind: 'Service',
+    apiVersion: 'v1',
+    name,
+    namespace,
+    value: { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, labels, ...(annotations ? { annotations } : {}) }, spec },
+    ref: { source: -1, doc: -1, path: [] },
+  })
+  return [
+    svc('default', 'kubernetes', { component: 'apiserver', provider: 'kubernetes' }, {
+      clusterIP: first[0],
+      clusterIPs: first,
+      ipFamilyPolicy: dual ? 'RequireDualStack' : 'SingleStack',
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+    }),
+    svc('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }, {
+      clusterIP: config.dnsServiceIPs[0],
+      clusterIPs: config.dnsServiceIPs,
+      ipFamilyPolicy: dual ? 'RequireDualStack' : 'SingleStack',
+      selector: { 'k8s-app': 'kube-dns' },
+      ports: [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+      ],
+    }, { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' }),
+  ]
+}
+
+function draft(ctx: BuildContext, o: {
+  namespace: string
+  name: string
+  labels: Record<string, string>
+  spec: JsonObject
+  owner?: PodDraft['owner']
+  workload?: PodDraft['workload']
+  daemonNode?: string
+  generateName?: string
+}): PodDraft {
+  const loaded: Loaded = { kind: 'Pod', apiVersion: 'v1', name: o.name, namespace: o.namespace, value: { spec: o.spec }, ref: { source: -1, doc: -1, path: [] } }
+  return {
+    namespace: o.namespace,
+    name: o.name,
+    labels: o.labels,
+    annotations: {},
+    spec: readPodSpec(ctx, loaded, ['spec'], o.spec),
+    specJson: o.spec,
+    owner: o.owner,
+    workload: o.workload,
+    daemonNode: o.daemonNode,
+    system: true,
+    generateName: o.generateName,
+  }
+}
+
+export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node[]): PodDraft[] {
+  const out: PodDraft[] = []
+  const cp = nodes.filter((n) => n.roles.includes('control-plane'))
+  for (const n of cp) {
+    const host = n.meta.name
+    const statics: [string, string, string, number][] = [
+      ['etcd', 'registry.k8s.io/etcd:3.6.4-0', 'etcd', 2379],
+      ['kube-apiserver', `registry.k8s.io/kube-apiserver:${config.kubernetesVersion}`, 'kube-apiserver', 6443],
+      ['kube-controller-manager', `registry.k8s.io/kube-controller-manager:${config.kubernetesVersion}`, 'kube-controller-manager', 10257],
+      ['kube-scheduler', `registry.k8s.io/kube-scheduler:${config.kubernetesVersion}`, 'kube-scheduler', 10259],
+    ]
+    for (const [component, image, name, port] of statics) {
+      out.push(draft(ctx, {
+        namespace: 'kube-system',
+        name: `${name}-${host}`,
+        labels: { component, tier: 'control-plane' },
+        spec: { nodeName: host, hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [{ name: component, image, ports: [{ containerPort: port, hostPort: port, protocol: 'TCP' }] }] },
+        owner: { apiVersion: 'v1', kind: 'Node', name: host, uid: n.meta.uid },
+      }))
+    }
+  }
+  // CoreDNS: Deployment coredns → ReplicaSet coredns-<hash>, placed on the control plane when there is one
+  const corednsSpec: JsonObject = {
+    priorityClassName: 'system-cluster-critical',
+    serviceAccountName: 'coredns',
+    dnsPolicy: 'Default',
+    tolerations: CONTROL_PLANE_TOLERATIONS,
+    ...(cp.length ? { nodeSelector: { 'node-role.kubernetes.io/control-plane': '' } } : {}),
+    containers: [{
+      name: 'coredns',
+      image: 'registry.k8s.io/coredns/coredns:v1.12.1',
+      args: ['-conf', '/etc/coredns/Corefile'],
+      ports: [
+        { containerPort: 53, name: 'dns', protocol: 'UDP' },
+        { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+        { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
+      ],
+    }],
+  }
+  const hash = safeEncodeString(String(fnv1a32(canonicalJson(corednsSpec))))
+  const rs = `coredns-${hash}`
+  for (let i = 0; i < 2; i++) {
+    out.push(draft(ctx, {
+      namespace: 'kube-system',
+      name: `${rs}-${safeRandomString(`${rs}/${i}`, 5)}`,
+      generateName: `${rs}-`,
+      labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': hash },
+      spec: corednsSpec,
+      owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: deterministicUID(`ReplicaSet/kube-system/${rs}`) },
+      workload: { kind: 'Deployment', name: 'coredns' },
+    }))
+  }
+  const daemon = (namespace: string, name: string, labels: Record<string, string>, image: string) => {
+    for (const n of nodes) {
+      out.push(draft(ctx, {
+        namespace,
+        name: `${name}-${safeRandomString(`${name}/${n.meta.name}`, 5)}`,
+        generateName: `${name}-`,
+        labels: { ...labels, 'controller-revision-hash': safeRandomString(name, 10), 'pod-template-generation': '1' },
+        spec: { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [{ name: name.replace(/-ds$/, ''), image }] },
+        owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: deterministicUID(`DaemonSet/${namespace}/${name}`) },
+        workload: { kind: 'DaemonSet', name },
+        daemonNode: n.meta.name,
+      }))
+    }
+  }
+  daemon('kube-system', 'kube-proxy', { 'k8s-app': 'kube-proxy' }, `registry.k8s.io/kube-proxy:${config.kubernetesVersion}`)
+  const agent = CNI_AGENTS[config.cni]
+  if (agent) daemon(agent[0], agent[1], agent[2], agent[3])
+  return out
+}

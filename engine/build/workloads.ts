@@ -1,0 +1,167 @@
+/**
+ * The workload controllers' first job: turning Deployments, ReplicaSets,
+ * StatefulSets and DaemonSets into Pods with the names they really get.
+ * - Deployment → ReplicaSet `<name>-<pod-template-hash>` → Pods `<rs>-<5 chars>`
+ *   (pkg/controller/deployment/util ComputeHash: FNV-32a, rendered by rand.SafeEncodeString)
+ * - StatefulSet → `<name>-<ordinal>` with hostname and subdomain = serviceName
+ * - DaemonSet → one `<name>-<5 chars>` per node that the Pod tolerates
+ * A pasted dump that already holds the Pods (ownerReferences) is not expanded again.
+ */
+import type { JsonObject } from '../model/types.ts'
+import { LIMITS } from '../load/limits.ts'
+import { BuildContext, read } from './context.ts'
+import type { Loaded } from './context.ts'
+import { fnv1a32, safeEncodeString, safeRandomString, deterministicUID } from './hash.ts'
+import { readPodSpec } from './pod-spec.ts'
+import type { PodDraft } from './pod-draft.ts'
+import { matchesSelector, selectorFromJson } from './selector.ts'
+import { canonicalJson } from './canonical-json.ts'
+
+export interface WorkloadRecord {
+  loaded: Loaded
+  replicas: number
+  /** ReplicaSet name of a Deployment */
+  replicaSetName?: string
+  podTemplateHash?: string
+}
+
+function ownedBy(ctx: BuildContext, kind: string, name: string, namespace: string, byKinds: string[]): boolean {
+  for (const k of byKinds) {
+    for (const o of ctx.objects(k)) {
+      if (o.namespace !== namespace) continue
+      const owners = read.arr(read.path(o.value, 'metadata', 'ownerReferences'))
+      if (owners.some((r) => read.str(read.path(r, 'kind')) === kind && read.str(read.path(r, 'name')) === name)) return true
+    }
+  }
+  return false
+}
+
+export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: { pods: number }): { drafts: PodDraft[]; records: WorkloadRecord[] } {
+  const drafts: PodDraft[] = []
+  const records: WorkloadRecord[] = []
+  // Document order is creation order (kubectl apply -f applies top to bottom)
+  const workloads = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']
+    .flatMap((k) => ctx.objects(k))
+    .sort((a, b) => a.ref.source - b.ref.source || a.ref.doc - b.ref.doc || String(a.ref.path[1] ?? '').localeCompare(String(b.ref.path[1] ?? '')))
+  for (const w of workloads) {
+    const spec = read.obj(w.value.spec) ?? {}
+    const template = read.obj(spec.template)
+    const tmeta = read.obj(template?.metadata) ?? {}
+    const labels = read.labels(tmeta.labels)
+    const selector = selectorFromJson(spec.selector)
+    let ok = true
+    if (!selector) {
+      ctx.error(w, ['spec', 'selector'], 'spec.selector: Required value')
+      ok = false
+    } else if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0) {
+      ctx.error(w, ['spec', 'selector'], 'spec.selector: Invalid value: "null": empty selector is invalid for deployment')
+      ok = false
+    } else if (!matchesSelector(selector, labels)) {
+      const shown = `map[string]string{${Object.keys(labels).sort().map((k) => `"${k}":"${labels[k]}"`).join(', ')}}`
+      ctx.error(w, ['spec', 'template', 'metadata', 'labels'], `spec.template.metadata.labels: Invalid value: ${shown}: \`selector\` does not match template \`labels\``)
+      ok = false
+    }
+    if (!template) {
+      ctx.error(w, ['spec', 'template'], 'spec.template: Required value')
+      continue
+    }
+    const podSpec = readPodSpec(ctx, w, ['spec', 'template', 'spec'], read.obj(template.spec))
+    if (!podSpec.valid) ok = false
+    let replicas = w.kind === 'DaemonSet' ? 0 : (read.num(spec.replicas) ?? 1)
+    if (replicas < 0) {
+      ctx.error(w, ['spec', 'replicas'], `spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`)
+      ok = false
+    }
+    if (replicas > LIMITS.maxReplicas) {
+      ctx.error(w, ['spec', 'replicas'], `spec.replicas: Invalid value: ${replicas}: the simulator runs at most ${LIMITS.maxReplicas} replicas per workload`, 'too-large')
+      ok = false
+    }
+    if (!ok) continue
+    const rec: WorkloadRecord = { loaded: w, replicas }
+    records.push(rec)
+    const base = {
+      namespace: w.namespace,
+      annotations: read.labels(tmeta.annotations),
+      spec: podSpec,
+      specJson: read.obj(template.spec) ?? {},
+      loaded: w,
+      workload: { kind: w.kind, name: w.name },
+      system: false,
+    }
+    const ownerUID = read.str(read.path(w.value, 'metadata', 'uid')) ?? deterministicUID(`${w.kind}/${w.namespace}/${w.name}`)
+    const push = (d: PodDraft): boolean => {
+      if (budget.pods <= 0) return false
+      budget.pods--
+      drafts.push(d)
+      return true
+    }
+    const overBudget = () =>
+      ctx.error(w, ['spec', 'replicas'], `too many Pods in the scenario (limit ${LIMITS.maxPods}); ${w.kind} ${w.name} was not fully expanded`, 'too-large')
+
+    if (w.kind === 'Deployment') {
+      // The ReplicaSet of a pasted dump does the expanding
+      if (ownedBy(ctx, 'Deployment', w.name, w.namespace, ['ReplicaSet'])) continue
+      const hash = safeEncodeString(String(fnv1a32(canonicalJson(template))))
+      const rsName = `${w.name}-${hash}`
+      rec.replicaSetName = rsName
+      rec.podTemplateHash = hash
+      const rsUID = deterministicUID(`ReplicaSet/${w.namespace}/${rsName}`)
+      for (let i = 0; i < replicas; i++) {
+        if (!push({ ...base, name: `${rsName}-${safeRandomString(`${rsName}/${i}`, 5)}`, generateName: `${rsName}-`, labels: { ...labels, 'pod-template-hash': hash }, owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rsUID } })) {
+          overBudget()
+          break
+        }
+      }
+    } else if (w.kind === 'ReplicaSet') {
+      if (ownedBy(ctx, 'ReplicaSet', w.name, w.namespace, ['Pod'])) continue
+      const owners = read.arr(read.path(w.value, 'metadata', 'ownerReferences'))
+      const dep = owners.map((o) => read.obj(o)).find((o) => o && o.kind === 'Deployment')
+      if (dep) base.workload = { kind: 'Deployment', name: String(dep.name) }
+      for (let i = 0; i < replicas; i++) {
+        if (!push({ ...base, name: `${w.name}-${safeRandomString(`${w.name}/${i}`, 5)}`, generateName: `${w.name}-`, labels, owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: w.name, uid: ownerUID } })) {
+          overBudget()
+          break
+        }
+      }
+    } else if (w.kind === 'StatefulSet') {
+      if (ownedBy(ctx, 'StatefulSet', w.name, w.namespace, ['Pod'])) continue
+      const serviceName = read.str(spec.serviceName)
+      const start = read.num(read.path(spec, 'ordinals', 'start')) ?? 0
+      const revision = `${w.name}-${safeEncodeString(String(fnv1a32(canonicalJson(template))))}`
+      for (let i = start; i < start + replicas; i++) {
+        const name = `${w.name}-${i}`
+        const podLabels = {
+          ...labels,
+          'apps.kubernetes.io/pod-index': String(i),
+          'controller-revision-hash': revision,
+          'statefulset.kubernetes.io/pod-name': name,
+        }
+        // pkg/controller/statefulset updateIdentity: hostname = pod name, subdomain = serviceName
+        if (!push({ ...base, name, labels: podLabels, hostname: name, subdomain: serviceName, owner: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: w.name, uid: ownerUID } })) {
+          overBudget()
+          break
+        }
+      }
+    } else if (w.kind === 'DaemonSet') {
+      if (ownedBy(ctx, 'DaemonSet', w.name, w.namespace, ['Pod'])) continue
+      const revision = safeEncodeString(String(fnv1a32(canonicalJson(template)))).slice(0, 10)
+      for (const node of nodeNames) {
+        const d: PodDraft = {
+          ...base,
+          name: `${w.name}-${safeRandomString(`${w.name}/${node}`, 5)}`,
+          generateName: `${w.name}-`,
+          labels: { ...labels, 'controller-revision-hash': revision, 'pod-template-generation': '1' },
+          owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: w.name, uid: ownerUID },
+          daemonNode: node,
+        }
+        if (!push(d)) {
+          overBudget()
+          break
+        }
+      }
+    }
+  }
+  return { drafts, records }
+}
+
+export type { JsonObject }

@@ -1,0 +1,50 @@
+/**
+ * For each resource type: where its objects live in the cluster, how its
+ * table looks and how its API object is rendered.
+ */
+import type { Cluster, JsonObject, ObjectMeta } from '../model/types.ts'
+import type { ResourceType } from './resources.ts'
+import type { TableSpec } from './tables.ts'
+import * as T from './tables.ts'
+import * as J from './api-objects.ts'
+
+export interface Adapter<X = unknown> {
+  items(c: Cluster): X[]
+  meta(x: X): ObjectMeta
+  table: TableSpec<X>
+  json(x: X, c: Cluster): JsonObject
+}
+
+function adapter<X extends { meta: ObjectMeta }>(items: (c: Cluster) => X[], table: TableSpec<X>, json: (x: X, c: Cluster) => JsonObject): Adapter {
+  return { items, meta: (x) => (x as X).meta, table: table as TableSpec<unknown>, json: json as (x: unknown, c: Cluster) => JsonObject }
+}
+
+const generic = (kind: string, table: TableSpec<import('../model/types.ts').GenericObject>, pick: (c: Cluster) => import('../model/types.ts').GenericObject[]) =>
+  adapter(pick, table, J.genericJson)
+
+export function adapterFor(rt: ResourceType): Adapter {
+  switch (rt.kind) {
+    case 'Pod':
+      return adapter((c) => c.pods, T.podTable, J.podJson)
+    case 'Service':
+      return adapter((c) => c.services, T.serviceTable, J.serviceJson)
+    case 'EndpointSlice':
+      return adapter((c) => c.endpointSlices, T.endpointSliceTable, J.endpointSliceJson)
+    case 'Endpoints':
+      return adapter((c) => c.endpoints, T.endpointsTable, J.endpointsJson)
+    case 'Node':
+      return adapter((c) => c.nodes, T.nodeTable, J.nodeJson)
+    case 'Namespace':
+      return adapter((c) => c.namespaces, T.namespaceTable, J.namespaceJson)
+    case 'Ingress':
+      return generic('Ingress', T.ingressTable, (c) => c.ingresses)
+    case 'IngressClass':
+      return generic('IngressClass', T.ingressClassTable, (c) => c.ingressClasses)
+    case 'NetworkPolicy':
+      return generic('NetworkPolicy', T.networkPolicyTable, (c) => c.networkPolicies)
+    case 'ConfigMap':
+      return generic('ConfigMap', T.configMapTable, (c) => c.configMaps)
+    default:
+      return generic(rt.kind, T.workloadTable(rt.kind), (c) => c.workloads.filter((w) => w.kind === rt.kind))
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels]
+ */
+import type { Cluster, JsonObject, ObjectMeta } from '../model/types.ts'
+import type { Output } from '../shell/types.ts'
+import { fail, ok } from '../shell/types.ts'
+import { matchesRequirements, parseSelectorText, formatLabels } from '../build/selector.ts'
+import type { Requirement } from '../build/selector.ts'
+import { table } from '../text/tabwriter.ts'
+import { resourceType } from './resources.ts'
+import type { ResourceType } from './resources.ts'
+import { adapterFor } from './catalog.ts'
+import { listObject, toJsonText, toYamlText } from './output-formats.ts'
+import type { KubectlFlags } from './flags.ts'
+
+export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
+  if (f.args.length === 0) {
+    return fail('You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee \'kubectl get -h\' for help and examples')
+  }
+  // TYPE/NAME forms, or TYPE[,TYPE] NAME...
+  const wanted: { rt: ResourceType; names: string[] }[] = []
+  if (f.args[0].includes('/')) {
+    for (const a of f.args) {
+      const [t, n] = a.split('/', 2)
+      const rt = resourceType(t)
+      if (!rt) return fail(`error: the server doesn't have a resource type "${t}"`)
+      if (!a.includes('/')) return fail('error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. \'kubectl get resource/<resource_name>\' instead of \'kubectl get resource resource/<resource_name>\'')
+      const existing = wanted.find((w) => w.rt === rt)
+      if (existing) existing.names.push(n)
+      else wanted.push({ rt, names: [n] })
+    }
+  } else {
+    for (const t of f.args[0].split(',')) {
+      const rt = resourceType(t)
+      if (!rt) return fail(`error: the server doesn't have a resource type "${t}"`)
+      wanted.push({ rt, names: f.args.slice(1) })
+    }
+  }
+  let reqs: Requirement[] = []
+  if (f.selector !== undefined) {
+    const r = parseSelectorText(f.selector)
+    if (typeof r === 'string') return fail(`error: ${r}`)
+    reqs = r
+  }
+  const output = f.output ?? ''
+  if (!['', 'wide', 'yaml', 'json', 'name'].includes(output)) {
+    return fail(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,wide,yaml`)
+  }
+  const multi = wanted.length > 1
+  const sections: string[] = []
+  const errors: string[] = []
+  const objects: JsonObject[] = []
+  const names: string[] = []
+  let any = false
+  for (const { rt, names: wantedNames } of wanted) {
+    const ad = adapterFor(rt)
+    let items = ad.items(cluster).filter((x) => {
+      const m: ObjectMeta = ad.meta(x)
+      if (rt.namespaced && !f.allNamespaces && m.namespace !== f.namespace) return false
+      return matchesRequirements(reqs, m.labels)
+    })
+    if (wantedNames.length) {
+      const picked: unknown[] = []
+      for (const n of wantedNames) {
+        const x = items.find((i) => ad.meta(i).name === n)
+        if (x) picked.push(x)
+        else errors.push(`Error from server (NotFound): ${rt.resource}${rt.prefix.includes('.') ? '.' + rt.prefix.split('.').slice(1).join('.') : ''} "${n}" not found`)
+      }
+      items = picked
+    }
+    if (f.allNamespaces || !rt.namespaced) {
+      items = [...items].sort((a, b) => {
+        const x = ad.meta(a)
+        const y = ad.meta(b)
+        return x.namespace < y.namespace ? -1 : x.namespace > y.namespace ? 1 : x.name < y.name ? -1 : x.name > y.name ? 1 : 0
+      })
+    }
+    if (items.length === 0) continue
+    any = true
+    for (const x of items) {
+      objects.push(ad.json(x, cluster))
+      names.push(`${rt.prefix}/${ad.meta(x).name}`)
+    }
+    if (output === '' || output === 'wide') {
+      const showNs = f.allNamespaces && rt.namespaced
+      const header = [...(showNs ? ['NAMESPACE'] : []), ...ad.table.headers, ...(output === 'wide' ? ad.table.wideHeaders : []), ...(f.showLabels ? ['LABELS'] : [])]
+      const rows = items.map((x) => {
+        const m = ad.meta(x)
+        const cells = ad.table.row(x, cluster)
+        if (multi) cells[0] = `${rt.prefix}/${cells[0]}`
+        return [...(showNs ? [m.namespace] : []), ...cells, ...(output === 'wide' ? ad.table.wide(x, cluster) : []), ...(f.showLabels ? [formatLabels(m.labels)] : [])]
+      })
+      sections.push(table([header, ...rows]))
+    }
+  }
+  const stderr = errors.map((e) => `${e}\n`).join('')
+  const data = { items: objects }
+  if (output === 'json' || output === 'yaml') {
+    const single = objects.length === 1 && wanted.length === 1 && wanted[0].names.length === 1
+    const doc = single ? objects[0] : listObject(objects)
+    if (objects.length === 0 && errors.length) return { exitCode: 1, stdout: '', stderr, data }
+    return { exitCode: errors.length ? 1 : 0, stdout: output === 'json' ? toJsonText(doc) : toYamlText(doc), stderr, data }
+  }
+  if (output === 'name') return { exitCode: errors.length ? 1 : 0, stdout: names.map((n) => `${n}\n`).join(''), stderr, data }
+  if (!any) {
+    if (errors.length) return { exitCode: 1, stdout: '', stderr, data }
+    const where = wanted.every((w) => !w.rt.namespaced) || f.allNamespaces ? '' : ` in ${f.namespace} namespace`
+    return { exitCode: 0, stdout: '', stderr: `No resources found${where}.\n`, data }
+  }
+  const warn = wanted.some((w) => w.rt.kind === 'Endpoints') ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n' : ''
+  return { ...ok(sections.join('\n'), data), stderr: warn + stderr, exitCode: errors.length ? 1 : 0 }
+}

@@ -1,0 +1,38 @@
+/**
+ * `kubectl` on the reader's workstation: get, describe, and the exec that the
+ * shell handles before it gets here. Other verbs answer as kubectl would if
+ * they were unknown, with a pointer to what is simulated.
+ */
+import type { Program } from '../shell/types.ts'
+import { fail, ok } from '../shell/types.ts'
+import { parseKubectlFlags } from './flags.ts'
+import { kubectlGet } from './get.ts'
+import { kubectlDescribe } from './describe.ts'
+
+const SIMULATED = ['get', 'describe', 'exec', 'version']
+
+export const kubectlProgram: Program = {
+  places: ['workstation'],
+  summary: 'talk to the simulated API server: get, describe, exec',
+  usage: [
+    'kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels]',
+    'kubectl describe pod|service|node|networkpolicy NAME [-n NS]',
+    'kubectl exec [-n NS] POD -- COMMAND [ARGS…]',
+  ],
+  run(inv) {
+    const f = parseKubectlFlags(inv.argv.slice(1))
+    if ('error' in f) return fail(f.error)
+    switch (f.verb) {
+      case 'get':
+        return kubectlGet(inv.cluster, f)
+      case 'describe':
+        return kubectlDescribe(inv.cluster, f)
+      case 'version':
+        return ok(`Client Version: ${inv.cluster.config.kubernetesVersion}\nKustomize Version: v5.7.1\nServer Version: ${inv.cluster.config.kubernetesVersion}\n`)
+      case '':
+        return ok('kubectl controls the Kubernetes cluster manager.\n\nSimulated here: ' + SIMULATED.join(', ') + '\n')
+      default:
+        return fail(`error: unknown command "${f.verb}" for "kubectl"\n(simulated verbs: ${SIMULATED.join(', ')})`)
+    }
+  },
+}

@@ -1,0 +1,34 @@
+/**
+ * The resource types `kubectl get` and `describe` understand here, with the
+ * names and short names kubectl's discovery gives them.
+ */
+export interface ResourceType {
+  resource: string
+  kind: string
+  namespaced: boolean
+  names: string[]
+  /** how `-o name` and multi-type listings prefix objects */
+  prefix: string
+}
+
+export const RESOURCE_TYPES: ResourceType[] = [
+  { resource: 'pods', kind: 'Pod', namespaced: true, names: ['pods', 'pod', 'po'], prefix: 'pod' },
+  { resource: 'services', kind: 'Service', namespaced: true, names: ['services', 'service', 'svc'], prefix: 'service' },
+  { resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true, names: ['endpointslices', 'endpointslice', 'endpointslices.discovery.k8s.io'], prefix: 'endpointslice.discovery.k8s.io' },
+  { resource: 'endpoints', kind: 'Endpoints', namespaced: true, names: ['endpoints', 'ep'], prefix: 'endpoints' },
+  { resource: 'nodes', kind: 'Node', namespaced: false, names: ['nodes', 'node', 'no'], prefix: 'node' },
+  { resource: 'namespaces', kind: 'Namespace', namespaced: false, names: ['namespaces', 'namespace', 'ns'], prefix: 'namespace' },
+  { resource: 'ingresses', kind: 'Ingress', namespaced: true, names: ['ingresses', 'ingress', 'ing', 'ingresses.networking.k8s.io'], prefix: 'ingress.networking.k8s.io' },
+  { resource: 'ingressclasses', kind: 'IngressClass', namespaced: false, names: ['ingressclasses', 'ingressclass'], prefix: 'ingressclass.networking.k8s.io' },
+  { resource: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true, names: ['networkpolicies', 'networkpolicy', 'netpol', 'networkpolicies.networking.k8s.io'], prefix: 'networkpolicy.networking.k8s.io' },
+  { resource: 'configmaps', kind: 'ConfigMap', namespaced: true, names: ['configmaps', 'configmap', 'cm'], prefix: 'configmap' },
+  { resource: 'deployments', kind: 'Deployment', namespaced: true, names: ['deployments', 'deployment', 'deploy', 'deployments.apps'], prefix: 'deployment.apps' },
+  { resource: 'statefulsets', kind: 'StatefulSet', namespaced: true, names: ['statefulsets', 'statefulset', 'sts'], prefix: 'statefulset.apps' },
+  { resource: 'daemonsets', kind: 'DaemonSet', namespaced: true, names: ['daemonsets', 'daemonset', 'ds'], prefix: 'daemonset.apps' },
+  { resource: 'replicasets', kind: 'ReplicaSet', namespaced: true, names: ['replicasets', 'replicaset', 'rs'], prefix: 'replicaset.apps' },
+]
+
+export function resourceType(name: string): ResourceType | undefined {
+  const n = name.toLowerCase()
+  return RESOURCE_TYPES.find((r) => r.names.includes(n))
+}

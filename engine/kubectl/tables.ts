@@ -1,0 +1,266 @@
+/**
+ * The columns `kubectl get` prints for each kind, from
+ * pkg/printers/internalversion/printers.go (AddHandlers), with its helpers
+ * for ports, endpoints, external IPs and hosts.
+ */
+import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, Namespace, Node, Pod, Service } from '../model/types.ts'
+import { age } from '../text/duration.ts'
+import { formatLabels, formatSelector, selectorFromJson } from '../build/selector.ts'
+
+export interface TableSpec<T> {
+  headers: string[]
+  wideHeaders: string[]
+  row(o: T, c: Cluster): string[]
+  wide(o: T, c: Cluster): string[]
+}
+
+function listWithMore(list: string[], more: boolean, count: number, max: number): string {
+  const ret = list.join(',')
+  if (more) return `${ret} + ${count - max} more...`
+  return ret === '' ? '<unset>' : ret
+}
+
+export function podStatus(p: Pod): string {
+  if (p.terminating) return 'Terminating'
+  if (p.phase === 'Pending' && p.nodeName && p.podIPs.length === 0) return 'ContainerCreating'
+  return p.phase
+}
+
+export const podTable: TableSpec<Pod> = {
+  headers: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+  wideHeaders: ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
+  row: (p, c) => [
+    p.meta.name,
+    `${p.containers.filter((x) => x.ready && p.podIPs.length > 0).length}/${p.containers.length}`,
+    podStatus(p),
+    String(p.containers.reduce((n, x) => n + x.restartCount, 0)),
+    age(p.meta.creationTimestamp, c.now),
+  ],
+  wide: (p) => [p.podIPs[0] ?? '<none>', p.nodeName || '<none>', '<none>', '<none>'],
+}
+
+/** printers.go makePortString */
+export function servicePorts(s: Service): string {
+  if (s.ports.length === 0) return '<none>'
+  return s.ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`)).join(',')
+}
+
+/** printers.go getServiceExternalIP */
+export function serviceExternalIP(s: Service): string {
+  switch (s.type) {
+    case 'ClusterIP':
+    case 'NodePort':
+      return s.externalIPs.length ? s.externalIPs.join(',') : '<none>'
+    case 'LoadBalancer': {
+      const lb = [...s.loadBalancerIngress.map((i) => i.ip ?? i.hostname ?? ''), ...s.externalIPs].filter(Boolean)
+      return lb.length ? lb.join(',') : '<pending>'
+    }
+    case 'ExternalName':
+      return s.externalName ?? ''
+  }
+}
+
+export const serviceTable: TableSpec<Service> = {
+  headers: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'],
+  wideHeaders: ['SELECTOR'],
+  row: (s, c) => [s.meta.name, s.type, s.clusterIPs[0] ?? '<none>', serviceExternalIP(s), servicePorts(s), age(s.meta.creationTimestamp, c.now)],
+  wide: (s) => [formatLabels(s.selector)],
+}
+
+export function sliceEndpointsText(s: EndpointSlice): string {
+  const list: string[] = []
+  let more = false
+  let count = 0
+  for (const e of s.endpoints) {
+    for (const a of e.addresses) {
+      if (list.length < 3) list.push(a)
+      else if (list.length === 3) more = true
+      count++
+    }
+  }
+  return listWithMore(list, more, count, 3)
+}
+
+export const endpointSliceTable: TableSpec<EndpointSlice> = {
+  headers: ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE'],
+  wideHeaders: [],
+  row: (s, c) => {
+    const list: string[] = []
+    let more = false
+    for (const p of s.ports) {
+      if (list.length < 3) list.push(p.port !== null ? String(p.port) : p.name || '*')
+      else more = true
+    }
+    return [s.meta.name, s.addressType, listWithMore(list, more, s.ports.length, 3), sliceEndpointsText(s), age(s.meta.creationTimestamp, c.now)]
+  },
+  wide: () => [],
+}
+
+/** printers.go formatEndpoints: ready addresses only, `ip:port` for each port; "<none>" without subsets */
+export function endpointsText(e: Endpoints): string {
+  if (e.subsets.length === 0) return '<none>'
+  const list: string[] = []
+  const max = 3
+  let more = false
+  let count = 0
+  for (const ss of e.subsets) {
+    if (ss.ports.length === 0) {
+      count += ss.addresses.length
+      for (const a of ss.addresses) {
+        if (list.length === max) {
+          more = true
+          break
+        }
+        list.push(a.ip)
+      }
+    } else {
+      for (const port of ss.ports) {
+        count += ss.addresses.length
+        for (const a of ss.addresses) {
+          if (list.length === max) {
+            more = true
+            break
+          }
+          list.push(a.ip.includes(':') ? `[${a.ip}]:${port.port}` : `${a.ip}:${port.port}`)
+        }
+      }
+    }
+  }
+  const ret = list.join(',')
+  return more ? `${ret} + ${count - max} more...` : ret
+}
+
+export const endpointsTable: TableSpec<Endpoints> = {
+  headers: ['NAME', 'ENDPOINTS', 'AGE'],
+  wideHeaders: [],
+  row: (e, c) => [e.meta.name, endpointsText(e), age(e.meta.creationTimestamp, c.now)],
+  wide: () => [],
+}
+
+export const nodeTable: TableSpec<Node> = {
+  headers: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'],
+  wideHeaders: ['INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME'],
+  row: (n, c) => [
+    n.meta.name,
+    (n.ready ? 'Ready' : 'NotReady') + (n.unschedulable ? ',SchedulingDisabled' : ''),
+    n.roles.length ? n.roles.join(',') : '<none>',
+    age(n.meta.creationTimestamp, c.now),
+    n.nodeInfo.kubeletVersion ?? '',
+  ],
+  wide: (n) => [n.internalIPs[0] ?? '<none>', n.externalIPs[0] ?? '<none>', n.nodeInfo.osImage ?? '<unknown>', n.nodeInfo.kernelVersion ?? '<unknown>', n.nodeInfo.containerRuntimeVersion ?? '<unknown>'],
+}
+
+export const namespaceTable: TableSpec<Namespace> = {
+  headers: ['NAME', 'STATUS', 'AGE'],
+  wideHeaders: [],
+  row: (n, c) => [n.meta.name, 'Active', age(n.meta.creationTimestamp, c.now)],
+  wide: () => [],
+}
+
+function arr(v: Json | undefined): Json[] {
+  return Array.isArray(v) ? v : []
+}
+function str(v: Json | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined
+}
+
+export const ingressTable: TableSpec<GenericObject> = {
+  headers: ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'],
+  wideHeaders: [],
+  row: (g, c) => {
+    const hosts: string[] = []
+    let count = 0
+    for (const r of arr(g.spec.rules)) {
+      const h = str((r as Record<string, Json>)?.host) || '*'
+      if (hosts.length < 4) hosts.push(h)
+      count++
+    }
+    const hostText = hosts.length === 0 ? '*' : count > 4 ? `${hosts.join(',')} + ${count - 4} more...` : hosts.join(',')
+    const lb = arr((g.status.loadBalancer as Record<string, Json> | undefined)?.ingress).map((i) => str((i as Record<string, Json>).ip) ?? str((i as Record<string, Json>).hostname) ?? '')
+    let address = lb.join(',')
+    if (address.length > 16) address = `${address.slice(0, 13)}...`
+    const ports = arr(g.spec.tls).length ? '80, 443' : '80'
+    return [g.meta.name, str(g.spec.ingressClassName) ?? '<none>', hostText, address, ports, age(g.meta.creationTimestamp, c.now)]
+  },
+  wide: () => [],
+}
+
+export const networkPolicyTable: TableSpec<GenericObject> = {
+  headers: ['NAME', 'POD-SELECTOR', 'AGE'],
+  wideHeaders: [],
+  row: (g, c) => [g.meta.name, formatSelector(selectorFromJson(g.spec.podSelector) ?? {}), age(g.meta.creationTimestamp, c.now)],
+  wide: () => [],
+}
+
+export const ingressClassTable: TableSpec<GenericObject> = {
+  headers: ['NAME', 'CONTROLLER', 'PARAMETERS', 'AGE'],
+  wideHeaders: [],
+  row: (g, c) => [g.meta.name, str(g.spec.controller) ?? '', '<none>', age(g.meta.creationTimestamp, c.now)],
+  wide: () => [],
+}
+
+export const configMapTable: TableSpec<GenericObject> = {
+  headers: ['NAME', 'DATA', 'AGE'],
+  wideHeaders: [],
+  row: (g, c) => {
+    const data = g.raw.data && typeof g.raw.data === 'object' ? Object.keys(g.raw.data).length : 0
+    const bin = g.raw.binaryData && typeof g.raw.binaryData === 'object' ? Object.keys(g.raw.binaryData).length : 0
+    return [g.meta.name, String(data + bin), age(g.meta.creationTimestamp, c.now)]
+  },
+  wide: () => [],
+}
+
+/** Deployments, StatefulSets, DaemonSets, ReplicaSets: counts from the simulated Pods */
+export function workloadTable(kind: string): TableSpec<GenericObject> {
+  const podsOf = (g: GenericObject, c: Cluster) =>
+    c.pods.filter((p) => p.meta.namespace === g.meta.namespace && ((p.workload?.kind === kind && p.workload.name === g.meta.name) || (p.owner?.kind === kind && p.owner.name === g.meta.name)))
+  const containers = (g: GenericObject) => arr(((g.spec.template as Record<string, Json>)?.spec as Record<string, Json>)?.containers) as Record<string, Json>[]
+  const wide = (g: GenericObject) => [
+    containers(g).map((x) => str(x.name) ?? '').join(','),
+    containers(g).map((x) => str(x.image) ?? '').join(','),
+    formatSelector(selectorFromJson(g.spec.selector)),
+  ]
+  const desired = (g: GenericObject) => (typeof g.spec.replicas === 'number' ? g.spec.replicas : 1)
+  switch (kind) {
+    case 'Deployment':
+      return {
+        headers: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+        wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+        row: (g, c) => {
+          const pods = podsOf(g, c)
+          const ready = pods.filter((p) => p.ready).length
+          return [g.meta.name, `${ready}/${desired(g)}`, String(pods.length), String(ready), age(g.meta.creationTimestamp, c.now)]
+        },
+        wide,
+      }
+    case 'StatefulSet':
+      return {
+        headers: ['NAME', 'READY', 'AGE'],
+        wideHeaders: ['CONTAINERS', 'IMAGES'],
+        row: (g, c) => [g.meta.name, `${podsOf(g, c).filter((p) => p.ready).length}/${desired(g)}`, age(g.meta.creationTimestamp, c.now)],
+        wide: (g) => wide(g).slice(0, 2),
+      }
+    case 'DaemonSet':
+      return {
+        headers: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE'],
+        wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+        row: (g, c) => {
+          const pods = podsOf(g, c)
+          const ready = pods.filter((p) => p.ready).length
+          const ns = ((g.spec.template as Record<string, Json>)?.spec as Record<string, Json>)?.nodeSelector
+          return [g.meta.name, String(pods.length), String(pods.length), String(ready), String(pods.length), String(ready), formatLabels(ns as Record<string, string>), age(g.meta.creationTimestamp, c.now)]
+        },
+        wide,
+      }
+    default:
+      return {
+        headers: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'],
+        wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+        row: (g, c) => {
+          const pods = podsOf(g, c)
+          return [g.meta.name, String(desired(g)), String(pods.length), String(pods.filter((p) => p.ready).length), age(g.meta.creationTimestamp, c.now)]
+        },
+        wide,
+      }
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Hard limits on what one scenario may ask of the engine. Work is bounded by
+ * these before anything is built, so hostile input fails fast with a message.
+ */
+export const LIMITS = {
+  /** characters of YAML in one scenario */
+  maxTextLength: 2_000_000,
+  /** YAML documents (and List items) */
+  maxObjects: 5_000,
+  /** flow-collection nesting or indentation depth */
+  maxDepth: 64,
+  /** alias expansions per document (yaml's maxAliasCount) */
+  maxAliasCount: 100,
+  /** Pods after expanding every workload */
+  maxPods: 20_000,
+  /** replicas of a single workload */
+  maxReplicas: 10_000,
+  maxNodes: 500,
+  maxServices: 10_000,
+  /** characters of one command line */
+  maxCommandLength: 4_096,
+} as const

@@ -1,0 +1,308 @@
+/**
+ * The materialized cluster: every object after defaulting, allocation and the
+ * controllers' work (scheduling, IPAM, EndpointSlices). Everything is plain data,
+ * sorted deterministically, so that the same scenario always yields the same
+ * cluster. `raw` keeps the object as the reader wrote it (after List flattening).
+ */
+import type { IPFamily } from '../net/ip.ts'
+import type { Diagnostic } from './diagnostic.ts'
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP'
+export type Labels = Record<string, string>
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
+export type JsonObject = { [k: string]: Json }
+
+export type CniName =
+  | 'flannel'
+  | 'calico'
+  | 'cilium'
+  | 'weave'
+  | 'canal'
+  | 'aws-vpc-cni'
+  | 'azure-cni'
+  | 'bridge'
+  | 'antrea'
+export type ProxyMode = 'iptables' | 'ipvs' | 'nftables'
+
+/** Where an object came from in the reader's text, for diagnostics. */
+export interface SourceRef {
+  /** index of the source text (CLI -f order), 0 for one text */
+  source: number
+  /** index of the YAML document in that text */
+  doc: number
+  /** path of the object inside the document ([] or ['items', i] for a List) */
+  path: (string | number)[]
+}
+
+export interface ClusterConfig {
+  cni: CniName
+  proxyMode: ProxyMode
+  /** one per family, in the order given (primary first) */
+  podCIDRs: string[]
+  serviceCIDRs: string[]
+  nodePortRange: { min: number; max: number }
+  clusterDomain: string
+  ipFamilies: IPFamily[]
+  /** kube-dns ClusterIPs (tenth address of each Service CIDR, as kubeadm sets it) */
+  dnsServiceIPs: string[]
+  /** node-ipam-controller --node-cidr-mask-size(-ipv4/-ipv6) */
+  nodeCIDRMaskSizes: Record<IPFamily, number>
+  kubernetesVersion: string
+  /** The reader's terminal, outside the cluster */
+  workstationIP: string
+  /** Calico/Flannel/Cilium encapsulation or routing mode */
+  cniMode: string
+}
+
+export interface LabelSelectorRequirement {
+  key: string
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'
+  values?: string[]
+}
+
+export interface LabelSelector {
+  matchLabels?: Labels
+  matchExpressions?: LabelSelectorRequirement[]
+}
+
+export interface ObjectMeta {
+  name: string
+  namespace: string
+  uid: string
+  labels: Labels
+  annotations: Labels
+  creationTimestamp: string
+  resourceVersion: string
+  generateName?: string
+  ownerReferences?: OwnerReference[]
+}
+
+export interface OwnerReference {
+  apiVersion: string
+  kind: string
+  name: string
+  uid: string
+  controller?: boolean
+  blockOwnerDeletion?: boolean
+}
+
+export interface Namespace {
+  meta: ObjectMeta
+  /** created because an object used it without a Namespace manifest */
+  implicit: boolean
+  system: boolean
+  source?: SourceRef
+}
+
+export interface NodeAddress {
+  type: 'InternalIP' | 'ExternalIP' | 'Hostname' | 'InternalDNS' | 'ExternalDNS'
+  address: string
+}
+
+export interface Node {
+  meta: ObjectMeta
+  /** InternalIPs, one per cluster IP family, primary first */
+  internalIPs: string[]
+  externalIPs: string[]
+  addresses: NodeAddress[]
+  podCIDRs: string[]
+  roles: string[]
+  ready: boolean
+  unschedulable: boolean
+  taints: { key: string; value?: string; effect: string }[]
+  nodeInfo: Record<string, string>
+  /** topology.kubernetes.io/zone label, if any */
+  zone?: string
+  raw?: JsonObject
+  source?: SourceRef
+}
+
+export interface ContainerPort {
+  name?: string
+  containerPort: number
+  protocol: Protocol
+  hostPort?: number
+  hostIP?: string
+}
+
+export interface Container {
+  name: string
+  image: string
+  ports: ContainerPort[]
+  ready: boolean
+  restartCount: number
+}
+
+export interface PodDNSConfig {
+  nameservers?: string[]
+  searches?: string[]
+  options?: { name: string; value?: string }[]
+}
+
+export type DNSPolicy = 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None'
+
+export interface Pod {
+  meta: ObjectMeta
+  nodeName: string
+  hostNetwork: boolean
+  /** Pod IPs, one per family, primary first (status.podIPs) */
+  podIPs: string[]
+  hostIP: string
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown'
+  ready: boolean
+  terminating: boolean
+  containers: Container[]
+  initContainers: Container[]
+  hostname?: string
+  subdomain?: string
+  setHostnameAsFQDN: boolean
+  dnsPolicy: DNSPolicy
+  dnsConfig?: PodDNSConfig
+  restartPolicy: string
+  serviceAccountName: string
+  nodeSelector: Labels
+  /** the workload that made it, e.g. {kind: 'ReplicaSet', name: 'web-7d4b9c8f6'} */
+  owner?: { kind: string; name: string }
+  /** top-level workload, e.g. {kind: 'Deployment', name: 'web'} */
+  workload?: { kind: string; name: string }
+  /** why the Pod is Pending (FailedScheduling / FailedCreatePodSandBox), if it is */
+  pendingReason?: string
+  /** the object as the reader wrote it (or as a controller would create it) */
+  raw: JsonObject
+  source?: SourceRef
+}
+
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName'
+
+export interface ServicePort {
+  name?: string
+  protocol: Protocol
+  port: number
+  targetPort: number | string
+  nodePort?: number
+  appProtocol?: string
+}
+
+export interface Service {
+  meta: ObjectMeta
+  type: ServiceType
+  /** spec.clusterIPs; ['None'] for headless; [] for ExternalName */
+  clusterIPs: string[]
+  headless: boolean
+  ipFamilies: IPFamily[]
+  ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack'
+  /** undefined = selector-less Service (endpoints are managed by hand) */
+  selector?: Labels
+  ports: ServicePort[]
+  externalName?: string
+  externalIPs: string[]
+  /** status.loadBalancer.ingress */
+  loadBalancerIngress: { ip?: string; hostname?: string }[]
+  loadBalancerSourceRanges: string[]
+  externalTrafficPolicy?: 'Cluster' | 'Local'
+  internalTrafficPolicy?: 'Cluster' | 'Local'
+  healthCheckNodePort?: number
+  sessionAffinity: 'None' | 'ClientIP'
+  sessionAffinityTimeoutSeconds?: number
+  publishNotReadyAddresses: boolean
+  system: boolean
+  raw: JsonObject
+  source?: SourceRef
+}
+
+export interface EndpointConditions {
+  ready: boolean
+  serving: boolean
+  terminating: boolean
+}
+
+export interface Endpoint {
+  addresses: string[]
+  conditions: EndpointConditions
+  hostname?: string
+  nodeName?: string
+  zone?: string
+  targetRef?: { kind: string; namespace: string; name: string; uid: string }
+}
+
+export interface EndpointPort {
+  name: string
+  protocol: Protocol
+  port: number | null
+  appProtocol?: string
+}
+
+export interface EndpointSlice {
+  meta: ObjectMeta
+  /** kubernetes.io/service-name label */
+  serviceName?: string
+  addressType: 'IPv4' | 'IPv6' | 'FQDN'
+  ports: EndpointPort[]
+  endpoints: Endpoint[]
+  /** endpointslice.kubernetes.io/managed-by */
+  managedBy: string
+  /** computed by the simulated EndpointSlice controller (not written by the reader) */
+  generated: boolean
+  source?: SourceRef
+}
+
+/** Legacy v1 Endpoints, as the EndpointSlice mirroring / Endpoints controller keep them. */
+export interface Endpoints {
+  meta: ObjectMeta
+  subsets: {
+    addresses: { ip: string; hostname?: string; nodeName?: string; targetRef?: Endpoint['targetRef'] }[]
+    notReadyAddresses: { ip: string; hostname?: string; nodeName?: string; targetRef?: Endpoint['targetRef'] }[]
+    ports: EndpointPort[]
+  }[]
+  generated: boolean
+  source?: SourceRef
+}
+
+/** Objects the engine keeps close to their API shape (spec typed by their own module). */
+export interface GenericObject {
+  apiVersion: string
+  kind: string
+  meta: ObjectMeta
+  spec: JsonObject
+  status: JsonObject
+  /** the object as written */
+  raw: JsonObject
+  source?: SourceRef
+}
+
+export interface Cluster {
+  config: ClusterConfig
+  namespaces: Namespace[]
+  nodes: Node[]
+  pods: Pod[]
+  services: Service[]
+  endpointSlices: EndpointSlice[]
+  endpoints: Endpoints[]
+  /** Deployments, ReplicaSets, StatefulSets, DaemonSets as API objects (with computed status) */
+  workloads: GenericObject[]
+  ingresses: GenericObject[]
+  ingressClasses: GenericObject[]
+  networkPolicies: GenericObject[]
+  adminNetworkPolicies: GenericObject[]
+  baselineAdminNetworkPolicies: GenericObject[]
+  configMaps: GenericObject[]
+  /** Names outside the cluster that the scenario declares (upstream DNS zone), filled by the DNS module */
+  externalHosts: GenericObject[]
+  /** "now" of the simulation: ages are measured against it */
+  now: string
+  diagnostics: Diagnostic[]
+  index: ClusterIndex
+}
+
+export interface ClusterIndex {
+  namespace: Map<string, Namespace>
+  node: Map<string, Node>
+  /** key `ns/name` */
+  pod: Map<string, Pod>
+  service: Map<string, Service>
+  podByIP: Map<string, Pod>
+  serviceByClusterIP: Map<string, Service>
+  nodeByIP: Map<string, Node>
+  /** key `ns/service-name` → slices of that Service */
+  slicesByService: Map<string, EndpointSlice[]>
+}

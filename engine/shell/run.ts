@@ -1,0 +1,104 @@
+/**
+ * The reader's terminal: parses a command line, decides where it runs
+ * (workstation, `kubectl exec` into a Pod, `ssh` to a node) and runs the
+ * program there. Unknown programs answer as a shell does (exit 127).
+ */
+import type { Cluster, Pod } from '../model/types.ts'
+import { LIMITS } from '../load/limits.ts'
+import { tokenize } from './tokenize.ts'
+import type { CommandResult, Output, Place } from './types.ts'
+import { fail } from './types.ts'
+import { PROGRAMS } from './programs.ts'
+import { setHelpTable } from './help.ts'
+import { resolvePodRef } from '../kubectl/resolve.ts'
+
+setHelpTable(PROGRAMS)
+
+/**
+ * Runs one command line against the cluster. Synchronous and pure.
+ *
+ * @example
+ * runCommand(cluster, 'kubectl get pods -o wide')
+ * runCommand(cluster, 'kubectl exec -n prod web-0 -- nslookup db')
+ */
+export function runCommand(cluster: Cluster, line: string): CommandResult {
+  const command = line
+  try {
+    return { command, ...runLine(cluster, line) }
+  } catch (e) {
+    // A bug in the engine must not take the reader's page down with it
+    return { command, exitCode: 70, stdout: '', stderr: `internal error in the simulator: ${(e as Error).message}\n` }
+  }
+}
+
+function runLine(cluster: Cluster, line: string): Output {
+  if (line.length > LIMITS.maxCommandLength) return fail(`sh: command line too long (${line.length} characters, limit ${LIMITS.maxCommandLength})`, 2)
+  const t = tokenize(line)
+  if ('error' in t) return fail(t.error, 2)
+  const words = t.words
+  if (words.length === 0) return { exitCode: 0, stdout: '', stderr: '' }
+  const workstation: Place = { kind: 'workstation', ip: cluster.config.workstationIP }
+  if (words[0] === 'kubectl' && words[1] === 'exec') return kubectlExec(cluster, words.slice(2))
+  if (words[0] === 'ssh') return ssh(cluster, words.slice(1))
+  return exec(cluster, workstation, words)
+}
+
+export function exec(cluster: Cluster, place: Place, argv: string[]): Output {
+  const name = argv[0]
+  const program = Object.prototype.hasOwnProperty.call(PROGRAMS, name) ? PROGRAMS[name] : undefined
+  if (!program || !program.places.includes(place.kind)) {
+    const hint =
+      program && place.kind === 'workstation'
+        ? `\n(${name} runs inside the cluster: try kubectl exec POD -- ${argv.join(' ')}, or ssh NODE ${argv.join(' ')})`
+        : ''
+    return fail(`sh: ${name}: not found${hint}`, 127)
+  }
+  return program.run({ cluster, place, argv })
+}
+
+/** kubectl exec [-n NS] [-i] [-t] [-c CONTAINER] POD -- COMMAND [args...] */
+function kubectlExec(cluster: Cluster, args: string[]): Output {
+  let namespace = 'default'
+  let container: string | undefined
+  let target: string | undefined
+  let i = 0
+  for (; i < args.length; i++) {
+    const a = args[i]
+    if (a === '--') break
+    if (a === '-n' || a === '--namespace') namespace = args[++i] ?? ''
+    else if (a.startsWith('--namespace=')) namespace = a.slice(12)
+    else if (a === '-c' || a === '--container') container = args[++i]
+    else if (a.startsWith('--container=')) container = a.slice(12)
+    else if (/^-[it]+$/.test(a) || a === '--stdin' || a === '--tty' || a === '-q' || a === '--quiet') continue
+    else if (a.startsWith('-')) return fail(`error: unknown shorthand flag: '${a.replace(/^-+/, '')[0]}' in ${a}\nSee 'kubectl exec --help' for usage.`)
+    else if (!target) target = a
+    else return fail('error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee \'kubectl exec -h\' for help and examples')
+  }
+  if (!target) return fail('error: pod, type/name or --filename must be specified')
+  const cmd = args.slice(i + 1)
+  if (i >= args.length || cmd.length === 0) return fail('error: you must specify at least one command for the container')
+  const found = resolvePodRef(cluster, namespace, target)
+  if ('error' in found) return fail(found.error)
+  const pod: Pod = found.pod
+  if (container && !pod.containers.some((c) => c.name === container)) {
+    return fail(`Error from server (BadRequest): container ${container} is not valid for pod ${pod.meta.name}`)
+  }
+  if (pod.phase !== 'Running' || pod.podIPs.length === 0) {
+    if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return fail(`error: cannot exec into a container in a completed pod; current phase is ${pod.phase}`)
+    return fail(`error: unable to upgrade connection: container not found ("${container ?? pod.containers[0]?.name ?? ''}")`)
+  }
+  return exec(cluster, { kind: 'pod', pod, container }, cmd)
+}
+
+/** ssh NODE COMMAND [args...]: the node by name or by address */
+function ssh(cluster: Cluster, args: string[]): Output {
+  const rest = args.filter((a, i) => !(a.startsWith('-') && i === 0))
+  const host = rest[0]
+  if (!host) return fail('usage: ssh NODE COMMAND', 255)
+  const hostname = host.includes('@') ? host.slice(host.indexOf('@') + 1) : host
+  const node = cluster.index.node.get(hostname) ?? cluster.index.nodeByIP.get(hostname)
+  if (!node) return fail(`ssh: Could not resolve hostname ${hostname}: Name or service not known`, 255)
+  const cmd = rest.slice(1)
+  if (cmd.length === 0) return fail(`ssh: give the command to run on ${node.meta.name}, e.g. ssh ${node.meta.name} ip route (interactive sessions are not simulated)`, 255)
+  return exec(cluster, { kind: 'node', node }, cmd)
+}

@@ -1,0 +1,45 @@
+import type { Cluster, Node, Pod } from '../model/types.ts'
+
+/** The answer to one command line: the contract between the engine, the API, the site and tests. */
+export interface CommandResult {
+  command: string
+  exitCode: number
+  stdout: string
+  stderr: string
+  /** the structured answer, when the command has one */
+  data?: unknown
+}
+
+/** Where a command runs: the reader's workstation (outside the cluster), inside a Pod, or on a node. */
+export type Place =
+  | { kind: 'workstation'; ip: string }
+  | { kind: 'pod'; pod: Pod; container?: string }
+  | { kind: 'node'; node: Node }
+
+export interface Invocation {
+  cluster: Cluster
+  place: Place
+  /** argv[0] is the program name */
+  argv: string[]
+}
+
+export type Output = Omit<CommandResult, 'command'>
+
+/** A program the simulated shell can run. */
+export interface Program {
+  /** where it exists: kubectl only on the workstation, ip only in Pods and on nodes, … */
+  places: Place['kind'][]
+  /** one line for `help` */
+  summary: string
+  /** usage lines for `help NAME` */
+  usage: string[]
+  run(inv: Invocation): Output
+}
+
+export function ok(stdout: string, data?: unknown): Output {
+  return { exitCode: 0, stdout, stderr: '', data }
+}
+
+export function fail(stderr: string, exitCode = 1, stdout = ''): Output {
+  return { exitCode, stdout, stderr: stderr.endsWith('\n') || stderr === '' ? stderr : `${stderr}\n` }
+}
