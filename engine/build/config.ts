@@ -136,8 +136,8 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
       nodePortRange,
       clusterDomain,
       ipFamilies: families.length ? families : ['IPv4'],
-      // kubeadm: the DNS Service takes the tenth address of the Service range (cmd/kubeadm constants.GetDNSIP)
-      dnsServiceIPs: (svcs.length ? svcs : [DEFAULTS.serviceCIDR]).map((c) => formatAddr(addrAt(parsePrefix(c)!, 10n))),
+      // kubeadm: the DNS Service takes the tenth address of the primary Service range (cmd/kubeadm constants.GetDNSIP)
+      dnsServiceIPs: [formatAddr(addrAt(parsePrefix(svcs[0] ?? DEFAULTS.serviceCIDR)!, 10n))],
       nodeCIDRMaskSizes: { IPv4: maskV4, IPv6: maskV6 },
       kubernetesVersion: read.str(spec.kubernetesVersion) ?? DEFAULTS.kubernetesVersion,
       workstationIP: parseAddr(workstationIP) ? workstationIP : DEFAULTS.workstationIP,

@@ -113,6 +113,30 @@ export function buildEndpointSlices(
     endpoints.push(legacyEndpoints(svc, slices.filter((s) => s.serviceName === svc.meta.name && s.meta.namespace === svc.meta.namespace)))
   }
 
+  // The API server's own endpoints for `kubernetes` (pkg/controlplane/reconcilers): the
+  // control-plane addresses on 6443, in an EndpointSlice named kubernetes and a
+  // legacy Endpoints labelled skip-mirror
+  const api = svcByKey.get('default/kubernetes')
+  if (api?.system) {
+    const cps = [...nodes.values()].filter((n) => n.roles.includes('control-plane'))
+    const hosts = (cps.length ? cps : [...nodes.values()].slice(0, 1)).map((n) => n.internalIPs[0])
+    const ports: EndpointPort[] = [{ name: 'https', protocol: 'TCP', port: 6443 }]
+    slices.push({
+      meta: makeMeta({ kind: 'EndpointSlice', name: 'kubernetes', namespace: 'default', system: true, labels: { 'kubernetes.io/service-name': 'kubernetes' }, annotations: {} }),
+      serviceName: 'kubernetes',
+      addressType: 'IPv4',
+      ports,
+      endpoints: hosts.map((ip) => ({ addresses: [ip], conditions: { ready: true, serving: true, terminating: false } })),
+      managedBy: '',
+      generated: true,
+    })
+    endpoints.push({
+      meta: makeMeta({ kind: 'Endpoints', name: 'kubernetes', namespace: 'default', system: true, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' }, annotations: {} }),
+      subsets: [{ addresses: hosts.map((ip) => ({ ip })), notReadyAddresses: [], ports }],
+      generated: true,
+    })
+  }
+
   // Hand-written slices (selector-less Services, or a pasted dump)
   const handSliceKeys = new Set<string>()
   for (const s of ctx.objects('EndpointSlice')) {
@@ -135,7 +159,9 @@ export function buildEndpointSlices(
       ctx.warn(e, ['metadata', 'name'], `Endpoints ${e.name} has no Service of the same name in namespace ${e.namespace}`, 'not-found')
       continue
     }
-    if (svc.selector || handSliceKeys.has(`${e.namespace}/${e.name}`)) continue
+    // endpointslicemirroring shouldMirror(): not with a selector, nor when asked to skip
+    const skip = read.str(read.path(e.value, 'metadata', 'labels', 'endpointslice.kubernetes.io/skip-mirror')) === 'true'
+    if (svc.selector || skip || handSliceKeys.has(`${e.namespace}/${e.name}`)) continue
     ep.subsets.forEach((subset, si) => {
       const byFam = new Map<string, Endpoint[]>()
       const add = (a: Endpoints['subsets'][0]['addresses'][0], ready: boolean) => {

@@ -41,8 +41,9 @@ export function systemNamespaces(config: ClusterConfig): string[] {
 }
 
 export function systemServices(config: ClusterConfig): Loaded[] {
-  const first = config.serviceCIDRs.map((c) => formatAddr(addrAt(parsePrefix(c)!, 1n)))
-  const dual = config.ipFamilies.length > 1
+  // Both stay single-stack in the primary family even on dual-stack clusters: the API
+  // server creates `kubernetes` that way, and kubeadm's kube-dns manifest does not ask for more.
+  const first = formatAddr(addrAt(parsePrefix(config.serviceCIDRs[0])!, 1n))
   const svc = (namespace: string, name: string, labels: Record<string, string>, spec: JsonObject, annotations?: Record<string, string>): Loaded => ({
     kind: 'Service',
     apiVersion: 'v1',
@@ -53,15 +54,15 @@ export function systemServices(config: ClusterConfig): Loaded[] {
   })
   return [
     svc('default', 'kubernetes', { component: 'apiserver', provider: 'kubernetes' }, {
-      clusterIP: first[0],
-      clusterIPs: first,
-      ipFamilyPolicy: dual ? 'RequireDualStack' : 'SingleStack',
+      clusterIP: first,
+      clusterIPs: [first],
+      ipFamilyPolicy: 'SingleStack',
       ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
     }),
     svc('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }, {
       clusterIP: config.dnsServiceIPs[0],
-      clusterIPs: config.dnsServiceIPs,
-      ipFamilyPolicy: dual ? 'RequireDualStack' : 'SingleStack',
+      clusterIPs: [config.dnsServiceIPs[0]],
+      ipFamilyPolicy: 'SingleStack',
       selector: { 'k8s-app': 'kube-dns' },
       ports: [
         { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },

@@ -71,7 +71,8 @@ export function parseSources(sources: ScenarioSource[]): ParseResult {
     }
     docs.forEach((doc, docIndex) => {
       if (doc.errors.length > 0) {
-        for (const err of doc.errors) {
+        // the first error is the real one; the parser's later ones usually follow from it
+        for (const err of doc.errors.slice(0, 1)) {
           const [start, end] = err.pos
           const s = lineCounter.linePos(start)
           const e = lineCounter.linePos(Math.max(start, end))

@@ -1,0 +1,60 @@
+/// <reference types="node" />
+/**
+ * The engine's command line — the one file in engine/ that uses Node APIs
+ * (files, stdin, exit codes); everything it calls is the pure engine.
+ *
+ *   npm run -s knet -- -f scenario.yaml [-f more.yaml] [--json] 'COMMAND' ['COMMAND' …]
+ *
+ * Builds the cluster once and runs the commands in order, printing as a
+ * terminal would, or one JSON result per line with --json. Exit code: the
+ * last command's, or 2 when the manifests have errors.
+ */
+import { readFileSync } from 'node:fs'
+import { formatDiagnostic, loadScenario, runCommand } from './index.ts'
+
+function usage(): never {
+  process.stderr.write("usage: knet -f scenario.yaml [-f more.yaml] [--json] 'COMMAND' ['COMMAND' …]\n       (-f - reads the scenario from standard input)\n")
+  process.exit(2)
+}
+
+function main(argv: string[]): number {
+  const files: string[] = []
+  const commands: string[] = []
+  let json = false
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '-f' || a === '--filename') {
+      const f = argv[++i]
+      if (f === undefined) usage()
+      files.push(f)
+    } else if (a.startsWith('--filename=')) files.push(a.slice(11))
+    else if (a === '--json') json = true
+    else if (a === '-h' || a === '--help') usage()
+    else commands.push(a)
+  }
+  const sources = files.map((name) => {
+    try {
+      return { name: name === '-' ? '<stdin>' : name, text: readFileSync(name === '-' ? 0 : name, 'utf8') }
+    } catch (e) {
+      process.stderr.write(`knet: cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`)
+      process.exit(2)
+    }
+  })
+  const { cluster, diagnostics } = loadScenario(sources.length ? sources : '')
+  const names = sources.map((s) => s.name)
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, names)}\n`)
+  if (diagnostics.some((d) => d.severity === 'error')) return 2
+  let code = 0
+  for (const c of commands) {
+    const r = runCommand(cluster, c)
+    if (json) process.stdout.write(`${JSON.stringify(r)}\n`)
+    else {
+      process.stdout.write(r.stdout)
+      process.stderr.write(r.stderr)
+    }
+    code = r.exitCode
+  }
+  return code
+}
+
+process.exitCode = main(process.argv.slice(2))

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { loadScenario } from '../../../engine/index.ts'
+import { cluster, docs, errors, diagnostics, deployment } from './helpers.ts'
+
+describe('loading manifests', () => {
+  it('reads multi-document YAML and kubectl List dumps with status blocks', () => {
+    const c = cluster(`apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: a, namespace: default, labels: {app: a}}
+  spec: {nodeName: node-2, containers: [{name: c, image: busybox}]}
+  status: {phase: Running, podIP: 10.244.2.77, hostIP: 192.168.1.12, conditions: [{type: Ready, status: "True"}]}
+metadata: {resourceVersion: ""}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+`)
+    const a = c.index.pod.get('default/a')!
+    expect(a.podIPs).toEqual(['10.244.2.77'])
+    expect(a.nodeName).toBe('node-2')
+    expect(c.index.namespace.get('shop')!.meta.labels['kubernetes.io/metadata.name']).toBe('shop')
+  })
+
+  it('reports YAML syntax errors with line and column', () => {
+    const d = errors('apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n   bad: indentation\n')
+    expect(d).toHaveLength(1)
+    expect(d[0]).toMatchObject({ code: 'yaml-syntax', line: 4, column: 9 })
+    expect(d[0].message).toMatch(/^error converting YAML to JSON: /)
+  })
+
+  it('reports unknown kinds and versions in kubectl words, with a suggestion', () => {
+    const [d] = errors('apiVersion: v1\nkind: Servce\nmetadata: {name: a}\n')
+    expect(d.message).toBe('no matches for kind "Servce" in version "v1"')
+    expect(d.hint).toBe('did you mean kind: Service?')
+    expect(d.line).toBe(2)
+    const [v] = errors('apiVersion: v1\nkind: Deployment\nmetadata: {name: a}\n')
+    expect(v.message).toBe('no matches for kind "Deployment" in version "v1"')
+    expect(v.hint).toBe('Deployment is served at apps/v1')
+  })
+
+  it('reports unknown fields at the key, as strict decoding does', () => {
+    const [d] = errors('apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  selectr: {app: a}\n  ports: [{port: 80}]\n')
+    expect(d.message).toBe('Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.selectr"')
+    expect(d).toMatchObject({ line: 5, column: 3, field: 'spec.selectr', hint: 'did you mean "selector"?' })
+  })
+
+  it('reports wrong types as Go decoding errors', () => {
+    const [d] = errors('apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports:\n  - port: "80"\n')
+    expect(d.message).toBe('Service in version "v1" cannot be handled as a Service: json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32')
+    expect(d).toMatchObject({ line: 6, column: 11 })
+  })
+
+  it('reports missing apiVersion/kind and invalid names', () => {
+    expect(errors('metadata: {name: a}\n')[0].message).toBe('error validating data: [apiVersion not set, kind not set]')
+    const [n] = errors('apiVersion: v1\nkind: Service\nmetadata: {name: My_Svc}\nspec: {ports: [{port: 80}]}\n')
+    expect(n.message).toMatch(/^metadata.name: Invalid value: "My_Svc": a DNS-1035 label must consist of lower case alphanumeric characters/)
+    expect(n.line).toBe(3)
+  })
+
+  it('refuses duplicate objects', () => {
+    const d = errors(docs(deployment('web', 1, { app: 'web' }), deployment('web', 2, { app: 'web' })))
+    expect(d.map((x) => x.message)).toContain('deployments "web" already exists in namespace "default"')
+  })
+
+  it('creates undeclared namespaces with a warning', () => {
+    const d = diagnostics(deployment('web', 1, { app: 'web' }, 80, 'shop'))
+    expect(d).toHaveLength(1)
+    expect(d[0]).toMatchObject({ severity: 'warning', code: 'implicit-namespace' })
+    expect(d[0].message).toContain('namespace "shop" is not declared')
+  })
+
+  it('never throws: every problem is a diagnostic and the rest of the cluster is built', () => {
+    const { cluster: c, diagnostics: d } = loadScenario(docs('kind: [', deployment('web', 2, { app: 'web' })))
+    expect(d.some((x) => x.severity === 'error')).toBe(true)
+    expect(c.pods.filter((p) => p.meta.namespace === 'default')).toHaveLength(2)
+  })
+})
+
+describe('hostile input is refused quickly', () => {
+  it('an alias bomb', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for (let i = 1; i < 10; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`)
+    const t0 = performance.now()
+    const d = errors(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  ${bomb.join('\n  ')}\n`)
+    expect(performance.now() - t0).toBeLessThan(2000)
+    expect(d[0].message).toMatch(/aliases expand too much/)
+  })
+
+  it('deep nesting', () => {
+    const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: ${'['.repeat(5000)}${']'.repeat(5000)}\n`
+    const [d] = errors(deep)
+    expect(d.message).toMatch(/nested too deeply/)
+  })
+
+  it('huge replica counts and huge texts', () => {
+    const [d] = errors(deployment('web', 100000, { app: 'web' }))
+    expect(d.message).toBe('spec.replicas: Invalid value: 100000: the simulator runs at most 10000 replicas per workload')
+    expect(d.field).toBe('spec.replicas')
+    const [big] = errors('#'.repeat(2_000_001))
+    expect(big.message).toMatch(/scenario is too large/)
+  })
+})
