@@ -65,9 +65,15 @@ export function buildCluster(parsed: ParseResult): Cluster {
   const { slices, endpoints } = buildEndpointSlices(ctx, services, pods, nodeIndex)
 
   // A Service whose selector matches no Pod gets no endpoints: the most common mistake there is
+  const podsByNs = new Map<string, typeof pods>()
+  for (const p of pods) {
+    const list = podsByNs.get(p.meta.namespace)
+    if (list) list.push(p)
+    else podsByNs.set(p.meta.namespace, [p])
+  }
   for (const svc of services) {
     if (!svc.selector || svc.system) continue
-    const any = pods.some((p) => p.meta.namespace === svc.meta.namespace && matchesMap(svc.selector!, p.meta.labels))
+    const any = (podsByNs.get(svc.meta.namespace) ?? []).some((p) => matchesMap(svc.selector!, p.meta.labels))
     if (!any) {
       const loaded = ctx.objects('Service').find((s) => s.name === svc.meta.name && s.namespace === svc.meta.namespace)
       ctx.warn(loaded, ['spec', 'selector'], `Service ${svc.meta.name}: selector ${formatLabels(svc.selector)} matches no Pods in namespace ${svc.meta.namespace}, so it has no endpoints`, 'selector-matches-nothing')

@@ -12,7 +12,7 @@
  * - Selector-less Services keep the slices written by hand; their legacy
  *   Endpoints are mirrored into slices (endpointslicemirroring controller).
  */
-import { ipFamilyOf } from '../net/ip.ts'
+import { familyOfValid, ipFamilyOf } from '../net/ip.ts'
 import type { Endpoint, EndpointPort, EndpointSlice, Endpoints, Node, Pod, Protocol, Service } from '../model/types.ts'
 import { BuildContext, read } from './context.ts'
 import type { Loaded } from './context.ts'
@@ -54,11 +54,12 @@ export function buildEndpointSlices(
     const selected = (podsByNs.get(svc.meta.namespace) ?? []).filter((p) => matchesMap(svc.selector!, p.meta.labels))
     const eligible = selected.filter((p) => p.podIPs.length > 0 && p.phase !== 'Succeeded' && p.phase !== 'Failed')
     const families = svc.ipFamilies.length ? svc.ipFamilies : ['IPv4' as const]
+    const mine: EndpointSlice[] = []
     for (const family of families) {
       // group Pods by the port set their targetPorts resolve to
       const groups = new Map<string, { ports: EndpointPort[]; eps: Endpoint[] }>()
       for (const pod of eligible) {
-        const address = pod.podIPs.find((ip) => ipFamilyOf(ip) === family)
+        const address = pod.podIPs.find((ip) => familyOfValid(ip) === family)
         if (!address) continue
         const ports: EndpointPort[] = []
         for (const sp of svc.ports) {
@@ -66,7 +67,8 @@ export function buildEndpointSlices(
           if (n === undefined) continue
           ports.push({ name: sp.name ?? '', protocol: sp.protocol, port: n, appProtocol: sp.appProtocol })
         }
-        const key = JSON.stringify(ports)
+        let key = ''
+        for (const p of ports) key += `${p.name}/${p.protocol}/${p.port};`
         const serving = svc.publishNotReadyAddresses || pod.ready
         const ep: Endpoint = {
           addresses: [address],
@@ -80,12 +82,12 @@ export function buildEndpointSlices(
         if (g) g.eps.push(ep)
         else groups.set(key, { ports, eps: [ep] })
       }
-      if (groups.size === 0) groups.set('[]', { ports: svc.ports.length ? [] : [], eps: [] })
+      if (groups.size === 0) groups.set('', { ports: [], eps: [] })
       let n = 0
       for (const { ports, eps } of groups.values()) {
         for (let i = 0; i < Math.max(eps.length, 1); i += MAX_ENDPOINTS_PER_SLICE) {
           const name = `${svc.meta.name}-${safeRandomString(`${svc.meta.namespace}/${svc.meta.name}/${family}/${n++}`, 5)}`
-          slices.push({
+          mine.push({
             meta: makeMeta({
               kind: 'EndpointSlice',
               name,
@@ -110,7 +112,8 @@ export function buildEndpointSlices(
         }
       }
     }
-    endpoints.push(legacyEndpoints(svc, slices.filter((s) => s.serviceName === svc.meta.name && s.meta.namespace === svc.meta.namespace)))
+    slices.push(...mine)
+    endpoints.push(legacyEndpoints(svc, mine))
   }
 
   // The API server's own endpoints for `kubernetes` (pkg/controlplane/reconcilers): the

@@ -6,28 +6,20 @@
 
 export function fnv1a32(text: string): number {
   let h = 0x811c9dc5
-  const byte = (b: number) => {
-    h = Math.imul(h ^ b, 0x01000193) >>> 0
-  }
   for (let i = 0; i < text.length; i++) {
-    // hash the UTF-8 bytes, as Go hashes a string
-    let c = text.codePointAt(i)!
-    if (c > 0xffff) i++
-    if (c < 0x80) byte(c)
-    else if (c < 0x800) {
-      byte(0xc0 | (c >> 6))
-      byte(0x80 | (c & 63))
-    } else if (c < 0x10000) {
-      byte(0xe0 | (c >> 12))
-      byte(0x80 | ((c >> 6) & 63))
-      byte(0x80 | (c & 63))
-    } else {
-      byte(0xf0 | (c >> 18))
-      byte(0x80 | ((c >> 12) & 63))
-      byte(0x80 | ((c >> 6) & 63))
-      byte(0x80 | (c & 63))
+    const c = text.charCodeAt(i)
+    if (c < 0x80) {
+      h = Math.imul(h ^ c, 0x01000193)
+      continue
     }
-    c = 0
+    // hash the UTF-8 bytes, as Go hashes a string
+    const cp = text.codePointAt(i)!
+    if (cp > 0xffff) i++
+    const bytes =
+      cp < 0x800 ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
+      : cp < 0x10000 ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
+      : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
+    for (const b of bytes) h = Math.imul(h ^ b, 0x01000193)
   }
   return h >>> 0
 }
@@ -52,16 +44,26 @@ export function safeRandomString(seed: string, n: number): string {
   let out = ''
   let h = fnv1a32(seed)
   for (let i = 0; i < n; i++) {
+    h = mix32(h + i)
     out += SAFE_ALPHABET[h % SAFE_ALPHABET.length]
-    h = fnv1a32(`${seed}/${i}/${h}`)
   }
   return out
 }
 
+/** A 32-bit integer finalizer (murmur3's fmix32): spreads one hash into the next. */
+function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b)
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35)
+  return (x ^ (x >>> 16)) >>> 0
+}
+
 /** A UUID (version 4 layout) derived from a seed, for metadata.uid. */
 export function deterministicUID(seed: string): string {
-  const parts: string[] = []
-  for (let i = 0; i < 4; i++) parts.push(fnv1a32(`${i}:${seed}`).toString(16).padStart(8, '0'))
-  const hex = parts.join('')
+  let h = fnv1a32(seed)
+  let hex = ''
+  for (let i = 0; i < 4; i++) {
+    h = mix32(h + i + 1)
+    hex += h.toString(16).padStart(8, '0')
+  }
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16], 16) & 3]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }

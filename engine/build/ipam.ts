@@ -14,6 +14,7 @@ import { CALICO_BLOCK_BITS } from './nodes.ts'
 export class PodIPAM {
   private readonly used = new Set<string>()
   private readonly cursor = new Map<string, bigint>()
+  private readonly prefixes = new Map<string, Prefix>()
   /** calico: blocks claimed by each node, beyond its first */
   private readonly extraBlocks = new Map<string, Prefix[]>()
 
@@ -52,9 +53,10 @@ export class PodIPAM {
   private next(node: Node, family: IPFamily): string | undefined {
     const cni = this.config.cni
     if (cni === 'aws-vpc-cni' || cni === 'azure-cni') return this.nextFromSubnet(node, family)
-    const cidr = node.podCIDRs.find((c) => parsePrefix(c)?.family === family)
-    if (!cidr) return undefined
-    const ranges: Prefix[] = [parsePrefix(cidr)!, ...(this.extraBlocks.get(`${node.meta.name}/${family}`) ?? [])]
+    const first = this.nodeRange(node, family)
+    if (!first) return undefined
+    const extra = this.extraBlocks.get(`${node.meta.name}/${family}`)
+    const ranges: Prefix[] = extra ? [first, ...extra] : [first]
     for (const r of ranges) {
       const ip = this.nextInRange(node, r)
       if (ip) return ip
@@ -66,13 +68,25 @@ export class PodIPAM {
     return undefined
   }
 
+  private nodeRange(node: Node, family: IPFamily): Prefix | undefined {
+    const key = `${node.meta.name}/${family}`
+    let p = this.prefixes.get(key)
+    if (!p) {
+      const cidr = node.podCIDRs.find((c) => parsePrefix(c)?.family === family)
+      if (!cidr) return undefined
+      p = parsePrefix(cidr)!
+      this.prefixes.set(key, p)
+    }
+    return p
+  }
+
   private nextInRange(node: Node, r: Prefix): string | undefined {
     const size = prefixSize(r)
     const calico = this.config.cni === 'calico' && r.family === 'IPv4'
     // host-local: .0 is the network, .1 the gateway, the last v4 address is broadcast
     const first = calico ? (this.config.cniMode === 'bgp' ? 0n : 1n) : 2n
     const last = calico ? size - 1n : r.family === 'IPv4' ? size - 2n : size - 1n
-    const key = `${node.meta.name}/${formatPrefix(r)}`
+    const key = `${node.meta.name}/${r.base}/${r.bits}`
     let i = this.cursor.get(key) ?? first
     // the cursor only moves forward, as host-local's last_reserved_ip does
     for (; i <= last; i++) {

@@ -20,20 +20,36 @@ export interface Placement {
 }
 
 export class Scheduler {
-  private readonly total = new Map<string, number>()
-  private readonly perWorkload = new Map<string, number>()
+  private readonly index = new Map<string, number>()
+  private readonly total: Int32Array
+  private readonly perWorkload = new Map<string, Int32Array>()
+  /** static fit (taints, selectors) per PodSpec: replicas of one template share it */
+  private readonly staticFit = new WeakMap<object, (string | undefined)[]>()
 
-  constructor(private readonly nodes: Node[]) {}
+  constructor(private readonly nodes: Node[]) {
+    nodes.forEach((n, i) => this.index.set(n.meta.name, i))
+    this.total = new Int32Array(nodes.length)
+  }
+
+  private counts(wk: string): Int32Array {
+    let c = this.perWorkload.get(wk)
+    if (!c) {
+      c = new Int32Array(this.nodes.length)
+      this.perWorkload.set(wk, c)
+    }
+    return c
+  }
 
   /** Records a Pod that is already bound (pinned by the reader). */
   bind(draft: PodDraft, node: Node): void {
-    this.total.set(node.meta.name, (this.total.get(node.meta.name) ?? 0) + 1)
+    const i = this.index.get(node.meta.name)!
+    this.total[i]++
     const wk = workloadKey(draft)
-    if (wk) this.perWorkload.set(`${wk}@${node.meta.name}`, (this.perWorkload.get(`${wk}@${node.meta.name}`) ?? 0) + 1)
+    if (wk) this.counts(wk)[i]++
   }
 
-  fits(draft: PodDraft, node: Node): string | undefined {
-    if (node.unschedulable && !draft.daemonNode) return "node(s) were unschedulable"
+  private staticReason(draft: PodDraft, node: Node): string | undefined {
+    if (node.unschedulable && !draft.daemonNode) return 'node(s) were unschedulable'
     for (const t of node.taints) {
       if ((t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(draft.spec.tolerations, t)) {
         return `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`
@@ -42,34 +58,50 @@ export class Scheduler {
     for (const [k, v] of Object.entries(draft.spec.nodeSelector)) {
       if (node.meta.labels[k] !== v) return "node(s) didn't match Pod's node affinity/selector"
     }
-    if ((this.total.get(node.meta.name) ?? 0) >= MAX_PODS_PER_NODE) return 'Too many pods'
     return undefined
   }
 
+  private fitsStatically(draft: PodDraft): (string | undefined)[] {
+    let fit = this.staticFit.get(draft.spec)
+    if (!fit) {
+      fit = this.nodes.map((n) => this.staticReason(draft, n))
+      this.staticFit.set(draft.spec, fit)
+    }
+    return fit
+  }
+
   place(draft: PodDraft): Placement {
-    const candidates = draft.daemonNode ? this.nodes.filter((n) => n.meta.name === draft.daemonNode) : this.nodes
-    const reasons = new Map<string, number>()
-    let best: Node | undefined
-    let bestScore: [number, number] = [Infinity, Infinity]
+    const fit = this.fitsStatically(draft)
     const wk = workloadKey(draft)
-    for (const node of candidates) {
-      const why = this.fits(draft, node)
+    const mine = wk ? this.counts(wk) : undefined
+    const reasons = new Map<string, number>()
+    let best = -1
+    let bestA = Infinity
+    let bestB = Infinity
+    const only = draft.daemonNode !== undefined ? this.index.get(draft.daemonNode) : undefined
+    for (let i = 0; i < this.nodes.length; i++) {
+      if (only !== undefined && i !== only) continue
+      const why = fit[i] ?? (this.total[i] >= MAX_PODS_PER_NODE ? 'Too many pods' : undefined)
       if (why) {
         reasons.set(why, (reasons.get(why) ?? 0) + 1)
         continue
       }
-      const score: [number, number] = [wk ? (this.perWorkload.get(`${wk}@${node.meta.name}`) ?? 0) : 0, this.total.get(node.meta.name) ?? 0]
-      if (score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
-        best = node
-        bestScore = score
+      const a = mine ? mine[i] : 0
+      const b = this.total[i]
+      if (a < bestA || (a === bestA && b < bestB)) {
+        best = i
+        bestA = a
+        bestB = b
       }
     }
-    if (best) {
-      this.bind(draft, best)
-      return { node: best }
+    if (best >= 0) {
+      this.total[best]++
+      if (mine) mine[best]++
+      return { node: this.nodes[best] }
     }
+    const considered = only !== undefined ? 1 : this.nodes.length
     const parts = [...reasons.entries()].map(([r, n]) => `${n} ${r}`)
-    return { reason: `0/${this.nodes.length} nodes are available: ${parts.join(', ')}.` }
+    return { reason: `0/${considered === 1 && only !== undefined ? this.nodes.length : this.nodes.length} nodes are available: ${parts.join(', ')}.` }
   }
 }
 

@@ -1,10 +1,17 @@
 /**
  * Turns scenario texts into raw API objects, each remembering where it stands
  * so that a field path can be turned back into a line and column.
- * Uses eemeli/yaml: it keeps source ranges and bounds alias expansion.
+ *
+ * Two parsers, one job each: js-yaml (YAML 1.2 core schema plus merge keys,
+ * as Kubernetes' sigs.k8s.io/yaml accepts them) reads values fast; eemeli/yaml
+ * keeps source ranges, bounds alias expansion and words syntax errors well, so
+ * it parses a document only when that document needs a position (a diagnostic),
+ * has aliases, or fails the fast path. Documents are split at `---`/`...`
+ * lines, which the YAML spec forbids inside any node at column 0.
  */
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair } from 'yaml'
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair } from 'yaml'
 import type { Document, Node as YamlNode } from 'yaml'
+import * as jsyaml from 'js-yaml'
 import type { Diagnostic } from '../model/diagnostic.ts'
 import type { JsonObject, SourceRef } from '../model/types.ts'
 import { LIMITS } from './limits.ts'
@@ -21,12 +28,18 @@ export interface RawObject {
   ref: SourceRef
 }
 
+/** One YAML document of a source text, parsed with positions only when asked. */
+interface Chunk {
+  text: string
+  /** 0-based line of the chunk's first line in the source */
+  line0: number
+  positioned?: { doc: Document.Parsed; lines: LineCounter }
+}
+
 /** Locates field paths of one source text. */
 export interface SourceMap {
   name: string
-  lineCounter: LineCounter
-  docs: Document.Parsed[]
-  textLength: number
+  chunks: Chunk[]
 }
 
 export interface ParseResult {
@@ -37,13 +50,54 @@ export interface ParseResult {
 
 type Path = (string | number)[]
 
+// js-yaml exports its built-in types at runtime; its typings leave them out
+const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend([(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge])
+const DOC_MARKER = /^(?:---|\.\.\.)(?=\s|$)/
+/** an alias (`*name`) where a node may start; such documents take the guarded parser */
+const ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/
+
+function splitDocuments(text: string): Chunk[] {
+  const chunks: Chunk[] = []
+  let start = 0
+  let startLine = 0
+  let line = 0
+  let pos = 0
+  while (pos <= text.length) {
+    const nl = text.indexOf('\n', pos)
+    const end = nl < 0 ? text.length : nl
+    if (pos > start && DOC_MARKER.test(text.slice(pos, Math.min(end, pos + 4)))) {
+      chunks.push({ text: text.slice(start, pos), line0: startLine })
+      start = pos
+      startLine = line
+    }
+    if (nl < 0) break
+    pos = nl + 1
+    line++
+  }
+  chunks.push({ text: text.slice(start), line0: startLine })
+  return chunks
+}
+
+function positioned(chunk: Chunk): { doc: Document.Parsed; lines: LineCounter } {
+  if (!chunk.positioned) {
+    const lines = new LineCounter()
+    const doc = parseDocument(chunk.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true }) as Document.Parsed
+    chunk.positioned = { doc, lines }
+  }
+  return chunk.positioned
+}
+
+function linePos(chunk: Chunk, offset: number): { line: number; col: number } {
+  const p = positioned(chunk).lines.linePos(offset)
+  return { line: p.line + chunk.line0, col: p.col }
+}
+
 export function parseSources(sources: ScenarioSource[]): ParseResult {
   const objects: RawObject[] = []
   const maps: SourceMap[] = []
   const diagnostics: Diagnostic[] = []
   sources.forEach((src, sourceIndex) => {
-    const lineCounter = new LineCounter()
-    const map: SourceMap = { name: src.name, lineCounter, docs: [], textLength: src.text.length }
+    const map: SourceMap = { name: src.name, chunks: [] }
     maps.push(map)
     const problem = guardText(src.text)
     if (problem) {
@@ -54,58 +108,18 @@ export function parseSources(sources: ScenarioSource[]): ParseResult {
       diagnostics.push(at(sourceIndex, 'too-large', problem.message, line, column))
       return
     }
-    let docs: Document.Parsed[]
-    try {
-      docs = parseAllDocuments(src.text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[]
-    } catch (e) {
-      diagnostics.push(at(sourceIndex, 'yaml-syntax', `error parsing YAML: ${(e as Error).message}`, 1, 1))
+    map.chunks = splitDocuments(src.text)
+    if (map.chunks.length > LIMITS.maxObjects) {
+      diagnostics.push(at(sourceIndex, 'too-large', `too many YAML documents: ${map.chunks.length} (limit ${LIMITS.maxObjects})`, 1, 1))
+      map.chunks = []
       return
     }
-    if (!Array.isArray(docs)) docs = [docs]
-    map.docs = docs
-    if (docs.length > LIMITS.maxObjects) {
-      diagnostics.push(
-        at(sourceIndex, 'too-large', `too many YAML documents: ${docs.length} (limit ${LIMITS.maxObjects})`, 1, 1),
-      )
-      return
-    }
-    docs.forEach((doc, docIndex) => {
-      if (doc.errors.length > 0) {
-        // the first error is the real one; the parser's later ones usually follow from it
-        for (const err of doc.errors.slice(0, 1)) {
-          const [start, end] = err.pos
-          const s = lineCounter.linePos(start)
-          const e = lineCounter.linePos(Math.max(start, end))
-          diagnostics.push({
-            severity: 'error',
-            code: 'yaml-syntax',
-            message: `error converting YAML to JSON: ${firstLine(err.message)}`,
-            line: s.line,
-            column: s.col,
-            endLine: e.line,
-            endColumn: e.col,
-            source: sourceIndex,
-          })
-        }
-        return
-      }
-      let value: unknown
-      try {
-        value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount })
-      } catch (e) {
-        const msg = (e as Error).message
-        const text = /alias/i.test(msg)
-          ? `YAML aliases expand too much (limit ${LIMITS.maxAliasCount} alias uses per document): refused as a possible alias bomb`
-          : `error converting YAML to JSON: ${firstLine(msg)}`
-        diagnostics.push(rangeDiag(map, sourceIndex, doc.contents ?? undefined, 'yaml-alias', text))
-        return
-      }
-      if (value === null || value === undefined) return
+    map.chunks.forEach((chunk, docIndex) => {
+      const value = readChunk(chunk, sourceIndex, diagnostics)
+      if (value === undefined || value === null) return
       if (typeof value !== 'object' || Array.isArray(value)) {
-        diagnostics.push(
-          rangeDiag(map, sourceIndex, doc.contents ?? undefined, 'not-an-object',
-            'error validating data: the document is not a Kubernetes object (expected a mapping with apiVersion and kind)'),
-        )
+        const { doc } = positioned(chunk)
+        diagnostics.push(rangeDiag(chunk, sourceIndex, doc.contents ?? undefined, 'not-an-object', 'error validating data: the document is not a Kubernetes object (expected a mapping with apiVersion and kind)'))
         return
       }
       const obj = value as JsonObject
@@ -127,6 +141,46 @@ export function parseSources(sources: ScenarioSource[]): ParseResult {
   return { objects, sources: maps, diagnostics }
 }
 
+/** The chunk's value: fast when it can be, guarded and positioned when it must be. */
+function readChunk(chunk: Chunk, sourceIndex: number, diagnostics: Diagnostic[]): unknown {
+  if (!ALIAS.test(chunk.text)) {
+    try {
+      return jsyaml.load(chunk.text, { schema: FAST_SCHEMA, json: false })
+    } catch {
+      // fall through: the positioned parser finds and words the problem
+    }
+  }
+  const { doc } = positioned(chunk)
+  if (doc.errors.length > 0) {
+    // the first error is the real one; the parser's later ones usually follow from it
+    const err = doc.errors[0]
+    const [start, end] = err.pos
+    const s = linePos(chunk, start)
+    const e = linePos(chunk, Math.max(start, end))
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml-syntax',
+      message: `error converting YAML to JSON: ${firstLine(err.message)}`,
+      line: s.line,
+      column: s.col,
+      endLine: e.line,
+      endColumn: e.col,
+      source: sourceIndex,
+    })
+    return undefined
+  }
+  try {
+    return doc.toJS({ maxAliasCount: LIMITS.maxAliasCount })
+  } catch (e) {
+    const msg = (e as Error).message
+    const text = /alias/i.test(msg)
+      ? `YAML aliases expand too much (limit ${LIMITS.maxAliasCount} alias uses per document): refused as a possible alias bomb`
+      : `error converting YAML to JSON: ${firstLine(msg)}`
+    diagnostics.push(rangeDiag(chunk, sourceIndex, doc.contents ?? undefined, 'yaml-alias', text))
+    return undefined
+  }
+}
+
 function firstLine(s: string): string {
   return s.split('\n')[0].trim()
 }
@@ -135,10 +189,10 @@ function at(source: number, code: string, message: string, line: number, column:
   return { severity: 'error', code, message, line, column, endLine: line, endColumn: column, source }
 }
 
-function rangeDiag(map: SourceMap, source: number, node: YamlNode | undefined, code: string, message: string): Diagnostic {
+function rangeDiag(chunk: Chunk, source: number, node: YamlNode | undefined, code: string, message: string): Diagnostic {
   const [start, end] = node?.range ?? [0, 0]
-  const s = map.lineCounter.linePos(start)
-  const e = map.lineCounter.linePos(end)
+  const s = linePos(chunk, start)
+  const e = linePos(chunk, end)
   return { severity: 'error', code, message, line: s.line, column: s.col, endLine: e.line, endColumn: e.col, source }
 }
 
@@ -152,9 +206,9 @@ export function locate(
   path: Path,
   key = false,
 ): { line: number; column: number; endLine: number; endColumn: number } {
-  const map = maps[ref.source]
-  const doc = map?.docs[ref.doc]
-  if (!map || !doc) return { line: 0, column: 0, endLine: 0, endColumn: 0 }
+  const chunk = maps[ref.source]?.chunks[ref.doc]
+  if (!chunk) return { line: 0, column: 0, endLine: 0, endColumn: 0 }
+  const { doc } = positioned(chunk)
   let node: unknown = doc.contents
   let range: [number, number, number?] | undefined = (node as YamlNode | null)?.range ?? undefined
   const full = [...ref.path, ...path]
@@ -179,7 +233,7 @@ export function locate(
     } else break
   }
   const [start, end] = range ?? [0, 0]
-  const s = map.lineCounter.linePos(start)
-  const e = map.lineCounter.linePos(end)
+  const s = linePos(chunk, start)
+  const e = linePos(chunk, end)
   return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col }
 }

@@ -75,72 +75,82 @@ export function fieldPath(path: (string | number)[]): string {
   return out
 }
 
-export function checkSchema(
-  value: Json,
-  schema: Schema,
-  path: (string | number)[] = [],
-  parentGo = '',
-  out: SchemaProblem[] = [],
-): SchemaProblem[] {
-  if (out.length >= 50) return out
-  if (value === null) return out // null means "unset" to the API server
+export function checkSchema(value: Json, schema: Schema, path: (string | number)[] = [], parentGo = '', out: SchemaProblem[] = []): SchemaProblem[] {
+  walk(value, schema, path, parentGo, out)
+  return out
+}
+
+/** `path` is one array pushed and popped along the walk; it is copied only into problems. */
+function walk(value: Json, schema: Schema, path: (string | number)[], parentGo: string, out: SchemaProblem[]): void {
+  if (out.length >= 50 || value === null) return // null means "unset" to the API server
   const wrongType = () => {
     out.push({
       code: 'wrong-type',
-      path,
+      path: [...path],
       message: `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${parentGo}.${goPath(path)} of type ${goTypeName(schema)}`,
     })
   }
   switch (schema.t) {
     case 'any':
-      return out
+      return
     case 'string':
       if (typeof value !== 'string') wrongType()
-      return out
+      return
     case 'bool':
       if (typeof value !== 'boolean') wrongType()
-      return out
+      return
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value)) wrongType()
       else if (schema.go === 'int32' && (value > 2147483647 || value < -2147483648)) wrongType()
-      return out
+      return
     case 'int-or-string':
       if (typeof value === 'number' ? !Number.isInteger(value) : typeof value !== 'string') wrongType()
-      return out
+      return
     case 'array':
-      if (!Array.isArray(value)) {
-        wrongType()
-        return out
+      if (!Array.isArray(value)) return wrongType()
+      for (let i = 0; i < value.length; i++) {
+        path.push(i)
+        walk(value[i], schema.of, path, parentGo, out)
+        path.pop()
       }
-      value.forEach((v, i) => checkSchema(v, schema.of, [...path, i], parentGo, out))
-      return out
+      return
     case 'map':
-      if (typeof value !== 'object' || Array.isArray(value)) {
-        wrongType()
-        return out
+      if (typeof value !== 'object' || Array.isArray(value)) return wrongType()
+      if (schema.of.t === 'string') {
+        // the common case (labels, selectors): no recursion needed
+        for (const k in value) {
+          const v = value[k]
+          if (v !== null && typeof v !== 'string') {
+            path.push(k)
+            walk(v, schema.of, path, parentGo, out)
+            path.pop()
+          }
+        }
+        return
       }
-      for (const [k, v] of Object.entries(value)) checkSchema(v, schema.of, [...path, k], parentGo, out)
-      return out
+      for (const k in value) {
+        path.push(k)
+        walk(value[k], schema.of, path, parentGo, out)
+        path.pop()
+      }
+      return
     case 'object': {
-      if (typeof value !== 'object' || Array.isArray(value)) {
-        wrongType()
-        return out
-      }
-      for (const [k, v] of Object.entries(value)) {
+      if (typeof value !== 'object' || Array.isArray(value)) return wrongType()
+      for (const k in value) {
         const field = schema.fields[k]
+        path.push(k)
         if (!field) {
           const near = closest(k, Object.keys(schema.fields))
           out.push({
             code: 'unknown-field',
-            path: [...path, k],
-            message: `strict decoding error: unknown field "${fieldPath([...path, k])}"`,
+            path: [...path],
+            message: `strict decoding error: unknown field "${fieldPath(path)}"`,
             hint: near ? `did you mean "${near}"?` : undefined,
           })
-          continue
-        }
-        checkSchema(v, field, [...path, k], schema.go, out)
+        } else walk(value[k], field, path, schema.go, out)
+        path.pop()
       }
-      return out
+      return
     }
   }
 }

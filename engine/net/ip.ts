@@ -118,6 +118,11 @@ export function ipFamilyOf(text: string): IPFamily | undefined {
   return parseAddr(text)?.family
 }
 
+/** The family of an address the engine already validated: a colon means IPv6. */
+export function familyOfValid(ip: string): IPFamily {
+  return ip.includes(':') ? 'IPv6' : 'IPv4'
+}
+
 export function parsePrefix(text: string): Prefix | undefined {
   if (typeof text !== 'string') return undefined
   const slash = text.indexOf('/')

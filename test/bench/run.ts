@@ -1,0 +1,23 @@
+/**
+ * `npm run bench`: runs every test/bench/*.bench.ts and prints its figures,
+ * with the issue's target beside each where there is one.
+ */
+import { readdirSync } from 'node:fs'
+import type { BenchResult } from './measure.ts'
+
+const dir = new URL('.', import.meta.url)
+const only = process.argv[2]
+const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only))).sort()
+let missed = 0
+for (const f of files) {
+  const mod = (await import(new URL(f, dir).href)) as { run: () => Promise<BenchResult[]> | BenchResult[] }
+  if (typeof mod.run !== 'function') continue
+  console.log(`\n${f}`)
+  for (const r of await mod.run()) {
+    const value = r.unit === 'ms' ? r.value.toFixed(r.value < 1 ? 4 : 2) : String(r.value)
+    const verdict = r.target === undefined ? '' : r.value <= r.target ? `  (target ≤ ${r.target} ${r.unit}: met)` : `  (target ≤ ${r.target} ${r.unit}: MISSED)`
+    if (r.target !== undefined && r.value > r.target) missed++
+    console.log(`  ${r.name.padEnd(60)} ${value.padStart(10)} ${r.unit}${verdict}`)
+  }
+}
+if (missed) console.log(`\n${missed} target(s) missed`)
