@@ -1,0 +1,4 @@
+/** Diagrams the engine draws from a scenario: SVG with a text alternative. */
+export { topologyDiagram } from './topology.ts'
+export type { Diagram, TopologyOptions } from './topology.ts'
+export { escapeXml } from './svg.ts'
