@@ -21,6 +21,8 @@ import { toGeneric } from './generic.ts'
 import { NOW } from './meta.ts'
 import { matchesMap } from './selector.ts'
 import { formatLabels } from './selector.ts'
+import { clusterChecks } from './checks.ts'
+import { readExternalHosts, withCorednsConfigMap } from '../dns/build.ts'
 
 const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Service', 'EndpointSlice', 'Endpoints', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret']
 
@@ -115,8 +117,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
   }
   if (now !== NOW) now = new Date(Date.parse(now) + 5 * 60_000).toISOString().replace('.000Z', 'Z')
 
-  ctx.diagnostics.sort((a, b) => (a.source ?? 0) - (b.source ?? 0) || a.line - b.line || a.column - b.column)
-  return {
+  const cluster: Cluster = {
     config,
     namespaces,
     nodes,
@@ -130,10 +131,17 @@ export function buildCluster(parsed: ParseResult): Cluster {
     networkPolicies: generic('NetworkPolicy'),
     adminNetworkPolicies: generic('AdminNetworkPolicy'),
     baselineAdminNetworkPolicies: generic('BaselineAdminNetworkPolicy'),
-    configMaps: generic('ConfigMap'),
-    externalHosts: [],
+    configMaps: withCorednsConfigMap(ctx, config, generic('ConfigMap')),
+    externalHosts: readExternalHosts(ctx, doc, config),
     now,
     diagnostics: ctx.diagnostics,
     index,
   }
+  for (const check of clusterChecks()) {
+    for (const p of check(cluster)) {
+      ctx.report(p.severity, p.code, { kind: p.kind, namespace: p.namespace, name: p.name, ref: p.source }, p.path, p.message, { hint: p.hint, key: p.code === 'unknown-field' })
+    }
+  }
+  ctx.diagnostics.sort((a, b) => (a.source ?? 0) - (b.source ?? 0) || a.line - b.line || a.column - b.column)
+  return cluster
 }
