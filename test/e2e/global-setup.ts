@@ -1,0 +1,136 @@
+// Runs the real thing once for all browser tests: the built site and the Worker under
+// `wrangler dev`, on a free loopback port with its own local D1 state.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { TestProject } from 'vitest/node'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string
+  }
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const wrangler = join(root, 'node_modules/wrangler/bin/wrangler.js')
+const astro = join(root, 'node_modules/astro/bin/astro.mjs')
+// Vitest puts its own mode into process.env (NODE_ENV=test, DEV=1, PROD=''...), with which
+// Astro builds a dev site (no search, for one): the tools get the environment a shell gives them.
+const VITEST_ONLY = /^(VITEST.*|TEST|NODE_ENV|MODE|DEV|PROD|SSR|BASE_URL)$/
+const env = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !VITEST_ONLY.test(key))),
+  WRANGLER_SEND_METRICS: 'false',
+  ASTRO_TELEMETRY_DISABLED: '1',
+}
+const STARTUP_MS = 60_000
+
+export default async function setup(project: TestProject) {
+  if (siteIsStale()) run(astro, ['build'])
+  const state = mkdtempSync(join(tmpdir(), 'knet-e2e-'))
+  run(wrangler, ['d1', 'migrations', 'apply', 'knet', '--local', '--persist-to', state])
+
+  const port = await freePort()
+  const server = spawn(
+    process.execPath,
+    [
+      wrangler,
+      'dev',
+      ...['--ip', '127.0.0.1', '--port', String(port)],
+      ...['--inspector-ip', '127.0.0.1', '--inspector-port', String(await freePort())],
+      ...['--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    ],
+    // Its own process group, so teardown also ends the workerd it starts.
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  )
+  // Should vitest itself be killed, take the server down with it.
+  const killOnExit = () => server.pid && process.kill(-server.pid, 'SIGKILL')
+  process.once('exit', killOnExit)
+  let output = ''
+  server.stdout?.on('data', (d) => (output += d))
+  server.stderr?.on('data', (d) => (output += d))
+
+  const baseURL = `http://127.0.0.1:${port}`
+  try {
+    await waitUntilUp(server, `${baseURL}/api/health`, () => output)
+  } catch (error) {
+    await stop(server)
+    rmSync(state, { recursive: true, force: true })
+    throw error
+  }
+  project.provide('baseURL', baseURL)
+
+  return async () => {
+    process.off('exit', killOnExit)
+    await stop(server)
+    rmSync(state, { recursive: true, force: true })
+  }
+}
+
+// dist/ is rebuilt when missing or older than anything the build reads.
+function siteIsStale() {
+  const built = join(root, 'dist/index.html')
+  if (!existsSync(built)) return true
+  const inputs = ['content', 'site', 'astro.config.mjs', 'package-lock.json']
+  return newestMtime(inputs.map((p) => join(root, p))) > statSync(built).mtimeMs
+}
+
+function newestMtime(paths: string[]): number {
+  let newest = 0
+  for (const path of paths) {
+    if (!existsSync(path)) continue
+    const stat = statSync(path)
+    newest = Math.max(newest, stat.mtimeMs)
+    if (stat.isDirectory()) {
+      newest = Math.max(newest, newestMtime(readdirSync(path).map((name) => join(path, name))))
+    }
+  }
+  return newest
+}
+
+function run(script: string, args: string[]) {
+  const options = { cwd: root, env, encoding: 'utf8' } as const
+  const result = spawnSync(process.execPath, [script, ...args], options)
+  if (result.status !== 0) {
+    const command = [script.replace(root, ''), ...args].join(' ')
+    throw new Error(`${command} failed (${result.status}):\n${result.stdout}\n${result.stderr}`)
+  }
+}
+
+function freePort() {
+  return new Promise<number>((resolve, reject) => {
+    const probe = createServer()
+    probe.on('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()))
+    })
+  })
+}
+
+async function waitUntilUp(server: ChildProcess, url: string, output: () => string) {
+  const deadline = Date.now() + STARTUP_MS
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`wrangler dev exited with ${server.exitCode}:\n${output()}`)
+    }
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`wrangler dev did not answer ${url} within ${STARTUP_MS} ms:\n${output()}`)
+}
+
+async function stop(server: ChildProcess) {
+  if (server.exitCode !== null || server.pid === undefined) return
+  const exited = new Promise((r) => server.once('exit', r))
+  process.kill(-server.pid, 'SIGTERM')
+  const timeout = setTimeout(() => process.kill(-server.pid!, 'SIGKILL'), 5_000)
+  await exited
+  clearTimeout(timeout)
+}
