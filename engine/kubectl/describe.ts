@@ -225,6 +225,8 @@ export function kubectlDescribe(cluster: Cluster, f: KubectlFlags): Output {
       rt.kind === 'Pod' ? cluster.pods.filter((p) => f.allNamespaces || p.meta.namespace === f.namespace).map((p) => [p.meta.namespace, p.meta.name])
       : rt.kind === 'Service' ? cluster.services.filter((s) => f.allNamespaces || s.meta.namespace === f.namespace).map((s) => [s.meta.namespace, s.meta.name])
       : rt.kind === 'Node' ? cluster.nodes.map((n) => ['', n.meta.name])
+      : rt.kind === 'Ingress' ? cluster.ingresses.filter((g) => f.allNamespaces || g.meta.namespace === f.namespace).map((g) => [g.meta.namespace, g.meta.name])
+      : rt.kind === 'IngressClass' ? cluster.ingressClasses.map((g) => ['', g.meta.name])
       : cluster.networkPolicies.filter((p) => f.allNamespaces || p.meta.namespace === f.namespace).map((p) => [p.meta.namespace, p.meta.name])
     if (list.length === 0) return { exitCode: 0, stdout: '', stderr: `No resources found in ${f.namespace} namespace.\n` }
     return ok(list.map(([ns, n]) => d(cluster, ns, n) ?? '').join('\n\n\n'))

@@ -5,8 +5,20 @@
 import type { Program } from './types.ts'
 import { kubectlProgram } from '../kubectl/program.ts'
 import { helpProgram } from './help.ts'
+import { policyProgram } from '../policy/index.ts'
+import { catProgram, digProgram, hostProgram, nslookupProgram } from '../dns/index.ts'
+import { DATAPLANE_PROGRAMS } from '../dataplane/index.ts'
+import { ingressProgram } from '../ingress/index.ts'
 
 export const PROGRAMS: Record<string, Program> = {
   kubectl: kubectlProgram,
   help: helpProgram,
+  policy: policyProgram,
+  nslookup: nslookupProgram,
+  dig: digProgram,
+  host: hostProgram,
+  cat: catProgram,
+  ingress: ingressProgram,
+  // ip, bridge, iptables(-save), ip6tables(-save), ipvsadm, ipset, nft, hostname, ls
+  ...DATAPLANE_PROGRAMS,
 }

@@ -14,7 +14,7 @@ writeFileSync(bad, 'apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec:\n 
 
 const knet = (args: string[], input?: string) => spawnSync(tsx, [join(repo, 'engine/cli.ts'), ...args], { encoding: 'utf8', input, cwd: repo })
 
-describe('the knet CLI', () => {
+describe('the knet CLI', { timeout: 60_000 }, () => {
   it('runs commands in order and exits with the last one\'s code', () => {
     const r = knet(['-f', good, 'kubectl get pods', 'nope'])
     expect(r.stdout).toBe('NAME   READY   STATUS    RESTARTS   AGE\na      1/1     Running   0          5m\n')

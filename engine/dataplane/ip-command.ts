@@ -1,0 +1,134 @@
+/**
+ * The `ip` program (iproute2) over one network namespace: addr, link,
+ * route (show / get), netns list, with -4/-6, -d, -br and the object and
+ * command abbreviations iproute2 accepts (`ip a`, `ip r`, `ip l sh dev eth0`).
+ */
+import type { Output } from '../shell/types.ts'
+import { fail, ok } from '../shell/types.ts'
+import type { NetNS } from './model.ts'
+import { formatAddrs, formatBrief, formatLinks } from './interfaces.ts'
+import { formatRoute, routeGet } from './routes.ts'
+
+function matches(word: string, full: string, min = 1): boolean {
+  return word.length >= min && full.startsWith(word)
+}
+
+export interface IpContext {
+  ns: NetNS
+  /** named namespaces on a node, for `ip netns` and `ip -n NAME` */
+  namespaces?: NetNS[]
+}
+
+/**
+ * Runs `ip ARGS` against a namespace.
+ *
+ * @example
+ * runIp({ ns }, ['-4', 'route']) // { exitCode: 0, stdout: 'default via 10.244.1.1 dev eth0 \n…' }
+ */
+export function runIp(ctx: IpContext, args: string[]): Output {
+  let family: 'IPv4' | 'IPv6' | undefined
+  let details = false
+  let brief = false
+  let ns = ctx.ns
+  let i = 0
+  for (; i < args.length && args[i].startsWith('-'); i++) {
+    const a = args[i]
+    if (a === '-4') family = 'IPv4'
+    else if (a === '-6') family = 'IPv6'
+    else if (a === '-d' || a === '-details' || a === '--details') details = true
+    else if (a === '-br' || a === '-brief' || a === '--brief') brief = true
+    else if (a === '-c' || a === '-color' || a === '--color' || a.startsWith('-color=') || a.startsWith('--color=')) continue
+    else if (a === '-n' || a === '-netns' || a === '--netns') {
+      const name = args[++i]
+      const target = ctx.namespaces?.find((n) => n.name === name)
+      if (!target) return fail(`Cannot open network namespace "${name ?? ''}": No such file or directory`, 255)
+      ns = target
+    } else if (a === '-V' || a === '-Version') return ok('ip utility, iproute2-6.8.0, libbpf 1.3.0\n')
+    else return fail(`Option "${a}" is unknown, try "ip -help".`, 255)
+  }
+  const object = args[i]
+  const rest = args.slice(i + 1)
+  if (!object) return fail('Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | link | neighbor | netns | route | rule | ... }\n       OPTIONS := { -4 | -6 | -d[etails] | -br[ief] | -n[etns] name }', 255)
+  if (matches(object, 'address')) return addrOrLink(ns, 'addr', rest, family, details, brief)
+  if (matches(object, 'link')) return addrOrLink(ns, 'link', rest, family, details, brief)
+  if (matches(object, 'route')) return route(ns, rest, family)
+  if (matches(object, 'netns', 3)) return netns(ctx, rest)
+  return fail(`Object "${object}" is unknown, try "ip help".`, 255)
+}
+
+function isShow(word: string | undefined): boolean {
+  return word === undefined || matches(word, 'show') || matches(word, 'list') || word === 'lst'
+}
+
+function addrOrLink(ns: NetNS, what: 'addr' | 'link', args: string[], family: 'IPv4' | 'IPv6' | undefined, details: boolean, brief: boolean): Output {
+  if (!isShow(args[0])) return fail(`Command "${args[0]}" is unknown, try "ip ${what === 'addr' ? 'address' : 'link'} help".`, 255)
+  const rest = args.slice(args.length && isShow(args[0]) ? 1 : 0)
+  let dev: string | undefined
+  for (let j = 0; j < rest.length; j++) {
+    if (rest[j] === 'dev') dev = rest[++j]
+    else if (rest[j] === 'up') continue
+    else if (!dev) dev = rest[j]
+  }
+  let links = ns.links
+  if (dev) {
+    links = links.filter((l) => l.name === dev)
+    if (links.length === 0) return fail(`Device "${dev}" does not exist.`, 1)
+  }
+  if (brief) return ok(formatBrief(links, what, { family }))
+  if (what === 'link') return ok(formatLinks(links, { details }))
+  return ok(formatAddrs(links, { family, details }))
+}
+
+function route(ns: NetNS, args: string[], family: 'IPv4' | 'IPv6' | undefined): Output {
+  const cmd = args[0]
+  if (cmd && matches(cmd, 'get')) {
+    const target = args.slice(1).filter((a) => a !== 'to')[0]
+    if (!target) return fail('Command line is not complete. Try "ip route help".', 255)
+    const r = routeGet(ns, target)
+    return r.ok ? ok(r.text) : fail(r.error, 2)
+  }
+  if (!isShow(cmd)) return fail(`Command "${cmd}" is unknown, try "ip route help".`, 255)
+  const rest = args.slice(cmd ? 1 : 0)
+  let dev: string | undefined
+  let table = 'main'
+  for (let j = 0; j < rest.length; j++) {
+    if (rest[j] === 'dev') dev = rest[++j]
+    else if (rest[j] === 'table') table = rest[++j] ?? 'main'
+  }
+  if (table !== 'main' && table !== 'local' && table !== 'all') return fail('Error: argument "' + table + '" is wrong: table id value is invalid', 255)
+  if (table === 'local') return ok(localTable(ns, family ?? 'IPv4'))
+  const fam = family ?? 'IPv4'
+  if (dev && !ns.links.some((l) => l.name === dev)) return fail(`Cannot find device "${dev}"`, 1)
+  const routes = ns.routes.filter((r) => r.family === fam && (!dev || r.dev === dev))
+  // with a dev filter iproute2 leaves the dev out of each line
+  const text = routes.map((r) => formatRoute(dev ? { ...r, dev: undefined } : r)).join('\n')
+  return ok(text ? `${text}\n` : '')
+}
+
+/** The local table: one `local` route per address, broadcast routes for IPv4 subnets. */
+function localTable(ns: NetNS, family: 'IPv4' | 'IPv6'): string {
+  const lines: string[] = []
+  for (const l of ns.links) {
+    for (const a of l.addresses) {
+      if (a.family !== family) continue
+      if (family === 'IPv4') {
+        if (a.address === '127.0.0.1') {
+          lines.push('local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1 ', 'local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 ', 'broadcast 127.255.255.255 dev lo proto kernel scope link src 127.0.0.1 ')
+          continue
+        }
+        lines.push(`local ${a.address} dev ${l.name} proto kernel scope host src ${a.address} `)
+        if (a.broadcast && a.broadcast !== a.address) lines.push(`broadcast ${a.broadcast} dev ${l.name} proto kernel scope link src ${a.address} `)
+      } else {
+        lines.push(`local ${a.address} dev ${l.name === 'lo' ? 'lo' : l.name} table local proto kernel metric 0 pref medium`)
+      }
+    }
+  }
+  return lines.length ? `${lines.join('\n')}\n` : ''
+}
+
+function netns(ctx: IpContext, args: string[]): Output {
+  if (args[0] && !isShow(args[0])) return fail(`Command "${args[0]}" is unknown, try "ip netns help".`, 1)
+  const names = (ctx.namespaces ?? []).map((n, i) => `${n.name} (id: ${i})`)
+  // the kernel lists the most recently created namespace first
+  return ok(names.length ? `${names.reverse().join('\n')}\n` : '')
+}

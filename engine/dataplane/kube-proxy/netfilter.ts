@@ -1,0 +1,161 @@
+/**
+ * An iptables ruleset as the kernel holds it: tables of chains, each chain an
+ * ordered list of rules. A rule keeps the IP header matches apart from the
+ * extension matches, because that is how the kernel stores it and how
+ * iptables-save and `iptables -L` print it, whatever order the writer used.
+ */
+import type { IPFamily } from '../../net/ip.ts'
+
+export interface Opt {
+  neg?: boolean
+  name: string
+  values: string[]
+}
+
+export interface Match {
+  name: string
+  opts: Opt[]
+}
+
+export interface IptRule {
+  src?: { neg: boolean; cidr: string }
+  dst?: { neg: boolean; cidr: string }
+  inIface?: { neg: boolean; name: string }
+  outIface?: { neg: boolean; name: string }
+  proto?: { neg: boolean; name: string }
+  matches: Match[]
+  target?: { name: string; opts: Opt[]; goto?: boolean }
+}
+
+export interface IptChain {
+  name: string
+  /** builtin chains have a policy */
+  policy?: 'ACCEPT' | 'DROP'
+  rules: IptRule[]
+}
+
+export interface IptTable {
+  name: 'raw' | 'mangle' | 'filter' | 'nat'
+  chains: Map<string, IptChain>
+}
+
+export interface Ruleset {
+  family: IPFamily
+  tables: IptTable[]
+}
+
+const BUILTINS: Record<IptTable['name'], string[]> = {
+  raw: ['PREROUTING', 'OUTPUT'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+}
+
+export function newTable(name: IptTable['name']): IptTable {
+  const chains = new Map<string, IptChain>()
+  for (const c of BUILTINS[name]) chains.set(c, { name: c, policy: 'ACCEPT', rules: [] })
+  return { name, chains }
+}
+
+export function isBuiltin(table: IptTable['name'], chain: string): boolean {
+  return BUILTINS[table].includes(chain)
+}
+
+export function ensureChain(t: IptTable, name: string): IptChain {
+  let c = t.chains.get(name)
+  if (!c) t.chains.set(name, (c = { name, rules: [] }))
+  return c
+}
+
+/** iptables -A */
+export function append(t: IptTable, chain: string, rule: IptRule): void {
+  ensureChain(t, chain).rules.push(rule)
+}
+
+/** iptables -I (EnsureRule Prepend) */
+export function prepend(t: IptTable, chain: string, rule: IptRule): void {
+  ensureChain(t, chain).rules.unshift(rule)
+}
+
+/**
+ * A small builder that reads like the argument lists kube-proxy writes,
+ * e.g. r().comment('ns1/svc1:p80 cluster IP').l4('tcp').dst('172.30.0.41').dport(80).jump('KUBE-SVC-…').
+ */
+export class RuleBuilder {
+  readonly rule: IptRule = { matches: [] }
+  private l4Match?: Match
+
+  constructor(private readonly family: IPFamily) {}
+
+  comment(text: string): this {
+    this.rule.matches.push({ name: 'comment', opts: [{ name: 'comment', values: [text] }] })
+    return this
+  }
+
+  /** `-m tcp -p tcp` */
+  l4(proto: string): this {
+    this.l4Match = { name: proto, opts: [] }
+    this.rule.matches.push(this.l4Match)
+    this.rule.proto = { neg: false, name: proto }
+    return this
+  }
+
+  /** `-p tcp` alone */
+  proto(proto: string): this {
+    this.rule.proto = { neg: false, name: proto }
+    return this
+  }
+
+  dport(port: number): this {
+    this.l4Match?.opts.push({ name: 'dport', values: [String(port)] })
+    return this
+  }
+
+  src(cidr: string, neg = false): this {
+    this.rule.src = { neg, cidr: hostPrefix(cidr, this.family) }
+    return this
+  }
+
+  dst(cidr: string, neg = false): this {
+    this.rule.dst = { neg, cidr: hostPrefix(cidr, this.family) }
+    return this
+  }
+
+  inIface(name: string, neg = false): this {
+    this.rule.inIface = { neg, name }
+    return this
+  }
+
+  match(name: string, ...opts: Opt[]): this {
+    this.rule.matches.push({ name, opts })
+    return this
+  }
+
+  jump(target: string, ...opts: Opt[]): IptRule {
+    this.rule.target = { name: target, opts }
+    return this.rule
+  }
+
+  goto(target: string): IptRule {
+    this.rule.target = { name: target, opts: [], goto: true }
+    return this.rule
+  }
+
+  /** a rule without a target (it only counts) */
+  done(): IptRule {
+    return this.rule
+  }
+}
+
+export function opt(name: string, ...values: string[]): Opt {
+  return { name, values }
+}
+
+export function negOpt(name: string, ...values: string[]): Opt {
+  return { neg: true, name, values }
+}
+
+/** The kernel stores an address with its mask: a bare address is a /32 (/128). */
+export function hostPrefix(text: string, family: IPFamily): string {
+  return text.includes('/') ? text : `${text}/${family === 'IPv4' ? 32 : 128}`
+}

@@ -1,0 +1,251 @@
+/**
+ * The resolvers inside a Pod, a node or the workstation: which names they
+ * try, in which order, and when they stop. A name with fewer dots than
+ * `ndots` is first tried with each search suffix, because it is taken to be
+ * relative; `ndots:5` in Pods makes "web", "web.prod" and even
+ * "web.prod.svc.cluster.local" (4 dots) relative. Four algorithms are modelled:
+ *
+ * - glibc (Debian, Ubuntu, distroless, … and uClibc-ng, which shares the BSD
+ *   code): resolv/res_query.c __res_context_search. Enough dots → as is
+ *   first, then the search list; fewer → the search list, then as is. NXDOMAIN
+ *   and NODATA both move on to the next candidate; SERVFAIL moves on too; any
+ *   other failure stops the walk. All fail → the as-is error, else NODATA if
+ *   any candidate had it, else NXDOMAIN.
+ * - musl (Alpine; busybox's -musl builds): src/network/lookup_name.c
+ *   name_from_dns_search, for addresses. Enough dots (or a trailing dot) → as
+ *   is only, never the search list; fewer → each suffix in order, then as is.
+ *   Only NXDOMAIN moves on: NODATA or SERVFAIL for a candidate ends the
+ *   lookup. Candidates are tried one after another (musl sends the A and AAAA
+ *   queries of one candidate together, not the candidates). Other record
+ *   types go through res_search, which in musl is res_query: no search list.
+ * - bind9's dig +search, host and nslookup (bin/dig/dighost.c next_origin):
+ *   enough dots → as is only (next_origin gives up once the name's labels
+ *   outnumber ndots); fewer → the search list, then as is. Only NXDOMAIN
+ *   moves on; NODATA is the answer.
+ * - BusyBox nslookup (networking/nslookup.c add_query_with_search): no ndots
+ *   at all; a name without a dot gets one query per search domain (never the
+ *   bare name), a name with a dot is sent as is. All queries go out together.
+ */
+import type { DnsMessage, RRType } from './message.ts'
+import { countDots, fqdn, labels } from './names.ts'
+import type { ResolvConf } from './resolv-conf.ts'
+import { hasOption, ndotsOf } from './resolv-conf.ts'
+import type { Delivery } from './transport.ts'
+
+export type Libc = 'glibc' | 'musl'
+
+export interface Attempt {
+  /** absolute name sent */
+  name: string
+  type: RRType
+  /** the server that answered, or the last one tried */
+  server: string
+  delivery: Delivery
+}
+
+export type Status = 'answer' | 'nodata' | 'nxdomain' | 'servfail' | 'refused' | 'timeout' | 'error'
+
+export interface StubResult {
+  attempts: Attempt[]
+  status: Status
+  /** the reply the result rests on (the successful one, or the one whose error is reported) */
+  final?: Attempt
+}
+
+/** Sends one query to one server. */
+export type Send = (server: string, name: string, type: RRType) => Delivery
+
+/**
+ * Which C library's resolver an image uses. Alpine-based images (alpine,
+ * nicolaka/netshoot, *-alpine tags) and busybox's -musl builds use musl; the
+ * default busybox builds are uClibc-ng or glibc, whose res_search is the same
+ * BSD algorithm as glibc's; everything else is taken to be glibc.
+ *
+ * @example
+ * libcOf('alpine:3.20') // 'musl'
+ * libcOf('busybox:1.36') // 'glibc'
+ */
+export function libcOf(image: string): Libc {
+  const i = image.toLowerCase()
+  const repo = i.replace(/@.*$/, '')
+  const tag = repo.includes(':') ? repo.slice(repo.lastIndexOf(':') + 1) : ''
+  const name = repo.replace(/:[^/]*$/, '')
+  if (/(^|\/)alpine$/.test(name) || tag.includes('alpine') || tag.endsWith('musl') || /(^|\/)netshoot$/.test(name)) return 'musl'
+  return 'glibc'
+}
+
+/** The query sent for a candidate: `name` under `domain`, absolute. */
+function candidate(name: string, domain: string | undefined): string {
+  const base = name.endsWith('.') ? name.slice(0, -1) : name
+  if (domain === undefined) return fqdn(base)
+  const d = domain.endsWith('.') ? domain.slice(0, -1) : domain
+  return d === '' ? fqdn(base) : `${base}.${d}.`
+}
+
+/** res_send: the servers of resolv.conf in order until one answers. */
+export function query(conf: ResolvConf, send: Send, name: string, type: RRType): Attempt {
+  const servers = conf.nameservers.length ? conf.nameservers : ['127.0.0.1']
+  let last: Attempt | undefined
+  for (const server of servers) {
+    const delivery = send(server, name, type)
+    last = { name, type, server, delivery }
+    if (delivery.kind === 'answer') return last
+  }
+  return last!
+}
+
+function classify(a: Attempt): Status {
+  if (a.delivery.kind !== 'answer') return a.delivery.kind
+  const m: DnsMessage = a.delivery.message
+  if (m.rcode === 'NXDOMAIN') return 'nxdomain'
+  if (m.rcode === 'SERVFAIL') return 'servfail'
+  if (m.rcode !== 'NOERROR') return m.rcode === 'REFUSED' ? 'refused' : 'error'
+  return m.answer.length ? 'answer' : 'nodata'
+}
+
+/**
+ * glibc res_search (resolv/res_query.c __res_context_search).
+ *
+ * @example
+ * glibcSearch(conf, send, 'web', 'A').attempts.map((a) => a.name)
+ * // ['web.default.svc.cluster.local.', 'web.svc.cluster.local.', …]
+ */
+export function glibcSearch(conf: ResolvConf, send: Send, name: string, type: RRType): StubResult {
+  const attempts: Attempt[] = []
+  const ndots = ndotsOf(conf)
+  const dots = countDots(name)
+  const trailing = name.endsWith('.')
+  const run = (n: string) => {
+    const a = query(conf, send, n, type)
+    attempts.push(a)
+    return a
+  }
+  let savedAsIs: Attempt | undefined
+  let triedAsIs = false
+  if (dots >= ndots || trailing) {
+    const a = run(candidate(name, undefined))
+    if (classify(a) === 'answer' || trailing) return { attempts, status: classify(a), final: a }
+    savedAsIs = a
+    triedAsIs = true
+  }
+  let gotNodata: Attempt | undefined
+  let gotServfail: Attempt | undefined
+  let searched = false
+  let rootOnList = false
+  if (!trailing) {
+    for (const domain of conf.search) {
+      searched = true
+      const d = domain.startsWith('.') ? domain.slice(1) : domain
+      if (d === '') rootOnList = true
+      const a = run(candidate(name, d))
+      const s = classify(a)
+      if (s === 'answer') return { attempts, status: 'answer', final: a }
+      if (s === 'nodata') gotNodata ??= a
+      else if (s === 'servfail') gotServfail ??= a
+      else if (s !== 'nxdomain') break // anything else ends the search; the name as is is still tried below
+    }
+  }
+  // the name as is, last, unless it was tried first (or "." was on the search list)
+  const noTld = hasOption(conf, 'no-tld-query')
+  if ((dots > 0 || !searched || !noTld) && !(triedAsIs || rootOnList)) {
+    const a = run(candidate(name, undefined))
+    if (classify(a) === 'answer') return { attempts, status: 'answer', final: a }
+  }
+  // the error reported: the first as-is attempt's, else NODATA if any, else SERVFAIL if any, else the last one's
+  const final = savedAsIs ?? gotNodata ?? gotServfail ?? attempts[attempts.length - 1]
+  return { attempts, status: classify(final), final }
+}
+
+/**
+ * musl: name_from_dns_search for A/AAAA, res_query (no search) for the rest.
+ *
+ * @example
+ * muslLookup(conf, send, 'web', 'A')
+ */
+export function muslLookup(conf: ResolvConf, send: Send, name: string, type: RRType): StubResult {
+  const attempts: Attempt[] = []
+  const run = (n: string) => {
+    const a = query(conf, send, n, type)
+    attempts.push(a)
+    return a
+  }
+  const addressLookup = type === 'A' || type === 'AAAA'
+  const dots = countDots(name)
+  const useSearch = addressLookup && dots < ndotsOf(conf) && !name.endsWith('.')
+  if (useSearch) {
+    for (const domain of conf.search) {
+      const a = run(candidate(name, domain))
+      const s = classify(a)
+      if (s === 'nxdomain') continue
+      // a CNAME without the address is EAI_NODATA too: it ends the search as well
+      const hasAddress = a.delivery.kind === 'answer' && a.delivery.message.answer.some((r) => r.type === type)
+      if (s === 'answer' && !hasAddress) return { attempts, status: 'nodata', final: a }
+      return { attempts, status: s, final: a }
+    }
+  }
+  const a = run(candidate(name, undefined))
+  return { attempts, status: classify(a), final: a }
+}
+
+/**
+ * bind9's search (dig +search, host, nslookup): dighost.c setup_lookup and next_origin.
+ *
+ * @example
+ * bindSearch(conf, send, 'web', 'A', { useSearch: true, ndots: 5 })
+ */
+export function bindSearch(conf: ResolvConf, send: Send, name: string, type: RRType, opts: { useSearch: boolean; ndots?: number }): StubResult {
+  const attempts: Attempt[] = []
+  const ndots = opts.ndots ?? ndotsOf(conf)
+  const absolute = name.endsWith('.')
+  const search = conf.search
+  const run = (n: string) => {
+    const a = query(conf, send, n, type)
+    attempts.push(a)
+    return a
+  }
+  let origin: number | undefined // index in the search list, undefined = as is
+  let doneAsIs = false
+  let needSearch = false
+  if (countDots(name) >= ndots || !opts.useSearch || absolute || search.length === 0) {
+    origin = undefined
+    doneAsIs = true
+    needSearch = opts.useSearch && !absolute && search.length > 0
+  } else origin = 0
+  for (;;) {
+    const a = run(candidate(name, origin === undefined ? undefined : search[origin]))
+    if (classify(a) !== 'nxdomain' || !(origin !== undefined || needSearch)) return { attempts, status: classify(a), final: a }
+    // next_origin
+    if (!opts.useSearch || absolute || labels(name).length > ndots) return { attempts, status: 'nxdomain', final: a }
+    if (origin === undefined) {
+      if (!needSearch) return { attempts, status: 'nxdomain', final: a }
+      origin = 0
+      needSearch = false
+      continue
+    }
+    const next = origin + 1 < search.length ? origin + 1 : undefined
+    if (next === undefined && doneAsIs) return { attempts, status: 'nxdomain', final: a }
+    origin = next
+    if (origin === undefined) doneAsIs = true
+  }
+}
+
+/**
+ * BusyBox nslookup's queries for one type: one per search domain for a dotless name, else the name as is.
+ *
+ * @example
+ * busyboxNames('kubernetes.default', 'A', ['default.svc.cluster.local']) // ['kubernetes.default.']
+ */
+export function busyboxNames(name: string, type: RRType, search: string[]): string[] {
+  if (type === 'PTR' || search.length === 0 || name.includes('.')) return [fqdn(name)]
+  return search.map((d) => candidate(name, d))
+}
+
+/**
+ * An application's lookup through the libc of its image.
+ *
+ * @example
+ * libcLookup('glibc', conf, send, 'data.prod', 'A').status // 'answer'
+ */
+export function libcLookup(libc: Libc, conf: ResolvConf, send: Send, name: string, type: RRType): StubResult {
+  return libc === 'musl' ? muslLookup(conf, send, name, type) : glibcSearch(conf, send, name, type)
+}

@@ -1,0 +1,97 @@
+/**
+ * Every policy of a cluster, read once and kept beside the (immutable)
+ * cluster: NetworkPolicies by namespace, AdminNetworkPolicies in priority
+ * order, the BaselineAdminNetworkPolicy, and what they got wrong.
+ */
+import type { Cluster, Labels, Node } from '../model/types.ts'
+import { compileNetworkPolicy } from './compile-network-policy.ts'
+import { compileAdminPolicy } from './compile-admin-policy.ts'
+import type { CompiledAdminPolicy, CompiledNetworkPolicy } from './model.ts'
+import { Problems } from './problems.ts'
+import type { Problem } from './problems.ts'
+import { enforcementFor } from './enforcement.ts'
+import type { Enforcement } from './enforcement.ts'
+import { canonicalIP } from '../net/ip.ts'
+import { objectName } from '../build/context.ts'
+
+export interface PolicySet {
+  cluster: Cluster
+  /** every NetworkPolicy in the cluster's order, invalid ones included */
+  networkPolicies: CompiledNetworkPolicy[]
+  /** valid NetworkPolicies by namespace */
+  byNamespace: Map<string, CompiledNetworkPolicy[]>
+  /** valid AdminNetworkPolicies, highest precedence (lowest priority value) first */
+  admin: CompiledAdminPolicy[]
+  /** the valid BaselineAdminNetworkPolicy "default", if any */
+  baseline?: CompiledAdminPolicy
+  /** every AdminNetworkPolicy/BaselineAdminNetworkPolicy, invalid ones included */
+  allAdmin: CompiledAdminPolicy[]
+  problems: Problem[]
+  enforcement: Enforcement
+  namespaceLabels: Map<string, Labels>
+  /** every address of every node (status.addresses of type InternalIP/ExternalIP) */
+  nodeByAddress: Map<string, Node>
+}
+
+const CACHE = new WeakMap<Cluster, PolicySet>()
+
+/**
+ * The cluster's policies, compiled once per cluster object.
+ *
+ * @example
+ * policySet(cluster).byNamespace.get('prod')?.map((p) => p.name)
+ */
+export function policySet(cluster: Cluster): PolicySet {
+  const hit = CACHE.get(cluster)
+  if (hit) return hit
+  const problems: Problem[] = []
+  // objects the loader already found the API server would refuse (wrong field types, …) do not exist either
+  const refused = new Set(cluster.diagnostics.filter((d) => d.severity === 'error' && d.object).map((d) => d.object))
+  const networkPolicies = cluster.networkPolicies.map((o) => {
+    const p = new Problems(o)
+    const c = compileNetworkPolicy(o, p)
+    problems.push(...p.list)
+    if (refused.has(objectName(o.kind, o.meta.namespace, o.meta.name))) c.valid = false
+    return c
+  })
+  const byNamespace = new Map<string, CompiledNetworkPolicy[]>()
+  for (const np of networkPolicies) {
+    if (!np.valid) continue
+    const list = byNamespace.get(np.namespace)
+    if (list) list.push(np)
+    else byNamespace.set(np.namespace, [np])
+  }
+  const allAdmin = [...cluster.adminNetworkPolicies, ...cluster.baselineAdminNetworkPolicies].map((o) => {
+    const p = new Problems(o)
+    const c = compileAdminPolicy(o, p)
+    problems.push(...p.list)
+    if (refused.has(objectName(o.kind, o.meta.namespace, o.meta.name))) c.valid = false
+    return c
+  })
+  // Equal priorities have no defined order (the API leaves it to the implementation): the simulator breaks ties by name
+  const admin = allAdmin
+    .filter((a) => a.kind === 'AdminNetworkPolicy' && a.valid)
+    .sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const baseline = allAdmin.find((a) => a.kind === 'BaselineAdminNetworkPolicy' && a.valid)
+  const nodeByAddress = new Map<string, Node>()
+  for (const n of cluster.nodes) {
+    for (const ip of [...n.internalIPs, ...n.externalIPs, ...n.addresses.filter((a) => a.type === 'InternalIP' || a.type === 'ExternalIP').map((a) => a.address)]) {
+      const c = canonicalIP(ip)
+      if (c && !nodeByAddress.has(c)) nodeByAddress.set(c, n)
+    }
+  }
+  const set: PolicySet = {
+    cluster,
+    networkPolicies,
+    byNamespace,
+    admin,
+    baseline,
+    allAdmin,
+    problems,
+    enforcement: enforcementFor(cluster.config.cni),
+    namespaceLabels: new Map(cluster.namespaces.map((n) => [n.meta.name, n.meta.labels])),
+    nodeByAddress,
+  }
+  CACHE.set(cluster, set)
+  return set
+}

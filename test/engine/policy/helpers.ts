@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { loadScenario } from '../../../engine/index.ts'
+import type { Cluster, Protocol } from '../../../engine/index.ts'
+import { evaluateConnection } from '../../../engine/policy/index.ts'
+import type { VerdictResult } from '../../../engine/policy/index.ts'
+
+export interface ReachCheck {
+  reach: { from: string; to?: string; toIP?: string; port: number; protocol?: Protocol }
+  expect: 'allow' | 'deny'
+}
+
+export interface Case {
+  file: string
+  name: string
+  source: string
+  notes?: string
+  cluster?: Record<string, unknown>
+  manifests: string
+  checks: (ReachCheck | Record<string, unknown>)[]
+}
+
+export function readCases(folder: string): Case[] {
+  const dir = new URL(`../../fixtures/cases/${folder}/`, import.meta.url)
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((file) => ({ file, ...(parse(readFileSync(new URL(file, dir), 'utf8')) as Omit<Case, 'file'>) }))
+}
+
+/** The case's `cluster:` knobs become the engine's own Cluster document, ahead of the manifests. */
+export function loadCase(c: Case): { cluster: Cluster; errors: string[] } {
+  const head = c.cluster ? `apiVersion: knet/v1alpha1\nkind: Cluster\nspec: ${JSON.stringify(c.cluster)}\n---\n` : ''
+  const { cluster, diagnostics } = loadScenario(head + c.manifests)
+  return { cluster, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.message}`) }
+}
+
+export function reach(cluster: Cluster, r: ReachCheck['reach']): VerdictResult {
+  const pod = (ref: string) => {
+    const p = cluster.index.pod.get(ref.includes('/') ? ref : `default/${ref}`)
+    if (!p) throw new Error(`no Pod ${ref} in the case`)
+    return p
+  }
+  return evaluateConnection(cluster, {
+    srcPod: pod(r.from),
+    dstPod: r.to ? pod(r.to) : undefined,
+    dstIP: r.toIP,
+    port: r.port,
+    protocol: r.protocol ?? 'TCP',
+  })
+}
+
+export function scenario(cluster: Record<string, unknown> | undefined, ...docs: string[]): Cluster {
+  const head = cluster ? [`apiVersion: knet/v1alpha1\nkind: Cluster\nspec: ${JSON.stringify(cluster)}`] : []
+  const { cluster: c, diagnostics } = loadScenario([...head, ...docs].join('\n---\n'))
+  const errors = diagnostics.filter((d) => d.severity === 'error' && !d.code.startsWith('policy'))
+  if (errors.length) throw new Error(`unexpected diagnostics:\n${errors.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n')}`)
+  return c
+}
+
+/** A running Pod manifest; `ports` as [port, protocol?, name?]. */
+export function pod(ns: string, name: string, labels: Record<string, string> = {}, o: { ip?: string; ports?: [number, string?, string?][]; node?: string; hostNetwork?: boolean } = {}): string {
+  const ports = (o.ports ?? []).map(([p, proto, n]) => `{containerPort: ${p}${proto ? `, protocol: ${proto}` : ''}${n ? `, name: ${n}` : ''}}`)
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: ${ns}, labels: ${JSON.stringify(labels)}}
+spec:
+  ${o.node ? `nodeName: ${o.node}\n  ` : ''}${o.hostNetwork ? 'hostNetwork: true\n  ' : ''}containers: [{name: c, image: registry.example/app:1, ports: [${ports.join(', ')}]}]
+${o.ip ? `status: {phase: Running, podIP: ${o.ip}, podIPs: [{ip: ${o.ip}}]}` : ''}`
+}
+
+export function ns(name: string, labels: Record<string, string> = {}): string {
+  return `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}, labels: ${JSON.stringify(labels)}}`
+}
+
+export function netpol(ns: string, name: string, spec: string): string {
+  return `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n${spec.replace(/^/gm, '  ')}`
+}
+
+export function anp(name: string, spec: string, kind = 'AdminNetworkPolicy'): string {
+  return `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: ${kind}\nmetadata: {name: ${name}}\nspec:\n${spec.replace(/^/gm, '  ')}`
+}
+
+/** The verdict between two Pods given as `ns/name`, failing the test on an error. */
+export function check(c: Cluster, from: string, to: string, port: number, protocol: Protocol = 'TCP') {
+  const v = reach(c, { from, to, port, protocol })
+  if ('error' in v) throw new Error(v.error)
+  return v
+}
