@@ -4,6 +4,10 @@
  * build turns them into diagnostics placed in the reader's text.
  */
 import type { Cluster, SourceRef } from '../model/types.ts'
+import type { Diagnostic } from '../model/diagnostic.ts'
+
+/** Where a field of an object stands in the reader's text. */
+export type Locate = (ref: SourceRef, path: (string | number)[], key?: boolean) => { line: number; column: number; endLine: number; endColumn: number }
 
 export interface ObjectProblem {
   severity: 'error' | 'warning'
@@ -19,11 +23,12 @@ export interface ObjectProblem {
   hint?: string
 }
 
-export type ClusterCheck = (cluster: Cluster) => ObjectProblem[]
+/** A check returns problems on objects (placed by the build) or diagnostics it placed itself. */
+export type ClusterCheck = (cluster: Cluster, locate: Locate) => (ObjectProblem | Diagnostic)[]
 
 const CHECKS: ClusterCheck[] = []
 
-/** Called once per module at import time (see engine/checks.ts). */
+/** Called once per module at import time (engine/checks.ts imports every such module). */
 export function registerCheck(check: ClusterCheck): void {
   if (!CHECKS.includes(check)) CHECKS.push(check)
 }

@@ -22,6 +22,8 @@ import { NOW } from './meta.ts'
 import { matchesMap } from './selector.ts'
 import { formatLabels } from './selector.ts'
 import { clusterChecks } from './checks.ts'
+import type { Locate } from './checks.ts'
+import { locate } from '../load/parse.ts'
 import { readExternalHosts, withCorednsConfigMap } from '../dns/build.ts'
 
 const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Service', 'EndpointSlice', 'Endpoints', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret']
@@ -137,9 +139,12 @@ export function buildCluster(parsed: ParseResult): Cluster {
     diagnostics: ctx.diagnostics,
     index,
   }
+  const locateField: Locate = (ref, path, key) => locate(ctx.maps, ref, path, key)
+  cluster.locate = locateField
   for (const check of clusterChecks()) {
-    for (const p of check(cluster)) {
-      ctx.report(p.severity, p.code, { kind: p.kind, namespace: p.namespace, name: p.name, ref: p.source }, p.path, p.message, { hint: p.hint, key: p.code === 'unknown-field' })
+    for (const p of check(cluster, locateField)) {
+      if ('line' in p) ctx.diagnostics.push(p)
+      else ctx.report(p.severity, p.code, { kind: p.kind, namespace: p.namespace, name: p.name, ref: p.source }, p.path, p.message, { hint: p.hint, key: p.code === 'unknown-field' })
     }
   }
   ctx.diagnostics.sort((a, b) => (a.source ?? 0) - (b.source ?? 0) || a.line - b.line || a.column - b.column)

@@ -22,6 +22,11 @@ function normalize(path: string): string {
   return `/${parts.join('/')}`
 }
 
+/**
+ * @example
+ * handlesPath('/etc/cni/net.d/10-flannel.conflist') // true
+ * handlesPath('/etc/resolv.conf')                    // false
+ */
 export function handlesPath(path: string): boolean {
   const p = normalize(path)
   return DATAPLANE_PATHS.some((prefix) => p === prefix || p.startsWith(`${prefix}/`))
@@ -119,6 +124,9 @@ export function dataplaneFile(cluster: Cluster, place: Place, path: string): Fil
 /**
  * Directory entries as `ls` lists them (sorted bytewise, as in the C locale),
  * or a file's own name; undefined when the path is not this module's.
+ *
+ * @example
+ * dataplaneList(cluster, { kind: 'node', node }, '/etc/cni/net.d') // { entries: [{ name: '10-flannel.conflist', … }] }
  */
 export function dataplaneList(cluster: Cluster, place: Place, path: string): { entries: { name: string; dir: boolean; size: number }[]; file?: boolean } | { error: string } | undefined {
   if (!handlesPath(path)) return undefined

@@ -8,6 +8,7 @@ import { fail, ok } from '../shell/types.ts'
 import type { NetNS } from './model.ts'
 import { formatAddrs, formatBrief, formatLinks } from './interfaces.ts'
 import { formatRoute, routeGet } from './routes.ts'
+import { compareIP } from '../net/ip.ts'
 
 function matches(word: string, full: string, min = 1): boolean {
   return word.length >= min && full.startsWith(word)
@@ -105,25 +106,30 @@ function route(ns: NetNS, args: string[], family: 'IPv4' | 'IPv6' | undefined): 
   return ok(text ? `${text}\n` : '')
 }
 
-/** The local table: one `local` route per address, broadcast routes for IPv4 subnets. */
+/** The local table: one `local` route per address, broadcast routes for IPv4 subnets, in trie order. */
 function localTable(ns: NetNS, family: 'IPv4' | 'IPv6'): string {
-  const lines: string[] = []
+  const entries: { key: string; line: string }[] = []
   for (const l of ns.links) {
     for (const a of l.addresses) {
       if (a.family !== family) continue
       if (family === 'IPv4') {
         if (a.address === '127.0.0.1') {
-          lines.push('local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1 ', 'local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 ', 'broadcast 127.255.255.255 dev lo proto kernel scope link src 127.0.0.1 ')
+          entries.push(
+            { key: '127.0.0.0', line: 'local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1 ' },
+            { key: '127.0.0.1', line: 'local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 ' },
+            { key: '127.255.255.255', line: 'broadcast 127.255.255.255 dev lo proto kernel scope link src 127.0.0.1 ' },
+          )
           continue
         }
-        lines.push(`local ${a.address} dev ${l.name} proto kernel scope host src ${a.address} `)
-        if (a.broadcast && a.broadcast !== a.address) lines.push(`broadcast ${a.broadcast} dev ${l.name} proto kernel scope link src ${a.address} `)
+        entries.push({ key: a.address, line: `local ${a.address} dev ${l.name} proto kernel scope host src ${a.address} ` })
+        if (a.broadcast && a.broadcast !== a.address) entries.push({ key: a.broadcast, line: `broadcast ${a.broadcast} dev ${l.name} proto kernel scope link src ${a.address} ` })
       } else {
-        lines.push(`local ${a.address} dev ${l.name === 'lo' ? 'lo' : l.name} table local proto kernel metric 0 pref medium`)
+        entries.push({ key: a.address, line: `local ${a.address} dev ${l.name} table local proto kernel metric 0 pref medium` })
       }
     }
   }
-  return lines.length ? `${lines.join('\n')}\n` : ''
+  entries.sort((x, y) => compareIP(x.key, y.key))
+  return entries.length ? `${entries.map((e) => e.line).join('\n')}\n` : ''
 }
 
 function netns(ctx: IpContext, args: string[]): Output {

@@ -16,6 +16,10 @@ export interface Where {
   pod?: Pod
 }
 
+/**
+ * @example
+ * namespaceOf(cluster, { kind: 'pod', pod }).ns.links.map((l) => l.name) // ['lo', 'eth0']
+ */
 export function namespaceOf(cluster: Cluster, place: Place): Where | { error: string } {
   if (place.kind === 'workstation') return { error: 'not on a cluster machine' }
   const node = place.kind === 'node' ? place.node : cluster.index.node.get(place.pod.nodeName)

@@ -17,7 +17,7 @@
  */
 import type { Cluster, GenericObject, Service } from '../model/types.ts'
 import { read } from '../build/context.ts'
-import { ANNOTATION_DEFAULT_CLASS } from './model.ts'
+import { ANNOTATION_DEFAULT_CLASS, ingressView } from './model.ts'
 import type { IngressView } from './model.ts'
 import { apiValidation } from './api-validation.ts'
 
@@ -29,10 +29,33 @@ export interface EffectiveClass {
   via: 'ingressClassName' | 'annotation' | 'default-class' | 'none'
 }
 
+interface ClassIndex {
+  live: GenericObject[]
+  byName: Map<string, GenericObject>
+  defaultClass?: GenericObject
+}
+
+const CLASS_INDEX = new WeakMap<Cluster, ClassIndex>()
+
+function classIndex(cluster: Cluster): ClassIndex {
+  const hit = CLASS_INDEX.get(cluster)
+  if (hit) return hit
+  const refused = apiValidation(cluster).refused
+  const live = cluster.ingressClasses.filter((c) => !refused.has(c.meta.name))
+  const defaults = live.filter(isDefaultClass)
+  defaults.sort((a, b) =>
+    a.meta.creationTimestamp === b.meta.creationTimestamp
+      ? a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0
+      : a.meta.creationTimestamp > b.meta.creationTimestamp ? -1 : 1,
+  )
+  const index = { live, byName: new Map(live.map((c) => [c.meta.name, c])), defaultClass: defaults[0] }
+  CLASS_INDEX.set(cluster, index)
+  return index
+}
+
 /** IngressClasses the API server accepted (a refused one does not exist). */
 export function liveClasses(cluster: Cluster): GenericObject[] {
-  const refused = apiValidation(cluster).refused
-  return cluster.ingressClasses.filter((c) => !refused.has(c.meta.name))
+  return classIndex(cluster).live
 }
 
 export function isDefaultClass(c: GenericObject): boolean {
@@ -41,17 +64,11 @@ export function isDefaultClass(c: GenericObject): boolean {
 
 /** The IngressClass the admission plugin assigns: newest default, ties by lowest name. */
 export function defaultIngressClass(cluster: Cluster): GenericObject | undefined {
-  const defaults = liveClasses(cluster).filter(isDefaultClass)
-  defaults.sort((a, b) =>
-    a.meta.creationTimestamp === b.meta.creationTimestamp
-      ? a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0
-      : a.meta.creationTimestamp > b.meta.creationTimestamp ? -1 : 1,
-  )
-  return defaults[0]
+  return classIndex(cluster).defaultClass
 }
 
 export function ingressClassByName(cluster: Cluster, name: string): GenericObject | undefined {
-  return liveClasses(cluster).find((c) => c.meta.name === name)
+  return classIndex(cluster).byName.get(name)
 }
 
 export function effectiveClass(cluster: Cluster, v: IngressView): EffectiveClass {
@@ -64,9 +81,11 @@ export function effectiveClass(cluster: Cluster, v: IngressView): EffectiveClass
 
 /**
  * Does the controller of class `className` ('' = a controller started with
- * --watch-ingress-without-class) take this Ingress? ingress-nginx
- * (store.go GetIngressClass): a spec.ingressClassName counts only when that
- * IngressClass exists; the annotation is compared by value.
+ * --watch-ingress-without-class) take this Ingress? A controller watches the
+ * IngressClasses whose spec.controller is its own (ingress-nginx store.go: the
+ * IngressClass lister keeps only those), so it takes every Ingress whose class
+ * names such an IngressClass, and (GetIngressClass) the annotation by value.
+ * Every class is routed with ingress-nginx's rules.
  */
 export function servedBy(cluster: Cluster, v: IngressView, className: string): { served: boolean; reason: string } {
   const eff = effectiveClass(cluster, v)
@@ -75,11 +94,20 @@ export function servedBy(cluster: Cluster, v: IngressView, className: string): {
       ? { served: true, reason: 'no class; served as by a controller started with --watch-ingress-without-class' }
       : { served: false, reason: 'it has no class (no spec.ingressClassName, no kubernetes.io/ingress.class annotation, no default IngressClass)' }
   }
-  if (eff.name !== className) return { served: false, reason: `its class is "${eff.name}"` }
-  if (eff.via !== 'annotation' && !ingressClassByName(cluster, className)) {
-    return { served: false, reason: `IngressClass "${className}" does not exist, so no controller takes it` }
+  const name = eff.name!
+  if (eff.via === 'annotation') {
+    return name === className ? { served: true, reason: `class "${name}" from the kubernetes.io/ingress.class annotation` } : { served: false, reason: `its kubernetes.io/ingress.class annotation is "${name}"` }
   }
-  return { served: true, reason: eff.via === 'default-class' ? `class "${className}" assigned by the DefaultIngressClass admission plugin` : `class "${className}" from ${eff.via === 'annotation' ? 'the kubernetes.io/ingress.class annotation' : 'spec.ingressClassName'}` }
+  const own = ingressClassByName(cluster, name)
+  if (!own) return { served: false, reason: `IngressClass "${name}" does not exist, so no controller takes it` }
+  const how = eff.via === 'default-class' ? ' (assigned by the DefaultIngressClass admission plugin)' : ''
+  if (name === className) return { served: true, reason: `class "${name}"${how}` }
+  const target = ingressClassByName(cluster, className)
+  const controller = read.str(own.spec.controller)
+  if (target && controller && read.str(target.spec.controller) === controller) {
+    return { served: true, reason: `class "${name}"${how} has the same controller (${controller}) as "${className}", so the same controller takes it` }
+  }
+  return { served: false, reason: `its class is "${name}"${how}` }
 }
 
 /**
@@ -87,12 +115,12 @@ export function servedBy(cluster: Cluster, v: IngressView, className: string): {
  * IngressClass, else the only IngressClass, else the one class all Ingresses
  * share ('' when none of them has a class).
  */
-export function pickClass(cluster: Cluster, views: IngressView[]): { name: string; source: string } | { error: string } {
+export function pickClass(cluster: Cluster): { name: string; source: string } | { error: string } {
   const def = defaultIngressClass(cluster)
   if (def) return { name: def.meta.name, source: 'the default IngressClass' }
   const classes = liveClasses(cluster)
   if (classes.length === 1) return { name: classes[0].meta.name, source: 'the only IngressClass' }
-  const names = new Set(views.map((v) => effectiveClass(cluster, v).name ?? ''))
+  const names = new Set(cluster.ingresses.map((g) => effectiveClass(cluster, ingressView(g)).name ?? ''))
   if (classes.length === 0 && names.size <= 1) {
     const only = [...names][0] ?? ''
     return { name: only, source: only ? 'the class every Ingress names' : 'no IngressClass in the scenario' }

@@ -11,7 +11,6 @@ import { fail, ok } from '../shell/types.ts'
 import { routeIngress, backendLabel } from './route.ts'
 import type { RouteAnswer } from './route.ts'
 import { buildServers, nginxLocations, CATCH_ALL } from './servers.ts'
-import { ingressView } from './model.ts'
 import { pickClass } from './classes.ts'
 
 const USAGE = [
@@ -128,7 +127,7 @@ function servers(cluster: Cluster, args: string[]): Output {
   let className = f.className
   let source = '--class'
   if (className === undefined) {
-    const p = pickClass(cluster, cluster.ingresses.map(ingressView))
+    const p = pickClass(cluster)
     if ('error' in p) return fail(`ingress servers: ${p.error}`, 2)
     className = p.name
     source = p.source

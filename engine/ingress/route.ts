@@ -7,7 +7,6 @@
  * as nginx does, first matching case-insensitive regex in location order.
  */
 import type { Cluster } from '../model/types.ts'
-import { ingressView } from './model.ts'
 import type { IngressView } from './model.ts'
 import { normaliseHost, hostMatches } from './host-match.ts'
 import { compareMatches, matchesPath, matchLength, normaliseRequestPath } from './path-match.ts'
@@ -100,7 +99,7 @@ export function routeIngress(cluster: Cluster, req: RouteRequest): RouteResult {
     className = req.className
     classSource = '--class'
   } else {
-    const picked = pickClass(cluster, cluster.ingresses.map(ingressView))
+    const picked = pickClass(cluster)
     if ('error' in picked) return { ok: false, error: picked.error }
     className = picked.name
     classSource = picked.source
@@ -119,6 +118,7 @@ export function routeIngress(cluster: Cluster, req: RouteRequest): RouteResult {
   const tls = tlsFor(server, winner)
   const rule = winner.source === 'path' && winner.rule ? { host: winner.rule.host, path: pathAsWritten(winner), pathType: winner.writtenType ?? 'Prefix' } : winner.ingress ? null : undefined
   addNotes(set, server, kind, host, path, winner, notes)
+  if (set.served.length === 0) notes.push(`no Ingress of ${className ? `class "${className}"` : 'any class'} is in the scenario`)
 
   return {
     ok: true,

@@ -28,6 +28,7 @@ import type { IngressView, ServiceBackendRef } from './model.ts'
 import type { MatchType } from './path-match.ts'
 import { apiValidation } from './api-validation.ts'
 import { servedBy } from './classes.ts'
+import { wildcardMatches } from './host-match.ts'
 
 export const CATCH_ALL = '_'
 const USE_REGEX = 'nginx.ingress.kubernetes.io/use-regex'
@@ -91,6 +92,8 @@ export interface ServerSet {
   conflicts: Conflict[]
   /** Prefix paths such as /a and /a/ that ingress-nginx writes as the same `location /a/` (nginx refuses the duplicate) */
   duplicates: { host: string; location: string; first: Location; second: Location }[]
+  /** the wildcard server names, sorted */
+  wildcards: string[]
 }
 
 function usesRegex(v: IngressView, path: string): boolean {
@@ -175,6 +178,8 @@ export function buildServers(cluster: Cluster, className: string): ServerSet {
 
   // getBackendServers: locations
   const conflicts: Conflict[] = []
+  const byPath = new Map<Server, Map<string, Location>>()
+  for (const server of servers.values()) byPath.set(server, new Map([['Prefix /', server.locations[0]]]))
   for (const v of served) {
     for (const r of v.rules) {
       const host = r.host || CATCH_ALL
@@ -185,11 +190,16 @@ export function buildServers(cluster: Cluster, className: string): ServerSet {
         if (!p.backend.service) continue
         const path = p.path || '/'
         const type: MatchType = p.pathType === 'Exact' ? 'Exact' : 'Prefix'
-        const same = server.locations.find((l) => l.path === path && l.type === type)
+        const index = byPath.get(server)!
+        const same = index.get(`${type} ${path}`)
         const fields = { backend: p.backend.service, ingress: v, rule: { index: r.index, host: r.host, pathIndex: p.index }, writtenType: p.pathType, regex: usesRegex(v, path) }
         if (same?.placeholder) Object.assign(same, fields, { source: 'path', placeholder: false })
         else if (same) conflicts.push({ host, path, type, kept: same.ingress!, dropped: v, ruleIndex: r.index, pathIndex: p.index })
-        else server.locations.push({ path, type, source: 'path', placeholder: false, order: order++, ...fields })
+        else {
+          const loc: Location = { path, type, source: 'path', placeholder: false, order: order++, ...fields }
+          server.locations.push(loc)
+          index.set(`${type} ${path}`, loc)
+        }
       }
     }
   }
@@ -206,7 +216,8 @@ export function buildServers(cluster: Cluster, className: string): ServerSet {
     }
   }
 
-  const set: ServerSet = { className, servers, served, ignored, conflicts, duplicates }
+  const wildcards = [...servers.keys()].filter((n) => n.startsWith('*.')).sort()
+  const set: ServerSet = { className, servers, served, ignored, conflicts, duplicates, wildcards }
   perClass.set(className, set)
   return set
 }
@@ -215,13 +226,7 @@ export function buildServers(cluster: Cluster, className: string): ServerSet {
 export function selectServer(set: ServerSet, host: string): { server: Server; kind: 'exact' | 'wildcard' | 'catch-all' } {
   const exact = host !== CATCH_ALL ? set.servers.get(host) : undefined
   if (exact) return { server: exact, kind: 'exact' }
-  const wildcards = [...set.servers.keys()].filter((n) => n.startsWith('*.')).sort()
-  for (const w of wildcards) {
-    const suffix = w.slice(2)
-    if (!host.endsWith(`.${suffix}`)) continue
-    const label = host.slice(0, host.length - suffix.length - 1)
-    if (/^[A-Za-z0-9_-]+$/.test(label)) return { server: set.servers.get(w)!, kind: 'wildcard' }
-  }
+  for (const w of set.wildcards) if (wildcardMatches(w, host)) return { server: set.servers.get(w)!, kind: 'wildcard' }
   return { server: set.servers.get(CATCH_ALL)!, kind: 'catch-all' }
 }
 

@@ -120,6 +120,15 @@ export function validateIngresses(cluster: Cluster): ObjectProblem[] {
     }
   }
 
+  // classes with one controller merge into the same server blocks: report each problem once
+  const reported = new Set<string>()
+  const once = (p: ObjectProblem) => {
+    const key = `${p.code} ${p.namespace}/${p.name} ${p.path.join('.')}`
+    if (!reported.has(key)) {
+      reported.add(key)
+      out.push(p)
+    }
+  }
   const classNames = new Set(views.map((v) => effectiveClass(cluster, v).name ?? ''))
   for (const name of [...classNames].sort()) {
     const set = buildServers(cluster, name)
@@ -127,7 +136,7 @@ export function validateIngresses(cluster: Cluster): ObjectProblem[] {
       const l = d.second
       if (!l.ingress || !l.rule) continue
       const other = d.first.ingress && d.first.ingress !== l.ingress ? ` (Ingress ${d.first.ingress.key})` : ''
-      out.push(
+      once(
         warn(
           l.ingress,
           ['spec', 'rules', l.rule.index, 'http', 'paths', l.rule.pathIndex, 'path'],
@@ -138,7 +147,7 @@ export function validateIngresses(cluster: Cluster): ObjectProblem[] {
       )
     }
     for (const c of set.conflicts) {
-      out.push(
+      once(
         warn(
           c.dropped,
           ['spec', 'rules', c.ruleIndex, 'http', 'paths', c.pathIndex, 'path'],

@@ -292,6 +292,8 @@ export interface Cluster {
   now: string
   diagnostics: Diagnostic[]
   index: ClusterIndex
+  /** where a field of an object stands in the reader's text (for commands that report positions) */
+  locate?: (ref: SourceRef, path: (string | number)[], key?: boolean) => { line: number; column: number; endLine: number; endColumn: number }
 }
 
 export interface ClusterIndex {

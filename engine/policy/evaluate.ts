@@ -17,8 +17,7 @@ import type { Protocol } from '../model/types.ts'
 import type { Endpoint } from './endpoint.ts'
 import { nodeName } from './endpoint.ts'
 import type { PolicySet } from './policy-set.ts'
-import type { AdminPort, CompiledAdminPolicy, CompiledNetworkPolicy, NpPort } from './model.ts'
-import { tierTag } from './model.ts'
+import type { CompiledAdminPolicy, CompiledNetworkPolicy, NpPort } from './model.ts'
 import { adminPeerMatches, adminPortMatches, adminSelects, npRulePeerMatches, npRulePortMatches, npSelects } from './match.ts'
 
 export type Direction = 'ingress' | 'egress'
@@ -220,16 +219,3 @@ export function portText(p: NpPort): string {
   if (p.port === undefined) return `every ${p.protocol} port`
   return p.endPort !== undefined ? `${p.port}-${p.endPort}/${p.protocol}` : `${p.port}/${p.protocol}`
 }
-
-export function adminPortText(p: AdminPort): string {
-  switch (p.kind) {
-    case 'portNumber':
-      return `${p.port}/${p.protocol}`
-    case 'portRange':
-      return `${p.start}-${p.end}/${p.protocol}`
-    case 'namedPort':
-      return `port ${p.name}`
-  }
-}
-
-export { tierTag }

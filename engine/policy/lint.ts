@@ -203,7 +203,12 @@ function lintDNS(cluster: Cluster, set: PolicySet, live: Endpoint[], out: Proble
   }
 }
 
-/** `file:line:col: severity: object: message` (the object and field when there is no position). */
+/**
+ * `line:col: severity: object field: message`, the hint on the next line (no position when the diagnostic has none).
+ *
+ * @example
+ * lintPolicies(cluster).map(formatPolicyDiagnostic).join('\n')
+ */
 export function formatPolicyDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.line}:${d.column}: ` : ''
   const field = d.field && !d.message.startsWith(d.field) ? ` ${d.field}` : ''

@@ -14,7 +14,7 @@ import { ipFamilyOf, parseAddr } from '../net/ip.ts'
 import { inPrefix } from './match.ts'
 import { bit, classVerdicts } from './class-verdicts.ts'
 import type { ClassInput, ClassVerdicts } from './class-verdicts.ts'
-import type { Prefix } from '../net/ip.ts'
+import type { Addr, Prefix } from '../net/ip.ts'
 import { policySet } from './policy-set.ts'
 import type { PolicySet } from './policy-set.ts'
 import type { Enforcement } from './enforcement.ts'
@@ -95,7 +95,10 @@ function relevance(set: PolicySet): { keys: string[]; cidrs: Prefix[]; names: st
       for (const p of r.ports ?? []) if (p.kind === 'namedPort') names.add(p.name)
     }
   }
-  return { keys: [...keys].sort(), cidrs, names: [...names].sort() }
+  // the same CIDR in many policies needs one bit
+  const unique = new Map<string, Prefix>()
+  for (const c of cidrs) unique.set(`${c.family}|${c.base}|${c.bits}`, c)
+  return { keys: [...keys].sort(), cidrs: [...unique.values()], names: [...names].sort() }
 }
 
 function declaredPort(pod: Pod): { port: number; protocol: Protocol } {
@@ -103,7 +106,12 @@ function declaredPort(pod: Pod): { port: number; protocol: Protocol } {
   return { port: 80, protocol: 'TCP' }
 }
 
-/** The Pods a matrix shows: with an address, not completed, in the chosen namespaces. */
+/**
+ * The Pods a matrix shows: with an address, not completed, in the chosen namespaces.
+ *
+ * @example
+ * matrixPods(cluster, { namespace: 'shop' }).length
+ */
 export function matrixPods(cluster: Cluster, opts: MatrixOptions): Pod[] {
   const system = new Set(SYSTEM_NAMESPACES.filter((n) => n !== 'default'))
   for (const ns of cluster.namespaces) if (ns.system && ns.meta.name !== 'default') system.add(ns.meta.name)
@@ -162,6 +170,7 @@ export function computeMatrix(cluster: Cluster, opts: MatrixOptions = {}): Matri
   const egress: string[][] = []
   const effective: string[][] = []
   let differs = false
+  const cls = list.map((g) => judge.classIndex(g.pods[0]))
   for (let i = 0; i < list.length; i++) {
     const g = list[i]
     const rc: string[] = new Array(list.length)
@@ -178,7 +187,9 @@ export function computeMatrix(cluster: Cluster, opts: MatrixOptions = {}): Matri
         }
         b = g.pods[1]
       }
-      const c = judge.cell(a, b)
+      const ci = cls[i]
+      const cj = cls[j]
+      const c = ci !== undefined && cj !== undefined ? judge.cellByClass(ci, cj) : judge.cell(a, b)
       const both = (c & EGRESS) !== 0 && (c & INGRESS) !== 0
       rc[j] = both ? '.' : 'X'
       ri[j] = c & INGRESS ? '.' : 'X'
@@ -276,11 +287,17 @@ export function pairJudge(set: PolicySet, pods: Pod[], portOf: (p: Pod) => { por
     classOf: (p: Pod): string => (classOfPod.has(p) ? String(classOfPod.get(p)) : `direct:${p.meta.uid}`),
     classCount: () => reps.length,
     pairsEvaluated: () => reps.length * reps.length + direct,
+    /** the class index of a Pod judged through classes */
+    classIndex: (p: Pod): number | undefined => classOfPod.get(p),
     /** the verdict for two different Pods */
     cell(a: Pod, b: Pod): number {
       const i = classOfPod.get(a)
       const j = classOfPod.get(b)
       if (i === undefined || j === undefined) return judgeDirect(a, b)
+      return this.cellByClass(i, j)
+    },
+    /** the verdict between two classes (two different Pods of them) */
+    cellByClass(i: number, j: number): number {
       const cv = verdicts()
       const egress = bit(cv.egress, cv.words, i, j)
       const ingress = bit(cv.ingress, cv.words, j, i)
@@ -292,17 +309,25 @@ export function pairJudge(set: PolicySet, pods: Pod[], portOf: (p: Pod) => { por
   }
 }
 
+/** Pods outlive the matrices drawn from them: their parsed addresses are kept */
+const ADDRS = new WeakMap<Pod, Addr[]>()
+
+function podAddrs(p: Pod): Addr[] {
+  let list = ADDRS.get(p)
+  if (!list) {
+    list = p.podIPs.map((ip) => parseAddr(ip)).filter((a): a is Addr => !!a)
+    ADDRS.set(p, list)
+  }
+  return list
+}
+
 function classKey(p: Pod, rel: { keys: string[]; cidrs: Prefix[]; names: string[] }, port: { port: number; protocol: Protocol }): string {
   let k = `${p.meta.namespace}|${port.port}/${port.protocol}|`
   const labels = p.meta.labels
   for (const key of rel.keys) k += Object.prototype.hasOwnProperty.call(labels, key) ? `=${labels[key]}\u0001` : '\u0002'
   if (rel.cidrs.length) {
     k += '|'
-    for (const ip of p.podIPs) {
-      const a = parseAddr(ip)
-      if (!a) continue
-      for (const c of rel.cidrs) k += inPrefix(c, a) ? '1' : '0'
-    }
+    for (const a of podAddrs(p)) for (const c of rel.cidrs) k += inPrefix(c, a) ? '1' : '0'
   }
   if (rel.names.length) {
     k += '|'

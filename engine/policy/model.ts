@@ -85,8 +85,3 @@ export interface CompiledAdminPolicy {
   egress: AdminRule[]
   valid: boolean
 }
-
-/** `[ANP]`, `[BANP]` in chains */
-export function tierTag(p: CompiledAdminPolicy): 'ANP' | 'BANP' {
-  return p.kind === 'AdminNetworkPolicy' ? 'ANP' : 'BANP'
-}

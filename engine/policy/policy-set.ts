@@ -12,7 +12,6 @@ import type { Problem } from './problems.ts'
 import { enforcementFor } from './enforcement.ts'
 import type { Enforcement } from './enforcement.ts'
 import { canonicalIP } from '../net/ip.ts'
-import { objectName } from '../build/context.ts'
 
 export interface PolicySet {
   cluster: Cluster
@@ -45,13 +44,10 @@ export function policySet(cluster: Cluster): PolicySet {
   const hit = CACHE.get(cluster)
   if (hit) return hit
   const problems: Problem[] = []
-  // objects the loader already found the API server would refuse (wrong field types, …) do not exist either
-  const refused = new Set(cluster.diagnostics.filter((d) => d.severity === 'error' && d.object).map((d) => d.object))
   const networkPolicies = cluster.networkPolicies.map((o) => {
     const p = new Problems(o)
     const c = compileNetworkPolicy(o, p)
     problems.push(...p.list)
-    if (refused.has(objectName(o.kind, o.meta.namespace, o.meta.name))) c.valid = false
     return c
   })
   const byNamespace = new Map<string, CompiledNetworkPolicy[]>()
@@ -65,7 +61,6 @@ export function policySet(cluster: Cluster): PolicySet {
     const p = new Problems(o)
     const c = compileAdminPolicy(o, p)
     problems.push(...p.list)
-    if (refused.has(objectName(o.kind, o.meta.namespace, o.meta.name))) c.valid = false
     return c
   })
   // Equal priorities have no defined order (the API leaves it to the implementation): the simulator breaks ties by name

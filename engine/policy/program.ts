@@ -152,7 +152,9 @@ function report(src: Target, dst: Target, pairs: Pair[], portText: string, proto
     return { exitCode: v.allowed ? 0 : 1, stdout: lines.join('\n') + '\n', stderr: '', data: v }
   }
   const allowedCount = pairs.filter((p) => p.verdict.allowed).length
-  const head = `${src.label} → ${dst.label}:${portText}/${protocol}: ${allAllowed ? 'allowed' : allowedCount === 0 ? 'denied' : 'partly allowed'} (${allowedCount} of ${pairs.length} connections${dst.kind === 'service' ? ', one per source Pod and endpoint' : ''})`
+  // a Service port named or numbered without /PROTO takes the protocol of the port it matched
+  const shownProtocol = pairs[0]?.verdict.protocol ?? protocol
+  const head = `${src.label} → ${dst.label}:${portText}/${shownProtocol}: ${allAllowed ? 'allowed' : allowedCount === 0 ? 'denied' : 'partly allowed'} (${allowedCount} of ${pairs.length} connections${dst.kind === 'service' ? ', one per source Pod and endpoint' : ''})`
   const lines = [head]
   const shown = pairs.slice(0, 50)
   for (const p of shown) lines.push(`  ${p.src} → ${p.dst}${p.endpoint ? ` (${p.endpoint})` : ''}: ${p.verdict.allowed ? 'allowed' : 'denied'}`)
@@ -214,7 +216,7 @@ function matrix(cluster: Cluster, args: string[]): Output {
 
 function lint(cluster: Cluster, args: string[]): Output {
   if (args.length) return fail(`policy lint takes no arguments (got ${args.join(' ')})`, 2)
-  const diags = [...validatePolicies(cluster), ...lintPolicies(cluster)]
+  const diags = [...validatePolicies(cluster, cluster.locate), ...lintPolicies(cluster, cluster.locate)]
   if (diags.length === 0) return ok('No problems found in the policies.\n', { diagnostics: [] })
   const errors = diags.filter((d) => d.severity === 'error').length
   const text = diags.map(formatPolicyDiagnostic).join('\n') + `\n${errors} error(s), ${diags.length - errors} warning(s)\n`

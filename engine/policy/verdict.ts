@@ -73,6 +73,12 @@ export function evaluateConnection(cluster: Cluster, q: ConnectionQuery): Verdic
   return judge(set, ends.src, ends.dst, q.port, q.protocol ?? 'TCP')
 }
 
+/**
+ * The two endpoints of a query (the source address taken in the destination's family).
+ *
+ * @example
+ * const ends = resolveEnds(policySet(cluster), cluster, { srcPod, dstIP: '10.244.1.7', port: 80 })
+ */
 export function resolveEnds(set: PolicySet, cluster: Cluster, q: ConnectionQuery): { src: Endpoint; dst: Endpoint } | { error: string } {
   const dst = q.dstPod ? podEndpoint(set, q.dstPod) : q.dstIP !== undefined ? ipEndpoint(set, cluster, q.dstIP) : { error: 'no destination given' }
   if ('error' in dst) return dst
@@ -82,7 +88,14 @@ export function resolveEnds(set: PolicySet, cluster: Cluster, q: ConnectionQuery
   return { src, dst }
 }
 
-/** Both directions, the chain, enforcement and the explanation for resolved endpoints. */
+/**
+ * Both directions, the chain, enforcement and the explanation for resolved endpoints.
+ *
+ * @example
+ * const set = policySet(cluster)
+ * const ends = resolveEnds(set, cluster, { srcPod, dstPod, port: 80 })
+ * if (!('error' in ends)) judge(set, ends.src, ends.dst, 80, 'TCP').allowed
+ */
 export function judge(set: PolicySet, src: Endpoint, dst: Endpoint, port: number, protocol: Protocol, memo?: EvalMemo): Verdict {
   const enforcement = set.enforcement
   const loopback = src.kind === 'pod' && dst.kind === 'pod' && src.pod === dst.pod

@@ -29,6 +29,10 @@ export function portProtoHash(servicePortName: string, protocol: string): string
   return hash16(servicePortName + protocol)
 }
 
+/**
+ * @example
+ * iptablesChains(sp).svc // 'KUBE-SVC-XPGD46QRK7WJZT7O' for ns1/svc1:p80 tcp
+ */
 export function iptablesChains(sp: ServicePortInfo): { svc: string; svl: string; ext: string; fw: string } {
   const h = portProtoHash(sp.nameString, sp.proto)
   return { svc: `KUBE-SVC-${h}`, svl: `KUBE-SVL-${h}`, ext: `KUBE-EXT-${h}`, fw: `KUBE-FW-${h}` }
@@ -56,10 +60,18 @@ function hashAndTruncate(name: string): string {
   return full.length > 240 ? `${full.slice(0, 237)}...` : full
 }
 
+/**
+ * @example
+ * nftServiceBase(sp) // 'ULMVA6XW-ns1/svc1/tcp/p80'
+ */
 export function nftServiceBase(sp: ServicePortInfo): string {
   return hashAndTruncate(`${sp.namespace}/${sp.name}/${sp.proto}/${sp.portName}`)
 }
 
+/**
+ * @example
+ * nftEndpointBase(sp, ep) // '5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80'
+ */
 export function nftEndpointBase(sp: ServicePortInfo, ep: EndpointInfo): string {
   const ip = ep.ip.includes(':') ? ep.ip.replaceAll(':', '.') : ep.ip
   return hashAndTruncate(`${sp.namespace}/${sp.name}/${sp.proto}/${sp.portName}__${ip}/${ep.port}`)

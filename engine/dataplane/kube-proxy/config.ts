@@ -35,6 +35,10 @@ export interface ProxyConfig {
 
 const cache = new WeakMap<Cluster, ProxyConfig>()
 
+/**
+ * @example
+ * proxyConfig(cluster).mode // 'iptables', or what the kube-proxy ConfigMap's config.conf says
+ */
 export function proxyConfig(cluster: Cluster): ProxyConfig {
   const hit = cache.get(cluster)
   if (hit) return hit

@@ -14,7 +14,12 @@ export const IPTABLES_VERSION = 'v1.8.10 (nf_tables)'
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
-/** C's ctime() layout: "Thu Jan 15 12:00:00 2026" (the day of month padded with a space). */
+/**
+ * C's ctime() layout (the day of month padded with a space).
+ *
+ * @example
+ * ctime('2026-01-05T12:00:00Z') // 'Mon Jan  5 12:00:00 2026'
+ */
 export function ctime(iso: string): string {
   const d = new Date(iso)
   const pad = (n: number) => String(n).padStart(2, '0')
@@ -38,10 +43,12 @@ function tableBody(t: IptTable, family: IPFamily): string {
   let body = rendered.get(t)
   if (body === undefined) {
     const chains = chainOrder(t).map((name) => t.chains.get(name)!)
-    let s = ''
-    for (const c of chains) s += `:${c.name} ${c.policy ?? '-'} [0:0]\n`
-    for (const c of chains) for (const r of c.rules) s += `${saveRule(c.name, r, family)}\n`
-    body = s
+    // one join instead of a long chain of += keeps V8 from building (and later flattening) a deep rope
+    const lines: string[] = []
+    for (const c of chains) lines.push(`:${c.name} ${c.policy ?? '-'} [0:0]`)
+    for (const c of chains) for (const r of c.rules) lines.push(saveRule(c.name, r, family))
+    lines.push('')
+    body = lines.join('\n')
     rendered.set(t, body)
   }
   return body

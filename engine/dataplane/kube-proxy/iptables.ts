@@ -27,7 +27,12 @@ const NFACCT_LOCALHOST_NODEPORT = 'localhost_nps_accepted_pkts'
 
 const probabilities: string[] = []
 
-/** computeProbability: 1/n with ten decimals, cached per n as kube-proxy does. */
+/**
+ * computeProbability: 1/n with ten decimals, cached per n as kube-proxy does.
+ *
+ * @example
+ * probability(3) // '0.3333333333'
+ */
 export function probability(n: number): string {
   let p = probabilities[n]
   if (p === undefined) probabilities[n] = p = (1 / n).toFixed(10)
@@ -202,11 +207,11 @@ export function programIptables(ctx: ProxierContext, filter: IptTable, nat: IptT
     // Generate the per-endpoint chains.
     for (const ep of allReachable) {
       const chain = sepChain(sp, ep)
-      ensureChain(nat, chain)
-      append(nat, chain, withComment(r(), sp.nameString).src(ep.ip).jump('KUBE-MARK-MASQ'))
+      const rules = ensureChain(nat, chain).rules
+      rules.push(withComment(r(), sp.nameString).src(ep.ip).jump('KUBE-MARK-MASQ'))
       const b = withComment(r(), sp.nameString)
       if (sp.sessionAffinityClientIP) b.match('recent', opt('name', chain), opt('set'))
-      append(nat, chain, b.l4(sp.proto).jump('DNAT', opt('to-destination', ep.str)))
+      rules.push(b.l4(sp.proto).jump('DNAT', opt('to-destination', ep.str)))
     }
   }
 

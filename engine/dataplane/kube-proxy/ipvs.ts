@@ -49,6 +49,9 @@ export function nodePortAddresses(links: Link[], family: IPFamily): string[] {
 /**
  * The virtual servers kube-proxy programs on a node, in ipvsadm's listing
  * order (protocol number, then address, then port).
+ *
+ * @example
+ * formatIpvsadm(virtualServers(proxierContext(cluster, node, 'IPv4'), nodePlumbing(cluster, node).host.links))
  */
 export function virtualServers(ctx: ProxierContext, hostLinks: Link[]): VirtualServer[] {
   const { cluster, family, cfg } = ctx

@@ -77,6 +77,8 @@ export function prepend(t: IptTable, chain: string, rule: IptRule): void {
   ensureChain(t, chain).rules.unshift(rule)
 }
 
+const commentMatches = new Map<string, Match>()
+
 /**
  * A small builder that reads like the argument lists kube-proxy writes,
  * e.g. r().comment('ns1/svc1:p80 cluster IP').l4('tcp').dst('172.30.0.41').dport(80).jump('KUBE-SVC-…').
@@ -88,7 +90,14 @@ export class RuleBuilder {
   constructor(private readonly family: IPFamily) {}
 
   comment(text: string): this {
-    this.rule.matches.push({ name: 'comment', opts: [{ name: 'comment', values: [text] }] })
+    // rules are never changed once built, so one comment match can serve every rule with that text
+    let m = commentMatches.get(text)
+    if (!m) {
+      m = { name: 'comment', opts: [{ name: 'comment', values: [text] }] }
+      if (commentMatches.size > 100_000) commentMatches.clear()
+      commentMatches.set(text, m)
+    }
+    this.rule.matches.push(m)
     return this
   }
 

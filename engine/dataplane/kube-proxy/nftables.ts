@@ -310,7 +310,12 @@ function formatChain(c: NftChain): string {
   return lines.join('\n')
 }
 
-/** `nft list table FAMILY NAME` */
+/**
+ * `nft list table FAMILY NAME`
+ *
+ * @example
+ * formatNftTable(kubeProxyTable(cluster, node, 'IPv4')) // 'table ip kube-proxy {\n\tcomment "rules for kube-proxy"\n…'
+ */
 export function formatNftTable(t: NftTable): string {
   const parts = t.objects.map((o) => (o.kind === 'chain' ? formatChain(o) : formatSet(o)))
   const head = t.comment ? `table ${t.family} ${t.name} {\n\tcomment "${t.comment}"\n\n` : `table ${t.family} ${t.name} {\n`

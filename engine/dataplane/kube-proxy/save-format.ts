@@ -31,7 +31,12 @@ export function markText(text: string): string {
 
 const probCache = new Map<string, string>()
 
-/** xt_statistic keeps lround(p * 2^31); libxt_statistic prints it back with %.11f. */
+/**
+ * xt_statistic keeps lround(p * 2^31); libxt_statistic prints it back with %.11f.
+ *
+ * @example
+ * kernelProbability('0.3333333333') // '0.33333333349'
+ */
 export function kernelProbability(text: string): string {
   let out = probCache.get(text)
   if (out === undefined) {

@@ -88,7 +88,12 @@ export function servicePortsFor(cluster: Cluster, family: IPFamily): ServicePort
   return view(cluster, family).ports
 }
 
-/** The endpoints of one Service port, sorted by their "IP:port" text as endpointslicecache.go sorts them. */
+/**
+ * The endpoints of one Service port, sorted by their "IP:port" text as endpointslicecache.go sorts them.
+ *
+ * @example
+ * endpointsFor(cluster, 'IPv4', sp).map((e) => e.str) // ['10.244.1.5:8080', '10.244.2.3:8080']
+ */
 export function endpointsFor(cluster: Cluster, family: IPFamily, sp: ServicePortInfo): EndpointInfo[] {
   return view(cluster, family).endpoints.get(sp) ?? []
 }
@@ -183,6 +188,9 @@ export interface Categorized {
  * serving-terminating ones, separately for Cluster and Local policy.
  * Simplified: topology hints are not modelled (the slices carry none), so
  * every ready endpoint is available.
+ *
+ * @example
+ * categorizeEndpoints(endpointsFor(cluster, 'IPv4', sp), sp, 'node-1').localEndpoints
  */
 export function categorizeEndpoints(endpoints: EndpointInfo[], sp: ServicePortInfo, nodeName: string): Categorized {
   const isLocal = (ep: EndpointInfo) => !!ep.nodeName && ep.nodeName === nodeName

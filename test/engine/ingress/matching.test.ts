@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { compareMatches, hostMatches, matchesPath, matchLength, normaliseHost, normaliseRequestPath, routeIngress } from '../../../engine/ingress/index.ts'
+import { loadScenario, runCommand } from '../../../engine/index.ts'
+import { compareMatches, hostMatches, matchesPath, matchLength, normaliseHost, normaliseRequestPath, routeIngress, validateIngresses } from '../../../engine/ingress/index.ts'
 import type { MatchType } from '../../../engine/ingress/index.ts'
 import { ingress, ingressClass, scenario } from './helpers.ts'
 
@@ -163,6 +164,37 @@ describe('properties of the chosen path (whole Ingresses, routed end to end)', (
         expect(route([...paths].reverse())).toBe(route(paths))
       }),
       { numRuns: 60 },
+    )
+  })
+})
+
+describe('robustness', () => {
+  it('any JSON in an Ingress or IngressClass spec: validation, routing and describe never throw', () => {
+    const json = fc.jsonValue({ maxDepth: 4 })
+    const pathish = fc.record({ path: fc.oneof(fc.string(), json), pathType: fc.oneof(fc.constantFrom('Exact', 'Prefix', 'ImplementationSpecific'), json), backend: fc.oneof(json, fc.record({ service: fc.record({ name: fc.oneof(fc.constant('web'), json), port: fc.oneof(json, fc.record({ number: fc.oneof(fc.integer(), json), name: fc.oneof(fc.string(), json) })) }) })) })
+    const spec = fc.record(
+      {
+        ingressClassName: fc.oneof(fc.constant('nginx'), json),
+        defaultBackend: json,
+        tls: fc.oneof(json, fc.array(fc.record({ hosts: fc.oneof(fc.array(fc.string()), json), secretName: fc.oneof(fc.string(), json) }))),
+        rules: fc.oneof(json, fc.array(fc.record({ host: fc.oneof(fc.constantFrom('a.example.com', '*.example.com', ''), fc.string(), json), http: fc.oneof(json, fc.record({ paths: fc.oneof(json, fc.array(pathish, { maxLength: 4 })) })) }), { maxLength: 3 })),
+      },
+      { requiredKeys: [] },
+    )
+    fc.assert(
+      fc.property(spec, json, fc.string(), fc.string(), (s, classSpec, host, path) => {
+        const { cluster } = loadScenario(
+          [
+            JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: classSpec }),
+            JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'fuzz' }, spec: s }),
+          ].join('\n---\n'),
+        )
+        validateIngresses(cluster)
+        routeIngress(cluster, { host: host || 'x', path: `/${path}` })
+        runCommand(cluster, 'kubectl describe ingress fuzz')
+        runCommand(cluster, 'ingress servers')
+      }),
+      { numRuns: 150 },
     )
   })
 })

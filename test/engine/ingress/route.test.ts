@@ -38,7 +38,7 @@ describe('IngressClass selection', () => {
 
   it('with several default IngressClasses the newest is assigned (DefaultIngressClass admission)', () => {
     const c = scenario(
-      ingressClass('old', { isDefault: true, created: '2026-01-01T00:00:00Z' }),
+      ingressClass('old', { isDefault: true, created: '2026-01-01T00:00:00Z', controller: 'example.com/old-controller' }),
       ingressClass('new', { isDefault: true, created: '2026-01-02T00:00:00Z' }),
       ...svcs,
       ingress('plain', [['a.example.com', [['/', 'Prefix', 'web']]]]),
@@ -46,6 +46,22 @@ describe('IngressClass selection', () => {
     const r = route(c, { host: 'a.example.com', path: '/' })
     expect([r.className, backendOf(r)]).toEqual(['new', 'web:80'])
     expect(backendOf(route(c, { host: 'a.example.com', path: '/', className: 'old' }))).toBe(404)
+  })
+
+  it('one controller takes every IngressClass with its spec.controller, and merges them', () => {
+    const c = scenario(
+      ingressClass('nginx', { isDefault: true }),
+      ingressClass('nginx-extra'),
+      ingressClass('other', { controller: 'example.com/other' }),
+      ...svcs,
+      ingress('a', [['shop.example.com', [['/a', 'Prefix', 'web']]]], { className: 'nginx' }),
+      ingress('b', [['shop.example.com', [['/b', 'Prefix', 'api']]]], { className: 'nginx-extra' }),
+      ingress('c', [['shop.example.com', [['/c', 'Prefix', 'other']]]], { className: 'other' }),
+    )
+    expect(backendOf(route(c, { host: 'shop.example.com', path: '/b' }))).toBe('api:80')
+    expect(backendOf(route(c, { host: 'shop.example.com', path: '/c' }))).toBe(404)
+    expect(backendOf(route(c, { host: 'shop.example.com', path: '/a', className: 'nginx-extra' }))).toBe('web:80')
+    expect(backendOf(route(c, { host: 'shop.example.com', path: '/c', className: 'other' }))).toBe('other:80')
   })
 
   it('an Ingress naming an IngressClass that does not exist is served by no one', () => {

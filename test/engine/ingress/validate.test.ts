@@ -296,3 +296,16 @@ spec:
     ])
   })
 })
+
+describe('warnings across classes of one controller', () => {
+  it('are reported once, though both classes merge the same Ingresses', () => {
+    const c = scenario(
+      ingressClass('nginx', { isDefault: true }),
+      ingressClass('nginx-extra'),
+      service('web', '10.96.0.50'),
+      ingress('first', [['shop.example.com', [['/api', 'Prefix', 'web']]]], { className: 'nginx', created: '2026-01-10T00:00:00Z' }),
+      ingress('second', [['shop.example.com', [['/api', 'Prefix', 'web']]]], { className: 'nginx-extra', created: '2026-01-11T00:00:00Z' }),
+    )
+    expect(warnings(c).map((w) => `${w.name} ${w.code}`)).toEqual(['second ingress-path-conflict'])
+  })
+})

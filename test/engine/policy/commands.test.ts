@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { runCommand } from '../../../engine/index.ts'
-import { anp, netpol, ns, pod, scenario } from './helpers.ts'
+import { anp, netpol, ns, pod, scenario, scenarioWithInvalidPolicies } from './helpers.ts'
 
 const deployment = (name: string, nsName: string, replicas: number, labels: Record<string, string>, port = 8080) => `apiVersion: apps/v1
 kind: Deployment
@@ -118,16 +118,17 @@ describe('policy lint', () => {
     const r = runCommand(c, 'policy lint')
     expect(r.exitCode).toBe(0)
     expect(r.stdout).toBe(
-      'warning: NetworkPolicy/shop/typo spec.podSelector: NetworkPolicy shop/typo selects no Pods: podSelector app=dbb matches no running Pod on the Pod network in namespace shop, so it has no effect\n' +
+      '56:16: warning: NetworkPolicy/shop/typo spec.podSelector: NetworkPolicy shop/typo selects no Pods: podSelector app=dbb matches no running Pod on the Pod network in namespace shop, so it has no effect\n' +
         '  hint: compare with kubectl get pods -n shop --show-labels\n' +
         '0 error(s), 1 warning(s)\n',
     )
   })
 
   it('exits 1 when a policy would be refused', () => {
-    const c = scenario({ cni: 'calico' }, ...shop, anp('bad', 'priority: -1\nsubject: {namespaces: {}}'))
+    const c = scenarioWithInvalidPolicies({ cni: 'calico' }, ...shop, anp('bad', 'priority: -1\nsubject: {namespaces: {}}'))
     const r = runCommand(c, 'policy lint')
     expect(r.exitCode).toBe(1)
+    expect(r.stdout).toMatch(/\d+:\d+: error: AdminNetworkPolicy\/bad: /)
     expect(r.stdout).toContain('error: AdminNetworkPolicy/bad: spec.priority: Invalid value: -1: spec.priority in body should be greater than or equal to 0')
   })
 })

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { evaluateConnection, evaluateServiceConnection, enforcementFor } from '../../../engine/policy/index.ts'
-import { anp, check, netpol, ns, pod, scenario } from './helpers.ts'
+import { anp, check, netpol, ns, pod, scenario, scenarioWithInvalidPolicies } from './helpers.ts'
 
 const web = pod('shop', 'web', { app: 'web' }, { ip: '10.244.1.10', ports: [[8080, 'TCP', 'http']] })
 const client = pod('shop', 'client', { app: 'client' }, { ip: '10.244.1.11' })
@@ -94,7 +94,7 @@ describe('AdminNetworkPolicy tiers (network-policy-api v0.1.8)', () => {
   })
 
   it('an invalid ANP is ignored (the API server would not store it)', () => {
-    const c = scenario({ cni: 'calico' }, ...base, anp('bad', 'priority: 5000\nsubject: {namespaces: {}}\ningress: [{action: Deny, from: [{namespaces: {}}]}]'))
+    const c = scenarioWithInvalidPolicies({ cni: 'calico' }, ...base, anp('bad', 'priority: 5000\nsubject: {namespaces: {}}\ningress: [{action: Deny, from: [{namespaces: {}}]}]'))
     expect(check(c, 'ops/tool', 'shop/web', 8080).allowed).toBe(true)
   })
 })

@@ -1,0 +1,99 @@
+/**
+ * Reading the network namespaces the CNI module builds: the route a packet
+ * takes (longest prefix in the main table, after the local addresses), the
+ * source address the kernel picks for it, and the host end of a Pod's veth.
+ * The parsed route prefixes are cached per namespace object, because a trace
+ * looks routes up many times and the namespaces never change.
+ */
+import type { Cluster, Node, Pod } from '../model/types.ts'
+import type { Link, NetNS, NodePlumbing, Route } from '../dataplane/index.ts'
+import { nodePlumbing } from '../dataplane/index.ts'
+import { parseAddr, parsePrefix, prefixContains } from '../net/ip.ts'
+import type { Addr, Prefix } from '../net/ip.ts'
+
+interface Compiled {
+  routes: { route: Route; prefix: Prefix }[]
+  local: Map<string, Link>
+}
+
+const compiled = new WeakMap<NetNS, Compiled>()
+
+function compile(ns: NetNS): Compiled {
+  let c = compiled.get(ns)
+  if (c) return c
+  const routes: Compiled['routes'] = []
+  for (const r of ns.routes) {
+    const text = r.dst === 'default' ? (r.family === 'IPv4' ? '0.0.0.0/0' : '::/0') : r.dst.includes('/') ? r.dst : `${r.dst}/${r.family === 'IPv4' ? 32 : 128}`
+    const prefix = parsePrefix(text)
+    if (prefix) routes.push({ route: r, prefix })
+  }
+  const local = new Map<string, Link>()
+  for (const l of ns.links) for (const a of l.addresses) if (!local.has(a.address)) local.set(a.address, l)
+  c = { routes, local }
+  compiled.set(ns, c)
+  return c
+}
+
+/** The link holding `ip` in this namespace, if the address is local (the local table). */
+export function localLink(ns: NetNS, ip: string): Link | undefined {
+  return compile(ns).local.get(ip)
+}
+
+/** Longest-prefix match in the main table (lowest metric on ties). */
+export function lookupRoute(ns: NetNS, ip: string): Route | undefined {
+  const a: Addr | undefined = parseAddr(ip)
+  if (!a) return undefined
+  let best: { route: Route; prefix: Prefix } | undefined
+  for (const e of compile(ns).routes) {
+    if (e.prefix.family !== a.family || !prefixContains(e.prefix, a)) continue
+    if (!best || e.prefix.bits > best.prefix.bits || (e.prefix.bits === best.prefix.bits && (e.route.metric ?? 0) < (best.route.metric ?? 0))) best = e
+  }
+  return best?.route
+}
+
+/** The source address the kernel picks for a route: its `src`, else the device's first global address of the family. */
+export function sourceAddress(ns: NetNS, route: Route): string | undefined {
+  if (route.src) return route.src
+  const dev = ns.links.find((l) => l.name === route.dev)
+  return dev?.addresses.find((x) => x.family === route.family && x.scope === 'global')?.address
+}
+
+/** A route as `ip route` prints it (without iproute2's trailing space). */
+export function routeText(r: Route): string {
+  const parts: string[] = []
+  if (r.type && r.type !== 'unicast') parts.push(r.type)
+  parts.push(r.dst)
+  if (r.via) parts.push(`via ${r.via}`)
+  if (r.dev) parts.push(`dev ${r.dev}`)
+  if (r.proto && r.proto !== 'boot') parts.push(`proto ${r.proto}`)
+  if (r.scope && r.scope !== 'global') parts.push(`scope ${r.scope}`)
+  if (r.src) parts.push(`src ${r.src}`)
+  if (r.metric !== undefined) parts.push(`metric ${r.metric}`)
+  if (r.onlink) parts.push('onlink')
+  if (r.mtu !== undefined) parts.push(`mtu ${r.mtu}`)
+  return parts.join(' ')
+}
+
+export function plumbingOf(cluster: Cluster, node: Node): NodePlumbing {
+  return nodePlumbing(cluster, node)
+}
+
+/** The Pod's own namespace (undefined for hostNetwork Pods and Pods without a sandbox). */
+export function podNetns(cluster: Cluster, pod: Pod): NetNS | undefined {
+  const node = cluster.index.node.get(pod.nodeName)
+  if (!node || pod.hostNetwork) return undefined
+  return nodePlumbing(cluster, node).pods.get(`${pod.meta.namespace}/${pod.meta.name}`)
+}
+
+/** The host end of the Pod's veth pair (vethXXXX, caliXXXX, lxcXXXX, …). */
+export function hostVeth(cluster: Cluster, pod: Pod): Link | undefined {
+  const node = cluster.index.node.get(pod.nodeName)
+  const ns = podNetns(cluster, pod)
+  if (!node || !ns?.name) return undefined
+  return nodePlumbing(cluster, node).host.links.find((l) => l.kind === 'veth' && l.parent?.netns === ns.name)
+}
+
+/** The MTU of the Pod's eth0. */
+export function podMtu(cluster: Cluster, pod: Pod): number | undefined {
+  return podNetns(cluster, pod)?.links.find((l) => l.name === 'eth0')?.mtu
+}

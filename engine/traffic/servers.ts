@@ -1,0 +1,194 @@
+/**
+ * What listens where, and what it answers. The simulator cannot run the
+ * readers' images, so it infers a server from each container:
+ *
+ * - A Pod listens on the ports its containers declare (containerPort and
+ *   protocol) and, when the image is one it knows, on that image's usual
+ *   port even when it is not declared (declaring a port is informational in
+ *   Kubernetes: a process listens whether or not the spec says so):
+ *
+ *   | image                      | listens on              | answers as
+ *   |----------------------------|-------------------------|---------------------------
+ *   | nginx, nginxinc/*, *nginx* | 80/TCP                  | nginx (welcome page, 404)
+ *   | httpd                      | 80/TCP                  | Apache httpd ("It works!")
+ *   | agnhost (netexec)          | 8080/TCP, 8081/UDP      | agnhost netexec
+ *   | agnhost serve-hostname     | 9376/TCP                | the Pod's hostname
+ *   | redis                      | 6379/TCP                | not HTTP
+ *   | postgres                   | 5432/TCP                | not HTTP
+ *   | mysql, mariadb             | 3306/TCP                | not HTTP (sends a greeting)
+ *   | coredns                    | 53/UDP+TCP, 8080, 8181, 9153 | DNS, health, ready, metrics
+ *
+ *   Any other image answers HTTP on its declared TCP ports like agnhost
+ *   netexec (`NOW: <time>` on other paths).
+ * - Every simulated HTTP server also answers agnhost netexec's /hostname
+ *   (the Pod's hostname), /clientip (the client address and port it saw,
+ *   `ip:port`) and /echo?msg=, so that readers can watch load balancing and
+ *   SNAT with any image (a simplification: real nginx answers 404 there).
+ * - A node listens on sshd 22, kubelet 10250 (HTTPS), kube-proxy's health
+ *   server 10256 and every healthCheckNodePort; control-plane nodes also on
+ *   the API server 6443, etcd 2379/2380, the controller manager 10257 and
+ *   the scheduler 10259; hostNetwork Pods add their ports.
+ */
+import type { Cluster, Container, Node, Pod } from '../model/types.ts'
+
+export type App =
+  | 'nginx'
+  | 'httpd'
+  | 'agnhost'
+  | 'serve-hostname'
+  | 'redis'
+  | 'postgres'
+  | 'mysql'
+  | 'coredns'
+  | 'coredns-health'
+  | 'coredns-ready'
+  | 'coredns-metrics'
+  | 'ingress-nginx'
+  | 'generic'
+  | 'sshd'
+  | 'kubelet'
+  | 'kube-proxy-health'
+  | 'kube-apiserver'
+  | 'etcd'
+  | 'tls-component'
+
+export interface Listener {
+  proto: 'TCP' | 'UDP' | 'SCTP'
+  port: number
+  app: App
+  /** the container that listens (Pods) */
+  container?: string
+  /** declared in the Pod spec, or inferred from the image */
+  declared: boolean
+}
+
+/** The image's name without registry, tag or digest: `registry.k8s.io/e2e-test-images/agnhost:2.53` → `agnhost`. */
+export function imageName(image: string): string {
+  const noDigest = image.replace(/@.*$/, '')
+  const noTag = noDigest.replace(/:[^/]*$/, '')
+  return noTag.slice(noTag.lastIndexOf('/') + 1).toLowerCase()
+}
+
+export function imageTag(image: string): string {
+  const noDigest = image.replace(/@.*$/, '')
+  const m = /:([^/]*)$/.exec(noDigest)
+  return m ? m[1] : 'latest'
+}
+
+function args(pod: Pod, c: Container): string[] {
+  const list = (pod.raw as { spec?: { containers?: { name?: string; args?: unknown; command?: unknown }[] } }).spec?.containers ?? []
+  const raw = list.find((x) => x.name === c.name)
+  const out: string[] = []
+  for (const field of [raw?.command, raw?.args]) if (Array.isArray(field)) for (const a of field) if (typeof a === 'string') out.push(a)
+  return out
+}
+
+function flagValue(list: string[], flag: string): number | undefined {
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]
+    if (a === flag && list[i + 1] !== undefined) return Number(list[i + 1])
+    if (a.startsWith(`${flag}=`)) return Number(a.slice(flag.length + 1))
+  }
+  return undefined
+}
+
+/** The app an image runs and the ports it listens on without being told. */
+function imageDefaults(pod: Pod, c: Container): { app: App; ports: { proto: Listener['proto']; port: number; app?: App }[] } {
+  const name = imageName(c.image)
+  const full = c.image.toLowerCase()
+  if (full.includes('ingress-nginx') || name === 'nginx-ingress-controller') return { app: 'ingress-nginx', ports: [{ proto: 'TCP', port: 80 }, { proto: 'TCP', port: 443 }] }
+  if (name === 'nginx' || name.startsWith('nginx-') || name.endsWith('-nginx') || full.includes('nginxinc/')) return { app: 'nginx', ports: [{ proto: 'TCP', port: 80 }] }
+  if (name === 'httpd') return { app: 'httpd', ports: [{ proto: 'TCP', port: 80 }] }
+  if (name === 'agnhost') {
+    const a = args(pod, c)
+    if (a.includes('serve-hostname')) return { app: 'serve-hostname', ports: [{ proto: 'TCP', port: flagValue(a, '--port') ?? 9376 }] }
+    if (a.length && !a.includes('netexec')) return { app: 'agnhost', ports: [] }
+    const http = flagValue(a, '--http-port') ?? 8080
+    const udp = flagValue(a, '--udp-port') ?? 8081
+    return { app: 'agnhost', ports: [{ proto: 'TCP', port: http }, ...(udp > 0 ? [{ proto: 'UDP' as const, port: udp }] : [])] }
+  }
+  if (name === 'redis' || name === 'valkey') return { app: 'redis', ports: [{ proto: 'TCP', port: 6379 }] }
+  if (name === 'postgres' || name === 'postgresql') return { app: 'postgres', ports: [{ proto: 'TCP', port: 5432 }] }
+  if (name === 'mysql' || name === 'mariadb') return { app: 'mysql', ports: [{ proto: 'TCP', port: 3306 }] }
+  if (name === 'coredns') {
+    return {
+      app: 'coredns',
+      ports: [
+        { proto: 'UDP', port: 53 },
+        { proto: 'TCP', port: 53 },
+        { proto: 'TCP', port: 8080, app: 'coredns-health' },
+        { proto: 'TCP', port: 8181, app: 'coredns-ready' },
+        { proto: 'TCP', port: 9153, app: 'coredns-metrics' },
+      ],
+    }
+  }
+  return { app: 'generic', ports: [] }
+}
+
+const cache = new WeakMap<Pod, Listener[]>()
+
+/**
+ * Every socket a Pod listens on.
+ *
+ * @example
+ * podListeners(nginxPod) // [{ proto: 'TCP', port: 80, app: 'nginx', container: 'nginx', declared: true }]
+ */
+export function podListeners(pod: Pod): Listener[] {
+  const hit = cache.get(pod)
+  if (hit) return hit
+  const out: Listener[] = []
+  const add = (l: Listener) => {
+    if (!out.some((x) => x.proto === l.proto && x.port === l.port)) out.push(l)
+  }
+  for (const c of pod.containers) {
+    const d = imageDefaults(pod, c)
+    for (const p of c.ports) {
+      const known = d.ports.find((x) => x.proto === p.protocol && x.port === p.containerPort)
+      add({ proto: p.protocol, port: p.containerPort, app: known?.app ?? d.app, container: c.name, declared: true })
+    }
+  }
+  for (const c of pod.containers) {
+    const d = imageDefaults(pod, c)
+    for (const p of d.ports) add({ proto: p.proto, port: p.port, app: p.app ?? d.app, container: c.name, declared: false })
+  }
+  cache.set(pod, out)
+  return out
+}
+
+export function podListener(pod: Pod, proto: string, port: number): Listener | undefined {
+  return podListeners(pod).find((l) => l.proto === proto && l.port === port)
+}
+
+/** The port a client would use by default to talk to a Pod: its first TCP listener, else 80. */
+export function defaultPodPort(pod: Pod): number {
+  return podListeners(pod).find((l) => l.proto === 'TCP')?.port ?? 80
+}
+
+const NODE_PORTS: { port: number; app: App; controlPlane?: boolean }[] = [
+  { port: 22, app: 'sshd' },
+  { port: 10250, app: 'kubelet' },
+  { port: 10256, app: 'kube-proxy-health' },
+  { port: 6443, app: 'kube-apiserver', controlPlane: true },
+  { port: 2379, app: 'etcd', controlPlane: true },
+  { port: 2380, app: 'etcd', controlPlane: true },
+  { port: 10257, app: 'tls-component', controlPlane: true },
+  { port: 10259, app: 'tls-component', controlPlane: true },
+]
+
+/**
+ * What listens on a node's own addresses: its daemons and its hostNetwork Pods.
+ * (NodePorts and healthCheckNodePorts are kube-proxy's and handled by the trace.)
+ */
+export function nodeListener(cluster: Cluster, node: Node, proto: string, port: number): { listener: Listener; pod?: Pod } | undefined {
+  const cp = node.roles.includes('control-plane')
+  if (proto === 'TCP') {
+    const d = NODE_PORTS.find((x) => x.port === port && (!x.controlPlane || cp))
+    if (d) return { listener: { proto: 'TCP', port, app: d.app, declared: false } }
+  }
+  for (const p of cluster.pods) {
+    if (!p.hostNetwork || p.nodeName !== node.meta.name || p.phase !== 'Running') continue
+    const l = podListener(p, proto, port)
+    if (l) return { listener: l, pod: p }
+  }
+  return undefined
+}
