@@ -62,7 +62,12 @@ export function isDefaultClass(c: GenericObject): boolean {
   return c.meta.annotations[ANNOTATION_DEFAULT_CLASS] === 'true'
 }
 
-/** The IngressClass the admission plugin assigns: newest default, ties by lowest name. */
+/**
+ * The IngressClass the admission plugin assigns: newest default, ties by lowest name.
+ *
+ * @example
+ * defaultIngressClass(cluster)?.meta.name // 'nginx'
+ */
 export function defaultIngressClass(cluster: Cluster): GenericObject | undefined {
   return classIndex(cluster).defaultClass
 }
@@ -71,6 +76,12 @@ export function ingressClassByName(cluster: Cluster, name: string): GenericObjec
   return classIndex(cluster).byName.get(name)
 }
 
+/**
+ * The class an Ingress has once created: its own, the annotation's, or the default.
+ *
+ * @example
+ * effectiveClass(cluster, ingressView(cluster.ingresses[0])) // { name: 'nginx', via: 'default-class' }
+ */
 export function effectiveClass(cluster: Cluster, v: IngressView): EffectiveClass {
   if (v.ingressClassName !== undefined) return { name: v.ingressClassName, via: 'ingressClassName' }
   if (v.annotationClass !== undefined) return { name: v.annotationClass, via: 'annotation' }
@@ -141,6 +152,10 @@ const SERVICE_TYPE_RANK: Record<string, number> = { LoadBalancer: 0, NodePort: 1
  * IngressClass (the ingress-nginx chart puts app.kubernetes.io/name and
  * /instance on both), or named ingress-nginx-controller for the
  * k8s.io/ingress-nginx controller. The webhook's `-admission` Service is not it.
+ *
+ * @example
+ * const ctl = controllerFor(cluster, 'nginx')
+ * if (ctl.modelled) ctl.service // ingress-nginx/ingress-nginx-controller
  */
 export function controllerFor(cluster: Cluster, className: string): ControllerInfo {
   const ic = className ? ingressClassByName(cluster, className) : undefined

@@ -112,6 +112,12 @@ function events(c: Cluster, g: GenericObject): string {
   return `Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n  Normal\tSync\t${age(g.meta.creationTimestamp, c.now)}\tnginx-ingress-controller\tScheduled for sync\n`
 }
 
+/**
+ * `kubectl describe ingress NAME` (undefined when there is no such Ingress).
+ *
+ * @example
+ * describeIngress(cluster, 'default', 'simple-fanout-example')
+ */
 export function describeIngress(c: Cluster, ns: string, name: string): string | undefined {
   const g = c.ingresses.find((i) => i.meta.namespace === ns && i.meta.name === name)
   if (!g) return undefined
@@ -145,6 +151,12 @@ export function describeIngress(c: Cluster, ns: string, name: string): string | 
   return tabwrite(w, 0, 2)
 }
 
+/**
+ * `kubectl describe ingressclass NAME`.
+ *
+ * @example
+ * describeIngressClass(cluster, '', 'nginx')
+ */
 export function describeIngressClass(c: Cluster, _ns: string, name: string): string | undefined {
   const g = c.ingressClasses.find((i) => i.meta.name === name)
   if (!g) return undefined

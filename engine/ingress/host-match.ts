@@ -6,7 +6,13 @@
  * (template.go buildServerName), which is what is modelled here.
  */
 
-/** The Host header as nginx compares it: lowercased, port and one trailing dot removed (ngx_http_validate_host). */
+/**
+ * The Host header as nginx compares it: lowercased, port and one trailing dot
+ * removed (ngx_http_validate_host).
+ *
+ * @example
+ * normaliseHost('Foo.Example.com:8080') // 'foo.example.com'
+ */
 export function normaliseHost(raw: string): string {
   let h = raw.trim().toLowerCase()
   if (h.startsWith('[')) {
@@ -31,7 +37,13 @@ export function wildcardMatches(wildcard: string, host: string): boolean {
   return /^[A-Za-z0-9_-]+$/.test(label)
 }
 
-/** Precise or wildcard rule host against a request host ('' matches every host). */
+/**
+ * Precise or wildcard rule host against a request host ('' matches every host).
+ *
+ * @example
+ * hostMatches('*.foo.com', 'bar.foo.com') // true
+ * hostMatches('*.foo.com', 'baz.bar.foo.com') // false
+ */
 export function hostMatches(ruleHost: string, host: string): boolean {
   if (ruleHost === '') return true
   return isWildcardHost(ruleHost) ? wildcardMatches(ruleHost, host) : ruleHost.toLowerCase() === host

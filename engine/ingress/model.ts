@@ -82,7 +82,12 @@ function backendOf(v: Json | undefined): BackendRef | undefined {
 
 const VIEWS = new WeakMap<GenericObject, IngressView>()
 
-/** The typed view of one Ingress (cached per object). */
+/**
+ * The typed view of one Ingress (cached per object).
+ *
+ * @example
+ * ingressView(cluster.ingresses[0]).rules[0].paths?.[0].backend.service?.name
+ */
 export function ingressView(g: GenericObject): IngressView {
   const cached = VIEWS.get(g)
   if (cached) return cached

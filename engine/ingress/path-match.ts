@@ -16,7 +16,13 @@ export function elements(path: string): string[] {
   return path.split('/').filter((e) => e !== '')
 }
 
-/** Does a path of this type match the (normalised) request path? */
+/**
+ * Does a path of this type match the (normalised) request path?
+ *
+ * @example
+ * matchesPath('Prefix', '/foo', '/foo/bar') // true
+ * matchesPath('Prefix', '/foo', '/foobar') // false
+ */
 export function matchesPath(type: MatchType, path: string, request: string): boolean {
   if (type === 'Exact') return path === request
   const want = elements(path)
@@ -30,6 +36,9 @@ export function matchesPath(type: MatchType, path: string, request: string): boo
  * How long a match is, for "longest matching path": the path's length, a
  * Prefix path's trailing slashes not counted ("/foo/" ranks with "/foo"; "/"
  * counts 1, like Exact "/").
+ *
+ * @example
+ * matchLength('Prefix', '/foo/') // 4, as for '/foo'
  */
 export function matchLength(type: MatchType, path: string): number {
   if (type === 'Exact') return path.length
@@ -40,6 +49,9 @@ export function matchLength(type: MatchType, path: string): number {
 /**
  * Orders two matching paths: negative when `a` wins. Longest first, then
  * Exact before Prefix; callers break the remaining ties (e.g. by merge order).
+ *
+ * @example
+ * compareMatches({ type: 'Exact', path: '/foo' }, { type: 'Prefix', path: '/foo' }) // < 0: Exact wins
  */
 export function compareMatches(a: { type: MatchType; path: string }, b: { type: MatchType; path: string }): number {
   const la = matchLength(a.type, a.path)
@@ -54,6 +66,9 @@ export function compareMatches(a: { type: MatchType; path: string }, b: { type: 
  * query and fragment dropped, %XX decoded, runs of '/' merged
  * (merge_slashes on), '.' and '..' segments resolved. A '..' that climbs above
  * '/' is a 400 Bad Request in nginx.
+ *
+ * @example
+ * normaliseRequestPath('/a//b/./c?x=1') // { path: '/a/b/c' }
  */
 export function normaliseRequestPath(raw: string): { path: string } | { error: string } {
   let p = raw

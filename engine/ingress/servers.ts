@@ -111,7 +111,13 @@ export function controllerOrder(a: IngressView, b: IngressView): number {
 
 const CACHE = new WeakMap<Cluster, Map<string, ServerSet>>()
 
-/** The merged server blocks of class `className` ('' = class-less Ingresses). */
+/**
+ * The merged server blocks of class `className` ('' = class-less Ingresses),
+ * cached per cluster and class.
+ *
+ * @example
+ * buildServers(cluster, 'nginx').servers.get('shop.example.com')?.locations
+ */
 export function buildServers(cluster: Cluster, className: string): ServerSet {
   let perClass = CACHE.get(cluster)
   if (!perClass) CACHE.set(cluster, (perClass = new Map()))
@@ -222,7 +228,13 @@ export function buildServers(cluster: Cluster, className: string): ServerSet {
   return set
 }
 
-/** The server block nginx picks for a (normalised) Host header: exact name, then a one-label wildcard, then `_`. */
+/**
+ * The server block nginx picks for a (normalised) Host header: exact name,
+ * then a one-label wildcard, then `_`.
+ *
+ * @example
+ * selectServer(buildServers(cluster, 'nginx'), 'bar.foo.com') // { server: *.foo.com's block, kind: 'wildcard' }
+ */
 export function selectServer(set: ServerSet, host: string): { server: Server; kind: 'exact' | 'wildcard' | 'catch-all' } {
   const exact = host !== CATCH_ALL ? set.servers.get(host) : undefined
   if (exact) return { server: exact, kind: 'exact' }
@@ -245,6 +257,9 @@ export interface NginxLocation {
  * plus an exact `= /foo` (unless an Exact `/foo` exists or the location uses
  * a regex), and when any location of the server uses use-regex or
  * rewrite-target every location becomes `~* "^path"` (enforceRegexModifier).
+ *
+ * @example
+ * nginxLocations(server).map((l) => `${l.modifier} ${l.path}`) // ['/foo/', '= /foo', '/']
  */
 export function nginxLocations(server: Server): NginxLocation[] {
   const sorted = [...server.locations]

@@ -6,6 +6,9 @@
 import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, Namespace, Node, Pod, Service } from '../model/types.ts'
 import { age } from '../text/duration.ts'
 import { formatLabels, formatSelector, selectorFromJson } from '../build/selector.ts'
+import { effectiveClass } from '../ingress/classes.ts'
+import { ingressStatus } from '../ingress/status.ts'
+import { ingressView } from '../ingress/model.ts'
 
 export interface TableSpec<T> {
   headers: string[]
@@ -176,11 +179,14 @@ export const ingressTable: TableSpec<GenericObject> = {
       count++
     }
     const hostText = hosts.length === 0 ? '*' : count > 4 ? `${hosts.join(',')} + ${count - 4} more...` : hosts.join(',')
-    const lb = arr((g.status.loadBalancer as Record<string, Json> | undefined)?.ingress).map((i) => str((i as Record<string, Json>).ip) ?? str((i as Record<string, Json>).hostname) ?? '')
-    let address = lb.join(',')
+    // the address the controller publishes in status (engine/ingress/status.ts)
+    let address = ingressStatus(c, g).map((i) => i.ip ?? i.hostname ?? '').join(',')
     if (address.length > 16) address = `${address.slice(0, 13)}...`
     const ports = arr(g.spec.tls).length ? '80, 443' : '80'
-    return [g.meta.name, str(g.spec.ingressClassName) ?? '<none>', hostText, address, ports, age(g.meta.creationTimestamp, c.now)]
+    // the DefaultIngressClass admission plugin writes the default class into spec.ingressClassName
+    const cls = effectiveClass(c, ingressView(g))
+    const className = cls.via === 'ingressClassName' || cls.via === 'default-class' ? (cls.name ?? '<none>') : '<none>'
+    return [g.meta.name, className, hostText, address, ports, age(g.meta.creationTimestamp, c.now)]
   },
   wide: () => [],
 }

@@ -15,6 +15,8 @@ export interface Opt {
 export interface Match {
   name: string
   opts: Opt[]
+  /** the match as iptables-save prints it, kept once rendered (matches are shared and never change) */
+  saved?: string
 }
 
 export interface IptRule {
@@ -83,9 +85,24 @@ const commentMatches = new Map<string, Match>()
  * A small builder that reads like the argument lists kube-proxy writes,
  * e.g. r().comment('ns1/svc1:p80 cluster IP').l4('tcp').dst('172.30.0.41').dport(80).jump('KUBE-SVC-…').
  */
+const l4Matches = new Map<string, Match>()
+const protos = new Map<string, { neg: boolean; name: string }>()
+
+/** `-m tcp [--dport N]`, shared between rules (they never change once built). */
+function sharedL4(proto: string, port: number | undefined): Match {
+  const key = `${proto}/${port ?? ''}`
+  let m = l4Matches.get(key)
+  if (!m) {
+    m = { name: proto, opts: port === undefined ? [] : [{ name: 'dport', values: [String(port)] }], saved: undefined }
+    if (l4Matches.size > 100_000) l4Matches.clear()
+    l4Matches.set(key, m)
+  }
+  return m
+}
+
 export class RuleBuilder {
   readonly rule: IptRule = { matches: [] }
-  private l4Match?: Match
+  private l4Index = -1
 
   constructor(private readonly family: IPFamily) {}
 
@@ -93,7 +110,7 @@ export class RuleBuilder {
     // rules are never changed once built, so one comment match can serve every rule with that text
     let m = commentMatches.get(text)
     if (!m) {
-      m = { name: 'comment', opts: [{ name: 'comment', values: [text] }] }
+      m = { name: 'comment', opts: [{ name: 'comment', values: [text] }], saved: undefined }
       if (commentMatches.size > 100_000) commentMatches.clear()
       commentMatches.set(text, m)
     }
@@ -103,20 +120,21 @@ export class RuleBuilder {
 
   /** `-m tcp -p tcp` */
   l4(proto: string): this {
-    this.l4Match = { name: proto, opts: [] }
-    this.rule.matches.push(this.l4Match)
-    this.rule.proto = { neg: false, name: proto }
-    return this
+    this.l4Index = this.rule.matches.length
+    this.rule.matches.push(sharedL4(proto, undefined))
+    return this.proto(proto)
   }
 
   /** `-p tcp` alone */
   proto(proto: string): this {
-    this.rule.proto = { neg: false, name: proto }
+    let p = protos.get(proto)
+    if (!p) protos.set(proto, (p = { neg: false, name: proto }))
+    this.rule.proto = p
     return this
   }
 
   dport(port: number): this {
-    this.l4Match?.opts.push({ name: 'dport', values: [String(port)] })
+    if (this.l4Index >= 0) this.rule.matches[this.l4Index] = sharedL4(this.rule.matches[this.l4Index].name, port)
     return this
   }
 

@@ -56,21 +56,19 @@ function neg(o: Opt | undefined): string {
   return o?.neg ? ' !' : ''
 }
 
-const quoted = new Map<string, string>()
-
 function saveMatch(m: Match, family: IPFamily): string {
+  if (m.saved !== undefined) return m.saved
+  const text = renderMatch(m, family)
+  // comment and tcp/udp/sctp matches are shared between rules and do not depend on the family
+  if (m.name === 'comment' || m.name === 'tcp' || m.name === 'udp' || m.name === 'sctp') m.saved = text
+  return text
+}
+
+function renderMatch(m: Match, family: IPFamily): string {
   let s = ` -m ${m.name}`
   switch (m.name) {
-    case 'comment': {
-      const text = m.opts[0]?.values[0] ?? ''
-      let q = quoted.get(text)
-      if (q === undefined) {
-        q = quote(text)
-        if (quoted.size > 50_000) quoted.clear()
-        quoted.set(text, q)
-      }
-      return ` -m comment --comment ${q}`
-    }
+    case 'comment':
+      return ` -m comment --comment ${quote(m.opts[0]?.values[0] ?? '')}`
     case 'tcp':
     case 'udp':
     case 'sctp': {

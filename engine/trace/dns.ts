@@ -1,0 +1,69 @@
+/**
+ * The name lookup at the start of a trace, as the sender's resolver does it
+ * (the DNS module's resolveName: the image's C library, the place's
+ * resolv.conf, CoreDNS or the upstream resolver), shown as two hops: the
+ * query leaving the client and the answer (or its absence).
+ */
+import type { Place } from '../shell/types.ts'
+import { resolveName, resolvConfFor } from '../dns/index.ts'
+import type { DnsLookupData } from '../dns/index.ts'
+import type { WalkContext } from './context.ts'
+import { push } from './context.ts'
+import { ephemeralPort } from './choice.ts'
+import type { Tuple } from './types.ts'
+
+export interface Resolved {
+  ip?: string
+  data: DnsLookupData
+  failure?: 'nxdomain' | 'timeout'
+}
+
+/**
+ * Resolves `name` from `place`, appending the resolver and server hops.
+ *
+ * @example
+ * resolveHops(ctx, { kind: 'pod', pod }, 'web', '10.244.1.2', 'A').ip // '10.96.0.50'
+ */
+export function resolveHops(ctx: WalkContext, place: Place, who: string, name: string, srcIP: string, type: 'A' | 'AAAA'): Resolved {
+  const data = resolveName(ctx.cluster, place, name, type)
+  const conf = resolvConfFor(ctx.cluster, place)
+  const server = data.server ?? conf.nameservers[0] ?? '127.0.0.1'
+  const q: Tuple = { src: srcIP, sport: ephemeralPort(srcIP, server, 53, 'UDP', ctx.seed + 1), dst: server, dport: 53, proto: 'UDP' }
+  const walk = data.tried.length > 1 ? `; tried ${data.tried.join(', ')}` : ''
+  const ndots = conf.options.find((o) => o.startsWith('ndots:'))
+  push(ctx, {
+    at: who,
+    handler: 'resolver',
+    before: q,
+    after: q,
+    note: `${data.resolver} resolver asks ${server} for ${name} (${type})${conf.search.length ? ` with search list ${conf.search.join(' ')}${ndots ? ` and ${ndots}` : ''}` : ''}${walk}`,
+  })
+  const coredns = ctx.cluster.config.dnsServiceIPs.includes(server) || ctx.cluster.index.pod.has(server)
+  const answers = data.answers.map((a) => `${a.name} ${a.type} ${a.data}`).join(', ')
+  const reply: Tuple = { src: q.dst, sport: 53, dst: q.src, dport: q.sport, proto: 'UDP' }
+  if (data.rcode === 'TIMEOUT') {
+    push(ctx, { at: `DNS ${server}`, handler: coredns ? 'coredns' : 'upstream-dns', before: q, after: q, note: `no answer: ${data.error ?? 'timed out'}${coredns ? ' (CoreDNS is unreachable from here: a policy dropping DNS, or a workstation outside the cluster)' : ''}`, verdict: 'timeout' })
+    return { data, failure: 'timeout' }
+  }
+  const ip = [...data.answers].reverse().find((a) => a.type === type)?.data
+  if (!ip) {
+    push(ctx, {
+      at: coredns ? `CoreDNS via ${server}` : `DNS ${server}`,
+      handler: coredns ? 'coredns' : 'upstream-dns',
+      before: reply,
+      after: reply,
+      note: `${data.rcode}${answers ? ` (${answers}, no ${type} record)` : ''} for ${data.question.name}: the name does not resolve${data.rcode === 'NXDOMAIN' && coredns ? ' in the cluster or upstream' : ''}`,
+      verdict: 'nxdomain',
+    })
+    return { data, failure: 'nxdomain' }
+  }
+  const cname = data.answers.find((a) => a.type === 'CNAME')
+  push(ctx, {
+    at: coredns ? `CoreDNS via ${server}` : `DNS ${server}`,
+    handler: coredns ? 'coredns' : 'upstream-dns',
+    before: reply,
+    after: reply,
+    note: `${answers}${cname ? `: ${cname.name} is an alias (an ExternalName Service or a CNAME): only DNS is involved, no kube-proxy rule exists for it` : ''}${coredns ? ' (the query itself went through kube-proxy to a CoreDNS Pod, like any Service connection)' : ''}`,
+  })
+  return { ip, data }
+}

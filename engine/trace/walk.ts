@@ -1,0 +1,565 @@
+/**
+ * The packet's walk through the simulated cluster: out of the sender (a
+ * Pod's namespace, a node's own stack, or a client outside), through the
+ * node it enters (kube-proxy, the CNI's portmap, the policy checks, the
+ * routing table), across nodes (overlay or routed), and into the receiver,
+ * where something listens on the port or does not. Each step appends hops to
+ * the context; the walk returns how it ended.
+ *
+ * Netfilter order on a node, as Linux runs it: nat PREROUTING (kube-proxy's
+ * DNAT) → routing decision → filter FORWARD/INPUT (policy, kube-proxy's
+ * REJECT/DROP rules) → nat POSTROUTING (masquerade). Locally generated
+ * packets take nat OUTPUT instead of PREROUTING.
+ */
+import type { Node, Pod } from '../model/types.ts'
+import type { Route, ServicePortInfo } from '../dataplane/index.ts'
+import { nodePlumbing, nodeRuleset, proxyConfig, kubeProxyTable, saveRule } from '../dataplane/index.ts'
+import { ipFamilyOf, ipInPrefixText } from '../net/ip.ts'
+import type { WalkContext } from './context.ts'
+import { hostPort, podName, push } from './context.ts'
+import { kubeProxy } from './kube-proxy.ts'
+import type { Entry } from './kube-proxy.ts'
+import { hostPortOwner, isServiceIP, serviceByDest, serviceByHealthCheckPort, serviceByNodePort } from './service-index.ts'
+import { hostVeth, localLink, lookupRoute, podMtu, podNetns, routeText, sourceAddress } from './netns.ts'
+import { crossNodes, overlayOf } from './transport.ts'
+import { policyCheck } from './policy.ts'
+import { hashOf, masqueradePort } from './choice.ts'
+import { nodeListener, podListener } from '../traffic/servers.ts'
+import type { Listener } from '../traffic/servers.ts'
+import type { TraceEndpoint, TraceResult, Tuple } from './types.ts'
+
+export interface WalkEnd {
+  result: TraceResult
+  reason: string
+  /** the packet as the receiver got it (delivered) or as it was when it died */
+  tuple: Tuple
+  endpoint?: TraceEndpoint
+  listener?: Listener
+  /** the Pod that received it */
+  pod?: Pod
+  node?: Node
+}
+
+const MAX_NODES = 6
+
+function nodeOf(ctx: WalkContext, pod: Pod): Node | undefined {
+  return ctx.cluster.index.node.get(pod.nodeName)
+}
+
+function primaryIP(node: Node, family: string): string {
+  return node.internalIPs.find((ip) => ipFamilyOf(ip) === family) ?? node.internalIPs[0] ?? ''
+}
+
+function dead(ctx: WalkContext, result: TraceResult, reason: string, t: Tuple): WalkEnd {
+  return { result, reason, tuple: t }
+}
+
+function inPodNetwork(ctx: WalkContext, ip: string): boolean {
+  return ctx.cluster.config.podCIDRs.some((c) => ipInPrefixText(ip, c))
+}
+
+function inServiceRange(ctx: WalkContext, ip: string): boolean {
+  return ctx.cluster.config.serviceCIDRs.some((c) => ipInPrefixText(ip, c))
+}
+
+/** A Pod with its own network namespace (not hostNetwork) that owns this address. */
+function podAt(ctx: WalkContext, ip: string): Pod | undefined {
+  const p = ctx.cluster.index.podByIP.get(ip)
+  return p && !p.hostNetwork ? p : undefined
+}
+
+// ---------------------------------------------------------------- senders
+
+/**
+ * A Pod sends: its own routing table, then the veth pair into its node.
+ *
+ * @example
+ * fromPod(ctx, pod, { src: pod.podIPs[0], sport: 41234, dst: '10.96.0.50', dport: 80, proto: 'TCP' })
+ */
+export function fromPod(ctx: WalkContext, pod: Pod, t: Tuple): WalkEnd {
+  const node = nodeOf(ctx, pod)
+  const ns = podNetns(ctx.cluster, pod)
+  if (!node || !ns) return dead(ctx, 'dropped', `${podName(pod)} has no network namespace (is it running?)`, t)
+  if (pod.podIPs.includes(t.dst) || t.dst.startsWith('127.') || t.dst === '::1') {
+    push(ctx, { at: `pod ${podName(pod)} lo`, node: node.meta.name, handler: 'route', rule: `local ${t.dst} dev lo`, before: { ...t }, after: { ...t }, note: 'the address is the Pod\'s own: the packet loops back inside its network namespace and never reaches the node' })
+    return deliverToPod(ctx, node, pod, t, true)
+  }
+  const route = lookupRoute(ns, t.dst)
+  if (!route) {
+    push(ctx, { at: `pod ${podName(pod)} eth0`, node: node.meta.name, handler: 'route', before: { ...t }, after: { ...t }, note: 'no route in the Pod: "Network is unreachable"', verdict: 'drop' })
+    return dead(ctx, 'dropped', 'the Pod has no route to this address (Network is unreachable)', t)
+  }
+  const veth = hostVeth(ctx.cluster, pod)
+  push(ctx, {
+    at: `pod ${podName(pod)} eth0`,
+    node: node.meta.name,
+    handler: 'route',
+    rule: routeText(route),
+    before: { ...t },
+    after: { ...t },
+    note: route.via
+      ? `the Pod's routing table sends it to the gateway ${route.via} on eth0${ns.links.find((l) => l.name === 'eth0') ? ` (MTU ${ns.links.find((l) => l.name === 'eth0')!.mtu})` : ''}`
+      : `${t.dst} is on the Pod's own subnet: sent straight on eth0 (an ARP for ${t.dst})`,
+  })
+  push(ctx, {
+    at: `${node.meta.name} ${veth?.name ?? 'veth'}`,
+    node: node.meta.name,
+    handler: 'veth',
+    before: { ...t },
+    after: { ...t },
+    note: `the veth pair carries it from the Pod's network namespace into ${node.meta.name}'s, where it arrives on ${veth?.name ?? 'the host end'}${veth?.master ? ` (a port of the ${veth.master} bridge)` : ''}`,
+  })
+  const switched = !route.via && !!veth?.master
+  return atNode(ctx, node, t, { chain: 'PREROUTING', srcLocal: false }, switched ? veth!.master : undefined)
+}
+
+/** The node itself (or a hostNetwork Pod) sends: nat OUTPUT, then routing. */
+export function fromNode(ctx: WalkContext, node: Node, t: Tuple): WalkEnd {
+  return atNode(ctx, node, t, { chain: 'OUTPUT', srcLocal: true })
+}
+
+/** A client outside the cluster: it reaches node addresses, load-balancer IPs and external IPs, never Pod or ClusterIP addresses. */
+export function fromOutside(ctx: WalkContext, t: Tuple): WalkEnd {
+  const c = ctx.cluster
+  const node = c.index.nodeByIP.get(t.dst) ?? c.nodes.find((n) => n.externalIPs.includes(t.dst))
+  if (node) {
+    push(ctx, { at: `network → ${node.meta.name} eth0`, handler: 'network', before: { ...t }, after: { ...t }, note: `${t.dst} is ${node.meta.name}'s address: the network delivers the packet to its eth0` })
+    return atNode(ctx, node, t, { chain: 'PREROUTING', srcLocal: false })
+  }
+  const lb = t.proto === 'ICMP' ? undefined : serviceByDest(c, t.dst, t.dport, t.proto)
+  if (lb?.via === 'load-balancer') return cloudLoadBalancer(ctx, t, lb.sp)
+  if (isServiceIP(c, t.dst) && c.services.some((s) => s.loadBalancerIngress.some((i) => i.ip === t.dst))) {
+    push(ctx, { at: `load balancer ${t.dst}`, handler: 'cloud-lb', before: { ...t }, after: { ...t }, note: t.proto === 'ICMP' ? 'cloud load balancers forward only the ports of their listeners; ICMP echo gets no answer' : `the load balancer has no listener on port ${t.dport}`, verdict: 'timeout' })
+    return dead(ctx, 'timeout', `nothing listens on ${t.dst} port ${t.dport} of the load balancer`, t)
+  }
+  if (lb?.via === 'external-ip') {
+    // the network must route a Service's externalIP to some node (the cluster admin's job)
+    const pool = c.nodes.filter((n) => n.ready && !n.roles.includes('control-plane'))
+    const to = pool[0] ?? c.nodes[0]
+    push(ctx, { at: `network → ${to.meta.name} eth0`, handler: 'network', before: { ...t }, after: { ...t }, note: `${t.dst} is an externalIP of ${lb.sp.nameString}; Kubernetes does not announce it: the simulator assumes the network routes it to ${to.meta.name}` })
+    return atNode(ctx, to, t, { chain: 'PREROUTING', srcLocal: false })
+  }
+  if (inPodNetwork(ctx, t.dst) || inServiceRange(ctx, t.dst) || c.index.podByIP.has(t.dst)) {
+    push(ctx, {
+      at: `network (outside the cluster)`,
+      handler: 'network',
+      before: { ...t },
+      after: { ...t },
+      note: `${t.dst} is ${inServiceRange(ctx, t.dst) ? 'a ClusterIP' : 'a Pod address'}: it exists only inside the cluster, and no router outside knows a way to it; the packet is lost and the client times out`,
+      verdict: 'timeout',
+    })
+    return dead(ctx, 'timeout', `${t.dst} is not reachable from outside the cluster (${inServiceRange(ctx, t.dst) ? 'ClusterIPs' : 'Pod IPs'} are internal): use a NodePort, a LoadBalancer or an Ingress`, t)
+  }
+  return outside(ctx, t)
+}
+
+// ---------------------------------------------------------------- a node
+
+/**
+ * A packet on `node`: kube-proxy (and the portmap plugin), the egress policy
+ * of a Pod sender, the routing decision, and on from there.
+ */
+export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, bridge?: string): WalkEnd {
+  if (++ctx.visited > MAX_NODES) return dead(ctx, 'dropped', 'routing loop (the packet kept moving between nodes)', t0)
+  const c = ctx.cluster
+  const host = nodePlumbing(c, node).host
+  const mode = proxyConfig(c).mode
+  let t = t0
+  const l4 = t.proto === 'TCP' || t.proto === 'UDP' || t.proto === 'SCTP'
+  // kube-proxy catches Service addresses and, for the node's own addresses, NodePorts
+  let hit = l4 ? serviceByDest(c, t.dst, t.dport, t.proto) : undefined
+  const local = localLink(host, t.dst)
+  const family = ipFamilyOf(t.dst) ?? 'IPv4'
+  if (!hit && l4 && local && local.name !== 'kube-ipvs0') {
+    const sp = serviceByNodePort(c, family, t.dport, t.proto)
+    if (sp && !(mode === 'ipvs' && local.name === 'lo')) hit = { sp, via: 'node-port' }
+  }
+  if (hit) {
+    const out = kubeProxy(ctx, node, t, hit, entry)
+    if (out.kind === 'reject') return dead(ctx, 'refused', `${out.sp.nameString} has no endpoints to take the connection: kube-proxy rejects it`, t)
+    if (out.kind === 'drop') return dead(ctx, 'timeout', ctx.hops[ctx.hops.length - 1]?.note ?? 'dropped by kube-proxy', t)
+    t = out.tuple
+    bridge = undefined
+  } else if (l4 && isServiceIP(c, t.dst)) {
+    // a Service address, but no Service port matches
+    if (mode === 'nftables' && c.index.serviceByClusterIP.has(t.dst)) {
+      push(ctx, {
+        at: `${node.meta.name} table ip kube-proxy chain cluster-ips-check`,
+        node: node.meta.name,
+        handler: 'nftables',
+        rule: ruleOr(kubeProxyTable(c, node, family).objects.find((o) => o.kind === 'chain' && o.name === 'cluster-ips-check'), 'reject'),
+        before: { ...t },
+        after: { ...t },
+        note: `${t.dst} is a ClusterIP, but no Service port ${t.dport}/${t.proto} exists on it: kube-proxy's nftables rules reject it ("Reject traffic to invalid ports of ClusterIPs")`,
+        verdict: 'reject',
+      })
+      return dead(ctx, 'refused', `no Service port ${t.dport}/${t.proto} on ClusterIP ${t.dst}`, t)
+    }
+    if (mode === 'iptables' || mode === 'nftables') {
+      push(ctx, {
+        at: `${node.meta.name} nat ${entry.chain}`,
+        node: node.meta.name,
+        handler: mode,
+        before: { ...t },
+        after: { ...t },
+        note: `no kube-proxy rule matches ${hostPort(t.dst, t.dport)}/${t.proto}: kube-proxy only programs the Service's own ports, so the packet keeps its ClusterIP destination and is routed like any other`,
+      })
+    }
+  } else if (!l4 && isServiceIP(c, t.dst) && local?.name !== 'kube-ipvs0') {
+    if (mode === 'nftables' && c.index.serviceByClusterIP.has(t.dst)) {
+      push(ctx, {
+        at: `${node.meta.name} table ip kube-proxy chain cluster-ips-check`,
+        node: node.meta.name,
+        handler: 'nftables',
+        rule: ruleOr(kubeProxyTable(c, node, family).objects.find((o) => o.kind === 'chain' && o.name === 'cluster-ips-check'), 'reject'),
+        before: { ...t },
+        after: { ...t },
+        note: `${t.dst} is a ClusterIP; ICMP matches no Service port, so kube-proxy's cluster-ips-check rejects it: an ICMP "port unreachable" comes back`,
+        verdict: 'reject',
+      })
+      return dead(ctx, 'refused', `kube-proxy (nftables) rejects ICMP to the ClusterIP ${t.dst}`, t)
+    }
+    push(ctx, {
+      at: `${node.meta.name} nat ${entry.chain}`,
+      node: node.meta.name,
+      handler: mode === 'nftables' ? 'nftables' : 'iptables',
+      before: { ...t },
+      after: { ...t },
+      note: `kube-proxy writes rules for TCP, UDP and SCTP ports only: an ICMP echo to the Service address ${t.dst} is not translated, and no host owns that address`,
+    })
+  } else if (l4 && local && local.name !== 'kube-ipvs0') {
+    // the portmap plugin's hostPort DNAT (CNI-HOSTPORT-DNAT)
+    const hp = hostPortOwner(c, node, t.proto, t.dport)
+    if (hp) {
+      const after = { ...t, dst: hp.pod.podIPs.find((ip) => ipFamilyOf(ip) === family) ?? hp.pod.podIPs[0], dport: hp.containerPort }
+      push(ctx, {
+        at: `${node.meta.name} nat CNI-HOSTPORT-DNAT`,
+        node: node.meta.name,
+        handler: 'portmap',
+        before: { ...t },
+        after,
+        note: `hostPort ${t.dport}: the CNI portmap plugin DNATs to ${podName(hp.pod)} (${hostPort(after.dst, after.dport)})`,
+      })
+      ctx.nat.push({ node: node.meta.name, kind: 'dnat', before: { ...t }, after: { ...after }, by: 'portmap CNI-HOSTPORT-DNAT' })
+      t = after
+      bridge = undefined
+    }
+  }
+
+  // egress policy of a Pod sender, judged on its node after DNAT
+  if (ctx.origin.kind === 'pod' && !ctx.egressJudged && node.meta.name === ctx.origin.pod.nodeName) {
+    ctx.egressJudged = true
+    const dst = podAt(ctx, t.dst)
+    if (!policyCheck(ctx, 'egress', node, { pod: ctx.origin.pod }, dst ? { pod: dst } : { ip: t.dst }, t)) {
+      return dead(ctx, 'dropped', `the egress policy of ${podName(ctx.origin.pod)} drops the packet`, t)
+    }
+  }
+
+  // routing decision
+  const localNow = localLink(host, t.dst)
+  if (localNow) return deliverToNode(ctx, node, t, localNow.name)
+  const dstPod = podAt(ctx, t.dst)
+  const route = lookupRoute(host, t.dst)
+  if (!route) {
+    push(ctx, { at: `${node.meta.name} routing`, node: node.meta.name, handler: 'route', before: { ...t }, after: { ...t }, note: 'no route: "Network is unreachable"', verdict: 'drop' })
+    return dead(ctx, 'dropped', `${node.meta.name} has no route to ${t.dst}`, t)
+  }
+  if (route.type === 'blackhole') {
+    push(ctx, { at: `${node.meta.name} routing`, node: node.meta.name, handler: 'route', rule: routeText(route), before: { ...t }, after: { ...t }, note: `a blackhole route: ${t.dst} is in ${node.meta.name}'s own address block but no Pod has it`, verdict: 'drop' })
+    return dead(ctx, 'timeout', `no Pod has the address ${t.dst}`, t)
+  }
+  if (dstPod && dstPod.nodeName === node.meta.name) return toLocalPod(ctx, node, dstPod, t, route, bridge)
+  if (dstPod) {
+    const peer = nodeOf(ctx, dstPod)
+    if (!peer) return dead(ctx, 'dropped', `${podName(dstPod)} is not on a node`, t)
+    const ov = overlayOf(ctx, t)
+    push(ctx, {
+      at: `${node.meta.name} routing`,
+      node: node.meta.name,
+      handler: 'route',
+      rule: routeText(route),
+      before: { ...t },
+      after: { ...t },
+      note: `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}: ${ov ? `the route sends it into the ${ov.device} tunnel` : route.dev === 'eth0' || !route.dev ? `routed to ${route.via ?? peer.meta.name} over the node network` : `sent on ${route.dev}`}`,
+    })
+    t = postrouting(ctx, node, t, route, false)
+    const mtu = ctx.origin.kind === 'pod' && !ctx.origin.pod.hostNetwork ? podMtu(c, ctx.origin.pod) : undefined
+    crossNodes(ctx, node, peer, t, mtu)
+    return atNode(ctx, peer, t, { chain: 'PREROUTING', srcLocal: false })
+  }
+  const peerNode = c.index.nodeByIP.get(t.dst)
+  if (peerNode) {
+    push(ctx, { at: `${node.meta.name} routing`, node: node.meta.name, handler: 'route', rule: routeText(route), before: { ...t }, after: { ...t }, note: `${t.dst} is ${peerNode.meta.name}'s address, on the node network` })
+    t = postrouting(ctx, node, t, route, true)
+    push(ctx, { at: `network ${primaryIP(node, family)} → ${t.dst}`, handler: 'underlay', before: { ...t }, after: { ...t }, note: `the LAN carries it to ${peerNode.meta.name}` })
+    return atNode(ctx, peerNode, t, { chain: 'PREROUTING', srcLocal: false })
+  }
+  if (inPodNetwork(ctx, t.dst)) {
+    push(ctx, { at: `${node.meta.name} routing`, node: node.meta.name, handler: 'route', rule: routeText(route), before: { ...t }, after: { ...t }, note: `${t.dst} is in the Pod network but no Pod has it: nobody answers the ARP and the packet is lost`, verdict: 'timeout' })
+    return dead(ctx, 'timeout', `no Pod has the address ${t.dst}`, t)
+  }
+  // out of the cluster through the default route
+  push(ctx, {
+    at: `${node.meta.name} routing`,
+    node: node.meta.name,
+    handler: 'route',
+    rule: routeText(route),
+    before: { ...t },
+    after: { ...t },
+    note: inServiceRange(ctx, t.dst) ? `nothing on ${node.meta.name} claims ${t.dst}, so it follows the default route out of the node, where no host owns a ClusterIP` : `${t.dst} is outside the cluster: out through the default route`,
+  })
+  t = postrouting(ctx, node, t, route, true)
+  if (inServiceRange(ctx, t.dst)) {
+    push(ctx, { at: `network beyond ${node.meta.name}`, handler: 'network', before: { ...t }, after: { ...t }, note: 'the LAN has no host with this address: the packet is lost and the client times out', verdict: 'timeout' })
+    return dead(ctx, 'timeout', `no rule translates ${hostPort(t.dst, t.dport)}${t.proto === 'ICMP' ? ' for ICMP' : ''} and nothing owns a ClusterIP`, t)
+  }
+  push(ctx, { at: `network beyond ${node.meta.name}`, handler: 'network', before: { ...t }, after: { ...t }, note: `the LAN gateway ${route.via ?? ''} forwards it to the outside world`.replace('  ', ' ') })
+  return outside(ctx, t)
+}
+
+function ruleOr(o: { kind: string; rules?: string[] } | undefined, needle: string): string | undefined {
+  return o && 'rules' in o ? o.rules?.find((r) => r.includes(needle)) : undefined
+}
+
+/**
+ * nat POSTROUTING: kube-proxy's masquerade of marked packets, else the CNI's
+ * masquerade of Pod traffic leaving the Pod network.
+ */
+function postrouting(ctx: WalkContext, node: Node, t: Tuple, route: Route | undefined, leavingPodNetwork: boolean): Tuple {
+  const c = ctx.cluster
+  const host = nodePlumbing(c, node).host
+  const family = ipFamilyOf(t.dst) ?? 'IPv4'
+  const addr = (route && sourceAddress(host, route)) || primaryIP(node, family)
+  const mode = proxyConfig(c).mode
+  if (ctx.marked) {
+    ctx.marked = false
+    const after = { ...t, src: addr, sport: masqueradePort(t, addr, ctx.seed) }
+    const rule = mode === 'nftables'
+      ? kubeProxyTable(c, node, family).objects.find((o) => o.kind === 'chain' && o.name === 'masquerading')
+      : undefined
+    push(ctx, {
+      at: mode === 'nftables' ? `${node.meta.name} table ip kube-proxy chain masquerading` : `${node.meta.name} nat KUBE-POSTROUTING`,
+      node: node.meta.name,
+      handler: mode === 'nftables' ? 'nftables' : 'iptables',
+      rule: mode === 'nftables' ? (rule && rule.kind === 'chain' ? rule.rules.find((r) => r.startsWith('masquerade')) : undefined) : iptRule(ctx, node, 'KUBE-POSTROUTING', 'MASQUERADE'),
+      before: { ...t },
+      after,
+      note: `the packet carries kube-proxy's masquerade mark: MASQUERADE rewrites the source to ${addr}${route?.dev ? ` (the address of ${route.dev}, where it leaves)` : ''} with a random port; conntrack will undo it on the reply`,
+    })
+    ctx.nat.push({ node: node.meta.name, kind: 'snat', before: { ...t }, after: { ...after }, by: 'MASQUERADE (kube-proxy)' })
+    return after
+  }
+  if (!leavingPodNetwork || !inPodNetwork(ctx, t.src) || t.proto === 'IPIP') return t
+  const cni = c.config.cni
+  const toNode = !!c.index.nodeByIP.get(t.dst)
+  // the VPC CNIs only SNAT traffic that leaves the VPC (nodes are inside it)
+  if ((cni === 'aws-vpc-cni' || cni === 'azure-cni') && toNode) return t
+  const nodeAddr = primaryIP(node, family)
+  const after = { ...t, src: nodeAddr, sport: masqueradePort(t, nodeAddr, ctx.seed) }
+  const who: Record<string, string> = {
+    flannel: 'flanneld\'s FLANNEL-POSTRTG (--ip-masq)',
+    canal: 'flanneld\'s FLANNEL-POSTRTG (--ip-masq)',
+    calico: 'Calico\'s IP pool natOutgoing (cali-nat-outgoing)',
+    cilium: 'Cilium\'s masquerading (enable-ipv4-masquerade)',
+    weave: 'Weave\'s WEAVE chain',
+    antrea: 'Antrea\'s ANTREA-POSTROUTING masquerade',
+    bridge: 'the bridge plugin\'s ipMasq rule',
+    'aws-vpc-cni': 'the VPC CNI\'s AWS-SNAT-CHAIN (traffic leaving the VPC)',
+    'azure-cni': 'Azure CNI\'s outbound SNAT',
+  }
+  push(ctx, {
+    at: `${node.meta.name} nat POSTROUTING`,
+    node: node.meta.name,
+    handler: 'iptables',
+    rule: cni === 'flannel' || cni === 'canal' ? iptRule(ctx, node, 'FLANNEL-POSTRTG', 'MASQUERADE') : undefined,
+    before: { ...t },
+    after,
+    note: `the packet leaves the Pod network, so ${who[cni] ?? 'the CNI'} masquerades it to the node address ${nodeAddr}: the outside world never sees Pod IPs`,
+  })
+  ctx.nat.push({ node: node.meta.name, kind: 'snat', before: { ...t }, after: { ...after }, by: `MASQUERADE (${cni})` })
+  return after
+}
+
+/** The node's iptables-save line for the first `-j TARGET` rule of a nat chain (for FLANNEL-POSTRTG: the Pod-source one). */
+function iptRule(ctx: WalkContext, node: Node, chain: string, targetName: string): string | undefined {
+  if (proxyConfig(ctx.cluster).mode === 'nftables' && chain.startsWith('KUBE-')) return undefined
+  const rs = nodeRuleset(ctx.cluster, node, 'IPv4')
+  const nat = rs.tables.find((x) => x.name === 'nat')
+  const r = nat?.chains.get(chain)?.rules.find((x) => x.target?.name === targetName && (chain !== 'FLANNEL-POSTRTG' || (!!x.src && !x.src.neg)))
+  return r ? saveRule(chain, r, rs.family) : undefined
+}
+
+// ---------------------------------------------------------------- receivers
+
+/** The node forwards to a Pod it hosts: bridge or routed veth, masquerade, ingress policy, the Pod's socket. */
+function toLocalPod(ctx: WalkContext, node: Node, pod: Pod, t0: Tuple, route: Route, bridge?: string): WalkEnd {
+  let t = t0
+  const veth = hostVeth(ctx.cluster, pod)
+  if (bridge && veth?.master === bridge) {
+    push(ctx, {
+      at: `${node.meta.name} ${bridge}`,
+      node: node.meta.name,
+      handler: 'bridge',
+      before: { ...t },
+      after: { ...t },
+      note: `both Pods hang off the ${bridge} bridge: it switches the frame to ${veth.name} by MAC address (no routing, TTL unchanged); with br_netfilter the frame still passes the node's iptables`,
+    })
+  } else {
+    push(ctx, {
+      at: `${node.meta.name} routing`,
+      node: node.meta.name,
+      handler: ctx.cluster.config.cni === 'cilium' ? 'ebpf' : ctx.cluster.config.cni === 'antrea' ? 'ovs' : 'route',
+      rule: routeText(route),
+      before: { ...t },
+      after: { ...t },
+      note: `${t.dst} is ${podName(pod)} on this node: ${route.dev === veth?.name ? `a host route points straight at its veth ${veth?.name}` : `out on ${route.dev}${veth ? ` to its veth ${veth.name}` : ''}`}`,
+    })
+    t = postrouting(ctx, node, t, route, false)
+  }
+  return deliverToPod(ctx, node, pod, t, false)
+}
+
+/** Ingress policy, the veth into the Pod, and whether anything listens. */
+function deliverToPod(ctx: WalkContext, node: Node, pod: Pod, t: Tuple, loopback: boolean): WalkEnd {
+  if (!loopback) {
+    const src = policySource(ctx, t)
+    if (!policyCheck(ctx, 'ingress', node, src, { pod }, t)) return dead(ctx, 'dropped', `the ingress policy of ${podName(pod)} drops the packet`, t)
+    push(ctx, {
+      at: `pod ${podName(pod)} eth0`,
+      node: node.meta.name,
+      handler: 'veth',
+      before: { ...t },
+      after: { ...t },
+      note: `through the veth pair into ${podName(pod)}'s network namespace`,
+    })
+  }
+  return receive(ctx, { kind: 'pod', ip: t.dst, port: t.dport, pod: podName(pod), node: node.meta.name }, t, t.proto === 'ICMP' ? undefined : podListener(pod, t.proto, t.dport), `pod ${podName(pod)}`, node, pod)
+}
+
+/** Who the ingress policy sees as the sender. */
+function policySource(ctx: WalkContext, t: Tuple): { pod?: Pod; ip?: string } {
+  const snat = [...ctx.nat].reverse().find((r) => r.kind === 'snat')
+  if (snat && snat.after.src === t.src) {
+    const n = ctx.cluster.index.node.get(snat.node)
+    return { ip: n?.internalIPs[0] ?? t.src }
+  }
+  if (ctx.origin.kind === 'pod' && ctx.origin.pod.podIPs.includes(t.src)) return { pod: ctx.origin.pod }
+  const p = ctx.cluster.index.podByIP.get(t.src)
+  if (p) return { pod: p }
+  return { ip: t.src }
+}
+
+/** A packet for one of the node's own addresses: its daemons, hostNetwork Pods, kube-proxy's health checks. */
+function deliverToNode(ctx: WalkContext, node: Node, t: Tuple, dev: string): WalkEnd {
+  const c = ctx.cluster
+  const ep: TraceEndpoint = { kind: 'node', ip: t.dst, port: t.dport, node: node.meta.name }
+  push(ctx, {
+    at: `${node.meta.name} ${dev}`,
+    node: node.meta.name,
+    handler: 'kernel',
+    before: { ...t },
+    after: { ...t },
+    note: dev === 'kube-ipvs0'
+      ? `${t.dst} is bound to kube-ipvs0 (IPVS mode puts every Service address there), so the node itself takes the packet${t.proto === 'ICMP' ? ' and answers the echo' : ''}`
+      : `${t.dst} is ${node.meta.name}'s own address (on ${dev}): local delivery (INPUT)`,
+  })
+  if (t.proto === 'ICMP') return receive(ctx, ep, t, undefined, node.meta.name, node)
+  const family = ipFamilyOf(t.dst) ?? 'IPv4'
+  if (t.proto === 'TCP' && dev !== 'kube-ipvs0') {
+    const hc = serviceByHealthCheckPort(c, family, t.dport)
+    if (hc.length) return receive(ctx, ep, t, { proto: 'TCP', port: t.dport, app: 'kube-proxy-health', declared: false }, `${node.meta.name} kube-proxy health check`, node)
+  }
+  const l = dev === 'kube-ipvs0' ? undefined : nodeListener(c, node, t.proto, t.dport)
+  if (l?.pod) return receive(ctx, { ...ep, pod: podName(l.pod) }, t, l.listener, `pod ${podName(l.pod)} (host network)`, node, l.pod)
+  return receive(ctx, ep, t, l?.listener, node.meta.name, node)
+}
+
+/** The world outside: names the scenario declares (spec.externalHosts) answer on 80 and 443 and to ping; DNS resolvers on 53. */
+function outside(ctx: WalkContext, t: Tuple): WalkEnd {
+  const known = ctx.cluster.externalHosts.find((h) => Array.isArray(h.spec.addresses) && h.spec.addresses.includes(t.dst))
+  const ep: TraceEndpoint = { kind: 'external', ip: t.dst, port: t.dport }
+  if (t.dport === 53 && t.proto !== 'ICMP') return receive(ctx, ep, t, { proto: t.proto as 'UDP', port: 53, app: 'generic', declared: false }, `resolver ${t.dst}`)
+  if (known && (t.proto === 'ICMP' || (t.proto === 'TCP' && (t.dport === 80 || t.dport === 443)))) {
+    return receive(ctx, ep, t, t.proto === 'ICMP' ? undefined : { proto: 'TCP', port: t.dport, app: 'generic', declared: false }, `${String(known.spec.name)} (${t.dst})`)
+  }
+  push(ctx, {
+    at: `outside ${t.dst}`,
+    handler: 'network',
+    before: { ...t },
+    after: { ...t },
+    note: known ? `${String(known.spec.name)} is simulated with web ports 80 and 443 only` : `${t.dst} is outside the cluster and not declared in the Cluster document's spec.externalHosts: the simulator assumes nothing answers there`,
+    verdict: 'timeout',
+  })
+  return dead(ctx, 'timeout', `nothing answers at ${hostPort(t.dst, t.dport)} outside the cluster`, t)
+}
+
+/** The receiving socket: a listener takes the connection, else the kernel refuses it (TCP RST, ICMP port unreachable). */
+function receive(ctx: WalkContext, ep: TraceEndpoint, t: Tuple, l: Listener | undefined, who: string, node?: Node, pod?: Pod): WalkEnd {
+  if (t.proto === 'ICMP') {
+    push(ctx, { at: who, node: node?.meta.name, handler: 'kernel', before: { ...t }, after: { ...t }, note: 'the kernel answers the ICMP echo request itself' })
+    return { result: 'delivered', reason: `${who} answers the echo`, tuple: t, endpoint: ep, pod, node }
+  }
+  if (!l) {
+    push(ctx, {
+      at: who,
+      node: node?.meta.name,
+      handler: 'socket',
+      before: { ...t },
+      after: { ...t },
+      note: `nothing listens on ${t.dport}/${t.proto} there: the kernel answers ${t.proto === 'TCP' ? 'with a TCP RST' : 'ICMP port unreachable'}, "Connection refused"`,
+      verdict: 'refused',
+    })
+    return { result: 'refused', reason: `nothing listens on port ${t.dport}/${t.proto} at ${who}`, tuple: t, endpoint: ep, pod, node }
+  }
+  push(ctx, {
+    at: who,
+    node: node?.meta.name,
+    handler: 'server',
+    before: { ...t },
+    after: { ...t },
+    note: `${l.app === 'generic' ? 'the server' : l.app}${l.container ? ` (container ${l.container})` : ''} accepts on port ${t.dport}/${t.proto}${l.declared ? '' : ' (the image\'s usual port, not declared in the spec)'}; it sees the client as ${hostPort(t.src, t.sport)}`,
+  })
+  return { result: 'delivered', reason: `delivered to ${who}`, tuple: t, endpoint: ep, listener: l, pod, node }
+}
+
+// ---------------------------------------------------------------- cloud load balancer
+
+/**
+ * A cloud load balancer in front of a LoadBalancer Service: it sends each
+ * connection to a healthy node, to the Service's NodePort (or, without
+ * NodePorts, to the node with the load-balancer IP as destination, which
+ * kube-proxy catches). With externalTrafficPolicy: Cluster every node passes
+ * kube-proxy's health check; with Local only nodes with a ready endpoint pass
+ * the healthCheckNodePort check. Nodes labelled
+ * node.kubernetes.io/exclude-from-external-load-balancers (kubeadm labels the
+ * control plane so) are not in the pool.
+ */
+function cloudLoadBalancer(ctx: WalkContext, t: Tuple, sp: ServicePortInfo): WalkEnd {
+  const c = ctx.cluster
+  const pool = c.nodes.filter((n) => n.ready && !('node.kubernetes.io/exclude-from-external-load-balancers' in n.meta.labels) && !n.roles.includes('control-plane'))
+  const withEndpoint = (n: Node) => c.index.slicesByService.get(`${sp.namespace}/${sp.name}`)?.some((s) => s.endpoints.some((e) => e.nodeName === n.meta.name && e.conditions.ready)) ?? false
+  let healthy = sp.externalPolicyLocal ? pool.filter(withEndpoint) : pool
+  let failOpen = false
+  if (healthy.length === 0) {
+    healthy = pool.length ? pool : c.nodes
+    failOpen = true
+  }
+  const node = healthy[hashOf('lb', ctx.seed, t.src, t.sport, t.dst, t.dport) % healthy.length]
+  const family = ipFamilyOf(t.dst) ?? 'IPv4'
+  const nodeIP = primaryIP(node, family)
+  const after: Tuple = sp.nodePort ? { ...t, dst: nodeIP, dport: sp.nodePort } : { ...t }
+  const check = sp.externalPolicyLocal
+    ? `externalTrafficPolicy: Local: the load balancer probes healthCheckNodePort ${sp.healthCheckNodePort} (/healthz), which only nodes with a ready endpoint pass (${pool.filter(withEndpoint).map((n) => n.meta.name).join(', ') || 'none'})`
+    : 'externalTrafficPolicy: Cluster: every node passes the health check and may forward to any endpoint'
+  push(ctx, {
+    at: `load balancer ${t.dst}`,
+    handler: 'cloud-lb',
+    before: { ...t },
+    after,
+    note: `${check}${failOpen ? '; no node is healthy, so the load balancer fails open and uses them all' : ''}. It picks ${node.meta.name} of ${healthy.map((n) => n.meta.name).join(', ')} and ${sp.nodePort ? `sends to its NodePort ${hostPort(nodeIP, sp.nodePort)}, keeping the client address` : 'passes the packet through unchanged (no NodePort: kube-proxy catches the load-balancer IP on the node)'}`,
+  })
+  if (sp.nodePort) ctx.nat.push({ node: `load balancer ${t.dst}`, kind: 'dnat', before: { ...t }, after: { ...after }, by: 'cloud load balancer' })
+  push(ctx, { at: `network → ${node.meta.name} eth0`, handler: 'network', before: { ...after }, after: { ...after }, note: `to ${node.meta.name}` })
+  return atNode(ctx, node, after, { chain: 'PREROUTING', srcLocal: false })
+}
+
