@@ -28,6 +28,17 @@ import { readExternalHosts, withCorednsConfigMap } from '../dns/build.ts'
 
 const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Service', 'EndpointSlice', 'Endpoints', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret']
 
+/**
+ * A pasted dump carries the cluster's own add-ons (CoreDNS, kube-proxy, the CNI
+ * agent): those replace the simulated ones, as applying them would.
+ */
+function withoutReplaced(system: PodDraft[], user: PodDraft[]): PodDraft[] {
+  const names = new Set(user.map((d) => `${d.namespace}/${d.name}`))
+  const identity = ['k8s-app', 'app', 'component', 'name']
+  const userIds = new Set(user.flatMap((d) => identity.filter((k) => d.labels[k] !== undefined).map((k) => `${d.namespace}/${k}=${d.labels[k]}`)))
+  return system.filter((d) => !names.has(`${d.namespace}/${d.name}`) && !identity.some((k) => d.labels[k] !== undefined && userIds.has(`${d.namespace}/${k}=${d.labels[k]}`)))
+}
+
 function docOrder(a: { ref: SourceRef }, b: { ref: SourceRef }): number {
   return a.ref.source - b.ref.source || a.ref.doc - b.ref.doc || Number(a.ref.path[1] ?? 0) - Number(b.ref.path[1] ?? 0)
 }
@@ -58,7 +69,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
   // stable sort by the document of the object that made each Pod
   const order = new Map(userDrafts.map((d, i) => [d, i]))
   userDrafts.sort((a, b) => (a.loaded && b.loaded ? docOrder(a.loaded, b.loaded) : 0) || order.get(a)! - order.get(b)!)
-  const { pods } = placePods(ctx, config, nodes, [...sys, ...userDrafts.slice(0, LIMITS.maxPods)])
+  const { pods } = placePods(ctx, config, nodes, [...withoutReplaced(sys, userDrafts), ...userDrafts.slice(0, LIMITS.maxPods)])
 
   if (ctx.objects('Service').length > LIMITS.maxServices) {
     ctx.error(ctx.objects('Service')[LIMITS.maxServices], [], `too many Services (limit ${LIMITS.maxServices})`, 'too-large')

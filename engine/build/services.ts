@@ -48,7 +48,9 @@ interface Draft {
  */
 export function buildServices(ctx: BuildContext, config: ClusterConfig, alloc: ServiceAllocators, system: Loaded[]): Service[] {
   const drafts: Draft[] = []
-  for (const s of [...system, ...ctx.objects('Service')]) {
+  // a Service the reader wrote replaces the cluster's own of that name (a pasted dump holds them)
+  const user = new Set(ctx.objects('Service').map((s) => `${s.namespace}/${s.name}`))
+  for (const s of [...system.filter((x) => !user.has(`${x.namespace}/${x.name}`)), ...ctx.objects('Service')]) {
     const d = readService(ctx, config, s, system.includes(s))
     if (d) drafts.push(d)
   }

@@ -58,12 +58,14 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
     return { data, failure: 'nxdomain' }
   }
   const cname = data.answers.find((a) => a.type === 'CNAME')
+  const zone = `.svc.${ctx.cluster.config.clusterDomain}.`
+  const alias = cname?.name.endsWith(zone) ? ctx.cluster.index.service.get(cname.name.slice(0, -zone.length).split('.').reverse().join('/')) : undefined
   push(ctx, {
     at: coredns ? `CoreDNS via ${server}` : `DNS ${server}`,
     handler: coredns ? 'coredns' : 'upstream-dns',
     before: reply,
     after: reply,
-    note: `${answers}${cname ? `: ${cname.name} is an alias (an ExternalName Service or a CNAME): only DNS is involved, no kube-proxy rule exists for it` : ''}${coredns ? ' (the query itself went through kube-proxy to a CoreDNS Pod, like any Service connection)' : ''}`,
+    note: `${answers}${alias?.type === 'ExternalName' ? `: Service ${alias.meta.namespace}/${alias.meta.name} is an ExternalName, a DNS alias for ${alias.externalName}; CoreDNS answers with the CNAME (and the upstream resolver's addresses), and kube-proxy has no rule for it: the connection goes straight to ${ip}` : cname ? `: ${cname.name} is an alias (CNAME)` : ''}${coredns ? ' (the query itself went through kube-proxy to a CoreDNS Pod, like any Service connection)' : ''}`,
   })
   return { ip, data }
 }

@@ -17,6 +17,11 @@ export function rewritten(h: Hop): ('src' | 'sport' | 'dst' | 'dport')[] {
 function changeText(h: Hop): string {
   const r = rewritten(h)
   const parts: string[] = []
+  if (h.direction === 'reply') {
+    if (r.includes('src') || r.includes('sport')) parts.push('source restored (reverse DNAT)')
+    if (r.includes('dst') || r.includes('dport')) parts.push('destination restored (reverse SNAT)')
+    return parts.join(', ')
+  }
   if (r.includes('src') || r.includes('sport')) parts.push(r.includes('src') ? 'source rewritten (SNAT)' : 'source port rewritten')
   if (r.includes('dst') || r.includes('dport')) parts.push(r.includes('dst') ? 'destination rewritten (DNAT)' : 'destination port rewritten')
   return parts.join(', ')

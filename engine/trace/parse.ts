@@ -112,5 +112,8 @@ export function parseTarget(cluster: Cluster, namespace: string, text: string): 
     if (p && 'pod' in p) return { kind: 'pod', pod: p.pod, port }
     return p ?? { error: `"${host}" is not a Pod reference (ns/pod, pod/NAME, deploy/NAME)` }
   }
+  // a node's name: nodes are not in DNS, but readers name them so
+  const node = cluster.index.node.get(host)
+  if (node && !host.includes('.')) return { kind: 'address', ip: node.internalIPs[0], port }
   return { kind: 'name', name: host, port }
 }

@@ -130,8 +130,8 @@ export function crossNodes(ctx: WalkContext, from: Node, to: Node, t: Tuple, mtu
   push(ctx, {
     at: `network ${a} → ${b}`,
     handler: 'underlay',
-    before: { ...outer },
-    after: { ...outer },
+    before: { ...t },
+    after: { ...t },
     encap,
     note: `on the wire only the outer header counts: the LAN routes ${a} → ${b} like any node-to-node packet`,
   })

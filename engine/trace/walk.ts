@@ -177,7 +177,7 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
   if (hit) {
     const out = kubeProxy(ctx, node, t, hit, entry)
     if (out.kind === 'reject') return dead(ctx, 'refused', `${out.sp.nameString} has no endpoints to take the connection: kube-proxy rejects it`, t)
-    if (out.kind === 'drop') return dead(ctx, 'timeout', ctx.hops[ctx.hops.length - 1]?.note ?? 'dropped by kube-proxy', t)
+    if (out.kind === 'drop') return dead(ctx, 'dropped', ctx.hops[ctx.hops.length - 1]?.note ?? 'dropped by kube-proxy', t)
     t = out.tuple
     bridge = undefined
   } else if (l4 && isServiceIP(c, t.dst)) {
@@ -341,7 +341,7 @@ function postrouting(ctx: WalkContext, node: Node, t: Tuple, route: Route | unde
       at: mode === 'nftables' ? `${node.meta.name} table ip kube-proxy chain masquerading` : `${node.meta.name} nat KUBE-POSTROUTING`,
       node: node.meta.name,
       handler: mode === 'nftables' ? 'nftables' : 'iptables',
-      rule: mode === 'nftables' ? (rule && rule.kind === 'chain' ? rule.rules.find((r) => r.startsWith('masquerade')) : undefined) : iptRule(ctx, node, 'KUBE-POSTROUTING', 'MASQUERADE'),
+      rule: mode === 'nftables' ? (rule && rule.kind === 'chain' ? rule.rules.find((r) => r.startsWith('masquerade')) : undefined) : iptRule(ctx, node, 'KUBE-POSTROUTING', 'MASQUERADE', mode === 'ipvs' && t.src === t.dst ? 'set' : 'mark'),
       before: { ...t },
       after,
       note: `the packet carries kube-proxy's masquerade mark: MASQUERADE rewrites the source to ${addr}${route?.dev ? ` (the address of ${route.dev}, where it leaves)` : ''} with a random port; conntrack will undo it on the reply`,
@@ -380,12 +380,21 @@ function postrouting(ctx: WalkContext, node: Node, t: Tuple, route: Route | unde
   return after
 }
 
-/** The node's iptables-save line for the first `-j TARGET` rule of a nat chain (for FLANNEL-POSTRTG: the Pod-source one). */
-function iptRule(ctx: WalkContext, node: Node, chain: string, targetName: string): string | undefined {
+/**
+ * The node's iptables-save line for the `-j TARGET` rule of a nat chain that
+ * applies: in FLANNEL-POSTRTG the Pod-source one; in KUBE-POSTROUTING the
+ * mark-based one, or IPVS's KUBE-LOOP-BACK ipset rule for hairpin traffic.
+ */
+function iptRule(ctx: WalkContext, node: Node, chain: string, targetName: string, kind?: 'set' | 'mark'): string | undefined {
   if (proxyConfig(ctx.cluster).mode === 'nftables' && chain.startsWith('KUBE-')) return undefined
   const rs = nodeRuleset(ctx.cluster, node, 'IPv4')
   const nat = rs.tables.find((x) => x.name === 'nat')
-  const r = nat?.chains.get(chain)?.rules.find((x) => x.target?.name === targetName && (chain !== 'FLANNEL-POSTRTG' || (!!x.src && !x.src.neg)))
+  const r = nat?.chains.get(chain)?.rules.find((x) => {
+    if (x.target?.name !== targetName) return false
+    if (chain === 'FLANNEL-POSTRTG') return !!x.src && !x.src.neg
+    if (kind) return x.matches.some((m) => m.name === 'set') === (kind === 'set')
+    return true
+  })
   return r ? saveRule(chain, r, rs.family) : undefined
 }
 
@@ -517,7 +526,9 @@ function receive(ctx: WalkContext, ep: TraceEndpoint, t: Tuple, l: Listener | un
     handler: 'server',
     before: { ...t },
     after: { ...t },
-    note: `${l.app === 'generic' ? 'the server' : l.app}${l.container ? ` (container ${l.container})` : ''} accepts on port ${t.dport}/${t.proto}${l.declared ? '' : ' (the image\'s usual port, not declared in the spec)'}; it sees the client as ${hostPort(t.src, t.sport)}`,
+    note: ep.kind === 'external'
+      ? `the host outside the cluster accepts on port ${t.dport}/${t.proto}; it sees the client as ${hostPort(t.src, t.sport)}`
+      : `${l.app === 'generic' ? 'the server' : l.app}${l.container ? ` (container ${l.container})` : ''} accepts on port ${t.dport}/${t.proto}${l.declared || ep.kind === 'node' ? '' : ' (the image\'s usual port, not declared in the spec)'}; it sees the client as ${hostPort(t.src, t.sport)}`,
   })
   return { result: 'delivered', reason: `delivered to ${who}`, tuple: t, endpoint: ep, listener: l, pod, node }
 }

@@ -31,8 +31,16 @@ export async function run(): Promise<BenchResult[]> {
   // a shallow copy is a new cache key: nothing computed for the previous run is reused
   const fresh = (): Cluster => ({ ...cluster })
   const lines = runCommand(cluster, 'ssh node-1 iptables-save').stdout.split('\n').length
+  // the fastest of several cold runs: the figure least disturbed by other processes on a shared machine
+  let fastest = Infinity
+  for (let i = 0; i < 9; i++) {
+    const t0 = performance.now()
+    runCommand(fresh(), 'ssh node-1 iptables-save')
+    fastest = Math.min(fastest, performance.now() - t0)
+  }
   return [
     { name: `iptables-save, 1,000 Services / 5,000 endpoints (cold, ${lines} lines)`, value: median(9, () => runCommand(fresh(), 'ssh node-1 iptables-save')), unit: 'ms', target: 50 },
+    { name: 'iptables-save, same cluster (cold, fastest of 9)', value: fastest, unit: 'ms' },
     { name: 'iptables-save, same cluster (warm)', value: median(15, () => runCommand(cluster, 'ssh node-1 iptables-save')), unit: 'ms' },
     { name: 'ip route on node-1 (cold)', value: median(9, () => runCommand(fresh(), 'ssh node-1 ip route')), unit: 'ms' },
   ]

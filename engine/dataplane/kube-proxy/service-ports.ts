@@ -198,7 +198,8 @@ export function categorizeEndpoints(endpoints: EndpointInfo[], sp: ServicePortIn
   let localEndpoints: EndpointInfo[] = []
   let hasAnyEndpoints = false
   if (usesClusterEndpoints(sp)) {
-    clusterEndpoints = endpoints.filter((ep) => ep.ready)
+    // the usual case, every endpoint ready, needs no copy
+    clusterEndpoints = endpoints.every((ep) => ep.ready) ? endpoints : endpoints.filter((ep) => ep.ready)
     if (clusterEndpoints.length === 0) clusterEndpoints = endpoints.filter((ep) => ep.serving && ep.terminating)
     if (clusterEndpoints.length > 0) hasAnyEndpoints = true
   }

@@ -103,3 +103,24 @@ describe('hostile input is refused quickly', () => {
     expect(big.message).toMatch(/scenario is too large/)
   })
 })
+
+describe('pasted dumps', () => {
+  it('the cluster\'s own objects in a dump replace the simulated ones instead of doubling them', () => {
+    const c = cluster(`apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: kube-dns, namespace: kube-system, labels: {k8s-app: kube-dns}}
+  spec: {clusterIP: 10.96.0.10, selector: {k8s-app: kube-dns}, ports: [{name: dns, port: 53, protocol: UDP}]}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: coredns-5d78c9869d-abcde, namespace: kube-system, labels: {k8s-app: kube-dns, pod-template-hash: 5d78c9869d}}
+  spec: {nodeName: node-1, containers: [{name: coredns, image: registry.k8s.io/coredns/coredns:v1.12.1, ports: [{containerPort: 53, name: dns, protocol: UDP}]}]}
+  status: {phase: Running, podIP: 10.244.1.3, conditions: [{type: Ready, status: "True"}]}
+`)
+    expect(c.pods.filter((p) => p.meta.labels['k8s-app'] === 'kube-dns').map((p) => p.meta.name)).toEqual(['coredns-5d78c9869d-abcde'])
+    expect(c.services.filter((s) => s.meta.name === 'kube-dns')).toHaveLength(1)
+    expect(c.index.service.get('kube-system/kube-dns')!.ports).toHaveLength(1)
+  })
+})

@@ -33,6 +33,8 @@ const arbCluster = fc
     const docs = [`apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {clusterDomain: ${domain}}`]
     for (const ns of NAMESPACES.slice(1)) docs.push(`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}`)
     for (const s of services) {
+      // the API server refuses two ports with the same number and protocol
+      s.ports = s.ports.filter((p, i) => s.ports.findIndex((q) => q.port === p.port && q.protocol === p.protocol) === i)
       const ports = s.ports.map((p) => `{name: ${p.name}, port: ${p.port}, protocol: ${p.protocol}}`).join(', ')
       docs.push(`apiVersion: v1\nkind: Service\nmetadata: {name: ${s.name}, namespace: ${s.ns}}\nspec:\n${s.headless ? '  clusterIP: None\n' : ''}  selector: {app: ${s.name}}\n  ports: [${ports}]`)
     }

@@ -1,0 +1,229 @@
+/**
+ * What the simulated servers answer to an HTTP request, once the trace has
+ * delivered the connection: agnhost netexec's handlers (test/images/agnhost
+ * /netexec/netexec.go: `/` → "NOW: <time>", /hostname, /clientip →
+ * r.RemoteAddr, /echo?msg=), nginx's welcome and 404 pages, Apache httpd's
+ * "It works!", kube-proxy's health check JSON
+ * (pkg/proxy/healthcheck), ingress-nginx's own 308/404/502/503 pages, and the
+ * non-HTTP servers (Redis and PostgreSQL close the connection, MySQL and
+ * sshd greet first) the way curl experiences them.
+ */
+import type { Cluster, Pod } from '../model/types.ts'
+import type { FullTrace } from '../trace/index.ts'
+import { imageTag, podListeners } from './servers.ts'
+
+export interface HttpRequest {
+  method: string
+  path: string
+  host: string
+  scheme: 'http' | 'https'
+}
+
+export type HttpOutcome =
+  | { kind: 'http'; status: number; reason: string; headers: [string, string][]; body: string }
+  /** the server closed without answering (curl: (52) Empty reply from server) */
+  | { kind: 'empty' }
+  /** the server spoke first, not HTTP (curl: (1) Received HTTP/0.9 when not allowed) */
+  | { kind: 'http09'; banner: string }
+  /** TLS to a plain-HTTP server (curl: (35) … wrong version number) */
+  | { kind: 'tls-mismatch' }
+
+const REASONS: Record<number, string> = { 200: 'OK', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable' }
+
+/** HTTP's IMF-fixdate for the simulation's "now". */
+export function httpDate(iso: string): string {
+  const d = new Date(iso)
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]
+  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()]
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${day}, ${p(d.getUTCDate())} ${mon} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} GMT`
+}
+
+/** Go's time.Time.String() of the simulation's "now", as agnhost's root handler prints it. */
+function goNow(iso: string, pod?: Pod): string {
+  const d = new Date(iso)
+  const p = (n: number) => String(n).padStart(2, '0')
+  const started = pod ? new Date(pod.meta.creationTimestamp).getTime() : d.getTime() - 300_000
+  const mono = Math.max(1, (d.getTime() - started) / 1000)
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.000000000 +0000 UTC m=+${mono.toFixed(9)}`
+}
+
+function goText(cluster: Cluster, status: number, body: string): HttpOutcome {
+  return { kind: 'http', status, reason: REASONS[status] ?? '', headers: [['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))], ['Content-Type', 'text/plain; charset=utf-8']], body }
+}
+
+function utf8Length(s: string): number {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? (i++, 4) : 3
+  }
+  return n
+}
+
+const NGINX_WELCOME = `<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+`
+
+function nginxPage(status: number, reason: string, server: string): string {
+  return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>${server}</center>\r\n</body>\r\n</html>\r\n`
+}
+
+function nginxServer(pod: Pod | undefined): string {
+  const image = pod?.containers.find((c) => /nginx/i.test(c.image))?.image ?? ''
+  const tag = imageTag(image)
+  return /^\d+\.\d+\.\d+/.test(tag) ? `nginx/${tag.match(/^\d+\.\d+\.\d+/)![0]}` : 'nginx'
+}
+
+function nginx(cluster: Cluster, status: number, reason: string, body: string, server: string, extra: [string, string][] = []): HttpOutcome {
+  return {
+    kind: 'http',
+    status,
+    reason,
+    headers: [['Server', server], ['Date', httpDate(cluster.now)], ['Content-Type', 'text/html'], ['Content-Length', String(utf8Length(body))], ['Connection', 'keep-alive'], ...extra],
+    body,
+  }
+}
+
+function hostnameOf(pod: Pod | undefined, fallback: string): string {
+  if (!pod) return fallback
+  return pod.hostname ?? pod.meta.name
+}
+
+function splitQuery(path: string): { path: string; query: Map<string, string> } {
+  const i = path.indexOf('?')
+  const query = new Map<string, string>()
+  if (i < 0) return { path, query }
+  for (const kv of path.slice(i + 1).split('&')) {
+    const j = kv.indexOf('=')
+    const k = decode(j < 0 ? kv : kv.slice(0, j))
+    query.set(k, decode(j < 0 ? '' : kv.slice(j + 1)))
+  }
+  return { path: path.slice(0, i), query }
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '))
+  } catch {
+    return s
+  }
+}
+
+/**
+ * The answer the request gets at the end of a delivered trace.
+ *
+ * @example
+ * respond(cluster, trace, { method: 'GET', path: '/hostname', host: 'web', scheme: 'http' })
+ * // { kind: 'http', status: 200, body: 'web-5d8f7c-abcde', … }
+ */
+export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpOutcome {
+  const ing = t.ingress
+  if (ing && ing.modelled && ing.status !== 200) {
+    const reason = ing.status === 503 ? 'Service Temporarily Unavailable' : REASONS[ing.status]
+    return nginx(cluster, ing.status, reason, nginxPage(ing.status, reason, 'nginx'), 'nginx', ing.location ? [['Location', ing.location]] : [])
+  }
+  const ep = t.endpoint
+  const app = t.server?.app ?? 'generic'
+  const pod = ep?.pod ? cluster.index.pod.get(ep.pod) : undefined
+  const tlsAtServer = req.scheme === 'https' && !(ing && ing.tls)
+  const { path, query } = splitQuery(req.path || '/')
+
+  // servers that are not HTTP at all
+  if (app === 'redis' || app === 'postgres' || app === 'coredns') return { kind: 'empty' }
+  if (app === 'mysql') return { kind: 'http09', banner: '5.5.5-11.4.4-MariaDB' }
+  if (app === 'sshd') return { kind: 'http09', banner: 'SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5' }
+  // Go servers with TLS (kubelet, the API server, etcd, controller manager, scheduler)
+  if (app === 'kubelet' || app === 'kube-apiserver' || app === 'etcd' || app === 'tls-component') {
+    if (req.scheme === 'http') return goText(cluster, 400, 'Client sent an HTTP request to an HTTPS server.\n')
+    if (app === 'kube-apiserver') {
+      const body = `{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n  "message": "forbidden: User \\"system:anonymous\\" cannot get path \\"${path}\\"",\n  "reason": "Forbidden",\n  "details": {},\n  "code": 403\n}`
+      return { kind: 'http', status: 403, reason: 'Forbidden', headers: [['Content-Type', 'application/json'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body }
+    }
+    return goText(cluster, 401, 'Unauthorized')
+  }
+  if (tlsAtServer && app !== 'ingress-nginx') return { kind: 'tls-mismatch' }
+  if (app === 'kube-proxy-health') return kubeProxyHealth(cluster, t, path)
+
+  // agnhost netexec's handlers, answered by every simulated HTTP server
+  if (path === '/hostname' || path === '/hostName') return goText(cluster, 200, hostnameOf(pod, ep?.node ?? ep?.ip ?? ''))
+  if (path === '/clientip') return goText(cluster, 200, t.seenFrom ? (t.seenFrom.ip.includes(':') ? `[${t.seenFrom.ip}]:${t.seenFrom.port}` : `${t.seenFrom.ip}:${t.seenFrom.port}`) : '')
+  if (path === '/echo') return goText(cluster, 200, query.get('msg') ?? '')
+
+  switch (app) {
+    case 'nginx': {
+      const server = nginxServer(pod)
+      if (path === '/' || path === '/index.html') {
+        return nginx(cluster, 200, 'OK', NGINX_WELCOME, server, [['Last-Modified', 'Wed, 16 Apr 2025 12:01:11 GMT'], ['ETag', '"67ff9c07-267"'], ['Accept-Ranges', 'bytes']])
+      }
+      return nginx(cluster, 404, 'Not Found', nginxPage(404, 'Not Found', server), server)
+    }
+    case 'httpd':
+      if (path === '/' || path === '/index.html') {
+        const body = '<html><body><h1>It works!</h1></body></html>\n'
+        return { kind: 'http', status: 200, reason: 'OK', headers: [['Date', httpDate(cluster.now)], ['Server', 'Apache/2.4.63 (Unix)'], ['Content-Length', String(body.length)], ['Content-Type', 'text/html']], body }
+      } else {
+        const body = `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n`
+        return { kind: 'http', status: 404, reason: 'Not Found', headers: [['Date', httpDate(cluster.now)], ['Server', 'Apache/2.4.63 (Unix)'], ['Content-Length', String(body.length)], ['Content-Type', 'text/html; charset=iso-8859-1']], body }
+      }
+    case 'serve-hostname':
+      return goText(cluster, 200, hostnameOf(pod, ''))
+    case 'coredns-health':
+      return path === '/health' ? goText(cluster, 200, 'OK') : goText(cluster, 404, '404 page not found\n')
+    case 'coredns-ready':
+      return path === '/ready' ? goText(cluster, 200, 'OK') : goText(cluster, 404, '404 page not found\n')
+    case 'coredns-metrics':
+      return path === '/metrics'
+        ? goText(cluster, 200, '# HELP coredns_build_info A metric with a constant \'1\' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion="go1.24.1",revision="707c7c1",version="1.12.1"} 1\n')
+        : goText(cluster, 404, '404 page not found\n')
+    case 'ingress-nginx':
+      return nginx(cluster, 404, 'Not Found', nginxPage(404, 'Not Found', 'nginx'), 'nginx')
+    case 'agnhost':
+      if (path === '/healthz') return goText(cluster, 200, '')
+      return goText(cluster, 200, `NOW: ${goNow(cluster.now, pod)}`)
+    default:
+      if (ep?.kind === 'external') {
+        const body = `<!doctype html>\n<html>\n<head><title>${req.host}</title></head>\n<body><p>${req.host}: a host outside the cluster (simulated)</p></body>\n</html>\n`
+        return { kind: 'http', status: 200, reason: 'OK', headers: [['Date', httpDate(cluster.now)], ['Content-Type', 'text/html; charset=UTF-8'], ['Content-Length', String(utf8Length(body))]], body }
+      }
+      return goText(cluster, 200, `NOW: ${goNow(cluster.now, pod)}`)
+  }
+}
+
+/** kube-proxy's health servers: /healthz on 10256, and each healthCheckNodePort (pkg/proxy/healthcheck). */
+function kubeProxyHealth(cluster: Cluster, t: FullTrace, path: string): HttpOutcome {
+  const node = t.endpoint?.node ? cluster.index.node.get(t.endpoint.node) : undefined
+  const json = (status: number, body: string): HttpOutcome => ({ kind: 'http', status, reason: REASONS[status] ?? '', headers: [['Content-Type', 'application/json'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body })
+  if (t.port === 10256) {
+    if (path !== '/healthz' && path !== '/livez') return goText(cluster, 404, '404 page not found\n')
+    return json(200, `{"lastUpdated": "${cluster.now.replace('Z', '.000000000Z')}","currentTime": "${cluster.now.replace('Z', '.000000000Z')}", "nodeEligible": true}`)
+  }
+  const svc = cluster.services.find((s) => s.healthCheckNodePort === t.port)
+  if (!svc || !node) return goText(cluster, 404, '404 page not found\n')
+  let local = 0
+  for (const sl of cluster.index.slicesByService.get(`${svc.meta.namespace}/${svc.meta.name}`) ?? []) for (const e of sl.endpoints) if (e.nodeName === node.meta.name && e.conditions.ready) local++
+  return json(local > 0 ? 200 : 503, `{\n\t"service": {\n\t\t"namespace": "${svc.meta.namespace}",\n\t\t"name": "${svc.meta.name}"\n\t},\n\t"localEndpoints": ${local},\n\t"serviceProxyHealthy": true\n}`)
+}
+
+export { podListeners }
