@@ -19,6 +19,7 @@ import type { Loaded } from './context.ts'
 import { safeRandomString } from './hash.ts'
 import { makeMeta } from './meta.ts'
 import { matchesMap } from './selector.ts'
+import { LIMITS } from '../load/limits.ts'
 
 export const MAX_ENDPOINTS_PER_SLICE = 100
 export const MANAGED_BY_CONTROLLER = 'endpointslice-controller.k8s.io'
@@ -41,18 +42,52 @@ export function buildEndpointSlices(
 ): { slices: EndpointSlice[]; endpoints: Endpoints[] } {
   const slices: EndpointSlice[] = []
   const endpoints: Endpoints[] = []
-  const podsByNs = new Map<string, Pod[]>()
+  // Pods by namespace and label pair: a Service scans only the Pods that carry its rarest pair
+  const byLabel = new Map<string, Pod[]>()
   for (const p of pods) {
-    const list = podsByNs.get(p.meta.namespace)
-    if (list) list.push(p)
-    else podsByNs.set(p.meta.namespace, [p])
+    for (const k in p.meta.labels) {
+      const key = `${p.meta.namespace}\u0000${k}=${p.meta.labels[k]}`
+      const list = byLabel.get(key)
+      if (list) list.push(p)
+      else byLabel.set(key, [p])
+    }
   }
+  const candidates = (svc: Service): Pod[] => {
+    let best: Pod[] | undefined
+    for (const k in svc.selector) {
+      const list = byLabel.get(`${svc.meta.namespace}\u0000${k}=${svc.selector![k]}`) ?? []
+      if (!best || list.length < best.length) best = list
+    }
+    return best ?? []
+  }
+  // Services with the same selector in a namespace select the same Pods: compute once
+  const selections = new Map<string, Pod[]>()
+  const eligibleFor = (svc: Service): Pod[] => {
+    const key = `${svc.meta.namespace}\u0000${Object.keys(svc.selector!).sort().map((k) => `${k}=${svc.selector![k]}`).join(',')}`
+    let list = selections.get(key)
+    if (!list) {
+      list = candidates(svc).filter((p) => p.podIPs.length > 0 && p.phase !== 'Succeeded' && p.phase !== 'Failed' && matchesMap(svc.selector!, p.meta.labels))
+      selections.set(key, list)
+    }
+    return list
+  }
+  let endpointBudget = LIMITS.maxEndpoints
+  let overBudget = false
   const svcByKey = new Map(services.map((s) => [`${s.meta.namespace}/${s.meta.name}`, s]))
 
   for (const svc of services) {
     if (!svc.selector || svc.type === 'ExternalName') continue
-    const selected = (podsByNs.get(svc.meta.namespace) ?? []).filter((p) => matchesMap(svc.selector!, p.meta.labels))
-    const eligible = selected.filter((p) => p.podIPs.length > 0 && p.phase !== 'Succeeded' && p.phase !== 'Failed')
+    let eligible = eligibleFor(svc)
+    const need = eligible.length * Math.max(1, svc.ipFamilies.length)
+    if (need > endpointBudget && !overBudget) {
+      overBudget = true
+      const loaded = ctx.objects('Service').find((o) => o.name === svc.meta.name && o.namespace === svc.meta.namespace)
+      ctx.error(loaded, ['spec', 'selector'], `too many endpoints in the scenario: Service ${svc.meta.name} would add ${need} (limit ${LIMITS.maxEndpoints} across all Services); its EndpointSlices, and those of every Service after it, are left incomplete`, 'too-large')
+    }
+    if (need > endpointBudget) {
+      eligible = eligible.slice(0, Math.floor(endpointBudget / Math.max(1, svc.ipFamilies.length)))
+    }
+    endpointBudget -= eligible.length * Math.max(1, svc.ipFamilies.length)
     const families = svc.ipFamilies.length ? svc.ipFamilies : ['IPv4' as const]
     const mine: EndpointSlice[] = []
     for (const family of families) {

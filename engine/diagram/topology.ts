@@ -21,6 +21,8 @@ export interface TopologyOptions {
   system?: boolean
   /** at most this many Pods drawn per node */
   maxPodsPerNode?: number
+  /** at most this many Services drawn */
+  maxServices?: number
 }
 
 const SYSTEM_NS = new Set(['kube-system', 'kube-flannel', 'kube-public', 'kube-node-lease', 'calico-system', 'tigera-operator'])
@@ -53,7 +55,10 @@ export function topologyDiagram(c: Cluster, opts: TopologyOptions = {}): Diagram
   const maxPods = opts.maxPodsPerNode ?? 8
   const nsOk = (ns: string) => (opts.namespaces ? opts.namespaces.includes(ns) : opts.system || !SYSTEM_NS.has(ns))
   const pods = c.pods.filter((p) => nsOk(p.meta.namespace) && p.nodeName)
-  const services = c.services.filter((s) => nsOk(s.meta.namespace) && !(s.system && !opts.system))
+  const allServices = c.services.filter((s) => nsOk(s.meta.namespace) && !(s.system && !opts.system))
+  // a picture of hundreds of Services helps nobody: draw the first ones, say how many more
+  const maxServices = opts.maxServices ?? 24
+  const services = allServices.slice(0, maxServices)
   // control-plane nodes without the reader's Pods are left out to save room
   const nodes = c.nodes.filter((n) => !n.roles.includes('control-plane') || pods.some((p) => p.nodeName === n.meta.name))
 
@@ -70,7 +75,7 @@ export function topologyDiagram(c: Cluster, opts: TopologyOptions = {}): Diagram
   const svcW = 210
   const perRow = Math.max(1, Math.floor((width - gap) / (svcW + gap)))
   const svcRows = Math.ceil(services.length / perRow)
-  const height = svcTop + svcRows * 70 + (services.length ? 10 : 0)
+  const height = svcTop + svcRows * 70 + (services.length ? 10 : 0) + 14
 
   const parts: string[] = [STYLE, el('rect', { class: 'k-frame', x: 0, y: 0, width, height })]
   const podPos = new Map<Pod, { x: number; y: number }>()
@@ -108,7 +113,10 @@ export function topologyDiagram(c: Cluster, opts: TopologyOptions = {}): Diagram
     }
   })
 
-  const alt = altText(c, nodes.map((n) => n.meta.name), podsOn, services)
+  if (allServices.length > services.length) {
+    parts.push(text(gap, height - 4, `+ ${allServices.length - services.length} more Services`, { class: 'k-s' }))
+  }
+  const alt = altText(c, nodes.map((n) => n.meta.name), podsOn, services) + (allServices.length > services.length ? ` And ${allServices.length - services.length} more Services.` : '')
   const svg = el(
     'svg',
     { xmlns: 'http://www.w3.org/2000/svg', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'k-title k-desc', class: 'knet-diagram' },
@@ -131,10 +139,14 @@ function serviceAddress(s: Service): string {
 
 function endpointPods(c: Cluster, s: Service): { pod: Pod; ready: boolean }[] {
   const out: { pod: Pod; ready: boolean }[] = []
+  const seen = new Set<Pod>()
   for (const sl of c.index.slicesByService.get(`${s.meta.namespace}/${s.meta.name}`) ?? []) {
     for (const e of sl.endpoints) {
       const pod = e.targetRef ? c.index.pod.get(`${e.targetRef.namespace}/${e.targetRef.name}`) : c.index.podByIP.get(e.addresses[0])
-      if (pod && !out.some((o) => o.pod === pod)) out.push({ pod, ready: e.conditions.ready })
+      if (pod && !seen.has(pod)) {
+        seen.add(pod)
+        out.push({ pod, ready: e.conditions.ready })
+      }
     }
   }
   return out

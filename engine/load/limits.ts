@@ -17,6 +17,8 @@ export const LIMITS = {
   maxReplicas: 10_000,
   maxNodes: 500,
   maxServices: 10_000,
+  /** endpoints across all EndpointSlices (Pods × the Services that select them) */
+  maxEndpoints: 200_000,
   /** characters of one command line */
   maxCommandLength: 4_096,
 } as const

@@ -124,3 +124,16 @@ items:
     expect(c.index.service.get('kube-system/kube-dns')!.ports).toHaveLength(1)
   })
 })
+
+describe('work stays bounded', () => {
+  it('Pods × Services beyond the endpoint limit are cut with one error, quickly', () => {
+    const docs: string[] = ['apiVersion: knet/v1alpha1\nkind: Cluster\nspec:\n  nodes: [' + Array.from({ length: 60 }, (_, i) => `{name: n${i}, ip: 192.168.2.${i + 1}}`).join(', ') + ']']
+    docs.push(deployment('web', 5000, { app: 'x' }))
+    for (let i = 0; i < 60; i++) docs.push(`apiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {selector: {app: x}, ports: [{port: 80}]}`)
+    const t0 = performance.now()
+    const d = errors(docs.join('\n---\n'))
+    expect(performance.now() - t0).toBeLessThan(20_000)
+    expect(d.map((x) => x.code)).toEqual(['too-large'])
+    expect(d[0].message).toMatch(/^too many endpoints in the scenario: Service s\d+ would add 5000 \(limit 200000 across all Services\)/)
+  })
+})
