@@ -6,13 +6,18 @@ export type ErrorBody = { error: { code: string; message: string } }
 
 /**
  * Throw from a route to answer `{ error: { code, message } }` with `status`.
- * `message` is shown to users, so it must never carry internals.
+ * `message` is shown to users, so it must never carry internals. `headers` go on the
+ * answer as they are (`Retry-After` on a 429, for one).
+ *
+ * @example
+ * throw new ApiError(429, 'rate_limited', 'Try again in 5 minutes.', { 'Retry-After': '300' })
  */
 export class ApiError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message)
     this.name = 'ApiError'
@@ -24,7 +29,8 @@ export function errorResponse(
   status: ContentfulStatusCode,
   code: string,
   message: string,
+  headers: Record<string, string> = {},
 ) {
   const body: ErrorBody = { error: { code, message } }
-  return c.json(body, status, { 'Cache-Control': 'no-store' })
+  return c.json(body, status, { ...headers, 'Cache-Control': 'no-store' })
 }
