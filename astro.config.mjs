@@ -1,15 +1,31 @@
 // @ts-check
 // Astro builds the guide from content/ into dist/; the Worker in functions/ serves dist/.
+import { fileURLToPath } from 'node:url'
 import mdx from '@astrojs/mdx'
+import { satteri } from '@astrojs/markdown-satteri'
 import starlight from '@astrojs/starlight'
 import { defineConfig } from 'astro/config'
+import { knetExamples } from './site/examples/mdast-plugin.ts'
 import { cspInlineHashes } from './site/integrations/csp-inline-hashes.ts'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
 
 export default defineConfig({
   srcDir: './site',
   publicDir: './site/public',
   outDir: './dist',
   output: 'static',
+  vite: {
+    // The in-browser engine is one chunk of about 500 kB, loaded only when the API cannot
+    // answer; test/bench/site.bench.ts keeps an eye on what pages load before that.
+    build: { chunkSizeWarningLimit: 1000 },
+  },
+  markdown: {
+    // ```yaml example="…" fences run through the engine while the page builds (content/README.md).
+    processor: satteri({
+      mdastPlugins: [knetExamples({ root, component: `${root}site/components/KnetExample.astro` })],
+    }),
+  },
   security: {
     // Each page gets a <meta> policy that allows its scripts by hash, never 'unsafe-inline'.
     // Astro hashes what it bundles; cspInlineHashes() adds Starlight's inline scripts. A <meta>

@@ -1,5 +1,5 @@
-// One `vitest run` covers three worlds: the engine in Node, the Worker inside workerd,
-// and the whole site in a real browser. test/README.md says what each project is for.
+// One `vitest run` covers four worlds: the engine in Node, the guide's examples, the Worker
+// inside workerd, and the whole site in a real browser. test/README.md says what each project is for.
 import { existsSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
@@ -41,6 +41,11 @@ export default defineConfig({
         },
       },
       {
+        // Every executable example in content/, through the plugin the build runs them with.
+        root,
+        test: { name: 'content', environment: 'node', include: ['test/content/**/*.test.ts'] },
+      },
+      {
         root,
         test: {
           name: 'e2e',
@@ -50,6 +55,8 @@ export default defineConfig({
           // A cold browser on a shared 2-core machine is slow to answer.
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // expect.poll waits for the page (an editor chunk to load, a run to come back).
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -73,7 +73,8 @@ export default async function setup(project: TestProject) {
 function siteIsStale() {
   const built = join(root, 'dist/index.html')
   if (!existsSync(built)) return true
-  const inputs = ['content', 'site', 'astro.config.mjs', 'package-lock.json']
+  // The build runs every example through the engine and links through the shared codec.
+  const inputs = ['content', 'site', 'engine', 'functions/shared', 'astro.config.mjs', 'package-lock.json']
   return newestMtime(inputs.map((p) => join(root, p))) > statSync(built).mtimeMs
 }
 

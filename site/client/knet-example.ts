@@ -1,0 +1,149 @@
+/**
+ * <knet-example>: the small script every page with an example ships. It shows the toolbar and
+ * makes links; everything heavy (CodeMirror, the engine, the YAML parsers) is imported only
+ * when the reader presses Edit (site/client/example-editor.ts).
+ */
+import { ENGINE_VERSION } from '../../engine/version.ts'
+import { encodeScenarioFragment, MAX_FRAGMENT_CHARS, type ScenarioState } from '../examples/scenario-link.ts'
+import { composeScenario } from '../examples/scenario-text.ts'
+import type { ExampleSource } from '../examples/types.ts'
+import { requestShortLink } from './short-link.ts'
+
+/** What the editor gives back once it is mounted. */
+export interface EditorSession {
+  /** the scenario and commands as they are now */
+  state(): ScenarioState
+  run(): Promise<void>
+  /** back to the example as written (or the playground's starting scenario), and run */
+  reset(): Promise<void>
+  /** replace the scenario and commands (the playground's picker and links), and run */
+  load(state: Pick<ScenarioState, 'scenario' | 'commands'>): Promise<void>
+  focus(): void
+}
+
+export type ExampleData = ExampleSource & { goalMet: boolean | null }
+
+export class KnetExampleElement extends HTMLElement {
+  data!: ExampleData
+  session?: EditorSession
+  #editing?: Promise<EditorSession>
+
+  connectedCallback() {
+    if (this.data) return
+    this.data = JSON.parse(this.dataset.knet ?? '{}') as ExampleData
+    this.querySelector('[data-knet-actions]')?.removeAttribute('hidden')
+    this.addEventListener('click', (event) => this.#onClick(event))
+  }
+
+  /** Mounts the editor (once) and resolves with it; `initial` replaces the example's scenario. */
+  edit(initial?: Pick<ScenarioState, 'scenario' | 'commands'>): Promise<EditorSession> {
+    this.#editing ??= import('./example-editor.ts').then(async ({ startEditing }) => {
+      this.session = await startEditing(this, initial)
+      return this.session
+    })
+    return this.#editing
+  }
+
+  /** The state a link to this example should carry now. */
+  state(): ScenarioState {
+    if (this.session) return this.session.state()
+    return {
+      v: 1,
+      engine: ENGINE_VERSION,
+      scenario: composeScenario(this.data.base?.text, this.data.manifests).text,
+      commands: this.data.commands,
+      page: this.data.page,
+      example: this.data.id,
+    }
+  }
+
+  async #onClick(event: MouseEvent) {
+    const target = (event.target as Element).closest<HTMLElement>('[data-knet-action]')
+    if (!target || !this.contains(target)) return
+    switch (target.dataset.knetAction) {
+      case 'edit': {
+        target.setAttribute('aria-busy', 'true')
+        const session = await this.edit()
+        session.focus()
+        return
+      }
+      case 'run':
+        return this.session?.run()
+      case 'reset':
+        return this.session?.reset()
+      case 'share':
+        return this.#share()
+      case 'shorten':
+        return this.#shorten(target)
+      case 'play':
+        // The built link holds the example as written; after edits, make a new one.
+        if (this.session && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+          event.preventDefault()
+          location.assign(await playLink(this.state()).catch(() => target.getAttribute('href') ?? '/play/'))
+        }
+        return
+    }
+  }
+
+  async #share() {
+    let link: string
+    try {
+      link = await playLink(this.state())
+    } catch (error) {
+      // Over what a link may hold (content limits): say so rather than fail silently.
+      this.querySelector<HTMLElement>('[data-knet-share]')!.hidden = false
+      this.#note(`No link: ${(error as Error).message}`)
+      return
+    }
+    const panel = this.querySelector<HTMLElement>('[data-knet-share]')!
+    const input = panel.querySelector<HTMLInputElement>('[data-knet-link]')!
+    panel.hidden = false
+    input.value = link
+    let copied = false
+    try {
+      await navigator.clipboard.writeText(link)
+      copied = true
+    } catch {
+      // No clipboard (permissions, insecure origin): the link is in the box to copy by hand.
+    }
+    input.focus()
+    input.select()
+    const long = link.length > MAX_FRAGMENT_CHARS
+    this.#note(
+      (copied ? 'Link copied. It holds the whole scenario, so it needs no server.' : 'Copy the link above.') +
+        (long ? ' It is long: some chat apps cut such links, so a short link may travel better.' : ''),
+    )
+  }
+
+  async #shorten(button: HTMLElement) {
+    button.setAttribute('aria-busy', 'true')
+    try {
+      const id = await requestShortLink(this.state())
+      const input = this.querySelector<HTMLInputElement>('[data-knet-link]')!
+      input.value = new URL(`/s/${id}`, location.origin).href
+      input.select()
+      try {
+        await navigator.clipboard.writeText(input.value)
+        this.#note('Short link copied. It is stored on the server.')
+      } catch {
+        this.#note('Short link ready: copy it above. It is stored on the server.')
+      }
+    } catch (error) {
+      this.#note(`No short link: ${(error as Error).message}. The long link above still works.`)
+    } finally {
+      button.removeAttribute('aria-busy')
+    }
+  }
+
+  #note(text: string) {
+    const note = this.querySelector('[data-knet-share-note]')
+    if (note) note.textContent = text
+  }
+}
+
+/** The absolute /play#… link for a state. */
+export async function playLink(state: ScenarioState): Promise<string> {
+  return new URL(`/play/#${await encodeScenarioFragment(state)}`, location.origin).href
+}
+
+if (!customElements.get('knet-example')) customElements.define('knet-example', KnetExampleElement)

@@ -1,0 +1,72 @@
+/**
+ * Runs a scenario: POST /api/run first; while the API is unreachable, failing or rate-limited,
+ * the same engine answers in the browser (loaded on first need), and the page says so.
+ */
+import type { CommandAnswer, DiagramKind, PlacedDiagnostic, RunAnswer } from '../examples/types.ts'
+
+export interface RunRequest {
+  scenario: string
+  commands: string[]
+  diagram?: DiagramKind
+}
+
+export interface RunOutcome {
+  answer: RunAnswer
+  by: 'server' | 'browser'
+  /** why the browser answered */
+  reason?: string
+}
+
+/** After a failure, the API is left alone this long (or as long as Retry-After says). */
+const BACKOFF_MS = 30_000
+let apiResumesAt = 0
+
+export async function runAnywhere(request: RunRequest): Promise<RunOutcome> {
+  let reason = 'the server was not asked'
+  if (Date.now() >= apiResumesAt) {
+    try {
+      const response = await fetch('/api/run', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(request),
+      })
+      if (response.ok) {
+        const answer = fromApi(await response.json())
+        if (answer) return { answer, by: 'server' }
+        reason = 'the server sent an answer this page cannot read'
+      } else {
+        reason = response.status === 429 ? 'the server is busy' : `the server answered ${response.status}`
+        const retryAfter = Number(response.headers.get('retry-after'))
+        apiResumesAt = Date.now() + (retryAfter > 0 ? retryAfter * 1000 : BACKOFF_MS)
+      }
+    } catch {
+      reason = 'the server could not be reached'
+      apiResumesAt = Date.now() + BACKOFF_MS
+    }
+  }
+  const { answerLocally } = await import('./local-engine.ts')
+  return { answer: answerLocally(request), by: 'browser', reason }
+}
+
+/** The API's answer in the page's terms, or undefined when it does not look like one. */
+export function fromApi(body: unknown): RunAnswer | undefined {
+  if (!body || typeof body !== 'object') return undefined
+  const b = body as Record<string, unknown>
+  const list = Array.isArray(b.results) ? b.results : Array.isArray(b.answers) ? b.answers : undefined
+  if (!list) return undefined
+  const results: CommandAnswer[] = list.map((r: Record<string, unknown>) => ({
+    command: String(r.command ?? ''),
+    exitCode: Number(r.exitCode ?? 0),
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+  }))
+  const diagnostics = (Array.isArray(b.diagnostics) ? b.diagnostics : []) as PlacedDiagnostic[]
+  const diagram = b.diagram as { svg?: unknown; alt?: unknown } | undefined
+  return {
+    engineVersion: String(b.engineVersion ?? ''),
+    diagnostics,
+    results,
+    ...(diagram && typeof diagram.svg === 'string' ? { diagram: { svg: diagram.svg, alt: String(diagram.alt ?? '') } } : {}),
+    ...(typeof b.answersHash === 'string' ? { answersHash: b.answersHash } : {}),
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * What the build hands to an example's component and, through a data attribute, to the page's
+ * script. Plain JSON: it crosses from the Markdown plugin to Astro as a string.
+ */
+
+/** The diagrams an example can ask for (`diagram="…"`). */
+export const DIAGRAMS = ['topology'] as const
+export type DiagramKind = (typeof DIAGRAMS)[number]
+
+/** An executable example as the author wrote it. */
+export interface ExampleSource {
+  /** `example="id"`: unique within its page, used in links */
+  id: string
+  /** the page's URL path, e.g. `/services/` */
+  page: string
+  title?: string
+  /** `base="name"`: content/scenarios/NAME.yaml, shown above the block */
+  base?: { name: string; text: string }
+  /** the fence's body */
+  manifests: string
+  /** `run="…"`, in order */
+  commands: string[]
+  diagram?: DiagramKind
+  /** `goal="…"`, `goal-title="…"`: a challenge checked after each run in the page */
+  goal?: { title: string; checks: string[] }
+}
+
+/** The answer to one command, without the engine's structured `data`. */
+export interface CommandAnswer {
+  command: string
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+/** An engine diagnostic, as the page needs it to underline the editor. */
+export interface PlacedDiagnostic {
+  severity: 'error' | 'warning'
+  code: string
+  message: string
+  line: number
+  column: number
+  endLine: number
+  endColumn: number
+  hint?: string
+}
+
+export interface DiagramAnswer {
+  svg: string
+  alt: string
+}
+
+/** One run of a scenario: what the API, the in-browser engine and the build all answer. */
+export interface RunAnswer {
+  engineVersion: string
+  diagnostics: PlacedDiagnostic[]
+  results: CommandAnswer[]
+  diagram?: DiagramAnswer
+  /** present when the API computed one: a hash of the answers, to tell when they change */
+  answersHash?: string
+}
+
+/** Everything an example's component renders. */
+export interface RenderedExample {
+  source: ExampleSource
+  answer: RunAnswer
+  /** whether the goal is met by the manifests as written (always false after the build checks) */
+  goalMet?: boolean
+  /** /play#… with this example's state */
+  playHref: string
+  /** where the fence is: `content/services.mdx:42` */
+  origin: string
+}
