@@ -3,7 +3,7 @@ import type { Diagnostic } from './model/diagnostic.ts'
 import { parseSources } from './load/parse.ts'
 import type { ScenarioSource } from './load/parse.ts'
 import { buildCluster } from './build/cluster.ts'
-import './checks.ts'
+import './plugins.ts'
 
 export interface LoadResult {
   cluster: Cluster

@@ -2,3 +2,4 @@
 export { topologyDiagram } from './topology.ts'
 export type { Diagram, TopologyOptions } from './topology.ts'
 export { escapeXml } from './svg.ts'
+export { traceDiagram, type TraceDiagramOptions } from './trace.ts'

@@ -18,6 +18,16 @@ export type FileSource = (cluster: Cluster, place: Place) => string | undefined
 
 const FILES = new Map<string, FileSource>()
 
+/** A whole tree of files owned by another module: an answer, or undefined when the path is not its. */
+export type FileResolver = (cluster: Cluster, place: Place, path: string) => { content: string } | { error: string } | undefined
+
+const RESOLVERS: FileResolver[] = []
+
+/** Lets another module answer `cat` for the paths it owns (e.g. /etc/cni, /var/lib/cni). */
+export function registerFileResolver(resolver: FileResolver): void {
+  if (!RESOLVERS.includes(resolver)) RESOLVERS.push(resolver)
+}
+
 /**
  * Makes `cat PATH` show a simulated file.
  *
@@ -96,8 +106,14 @@ export const catProgram: Program = {
       const path = p.replace(/\/+/g, '/')
       const source = FILES.get(path)
       const text = source?.(inv.cluster, inv.place)
-      if (text === undefined) stderr += `cat: ${p}: No such file or directory\n`
-      else stdout += text
+      if (text !== undefined) {
+        stdout += text
+        continue
+      }
+      const answer = RESOLVERS.map((r) => r(inv.cluster, inv.place, path)).find((a) => a !== undefined)
+      if (answer && 'content' in answer) stdout += answer.content
+      else if (answer) stderr += `${answer.error}\n`
+      else stderr += `cat: ${p}: No such file or directory\n`
     }
     return { exitCode: stderr ? 1 : 0, stdout, stderr }
   },

@@ -15,9 +15,10 @@ export const helpProgram: Program = {
       if (!p) return { exitCode: 1, stdout: '', stderr: `help: no help topics match '${name}'.\n` }
       return ok(`${name} — ${p.summary}\n\nUsage:\n${p.usage.map((u) => `  ${u}`).join('\n')}\n\nRuns on: ${p.places.join(', ')}\n`)
     }
+    const width = Math.max(12, ...Object.keys(programs).map((n) => n.length))
     const rows = Object.entries(programs)
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([n, p]) => `  ${n.padEnd(12)} ${p.summary}`)
+      .map(([n, p]) => `  ${n.padEnd(width)} ${p.summary}`)
     const text = [
       'This terminal is your workstation outside the cluster, with kubectl configured.',
       '',

@@ -139,7 +139,7 @@ function recordAlternatives(ctx: WalkContext, pool: EndpointInfo[], chosen: numb
 }
 
 function candidatesText(ctx: WalkContext, pool: EndpointInfo[], chosen: number): string {
-  return pool.map((ep, i) => `${i === chosen ? '*' : ' '}${ep.str}${podOf(ctx, ep) ? ` (${podOf(ctx, ep)})` : ''}`).join(', ')
+  return pool.map((ep, i) => `${ep.str}${podOf(ctx, ep) ? ` (${podOf(ctx, ep)})` : ''}${i === chosen ? ' ← picked' : ''}`).join(', ')
 }
 
 function dnatTuple(t: Tuple, ep: EndpointInfo): Tuple {

@@ -93,7 +93,10 @@ export function hostVeth(cluster: Cluster, pod: Pod): Link | undefined {
   return nodePlumbing(cluster, node).host.links.find((l) => l.kind === 'veth' && l.parent?.netns === ns.name)
 }
 
-/** The MTU of the Pod's eth0. */
+/** The MTU a Pod's packets get: eth0's, or the default route's when it sets a smaller one (Cilium's tunnel mode). */
 export function podMtu(cluster: Cluster, pod: Pod): number | undefined {
-  return podNetns(cluster, pod)?.links.find((l) => l.name === 'eth0')?.mtu
+  const ns = podNetns(cluster, pod)
+  const link = ns?.links.find((l) => l.name === 'eth0')?.mtu
+  const route = ns?.routes.find((r) => r.dst === 'default' && r.mtu !== undefined)?.mtu
+  return route !== undefined && (link === undefined || route < link) ? route : link
 }

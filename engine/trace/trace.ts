@@ -45,7 +45,7 @@ export interface TraceOptions {
    * serves is sent to the Ingress's address (as curl --resolve would), with a note.
    */
   lenientIngressHosts?: boolean
-  /** the HTTP request, for a name or address target reached with an HTTP client */
+  /** the HTTP request (its Host header may differ from the URL's host, as with curl -H 'Host: …') */
   http?: HttpContext
   /** pick this endpoint (`ip:port`) at the first load-balancing decision */
   force?: string
@@ -157,7 +157,7 @@ export function tracePacket(cluster: Cluster, from: TraceFrom, to: TraceTarget, 
 function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: TraceOptions): FullTrace {
   const seed = opts.seed ?? 0
   const proto: L4 = opts.proto ?? 'TCP'
-  const http: HttpContext | undefined = to.kind === 'url' ? { scheme: to.scheme, host: to.host, path: to.path } : opts.http
+  const http: HttpContext | undefined = opts.http ?? (to.kind === 'url' ? { scheme: to.scheme, host: to.host, path: to.path } : undefined)
   const ctx = newContext(cluster, originOf(cluster, from), seed, http, opts.force)
   const who = whoText(from)
   const place = placeOf(cluster, from)
@@ -255,7 +255,8 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
   // a URL whose Ingress controller the scenario does not run: trace to the backend directly
   if (http && to.kind === 'url') {
     const ing = ingressServing(cluster, http)
-    if (ing && (!ing.controller.modelled || controllerPods(cluster, ing).length === 0) && !isClusterAddress(cluster, ip)) {
+    const published = ing ? ingressStatus(cluster, ing.ingress!.object).some((a) => a.ip === ip) : false
+    if (ing && published && (!ing.controller.modelled || controllerPods(cluster, ing).length === 0) && !isClusterAddress(cluster, ip)) {
       return notModelledIngress(ctx, out, ing, http, from, finish)
     }
   }
@@ -493,15 +494,15 @@ function notModelledIngress(ctx: WalkContext, out: FullTrace, r: RouteAnswer, ht
     modelled: false,
   }
   out.ingress = leg
-  const why = r.controller.modelled ? `the controller Service ${r.controller.namespace}/${r.controller.name} has no running Pods` : r.controller.reason
-  ctx.notes.push(`the Ingress controller is not modelled (${why}): the trace applies its routing and goes straight to the backend`)
+  const why = r.controller.modelled ? `the controller Service ${r.controller.namespace}/${r.controller.name} has no running Pods, so the controller is not modelled` : r.controller.reason
+  ctx.notes.push(`${why}: the trace applies the Ingress rules and goes straight to the backend`)
   const ep = r.backend?.endpoints[pickIndex(r.backend.endpoints.length, `ingress/${whoText(from)}/${http.host}${http.path}`, ctx.seed)]
   push(ctx, {
     at: 'ingress controller (not modelled)',
     handler: 'ingress-controller',
-    before: noTuple(''),
-    after: ep ? { src: '', sport: 0, dst: ep.ip, dport: ep.port, proto: 'TCP' } : noTuple(''),
-    note: `${http.host}${http.path} → ${r.rule ? `rule ${r.rule.host || '*'} ${r.rule.path || '/'} (${r.rule.pathType}) of Ingress ${r.ingress?.key}` : `Ingress ${r.ingress?.key}`} → Service ${leg.service} port ${leg.port}${ep ? ` → endpoint ${hostPort(ep.ip, ep.port)}` : `: ${r.backend?.problem ?? 'no backend'}`}; the scenario runs no controller Pods, so the hop from the client to the controller is not traced`,
+    before: noTuple(ep?.ip ?? ''),
+    after: noTuple(ep?.ip ?? ''),
+    note: `${http.host}${http.path} → ${r.rule ? `rule ${r.rule.host || '*'} ${r.rule.path || '/'} (${r.rule.pathType}) of Ingress ${r.ingress?.key}` : `Ingress ${r.ingress?.key}`} → Service ${leg.service} port ${leg.port}${ep ? ` → endpoint ${hostPort(ep.ip, ep.port)}` : `: ${r.backend?.problem ?? 'no backend'}`}; the scenario runs no controller Pods, so the way to the controller is not traced, and the backend below sees the client's address where it would see the controller Pod's`,
   })
   if (!ep || r.status !== 200) return finish(r.status === 404 ? 'delivered' : 'refused', r.status === 404 ? 'no rule matches: the controller would answer 404' : `no endpoint: the controller would answer 503 (${r.backend?.problem ?? ''})`)
   const pod = cluster.index.podByIP.get(ep.ip)

@@ -125,7 +125,7 @@ export function crossNodes(ctx: WalkContext, from: Node, to: Node, t: Tuple, mtu
     before: { ...t },
     after: { ...t },
     encap,
-    note: `${ov.what}: the inner packet is wrapped in ${header}; the inner addresses are untouched. That is why the Pod MTU is ${podMtu} (1500 − ${ov.overhead})`,
+    note: `${ov.what}: the inner packet is wrapped in ${header}; the inner addresses are untouched. That is why the Pod MTU is ${podMtu}${podMtu === 1500 - ov.overhead ? ` (1500 − ${ov.overhead})` : ', below the node\'s 1500'}`,
   })
   push(ctx, {
     at: `network ${a} → ${b}`,

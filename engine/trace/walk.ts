@@ -98,7 +98,7 @@ export function fromPod(ctx: WalkContext, pod: Pod, t: Tuple): WalkEnd {
     before: { ...t },
     after: { ...t },
     note: route.via
-      ? `the Pod's routing table sends it to the gateway ${route.via} on eth0${ns.links.find((l) => l.name === 'eth0') ? ` (MTU ${ns.links.find((l) => l.name === 'eth0')!.mtu})` : ''}`
+      ? `the Pod's routing table sends it to the gateway ${route.via} on eth0 (MTU ${route.mtu ?? ns.links.find((l) => l.name === 'eth0')?.mtu ?? 1500})`
       : `${t.dst} is on the Pod's own subnet: sent straight on eth0 (an ARP for ${t.dst})`,
   })
   push(ctx, {
@@ -273,15 +273,20 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
     const peer = nodeOf(ctx, dstPod)
     if (!peer) return dead(ctx, 'dropped', `${podName(dstPod)} is not on a node`, t)
     const ov = overlayOf(ctx, t)
-    push(ctx, {
-      at: `${node.meta.name} routing`,
-      node: node.meta.name,
-      handler: 'route',
-      rule: routeText(route),
-      before: { ...t },
-      after: { ...t },
-      note: `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}: ${ov ? `the route sends it into the ${ov.device} tunnel` : route.dev === 'eth0' || !route.dev ? `routed to ${route.via ?? peer.meta.name} over the node network` : `sent on ${route.dev}`}`,
-    })
+    if (bridge) {
+      // one L2 segment over every node (Weave): the bridge hands the frame to the overlay, no routing
+      push(ctx, { at: `${node.meta.name} ${bridge}`, node: node.meta.name, handler: 'bridge', before: { ...t }, after: { ...t }, note: `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}, in the same L2 segment: the ${bridge} bridge passes the frame to ${ov ? ov.device : 'the overlay'}` })
+    } else {
+      push(ctx, {
+        at: `${node.meta.name} routing`,
+        node: node.meta.name,
+        handler: 'route',
+        rule: routeText(route),
+        before: { ...t },
+        after: { ...t },
+        note: `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}: ${ov ? `the route sends it into the ${ov.device} tunnel` : route.dev === 'eth0' || !route.dev ? `routed to ${route.via ?? peer.meta.name} over the node network` : `sent on ${route.dev}`}`,
+      })
+    }
     t = postrouting(ctx, node, t, route, false)
     const mtu = ctx.origin.kind === 'pod' && !ctx.origin.pod.hostNetwork ? podMtu(c, ctx.origin.pod) : undefined
     crossNodes(ctx, node, peer, t, mtu)
@@ -349,8 +354,10 @@ function postrouting(ctx: WalkContext, node: Node, t: Tuple, route: Route | unde
     ctx.nat.push({ node: node.meta.name, kind: 'snat', before: { ...t }, after: { ...after }, by: 'MASQUERADE (kube-proxy)' })
     return after
   }
-  if (!leavingPodNetwork || !inPodNetwork(ctx, t.src) || t.proto === 'IPIP') return t
   const cni = c.config.cni
+  // the bridge plugin's ipMasq rule masquerades everything not for the node's own Pod subnet, other nodes' Pods included
+  const bridgeMasq = cni === 'bridge' && inPodNetwork(ctx, t.src) && !node.podCIDRs.some((p) => ipInPrefixText(t.dst, p)) && !t.dst.startsWith('224.')
+  if ((!leavingPodNetwork && !bridgeMasq) || !inPodNetwork(ctx, t.src) || t.proto === 'IPIP') return t
   const toNode = !!c.index.nodeByIP.get(t.dst)
   // the VPC CNIs only SNAT traffic that leaves the VPC (nodes are inside it)
   if ((cni === 'aws-vpc-cni' || cni === 'azure-cni') && toNode) return t
@@ -374,7 +381,9 @@ function postrouting(ctx: WalkContext, node: Node, t: Tuple, route: Route | unde
     rule: cni === 'flannel' || cni === 'canal' ? iptRule(ctx, node, 'FLANNEL-POSTRTG', 'MASQUERADE') : undefined,
     before: { ...t },
     after,
-    note: `the packet leaves the Pod network, so ${who[cni] ?? 'the CNI'} masquerades it to the node address ${nodeAddr}: the outside world never sees Pod IPs`,
+    note: bridgeMasq && !leavingPodNetwork
+      ? `${t.dst} is outside ${node.meta.name}'s own Pod subnet, so the bridge plugin's ipMasq rule masquerades it to ${nodeAddr}: the other Pod will see the node, not this Pod`
+      : `the packet leaves the Pod network, so ${who[cni] ?? 'the CNI'} masquerades it to the node address ${nodeAddr}: the outside world never sees Pod IPs`,
   })
   ctx.nat.push({ node: node.meta.name, kind: 'snat', before: { ...t }, after: { ...after }, by: `MASQUERADE (${cni})` })
   return after

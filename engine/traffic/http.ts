@@ -10,7 +10,7 @@
  */
 import type { Cluster, Pod } from '../model/types.ts'
 import type { FullTrace } from '../trace/index.ts'
-import { imageTag, podListeners } from './servers.ts'
+import { imageTag } from './servers.ts'
 
 export interface HttpRequest {
   method: string
@@ -217,13 +217,16 @@ function kubeProxyHealth(cluster: Cluster, t: FullTrace, path: string): HttpOutc
   const json = (status: number, body: string): HttpOutcome => ({ kind: 'http', status, reason: REASONS[status] ?? '', headers: [['Content-Type', 'application/json'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body })
   if (t.port === 10256) {
     if (path !== '/healthz' && path !== '/livez') return goText(cluster, 404, '404 page not found\n')
-    return json(200, `{"lastUpdated": "${cluster.now.replace('Z', '.000000000Z')}","currentTime": "${cluster.now.replace('Z', '.000000000Z')}", "nodeEligible": true}`)
+    // pkg/proxy/healthcheck/proxy_health.go: fmt.Fprintf(`{"lastUpdated": %q,"currentTime": %q, "nodeEligible": %v}`) of two time.Time values
+    const now = goNow(cluster.now).replace(/ m=.*$/, '')
+    return json(200, `{"lastUpdated": "${now}","currentTime": "${now}", "nodeEligible": true}`)
   }
   const svc = cluster.services.find((s) => s.healthCheckNodePort === t.port)
   if (!svc || !node) return goText(cluster, 404, '404 page not found\n')
   let local = 0
   for (const sl of cluster.index.slicesByService.get(`${svc.meta.namespace}/${svc.meta.name}`) ?? []) for (const e of sl.endpoints) if (e.nodeName === node.meta.name && e.conditions.ready) local++
-  return json(local > 0 ? 200 : 503, `{\n\t"service": {\n\t\t"namespace": "${svc.meta.namespace}",\n\t\t"name": "${svc.meta.name}"\n\t},\n\t"localEndpoints": ${local},\n\t"serviceProxyHealthy": true\n}`)
+  const out = json(local > 0 ? 200 : 503, `{\n\t"service": {\n\t\t"namespace": "${svc.meta.namespace}",\n\t\t"name": "${svc.meta.name}"\n\t},\n\t"localEndpoints": ${local},\n\t"serviceProxyHealthy": true\n}`)
+  if (out.kind === 'http') out.headers.splice(2, 0, ['X-Load-Balancing-Endpoint-Weight', String(local)])
+  return out
 }
 
-export { podListeners }

@@ -39,3 +39,12 @@ describe('the terminal', () => {
     expect(sh(c, 'help kubectl').stdout).toContain('Usage:\n  kubectl get TYPE')
   })
 })
+
+describe('files across modules', () => {
+  it('cat shows the CNI configuration on a node and the resolver config in a Pod', () => {
+    const r = sh(c, 'ssh node-1 cat /etc/cni/net.d/10-flannel.conflist')
+    expect(r.exitCode).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'cbr0', plugins: [{ type: 'flannel' }, { type: 'portmap' }] })
+    expect(sh(c, 'ssh node-1 cat /etc/nope')).toMatchObject({ exitCode: 1, stderr: 'cat: /etc/nope: No such file or directory\n' })
+  })
+})

@@ -1,13 +1,19 @@
 /**
- * Imports every module that registers cluster-wide checks, so that loading a
- * scenario reports them whichever entry point was used.
+ * Where modules that extend each other are joined: cluster-wide checks run at
+ * load, files one module shows through another's `cat`. Imported by
+ * scenario.ts, so every entry point gets them.
  */
 import { registerCheck } from './build/checks.ts'
 import { lintPolicies, validatePolicies } from './policy/index.ts'
 import { validateIngresses } from './ingress/index.ts'
+import { registerFileResolver } from './dns/index.ts'
+import { dataplaneFile } from './dataplane/index.ts'
 
 // NetworkPolicy / AdminNetworkPolicy validation (errors) and a reviewer's warnings
 registerCheck((cluster, locate) => [...validatePolicies(cluster, locate), ...lintPolicies(cluster, locate)])
 
 // Ingress validation in the API server's words, and ingress-nginx's warnings
 registerCheck(validateIngresses)
+
+// CNI configuration, host-local IPAM state, flannel's subnet.env and /proc/sys/net through `cat`
+registerFileResolver(dataplaneFile)
