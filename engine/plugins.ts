@@ -10,10 +10,13 @@ import { registerFileResolver } from './dns/index.ts'
 import { dataplaneFile } from './dataplane/index.ts'
 
 // NetworkPolicy / AdminNetworkPolicy validation (errors) and a reviewer's warnings
-registerCheck((cluster, locate) => [...validatePolicies(cluster, locate), ...lintPolicies(cluster, locate)])
+registerCheck((cluster, locate) => {
+  if (cluster.networkPolicies.length + cluster.adminNetworkPolicies.length + cluster.baselineAdminNetworkPolicies.length === 0) return []
+  return [...validatePolicies(cluster, locate), ...lintPolicies(cluster, locate)]
+})
 
 // Ingress validation in the API server's words, and ingress-nginx's warnings
-registerCheck(validateIngresses)
+registerCheck((cluster) => (cluster.ingresses.length + cluster.ingressClasses.length === 0 ? [] : validateIngresses(cluster)))
 
 // CNI configuration, host-local IPAM state, flannel's subnet.env and /proc/sys/net through `cat`
 registerFileResolver(dataplaneFile)
