@@ -83,7 +83,8 @@ export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc:
       drafts.push({ name, ips, labels, roles: roles.sort(), podCIDRs: pc ? pc.split(',') : [], controlPlane: roles.includes('control-plane'), path: ['spec', 'nodes', i], loaded: clusterDoc })
     })
   } else {
-    drafts.push({ name: 'control-plane', ips: ['192.168.1.10'], labels: { [CONTROL_PLANE_TAINT]: '' }, roles: ['control-plane'], podCIDRs: [], controlPlane: true, path: [] })
+    // kubeadm labels its control-plane nodes so cloud load balancers leave them out
+    drafts.push({ name: 'control-plane', ips: ['192.168.1.10'], labels: { [CONTROL_PLANE_TAINT]: '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }, roles: ['control-plane'], podCIDRs: [], controlPlane: true, path: [] })
     for (let i = 1; i <= 3; i++) drafts.push({ name: `node-${i}`, ips: [`192.168.1.${10 + i}`], labels: {}, roles: [], podCIDRs: [], controlPlane: false, path: [] })
   }
 
@@ -111,7 +112,10 @@ export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc:
       for (const range of [...config.podCIDRs, ...config.serviceCIDRs]) {
         const a = parseAddr(ip)!
         if (prefixContains(parsePrefix(range)!, a)) {
-          ctx.error(d.loaded, d.path.length ? [...d.path, 'ip'] : ['status', 'addresses'], `node ${d.name}'s address ${ip} lies inside ${range}; node, Pod and Service ranges must not overlap`, 'overlap')
+          // the default nodes are written nowhere: blame the range that swallowed them
+          const field = config.podCIDRs.includes(range) ? 'podCIDR' : 'serviceCIDR'
+          const [obj, path] = d.loaded ? [d.loaded, d.path.length ? [...d.path, 'ip'] : ['status', 'addresses']] : [clusterDoc, ['spec', field]]
+          ctx.error(obj, path, `node ${d.name}'s address ${ip} lies inside ${range}; node, Pod and Service ranges must not overlap`, 'overlap')
         }
       }
     }

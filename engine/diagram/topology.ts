@@ -6,7 +6,6 @@
  */
 import type { Cluster, Pod, Service } from '../model/types.ts'
 import { el, fit, STYLE, text } from './svg.ts'
-import { familyOfValid } from '../net/ip.ts'
 
 export interface Diagram {
   svg: string
@@ -131,10 +130,11 @@ function escape(s: string): string {
 
 function serviceAddress(s: Service): string {
   if (s.type === 'ExternalName') return `CNAME ${s.externalName ?? ''}`
-  const ports = s.ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}` : String(p.port))).join(',')
+  // kubectl's PORT(S) convention: port[:nodePort]/protocol
+  const ports = s.ports.map((p) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol}` : `${p.port}/${p.protocol}`)).join(',')
   const ip = s.headless ? 'None' : (s.clusterIPs[0] ?? '')
-  const shown = familyOfValid(ip) === 'IPv6' ? `[${ip}]` : ip
-  return ports ? `${shown}:${ports}` : shown
+  const lb = s.loadBalancerIngress.map((i) => i.ip ?? i.hostname).filter(Boolean)
+  return [ip, ports, ...(lb.length ? [`LB ${lb.join(',')}`] : [])].filter(Boolean).join(' ')
 }
 
 function endpointPods(c: Cluster, s: Service): { pod: Pod; ready: boolean }[] {

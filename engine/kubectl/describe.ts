@@ -133,7 +133,8 @@ export const describeService: Describer = (c, ns, name) => {
   w += `Namespace:\t${s.meta.namespace}\n`
   w += multiline('Labels', s.meta.labels)
   w += annotations(s.meta.annotations)
-  w += `Selector:\t${s.selector ? formatLabels(s.selector) : ''}\n`
+  // labels.FormatLabels prints <none> for a nil or empty selector
+  w += `Selector:\t${formatLabels(s.selector)}\n`
   w += `Type:\t${s.type}\n`
   if (s.ipFamilyPolicy) w += `IP Family Policy:\t${s.ipFamilyPolicy}\n`
   if (s.ipFamilies.length) w += `IP Families:\t${s.ipFamilies.join(',')}\n`

@@ -19,6 +19,7 @@ function mix(x: number): number {
   return (x ^ (x >>> 16)) >>> 0
 }
 
+/** A well-mixed 32-bit hash of the parts. @example hashOf('sport', 0, '10.244.1.2') // 0 … 2^32-1 */
 export function hashOf(...parts: (string | number)[]): number {
   return mix(fnv1a32(parts.join('|')))
 }
@@ -33,13 +34,18 @@ export function ephemeralPort(src: string, dst: string, dport: number, proto: st
   return EPHEMERAL_MIN + (hashOf('sport', seed, src, dst, dport, proto) % (EPHEMERAL_MAX - EPHEMERAL_MIN + 1))
 }
 
-/** Which of n candidates a random rule picks for this connection. */
+/**
+ * Which of n candidates a random rule picks for this connection.
+ *
+ * @example
+ * pickIndex(3, 'default/web:http/TCP/10.244.1.2:41532>10.96.0.50:80', 0) // 0, 1 or 2, always the same
+ */
 export function pickIndex(n: number, key: string, seed: number): number {
   if (n <= 1) return 0
   return hashOf('pick', seed, key) % n
 }
 
-/** The key of a connection for random choices (the 5-tuple). */
+/** The key of a connection for random choices (the 5-tuple). @example tupleKey(t) // 'TCP/10.244.1.2:41532>10.96.0.50:80' */
 export function tupleKey(t: Tuple): string {
   return `${t.proto}/${t.src}:${t.sport}>${t.dst}:${t.dport}`
 }
@@ -47,6 +53,9 @@ export function tupleKey(t: Tuple): string {
 /**
  * The port MASQUERADE --random-fully picks: the kernel keeps the port in the
  * class of the original (ports ≥ 1024 stay in 1024-65535) and randomises it.
+ *
+ * @example
+ * masqueradePort(t, '10.244.2.0', 0) // 1024 … 65535
  */
 export function masqueradePort(t: Tuple, snatTo: string, seed: number): number {
   if (t.proto === 'ICMP') return t.sport

@@ -43,31 +43,31 @@ export interface WalkContext {
   visited: number
 }
 
+/** A fresh walk. @example newContext(cluster, { kind: 'pod', pod }, 0) */
 export function newContext(cluster: Cluster, origin: Origin, seed: number, http?: HttpContext, force?: string): WalkContext {
   return { cluster, seed, origin, hops: [], notes: [], nat: [], marked: false, egressJudged: false, http, force, visited: 0 }
 }
 
+/** Appends a hop (a request hop unless said otherwise). @example push(ctx, { at: 'node-1 routing', handler: 'route', before: t, after: t, note: '…' }) */
 export function push(ctx: WalkContext, hop: Omit<Hop, 'direction'> & { direction?: Hop['direction'] }): Hop {
   const h: Hop = { direction: 'request', ...hop }
   ctx.hops.push(h)
   return h
 }
 
-export function same(t: Tuple): Tuple {
-  return { ...t }
-}
-
-/** `10.0.0.1:80`, `[fd00::1]:80`; ICMP tuples print without ports. */
+/** `10.0.0.1:80`, `[fd00::1]:80`. @example hostPort('fd00::1', 80) // '[fd00::1]:80' */
 export function hostPort(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`
 }
 
+/** A 5-tuple in one line; ICMP and IP-in-IP print without ports. @example tupleText(t) // '10.244.1.2:41532 → 10.96.0.50:80 TCP' */
 export function tupleText(t: Tuple): string {
   if (t.proto === 'ICMP') return `${t.src} → ${t.dst} ICMP echo (id ${t.sport})`
   if (t.proto === 'IPIP') return `${t.src} → ${t.dst} IPIP (protocol 4)`
   return `${hostPort(t.src, t.sport)} → ${hostPort(t.dst, t.dport)} ${t.proto}`
 }
 
+/** @example podName(pod) // 'default/web-0' */
 export function podName(p: Pod): string {
   return `${p.meta.namespace}/${p.meta.name}`
 }

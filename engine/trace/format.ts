@@ -7,7 +7,12 @@ import { hostPort, tupleText } from './context.ts'
 import type { FullTrace } from './trace.ts'
 import type { Hop, Tuple } from './types.ts'
 
-/** Which fields a hop rewrote. */
+/**
+ * Which fields a hop rewrote.
+ *
+ * @example
+ * rewritten(dnatHop) // ['dst', 'dport']
+ */
 export function rewritten(h: Hop): ('src' | 'sport' | 'dst' | 'dport')[] {
   const out: ('src' | 'sport' | 'dst' | 'dport')[] = []
   for (const k of ['src', 'sport', 'dst', 'dport'] as const) if (h.before[k] !== h.after[k]) out.push(k)
@@ -66,7 +71,11 @@ export function formatTrace(t: FullTrace): string {
   out.push('')
   let summary = `result: ${t.result}: ${t.reason}`
   if (t.result === 'delivered' && t.endpoint) {
-    const where = t.endpoint.pod ? `${t.endpoint.pod} (${hostPort(t.endpoint.ip, t.endpoint.port)}${t.endpoint.node ? ` on ${t.endpoint.node}` : ''})` : hostPort(t.endpoint.ip, t.endpoint.port)
+    const where = t.endpoint.pod
+      ? `${t.endpoint.pod} (${hostPort(t.endpoint.ip, t.endpoint.port)}${t.endpoint.node ? ` on ${t.endpoint.node}` : ''})`
+      : t.endpoint.kind === 'node'
+        ? `node ${t.endpoint.node} (${hostPort(t.endpoint.ip, t.endpoint.port)}${t.server ? `, ${t.server.app}` : ''})`
+        : hostPort(t.endpoint.ip, t.endpoint.port)
     summary = `result: delivered to ${where}`
     if (t.seenFrom && t.client?.proto !== 'ICMP') summary += `; the server sees the client as ${hostPort(t.seenFrom.ip, t.seenFrom.port)}`
     if (t.ingress) summary += ` (through Ingress ${t.ingress.ingress ?? '?'}${t.ingress.tls ? ', TLS terminated at the controller' : ''})`

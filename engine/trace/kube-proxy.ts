@@ -391,7 +391,7 @@ function toEndpoint(ctx: WalkContext, node: Node, t: Tuple, sp: ServicePortInfo,
   const sep = mode === 'iptables' ? sepChain(sp, ep) : `endpoint-${nftEndpointBase(sp, ep)}`
   let how: string
   if (mode === 'iptables') {
-    how = count === 1 ? 'one endpoint: the only rule jumps unconditionally' : i < count - 1 ? `rule ${i + 1} of ${count} (-m statistic --probability ${probability(count - i)}, i.e. 1/${count - i} of what the earlier rules left) matched` : `the first ${count - 1} random rules did not match, so the last rule (no statistic match) takes it`
+    how = count === 1 ? 'one endpoint: the only rule jumps unconditionally' : i < count - 1 ? `rule ${i + 1} of ${count} (-m statistic --probability ${probability(count - i)}, i.e. 1/${count - i} of what the earlier rules left) matched` : `${count === 2 ? 'the random rule did not match' : `the first ${count - 1} random rules did not match`}, so the last rule (no statistic match) takes it`
   } else how = `numgen random mod ${count} gave ${i}`
   const aff = affinity
     ? ` ClientIP affinity: ${mode === 'iptables' ? `-m recent --rcheck --seconds ${sp.stickyMaxAgeSeconds} per endpoint` : 'the affinity sets'} send ${t.src} back to the endpoint it used last (for ${sp.stickyMaxAgeSeconds} s), so every connection from this client gets the same Pod;`
@@ -403,7 +403,7 @@ function toEndpoint(ctx: WalkContext, node: Node, t: Tuple, sp: ServicePortInfo,
     rule: mode === 'iptables' ? ruleIn(rs!, 'nat', chain, target(sep)) : nftRule(nft!, chain, (r) => r.startsWith('numgen')),
     before: { ...t },
     after: { ...t },
-    note: `${count} endpoint${count === 1 ? '' : 's'}, each with chance 1/${count}: ${candidatesText(ctx, pool, i)}.${aff} ${how}`.replace(/\s+/g, ' ').trim(),
+    note: `${count === 1 ? '1 endpoint' : `${count} endpoints, each with chance 1/${count}`}: ${candidatesText(ctx, pool, i)}.${aff} ${how}`.replace(/\s+/g, ' ').trim(),
   })
   const after = dnatTuple(t, ep)
   const hairpin = t.src === ep.ip

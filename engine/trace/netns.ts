@@ -5,8 +5,8 @@
  * The parsed route prefixes are cached per namespace object, because a trace
  * looks routes up many times and the namespaces never change.
  */
-import type { Cluster, Node, Pod } from '../model/types.ts'
-import type { Link, NetNS, NodePlumbing, Route } from '../dataplane/index.ts'
+import type { Cluster, Pod } from '../model/types.ts'
+import type { Link, NetNS, Route } from '../dataplane/index.ts'
 import { nodePlumbing } from '../dataplane/index.ts'
 import { parseAddr, parsePrefix, prefixContains } from '../net/ip.ts'
 import type { Addr, Prefix } from '../net/ip.ts'
@@ -34,12 +34,12 @@ function compile(ns: NetNS): Compiled {
   return c
 }
 
-/** The link holding `ip` in this namespace, if the address is local (the local table). */
+/** The link holding `ip` in this namespace, if the address is local (the local table). @example localLink(host, '192.168.1.11')?.name // 'eth0' */
 export function localLink(ns: NetNS, ip: string): Link | undefined {
   return compile(ns).local.get(ip)
 }
 
-/** Longest-prefix match in the main table (lowest metric on ties). */
+/** Longest-prefix match in the main table (lowest metric on ties). @example lookupRoute(host, '10.244.2.5')?.dev // 'flannel.1' */
 export function lookupRoute(ns: NetNS, ip: string): Route | undefined {
   const a: Addr | undefined = parseAddr(ip)
   if (!a) return undefined
@@ -51,14 +51,14 @@ export function lookupRoute(ns: NetNS, ip: string): Route | undefined {
   return best?.route
 }
 
-/** The source address the kernel picks for a route: its `src`, else the device's first global address of the family. */
+/** The source address the kernel picks for a route: its `src`, else the device's first global address of the family. @example sourceAddress(host, route) // '10.244.1.0' for a route on flannel.1 */
 export function sourceAddress(ns: NetNS, route: Route): string | undefined {
   if (route.src) return route.src
   const dev = ns.links.find((l) => l.name === route.dev)
   return dev?.addresses.find((x) => x.family === route.family && x.scope === 'global')?.address
 }
 
-/** A route as `ip route` prints it (without iproute2's trailing space). */
+/** A route as `ip route` prints it (without iproute2's trailing space). @example routeText(r) // '10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink' */
 export function routeText(r: Route): string {
   const parts: string[] = []
   if (r.type && r.type !== 'unicast') parts.push(r.type)
@@ -74,18 +74,14 @@ export function routeText(r: Route): string {
   return parts.join(' ')
 }
 
-export function plumbingOf(cluster: Cluster, node: Node): NodePlumbing {
-  return nodePlumbing(cluster, node)
-}
-
-/** The Pod's own namespace (undefined for hostNetwork Pods and Pods without a sandbox). */
+/** The Pod's own namespace (undefined for hostNetwork Pods and Pods without a sandbox). @example podNetns(cluster, pod)?.name // 'cni-…' */
 export function podNetns(cluster: Cluster, pod: Pod): NetNS | undefined {
   const node = cluster.index.node.get(pod.nodeName)
   if (!node || pod.hostNetwork) return undefined
   return nodePlumbing(cluster, node).pods.get(`${pod.meta.namespace}/${pod.meta.name}`)
 }
 
-/** The host end of the Pod's veth pair (vethXXXX, caliXXXX, lxcXXXX, …). */
+/** The host end of the Pod's veth pair (vethXXXX, caliXXXX, lxcXXXX, …). @example hostVeth(cluster, pod)?.name // 'veth3a1f09c2' */
 export function hostVeth(cluster: Cluster, pod: Pod): Link | undefined {
   const node = cluster.index.node.get(pod.nodeName)
   const ns = podNetns(cluster, pod)
@@ -93,7 +89,7 @@ export function hostVeth(cluster: Cluster, pod: Pod): Link | undefined {
   return nodePlumbing(cluster, node).host.links.find((l) => l.kind === 'veth' && l.parent?.netns === ns.name)
 }
 
-/** The MTU a Pod's packets get: eth0's, or the default route's when it sets a smaller one (Cilium's tunnel mode). */
+/** The MTU a Pod's packets get: eth0's, or the default route's when it sets a smaller one (Cilium's tunnel mode). @example podMtu(cluster, pod) // 1450 on flannel VXLAN */
 export function podMtu(cluster: Cluster, pod: Pod): number | undefined {
   const ns = podNetns(cluster, pod)
   const link = ns?.links.find((l) => l.name === 'eth0')?.mtu

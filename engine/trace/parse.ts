@@ -4,6 +4,7 @@
  * Sources: a Pod (`web-0`, `prod/web-0`, `pod/web-0`, `deploy/web`,
  * `prod/deploy/web`), a node (`node/node-1` or `node-1`), the workstation
  * (`workstation`), or any address (a Pod's, a node's, or a client outside).
+ * A bare Pod or node name is taken as that Pod or node (they are not in DNS).
  * Destinations: the same Pods and nodes, an address with a port
  * (`10.96.0.10:53`, `[fd00::1]:80`), a Service without DNS (`svc/web:80`,
  * `svc/prod/web:http`), a DNS name resolved from the source (`web`,
@@ -18,7 +19,12 @@ const WORKLOAD = new Set(['pod', 'pods', 'po', 'deploy', 'deployment', 'deployme
 const NODE = new Set(['node', 'nodes', 'no'])
 const SERVICE = new Set(['svc', 'service', 'services'])
 
-/** `name:port` → [name, port]; IPv6 needs brackets for a port. */
+/**
+ * `name:port` → host and port; IPv6 needs brackets for a port.
+ *
+ * @example
+ * splitPort('[fd00::1]:80') // { host: 'fd00::1', port: '80' }
+ */
 export function splitPort(text: string): { host: string; port?: string } {
   const v6 = /^\[([^\]]+)\](?::(.+))?$/.exec(text)
   if (v6) return { host: v6[1], port: v6[2] }
@@ -53,7 +59,7 @@ function podRef(cluster: Cluster, namespace: string, text: string): { pod: Pod }
  * parseSource(cluster, 'default', 'node-1')          // { kind: 'node', node }
  */
 export function parseSource(cluster: Cluster, namespace: string, text: string): TraceFrom | { error: string } {
-  if (text === 'workstation' || text === 'client' || text === 'me') return { kind: 'external', ip: cluster.config.workstationIP, label: 'workstation' }
+  if (text === 'workstation') return { kind: 'external', ip: cluster.config.workstationIP, label: 'workstation' }
   const ip = canonicalIP(text)
   if (ip) {
     const pod = cluster.index.podByIP.get(ip)
@@ -112,8 +118,10 @@ export function parseTarget(cluster: Cluster, namespace: string, text: string): 
     if (p && 'pod' in p) return { kind: 'pod', pod: p.pod, port }
     return p ?? { error: `"${host}" is not a Pod reference (ns/pod, pod/NAME, deploy/NAME)` }
   }
-  // a node's name: nodes are not in DNS, but readers name them so
+  // a node's or a Pod's bare name (no Service of that name): not in DNS, but readers name them so
   const node = cluster.index.node.get(host)
   if (node && !host.includes('.')) return { kind: 'address', ip: node.internalIPs[0], port }
+  const bare = !host.includes('.') ? cluster.index.pod.get(`${namespace}/${host}`) : undefined
+  if (bare && !cluster.index.service.has(`${namespace}/${host}`)) return { kind: 'pod', pod: bare, port }
   return { kind: 'name', name: host, port }
 }

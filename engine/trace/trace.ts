@@ -20,7 +20,7 @@ import { atNode, fromNode, fromOutside, fromPod } from './walk.ts'
 import type { WalkEnd } from './walk.ts'
 import { localLink, lookupRoute, sourceAddress } from './netns.ts'
 import { defaultPodPort } from '../traffic/servers.ts'
-import type { Alternative, HttpContext, L4, Trace, Tuple } from './types.ts'
+import type { HttpContext, L4, Trace, Tuple } from './types.ts'
 
 export type TraceFrom = { kind: 'pod'; pod: Pod } | { kind: 'node'; node: Node } | { kind: 'external'; ip: string; label?: string }
 
@@ -520,4 +520,3 @@ function notModelledIngress(ctx: WalkContext, out: FullTrace, r: RouteAnswer, ht
   return finish(end.result, end.result === 'delivered' ? `delivered to ${end.endpoint?.pod ?? ep.ip} (the controller itself is not modelled)` : end.reason)
 }
 
-export type { Alternative }

@@ -13,12 +13,9 @@
  */
 import type { Node } from '../model/types.ts'
 import { ipFamilyOf } from '../net/ip.ts'
-import { nodePlumbing } from '../dataplane/index.ts'
-import type { Route } from '../dataplane/index.ts'
 import type { WalkContext } from './context.ts'
 import { push } from './context.ts'
 import { EPHEMERAL_MAX, EPHEMERAL_MIN, hashOf, tupleKey } from './choice.ts'
-import { lookupRoute, routeText } from './netns.ts'
 import type { Encap, Handler, Tuple } from './types.ts'
 
 interface Overlay {
@@ -33,7 +30,12 @@ interface Overlay {
   what: string
 }
 
-/** The overlay the cluster's CNI uses between nodes, or undefined when it routes natively. */
+/**
+ * The overlay the cluster's CNI uses between nodes, or undefined when it routes natively.
+ *
+ * @example
+ * overlayOf(ctx) // { device: 'flannel.1', kind: 'vxlan', port: 8472, vni: 1, overhead: 50, … }
+ */
 export function overlayOf(ctx: WalkContext, src?: Tuple): Overlay | undefined {
   const { cni, cniMode } = ctx.cluster.config
   switch (cni) {
@@ -73,14 +75,12 @@ function nodeIP(node: Node, family: 'IPv4' | 'IPv6'): string {
   return node.internalIPs.find((ip) => ipFamilyOf(ip) === family) ?? node.internalIPs[0] ?? ''
 }
 
-/** The route the source node uses toward the peer's Pods (the tunnel or the peer's address). */
-export function routeTowards(ctx: WalkContext, node: Node, dst: string): Route | undefined {
-  return lookupRoute(nodePlumbing(ctx.cluster, node).host, dst)
-}
-
 /**
  * Hops from `from` to `to` for a packet addressed to a Pod on `to`
  * (the route lookup on `from` has been shown by the caller).
+ *
+ * @example
+ * crossNodes(ctx, node1, node3, tuple, 1450) // adds the encapsulation, underlay and decapsulation hops
  */
 export function crossNodes(ctx: WalkContext, from: Node, to: Node, t: Tuple, mtu: number | undefined): void {
   const family = ipFamilyOf(t.dst) ?? 'IPv4'
@@ -146,15 +146,3 @@ export function crossNodes(ctx: WalkContext, from: Node, to: Node, t: Tuple, mtu
   })
 }
 
-/** The route line for the hop on the source node, as `ip route get` would choose it. */
-export function routeHop(ctx: WalkContext, node: Node, t: Tuple, route: Route | undefined, why: string): void {
-  push(ctx, {
-    at: `${node.meta.name} routing`,
-    node: node.meta.name,
-    handler: 'route',
-    rule: route ? routeText(route) : undefined,
-    before: { ...t },
-    after: { ...t },
-    note: why,
-  })
-}

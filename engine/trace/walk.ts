@@ -259,7 +259,12 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
   const localNow = localLink(host, t.dst)
   if (localNow) return deliverToNode(ctx, node, t, localNow.name)
   const dstPod = podAt(ctx, t.dst)
-  const route = lookupRoute(host, t.dst)
+  let route = lookupRoute(host, t.dst)
+  if (!route && dstPod && dstPod.nodeName !== node.meta.name) {
+    // the dataplane model lists no route for this family (it draws IPv4 peer routes only): assume the CNI's own
+    ctx.notes.push(`${node.meta.name}'s modelled routing table has no route to ${t.dst}; the trace assumes the CNI routes it to ${dstPod.nodeName} as it does IPv4`)
+    route = { family: ipFamilyOf(t.dst) ?? 'IPv6', dst: t.dst, dev: 'eth0' }
+  }
   if (!route) {
     push(ctx, { at: `${node.meta.name} routing`, node: node.meta.name, handler: 'route', before: { ...t }, after: { ...t }, note: 'no route: "Network is unreachable"', verdict: 'drop' })
     return dead(ctx, 'dropped', `${node.meta.name} has no route to ${t.dst}`, t)
@@ -430,7 +435,7 @@ function toLocalPod(ctx: WalkContext, node: Node, pod: Pod, t0: Tuple, route: Ro
       rule: routeText(route),
       before: { ...t },
       after: { ...t },
-      note: `${t.dst} is ${podName(pod)} on this node: ${route.dev === veth?.name ? `a host route points straight at its veth ${veth?.name}` : `out on ${route.dev}${veth ? ` to its veth ${veth.name}` : ''}`}`,
+      note: `${t.dst} is ${podName(pod)} on this node: ${route.dev === veth?.name ? `a host route points straight at its veth ${veth?.name}` : `out on ${route.dev}${veth ? ` to its veth ${veth.name}` : ''}`}${ctx.origin.kind === 'pod' && ctx.origin.pod === pod && veth?.master ? `, the very port the packet came in on: ${veth.master} sends it back only because the port is in hairpin mode (the bridge plugin's hairpinMode: true)` : ''}`,
     })
     t = postrouting(ctx, node, t, route, false)
   }

@@ -23,6 +23,7 @@ export interface ConnectRequest {
   resolve?: { host: string; port?: number; ip: string }[]
 }
 
+/** Where a command runs, as a trace source. @example traceFrom({ kind: 'pod', pod }) // { kind: 'pod', pod } */
 export function traceFrom(place: Place): TraceFrom {
   if (place.kind === 'pod') return { kind: 'pod', pod: place.pod }
   if (place.kind === 'node') return { kind: 'node', node: place.node }
@@ -50,7 +51,7 @@ export function connect(inv: Invocation, req: ConnectRequest): FullTrace {
   })
 }
 
-/** BusyBox applets (busybox, Alpine-based images) or the full tools (Debian/Ubuntu images, nodes, the workstation). */
+/** BusyBox applets (busybox, Alpine-based images) or the full tools (Debian/Ubuntu images, nodes, the workstation). @example flavour({ kind: 'pod', pod: busyboxPod }) // 'busybox' */
 export function flavour(place: Place): 'busybox' | 'gnu' {
   if (place.kind !== 'pod') return 'gnu'
   const c = place.pod.containers.find((x) => x.name === place.container) ?? place.pod.containers[0]
@@ -60,17 +61,17 @@ export function flavour(place: Place): 'busybox' | 'gnu' {
   return 'gnu'
 }
 
-/** Milliseconds until a refusal arrives: 0 on the sender's node, about 1 per node crossed. */
+/** Milliseconds until a refusal arrives: 0 on the sender's node, about 1 per node crossed. @example refusedAfter(trace) // 1 */
 export function refusedAfter(t: FullTrace): number {
   return t.hops.filter((h) => h.handler === 'underlay').length
 }
 
-/** A connect() that gets no answer fails after Linux's SYN retries (net.ipv4.tcp_syn_retries = 6: 1+2+4+…+64 s). */
+/** A connect() that gets no answer fails after Linux's SYN retries (net.ipv4.tcp_syn_retries = 6: 1+2+4+…+64 s). @example kernelTimeoutMs(trace) // 127000 … 132999 */
 export function kernelTimeoutMs(t: FullTrace): number {
   return 127_000 + (hashOf('rto', t.client ? `${t.client.src}:${t.client.sport}` : t.to) % 6000)
 }
 
-/** Round-trip time of a delivered packet, in ms: a few microseconds on one node, a fraction of a ms across nodes. */
+/** Round-trip time of a delivered packet, in ms: a few microseconds on one node, a fraction of a ms across nodes. @example rttMs(trace, 0) // 0.062 */
 export function rttMs(t: FullTrace, i = 0): number {
   const crossings = t.hops.filter((h) => h.handler === 'underlay' || h.handler === 'network' || h.handler === 'cloud-lb').length
   const base = crossings === 0 ? 0.05 : 0.35 * crossings

@@ -30,7 +30,7 @@ export type HttpOutcome =
 
 const REASONS: Record<number, string> = { 200: 'OK', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable' }
 
-/** HTTP's IMF-fixdate for the simulation's "now". */
+/** HTTP's IMF-fixdate for the simulation's "now". @example httpDate('2026-01-15T12:00:00Z') // 'Thu, 15 Jan 2026 12:00:00 GMT' */
 export function httpDate(iso: string): string {
   const d = new Date(iso)
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]

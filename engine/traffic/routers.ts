@@ -42,7 +42,7 @@ export function routersOf(cluster: Cluster, t: FullTrace): Router[] {
   return out
 }
 
-/** The TTL a reply arrives with: 64, less one per router on the way back (the path is symmetric). */
+/** The TTL a reply arrives with: 64, less one per router on the way back (the path is symmetric). @example replyTtl(cluster, podToPodAcrossNodes) // 62 */
 export function replyTtl(cluster: Cluster, t: FullTrace): number {
   const outside = t.hops.some((h) => h.handler === 'network' && h.direction === 'request' && !h.at.startsWith('network beyond'))
   return 64 - routersOf(cluster, t).length - (outside ? 1 : 0)

@@ -62,13 +62,19 @@ export interface Listener {
   declared: boolean
 }
 
-/** The image's name without registry, tag or digest: `registry.k8s.io/e2e-test-images/agnhost:2.53` → `agnhost`. */
+/**
+ * The image's name without registry, tag or digest.
+ *
+ * @example
+ * imageName('registry.k8s.io/e2e-test-images/agnhost:2.53') // 'agnhost'
+ */
 export function imageName(image: string): string {
   const noDigest = image.replace(/@.*$/, '')
   const noTag = noDigest.replace(/:[^/]*$/, '')
   return noTag.slice(noTag.lastIndexOf('/') + 1).toLowerCase()
 }
 
+/** @example imageTag('nginx:1.27.5') // '1.27.5' */
 export function imageTag(image: string): string {
   const noDigest = image.replace(/@.*$/, '')
   const m = /:([^/]*)$/.exec(noDigest)
@@ -155,11 +161,12 @@ export function podListeners(pod: Pod): Listener[] {
   return out
 }
 
+/** @example podListener(pod, 'TCP', 8080)?.app // 'agnhost' */
 export function podListener(pod: Pod, proto: string, port: number): Listener | undefined {
   return podListeners(pod).find((l) => l.proto === proto && l.port === port)
 }
 
-/** The port a client would use by default to talk to a Pod: its first TCP listener, else 80. */
+/** The port a client would use by default to talk to a Pod: its first TCP listener, else 80. @example defaultPodPort(agnhostPod) // 8080 */
 export function defaultPodPort(pod: Pod): number {
   return podListeners(pod).find((l) => l.proto === 'TCP')?.port ?? 80
 }
@@ -178,6 +185,9 @@ const NODE_PORTS: { port: number; app: App; controlPlane?: boolean }[] = [
 /**
  * What listens on a node's own addresses: its daemons and its hostNetwork Pods.
  * (NodePorts and healthCheckNodePorts are kube-proxy's and handled by the trace.)
+ *
+ * @example
+ * nodeListener(cluster, node, 'TCP', 10250)?.listener.app // 'kubelet'
  */
 export function nodeListener(cluster: Cluster, node: Node, proto: string, port: number): { listener: Listener; pod?: Pod } | undefined {
   const cp = node.roles.includes('control-plane')

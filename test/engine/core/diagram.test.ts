@@ -17,7 +17,7 @@ describe('the topology diagram', () => {
       expect(d.svg).toContain(`>${p.podIPs[0]}<`)
     }
     expect(d.alt).toContain('3 node(s) on flannel')
-    expect(d.alt).toMatch(/Service web \(ClusterIP\) 10\.\d+\.\d+\.\d+:80 → .*slow \(not ready\)/)
+    expect(d.alt).toMatch(/Service web \(ClusterIP\) 10\.\d+\.\d+\.\d+ 80\/TCP → .*slow \(not ready\)/)
     expect(d.svg).toContain('role="img"')
   })
 
