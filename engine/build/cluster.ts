@@ -32,11 +32,24 @@ const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Dae
  * A pasted dump carries the cluster's own add-ons (CoreDNS, kube-proxy, the CNI
  * agent): those replace the simulated ones, as applying them would.
  */
-function withoutReplaced(system: PodDraft[], user: PodDraft[]): PodDraft[] {
+function withoutReplaced(system: PodDraft[], all: PodDraft[]): PodDraft[] {
+  const systemNs = new Set(system.map((d) => d.namespace))
+  const user = all.filter((d) => systemNs.has(d.namespace))
+  if (user.length === 0) return system
   const names = new Set(user.map((d) => `${d.namespace}/${d.name}`))
   const identity = ['k8s-app', 'app', 'component', 'name']
   const userIds = new Set(user.flatMap((d) => identity.filter((k) => d.labels[k] !== undefined).map((k) => `${d.namespace}/${k}=${d.labels[k]}`)))
   return system.filter((d) => !names.has(`${d.namespace}/${d.name}`) && !identity.some((k) => d.labels[k] !== undefined && userIds.has(`${d.namespace}/${k}=${d.labels[k]}`)))
+}
+
+/** Stable sort of drafts by the document that made them (creation order), without a comparator per pair. */
+function sortByDocument(drafts: PodDraft[]): void {
+  const keyed = drafts.map((d, i) => {
+    const r = d.loaded?.ref
+    return { d, i, s: r ? r.source : -1, doc: r ? r.doc : -1, item: r ? Number(r.path[1] ?? 0) : 0 }
+  })
+  keyed.sort((a, b) => a.s - b.s || a.doc - b.doc || a.item - b.item || a.i - b.i)
+  for (let i = 0; i < keyed.length; i++) drafts[i] = keyed[i].d
 }
 
 function docOrder(a: { ref: SourceRef }, b: { ref: SourceRef }): number {
@@ -67,8 +80,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
     ctx.error(manifestPods[LIMITS.maxPods]?.loaded, [], `too many Pods in the scenario (limit ${LIMITS.maxPods})`, 'too-large')
   }
   // stable sort by the document of the object that made each Pod
-  const order = new Map(userDrafts.map((d, i) => [d, i]))
-  userDrafts.sort((a, b) => (a.loaded && b.loaded ? docOrder(a.loaded, b.loaded) : 0) || order.get(a)! - order.get(b)!)
+  sortByDocument(userDrafts)
   const { pods } = placePods(ctx, config, nodes, [...withoutReplaced(sys, userDrafts), ...userDrafts.slice(0, LIMITS.maxPods)])
 
   if (ctx.objects('Service').length > LIMITS.maxServices) {
@@ -97,8 +109,13 @@ export function buildCluster(parsed: ParseResult): Cluster {
 
   const generic = (kind: string) => ctx.objects(kind).sort(docOrder).map(toGeneric)
   const byKey = <T extends { meta: { namespace: string; name: string } }>(list: T[]) => new Map(list.map((x) => [`${x.meta.namespace}/${x.meta.name}`, x]))
-  const sortNsName = <T extends { meta: { namespace: string; name: string } }>(list: T[]) =>
-    list.sort((a, b) => (a.meta.namespace < b.meta.namespace ? -1 : a.meta.namespace > b.meta.namespace ? 1 : a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0))
+  const sortNsName = <T extends { meta: { namespace: string; name: string } }>(list: T[]): T[] => {
+    // one key per object, compared as plain strings (a NUL sorts before any name character)
+    const keyed = list.map((x) => ({ k: `${x.meta.namespace}\u0000${x.meta.name}`, x }))
+    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    for (let i = 0; i < keyed.length; i++) list[i] = keyed[i].x
+    return list
+  }
 
   const sortedPods = sortNsName([...pods])
   const sortedServices = sortNsName([...services])

@@ -57,13 +57,15 @@ function mix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
 /** A UUID (version 4 layout) derived from a seed, for metadata.uid. */
 export function deterministicUID(seed: string): string {
   let h = fnv1a32(seed)
   let hex = ''
   for (let i = 0; i < 4; i++) {
     h = mix32(h + i + 1)
-    hex += h.toString(16).padStart(8, '0')
+    hex += HEX[h >>> 24] + HEX[(h >>> 16) & 255] + HEX[(h >>> 8) & 255] + HEX[h & 255]
   }
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[parseInt(hex[16], 16) & 3]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }

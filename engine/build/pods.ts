@@ -66,10 +66,9 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
   for (const w of work) {
     const d = w.draft
     const st = d.statusJson
-    const podIPs = [
-      ...read.arr(st?.podIPs).map((x) => read.str(read.path(x, 'ip'))),
-      read.str(st?.podIP),
-    ].filter((x): x is string => !!x)
+    const podIPs = st
+      ? [...read.arr(st.podIPs).map((x) => read.str(read.path(x, 'ip'))), read.str(st.podIP)].filter((x): x is string => !!x)
+      : []
     const uniq: string[] = []
     for (const ip of podIPs) {
       const c = canonicalIP(ip)
