@@ -1,36 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { parse } from 'yaml'
 import { loadScenario } from '../../../engine/index.ts'
 import type { Cluster } from '../../../engine/index.ts'
+import { readCases as readAnyCases } from '../../fixtures/cases/cases.ts'
+import type { Case as GenericCase } from '../../fixtures/cases/cases.ts'
+export { loadCase } from '../../fixtures/cases/cases.ts'
+export type Case = GenericCase<IngressCheck>
+export const readCases = (folder: string): Case[] => readAnyCases<IngressCheck>(folder)
 
 export interface IngressCheck {
   ingress: { host: string; path: string }
   expect: { service: string; port: number | string } | { status: 404 }
-}
-
-export interface Case {
-  file: string
-  name: string
-  source: string
-  notes?: string
-  cluster?: Record<string, unknown>
-  manifests: string
-  checks: (IngressCheck | Record<string, unknown>)[]
-}
-
-export function readCases(folder: string): Case[] {
-  const dir = new URL(`../../fixtures/cases/${folder}/`, import.meta.url)
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((file) => ({ file, ...(parse(readFileSync(new URL(file, dir), 'utf8')) as Omit<Case, 'file'>) }))
-}
-
-/** The case's `cluster:` knobs become the engine's Cluster document, ahead of the manifests. */
-export function loadCase(c: Case): { cluster: Cluster; errors: string[] } {
-  const head = c.cluster ? `apiVersion: knet/v1alpha1\nkind: Cluster\nspec: ${JSON.stringify(c.cluster)}\n---\n` : ''
-  const { cluster, diagnostics } = loadScenario(head + c.manifests)
-  return { cluster, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.message}`) }
 }
 
 /** Builds a cluster from YAML documents and fails on loader errors, so tests read as scenarios. */

@@ -1,38 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { parse } from 'yaml'
 import { loadScenario } from '../../../engine/index.ts'
 import type { Cluster, Protocol } from '../../../engine/index.ts'
 import { evaluateConnection } from '../../../engine/policy/index.ts'
 import type { VerdictResult } from '../../../engine/policy/index.ts'
+import { readCases as readAnyCases } from '../../fixtures/cases/cases.ts'
+import type { Case as GenericCase } from '../../fixtures/cases/cases.ts'
+export { loadCase } from '../../fixtures/cases/cases.ts'
+export type Case = GenericCase<ReachCheck>
+export const readCases = (folder: string): Case[] => readAnyCases<ReachCheck>(folder)
 
 export interface ReachCheck {
   reach: { from: string; to?: string; toIP?: string; port: number; protocol?: Protocol }
   expect: 'allow' | 'deny'
-}
-
-export interface Case {
-  file: string
-  name: string
-  source: string
-  notes?: string
-  cluster?: Record<string, unknown>
-  manifests: string
-  checks: (ReachCheck | Record<string, unknown>)[]
-}
-
-export function readCases(folder: string): Case[] {
-  const dir = new URL(`../../fixtures/cases/${folder}/`, import.meta.url)
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((file) => ({ file, ...(parse(readFileSync(new URL(file, dir), 'utf8')) as Omit<Case, 'file'>) }))
-}
-
-/** The case's `cluster:` knobs become the engine's own Cluster document, ahead of the manifests. */
-export function loadCase(c: Case): { cluster: Cluster; errors: string[] } {
-  const head = c.cluster ? `apiVersion: knet/v1alpha1\nkind: Cluster\nspec: ${JSON.stringify(c.cluster)}\n---\n` : ''
-  const { cluster, diagnostics } = loadScenario(head + c.manifests)
-  return { cluster, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.message}`) }
 }
 
 export function reach(cluster: Cluster, r: ReachCheck['reach']): VerdictResult {
