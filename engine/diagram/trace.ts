@@ -23,7 +23,7 @@ const TRACE_STYLE = `<style>
 .k-hop.k-end{stroke:var(--knet-drop,#b3261e);stroke-width:2}
 .k-hop.k-tunnel{fill:var(--knet-encap,#eef4ff);stroke:var(--knet-pod-line,#3b6fd8)}
 .k-rw{fill:var(--knet-rewrite,#b3261e);font-weight:700}
-.k-arrow{stroke:var(--knet-line,#8a94a6);stroke-width:1.2;fill:none;marker-end:url(#k-tip)}
+.k-arrow{stroke:var(--knet-line,#8a94a6);stroke-width:1.2;fill:none}
 .k-tipfill{fill:var(--knet-line,#8a94a6)}
 .k-sep{stroke:var(--knet-line,#8a94a6);stroke-dasharray:5 4}
 </style>`
@@ -79,7 +79,6 @@ export function traceDiagram(t: Trace, opts: TraceDiagramOptions = {}): Diagram 
   const boxW = width - boxX - 16
   const gap = 14
   const parts: string[] = [STYLE, TRACE_STYLE]
-  parts.push(el('defs', {}, el('marker', { id: 'k-tip', viewBox: '0 0 8 8', refX: 7, refY: 4, markerWidth: 7, markerHeight: 7, orient: 'auto' }, el('path', { class: 'k-tipfill', d: 'M0,0 L8,4 L0,8 z' }))))
   let y = 44
   const header = `${t.from} → ${t.to}: ${t.result}`
   const endIndex = hops.findIndex((h) => !!h.verdict)
@@ -111,7 +110,11 @@ export function traceDiagram(t: Trace, opts: TraceDiagramOptions = {}): Diagram 
       body.push(text(boxX + 10, ly, fit(`outer ${tupleText(e.outer)}${e.vni !== undefined ? ` VNI ${e.vni}` : ''} · ${e.device} · MTU ${e.mtu}`, 96), { class: 'k-s' }))
     }
     if (i < hops.length - 1 && !(hops[i + 1].direction === 'reply' && h.direction === 'request')) {
-      body.push(el('line', { class: 'k-arrow', x1: boxX + 24, y1: y + hgt, x2: boxX + 24, y2: y + hgt + gap - 1 }))
+      // the head is a path of its own: a marker would need url(#…), which pages refuse in a diagram
+      const ax = boxX + 24
+      const tip = y + hgt + gap - 1
+      body.push(el('line', { class: 'k-arrow', x1: ax, y1: y + hgt, x2: ax, y2: tip - 5 }))
+      body.push(el('path', { class: 'k-tipfill', d: `M${ax - 4},${tip - 6} L${ax + 4},${tip - 6} L${ax},${tip} z` }))
     }
     y += hgt + gap
   })

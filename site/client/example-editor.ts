@@ -158,7 +158,7 @@ export async function startEditing(
 
   function show(answer: RunAnswer, scenario: ComposedScenario) {
     renderResults(results, answer.results)
-    if (figure && answer.diagram) renderDiagram(figure, answer.diagram, `knet-${data.id}-`)
+    if (figure && (answer.diagram || answer.diagramMissing)) renderDiagram(figure, answer.diagram, `knet-${data.id}-`, answer.diagramMissing)
     showDiagnostics(answer.diagnostics, scenario)
     if (goalStatus && goalChecks.length > 0) {
       const met = goalChecks.every((check) => checkHolds(check, answer.results))

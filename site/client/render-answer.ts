@@ -36,11 +36,21 @@ export function renderResults(container: HTMLElement, results: readonly CommandA
   container.replaceChildren(...results.map(commandBlock))
 }
 
-/** Replaces the drawn diagram; false when the new one was not a drawing and was left out. */
-export function renderDiagram(figure: HTMLElement, diagram: DiagramAnswer, idPrefix: string): boolean {
+/**
+ * Replaces the drawn diagram; false when the new one was not a drawing and was left out. With
+ * no diagram (the run has no trace or matrix to draw), the figure says why instead.
+ */
+export function renderDiagram(figure: HTMLElement, diagram: DiagramAnswer | undefined, idPrefix: string, missing = 'nothing to draw'): boolean {
   const scroll = figure.querySelector<HTMLElement>('[data-knet-diagram]')
   const alt = figure.querySelector<HTMLElement>('[data-knet-alt]')
   if (!scroll) return false
+  if (!diagram) {
+    const text = `No diagram: ${missing}.`
+    scroll.style.removeProperty('--knet-w')
+    scroll.replaceChildren(element('p', 'knet-figure__empty', text))
+    if (alt) alt.textContent = text
+    return true
+  }
   const svg = sanitizeSvg(prefixSvgIds(diagram.svg, idPrefix), document)
   if (!svg) return false
   const width = Number(svg.getAttribute('width'))

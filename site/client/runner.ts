@@ -2,6 +2,7 @@
  * Runs a scenario: POST /api/run first; while the API is unreachable, failing or rate-limited,
  * the same engine answers in the browser (loaded on first need), and the page says so.
  */
+import { isAnswerDiagram, type AnswerDiagramKind } from '../examples/diagram-command.ts'
 import type { CommandAnswer, DiagramKind, PlacedDiagnostic, RunAnswer } from '../examples/types.ts'
 
 export interface RunRequest {
@@ -25,13 +26,17 @@ export async function runAnywhere(request: RunRequest): Promise<RunOutcome> {
   let reason = 'the server was not asked'
   if (Date.now() >= apiResumesAt) {
     try {
+      // The API draws the topology; a trace or matrix diagram is drawn here from the answer.
+      const { scenario, commands, diagram } = request
       const response = await fetch('/api/run', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(request),
+        body: JSON.stringify({ scenario, commands, ...(diagram === 'topology' ? { diagram } : {}) }),
       })
       if (response.ok) {
-        const answer = fromApi(await response.json())
+        const body: unknown = await response.json()
+        const answer = fromApi(body)
+        if (answer && isAnswerDiagram(diagram)) await drawFromData(answer, diagram, commands, body)
         if (answer) return { answer, by: 'server' }
         reason = 'the server sent an answer this page cannot read'
       } else {
@@ -46,6 +51,24 @@ export async function runAnywhere(request: RunRequest): Promise<RunOutcome> {
   }
   const { answerLocally } = await import('./local-engine.ts')
   return { answer: answerLocally(request), by: 'browser', reason }
+}
+
+/**
+ * Draws a trace or matrix diagram from the `data` of the API's results, with the engine's
+ * diagram code (loaded once, on the first such run: not the engine itself).
+ */
+async function drawFromData(answer: RunAnswer, kind: AnswerDiagramKind, commands: string[], body: unknown) {
+  const list = (body as { results?: unknown }).results
+  const results = Array.isArray(list) ? list.map((r) => ({ data: (r as { data?: unknown } | null)?.data })) : []
+  try {
+    const { diagramFromResults } = await import('../examples/result-diagram.ts')
+    const drawn = diagramFromResults(kind, commands, results)
+    if (drawn.ok) answer.diagram = drawn.diagram
+    else answer.diagramMissing = drawn.reason
+  } catch {
+    // The answers stand without their picture.
+    answer.diagramMissing = 'the code that draws it could not be loaded'
+  }
 }
 
 /** The API's answer in the page's terms, or undefined when it does not look like one. */

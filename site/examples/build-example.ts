@@ -58,6 +58,7 @@ export async function buildExample(input: ExampleInput): Promise<ExampleOutcome>
   for (const check of fence.expects) {
     if (!checkHolds(check, answer.results)) fail(`expect="${check.source}" fails: ${describeCheck(check)}${shown(check, answer)}`)
   }
+  if (answer.diagramMissing) fail(`diagram="${fence.diagram}": ${answer.diagramMissing}`)
   if (answer.diagram) {
     const unsafe = svgProblem(answer.diagram.svg)
     if (unsafe) fail(`the engine's ${fence.diagram} diagram ${unsafe}: it is not put in the page`)

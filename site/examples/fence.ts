@@ -7,6 +7,7 @@
  * repeat. Unknown names are errors, so a typo cannot silently turn a check off.
  */
 import { parseCheck, type Check } from './checks.ts'
+import { diagramCommandIndex, DIAGRAM_COMMAND, isAnswerDiagram } from './diagram-command.ts'
 import { DIAGRAMS, type DiagramKind } from './types.ts'
 
 export interface FenceAttribute {
@@ -85,9 +86,13 @@ export function readExampleFence(lang: string | null | undefined, meta: string):
   let diagram: DiagramKind | undefined
   if (diagramText !== undefined) {
     if ((DIAGRAMS as readonly string[]).includes(diagramText)) diagram = diagramText as DiagramKind
-    else problems.push(`diagram="${diagramText}" is not a diagram the site can draw yet: use ${DIAGRAMS.map((d) => `"${d}"`).join(', ')}`)
+    else problems.push(`diagram="${diagramText}" is not a diagram the site can draw: use ${DIAGRAMS.map((d) => `"${d}"`).join(', ')}`)
   }
   if (commands.length === 0 && diagramText === undefined) problems.push('an example needs at least one run="…" or a diagram="…"')
+  if (isAnswerDiagram(diagram) && diagramCommandIndex(diagram, commands) < 0) {
+    const name = DIAGRAM_COMMAND[diagram]
+    problems.push(`diagram="${diagram}" draws the answer of the last ${name} command, and no run= is one: add run="${diagram === 'trace' ? 'trace SRC -> DST' : 'policy matrix'}"`)
+  }
 
   const checks = (name: string) =>
     (many.get(name) ?? []).flatMap((text) => {

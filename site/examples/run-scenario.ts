@@ -1,21 +1,26 @@
 /**
- * One run of a scenario through the engine: every command, then the diagram. The build, the
- * in-browser fallback and the tests all answer through this, so they cannot drift apart.
+ * One run of a scenario through the engine: every command, then the diagram (of the cluster,
+ * or of the last `trace` or `policy matrix` command's answer). The build, the in-browser
+ * fallback and the tests all answer through this, so they cannot drift apart.
  */
 import { ENGINE_VERSION, loadScenario, runCommand, topologyDiagram } from '../../engine/index.ts'
 import type { Diagnostic } from '../../engine/index.ts'
+import { isAnswerDiagram } from './diagram-command.ts'
+import { diagramFromResults } from './result-diagram.ts'
 import type { CommandAnswer, DiagramKind, PlacedDiagnostic, RunAnswer } from './types.ts'
 
 export function runScenario(text: string, commands: readonly string[], diagram?: DiagramKind): RunAnswer {
   const { cluster, diagnostics } = loadScenario(text)
-  const results: CommandAnswer[] = commands.map((line) => {
-    const { command, exitCode, stdout, stderr } = runCommand(cluster, line)
-    return { command, exitCode, stdout, stderr }
-  })
+  const full = commands.map((line) => runCommand(cluster, line))
+  const results: CommandAnswer[] = full.map(({ command, exitCode, stdout, stderr }) => ({ command, exitCode, stdout, stderr }))
   const answer: RunAnswer = { engineVersion: ENGINE_VERSION, diagnostics: diagnostics.map(placed), results }
   if (diagram === 'topology') {
     const { svg, alt } = topologyDiagram(cluster)
     answer.diagram = { svg, alt }
+  } else if (isAnswerDiagram(diagram)) {
+    const drawn = diagramFromResults(diagram, commands, full)
+    if (drawn.ok) answer.diagram = drawn.diagram
+    else answer.diagramMissing = drawn.reason
   }
   return answer
 }

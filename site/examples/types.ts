@@ -3,8 +3,11 @@
  * script. Plain JSON: it crosses from the Markdown plugin to Astro as a string.
  */
 
-/** The diagrams an example can ask for (`diagram="…"`). */
-export const DIAGRAMS = ['topology'] as const
+/**
+ * The diagrams an example can ask for (`diagram="…"`): the cluster itself, or the answer of
+ * its last `trace` or `policy matrix` command (site/examples/diagram-command.ts).
+ */
+export const DIAGRAMS = ['topology', 'trace', 'matrix'] as const
 export type DiagramKind = (typeof DIAGRAMS)[number]
 
 /** An executable example as the author wrote it. */
@@ -56,6 +59,8 @@ export interface RunAnswer {
   diagnostics: PlacedDiagnostic[]
   results: CommandAnswer[]
   diagram?: DiagramAnswer
+  /** why a trace or matrix diagram asked for is missing (no such command, or it failed) */
+  diagramMissing?: string
   /** present when the API computed one: a hash of the answers, to tell when they change */
   answersHash?: string
 }

@@ -103,6 +103,60 @@ describe('a broken example stops the build, naming the .mdx line', () => {
   })
 })
 
+describe('trace and matrix diagrams', () => {
+  const POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: backend-from-frontend
+spec:
+  podSelector:
+    matchLabels:
+      app: backend
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              app: frontend
+`
+  const CALICO = 'apiVersion: knet/v1alpha1\nkind: Cluster\nspec:\n  cni: calico\n---\n'
+
+  it('draw the last trace command, wherever it runs, with the example\'s id prefix', async () => {
+    const text = page('example="web" base="two-tier" run="trace workstation -> 10.96.0.1:443" run="kubectl exec deploy/frontend -- trace web" run="kubectl get svc web" diagram="trace"')
+    const { problems, code } = await compile(text)
+    expect(problems).toEqual([])
+    const example = JSON.parse(JSON.parse(/example: ("(?:[^"\\]|\\.)*")/.exec(code)![1]))
+    const svg: string = example.answer.diagram.svg
+    expect(svgProblem(svg)).toBeUndefined()
+    expect(svg).toContain('class="knet-diagram knet-trace"')
+    expect(svg).toContain('aria-labelledby="knet-web-k-trace-title knet-web-k-trace-desc"')
+    // the Pod's trace to the Service, not the first command's
+    expect(example.answer.diagram.alt).toMatch(/^Packet trace from pod default\/frontend-\S+ to web, /)
+    expect(example.source.diagram).toBe('trace')
+  })
+
+  it('draw the last policy matrix as a grid of allowed and denied cells', async () => {
+    const text = page('example="web" base="two-tier" run="policy matrix" diagram="matrix"', CALICO + POLICY)
+    const { problems, code } = await compile(text)
+    expect(problems).toEqual([])
+    const example = JSON.parse(JSON.parse(/example: ("(?:[^"\\]|\\.)*")/.exec(code)![1]))
+    const { svg, alt } = example.answer.diagram as { svg: string; alt: string }
+    expect(svgProblem(svg)).toBeUndefined()
+    expect(svg).toContain('aria-labelledby="knet-web-k-matrix-title knet-web-k-matrix-desc"')
+    expect(svg).toContain('class="k-m-deny"')
+    expect(alt).toMatch(/From default\/frontend-\S+: may connect to default\/backend-/)
+    expect(alt).toMatch(/From default\/backend-\S+: may connect to default\/frontend-\S+:80, default\/frontend-\S+:80; may not connect to default\/backend-/)
+  })
+
+  it('stop the build without the command they draw, or when it gives nothing to draw', async () => {
+    const none = await compile(page('example="web" base="two-tier" run="kubectl get svc" diagram="trace"'))
+    expect(none.problems).toEqual(['content/chapter.mdx:6: diagram="trace" draws the answer of the last trace command, and no run= is one: add run="trace SRC -> DST"'])
+    const matrix = await compile(page('example="web" base="two-tier" run="kubectl get svc" diagram="matrix"'))
+    expect(matrix.problems).toEqual(['content/chapter.mdx:6: diagram="matrix" draws the answer of the last policy matrix command, and no run= is one: add run="policy matrix"'])
+    const broken = await compile(page('example="web" base="two-tier" run="trace nowhere -> web" diagram="trace"'))
+    expect(broken.problems).toEqual(['content/chapter.mdx:6: example "web": diagram="trace": command 1 (trace nowhere -> web) gave no trace to draw'])
+  })
+})
+
 describe('goals', () => {
   const goal = (solution: string) =>
     page(`example="web" base="two-tier" run="kubectl get endpointslices -l kubernetes.io/service-name=web -o wide" run="kubectl get pods -l app=backend -o wide" goal="1: 10.244.3.2" goal-title="Send web's traffic to the backend" solution="${solution}"`)
@@ -139,8 +193,8 @@ describe('the pieces', () => {
       { name: 'run', value: 'echo "hi"' },
       { name: 'diagram', value: 'topology' },
     ])
-    expect(readExampleFence('yaml', 'example="a" diagram="trace"').problems).toEqual([
-      'diagram="trace" is not a diagram the site can draw yet: use "topology"',
+    expect(readExampleFence('yaml', 'example="a" diagram="flow"').problems).toEqual([
+      'diagram="flow" is not a diagram the site can draw: use "topology", "trace", "matrix"',
     ])
     expect(readExampleFence('json', 'example="a" run="x"').problems[0]).toContain('must be ```yaml')
   })

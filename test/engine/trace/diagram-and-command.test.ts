@@ -106,6 +106,11 @@ describe('the trace diagram', () => {
     expect(svg).toContain('&lt;img src=x onerror=alert(1)&gt;')
   })
 
+  it('draws its arrowheads as paths: nothing that refers to another element (the site refuses url())', () => {
+    expect(d.svg).not.toMatch(/url\s*\(|<marker|<defs/)
+    expect(d.svg.match(/class="k-tipfill"/g)?.length).toBe(d.svg.match(/class="k-arrow"/g)?.length)
+  })
+
   it('can leave the reply out', () => {
     expect(traceDiagram(t, { reply: false }).svg.match(/class="k-hop[ "]/g)?.length).toBe(request(t).length)
   })

@@ -1,0 +1,45 @@
+/**
+ * Draws a `diagram="trace"` or `diagram="matrix"` from the structured answer (`data`) of the
+ * command it belongs to (site/examples/diagram-command.ts). The build and the in-browser
+ * engine call it with the engine's own results; the page calls it, loaded with import(), with
+ * the `results` of POST /api/run, which carry `data` too. Only the diagram modules of the
+ * engine come with it, not the engine.
+ */
+import { matrixDiagram } from '../../engine/diagram/matrix.ts'
+import { traceDiagram } from '../../engine/diagram/trace.ts'
+import type { Matrix } from '../../engine/policy/matrix.ts'
+import type { Trace } from '../../engine/trace/types.ts'
+import { diagramCommandIndex, DIAGRAM_COMMAND, type AnswerDiagramKind } from './diagram-command.ts'
+import type { DiagramAnswer } from './types.ts'
+
+export type DrawnDiagram = { ok: true; diagram: DiagramAnswer } | { ok: false; reason: string }
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
+
+function isTrace(data: unknown): data is Trace {
+  return isObject(data) && Array.isArray(data.hops) && typeof data.from === 'string' && typeof data.to === 'string' && typeof data.result === 'string'
+}
+
+function isMatrix(data: unknown): data is Matrix {
+  return isObject(data) && Array.isArray(data.rows) && Array.isArray(data.combined) && isObject(data.enforcement)
+}
+
+/**
+ * The diagram of the last `trace` (or `policy matrix`) in `commands`, from its result's data,
+ * or why there is none: no such command, or it answered with an error and nothing to draw.
+ */
+export function diagramFromResults(kind: AnswerDiagramKind, commands: readonly string[], results: readonly { data?: unknown }[]): DrawnDiagram {
+  const name = DIAGRAM_COMMAND[kind]
+  const at = diagramCommandIndex(kind, commands)
+  if (at < 0) return { ok: false, reason: `no ${name} command to draw` }
+  const data = results[at]?.data
+  const what = `command ${at + 1} (${commands[at]})`
+  try {
+    if (kind === 'trace' && isTrace(data)) return { ok: true, diagram: traceDiagram(data) }
+    // `policy matrix` on a namespace without Pods answers rows: []: nothing to draw either
+    if (kind === 'matrix' && isMatrix(data) && data.rows.length > 0) return { ok: true, diagram: matrixDiagram(data) }
+  } catch (error) {
+    return { ok: false, reason: `${what} could not be drawn: ${(error as Error).message}` }
+  }
+  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : 'matrix'} to draw` }
+}
