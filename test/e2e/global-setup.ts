@@ -2,11 +2,11 @@
 // `wrangler dev`, on a free loopback port with its own local D1 state.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
+import { freePort, stop, waitUntilUp } from '../support/local-server.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +25,6 @@ const env = {
   WRANGLER_SEND_METRICS: 'false',
   ASTRO_TELEMETRY_DISABLED: '1',
 }
-const STARTUP_MS = 60_000
 
 export default async function setup(project: TestProject) {
   if (siteIsStale()) run(astro, ['build'])
@@ -100,38 +99,5 @@ function run(script: string, args: string[]) {
   }
 }
 
-function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const probe = createServer()
-    probe.on('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()))
-    })
-  })
-}
 
-async function waitUntilUp(server: ChildProcess, url: string, output: () => string) {
-  const deadline = Date.now() + STARTUP_MS
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) {
-      throw new Error(`wrangler dev exited with ${server.exitCode}:\n${output()}`)
-    }
-    try {
-      if ((await fetch(url)).ok) return
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`wrangler dev did not answer ${url} within ${STARTUP_MS} ms:\n${output()}`)
-}
 
-async function stop(server: ChildProcess) {
-  if (server.exitCode !== null || server.pid === undefined) return
-  const exited = new Promise((r) => server.once('exit', r))
-  process.kill(-server.pid, 'SIGTERM')
-  const timeout = setTimeout(() => process.kill(-server.pid!, 'SIGKILL'), 5_000)
-  await exited
-  clearTimeout(timeout)
-}

@@ -12,19 +12,18 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon, { type Result } from 'autocannon'
 import { GUIDE_COMMANDS, GUIDE_SCENARIO } from '../worker/fixtures/scenarios.ts'
+import { freePort, stop, waitUntilUp } from '../support/local-server.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const wrangler = join(root, 'node_modules/wrangler/bin/wrangler.js')
 const PHASE_SECONDS = 7
 const MAX_REQUESTS = 20_000
 const CONNECTIONS = 4
-const STARTUP_MS = 60_000
 
 async function main() {
   const state = mkdtempSync(join(tmpdir(), 'knet-load-'))
@@ -113,38 +112,7 @@ function row(name: string, r: Result, errors: number) {
   return `${name.padEnd(24)} ${n(r.requests.average, 7)} ${n(r.latency.p50, 8)} ${n(r.latency.p90, 7)} ${n(r.latency.p99, 7)} ${n(r.latency.max, 7)} ${n(r.requests.total, 9)} ${n(errors, 7)}`
 }
 
-function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const probe = createServer()
-    probe.on('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()))
-    })
-  })
-}
 
-async function waitUntilUp(server: ChildProcess, url: string, output: () => string) {
-  const deadline = Date.now() + STARTUP_MS
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`wrangler dev exited with ${server.exitCode}:\n${output()}`)
-    try {
-      if ((await fetch(url)).ok) return
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`wrangler dev did not answer ${url} within ${STARTUP_MS} ms:\n${output()}`)
-}
 
-async function stop(server: ChildProcess) {
-  if (server.exitCode !== null || server.pid === undefined) return
-  const exited = new Promise((r) => server.once('exit', r))
-  process.kill(-server.pid, 'SIGTERM')
-  const timeout = setTimeout(() => process.kill(-server.pid!, 'SIGKILL'), 5_000)
-  await exited
-  clearTimeout(timeout)
-}
 
 await main()
