@@ -197,7 +197,7 @@ function services(ctx: Ctx, qname: string, qtype: Question['type']): Found {
     return { items }
   }
   const found = records(ctx, name)
-  // SRV for ExternalName Services is not implemented: CNAME-type items are dropped
+  // CoreDNS itself (plugin/kubernetes kubernetes.go) answers no SRV for ExternalName Services: it drops CNAME-type items
   if (qtype === 'SRV') return { items: found.items.filter((i) => !!parseAddr(i.host)), error: found.error }
   return found
 }
