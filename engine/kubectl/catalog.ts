@@ -7,6 +7,23 @@ import type { ResourceType } from './resources.ts'
 import type { TableSpec } from './tables.ts'
 import * as T from './tables.ts'
 import * as J from './api-objects.ts'
+import { ipAddresses, ipAddressJson, serviceCIDRs, serviceCIDRJson } from './service-cidrs.ts'
+import type { IPAddressObject, ServiceCIDRObject } from './service-cidrs.ts'
+import { age } from '../text/duration.ts'
+
+// printers.go printServiceCIDR / printIPAddress
+const serviceCIDRTable: TableSpec<ServiceCIDRObject> = {
+  headers: ['NAME', 'CIDRS', 'AGE'],
+  wideHeaders: [],
+  row: (o, c) => [o.meta.name, o.cidrs.join(','), age(o.meta.creationTimestamp, c.now)],
+  wide: () => [],
+}
+const ipAddressTable: TableSpec<IPAddressObject> = {
+  headers: ['NAME', 'PARENTREF'],
+  wideHeaders: [],
+  row: (o) => [o.meta.name, `${o.parent.resource}/${o.parent.namespace}/${o.parent.name}`],
+  wide: () => [],
+}
 
 export interface Adapter<X = unknown> {
   items(c: Cluster): X[]
@@ -42,6 +59,10 @@ export function adapterFor(rt: ResourceType): Adapter {
       return generic('IngressClass', T.ingressClassTable, (c) => c.ingressClasses)
     case 'NetworkPolicy':
       return generic('NetworkPolicy', T.networkPolicyTable, (c) => c.networkPolicies)
+    case 'ServiceCIDR':
+      return adapter(serviceCIDRs, serviceCIDRTable, serviceCIDRJson)
+    case 'IPAddress':
+      return adapter(ipAddresses, ipAddressTable, ipAddressJson)
     case 'ConfigMap':
       return generic('ConfigMap', T.configMapTable, (c) => c.configMaps)
     default:

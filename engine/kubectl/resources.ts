@@ -21,6 +21,8 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { resource: 'ingresses', kind: 'Ingress', namespaced: true, names: ['ingresses', 'ingress', 'ing', 'ingresses.networking.k8s.io'], prefix: 'ingress.networking.k8s.io' },
   { resource: 'ingressclasses', kind: 'IngressClass', namespaced: false, names: ['ingressclasses', 'ingressclass'], prefix: 'ingressclass.networking.k8s.io' },
   { resource: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true, names: ['networkpolicies', 'networkpolicy', 'netpol', 'networkpolicies.networking.k8s.io'], prefix: 'networkpolicy.networking.k8s.io' },
+  { resource: 'servicecidrs', kind: 'ServiceCIDR', namespaced: false, names: ['servicecidrs', 'servicecidr', 'servicecidrs.networking.k8s.io'], prefix: 'servicecidr.networking.k8s.io' },
+  { resource: 'ipaddresses', kind: 'IPAddress', namespaced: false, names: ['ipaddresses', 'ipaddress', 'ip', 'ipaddresses.networking.k8s.io'], prefix: 'ipaddress.networking.k8s.io' },
   { resource: 'configmaps', kind: 'ConfigMap', namespaced: true, names: ['configmaps', 'configmap', 'cm'], prefix: 'configmap' },
   { resource: 'deployments', kind: 'Deployment', namespaced: true, names: ['deployments', 'deployment', 'deploy', 'deployments.apps'], prefix: 'deployment.apps' },
   { resource: 'statefulsets', kind: 'StatefulSet', namespaced: true, names: ['statefulsets', 'statefulset', 'sts'], prefix: 'statefulset.apps' },

@@ -167,3 +167,14 @@ describe('text/tabwriter and HumanDuration, as Go has them', () => {
     )
   })
 })
+
+describe('ServiceCIDR and IPAddress objects (networking.k8s.io/v1)', () => {
+  it('one ServiceCIDR for the range, one IPAddress per allocated ClusterIP, naming its Service', () => {
+    expect(sh(c, 'kubectl get servicecidrs').stdout).toBe('NAME         CIDRS          AGE\nkubernetes   10.96.0.0/12   10d\n')
+    expect(sh(c, 'kubectl get ipaddresses').stdout).toBe(
+      'NAME          PARENTREF\n10.96.0.1     services/default/kubernetes\n10.96.0.10    services/kube-system/kube-dns\n10.96.45.12   services/default/backend\n10.96.7.7     services/default/frontend\n',
+    )
+    const o = JSON.parse(sh(c, 'kubectl get ipaddress 10.96.45.12 -o json').stdout)
+    expect(o.spec.parentRef).toEqual({ group: '', namespace: 'default', name: 'backend', resource: 'services' })
+  })
+})
