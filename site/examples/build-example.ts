@@ -52,8 +52,15 @@ export async function buildExample(input: ExampleInput): Promise<ExampleOutcome>
   const answer = runScenario(composed.text, fence.commands, fence.diagram)
 
   const where = (d: PlacedDiagnostic) => diagnosticPlace(d, composed, input, file, fence.base)
-  for (const d of answer.diagnostics.filter((d) => d.severity === 'error')) {
+  // errors the example shows on purpose (expect-error="…") are checks, not build failures
+  const errors = answer.diagnostics.filter((d) => d.severity === 'error')
+  const expected = fence.expectErrors ?? []
+  for (const d of errors) {
+    if (expected.some((text) => d.message.includes(text))) continue
     problems.push(`${where(d)}: example "${fence.id}": ${d.message}${d.hint ? ` (${d.hint})` : ''}`)
+  }
+  for (const text of expected) {
+    if (!errors.some((d) => d.message.includes(text))) fail(`expect-error="${text}" fails: no error diagnostic says that (${errors.length ? errors.map((d) => d.message).join('; ') : 'the manifests have no errors'})`)
   }
   for (const check of fence.expects) {
     if (!checkHolds(check, answer.results)) fail(`expect="${check.source}" fails: ${describeCheck(check)}${shown(check, answer)}`)

@@ -23,11 +23,13 @@ export interface ExampleFence {
   commands: string[]
   diagram?: DiagramKind
   expects: Check[]
+  /** texts that the scenario's error diagnostics must contain (an example that shows an error on purpose) */
+  expectErrors: string[]
   goal?: { title: string; checks: Check[]; solution: string }
 }
 
-const REPEATABLE = new Set(['run', 'expect', 'goal'])
-const KNOWN = new Set(['example', 'title', 'base', 'run', 'diagram', 'expect', 'goal', 'goal-title', 'solution'])
+const REPEATABLE = new Set(['run', 'expect', 'expect-error', 'goal'])
+const KNOWN = new Set(['example', 'title', 'base', 'run', 'diagram', 'expect', 'expect-error', 'goal', 'goal-title', 'solution'])
 const ATTRIBUTE = /\s*([A-Za-z][\w-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=]+)))?/y
 /** scenario and solution file names: content/scenarios/NAME.yaml */
 const FILE_NAME = /^[a-z0-9][a-z0-9-]*$/
@@ -119,7 +121,7 @@ export function readExampleFence(lang: string | null | undefined, meta: string):
 
   if (problems.length > 0) return { problems }
   return {
-    fence: { id, title: single.get('title'), base, commands, diagram, expects, goal },
+    fence: { id, title: single.get('title'), base, commands, diagram, expects, expectErrors: many.get('expect-error') ?? [], goal },
     problems,
   }
 }

@@ -69,6 +69,18 @@ describe('a broken example stops the build, naming the .mdx line', () => {
     expect(problems[0]).toBe('content/chapter.mdx:15:13: example "web": spec.ports[0].port: Invalid value: 80000: must be between 1 and 65535, inclusive')
   })
 
+  it('unless expect-error= names the error; an expect-error that matches nothing fails', async () => {
+    const body = SERVICE.replace('port: 80', 'port: 80000')
+    const shown = await compile(page('example="web" base="two-tier" run="kubectl get svc" expect-error="must be between 1 and 65535"', body))
+    expect(shown.problems).toEqual([])
+    const other = await compile(page('example="web" base="two-tier" run="kubectl get svc" expect-error="something else"', body))
+    expect(other.problems).toHaveLength(2)
+    expect(other.problems[0]).toContain('spec.ports[0].port: Invalid value: 80000')
+    expect(other.problems[1]).toBe('content/chapter.mdx:6: example "web": expect-error="something else" fails: no error diagnostic says that (spec.ports[0].port: Invalid value: 80000: must be between 1 and 65535, inclusive)')
+    const none = await compile(page('example="web" base="two-tier" run="kubectl get svc" expect-error="overlaps"'))
+    expect(none.problems).toEqual(['content/chapter.mdx:6: example "web": expect-error="overlaps" fails: no error diagnostic says that (the manifests have no errors)'])
+  })
+
   it('for a failed expect=, with what the command printed', async () => {
     const { problems } = await compile(page('example="web" base="two-tier" run="kubectl get svc web" expect="1: 10.244." expect="1: exit 1"'))
     expect(problems).toHaveLength(2)
