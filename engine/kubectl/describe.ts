@@ -8,8 +8,8 @@ import type { Cluster, Node, Pod, Service } from '../model/types.ts'
 import type { Output } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
 import { tabwrite } from '../text/tabwriter.ts'
+import { age as ageOf } from '../text/duration.ts'
 import { formatLabels } from '../build/selector.ts'
-import { findPort } from '../build/endpoint-slices.ts'
 import { resourceType } from './resources.ts'
 import type { KubectlFlags } from './flags.ts'
 import { serviceJson } from './api-objects.ts'
@@ -52,9 +52,6 @@ export const describePod: Describer = (c, ns, name) => {
   w += multiline('Labels', p.meta.labels)
   w += annotations(p.meta.annotations)
   w += `Status:\t${p.terminating ? 'Terminating' : p.phase}\n`
-  if (p.pendingReason && !p.nodeName) {
-    // nothing more: the reason appears under Events
-  }
   w += `IP:\t${p.podIPs[0] ?? ''}\n`
   if (p.podIPs.length) {
     w += 'IPs:\n'
@@ -92,7 +89,7 @@ export const describePod: Describer = (c, ns, name) => {
   for (const [t, s] of conds) w += `  ${t} \t${s ? 'True' : 'False'} \n`
   w += 'Volumes:\t<none>\n'
   w += 'QoS Class:\tBestEffort\n'
-  w += multiline('Node-Selectors', p.nodeSelector).replace(/^Node-Selectors:\t<none>/, 'Node-Selectors:\t<none>')
+  w += multiline('Node-Selectors', p.nodeSelector)
   w += 'Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n'
   w += '\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n'
   if (p.pendingReason) {
@@ -200,7 +197,6 @@ export const describeNode: Describer = (c, _ns, name) => {
   return tabwrite(w, 0, 2)
 }
 
-import { age as ageOf } from '../text/duration.ts'
 
 const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode }
 
@@ -242,4 +238,3 @@ export function kubectlDescribe(cluster: Cluster, f: KubectlFlags): Output {
   return { exitCode: errs.length ? 1 : 0, stdout: out.join('\n\n\n'), stderr: errs.join('') }
 }
 
-export { findPort }

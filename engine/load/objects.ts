@@ -38,10 +38,8 @@ export function fileObjects(ctx: BuildContext, raws: RawObject[]): void {
     const problems = checkSchema(v, objectSchema(info))
     let fatal = false
     for (const p of problems) {
-      const message =
-        p.code === 'unknown-field'
-          ? `${kind} in version "${apiVersion.split('/').pop()}" cannot be handled as a ${kind}: ${p.message}`
-          : `${kind} in version "${apiVersion.split('/').pop()}" cannot be handled as a ${kind}: ${p.message}`
+      // the API server's decoding error, for unknown fields and wrong types alike
+      const message = `${kind} in version "${apiVersion.split('/').pop()}" cannot be handled as a ${kind}: ${p.message}`
       ctx.report('error', p.code, stub, p.path, message, { key: p.code === 'unknown-field', hint: p.hint })
       fatal = true
     }

@@ -54,6 +54,21 @@ function dead(ctx: WalkContext, result: TraceResult, reason: string, t: Tuple): 
   return { result, reason, tuple: t }
 }
 
+/** kube-proxy's nftables cluster-ips-check chain rejects what matches no Service port of a ClusterIP. */
+function clusterIPsCheckReject(ctx: WalkContext, node: Node, family: Parameters<typeof kubeProxyTable>[2], t: Tuple, note: string): void {
+  const chain = kubeProxyTable(ctx.cluster, node, family).objects.find((o) => o.kind === 'chain' && o.name === 'cluster-ips-check')
+  push(ctx, {
+    at: `${node.meta.name} table ip kube-proxy chain cluster-ips-check`,
+    node: node.meta.name,
+    handler: 'nftables',
+    rule: ruleOr(chain, 'reject'),
+    before: { ...t },
+    after: { ...t },
+    note,
+    verdict: 'reject',
+  })
+}
+
 function inPodNetwork(ctx: WalkContext, ip: string): boolean {
   return ctx.cluster.config.podCIDRs.some((c) => ipInPrefixText(ip, c))
 }
@@ -183,16 +198,7 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
   } else if (l4 && isServiceIP(c, t.dst)) {
     // a Service address, but no Service port matches
     if (mode === 'nftables' && c.index.serviceByClusterIP.has(t.dst)) {
-      push(ctx, {
-        at: `${node.meta.name} table ip kube-proxy chain cluster-ips-check`,
-        node: node.meta.name,
-        handler: 'nftables',
-        rule: ruleOr(kubeProxyTable(c, node, family).objects.find((o) => o.kind === 'chain' && o.name === 'cluster-ips-check'), 'reject'),
-        before: { ...t },
-        after: { ...t },
-        note: `${t.dst} is a ClusterIP, but no Service port ${t.dport}/${t.proto} exists on it: kube-proxy's nftables rules reject it ("Reject traffic to invalid ports of ClusterIPs")`,
-        verdict: 'reject',
-      })
+      clusterIPsCheckReject(ctx, node, family, t, `${t.dst} is a ClusterIP, but no Service port ${t.dport}/${t.proto} exists on it: kube-proxy's nftables rules reject it ("Reject traffic to invalid ports of ClusterIPs")`)
       return dead(ctx, 'refused', `no Service port ${t.dport}/${t.proto} on ClusterIP ${t.dst}`, t)
     }
     if (mode === 'iptables' || mode === 'nftables') {
@@ -207,16 +213,7 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
     }
   } else if (!l4 && isServiceIP(c, t.dst) && local?.name !== 'kube-ipvs0') {
     if (mode === 'nftables' && c.index.serviceByClusterIP.has(t.dst)) {
-      push(ctx, {
-        at: `${node.meta.name} table ip kube-proxy chain cluster-ips-check`,
-        node: node.meta.name,
-        handler: 'nftables',
-        rule: ruleOr(kubeProxyTable(c, node, family).objects.find((o) => o.kind === 'chain' && o.name === 'cluster-ips-check'), 'reject'),
-        before: { ...t },
-        after: { ...t },
-        note: `${t.dst} is a ClusterIP; ICMP matches no Service port, so kube-proxy's cluster-ips-check rejects it: an ICMP "port unreachable" comes back`,
-        verdict: 'reject',
-      })
+      clusterIPsCheckReject(ctx, node, family, t, `${t.dst} is a ClusterIP; ICMP matches no Service port, so kube-proxy's cluster-ips-check rejects it: an ICMP "port unreachable" comes back`)
       return dead(ctx, 'refused', `kube-proxy (nftables) rejects ICMP to the ClusterIP ${t.dst}`, t)
     }
     push(ctx, {

@@ -1,12 +1,12 @@
 // Runs the real thing once for all browser tests: the built site and the Worker under
 // `wrangler dev`, on a free loopback port with its own local D1 state.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
-import { freePort, stop, waitUntilUp } from '../support/local-server.ts'
+import { startWranglerDev } from '../support/local-server.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,39 +31,18 @@ export default async function setup(project: TestProject) {
   const state = mkdtempSync(join(tmpdir(), 'knet-e2e-'))
   run(wrangler, ['d1', 'migrations', 'apply', 'knet', '--local', '--persist-to', state])
 
-  const port = await freePort()
-  const server = spawn(
-    process.execPath,
-    [
-      wrangler,
-      'dev',
-      ...['--ip', '127.0.0.1', '--port', String(port)],
-      ...['--inspector-ip', '127.0.0.1', '--inspector-port', String(await freePort())],
-      ...['--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'warn'],
-    ],
-    // Its own process group, so teardown also ends the workerd it starts.
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  )
-  // Should vitest itself be killed, take the server down with it.
-  const killOnExit = () => server.pid && process.kill(-server.pid, 'SIGKILL')
-  process.once('exit', killOnExit)
-  let output = ''
-  server.stdout?.on('data', (d) => (output += d))
-  server.stderr?.on('data', (d) => (output += d))
-
-  const baseURL = `http://127.0.0.1:${port}`
+  let dev
   try {
-    await waitUntilUp(server, `${baseURL}/api/health`, () => output)
+    dev = await startWranglerDev({ root, state, env })
   } catch (error) {
-    await stop(server)
     rmSync(state, { recursive: true, force: true })
     throw error
   }
+  const { baseURL } = dev
   project.provide('baseURL', baseURL)
 
   return async () => {
-    process.off('exit', killOnExit)
-    await stop(server)
+    await dev.close()
     rmSync(state, { recursive: true, force: true })
   }
 }

@@ -10,53 +10,27 @@
  * Figures from wrangler dev on a laptop are not production figures: they compare runs
  * of this repository with each other. Not part of `npm test`.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon, { type Result } from 'autocannon'
 import { GUIDE_COMMANDS, GUIDE_SCENARIO } from '../worker/fixtures/scenarios.ts'
-import { freePort, stop, waitUntilUp } from '../support/local-server.ts'
+import { startWranglerDev, type DevServer } from '../support/local-server.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const wrangler = join(root, 'node_modules/wrangler/bin/wrangler.js')
 const PHASE_SECONDS = 7
 const MAX_REQUESTS = 20_000
 const CONNECTIONS = 4
 
 async function main() {
   const state = mkdtempSync(join(tmpdir(), 'knet-load-'))
-  const port = await freePort()
-  const server = spawn(
-    process.execPath,
-    [
-      wrangler,
-      'dev',
-      ...['--ip', '127.0.0.1', '--port', String(port)],
-      ...['--inspector-ip', '127.0.0.1', '--inspector-port', String(await freePort())],
-      ...['--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'warn'],
-      // The built site is not needed to load the API: the Worker tests' stand-in will do.
-      ...['--assets', join(root, 'test/worker/fixtures/site')],
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so stopping it also stops the workerd it starts.
-      detached: true,
-    },
-  )
-  const killOnExit = () => server.pid && process.kill(-server.pid, 'SIGKILL')
-  process.once('exit', killOnExit)
-  let output = ''
-  server.stdout?.on('data', (d) => (output += d))
-  server.stderr?.on('data', (d) => (output += d))
-
-  const base = `http://127.0.0.1:${port}`
   let failed = false
+  let dev: DevServer | undefined
   try {
-    await waitUntilUp(server, `${base}/api/health`, () => output)
+    // The built site is not needed to load the API: the Worker tests' stand-in will do.
+    dev = await startWranglerDev({ root, state, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, args: ['--assets', join(root, 'test/worker/fixtures/site')] })
+    const base = dev.baseURL
     const url = `${base}/api/run`
     const headers = { 'Content-Type': 'application/json' }
     const body = JSON.stringify({ scenario: GUIDE_SCENARIO, commands: GUIDE_COMMANDS })
@@ -97,8 +71,7 @@ async function main() {
       console.log(row(phase.name, result, errors))
     }
   } finally {
-    process.off('exit', killOnExit)
-    await stop(server)
+    await dev?.close()
     rmSync(state, { recursive: true, force: true })
   }
   if (failed) {

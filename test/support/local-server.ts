@@ -3,8 +3,53 @@
  * load test: a free port on 127.0.0.1, a wait until it answers, a clean stop
  * of its whole process group.
  */
-import type { ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
+
+export interface DevServer {
+  baseURL: string
+  /** stops wrangler dev and the workerd it started */
+  close(): Promise<void>
+}
+
+/**
+ * `wrangler dev` on a free 127.0.0.1 port with its state under `state`, in its
+ * own process group (so stopping it also stops workerd), answering /api/health.
+ */
+export async function startWranglerDev(o: { root: string; state: string; env: NodeJS.ProcessEnv; args?: string[] }): Promise<DevServer> {
+  const port = await freePort()
+  const server = spawn(
+    process.execPath,
+    [
+      join(o.root, 'node_modules/wrangler/bin/wrangler.js'),
+      'dev',
+      ...['--ip', '127.0.0.1', '--port', String(port)],
+      ...['--inspector-ip', '127.0.0.1', '--inspector-port', String(await freePort())],
+      ...['--persist-to', o.state, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+      ...(o.args ?? []),
+    ],
+    { cwd: o.root, env: o.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  )
+  // Should the parent itself be killed, take the server down with it.
+  const killOnExit = () => server.pid && process.kill(-server.pid, 'SIGKILL')
+  process.once('exit', killOnExit)
+  let output = ''
+  server.stdout?.on('data', (d) => (output += d))
+  server.stderr?.on('data', (d) => (output += d))
+  const close = async () => {
+    process.off('exit', killOnExit)
+    await stop(server)
+  }
+  const baseURL = `http://127.0.0.1:${port}`
+  try {
+    await waitUntilUp(server, `${baseURL}/api/health`, () => output)
+  } catch (error) {
+    await close()
+    throw error
+  }
+  return { baseURL, close }
+}
 
 const STARTUP_MS = 60_000
 
