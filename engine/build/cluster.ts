@@ -19,7 +19,7 @@ import { buildServices, newAllocators } from './services.ts'
 import { buildEndpointSlices } from './endpoint-slices.ts'
 import { toGeneric } from './generic.ts'
 import { NOW } from './meta.ts'
-import { matchesMap } from './selector.ts'
+import { PodLabelIndex } from './pod-label-index.ts'
 import { formatLabels } from './selector.ts'
 import { clusterChecks } from './checks.ts'
 import type { Locate } from './checks.ts'
@@ -89,33 +89,32 @@ export function buildCluster(parsed: ParseResult): Cluster {
   }
   const services = buildServices(ctx, config, newAllocators(config), systemServices(config))
   const nodeIndex = new Map(nodes.map((n) => [n.meta.name, n]))
-  const { slices, endpoints } = buildEndpointSlices(ctx, services, pods, nodeIndex)
+  const podIndex = new PodLabelIndex(pods)
+  const { slices, endpoints } = buildEndpointSlices(ctx, services, podIndex, nodeIndex)
 
   // A Service whose selector matches no Pod gets no endpoints: the most common mistake there is
-  const podsByNs = new Map<string, typeof pods>()
-  for (const p of pods) {
-    const list = podsByNs.get(p.meta.namespace)
-    if (list) list.push(p)
-    else podsByNs.set(p.meta.namespace, [p])
-  }
   for (const svc of services) {
     if (!svc.selector || svc.system) continue
-    const any = (podsByNs.get(svc.meta.namespace) ?? []).some((p) => matchesMap(svc.selector!, p.meta.labels))
-    if (!any) {
+    if (!podIndex.selectsAny(svc.meta.namespace, svc.selector)) {
       const loaded = ctx.objects('Service').find((s) => s.name === svc.meta.name && s.namespace === svc.meta.namespace)
       ctx.warn(loaded, ['spec', 'selector'], `Service ${svc.meta.name}: selector ${formatLabels(svc.selector)} matches no Pods in namespace ${svc.meta.namespace}, so it has no endpoints`, 'selector-matches-nothing')
     }
   }
 
   const generic = (kind: string) => ctx.objects(kind).sort(docOrder).map(toGeneric)
-  const byKey = <T extends { meta: { namespace: string; name: string } }>(list: T[]) => new Map(list.map((x) => [`${x.meta.namespace}/${x.meta.name}`, x]))
-  const sortNsName = <T extends { meta: { namespace: string; name: string } }>(list: T[]): T[] => {
-    // one key per object, compared as plain strings (a NUL sorts before any name character)
-    const keyed = list.map((x) => ({ k: `${x.meta.namespace}\u0000${x.meta.name}`, x }))
-    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-    for (let i = 0; i < keyed.length; i++) list[i] = keyed[i].x
-    return list
+  const byKey = <T extends { meta: { namespace: string; name: string } }>(list: T[]) => {
+    const map = new Map<string, T>()
+    for (const x of list) map.set(`${x.meta.namespace}/${x.meta.name}`, x)
+    return map
   }
+  // by namespace, then name, comparing code units as Go's sort.Strings does
+  const sortNsName = <T extends { meta: { namespace: string; name: string } }>(list: T[]): T[] =>
+    list.sort((a, b) => {
+      const x = a.meta
+      const y = b.meta
+      if (x.namespace !== y.namespace) return x.namespace < y.namespace ? -1 : 1
+      return x.name < y.name ? -1 : x.name > y.name ? 1 : 0
+    })
 
   const sortedPods = sortNsName([...pods])
   const sortedServices = sortNsName([...services])
@@ -142,8 +141,8 @@ export function buildCluster(parsed: ParseResult): Cluster {
 
   // Ages are measured against the simulated "now", or just after the newest pasted timestamp
   let now = NOW
-  for (const o of [...sortedPods.map((p) => p.meta), ...nodes.map((n) => n.meta), ...sortedServices.map((s) => s.meta)]) {
-    if (o.creationTimestamp > now) now = o.creationTimestamp
+  for (const list of [sortedPods, nodes, sortedServices]) {
+    for (const o of list) if (o.meta.creationTimestamp > now) now = o.meta.creationTimestamp
   }
   if (now !== NOW) now = new Date(Date.parse(now) + 5 * 60_000).toISOString().replace('.000Z', 'Z')
 

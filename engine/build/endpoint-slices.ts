@@ -18,7 +18,7 @@ import { BuildContext, read } from './context.ts'
 import type { Loaded } from './context.ts'
 import { safeRandomString } from './hash.ts'
 import { makeMeta } from './meta.ts'
-import { matchesMap } from './selector.ts'
+import type { PodLabelIndex } from './pod-label-index.ts'
 import { LIMITS } from '../load/limits.ts'
 
 export const MAX_ENDPOINTS_PER_SLICE = 100
@@ -34,39 +34,42 @@ export function findPort(pod: Pod, port: { targetPort: number | string; protocol
   return undefined
 }
 
+function resolvePorts(pod: Pod, svc: Service): EndpointPort[] {
+  const ports: EndpointPort[] = []
+  for (const sp of svc.ports) {
+    const n = findPort(pod, sp)
+    if (n !== undefined) ports.push({ name: sp.name ?? '', protocol: sp.protocol, port: n, appProtocol: sp.appProtocol })
+  }
+  return ports
+}
+
+function addressOf(pod: Pod, family: string): string | undefined {
+  for (const ip of pod.podIPs) if (familyOfValid(ip) === family) return ip
+  return undefined
+}
+
+/** The eight possible condition sets, shared (read-only) by every endpoint. */
+const CONDITIONS: Endpoint['conditions'][] = Array.from({ length: 8 }, (_, i) => Object.freeze({ ready: (i & 4) !== 0, serving: (i & 2) !== 0, terminating: (i & 1) !== 0 }))
+
+function conditionsOf(ready: boolean, serving: boolean, terminating: boolean): Endpoint['conditions'] {
+  return CONDITIONS[(ready ? 4 : 0) | (serving ? 2 : 0) | (terminating ? 1 : 0)]
+}
+
 export function buildEndpointSlices(
   ctx: BuildContext,
   services: Service[],
-  pods: Pod[],
+  index: PodLabelIndex,
   nodes: Map<string, Node>,
 ): { slices: EndpointSlice[]; endpoints: Endpoints[] } {
   const slices: EndpointSlice[] = []
   const endpoints: Endpoints[] = []
-  // Pods by namespace and label pair: a Service scans only the Pods that carry its rarest pair
-  const byLabel = new Map<string, Pod[]>()
-  for (const p of pods) {
-    for (const k in p.meta.labels) {
-      const key = `${p.meta.namespace}\u0000${k}=${p.meta.labels[k]}`
-      const list = byLabel.get(key)
-      if (list) list.push(p)
-      else byLabel.set(key, [p])
-    }
-  }
-  const candidates = (svc: Service): Pod[] => {
-    let best: Pod[] | undefined
-    for (const k in svc.selector) {
-      const list = byLabel.get(`${svc.meta.namespace}\u0000${k}=${svc.selector![k]}`) ?? []
-      if (!best || list.length < best.length) best = list
-    }
-    return best ?? []
-  }
   // Services with the same selector in a namespace select the same Pods: compute once
   const selections = new Map<string, Pod[]>()
   const eligibleFor = (svc: Service): Pod[] => {
     const key = `${svc.meta.namespace}\u0000${Object.keys(svc.selector!).sort().map((k) => `${k}=${svc.selector![k]}`).join(',')}`
     let list = selections.get(key)
     if (!list) {
-      list = candidates(svc).filter((p) => p.podIPs.length > 0 && p.phase !== 'Succeeded' && p.phase !== 'Failed' && matchesMap(svc.selector!, p.meta.labels))
+      list = index.select(svc.meta.namespace, svc.selector!).filter((p) => p.podIPs.length > 0 && p.phase !== 'Succeeded' && p.phase !== 'Failed')
       selections.set(key, list)
     }
     return list
@@ -94,20 +97,18 @@ export function buildEndpointSlices(
       // group Pods by the port set their targetPorts resolve to
       const groups = new Map<string, { ports: EndpointPort[]; eps: Endpoint[] }>()
       for (const pod of eligible) {
-        const address = pod.podIPs.find((ip) => familyOfValid(ip) === family)
+        const address = addressOf(pod, family)
         if (!address) continue
-        const ports: EndpointPort[] = []
+        // the port set this Pod's targetPorts resolve to, as a key; the ports themselves only for a new group
+        let key = ''
         for (const sp of svc.ports) {
           const n = findPort(pod, sp)
-          if (n === undefined) continue
-          ports.push({ name: sp.name ?? '', protocol: sp.protocol, port: n, appProtocol: sp.appProtocol })
+          key += n === undefined ? '-;' : `${n};`
         }
-        let key = ''
-        for (const p of ports) key += `${p.name}/${p.protocol}/${p.port};`
         const serving = svc.publishNotReadyAddresses || pod.ready
         const ep: Endpoint = {
           addresses: [address],
-          conditions: { ready: svc.publishNotReadyAddresses || (serving && !pod.terminating), serving, terminating: pod.terminating },
+          conditions: conditionsOf(svc.publishNotReadyAddresses || (serving && !pod.terminating), serving, pod.terminating),
           nodeName: pod.nodeName || undefined,
           zone: nodes.get(pod.nodeName)?.zone,
           targetRef: { kind: 'Pod', namespace: pod.meta.namespace, name: pod.meta.name, uid: pod.meta.uid },
@@ -115,7 +116,7 @@ export function buildEndpointSlices(
         if (pod.hostname && pod.subdomain === svc.meta.name) ep.hostname = pod.hostname
         const g = groups.get(key)
         if (g) g.eps.push(ep)
-        else groups.set(key, { ports, eps: [ep] })
+        else groups.set(key, { ports: resolvePorts(pod, svc), eps: [ep] })
       }
       if (groups.size === 0) groups.set('', { ports: [], eps: [] })
       let n = 0

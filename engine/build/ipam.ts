@@ -11,10 +11,26 @@ import type { IPFamily, Prefix } from '../net/ip.ts'
 import type { ClusterConfig, Node } from '../model/types.ts'
 import { CALICO_BLOCK_BITS } from './nodes.ts'
 
+/** host-local's position in one range: the next ordinal to try, and the bounds it may hand out. */
+interface RangeCursor {
+  range: Prefix
+  first: bigint
+  last: bigint
+  next: bigint
+  /** the range's base as a number for IPv4 (formatting without BigInt), -1 for IPv6 */
+  v4Base: number
+}
+
+function formatV4Number(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
+}
+
 export class PodIPAM {
   private readonly used = new Set<string>()
   private readonly cursor = new Map<string, bigint>()
-  private readonly prefixes = new Map<string, Prefix>()
+  private readonly cursors = new Map<string, RangeCursor>()
+  /** per node and family: its Pod range's cursor, or null when it has no range of that family */
+  private readonly nodeRanges = new Map<Node, Partial<Record<IPFamily, RangeCursor | null>>>()
   /** calico: blocks claimed by each node, beyond its first */
   private readonly extraBlocks = new Map<string, Prefix[]>()
 
@@ -55,50 +71,73 @@ export class PodIPAM {
     if (cni === 'aws-vpc-cni' || cni === 'azure-cni') return this.nextFromSubnet(node, family)
     const first = this.nodeRange(node, family)
     if (!first) return undefined
+    let ip = this.nextInRange(first)
+    if (ip) return ip
     const extra = this.extraBlocks.get(`${node.meta.name}/${family}`)
-    const ranges: Prefix[] = extra ? [first, ...extra] : [first]
-    for (const r of ranges) {
-      const ip = this.nextInRange(node, r)
+    for (const r of extra ?? []) {
+      ip = this.nextInRange(this.rangeCursor(node, r))
       if (ip) return ip
     }
     if (cni === 'calico' && family === 'IPv4') {
       const block = this.claimBlock(node, family)
-      if (block) return this.nextInRange(node, block)
+      if (block) return this.nextInRange(this.rangeCursor(node, block))
     }
     return undefined
   }
 
-  private nodeRange(node: Node, family: IPFamily): Prefix | undefined {
-    const key = `${node.meta.name}/${family}`
-    let p = this.prefixes.get(key)
-    if (!p) {
-      const cidr = node.podCIDRs.find((c) => parsePrefix(c)?.family === family)
-      if (!cidr) return undefined
-      p = parsePrefix(cidr)!
-      this.prefixes.set(key, p)
-    }
-    return p
+  /** The cursor over the node's own Pod range of a family (one lookup per Pod: this is the hot path). */
+  private nodeRange(node: Node, family: IPFamily): RangeCursor | undefined {
+    const byFamily = this.nodeRanges.get(node)
+    const known = byFamily?.[family]
+    if (known !== undefined) return known ?? undefined
+    const cidr = node.podCIDRs.find((c) => parsePrefix(c)?.family === family)
+    const cursor = cidr ? this.rangeCursor(node, parsePrefix(cidr)!) : null
+    this.nodeRanges.set(node, { ...byFamily, [family]: cursor })
+    return cursor ?? undefined
   }
 
-  private nextInRange(node: Node, r: Prefix): string | undefined {
-    const size = prefixSize(r)
-    const calico = this.config.cni === 'calico' && r.family === 'IPv4'
-    // host-local: .0 is the network, .1 the gateway, the last v4 address is broadcast
-    const first = calico ? (this.config.cniMode === 'bgp' ? 0n : 1n) : 2n
-    const last = calico ? size - 1n : r.family === 'IPv4' ? size - 2n : size - 1n
+  private rangeCursor(node: Node, r: Prefix): RangeCursor {
     const key = `${node.meta.name}/${r.base}/${r.bits}`
-    let i = this.cursor.get(key) ?? first
-    // the cursor only moves forward, as host-local's last_reserved_ip does
-    for (; i <= last; i++) {
-      const ip = formatAddr(addrAt(r, i))
-      if (!this.used.has(ip)) {
-        this.used.add(ip)
-        this.cursor.set(key, i + 1n)
-        return ip
-      }
-      if (i - first > 70000n) break
+    let c = this.cursors.get(key)
+    if (!c) {
+      const size = prefixSize(r)
+      const calico = this.config.cni === 'calico' && r.family === 'IPv4'
+      // host-local: .0 is the network, .1 the gateway, the last v4 address is broadcast
+      const first = calico ? (this.config.cniMode === 'bgp' ? 0n : 1n) : 2n
+      const last = calico ? size - 1n : r.family === 'IPv4' ? size - 2n : size - 1n
+      c = { range: r, first, last, next: first, v4Base: r.family === 'IPv4' ? Number(r.base) : -1 }
+      this.cursors.set(key, c)
     }
-    this.cursor.set(key, last + 1n)
+    return c
+  }
+
+  private nextInRange(c: RangeCursor): string | undefined {
+    // the cursor only moves forward, as host-local's last_reserved_ip does
+    if (c.v4Base >= 0) {
+      // IPv4 in plain numbers: no BigInt per candidate address
+      const first = Number(c.first)
+      const last = Number(c.last)
+      for (let i = Number(c.next); i <= last; i++) {
+        const ip = formatV4Number(c.v4Base + i)
+        if (!this.used.has(ip)) {
+          this.used.add(ip)
+          c.next = BigInt(i + 1)
+          return ip
+        }
+        if (i - first > 70000) break
+      }
+    } else {
+      for (let i = c.next; i <= c.last; i++) {
+        const ip = formatAddr(addrAt(c.range, i))
+        if (!this.used.has(ip)) {
+          this.used.add(ip)
+          c.next = i + 1n
+          return ip
+        }
+        if (i - c.first > 70000n) break
+      }
+    }
+    c.next = c.last + 1n
     return undefined
   }
 

@@ -11,6 +11,8 @@ export const CLUSTER_CREATED = '2026-01-05T12:00:00Z'
 export const APPLIED = '2026-01-15T11:55:00Z'
 export const NOW = '2026-01-15T12:00:00Z'
 
+const NO_METADATA: JsonObject = Object.freeze({}) as JsonObject
+
 export function makeMeta(o: {
   kind: string
   name: string
@@ -23,7 +25,7 @@ export function makeMeta(o: {
   generateName?: string
   ownerReferences?: ObjectMeta['ownerReferences']
 }): ObjectMeta {
-  const m = read.obj(o.raw?.metadata) ?? {}
+  const m = read.obj(o.raw?.metadata) ?? NO_METADATA
   const uid = read.str(m.uid) ?? deterministicUID(`${o.kind}/${o.namespace}/${o.name}`)
   const created = read.str(m.creationTimestamp) ?? (o.system ? CLUSTER_CREATED : APPLIED)
   const rawOwners = read.arr(m.ownerReferences)

@@ -5,6 +5,7 @@
  * workers, node-1..3 at 192.168.1.11-13.
  */
 import { formatPrefix, parseAddr, parsePrefix, prefixContains, subnetAt, prefixesOverlap, canonicalIP } from '../net/ip.ts'
+import type { Prefix } from '../net/ip.ts'
 import type { ClusterConfig, Node, NodeAddress } from '../model/types.ts'
 import { LIMITS } from '../load/limits.ts'
 import { BuildContext, read } from './context.ts'
@@ -188,7 +189,7 @@ function allocatePodCIDRs(ctx: BuildContext, config: ClusterConfig, drafts: Node
     for (const d of drafts) d.podCIDRs = []
     return
   }
-  const taken: string[] = []
+  const taken: Prefix[] = []
   for (const d of drafts) {
     const valid: string[] = []
     d.podCIDRs.forEach((c, i) => {
@@ -197,7 +198,7 @@ function allocatePodCIDRs(ctx: BuildContext, config: ClusterConfig, drafts: Node
       else valid.push(formatPrefix(p))
     })
     d.podCIDRs = valid
-    taken.push(...valid)
+    for (const c of valid) taken.push(parsePrefix(c)!)
   }
   if (cni === 'weave') {
     const range = parsePrefix(WEAVE_DEFAULT_RANGE)!
@@ -217,13 +218,13 @@ function allocatePodCIDRs(ctx: BuildContext, config: ClusterConfig, drafts: Node
     for (const d of order) {
       if (d.podCIDRs.some((c) => parsePrefix(c)!.family === pool.family)) continue
       let sub = subnetAt(pool, bits, next)
-      while (sub && taken.some((t) => prefixesOverlap(parsePrefix(t)!, sub!))) sub = subnetAt(pool, bits, ++next)
+      while (sub && taken.some((t) => prefixesOverlap(t, sub!))) sub = subnetAt(pool, bits, ++next)
       if (!sub) {
         ctx.error(d.loaded, d.path, `node ${d.name}: no Pod range left in ${cidr} for a /${bits} per node (the cluster CIDR is exhausted)`, 'exhausted')
         continue
       }
       d.podCIDRs.push(formatPrefix(sub))
-      taken.push(formatPrefix(sub))
+      taken.push(sub)
       next++
     }
   }

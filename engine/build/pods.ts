@@ -4,7 +4,7 @@
  * readiness) wins over the simulated scheduler and IPAM.
  */
 import { canonicalIP, parseAddr, parsePrefix, prefixContains } from '../net/ip.ts'
-import type { ClusterConfig, Node, Pod } from '../model/types.ts'
+import type { ClusterConfig, Node, ObjectMeta, Pod } from '../model/types.ts'
 import { BuildContext, read } from './context.ts'
 import type { Loaded } from './context.ts'
 import { makeMeta } from './meta.ts'
@@ -45,12 +45,29 @@ export function podDraftsFromManifests(ctx: BuildContext): PodDraft[] {
   })
 }
 
+type Owner = NonNullable<PodDraft['owner']>
+interface OwnerViews {
+  references: NonNullable<ObjectMeta['ownerReferences']>
+  owner: NonNullable<Pod['owner']>
+}
+/** What a Pod records of its controller, built once per owner (replicas share their owner; nothing writes to these). */
+const ownerViews = new WeakMap<Owner, OwnerViews>()
+function viewsOf(owner: Owner): OwnerViews {
+  let v = ownerViews.get(owner)
+  if (!v) {
+    v = { references: [{ ...owner, controller: true, blockOwnerDeletion: true }], owner: { kind: owner.kind, name: owner.name } }
+    ownerViews.set(owner, v)
+  }
+  return v
+}
+
 export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[], drafts: PodDraft[]): { pods: Pod[]; ipam: PodIPAM } {
   const scheduler = new Scheduler(nodes)
   const ipam = new PodIPAM(config, nodes)
   const nodeByName = new Map(nodes.map((n) => [n.meta.name, n]))
   const nodeByIP = new Map(nodes.flatMap((n) => n.internalIPs.map((ip) => [ip, n] as const)))
-  const ipOwner = new Map<string, string>()
+  /** who holds each pinned or allocated address, for the duplicate-address message */
+  const ipOwner = new Map<string, PodDraft>()
 
   interface Work {
     draft: PodDraft
@@ -66,6 +83,7 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
   for (const w of work) {
     const d = w.draft
     const st = d.statusJson
+    if (!st && !d.spec.nodeName) continue // nothing pinned: most workload Pods
     const podIPs = st
       ? [...read.arr(st.podIPs).map((x) => read.str(read.path(x, 'ip'))), read.str(st.podIP)].filter((x): x is string => !!x)
       : []
@@ -91,10 +109,10 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
       for (const ip of uniq) {
         const other = ipOwner.get(ip)
         if (other) {
-          ctx.error(d.loaded, ['status', 'podIP'], `status.podIP: Invalid value: "${ip}": the address is already used by Pod ${other}`, 'duplicate')
+          ctx.error(d.loaded, ['status', 'podIP'], `status.podIP: Invalid value: "${ip}": the address is already used by Pod ${other.namespace}/${other.name}`, 'duplicate')
           continue
         }
-        ipOwner.set(ip, `${d.namespace}/${d.name}`)
+        ipOwner.set(ip, d)
         ipam.reserve(ip)
         w.ips.push(ip)
       }
@@ -126,7 +144,7 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
         ctx.warn(d.loaded, [], `Pod ${d.namespace}/${d.name} gets no address on ${w.node.meta.name}: ${r.error}`, 'ipam-exhausted')
       } else {
         w.ips = r.ips
-        for (const ip of r.ips) ipOwner.set(ip, `${d.namespace}/${d.name}`)
+        for (const ip of r.ips) ipOwner.set(ip, d)
       }
     }
   }
@@ -136,16 +154,15 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
     const d = w.draft
     if (d.daemonNode && !w.node) continue
     const st = d.statusJson
-    const conditions = read.arr(st?.conditions)
-    const readyCond = conditions.map((c) => read.obj(c)).find((c) => c?.type === 'Ready')
+    const readyCond = st ? read.arr(st.conditions).map((c) => read.obj(c)).find((c) => c?.type === 'Ready') : undefined
     const phaseText = read.str(st?.phase)
     const scheduled = !!w.node && !w.pending && w.ips.length > 0
     const phase = (phaseText ?? (scheduled ? 'Running' : 'Pending')) as Pod['phase']
     const ready = scheduled && phase === 'Running' && (readyCond ? readyCond.status === 'True' : true)
     const terminating = read.path(d.raw, 'metadata', 'deletionTimestamp') !== undefined
-    const containerStatuses = read.arr(st?.containerStatuses)
+    const containerStatuses = st ? read.arr(st.containerStatuses) : []
     const containers = d.spec.containers.map((c) => {
-      const cs = containerStatuses.map((x) => read.obj(x)).find((x) => x?.name === c.name)
+      const cs = containerStatuses.length ? containerStatuses.map((x) => read.obj(x)).find((x) => x?.name === c.name) : undefined
       return { ...c, ready: cs ? cs.ready === true : ready, restartCount: read.num(cs?.restartCount) ?? 0 }
     })
     const meta = makeMeta({
@@ -157,7 +174,7 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
       raw: d.raw,
       system: d.system,
       generateName: d.generateName,
-      ownerReferences: d.owner ? [{ ...d.owner, controller: true, blockOwnerDeletion: true }] : undefined,
+      ownerReferences: d.owner ? viewsOf(d.owner).references : undefined,
     })
     pods.push({
       meta,
@@ -178,7 +195,7 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
       restartPolicy: d.spec.restartPolicy,
       serviceAccountName: d.spec.serviceAccountName,
       nodeSelector: d.spec.nodeSelector,
-      owner: d.owner ? { kind: d.owner.kind, name: d.owner.name } : undefined,
+      owner: d.owner ? viewsOf(d.owner).owner : undefined,
       workload: d.workload,
       pendingReason: w.pending,
       raw: d.raw ?? {

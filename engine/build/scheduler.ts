@@ -55,8 +55,9 @@ export class Scheduler {
         return `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`
       }
     }
-    for (const [k, v] of Object.entries(draft.spec.nodeSelector)) {
-      if (node.meta.labels[k] !== v) return "node(s) didn't match Pod's node affinity/selector"
+    const selector = draft.spec.nodeSelector
+    for (const k in selector) {
+      if (node.meta.labels[k] !== selector[k]) return "node(s) didn't match Pod's node affinity/selector"
     }
     return undefined
   }
@@ -74,18 +75,13 @@ export class Scheduler {
     const fit = this.fitsStatically(draft)
     const wk = workloadKey(draft)
     const mine = wk ? this.counts(wk) : undefined
-    const reasons = new Map<string, number>()
     let best = -1
     let bestA = Infinity
     let bestB = Infinity
     const only = draft.daemonNode !== undefined ? this.index.get(draft.daemonNode) : undefined
     for (let i = 0; i < this.nodes.length; i++) {
       if (only !== undefined && i !== only) continue
-      const why = fit[i] ?? (this.total[i] >= MAX_PODS_PER_NODE ? 'Too many pods' : undefined)
-      if (why) {
-        reasons.set(why, (reasons.get(why) ?? 0) + 1)
-        continue
-      }
+      if (fit[i] !== undefined || this.total[i] >= MAX_PODS_PER_NODE) continue
       const a = mine ? mine[i] : 0
       const b = this.total[i]
       if (a < bestA || (a === bestA && b < bestB)) {
@@ -99,12 +95,31 @@ export class Scheduler {
       if (mine) mine[best]++
       return { node: this.nodes[best] }
     }
-    const considered = only !== undefined ? 1 : this.nodes.length
+    return { reason: this.unschedulable(fit, only) }
+  }
+
+  /** The FailedScheduling message: how many nodes failed each filter. */
+  private unschedulable(fit: (string | undefined)[], only: number | undefined): string {
+    const reasons = new Map<string, number>()
+    for (let i = 0; i < this.nodes.length; i++) {
+      if (only !== undefined && i !== only) continue
+      const why = fit[i] ?? (this.total[i] >= MAX_PODS_PER_NODE ? 'Too many pods' : undefined)
+      if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1)
+    }
     const parts = [...reasons.entries()].map(([r, n]) => `${n} ${r}`)
-    return { reason: `0/${considered === 1 && only !== undefined ? this.nodes.length : this.nodes.length} nodes are available: ${parts.join(', ')}.` }
+    return `0/${this.nodes.length} nodes are available: ${parts.join(', ')}.`
   }
 }
 
+/** workload identity per draft's workload object: replicas share theirs, so the key is built once */
+const workloadKeys = new WeakMap<object, string>()
+
 function workloadKey(d: PodDraft): string | undefined {
-  return d.workload ? `${d.namespace}/${d.workload.kind}/${d.workload.name}` : undefined
+  if (!d.workload) return undefined
+  let key = workloadKeys.get(d.workload)
+  if (key === undefined) {
+    key = `${d.namespace}/${d.workload.kind}/${d.workload.name}`
+    workloadKeys.set(d.workload, key)
+  }
+  return key
 }

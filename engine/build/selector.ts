@@ -72,9 +72,10 @@ export function matchesSelector(sel: LabelSelector | undefined, labels: Labels):
 /** Service-style selector: a plain map, every pair must match; an empty map selects nothing here (kubectl shows <none>). */
 export function matchesMap(selector: Labels, labels: Labels): boolean {
   let any = false
-  for (const [k, v] of Object.entries(selector)) {
+  // for-in rather than Object.entries: this runs once per Service and candidate Pod
+  for (const k in selector) {
     any = true
-    if (labels[k] !== v) return false
+    if (labels[k] !== selector[k]) return false
   }
   return any
 }

@@ -106,8 +106,11 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
       rec.replicaSetName = rsName
       rec.podTemplateHash = hash
       const rsUID = deterministicUID(`ReplicaSet/${w.namespace}/${rsName}`)
+      // replicas share what is the same for all of them (nothing downstream writes to it)
+      const podLabels = { ...labels, 'pod-template-hash': hash }
+      const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rsUID }
       for (let i = 0; i < replicas; i++) {
-        if (!push({ ...base, name: `${rsName}-${safeRandomString(`${rsName}/${i}`, 5)}`, generateName: `${rsName}-`, labels: { ...labels, 'pod-template-hash': hash }, owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rsUID } })) {
+        if (!push({ ...base, name: `${rsName}-${safeRandomString(`${rsName}/${i}`, 5)}`, generateName: `${rsName}-`, labels: podLabels, owner })) {
           overBudget()
           break
         }
@@ -117,8 +120,9 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
       const owners = read.arr(read.path(w.value, 'metadata', 'ownerReferences'))
       const dep = owners.map((o) => read.obj(o)).find((o) => o && o.kind === 'Deployment')
       if (dep) base.workload = { kind: 'Deployment', name: String(dep.name) }
+      const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: w.name, uid: ownerUID }
       for (let i = 0; i < replicas; i++) {
-        if (!push({ ...base, name: `${w.name}-${safeRandomString(`${w.name}/${i}`, 5)}`, generateName: `${w.name}-`, labels, owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: w.name, uid: ownerUID } })) {
+        if (!push({ ...base, name: `${w.name}-${safeRandomString(`${w.name}/${i}`, 5)}`, generateName: `${w.name}-`, labels, owner })) {
           overBudget()
           break
         }
