@@ -4,12 +4,30 @@
  * derive stable "random" choices (name suffixes, allocation offsets).
  */
 
+const FNV_OFFSET = 0x811c9dc5
+const FNV_PRIME = 0x01000193
+
 export function fnv1a32(text: string): number {
-  let h = 0x811c9dc5
+  return fnvAdd(FNV_OFFSET, text) >>> 0
+}
+
+/** FNV-1a over text fed in pieces: the same value as fnv1a32 of the pieces joined. */
+export class FnvHasher {
+  private h = FNV_OFFSET
+  add(text: string): void {
+    this.h = fnvAdd(this.h, text)
+  }
+  value(): number {
+    return this.h >>> 0
+  }
+}
+
+function fnvAdd(hash: number, text: string): number {
+  let h = hash
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c < 0x80) {
-      h = Math.imul(h ^ c, 0x01000193)
+      h = Math.imul(h ^ c, FNV_PRIME)
       continue
     }
     // hash the UTF-8 bytes, as Go hashes a string
@@ -19,9 +37,9 @@ export function fnv1a32(text: string): number {
       cp < 0x800 ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
       : cp < 0x10000 ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
       : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
-    for (const b of bytes) h = Math.imul(h ^ b, 0x01000193)
+    for (const b of bytes) h = Math.imul(h ^ b, FNV_PRIME)
   }
-  return h >>> 0
+  return h
 }
 
 /** 64 bits of deterministic hash as a bigint (two FNV passes with different salts). */
@@ -77,5 +95,17 @@ export function deterministicUID(seed: string): string {
     if (w === 2) uuidChars[19] = '89ab'.charCodeAt((h >>> 28) & 3) // the variant
   }
   uuidChars[14] = 52 // '4': the version
-  return String.fromCharCode.apply(null, uuidChars)
+  lastUID = String.fromCharCode.apply(null, uuidChars)
+  let u = FNV_OFFSET
+  for (let i = 0; i < 36; i++) u = Math.imul(u ^ uuidChars[i], FNV_PRIME)
+  lastUIDHash = u >>> 0
+  return lastUID
+}
+
+let lastUID = ''
+let lastUIDHash = 0
+
+/** fnv1a32(uid), without hashing again the UID that deterministicUID has just made (makeMeta's resourceVersion). */
+export function uidHash(uid: string): number {
+  return uid === lastUID ? lastUIDHash : fnv1a32(uid)
 }

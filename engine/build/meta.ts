@@ -5,7 +5,7 @@
  */
 import type { JsonObject, ObjectMeta } from '../model/types.ts'
 import { read } from './context.ts'
-import { deterministicUID, fnv1a32 } from './hash.ts'
+import { deterministicUID, uidHash } from './hash.ts'
 
 export const CLUSTER_CREATED = '2026-01-05T12:00:00Z'
 export const APPLIED = '2026-01-15T11:55:00Z'
@@ -46,7 +46,7 @@ export function makeMeta(o: {
     labels: o.labels ?? read.labels(m.labels),
     annotations: o.annotations ?? read.labels(m.annotations),
     creationTimestamp: created,
-    resourceVersion: read.str(m.resourceVersion) ?? String(1000 + (fnv1a32(uid) % 900000)),
+    resourceVersion: read.str(m.resourceVersion) ?? String(1000 + (uidHash(uid) % 900000)),
     generateName: read.str(m.generateName) ?? o.generateName,
     ownerReferences: owners,
   }

@@ -143,8 +143,8 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
         w.pending = `Failed to create pod sandbox: plugin type="${config.cni}" failed (add): ${r.error}`
         ctx.warn(d.loaded, [], `Pod ${d.namespace}/${d.name} gets no address on ${w.node.meta.name}: ${r.error}`, 'ipam-exhausted')
       } else {
+        // IPAM never hands out a reserved address, so only pinned ones need an owner on record
         w.ips = r.ips
-        for (const ip of r.ips) ipOwner.set(ip, d)
       }
     }
   }

@@ -13,7 +13,7 @@ import { readPodSpec } from './pod-spec.ts'
 import type { PodDraft } from './pod-draft.ts'
 import { BuildContext } from './context.ts'
 import { fnv1a32, safeEncodeString, safeRandomString, deterministicUID } from './hash.ts'
-import { canonicalJson } from './canonical-json.ts'
+import { canonicalJsonHash } from './canonical-json.ts'
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system']
 
@@ -138,7 +138,7 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
       ],
     }],
   }
-  const hash = safeEncodeString(String(fnv1a32(canonicalJson(corednsSpec))))
+  const hash = safeEncodeString(String(canonicalJsonHash(corednsSpec)))
   const rs = `coredns-${hash}`
   for (let i = 0; i < 2; i++) {
     out.push(draft(ctx, {

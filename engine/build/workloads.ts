@@ -15,7 +15,7 @@ import { fnv1a32, safeEncodeString, safeRandomString, deterministicUID } from '.
 import { readPodSpec } from './pod-spec.ts'
 import type { PodDraft } from './pod-draft.ts'
 import { matchesSelector, selectorFromJson } from './selector.ts'
-import { canonicalJson } from './canonical-json.ts'
+import { canonicalJsonHash } from './canonical-json.ts'
 
 export interface WorkloadRecord {
   loaded: Loaded
@@ -101,7 +101,7 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
     if (w.kind === 'Deployment') {
       // The ReplicaSet of a pasted dump does the expanding
       if (ownedBy(ctx, 'Deployment', w.name, w.namespace, ['ReplicaSet'])) continue
-      const hash = safeEncodeString(String(fnv1a32(canonicalJson(template))))
+      const hash = safeEncodeString(String(canonicalJsonHash(template)))
       const rsName = `${w.name}-${hash}`
       rec.replicaSetName = rsName
       rec.podTemplateHash = hash
@@ -131,7 +131,7 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
       if (ownedBy(ctx, 'StatefulSet', w.name, w.namespace, ['Pod'])) continue
       const serviceName = read.str(spec.serviceName)
       const start = read.num(read.path(spec, 'ordinals', 'start')) ?? 0
-      const revision = `${w.name}-${safeEncodeString(String(fnv1a32(canonicalJson(template))))}`
+      const revision = `${w.name}-${safeEncodeString(String(canonicalJsonHash(template)))}`
       for (let i = start; i < start + replicas; i++) {
         const name = `${w.name}-${i}`
         const podLabels = {
@@ -148,7 +148,7 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
       }
     } else if (w.kind === 'DaemonSet') {
       if (ownedBy(ctx, 'DaemonSet', w.name, w.namespace, ['Pod'])) continue
-      const revision = safeEncodeString(String(fnv1a32(canonicalJson(template)))).slice(0, 10)
+      const revision = safeEncodeString(String(canonicalJsonHash(template))).slice(0, 10)
       for (const node of nodeNames) {
         const d: PodDraft = {
           ...base,
