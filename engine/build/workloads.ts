@@ -109,8 +109,9 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
       // replicas share what is the same for all of them (nothing downstream writes to it)
       const podLabels = { ...labels, 'pod-template-hash': hash }
       const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rsUID }
+      const generateName = `${rsName}-`
       for (let i = 0; i < replicas; i++) {
-        if (!push({ ...base, name: `${rsName}-${safeRandomString(`${rsName}/${i}`, 5)}`, generateName: `${rsName}-`, labels: podLabels, owner })) {
+        if (!push({ ...base, name: `${generateName}${safeRandomString(`${rsName}/${i}`, 5)}`, generateName, labels: podLabels, owner })) {
           overBudget()
           break
         }

@@ -80,34 +80,36 @@ export function checkSchema(value: Json, schema: Schema, path: (string | number)
   return out
 }
 
+/** A plain function rather than a closure made per call: walk runs for every field of every object. */
+function wrongTypeProblem(value: Json, schema: Schema, path: (string | number)[], parentGo: string, out: SchemaProblem[]): void {
+  out.push({
+    code: 'wrong-type',
+    path: [...path],
+    message: `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${parentGo}.${goPath(path)} of type ${goTypeName(schema)}`,
+  })
+}
+
 /** `path` is one array pushed and popped along the walk; it is copied only into problems. */
 function walk(value: Json, schema: Schema, path: (string | number)[], parentGo: string, out: SchemaProblem[]): void {
   if (out.length >= 50 || value === null) return // null means "unset" to the API server
-  const wrongType = () => {
-    out.push({
-      code: 'wrong-type',
-      path: [...path],
-      message: `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${parentGo}.${goPath(path)} of type ${goTypeName(schema)}`,
-    })
-  }
   switch (schema.t) {
     case 'any':
       return
     case 'string':
-      if (typeof value !== 'string') wrongType()
+      if (typeof value !== 'string') wrongTypeProblem(value, schema, path, parentGo, out)
       return
     case 'bool':
-      if (typeof value !== 'boolean') wrongType()
+      if (typeof value !== 'boolean') wrongTypeProblem(value, schema, path, parentGo, out)
       return
     case 'int':
-      if (typeof value !== 'number' || !Number.isInteger(value)) wrongType()
-      else if (schema.go === 'int32' && (value > 2147483647 || value < -2147483648)) wrongType()
+      if (typeof value !== 'number' || !Number.isInteger(value)) wrongTypeProblem(value, schema, path, parentGo, out)
+      else if (schema.go === 'int32' && (value > 2147483647 || value < -2147483648)) wrongTypeProblem(value, schema, path, parentGo, out)
       return
     case 'int-or-string':
-      if (typeof value === 'number' ? !Number.isInteger(value) : typeof value !== 'string') wrongType()
+      if (typeof value === 'number' ? !Number.isInteger(value) : typeof value !== 'string') wrongTypeProblem(value, schema, path, parentGo, out)
       return
     case 'array':
-      if (!Array.isArray(value)) return wrongType()
+      if (!Array.isArray(value)) return wrongTypeProblem(value, schema, path, parentGo, out)
       for (let i = 0; i < value.length; i++) {
         path.push(i)
         walk(value[i], schema.of, path, parentGo, out)
@@ -115,7 +117,7 @@ function walk(value: Json, schema: Schema, path: (string | number)[], parentGo: 
       }
       return
     case 'map':
-      if (typeof value !== 'object' || Array.isArray(value)) return wrongType()
+      if (typeof value !== 'object' || Array.isArray(value)) return wrongTypeProblem(value, schema, path, parentGo, out)
       if (schema.of.t === 'string') {
         // the common case (labels, selectors): no recursion needed
         for (const k in value) {
@@ -135,7 +137,7 @@ function walk(value: Json, schema: Schema, path: (string | number)[], parentGo: 
       }
       return
     case 'object': {
-      if (typeof value !== 'object' || Array.isArray(value)) return wrongType()
+      if (typeof value !== 'object' || Array.isArray(value)) return wrongTypeProblem(value, schema, path, parentGo, out)
       for (const k in value) {
         const field = schema.fields[k]
         path.push(k)
