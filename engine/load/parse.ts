@@ -65,7 +65,9 @@ function splitDocuments(text: string): Chunk[] {
   while (pos <= text.length) {
     const nl = text.indexOf('\n', pos)
     const end = nl < 0 ? text.length : nl
-    if (pos > start && DOC_MARKER.test(text.slice(pos, Math.min(end, pos + 4)))) {
+    const c = text.charCodeAt(pos)
+    // only lines starting with '-' or '.' can be markers: test those, without a slice per line
+    if (pos > start && (c === 45 || c === 46) && DOC_MARKER.test(text.slice(pos, Math.min(end, pos + 4)))) {
       chunks.push({ text: text.slice(start, pos), line0: startLine })
       start = pos
       startLine = line
@@ -143,7 +145,7 @@ export function parseSources(sources: ScenarioSource[]): ParseResult {
 
 /** The chunk's value: fast when it can be, guarded and positioned when it must be. */
 function readChunk(chunk: Chunk, sourceIndex: number, diagnostics: Diagnostic[]): unknown {
-  if (!ALIAS.test(chunk.text)) {
+  if (!chunk.text.includes('*') || !ALIAS.test(chunk.text)) {
     try {
       return jsyaml.load(chunk.text, { schema: FAST_SCHEMA, json: false })
     } catch {
