@@ -87,6 +87,26 @@ registerFile('/etc/hostname', (cluster, place) => {
 })
 
 /**
+ * The addresses /etc/hosts at `place` gives `name`, in file order (the very
+ * file `cat /etc/hosts` prints). glibc (nsswitch.conf `hosts: files dns`)
+ * and musl read it before asking DNS, so a name found here is never sent to
+ * a nameserver; names compare case-insensitively, as nss_files does.
+ *
+ * @example
+ * hostsFileLookup(cluster, { kind: 'pod', pod }, 'localhost') // ['127.0.0.1', '::1']
+ */
+export function hostsFileLookup(cluster: Cluster, place: Place, name: string): string[] {
+  const text = FILES.get('/etc/hosts')?.(cluster, place) ?? ''
+  const want = name.toLowerCase()
+  const out: string[] = []
+  for (const line of text.split('\n')) {
+    const [ip, ...names] = line.replace(/#.*/, '').trim().split(/\s+/)
+    if (ip && names.some((n) => n.toLowerCase() === want) && !out.includes(ip)) out.push(ip)
+  }
+  return out
+}
+
+/**
  * `cat FILE...` for the simulated files.
  *
  * @example

@@ -1,11 +1,12 @@
 /**
- * The name lookup at the start of a trace, as the sender's resolver does it
- * (the DNS module's resolveName: the image's C library, the place's
- * resolv.conf, CoreDNS or the upstream resolver), shown as two hops: the
- * query leaving the client and the answer (or its absence).
+ * The name lookup at the start of a trace, as the sender's resolver does it:
+ * /etc/hosts first (one hop, no query), else the DNS module's resolveName
+ * (the image's C library, the place's resolv.conf, CoreDNS or the upstream
+ * resolver), shown as two hops: the query leaving the client and the answer
+ * (or its absence).
  */
 import type { Place } from '../shell/types.ts'
-import { resolveName, resolvConfFor } from '../dns/index.ts'
+import { hostsFileLookup, resolveName, resolvConfFor } from '../dns/index.ts'
 import type { DnsLookupData } from '../dns/index.ts'
 import type { WalkContext } from './context.ts'
 import { push } from './context.ts'
@@ -14,7 +15,8 @@ import type { Tuple } from './types.ts'
 
 export interface Resolved {
   ip?: string
-  data: DnsLookupData
+  /** the DNS exchange; absent when /etc/hosts answered */
+  data?: DnsLookupData
   failure?: 'nxdomain' | 'timeout'
 }
 
@@ -25,6 +27,22 @@ export interface Resolved {
  * resolveHops(ctx, { kind: 'pod', pod }, 'web', '10.244.1.2', 'A').ip // '10.96.0.50'
  */
 export function resolveHops(ctx: WalkContext, place: Place, who: string, name: string, srcIP: string, type: 'A' | 'AAAA'): Resolved {
+  // NSS "hosts: files dns" (glibc; musl likewise): /etc/hosts answers first, and kubelet's Pod file maps localhost
+  // (pkg/kubelet/kubelet_pods.go managedHostsFileContent); curl >= 7.78 answers localhost itself (lib/hostip.c get_localhost)
+  const fromFile = hostsFileLookup(ctx.cluster, place, name)
+  if (fromFile.length) {
+    const ip = fromFile.find((a) => a.includes(':') === (type === 'AAAA')) ?? fromFile[0]
+    const t: Tuple = { src: '', sport: 0, dst: ip, dport: 0, proto: 'UDP' }
+    const local = name.toLowerCase() === 'localhost'
+    push(ctx, {
+      at: who,
+      handler: 'resolver',
+      before: t,
+      after: { ...t },
+      note: `/etc/hosts has ${name} → ${fromFile.join(', ')}: the C library reads it before DNS (nsswitch.conf "hosts: files dns"; musl does the same), so no query is sent${local && place.kind === 'pod' ? '. kubelet writes "127.0.0.1 localhost" and "::1 localhost" into every Pod\'s /etc/hosts (managedHostsFileContent)' : ''}${local ? '; curl (7.78 and later) does not even ask: it answers localhost with the loopback addresses itself' : ''}`,
+    })
+    return { ip }
+  }
   const data = resolveName(ctx.cluster, place, name, type)
   const conf = resolvConfFor(ctx.cluster, place)
   const server = data.server ?? conf.nameservers[0] ?? '127.0.0.1'

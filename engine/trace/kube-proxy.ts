@@ -36,6 +36,7 @@ import type { EndpointInfo, ProxyConfig, ServicePortInfo } from '../dataplane/in
 import type { WalkContext } from './context.ts'
 import { hostPort, push } from './context.ts'
 import { pickIndex, tupleKey } from './choice.ts'
+import { isLoopback } from './netns.ts'
 import type { ServiceHit } from './service-index.ts'
 import type { Alternative, Tuple } from './types.ts'
 
@@ -79,6 +80,24 @@ function nftElement(t: NftTable, set: string, keyText: string): string | undefin
   if (!s || s.kind === 'chain') return undefined
   const e = s.elements.find((x) => x.key === keyText)
   return e ? `${e.key}${e.comment ? ` comment "${e.comment}"` : ''}${e.value ? ` : ${e.value}` : ''}` : undefined
+}
+
+/**
+ * Whether kube-proxy serves NodePorts on the loopback address `ip` of `node`:
+ * iptables mode only, IPv4 only, when its KUBE-SERVICES jump to
+ * KUBE-NODEPORTS takes 127.0.0.0/8 (pkg/proxy/iptables/proxier.go: with
+ * iptables.localhostNodePorts, the default, and nodePortAddresses covering
+ * 127.0.0.1 it sets net.ipv4.conf.all.route_localnet=1 and leaves out the
+ * `! -d 127.0.0.0/8` it otherwise adds). Read from the node's ruleset, so the
+ * trace agrees with `iptables-save`.
+ *
+ * @example
+ * localhostNodePorts(ctx, node, '127.0.0.1') // true with the defaults in iptables mode
+ */
+export function localhostNodePorts(ctx: WalkContext, node: Node, ip: string): boolean {
+  if (proxyConfig(ctx.cluster).mode !== 'iptables' || ipFamilyOf(ip) !== 'IPv4') return false
+  const rules = nodeRuleset(ctx.cluster, node, 'IPv4').tables.find((t) => t.name === 'nat')?.chains.get('KUBE-SERVICES')?.rules ?? []
+  return rules.some((r) => r.target?.name === 'KUBE-NODEPORTS' && (!r.dst || (!r.dst.neg && ipInPrefixText(ip, r.dst.cidr))))
 }
 
 /** kube-proxy's local traffic detector (pkg/proxy/util/localdetector.go) for a source address. */
@@ -253,6 +272,7 @@ function chainStage(ctx: WalkContext, node: Node, t: Tuple, hit: ServiceHit, ent
 
   if (hit.via === 'node-port') {
     external = true
+    const loopback = isLoopback(t.dst)
     if (!p.any) {
       return refuse(`${sp.nameString} has no endpoints`, 'KUBE-EXTERNAL-SERVICES', and(target('REJECT'), dportIs(sp.nodePort)), 'no-endpoint-nodeports', `${proto} . ${sp.nodePort}`, true)
     }
@@ -265,17 +285,20 @@ function chainStage(ctx: WalkContext, node: Node, t: Tuple, hit: ServiceHit, ent
         : `${nftRule(nft!, 'services', (r) => r.includes('service-nodeports')) ?? ''}  →  ${nftElement(nft!, 'service-nodeports', `${proto} . ${sp.nodePort}`) ?? ''}`,
       before: { ...t },
       after: { ...t },
-      note: `${t.dst} is one of ${n}'s own addresses, so the packet reaches kube-proxy's NodePort ${mode === 'iptables' ? 'chain (last rule of KUBE-SERVICES)' : 'map'}; NodePort ${sp.nodePort}/${sp.protocol} belongs to ${sp.nameString}`,
+      note: `${t.dst} is ${loopback ? 'a loopback address (addrtype LOCAL)' : `one of ${n}'s own addresses`}, so the packet reaches kube-proxy's NodePort ${mode === 'iptables' ? 'chain (last rule of KUBE-SERVICES)' : 'map'}; NodePort ${sp.nodePort}/${sp.protocol} belongs to ${sp.nameString}`,
     })
     if (mode === 'iptables') {
       push(ctx, {
         at: natAt('KUBE-NODEPORTS'),
         node: n,
         handler,
-        rule: ruleIn(rs!, 'nat', 'KUBE-NODEPORTS', and(target(names.ext), dportIs(sp.nodePort), (r) => !r.dst)),
+        // the localhost rule comes first; it jumps to the same chain and only counts (nfacct)
+        rule: ruleIn(rs!, 'nat', 'KUBE-NODEPORTS', and(target(names.ext), dportIs(sp.nodePort), (r) => !!r.dst === loopback)),
         before: { ...t },
         after: { ...t },
-        note: `NodePort ${sp.nodePort} → the external-traffic chain of ${sp.nameString}`,
+        note: loopback
+          ? `NodePort ${sp.nodePort} on localhost → the external-traffic chain of ${sp.nameString}. kube-proxy set net.ipv4.conf.all.route_localnet=1, so the kernel may route a 127.0.0.0/8 packet off lo once it is DNATed, and the packet is masqueraded: no endpoint could answer 127.0.0.1`
+          : `NodePort ${sp.nodePort} → the external-traffic chain of ${sp.nameString}`,
       })
     }
   } else {

@@ -96,3 +96,20 @@ export function podMtu(cluster: Cluster, pod: Pod): number | undefined {
   const route = ns?.routes.find((r) => r.dst === 'default' && r.mtu !== undefined)?.mtu
   return route !== undefined && (link === undefined || route < link) ? route : link
 }
+
+/** 127.0.0.0/8 or ::1: the kernel delivers these on lo and never routes them off the host (RFC 1122 3.2.1.3, RFC 4291 2.5.3). @example isLoopback('127.0.0.53') // true */
+export function isLoopback(ip: string): boolean {
+  return /^127\.\d+\.\d+\.\d+$/.test(ip) || ip === '::1'
+}
+
+/** The source address of a loopback connection: the prefsrc of the local route (`local 127.0.0.0/8 dev lo … src 127.0.0.1`), ::1 for IPv6. @example loopbackSource('127.0.0.5') // '127.0.0.1' */
+export function loopbackSource(ip: string): string {
+  return ip.includes(':') ? '::1' : '127.0.0.1'
+}
+
+/** The local-table route that delivers `ip` (as `ip route show table local` prints it): lo for loopback, else the link holding the address. @example localRouteText('127.0.0.5') // 'local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1' */
+export function localRouteText(ip: string, dev = 'lo'): string {
+  if (ip.includes(':')) return `local ${ip} dev ${dev} table local proto kernel metric 0 pref medium`
+  if (isLoopback(ip) && ip !== '127.0.0.1') return 'local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1'
+  return `local ${ip} dev ${dev} proto kernel scope host src ${ip}`
+}

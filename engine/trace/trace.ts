@@ -18,7 +18,7 @@ import { ephemeralPort, hashOf, pickIndex, tupleKey } from './choice.ts'
 import { resolveHops } from './dns.ts'
 import { atNode, fromNode, fromOutside, fromPod } from './walk.ts'
 import type { WalkEnd } from './walk.ts'
-import { localLink, lookupRoute, sourceAddress } from './netns.ts'
+import { isLoopback, localLink, loopbackSource, lookupRoute, sourceAddress } from './netns.ts'
 import { defaultPodPort } from '../traffic/servers.ts'
 import type { HttpContext, L4, Trace, Tuple } from './types.ts'
 
@@ -102,6 +102,7 @@ function whoText(from: TraceFrom): string {
 /** The address the sender uses toward `dst`. */
 function sourceIP(cluster: Cluster, from: TraceFrom, dst: string): string {
   const fam = ipFamilyOf(dst) ?? 'IPv4'
+  if (isLoopback(dst)) return loopbackSource(dst)
   if (from.kind === 'external') return from.ip
   if (from.kind === 'pod' && !from.pod.hostNetwork) return from.pod.podIPs.find((ip) => ipFamilyOf(ip) === fam) ?? from.pod.podIPs[0]
   const node = from.kind === 'node' ? from.node : cluster.index.node.get(from.pod.nodeName)!
@@ -226,7 +227,7 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
     } else {
       const srcForDns = from.kind === 'pod' && !from.pod.hostNetwork ? from.pod.podIPs[0] : sourceIP(cluster, from, cluster.config.dnsServiceIPs[0] ?? '10.96.0.10')
       const r = resolveHops(ctx, place, who, name, srcForDns, ipFamilyOf(from.kind === 'pod' ? (from.pod.podIPs[0] ?? '') : '') === 'IPv6' ? 'AAAA' : 'A')
-      out.dns = r.data
+      if (r.data) out.dns = r.data
       if (r.ip) ip = r.ip
       else {
         // an Ingress host the scenario did not put in DNS: the trace command follows it to the Ingress anyway
@@ -242,13 +243,14 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
         }
         if (!ip) {
           if (from.kind === 'node' && cluster.index.service.has(`default/${name}`)) ctx.notes.push(`nodes do not use the cluster DNS: name the Service as svc/${name} (its ClusterIP), or trace from a Pod`)
-          return finish(r.failure ?? 'nxdomain', r.failure === 'timeout' ? `the DNS query for ${name} timed out` : `${name} does not resolve (${r.data.rcode})`)
+          return finish(r.failure ?? 'nxdomain', r.failure === 'timeout' ? `the DNS query for ${name} timed out` : `${name} does not resolve (${r.data?.rcode})`)
         }
       }
     }
   }
   if (!ip) return finish('nxdomain', 'no destination address')
-  if (port === undefined) port = defaultPortFor(cluster, ip, http?.scheme)
+  // `trace pod -> localhost`: the Pod's own first port, as for a trace to the Pod
+  if (port === undefined) port = isLoopback(ip) && !http && from.kind === 'pod' && !from.pod.hostNetwork ? defaultPodPort(from.pod) : defaultPortFor(cluster, ip, http?.scheme)
   out.address = ip
   out.port = port
 

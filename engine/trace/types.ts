@@ -27,6 +27,7 @@ export type Handler =
   | 'coredns'
   | 'upstream-dns'
   | 'route'
+  | 'loopback'
   | 'veth'
   | 'bridge'
   | 'ebpf'

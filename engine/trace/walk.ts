@@ -17,10 +17,10 @@ import { nodePlumbing, nodeRuleset, proxyConfig, kubeProxyTable, saveRule } from
 import { ipFamilyOf, ipInPrefixText } from '../net/ip.ts'
 import type { WalkContext } from './context.ts'
 import { hostPort, podName, push } from './context.ts'
-import { kubeProxy } from './kube-proxy.ts'
+import { kubeProxy, localhostNodePorts } from './kube-proxy.ts'
 import type { Entry } from './kube-proxy.ts'
 import { hostPortOwner, isServiceIP, serviceByDest, serviceByHealthCheckPort, serviceByNodePort } from './service-index.ts'
-import { hostVeth, localLink, lookupRoute, podMtu, podNetns, routeText, sourceAddress } from './netns.ts'
+import { hostVeth, isLoopback, localLink, localRouteText, lookupRoute, podMtu, podNetns, routeText, sourceAddress } from './netns.ts'
 import { crossNodes, overlayOf } from './transport.ts'
 import { policyCheck } from './policy.ts'
 import { hashOf, masqueradePort } from './choice.ts'
@@ -95,8 +95,18 @@ export function fromPod(ctx: WalkContext, pod: Pod, t: Tuple): WalkEnd {
   const node = nodeOf(ctx, pod)
   const ns = podNetns(ctx.cluster, pod)
   if (!node || !ns) return dead(ctx, 'dropped', `${podName(pod)} has no network namespace (is it running?)`, t)
-  if (pod.podIPs.includes(t.dst) || t.dst.startsWith('127.') || t.dst === '::1') {
-    push(ctx, { at: `pod ${podName(pod)} lo`, node: node.meta.name, handler: 'route', rule: `local ${t.dst} dev lo`, before: { ...t }, after: { ...t }, note: 'the address is the Pod\'s own: the packet loops back inside its network namespace and never reaches the node' })
+  if (pod.podIPs.includes(t.dst) || isLoopback(t.dst)) {
+    // the local table sends it over lo; a Pod's containers share one network namespace (and one lo). NetworkPolicy
+    // cannot block it ("Pods cannot currently block localhost access", kubernetes.io network-policies, What you can't do)
+    push(ctx, {
+      at: `pod ${podName(pod)} lo`,
+      node: node.meta.name,
+      handler: 'loopback',
+      rule: localRouteText(t.dst, isLoopback(t.dst) ? 'lo' : 'eth0'),
+      before: { ...t },
+      after: { ...t },
+      note: `${t.dst} is ${isLoopback(t.dst) ? 'a loopback address' : 'the Pod\'s own address'}: the packet loops back inside ${podName(pod)}'s network namespace, which all its containers share. It never reaches the veth or the node, so no kube-proxy rule, CNI route or NetworkPolicy sees it (policies cannot block a Pod's own loopback traffic)`,
+    })
     return deliverToPod(ctx, node, pod, t, true)
   }
   const route = lookupRoute(ns, t.dst)
@@ -130,12 +140,59 @@ export function fromPod(ctx: WalkContext, pod: Pod, t: Tuple): WalkEnd {
 
 /** The node itself (or a hostNetwork Pod) sends: nat OUTPUT, then routing. */
 export function fromNode(ctx: WalkContext, node: Node, t: Tuple): WalkEnd {
+  if (isLoopback(t.dst) && !caughtOnLoopback(ctx, node, t)) {
+    noLocalhostNodePort(ctx, node, t)
+    return deliverToNode(ctx, node, t, 'lo')
+  }
   return atNode(ctx, node, t, { chain: 'OUTPUT', srcLocal: true })
+}
+
+/** Whether a NAT rule takes a loopback connection off the node: a localhost NodePort, or a hostPort (portmap DNATs every local address, IPv4 loopback included). */
+function caughtOnLoopback(ctx: WalkContext, node: Node, t: Tuple): boolean {
+  if (t.proto !== 'TCP' && t.proto !== 'UDP' && t.proto !== 'SCTP') return false
+  if (localhostNodePorts(ctx, node, t.dst) && serviceByNodePort(ctx.cluster, 'IPv4', t.dport, t.proto)) return true
+  return !t.dst.includes(':') && !!hostPortOwner(ctx.cluster, node, t.proto, t.dport)
+}
+
+/**
+ * A NodePort asked for on loopback that kube-proxy does not serve there: say
+ * why. nftables: its services chain skips `ip daddr 127.0.0.0/8` (KEP-3866;
+ * nothing like route_localnet exists for it, KEP-6032). IPVS: no virtual
+ * server on loopback addresses (kubernetes PR 101023, "localhost:nodeport has
+ * never worked for proxy-mode=ipvs"). iptables: IPv4 only, and only with
+ * localhostNodePorts and nodePortAddresses covering 127.0.0.1.
+ */
+function noLocalhostNodePort(ctx: WalkContext, node: Node, t: Tuple): void {
+  const sp = t.proto === 'ICMP' ? undefined : serviceByNodePort(ctx.cluster, ipFamilyOf(t.dst) ?? 'IPv4', t.dport, t.proto)
+  if (!sp) return
+  const mode = proxyConfig(ctx.cluster).mode
+  const family = ipFamilyOf(t.dst) ?? 'IPv4'
+  const nft = mode === 'nftables' ? kubeProxyTable(ctx.cluster, node, family).objects.find((o) => o.kind === 'chain' && o.name === 'services') : undefined
+  const why = {
+    nftables: 'kube-proxy\'s nftables mode does not serve NodePorts on loopback addresses (its services chain skips them)',
+    ipvs: 'kube-proxy\'s IPVS mode creates no virtual server on loopback addresses (localhost NodePorts never worked with IPVS)',
+    iptables: family === 'IPv6' ? 'kube-proxy serves localhost NodePorts for IPv4 only (its KUBE-SERVICES jump excludes ::1)' : 'localhost NodePorts are off (iptables.localhostNodePorts: false, or nodePortAddresses without 127.0.0.1)',
+  }[mode]
+  const n = node.meta.name
+  push(ctx, {
+    at: mode === 'nftables' ? `${n} table ${family === 'IPv4' ? 'ip' : 'ip6'} kube-proxy chain services` : mode === 'ipvs' ? `${n} IPVS` : `${n} nat OUTPUT`,
+    node: n,
+    handler: mode,
+    rule: ruleOr(nft, 'service-nodeports'),
+    before: { ...t },
+    after: { ...t },
+    note: `${t.dport} is the NodePort of ${sp.nameString}, but ${why}, so the packet stays addressed to ${t.dst}`,
+  })
 }
 
 /** A client outside the cluster: it reaches node addresses, load-balancer IPs and external IPs, never Pod or ClusterIP addresses. */
 export function fromOutside(ctx: WalkContext, t: Tuple): WalkEnd {
   const c = ctx.cluster
+  if (isLoopback(t.dst)) {
+    const who = ctx.origin.kind === 'external' ? ctx.origin.label : 'the client'
+    push(ctx, { at: `${who} lo`, handler: 'loopback', rule: localRouteText(t.dst), before: { ...t }, after: { ...t }, note: `${t.dst} is ${who}'s own loopback: the packet never leaves that machine, and nothing the simulator models runs there` })
+    return receive(ctx, { kind: 'external', ip: t.dst, port: t.dport }, t, undefined, who)
+  }
   const node = c.index.nodeByIP.get(t.dst) ?? c.nodes.find((n) => n.externalIPs.includes(t.dst))
   if (node) {
     push(ctx, { at: `network → ${node.meta.name} eth0`, handler: 'network', before: { ...t }, after: { ...t }, note: `${t.dst} is ${node.meta.name}'s address: the network delivers the packet to its eth0` })
@@ -183,11 +240,13 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
   const l4 = t.proto === 'TCP' || t.proto === 'UDP' || t.proto === 'SCTP'
   // kube-proxy catches Service addresses and, for the node's own addresses, NodePorts
   let hit = l4 ? serviceByDest(c, t.dst, t.dport, t.proto) : undefined
-  const local = localLink(host, t.dst)
+  const loop = isLoopback(t.dst)
+  const local = loop ? undefined : localLink(host, t.dst)
   const family = ipFamilyOf(t.dst) ?? 'IPv4'
-  if (!hit && l4 && local && local.name !== 'kube-ipvs0') {
+  // a loopback destination reaches this only when localhost NodePorts are on (fromNode)
+  if (!hit && l4 && ((local && local.name !== 'kube-ipvs0') || (loop && localhostNodePorts(ctx, node, t.dst)))) {
     const sp = serviceByNodePort(c, family, t.dport, t.proto)
-    if (sp && !(mode === 'ipvs' && local.name === 'lo')) hit = { sp, via: 'node-port' }
+    if (sp) hit = { sp, via: 'node-port' }
   }
   if (hit) {
     const out = kubeProxy(ctx, node, t, hit, entry)
@@ -224,7 +283,7 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
       after: { ...t },
       note: `kube-proxy writes rules for TCP, UDP and SCTP ports only: an ICMP echo to the Service address ${t.dst} is not translated, and no host owns that address`,
     })
-  } else if (l4 && local && local.name !== 'kube-ipvs0') {
+  } else if (l4 && (loop || (local && local.name !== 'kube-ipvs0'))) {
     // the portmap plugin's hostPort DNAT (CNI-HOSTPORT-DNAT)
     const hp = hostPortOwner(c, node, t.proto, t.dport)
     if (hp) {
@@ -253,6 +312,7 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
   }
 
   // routing decision
+  if (isLoopback(t.dst)) return deliverToNode(ctx, node, t, 'lo')
   const localNow = localLink(host, t.dst)
   if (localNow) return deliverToNode(ctx, node, t, localNow.name)
   const dstPod = podAt(ctx, t.dst)
@@ -473,15 +533,19 @@ function policySource(ctx: WalkContext, t: Tuple): { pod?: Pod; ip?: string } {
 function deliverToNode(ctx: WalkContext, node: Node, t: Tuple, dev: string): WalkEnd {
   const c = ctx.cluster
   const ep: TraceEndpoint = { kind: 'node', ip: t.dst, port: t.dport, node: node.meta.name }
+  const loop = isLoopback(t.dst)
   push(ctx, {
     at: `${node.meta.name} ${dev}`,
     node: node.meta.name,
-    handler: 'kernel',
+    handler: loop ? 'loopback' : 'kernel',
+    rule: loop ? localRouteText(t.dst) : undefined,
     before: { ...t },
     after: { ...t },
     note: dev === 'kube-ipvs0'
       ? `${t.dst} is bound to kube-ipvs0 (IPVS mode puts every Service address there), so the node itself takes the packet${t.proto === 'ICMP' ? ' and answers the echo' : ''}`
-      : `${t.dst} is ${node.meta.name}'s own address (on ${dev}): local delivery (INPUT)`,
+      : loop
+        ? `${t.dst} is loopback: the packet goes over lo to ${node.meta.name}'s own sockets and never leaves the node (INPUT)`
+        : `${t.dst} is ${node.meta.name}'s own address (on ${dev}): local delivery (INPUT)`,
   })
   if (t.proto === 'ICMP') return receive(ctx, ep, t, undefined, node.meta.name, node)
   const family = ipFamilyOf(t.dst) ?? 'IPv4'
@@ -489,7 +553,7 @@ function deliverToNode(ctx: WalkContext, node: Node, t: Tuple, dev: string): Wal
     const hc = serviceByHealthCheckPort(c, family, t.dport)
     if (hc.length) return receive(ctx, ep, t, { proto: 'TCP', port: t.dport, app: 'kube-proxy-health', declared: false }, `${node.meta.name} kube-proxy health check`, node)
   }
-  const l = dev === 'kube-ipvs0' ? undefined : nodeListener(c, node, t.proto, t.dport)
+  const l = dev === 'kube-ipvs0' ? undefined : nodeListener(c, node, t.proto, t.dport, t.dst)
   if (l?.pod) return receive(ctx, { ...ep, pod: podName(l.pod) }, t, l.listener, `pod ${podName(l.pod)} (host network)`, node, l.pod)
   return receive(ctx, ep, t, l?.listener, node.meta.name, node)
 }

@@ -4,13 +4,15 @@
  * /netexec/netexec.go: `/` → "NOW: <time>", /hostname, /clientip →
  * r.RemoteAddr, /echo?msg=), nginx's welcome and 404 pages, Apache httpd's
  * "It works!", kube-proxy's health check JSON
- * (pkg/proxy/healthcheck), ingress-nginx's own 308/404/502/503 pages, and the
+ * (pkg/proxy/healthcheck), the loopback-only healthz and /proxyMode of
+ * kubelet and kube-proxy, ingress-nginx's own 308/404/502/503 pages, and the
  * non-HTTP servers (Redis and PostgreSQL close the connection, MySQL and
  * sshd greet first) the way curl experiences them.
  */
 import type { Cluster, Pod } from '../model/types.ts'
 import type { FullTrace } from '../trace/index.ts'
 import { imageTag } from './servers.ts'
+import { proxyConfig } from '../dataplane/index.ts'
 
 export interface HttpRequest {
   method: string
@@ -165,6 +167,7 @@ export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpO
   }
   if (tlsAtServer && app !== 'ingress-nginx') return { kind: 'tls-mismatch' }
   if (app === 'kube-proxy-health') return kubeProxyHealth(cluster, t, path)
+  if (app === 'kubelet-healthz' || app === 'kube-proxy-metrics') return loopbackDaemon(cluster, app, path)
 
   // agnhost netexec's handlers, answered by every simulated HTTP server
   if (path === '/hostname' || path === '/hostName') return goText(cluster, 200, hostnameOf(pod, ep?.node ?? ep?.ip ?? ''))
@@ -209,6 +212,20 @@ export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpO
       }
       return goText(cluster, 200, `NOW: ${goNow(cluster.now, pod)}`)
   }
+}
+
+/**
+ * The plain-HTTP servers daemons keep on 127.0.0.1: kubelet's healthz
+ * (10248, k8s.io/apiserver healthz.InstallHandler: "ok") and kube-proxy's
+ * metrics server (10249, cmd/kube-proxy/app/server.go serveMetrics: /healthz,
+ * and /proxyMode printing the mode). /metrics and /configz exist there too
+ * but are not modelled: like unknown paths they answer 404 here.
+ */
+function loopbackDaemon(cluster: Cluster, app: 'kubelet-healthz' | 'kube-proxy-metrics', path: string): HttpOutcome {
+  const plain = (body: string): HttpOutcome => ({ kind: 'http', status: 200, reason: 'OK', headers: [['Content-Type', 'text/plain; charset=utf-8'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body })
+  if (path === '/healthz') return plain('ok')
+  if (app === 'kube-proxy-metrics' && path === '/proxyMode') return plain(proxyConfig(cluster).mode)
+  return goText(cluster, 404, '404 page not found\n')
 }
 
 /** kube-proxy's health servers: /healthz on 10256, and each healthCheckNodePort (pkg/proxy/healthcheck). */

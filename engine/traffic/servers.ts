@@ -26,8 +26,13 @@
  *   SNAT with any image (a simplification: real nginx answers 404 there).
  * - A node listens on sshd 22, kubelet 10250 (HTTPS), kube-proxy's health
  *   server 10256 and every healthCheckNodePort; control-plane nodes also on
- *   the API server 6443, etcd 2379/2380, the controller manager 10257 and
- *   the scheduler 10259; hostNetwork Pods add their ports.
+ *   the API server 6443 and etcd 2379; hostNetwork Pods add their ports.
+ *   Some daemons bind loopback only: kubelet's healthz 127.0.0.1:10248
+ *   (KubeletConfiguration healthzBindAddress/healthzPort), kube-proxy's
+ *   metrics server 127.0.0.1:10249 (metricsBindAddress, with /proxyMode),
+ *   and, as kubeadm runs them (--bind-address=127.0.0.1), the controller
+ *   manager 10257 and the scheduler 10259; etcd's peer port 2380 is on the
+ *   node address only (kubeadm's --listen-peer-urls).
  */
 import type { Cluster, Container, Node, Pod } from '../model/types.ts'
 
@@ -48,6 +53,8 @@ export type App =
   | 'sshd'
   | 'kubelet'
   | 'kube-proxy-health'
+  | 'kube-proxy-metrics'
+  | 'kubelet-healthz'
   | 'kube-apiserver'
   | 'etcd'
   | 'tls-component'
@@ -171,28 +178,34 @@ export function defaultPodPort(pod: Pod): number {
   return podListeners(pod).find((l) => l.proto === 'TCP')?.port ?? 80
 }
 
-const NODE_PORTS: { port: number; app: App; controlPlane?: boolean }[] = [
+/** `bind`: every address (default), loopback only, or the node's own address only. */
+const NODE_PORTS: { port: number; app: App; controlPlane?: boolean; bind?: 'loopback' | 'node' }[] = [
   { port: 22, app: 'sshd' },
+  { port: 10248, app: 'kubelet-healthz', bind: 'loopback' },
+  { port: 10249, app: 'kube-proxy-metrics', bind: 'loopback' },
   { port: 10250, app: 'kubelet' },
   { port: 10256, app: 'kube-proxy-health' },
   { port: 6443, app: 'kube-apiserver', controlPlane: true },
   { port: 2379, app: 'etcd', controlPlane: true },
-  { port: 2380, app: 'etcd', controlPlane: true },
-  { port: 10257, app: 'tls-component', controlPlane: true },
-  { port: 10259, app: 'tls-component', controlPlane: true },
+  { port: 2380, app: 'etcd', controlPlane: true, bind: 'node' },
+  { port: 10257, app: 'tls-component', controlPlane: true, bind: 'loopback' },
+  { port: 10259, app: 'tls-component', controlPlane: true, bind: 'loopback' },
 ]
 
 /**
- * What listens on a node's own addresses: its daemons and its hostNetwork Pods.
+ * What listens on a node's own addresses (`address`, to tell loopback from
+ * the rest): its daemons and its hostNetwork Pods.
  * (NodePorts and healthCheckNodePorts are kube-proxy's and handled by the trace.)
  *
  * @example
  * nodeListener(cluster, node, 'TCP', 10250)?.listener.app // 'kubelet'
+ * nodeListener(cluster, node, 'TCP', 10249, '127.0.0.1')?.listener.app // 'kube-proxy-metrics'
  */
-export function nodeListener(cluster: Cluster, node: Node, proto: string, port: number): { listener: Listener; pod?: Pod } | undefined {
+export function nodeListener(cluster: Cluster, node: Node, proto: string, port: number, address?: string): { listener: Listener; pod?: Pod } | undefined {
   const cp = node.roles.includes('control-plane')
+  const loopback = address !== undefined && (address.startsWith('127.') || address === '::1')
   if (proto === 'TCP') {
-    const d = NODE_PORTS.find((x) => x.port === port && (!x.controlPlane || cp))
+    const d = NODE_PORTS.find((x) => x.port === port && (!x.controlPlane || cp) && x.bind !== (loopback ? 'node' : 'loopback'))
     if (d) return { listener: { proto: 'TCP', port, app: d.app, declared: false } }
   }
   for (const p of cluster.pods) {
