@@ -6,16 +6,79 @@
  */
 import { formatPrefix, parseAddr, parsePrefix, prefixContains, subnetAt, prefixesOverlap, canonicalIP } from '../net/ip.ts'
 import type { Prefix } from '../net/ip.ts'
-import type { ClusterConfig, Node, NodeAddress } from '../model/types.ts'
+import type { ClusterConfig, Json, Node, NodeAddress } from '../model/types.ts'
 import { LIMITS } from '../load/limits.ts'
 import { BuildContext, read } from './context.ts'
 import type { Loaded } from './context.ts'
 import { WEAVE_DEFAULT_RANGE } from './config.ts'
 import { makeMeta } from './meta.ts'
+import { deterministicUID } from './hash.ts'
+import { MAX_PODS_PER_NODE } from './scheduler.ts'
+import { formatQuantity, newQuantity, parseQuantity, quantityOf, scaledValue, subQuantity } from '../model/quantity.ts'
+import type { Quantity } from '../model/quantity.ts'
 
 export const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane'
 /** calico's IPAM block size (IPAMConfig blockSize default) */
 export const CALICO_BLOCK_BITS = 26
+
+/**
+ * The machine of every node whose manifest gives no status.capacity: a VM with
+ * 2 CPUs, 4 GiB of RAM (the kernel keeps some: MemTotal is a little less) and
+ * a 30 GiB root disk, as cAdvisor reports it (memory and disk in whole Ki), no
+ * huge pages, and kubelet's --max-pods.
+ */
+const DEFAULT_CAPACITY: Readonly<Record<string, string>> = Object.freeze({
+  cpu: '2',
+  'ephemeral-storage': '30298176Ki',
+  'hugepages-1Gi': '0',
+  'hugepages-2Mi': '0',
+  memory: '4010148Ki',
+  pods: String(MAX_PODS_PER_NODE),
+})
+
+const MEMORY_AVAILABLE = parseQuantity('100Mi')!
+/** nodefs.available's 10% as kubelet holds it: a float32 (eviction.parsePercentage) */
+const NODEFS_AVAILABLE = Math.fround(0.1)
+
+/**
+ * Node Allocatable as kubelet computes it with kubeadm's settings: capacity
+ * minus the default hard eviction thresholds (memory.available<100Mi,
+ * nodefs.available<10%) and no kube- or system-reserved
+ * (pkg/kubelet/cm GetNodeAllocatableReservation, hardEvictionReservation,
+ * eviction/api GetThresholdQuantity), huge pages taken out of memory, nothing
+ * below zero (pkg/kubelet/nodestatus MachineInfo).
+ */
+function kubeletAllocatable(capacity: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, Quantity | string> = {}
+  for (const [k, text] of Object.entries(capacity)) {
+    const q = parseQuantity(text)
+    if (!q) out[k] = text
+    else if (k === 'memory') out[k] = subQuantity(q, MEMORY_AVAILABLE)
+    else if (k === 'ephemeral-storage') out[k] = subQuantity(q, newQuantity(BigInt(Math.trunc(Number(scaledValue(q, 0)) * NODEFS_AVAILABLE)), 'BinarySI'))
+    else out[k] = q
+  }
+  for (const [k, text] of Object.entries(capacity)) {
+    const pages = k.startsWith('hugepages-') ? parseQuantity(text) : undefined
+    if (pages && typeof out.memory === 'object') out.memory = subQuantity(out.memory, pages)
+  }
+  return Object.fromEntries(
+    Object.entries(out).map(([k, q]) => [k, typeof q === 'string' ? q : formatQuantity(q.nanos < 0n ? { nanos: 0n, format: q.format } : q)]),
+  )
+}
+
+const DEFAULT_ALLOCATABLE = Object.freeze(kubeletAllocatable(DEFAULT_CAPACITY))
+
+/** A Node manifest's status.capacity or status.allocatable, as the API server prints it back (canonical quantities). */
+function resourceList(v: Json | undefined): Record<string, string> | undefined {
+  const o = read.obj(v)
+  if (!o || Object.keys(o).length === 0) return undefined
+  const out: Record<string, string> = {}
+  for (const [k, x] of Object.entries(o)) {
+    const q = quantityOf(x)
+    out[k] = q ? formatQuantity(q) : String(x)
+  }
+  return out
+}
 
 interface NodeDraft {
   name: string
@@ -147,14 +210,22 @@ export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc:
     const info = read.obj(read.path(d.raw, 'status', 'nodeInfo'))
     const nodeInfo: Record<string, string> = {
       architecture: 'amd64',
+      // /etc/machine-id, the DMI product UUID and the kernel's boot_id, stable per node name
+      bootID: deterministicUID(`boot-id/${d.name}`),
       containerRuntimeVersion: 'containerd://2.1.4',
       kernelVersion: '6.8.0-79-generic',
+      // deprecated: kubelet clears it since 1.33 (DisableNodeKubeProxyVersion on by default)
       kubeProxyVersion: '',
       kubeletVersion: config.kubernetesVersion,
+      machineID: deterministicUID(`machine-id/${d.name}`).replaceAll('-', ''),
       operatingSystem: 'linux',
       osImage: 'Ubuntu 24.04.3 LTS',
+      systemUUID: deterministicUID(`system-uuid/${d.name}`),
     }
     if (info) for (const [k, v] of Object.entries(info)) if (typeof v === 'string') nodeInfo[k] = v
+    const capacity = resourceList(read.path(d.raw, 'status', 'capacity'))
+    const allocatable = resourceList(read.path(d.raw, 'status', 'allocatable')) ?? (capacity ? kubeletAllocatable(capacity) : DEFAULT_ALLOCATABLE)
+    const readyCondition = read.arr(read.path(d.raw, 'status', 'conditions')).find((c) => read.str(read.path(c, 'type')) === 'Ready')
     return {
       meta: makeMeta({ kind: 'Node', name: d.name, namespace: '', labels, raw: d.raw, system: !d.raw }),
       internalIPs: d.ips,
@@ -162,10 +233,12 @@ export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc:
       addresses,
       podCIDRs: d.podCIDRs,
       roles: d.roles,
-      ready: true,
+      ready: readyCondition ? read.str(read.path(readyCondition, 'status')) === 'True' : true,
       unschedulable: read.bool(read.path(d.raw, 'spec', 'unschedulable')) ?? false,
       taints,
       nodeInfo,
+      capacity: capacity ?? DEFAULT_CAPACITY,
+      allocatable,
       zone: labels['topology.kubernetes.io/zone'],
       raw: d.raw,
       source: d.loaded?.ref,

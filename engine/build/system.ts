@@ -23,14 +23,18 @@ const CONTROL_PLANE_TOLERATIONS: JsonObject[] = [
   { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
 ]
 
-/** The CNI agent each plugin's stock manifest runs: [namespace, DaemonSet, label, image]. */
-const CNI_AGENTS: Partial<Record<ClusterConfig['cni'], [string, string, Record<string, string>, string]>> = {
-  flannel: ['kube-flannel', 'kube-flannel-ds', { app: 'flannel', 'k8s-app': 'flannel' }, 'ghcr.io/flannel-io/flannel:v0.27.4'],
-  calico: ['kube-system', 'calico-node', { 'k8s-app': 'calico-node' }, 'docker.io/calico/node:v3.30.3'],
-  canal: ['kube-system', 'canal', { 'k8s-app': 'canal' }, 'docker.io/calico/node:v3.30.3'],
+/**
+ * The CNI agent each plugin's stock manifest runs: [namespace, DaemonSet, label, image, resources].
+ * Resources as those manifests request them (kube-flannel.yml: 100m/50Mi; calico.yaml's calico-node
+ * and canal: 250m; aws-vpc-cni's aws-node: 25m); the others set none by default.
+ */
+const CNI_AGENTS: Partial<Record<ClusterConfig['cni'], [string, string, Record<string, string>, string, JsonObject?]>> = {
+  flannel: ['kube-flannel', 'kube-flannel-ds', { app: 'flannel', 'k8s-app': 'flannel' }, 'ghcr.io/flannel-io/flannel:v0.27.4', { requests: { cpu: '100m', memory: '50Mi' } }],
+  calico: ['kube-system', 'calico-node', { 'k8s-app': 'calico-node' }, 'docker.io/calico/node:v3.30.3', { requests: { cpu: '250m' } }],
+  canal: ['kube-system', 'canal', { 'k8s-app': 'canal' }, 'docker.io/calico/node:v3.30.3', { requests: { cpu: '250m' } }],
   cilium: ['kube-system', 'cilium', { 'k8s-app': 'cilium' }, 'quay.io/cilium/cilium:v1.18.2'],
   weave: ['kube-system', 'weave-net', { name: 'weave-net' }, 'ghcr.io/weaveworks/launcher/weave-kube:2.8.1'],
-  'aws-vpc-cni': ['kube-system', 'aws-node', { 'k8s-app': 'aws-node' }, '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.20.2'],
+  'aws-vpc-cni': ['kube-system', 'aws-node', { 'k8s-app': 'aws-node' }, '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.20.2', { requests: { cpu: '25m' } }],
   'azure-cni': ['kube-system', 'azure-cns', { 'k8s-app': 'azure-cns' }, 'mcr.microsoft.com/containernetworking/azure-cns:v1.6.30'],
   antrea: ['kube-system', 'antrea-agent', { app: 'antrea', component: 'antrea-agent' }, 'antrea/antrea-agent-ubuntu:v2.4.0'],
 }
@@ -104,18 +108,19 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
   const cp = nodes.filter((n) => n.roles.includes('control-plane'))
   for (const n of cp) {
     const host = n.meta.name
-    const statics: [string, string, string, number][] = [
-      ['etcd', 'registry.k8s.io/etcd:3.6.4-0', 'etcd', 2379],
-      ['kube-apiserver', `registry.k8s.io/kube-apiserver:${config.kubernetesVersion}`, 'kube-apiserver', 6443],
-      ['kube-controller-manager', `registry.k8s.io/kube-controller-manager:${config.kubernetesVersion}`, 'kube-controller-manager', 10257],
-      ['kube-scheduler', `registry.k8s.io/kube-scheduler:${config.kubernetesVersion}`, 'kube-scheduler', 10259],
+    // kubeadm's static Pod manifests (cmd/kubeadm/app/phases/controlplane, etcd/local.go): their CPU (and etcd's memory) requests
+    const statics: [string, string, string, number, JsonObject][] = [
+      ['etcd', 'registry.k8s.io/etcd:3.6.4-0', 'etcd', 2379, { requests: { cpu: '100m', memory: '100Mi' } }],
+      ['kube-apiserver', `registry.k8s.io/kube-apiserver:${config.kubernetesVersion}`, 'kube-apiserver', 6443, { requests: { cpu: '250m' } }],
+      ['kube-controller-manager', `registry.k8s.io/kube-controller-manager:${config.kubernetesVersion}`, 'kube-controller-manager', 10257, { requests: { cpu: '200m' } }],
+      ['kube-scheduler', `registry.k8s.io/kube-scheduler:${config.kubernetesVersion}`, 'kube-scheduler', 10259, { requests: { cpu: '100m' } }],
     ]
-    for (const [component, image, name, port] of statics) {
+    for (const [component, image, name, port, resources] of statics) {
       out.push(draft(ctx, {
         namespace: 'kube-system',
         name: `${name}-${host}`,
         labels: { component, tier: 'control-plane' },
-        spec: { nodeName: host, hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [{ name: component, image, ports: [{ containerPort: port, hostPort: port, protocol: 'TCP' }] }] },
+        spec: { nodeName: host, hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [{ name: component, image, ports: [{ containerPort: port, hostPort: port, protocol: 'TCP' }], resources }] },
         owner: { apiVersion: 'v1', kind: 'Node', name: host, uid: n.meta.uid },
       }))
     }
@@ -131,6 +136,8 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
       name: 'coredns',
       image: 'registry.k8s.io/coredns/coredns:v1.12.1',
       args: ['-conf', '/etc/coredns/Corefile'],
+      // kubeadm's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go)
+      resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
       ports: [
         { containerPort: 53, name: 'dns', protocol: 'UDP' },
         { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
@@ -151,14 +158,14 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
       workload: { kind: 'Deployment', name: 'coredns' },
     }))
   }
-  const daemon = (namespace: string, name: string, labels: Record<string, string>, image: string) => {
+  const daemon = (namespace: string, name: string, labels: Record<string, string>, image: string, resources?: JsonObject) => {
     for (const n of nodes) {
       out.push(draft(ctx, {
         namespace,
         name: `${name}-${safeRandomString(`${name}/${n.meta.name}`, 5)}`,
         generateName: `${name}-`,
         labels: { ...labels, 'controller-revision-hash': safeRandomString(name, 10), 'pod-template-generation': '1' },
-        spec: { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [{ name: name.replace(/-ds$/, ''), image }] },
+        spec: { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [{ name: name.replace(/-ds$/, ''), image, ...(resources ? { resources } : {}) }] },
         owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: deterministicUID(`DaemonSet/${namespace}/${name}`) },
         workload: { kind: 'DaemonSet', name },
         daemonNode: n.meta.name,
@@ -167,6 +174,6 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
   }
   daemon('kube-system', 'kube-proxy', { 'k8s-app': 'kube-proxy' }, `registry.k8s.io/kube-proxy:${config.kubernetesVersion}`)
   const agent = CNI_AGENTS[config.cni]
-  if (agent) daemon(agent[0], agent[1], agent[2], agent[3])
+  if (agent) daemon(agent[0], agent[1], agent[2], agent[3], agent[4])
   return out
 }

@@ -193,7 +193,31 @@ export function endpointsJson(e: Endpoints): JsonObject {
   return out
 }
 
-export function nodeJson(n: Node): JsonObject {
+/**
+ * The conditions kubelet posts for a healthy node, in the order its status
+ * setters append them (pkg/kubelet/nodestatus/setters.go: MemoryPressure,
+ * DiskPressure, PIDPressure, then Ready last). The last heartbeat is the
+ * simulated now; the conditions have held since the node registered.
+ */
+function kubeletConditions(n: Node, now: string): JsonObject[] {
+  const c = (type: string, status: string, reason: string, message: string): JsonObject => ({
+    lastHeartbeatTime: now,
+    lastTransitionTime: n.meta.creationTimestamp,
+    message,
+    reason,
+    status,
+    type,
+  })
+  return [
+    c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+    c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+    c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+  ]
+}
+
+/** A Node as the API returns it; what a pasted Node's status says (conditions included) wins. */
+export function nodeJson(n: Node, cluster: Cluster): JsonObject {
   const raw = obj(clone((n.raw ?? {}) as Json))
   const spec: JsonObject = { ...obj(raw.spec) }
   if (n.podCIDRs.length) {
@@ -201,11 +225,14 @@ export function nodeJson(n: Node): JsonObject {
     spec.podCIDRs = [...n.podCIDRs]
   }
   if (n.taints.length) spec.taints = n.taints.map((t) => (t.value ? { ...t } : { effect: t.effect, key: t.key }))
+  const rawStatus = obj(raw.status)
   const status: JsonObject = {
     addresses: n.addresses.map((a) => ({ address: a.address, type: a.type })),
-    conditions: [{ lastHeartbeatTime: n.meta.creationTimestamp, lastTransitionTime: n.meta.creationTimestamp, message: 'kubelet is posting ready status', reason: 'KubeletReady', status: n.ready ? 'True' : 'False', type: 'Ready' }],
-    nodeInfo: { ...n.nodeInfo },
-    ...obj(raw.status),
+    ...rawStatus,
+    allocatable: { ...n.allocatable },
+    capacity: { ...n.capacity },
+    conditions: Array.isArray(rawStatus.conditions) ? rawStatus.conditions : kubeletConditions(n, cluster.now),
+    nodeInfo: { ...obj(rawStatus.nodeInfo), ...n.nodeInfo },
   }
   return { apiVersion: 'v1', kind: 'Node', metadata: metaJson(n.meta), spec, status }
 }

@@ -4,7 +4,7 @@
  * line without a tab ends an alignment block, which is why the sections of
  * `describe pod` align separately).
  */
-import type { Cluster, Node, Pod, Service } from '../model/types.ts'
+import type { Cluster, Json, JsonObject, Node, Pod, Service } from '../model/types.ts'
 import type { Output } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
 import { tabwrite } from '../text/tabwriter.ts'
@@ -12,7 +12,11 @@ import { age as ageOf } from '../text/duration.ts'
 import { formatLabels } from '../build/selector.ts'
 import { resourceType } from './resources.ts'
 import type { KubectlFlags } from './flags.ts'
-import { serviceJson } from './api-objects.ts'
+import { nodeJson, serviceJson } from './api-objects.ts'
+import { ZERO, formatQuantity, quantityOf, scaledValue } from '../model/quantity.ts'
+import type { Quantity } from '../model/quantity.ts'
+import { addList, podRequestsAndLimits } from './pod-resources.ts'
+import type { ResourceList } from './pod-resources.ts'
 
 type Describer = (c: Cluster, ns: string, name: string) => string | undefined
 
@@ -158,45 +162,123 @@ export const describeService: Describer = (c, ns, name) => {
   return tabwrite(w, 0, 2)
 }
 
+/** Go's zero time.Time in RFC1123Z, for a pasted condition without its timestamps */
+const GO_ZERO_TIME = 'Mon, 01 Jan 0001 00:00:00 +0000'
+const field = (v: Json | undefined) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))
+const jsonObj = (v: Json | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {})
+
+/**
+ * int64(float64(x) / float64(of) * 100), as describeNodeResource computes a
+ * percentage: truncated; Go's int64() of NaN, ±Inf or an out-of-range value is
+ * the minimum int64 on amd64 (a Pod row on a node without that capacity).
+ */
+export function percent(x: bigint, of: bigint): string {
+  const f = (Number(x) / Number(of)) * 100
+  return Number.isFinite(f) && Math.abs(f) < 2 ** 63 ? String(Math.trunc(f) || 0) : '-9223372036854775808'
+}
+
+/** describe.go describeNodeResource: each Pod's requests and limits, then the node's totals */
+function describeNodeResource(c: Cluster, n: Node, pods: Pod[]): string {
+  const allocatable = Object.keys(n.allocatable).length ? n.allocatable : n.capacity
+  const of = (resource: string, scale: 0 | -3) => scaledValue(quantityOf(allocatable[resource]) ?? ZERO, scale)
+  const cell = (q: Quantity | undefined, scale: 0 | -3, total: bigint) => `${formatQuantity(q ?? ZERO)} (${percent(scaledValue(q ?? ZERO, scale), total)}%)`
+  const cpu = of('cpu', -3)
+  const memory = of('memory', 0)
+  let w = `Non-terminated Pods:\t(${pods.length} in total)\n`
+  w += '  Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n'
+  w += '  ---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n'
+  const requests: ResourceList = new Map()
+  const limits: ResourceList = new Map()
+  for (const p of pods) {
+    const r = podRequestsAndLimits(p)
+    addList(requests, r.requests)
+    addList(limits, r.limits)
+    w += `  ${p.meta.namespace}\t${p.meta.name}\t\t${cell(r.requests.get('cpu'), -3, cpu)}\t${cell(r.limits.get('cpu'), -3, cpu)}\t`
+    w += `${cell(r.requests.get('memory'), 0, memory)}\t${cell(r.limits.get('memory'), 0, memory)}\t${ageOf(p.meta.creationTimestamp, c.now)}\n`
+  }
+  w += 'Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n'
+  w += '  Resource\tRequests\tLimits\n'
+  w += '  --------\t--------\t------\n'
+  // cpu, memory, ephemeral-storage, the node's huge page sizes (with percentages: a zero total gives 0%), then extended resources
+  const names = Object.keys(allocatable).sort()
+  const hugePages = names.filter((k) => k.startsWith('hugepages-'))
+  for (const k of ['cpu', 'memory', 'ephemeral-storage', ...hugePages]) {
+    const scale = k === 'cpu' ? -3 : 0
+    const total = of(k, scale)
+    const share = (q: Quantity | undefined) => (total === 0n ? `${formatQuantity(q ?? ZERO)} (0%)` : cell(q, scale, total))
+    w += `  ${k}\t${share(requests.get(k))}\t${share(limits.get(k))}\n`
+  }
+  for (const k of names) {
+    if (['cpu', 'memory', 'ephemeral-storage', 'pods'].includes(k) || k.startsWith('hugepages-')) continue
+    w += `  ${k}\t${formatQuantity(requests.get(k) ?? ZERO)}\t${formatQuantity(limits.get(k) ?? ZERO)}\n`
+  }
+  return w
+}
+
+/** node.Status.NodeInfo as describeNode lists it */
+const SYSTEM_INFO = [
+  ['Machine ID', 'machineID'],
+  ['System UUID', 'systemUUID'],
+  ['Boot ID', 'bootID'],
+  ['Kernel Version', 'kernelVersion'],
+  ['OS Image', 'osImage'],
+  ['Operating System', 'operatingSystem'],
+  ['Architecture', 'architecture'],
+  ['Container Runtime Version', 'containerRuntimeVersion'],
+  ['Kubelet Version', 'kubeletVersion'],
+  ['Kube-Proxy Version', 'kubeProxyVersion'],
+] as const
+
+/** describe.go describeNode, over the Node as `kubectl get node -o yaml` shows it */
 export const describeNode: Describer = (c, _ns, name) => {
   const n: Node | undefined = c.index.node.get(name)
   if (!n) return undefined
+  const node = nodeJson(n, c)
+  const spec = jsonObj(node.spec)
+  const status = jsonObj(node.status)
   let w = ''
   w += `Name:\t${n.meta.name}\n`
   w += `Roles:\t${n.roles.length ? n.roles.join(',') : '<none>'}\n`
   w += multiline('Labels', n.meta.labels)
   w += annotations(n.meta.annotations)
   w += `CreationTimestamp:\t${rfc1123z(n.meta.creationTimestamp)}\n`
-  w += n.taints.length ? n.taints.map((t, i) => `${i === 0 ? 'Taints:' : ''}\t${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}\n`).join('') : 'Taints:\t<none>\n'
+  // printNodeTaintsMultiline sorts by effect, then key
+  const taints = [...n.taints].sort((a, b) => (`${a.effect},${a.key}` < `${b.effect},${b.key}` ? -1 : 1))
+  w += taints.length ? taints.map((t, i) => `${i === 0 ? 'Taints:' : ''}\t${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}\n`).join('') : 'Taints:\t<none>\n'
   w += `Unschedulable:\t${n.unschedulable}\n`
-  w += 'Conditions:\n'
-  w += '  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n'
-  w += '  ----\t------\t-----------------\t------------------\t------\t-------\n'
-  const t = rfc1123z(n.meta.creationTimestamp)
-  w += `  Ready \t${n.ready ? 'True' : 'False'} \t${t} \t${t} \tKubeletReady \tkubelet is posting ready status\n`
+  // kubelet's Lease in kube-node-lease, renewed every 10s; its lease controller sets no acquireTime
+  w += 'Lease:\n'
+  w += `  HolderIdentity:\t${n.meta.name}\n`
+  w += '  AcquireTime:\t<unset>\n'
+  w += `  RenewTime:\t${rfc1123z(c.now)}\n`
+  const conditions = Array.isArray(status.conditions) ? status.conditions.map(jsonObj) : []
+  if (conditions.length) {
+    const time = (v: Json | undefined) => (typeof v === 'string' ? rfc1123z(v) : GO_ZERO_TIME)
+    w += 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n'
+    w += '  ----\t------\t-----------------\t------------------\t------\t-------\n'
+    for (const k of conditions) {
+      w += `  ${field(k.type)} \t${field(k.status)} \t${time(k.lastHeartbeatTime)} \t${time(k.lastTransitionTime)} \t${field(k.reason)} \t${field(k.message)}\n`
+    }
+  }
   w += 'Addresses:\n'
-  for (const a of n.addresses) w += `  ${a.type}:\t${a.address}\n`
+  for (const a of Array.isArray(status.addresses) ? status.addresses.map(jsonObj) : []) w += `  ${field(a.type)}:\t${field(a.address)}\n`
+  for (const [title, list] of [['Capacity', n.capacity], ['Allocatable', n.allocatable]] as const) {
+    const keys = Object.keys(list).sort()
+    if (keys.length) w += `${title}:\n${keys.map((k) => `  ${k}:\t${list[k]}\n`).join('')}`
+  }
+  const info = jsonObj(status.nodeInfo)
   w += 'System Info:\n'
-  const info = n.nodeInfo
-  w += `  Kernel Version:\t${info.kernelVersion ?? ''}\n`
-  w += `  OS Image:\t${info.osImage ?? ''}\n`
-  w += `  Operating System:\t${info.operatingSystem ?? 'linux'}\n`
-  w += `  Architecture:\t${info.architecture ?? 'amd64'}\n`
-  w += `  Container Runtime Version:\t${info.containerRuntimeVersion ?? ''}\n`
-  w += `  Kubelet Version:\t${info.kubeletVersion ?? ''}\n`
+  for (const [label, key] of SYSTEM_INFO) w += `  ${label}:\t${field(info[key])}\n`
   if (n.podCIDRs.length) {
     w += `PodCIDR:\t${n.podCIDRs[0]}\n`
     w += `PodCIDRs:\t${n.podCIDRs.join(',')}\n`
   }
+  if (typeof spec.providerID === 'string' && spec.providerID) w += `ProviderID:\t${spec.providerID}\n`
   const pods = c.pods.filter((p) => p.nodeName === n.meta.name && p.phase !== 'Succeeded' && p.phase !== 'Failed')
-  w += `Non-terminated Pods:\t(${pods.length} in total)\n`
-  w += '  Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n'
-  w += '  ---------\t----\t------------\t----------\t---------------\t-------------\t---\n'
-  for (const p of pods) w += `  ${p.meta.namespace}\t${p.meta.name}\t0 (0%)\t0 (0%)\t0 (0%)\t0 (0%)\t${ageOf(p.meta.creationTimestamp, c.now)}\n`
+  w += describeNodeResource(c, n, pods)
   w += 'Events:\t<none>\n'
   return tabwrite(w, 0, 2)
 }
-
 
 const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode }
 

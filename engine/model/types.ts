@@ -111,6 +111,9 @@ export interface Node {
   unschedulable: boolean
   taints: { key: string; value?: string; effect: string }[]
   nodeInfo: Record<string, string>
+  /** status.capacity and status.allocatable: resource name → quantity as the API prints it (cpu, memory, pods...) */
+  capacity: Readonly<Record<string, string>>
+  allocatable: Readonly<Record<string, string>>
   /** topology.kubernetes.io/zone label, if any */
   zone?: string
   raw?: JsonObject
