@@ -82,8 +82,11 @@ export function routeGet(ns: NetNS, ip: string): { ok: true; text: string } | { 
   if (!family) return { ok: false, error: `Error: any valid prefix is expected rather than "${ip}".` }
   const local = ns.links.find((l) => l.addresses.some((x) => x.address === ip))
   if (local || (family === 'IPv4' && ip.startsWith('127.')) || ip === '::1') {
+    // an address of the namespace is its own source; the rest of 127.0.0.0/8 takes the route's
+    // preferred source (`local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1`)
+    const src = local ? ip : '127.0.0.1'
     return family === 'IPv4'
-      ? { ok: true, text: `local ${ip} dev lo src ${ip} uid 0 \n    cache <local> \n` }
+      ? { ok: true, text: `local ${ip} dev lo src ${src} uid 0 \n    cache <local> \n` }
       : { ok: true, text: `local ${ip} dev lo table local proto kernel src ${ip} metric 0 pref medium\n` }
   }
   const r = lookupRoute(ns, ip)

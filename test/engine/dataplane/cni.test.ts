@@ -138,6 +138,9 @@ describe('ip inside a Pod', () => {
   it('ip route get resolves the next hop and the source address', () => {
     expect(run(c, 'kubectl exec -n shop web -- ip route get 10.96.0.1')).toBe(`10.96.0.1 via 10.244.1.1 dev eth0 src ${podIP(c, 'web')} uid 0 \n    cache \n`)
     expect(run(c, `ssh node-1 ip route get ${podIP(c, 'db')}`)).toBe(`${podIP(c, 'db')} via 10.244.2.0 dev flannel.1 src 10.244.1.0 uid 0 \n    cache \n`)
+    // local routes: the node's own address is its own source; the rest of 127/8 uses lo's 127.0.0.1
+    expect(run(c, 'ssh node-1 ip route get 192.168.1.11')).toBe('local 192.168.1.11 dev lo src 192.168.1.11 uid 0 \n    cache <local> \n')
+    expect(run(c, 'ssh node-1 ip route get 127.0.0.5')).toBe('local 127.0.0.5 dev lo src 127.0.0.1 uid 0 \n    cache <local> \n')
   })
 
   it('hostname -i prints the Pod\'s address; a hostNetwork Pod sees the node', () => {
