@@ -6,6 +6,8 @@
  */
 import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, JsonObject, Namespace, Node, ObjectMeta, Pod, Service } from '../model/types.ts'
 import { ipFamilyOf } from '../net/ip.ts'
+import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume } from './pod-defaults.ts'
+import { podQOSClass } from './pod-resources.ts'
 
 function metaJson(m: ObjectMeta, extra: JsonObject = {}): JsonObject {
   const out: JsonObject = { creationTimestamp: m.creationTimestamp, name: m.name, resourceVersion: m.resourceVersion, uid: m.uid }
@@ -32,58 +34,96 @@ function obj(v: Json | undefined): JsonObject {
   return v && typeof v === 'object' && !Array.isArray(v) ? v : {}
 }
 
-/** imagePullPolicy default: Always for :latest or untagged images, else IfNotPresent */
-function pullPolicy(image: string): string {
-  const tail = image.slice(image.lastIndexOf('/') + 1)
-  if (image.includes('@')) return 'IfNotPresent'
-  if (!tail.includes(':') || tail.endsWith(':latest')) return 'Always'
-  return 'IfNotPresent'
+/** containerd's ID for a simulated container: a stable 64-hex digest of the Pod's UID and the container's name */
+function containerID(pod: Pod, name: string): string {
+  return `containerd://${(pod.meta.uid + name).replace(/[^0-9a-f]/g, '').padEnd(64, '0').slice(0, 64)}`
 }
 
+/**
+ * What kubelet reports for the containers of a Pod it runs: init containers
+ * completed (sidecars, restartPolicy Always, running), the others running; on
+ * a node but without a sandbox yet, every container waiting in
+ * ContainerCreating, or PodInitializing when there are init containers
+ * (kubelet_pods.go convertToAPIContainerStatuses).
+ */
+function containerStatuses(pod: Pod, spec: JsonObject, started: string): { containerStatuses: JsonObject[]; initContainerStatuses: JsonObject[] } {
+  const init = (Array.isArray(spec.initContainers) ? spec.initContainers : []).map(obj)
+  const running = pod.podIPs.length > 0
+  const waiting: JsonObject = { waiting: { reason: init.length ? 'PodInitializing' : 'ContainerCreating' } }
+  const entry = (name: string, image: Json | undefined, o: { ready: boolean; restartCount: number; started: boolean; state: JsonObject }): JsonObject => {
+    const e: JsonObject = { image: image ?? '', imageID: '', lastState: {}, name, ...o }
+    if (running) e.containerID = containerID(pod, name)
+    return e
+  }
+  return {
+    containerStatuses: pod.containers.map((c) =>
+      entry(c.name, c.image, { ready: running && c.ready, restartCount: c.restartCount, started: running, state: running ? { running: { startedAt: started } } : waiting })),
+    initContainerStatuses: init.map((c) => {
+      const name = String(c.name ?? '')
+      const sidecar = c.restartPolicy === 'Always'
+      const done = { terminated: { containerID: containerID(pod, name), exitCode: 0, finishedAt: started, reason: 'Completed', startedAt: started } }
+      return entry(name, c.image, { ready: running, restartCount: 0, started: running && sidecar, state: !running ? waiting : sidecar ? { running: { startedAt: started } } : done })
+    }),
+  }
+}
+
+/** A Pod as the API returns it: the reader's spec with the API server's defaults and admission, and the status kubelet reports */
 export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   const raw = obj(clone(pod.raw))
   const spec = obj(raw.spec)
-  const containers = (Array.isArray(spec.containers) ? spec.containers : []).map((c) => {
-    const co = obj(c)
-    if (Array.isArray(co.ports)) co.ports = co.ports.map((p) => ({ protocol: 'TCP', ...obj(p) }))
-    return {
-      imagePullPolicy: pullPolicy(String(co.image ?? '')),
-      resources: {},
-      terminationMessagePath: '/dev/termination-log',
-      terminationMessagePolicy: 'File',
-      ...co,
-    }
-  })
+  const hostNetwork = spec.hostNetwork === true
+  const containers = (Array.isArray(spec.containers) ? spec.containers : []).map((c) => defaultContainer(obj(c), hostNetwork))
   const defaultedSpec: JsonObject = {
     dnsPolicy: pod.dnsPolicy,
     enableServiceLinks: true,
     preemptionPolicy: 'PreemptLowerPriority',
-    priority: 0,
+    priority: admittedPriority(spec),
     restartPolicy: pod.restartPolicy,
     schedulerName: 'default-scheduler',
     securityContext: {},
     serviceAccount: pod.serviceAccountName,
     serviceAccountName: pod.serviceAccountName,
     terminationGracePeriodSeconds: 30,
-    tolerations: [
-      { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 300 },
-      { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 300 },
-    ],
     ...spec,
     containers,
+    tolerations: admittedTolerations(spec, pod.owner?.kind === 'DaemonSet'),
   }
+  if (Array.isArray(spec.initContainers)) defaultedSpec.initContainers = spec.initContainers.map((c) => defaultContainer(obj(c), hostNetwork))
+  if (Array.isArray(spec.volumes)) defaultedSpec.volumes = spec.volumes.map((v) => defaultVolume(obj(v)))
   if (pod.nodeName) defaultedSpec.nodeName = pod.nodeName
   if (pod.hostname) defaultedSpec.hostname = pod.hostname
   if (pod.subdomain) defaultedSpec.subdomain = pod.subdomain
+  const metadata = metaJson(pod.meta)
+  // a Pod being deleted: the API server records when, and the grace period it was given
+  const rawMeta = obj(raw.metadata)
+  if (typeof rawMeta.deletionTimestamp === 'string') {
+    metadata.deletionTimestamp = rawMeta.deletionTimestamp
+    metadata.deletionGracePeriodSeconds = rawMeta.deletionGracePeriodSeconds ?? defaultedSpec.terminationGracePeriodSeconds ?? 30
+  }
   const rawStatus = obj(raw.status)
   const started = pod.meta.creationTimestamp
-  const cond = (type: string, status: boolean): JsonObject => ({ lastProbeTime: null, lastTransitionTime: started, status: status ? 'True' : 'False', type })
   const scheduled = !!pod.nodeName
+  const running = pod.podIPs.length > 0
+  // kubelet's status manager: a False condition says which containers hold it back (Go's %s of a []string)
+  const cond = (type: string, status: boolean, reason?: string, names?: string[]): JsonObject => {
+    const c: JsonObject = { lastProbeTime: null, lastTransitionTime: started, status: status ? 'True' : 'False', type }
+    if (!status && reason && names) Object.assign(c, { message: `containers with ${reason === 'ContainersNotInitialized' ? 'incomplete' : 'unready'} status: [${names.join(' ')}]`, reason })
+    return c
+  }
+  const initNames = (Array.isArray(spec.initContainers) ? spec.initContainers : []).map((c) => String(obj(c).name ?? ''))
+  const unready = pod.containers.filter((c) => !(running && c.ready)).map((c) => c.name)
   const status: JsonObject = {
     phase: pod.phase,
-    qosClass: 'BestEffort',
+    // computed once by the API server when the Pod is created (PrepareForCreate)
+    qosClass: podQOSClass(defaultedSpec),
     conditions: scheduled
-      ? [cond('PodReadyToStartContainers', pod.podIPs.length > 0), cond('Initialized', true), cond('Ready', pod.ready), cond('ContainersReady', pod.ready), cond('PodScheduled', true)]
+      ? [
+          cond('PodReadyToStartContainers', running),
+          cond('Initialized', running || initNames.length === 0, 'ContainersNotInitialized', initNames),
+          cond('Ready', pod.ready, 'ContainersNotReady', unready),
+          cond('ContainersReady', pod.ready, 'ContainersNotReady', unready),
+          cond('PodScheduled', true),
+        ]
       : [{ ...cond('PodScheduled', false), message: pod.pendingReason ?? '', reason: 'Unschedulable' }],
     ...rawStatus,
   }
@@ -94,22 +134,15 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   if (pod.podIPs.length) {
     status.podIP = pod.podIPs[0]
     status.podIPs = pod.podIPs.map((ip) => ({ ip }))
-    status.startTime = status.startTime ?? started
-    if (!rawStatus.containerStatuses) {
-      status.containerStatuses = pod.containers.map((c) => ({
-        containerID: `containerd://${(pod.meta.uid + c.name).replace(/[^0-9a-f]/g, '').padEnd(64, '0').slice(0, 64)}`,
-        image: c.image,
-        imageID: '',
-        lastState: {},
-        name: c.name,
-        ready: c.ready,
-        restartCount: c.restartCount,
-        started: true,
-        state: { running: { startedAt: started } },
-      }))
-    }
   }
-  return { apiVersion: 'v1', kind: 'Pod', metadata: metaJson(pod.meta, pod.meta.namespace ? {} : {}), spec: defaultedSpec, status }
+  // kubelet reports a start time and container statuses once it has the Pod, sandbox or not
+  if (scheduled) {
+    status.startTime = status.startTime ?? started
+    const cs = containerStatuses(pod, defaultedSpec, started)
+    if (!rawStatus.containerStatuses) status.containerStatuses = cs.containerStatuses
+    if (!rawStatus.initContainerStatuses && cs.initContainerStatuses.length) status.initContainerStatuses = cs.initContainerStatuses
+  }
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: defaultedSpec, status }
 }
 
 export function serviceJson(svc: Service): JsonObject {

@@ -4,108 +4,25 @@
  * line without a tab ends an alignment block, which is why the sections of
  * `describe pod` align separately).
  */
-import type { Cluster, Json, JsonObject, Node, Pod, Service } from '../model/types.ts'
+import type { Cluster, Json, JsonObject, Node, ObjectMeta, Pod, Service } from '../model/types.ts'
 import type { Output } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
 import { tabwrite } from '../text/tabwriter.ts'
 import { age as ageOf } from '../text/duration.ts'
-import { formatLabels } from '../build/selector.ts'
+import { formatLabels, matchesRequirements, parseSelectorText } from '../build/selector.ts'
+import type { Requirement } from '../build/selector.ts'
+import { adapterFor } from './catalog.ts'
 import { resourceType } from './resources.ts'
 import type { KubectlFlags } from './flags.ts'
 import { nodeJson, serviceJson } from './api-objects.ts'
 import { ZERO, formatQuantity, quantityOf, scaledValue } from '../model/quantity.ts'
 import type { Quantity } from '../model/quantity.ts'
 import { addList, podRequestsAndLimits } from './pod-resources.ts'
+import { annotations, multiline, rfc1123z } from './describe-text.ts'
+import { describePod } from './describe-pod.ts'
 import type { ResourceList } from './pod-resources.ts'
 
 type Describer = (c: Cluster, ns: string, name: string) => string | undefined
-
-/** time.RFC1123Z, as describe prints timestamps */
-function rfc1123z(iso: string): string {
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return iso
-  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${days[d.getUTCDay()]}, ${p(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`
-}
-
-/** printLabelsMultiline: first on the labelled line, the rest on their own tabbed lines */
-function multiline(title: string, m: Record<string, string>, indent = ''): string {
-  const keys = Object.keys(m).sort()
-  if (keys.length === 0) return `${indent}${title}:\t<none>\n`
-  return keys.map((k, i) => `${i === 0 ? `${indent}${title}:` : ''}\t${k}=${m[k]}\n`).join('')
-}
-
-function annotations(m: Record<string, string>): string {
-  const keys = Object.keys(m).filter((k) => k !== 'kubectl.kubernetes.io/last-applied-configuration').sort()
-  if (keys.length === 0) return 'Annotations:\t<none>\n'
-  return keys.map((k, i) => `${i === 0 ? 'Annotations:' : ''}\t${k}: ${m[k]}\n`).join('')
-}
-
-export const describePod: Describer = (c, ns, name) => {
-  const p: Pod | undefined = c.index.pod.get(`${ns}/${name}`)
-  if (!p) return undefined
-  let w = ''
-  w += `Name:\t${p.meta.name}\n`
-  w += `Namespace:\t${p.meta.namespace}\n`
-  w += `Priority:\t0\n`
-  w += `Service Account:\t${p.serviceAccountName}\n`
-  w += `Node:\t${p.nodeName ? `${p.nodeName}/${p.hostIP}` : '<none>'}\n`
-  if (p.podIPs.length) w += `Start Time:\t${rfc1123z(p.meta.creationTimestamp)}\n`
-  w += multiline('Labels', p.meta.labels)
-  w += annotations(p.meta.annotations)
-  w += `Status:\t${p.terminating ? 'Terminating' : p.phase}\n`
-  w += `IP:\t${p.podIPs[0] ?? ''}\n`
-  if (p.podIPs.length) {
-    w += 'IPs:\n'
-    for (const ip of p.podIPs) w += `  IP:\t${ip}\n`
-  } else w += 'IPs:\t<none>\n'
-  if (p.owner) w += `Controlled By:\t${p.owner.kind}/${p.owner.name}\n`
-  w += 'Containers:\n'
-  for (const ct of p.containers) {
-    const running = p.podIPs.length > 0 && p.phase === 'Running'
-    w += `  ${ct.name}:\n`
-    if (running) w += `    Container ID:\tcontainerd://${(p.meta.uid + ct.name).replace(/[^0-9a-f]/g, '').padEnd(64, '0').slice(0, 64)}\n`
-    w += `    Image:\t${ct.image}\n`
-    w += `    Image ID:\t\n`
-    const ports = ct.ports.map((x) => `${x.containerPort}/${x.protocol}`).join(', ')
-    const hostPorts = ct.ports.map((x) => `${x.hostPort ?? 0}/${x.protocol}`).join(', ')
-    w += ports.includes(',') ? `    Ports:\t${ports}\n` : `    Port:\t${ports || '<none>'}\n`
-    w += hostPorts.includes(',') ? `    Host Ports:\t${hostPorts}\n` : `    Host Port:\t${hostPorts || '<none>'}\n`
-    if (running) {
-      w += '    State:\tRunning\n'
-      w += `      Started:\t${rfc1123z(p.meta.creationTimestamp)}\n`
-    } else {
-      w += '    State:\tWaiting\n'
-      w += `      Reason:\t${p.nodeName ? 'ContainerCreating' : 'Pending'}\n`
-    }
-    w += `    Ready:\t${ct.ready && running ? 'True' : 'False'}\n`
-    w += `    Restart Count:\t${ct.restartCount}\n`
-    w += '    Environment:\t<none>\n'
-    w += '    Mounts:\t<none>\n'
-  }
-  w += 'Conditions:\n'
-  w += '  Type\tStatus\n'
-  const conds: [string, boolean][] = p.nodeName
-    ? [['PodReadyToStartContainers', p.podIPs.length > 0], ['Initialized', true], ['Ready', p.ready], ['ContainersReady', p.ready], ['PodScheduled', true]]
-    : [['PodScheduled', false]]
-  for (const [t, s] of conds) w += `  ${t} \t${s ? 'True' : 'False'} \n`
-  w += 'Volumes:\t<none>\n'
-  w += 'QoS Class:\tBestEffort\n'
-  w += multiline('Node-Selectors', p.nodeSelector)
-  w += 'Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n'
-  w += '\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n'
-  if (p.pendingReason) {
-    w += 'Events:\n'
-    w += '  Type\tReason\tAge\tFrom\tMessage\n'
-    w += '  ----\t------\t----\t----\t-------\n'
-    const from = p.nodeName ? 'kubelet' : 'default-scheduler'
-    const reason = p.nodeName ? 'FailedCreatePodSandBox' : 'FailedScheduling'
-    w += `  Warning\t${reason}\t5m\t${from}\t${p.pendingReason}\n`
-  } else w += 'Events:\t<none>\n'
-  return tabwrite(w, 0, 2)
-}
 
 /** describe.go formatEndpointSlices: ready endpoints' `ip:port` for the named port, at most 3 */
 function endpointsFor(c: Cluster, s: Service, portName: string | undefined): string {
@@ -287,6 +204,12 @@ export function registerDescriber(kind: string, d: Describer): void {
   DESCRIBERS[kind] = d
 }
 
+/**
+ * kubectl describe TYPE [NAME...] | TYPE/NAME... [-l SELECTOR] [-n NS | -A], as
+ * pkg/cmd/describe Run: objects in the API's list order (namespace, then name),
+ * joined by "\n\n"; a single `TYPE NAME` that is not found describes every
+ * object whose name starts with NAME (DescribeMatchingResources).
+ */
 export function kubectlDescribe(cluster: Cluster, f: KubectlFlags): Output {
   if (f.args.length === 0) return fail('error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.')
   let [typeText, ...names] = f.args
@@ -298,25 +221,36 @@ export function kubectlDescribe(cluster: Cluster, f: KubectlFlags): Output {
   if (!rt) return fail(`error: the server doesn't have a resource type "${typeText}"`)
   const d = DESCRIBERS[rt.kind]
   if (!d) return fail(`error: describing ${rt.resource} is not simulated yet (kubectl get ${rt.resource} -o yaml shows the object)`)
+  // cli-runtime's builder refuses these combinations
+  if (names.length && f.selector !== undefined) return fail('error: name cannot be provided when a selector is specified')
+  if (names.length && f.allNamespaces && rt.namespaced) return fail('error: a resource cannot be retrieved by name across all namespaces')
+  let reqs: Requirement[] = []
+  if (f.selector !== undefined) {
+    const r = parseSelectorText(f.selector)
+    if (typeof r === 'string') return fail(`error: ${r}`)
+    reqs = r
+  }
+  const ad = adapterFor(rt)
+  const inScope = (all: boolean) =>
+    ad.items(cluster)
+      .map((x) => ad.meta(x))
+      .filter((m) => !rt.namespaced || all || m.namespace === f.namespace)
+      .sort((x, y) => (x.namespace < y.namespace ? -1 : x.namespace > y.namespace ? 1 : x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+  const describeAll = (metas: ObjectMeta[]) => metas.map((m) => d(cluster, rt.namespaced ? m.namespace : '', m.name) ?? '')
   if (names.length === 0) {
-    // every object of the type in the namespace, separated by blank lines
-    const list =
-      rt.kind === 'Pod' ? cluster.pods.filter((p) => f.allNamespaces || p.meta.namespace === f.namespace).map((p) => [p.meta.namespace, p.meta.name])
-      : rt.kind === 'Service' ? cluster.services.filter((s) => f.allNamespaces || s.meta.namespace === f.namespace).map((s) => [s.meta.namespace, s.meta.name])
-      : rt.kind === 'Node' ? cluster.nodes.map((n) => ['', n.meta.name])
-      : rt.kind === 'Ingress' ? cluster.ingresses.filter((g) => f.allNamespaces || g.meta.namespace === f.namespace).map((g) => [g.meta.namespace, g.meta.name])
-      : rt.kind === 'IngressClass' ? cluster.ingressClasses.map((g) => ['', g.meta.name])
-      : cluster.networkPolicies.filter((p) => f.allNamespaces || p.meta.namespace === f.namespace).map((p) => [p.meta.namespace, p.meta.name])
-    if (list.length === 0) return { exitCode: 0, stdout: '', stderr: `No resources found in ${f.namespace} namespace.\n` }
-    return ok(list.map(([ns, n]) => d(cluster, ns, n) ?? '').join('\n\n\n'))
+    const metas = inScope(f.allNamespaces).filter((m) => matchesRequirements(reqs, m.labels))
+    if (metas.length === 0) return { exitCode: 0, stdout: '', stderr: f.allNamespaces ? 'No resources found\n' : `No resources found in ${f.namespace} namespace.\n` }
+    return ok(describeAll(metas).join('\n\n'))
   }
-  const out: string[] = []
-  const errs: string[] = []
-  for (const n of names) {
-    const text = d(cluster, f.namespace, n)
-    if (text === undefined) errs.push(`Error from server (NotFound): ${rt.resource} "${n}" not found\n`)
-    else out.push(text)
+  const group = rt.prefix.includes('.') ? `.${rt.prefix.split('.').slice(1).join('.')}` : ''
+  const notFound = (n: string) => `Error from server (NotFound): ${rt.resource}${group} "${n}" not found\n`
+  const ns = rt.namespaced ? f.namespace : ''
+  const texts = names.map((n) => d(cluster, ns, n))
+  if (names.length === 1 && !f.args[0].includes('/') && texts[0] === undefined) {
+    const matching = inScope(false).filter((m) => m.name.startsWith(names[0]))
+    if (matching.length === 0) return { exitCode: 1, stdout: '', stderr: notFound(names[0]) }
+    return ok(describeAll(matching).map((s) => `${s}\n`).join(''))
   }
-  return { exitCode: errs.length ? 1 : 0, stdout: out.join('\n\n\n'), stderr: errs.join('') }
+  const errs = names.filter((_, i) => texts[i] === undefined).map(notFound)
+  return { exitCode: errs.length ? 1 : 0, stdout: texts.filter((t) => t !== undefined).join('\n\n'), stderr: errs.join('') }
 }
-

@@ -4,7 +4,7 @@
  * spec only when a command asks, never while the cluster is built.
  */
 import type { Json, Pod } from '../model/types.ts'
-import { addQuantity, quantityOf } from '../model/quantity.ts'
+import { addQuantity, formatQuantity, quantityOf } from '../model/quantity.ts'
 import type { Quantity } from '../model/quantity.ts'
 
 export type ResourceList = Map<string, Quantity>
@@ -92,4 +92,71 @@ export function podRequestsAndLimits(pod: Pod): { requests: ResourceList; limits
     if (have && have.nanos !== 0n) limits.set(k, addQuantity(have, q))
   }
   return { requests, limits }
+}
+
+/**
+ * A ResourceList as the API server stores it: each value rounded up to milli
+ * scale (SetDefaults_ResourceList) and printed in canonical form
+ * (Quantity.String()); a value it could not decode is left as written.
+ */
+function storedList(v: Json | undefined): { [k: string]: Json } {
+  const out: { [k: string]: Json } = {}
+  for (const [k, x] of Object.entries(obj(v))) {
+    const q = quantityOf(x)
+    if (!q) {
+      out[k] = x
+      continue
+    }
+    const milli = 1_000_000n
+    const rem = q.nanos % milli
+    // RoundUp rounds away from zero and keeps the parsed text only when nothing changed
+    const rounded = rem === 0n ? q : { nanos: q.nanos - rem + (q.nanos < 0n ? -milli : milli), format: q.format }
+    out[k] = formatQuantity(rounded)
+  }
+  return out
+}
+
+/**
+ * A container's `resources` as stored: canonical quantities, and a request left
+ * out defaulted to its limit (SetDefaults_Pod, pkg/apis/core/v1/defaults.go).
+ * Empty maps are dropped (omitempty); `resources: {}` itself stays.
+ */
+export function storedResources(v: Json | undefined): { [k: string]: Json } {
+  const r = { ...obj(v) }
+  const limits = r.limits === undefined ? undefined : storedList(r.limits)
+  const requests = r.requests === undefined ? undefined : storedList(r.requests)
+  if (limits) {
+    const req = requests ?? {}
+    for (const [k, q] of Object.entries(limits)) if (!(k in req)) req[k] = q
+    r.requests = req
+  }
+  if (limits) r.limits = limits
+  else if (requests) r.requests = requests
+  for (const k of ['limits', 'requests']) if (r[k] !== undefined && Object.keys(obj(r[k])).length === 0) delete r[k]
+  return r
+}
+
+/**
+ * pkg/apis/core/helper/qos ComputePodQOS, as the API server records it in
+ * status.qosClass, over the stored (defaulted) spec: cpu and memory only, zero
+ * counts as unset. In 1.34 (PodLevelResources beta, on) a Pod with
+ * spec.resources at all is judged by those alone; pod-level defaulting
+ * (defaultPodRequests/defaultPodLimits) is not simulated.
+ */
+export function podQOSClass(spec: { [k: string]: Json }): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const arr = (v: Json | undefined) => (Array.isArray(v) ? v : [])
+  const positive = (v: Json | undefined): ResourceList => new Map([...list(v)].filter(([k, q]) => (k === 'cpu' || k === 'memory') && q.nanos > 0n))
+  const sources = spec.resources !== undefined && spec.resources !== null ? [spec.resources] : [...arr(spec.containers), ...arr(spec.initContainers)].map((c) => obj(c).resources)
+  const requests: ResourceList = new Map()
+  const limits: ResourceList = new Map()
+  let guaranteed = true
+  for (const r of sources) {
+    addList(requests, positive(obj(r).requests))
+    const l = positive(obj(r).limits)
+    addList(limits, l)
+    if (!l.has('cpu') || !l.has('memory')) guaranteed = false
+  }
+  if (requests.size === 0 && limits.size === 0) return 'BestEffort'
+  const equal = [...requests].every(([k, q]) => limits.get(k)?.nanos === q.nanos)
+  return guaranteed && equal && requests.size === limits.size ? 'Guaranteed' : 'Burstable'
 }

@@ -146,7 +146,8 @@ describe('kubectl describe', () => {
     expect(out).toContain('Node:             node-1/192.168.1.11\n')
     // a bare Pod has no "Controlled By:" line to widen the IPs block
     expect(out).toContain('IPs:\n  IP:  10.244.1.2\nContainers:\n')
-    expect(out).toContain('    Port:           80/TCP\n    Host Port:      0/TCP\n')
+    // kubectl 1.34 names each port (describeContainerPorts)
+    expect(out).toContain('    Port:           80/TCP (http)\n    Host Port:      0/TCP (http)\n')
     expect(out).toContain('  PodScheduled                True \nVolumes:                      <none>\nQoS Class:                    BestEffort\n')
   })
 

@@ -226,7 +226,8 @@ Spec:
   Not affecting egress traffic
   Policy Types: Ingress
 `)
-    expect(runCommand(c, 'kubectl describe netpol nope')).toMatchObject({ exitCode: 1, stderr: 'Error from server (NotFound): networkpolicies "nope" not found\n' })
+    // the API server names a resource of a group with its group
+    expect(runCommand(c, 'kubectl describe netpol nope')).toMatchObject({ exitCode: 1, stderr: 'Error from server (NotFound): networkpolicies.networking.k8s.io "nope" not found\n' })
   })
 })
 
