@@ -120,7 +120,8 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
         namespace: 'kube-system',
         name: `${name}-${host}`,
         labels: { component, tier: 'control-plane' },
-        spec: { nodeName: host, hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [{ name: component, image, ports: [{ containerPort: port, hostPort: port, protocol: 'TCP' }], resources }] },
+        // kubelet gives every static Pod one toleration: all NoExecute taints (pkg/kubelet/config/common.go applyDefaults)
+        spec: { nodeName: host, hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: [{ effect: 'NoExecute', operator: 'Exists' }], containers: [{ name: component, image, ports: [{ containerPort: port, hostPort: port, protocol: 'TCP' }], resources }] },
         owner: { apiVersion: 'v1', kind: 'Node', name: host, uid: n.meta.uid },
       }))
     }
@@ -136,14 +137,20 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
       name: 'coredns',
       image: 'registry.k8s.io/coredns/coredns:v1.12.1',
       args: ['-conf', '/etc/coredns/Corefile'],
-      // kubeadm's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go)
+      // kubeadm's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go): resources, the Corefile from
+      // the coredns ConfigMap, the health plugin's :8080/health and the ready plugin's :8181/ready as probes
       resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
+      volumeMounts: [{ name: 'config-volume', mountPath: '/etc/coredns', readOnly: true }],
+      livenessProbe: { httpGet: { path: '/health', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5 },
+      readinessProbe: { httpGet: { path: '/ready', port: 8181, scheme: 'HTTP' } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] }, readOnlyRootFilesystem: true },
       ports: [
         { containerPort: 53, name: 'dns', protocol: 'UDP' },
         { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
         { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
       ],
     }],
+    volumes: [{ name: 'config-volume', configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }] } }],
   }
   const hash = safeEncodeString(String(canonicalJsonHash(corednsSpec)))
   const rs = `coredns-${hash}`
@@ -158,21 +165,40 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
       workload: { kind: 'Deployment', name: 'coredns' },
     }))
   }
-  const daemon = (namespace: string, name: string, labels: Record<string, string>, image: string, resources?: JsonObject) => {
+  const daemon = (namespace: string, name: string, labels: Record<string, string>, image: string, resources?: JsonObject, pod: JsonObject = {}, container: JsonObject = {}) => {
     for (const n of nodes) {
       out.push(draft(ctx, {
         namespace,
         name: `${name}-${safeRandomString(`${name}/${n.meta.name}`, 5)}`,
         generateName: `${name}-`,
         labels: { ...labels, 'controller-revision-hash': safeRandomString(name, 10), 'pod-template-generation': '1' },
-        spec: { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [{ name: name.replace(/-ds$/, ''), image, ...(resources ? { resources } : {}) }] },
+        spec: { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, ...pod, containers: [{ name: name.replace(/-ds$/, ''), image, ...container, ...(resources ? { resources } : {}) }] },
         owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: deterministicUID(`DaemonSet/${namespace}/${name}`) },
         workload: { kind: 'DaemonSet', name },
         daemonNode: n.meta.name,
       }))
     }
   }
-  daemon('kube-system', 'kube-proxy', { 'k8s-app': 'kube-proxy' }, `registry.k8s.io/kube-proxy:${config.kubernetesVersion}`)
+  // kubeadm's kube-proxy DaemonSet (cmd/kubeadm/app/phases/addons/proxy/manifests.go): its config from the
+  // kube-proxy ConfigMap, the xtables lock shared with other iptables users, the host's kernel modules
+  daemon('kube-system', 'kube-proxy', { 'k8s-app': 'kube-proxy' }, `registry.k8s.io/kube-proxy:${config.kubernetesVersion}`, undefined, {
+    serviceAccountName: 'kube-proxy',
+    nodeSelector: { 'kubernetes.io/os': 'linux' },
+    volumes: [
+      { name: 'kube-proxy', configMap: { name: 'kube-proxy' } },
+      { name: 'xtables-lock', hostPath: { path: '/run/xtables.lock', type: 'FileOrCreate' } },
+      { name: 'lib-modules', hostPath: { path: '/lib/modules' } },
+    ],
+  }, {
+    command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'],
+    env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+    securityContext: { privileged: true },
+    volumeMounts: [
+      { mountPath: '/var/lib/kube-proxy', name: 'kube-proxy' },
+      { mountPath: '/run/xtables.lock', name: 'xtables-lock', readOnly: false },
+      { mountPath: '/lib/modules', name: 'lib-modules', readOnly: true },
+    ],
+  })
   const agent = CNI_AGENTS[config.cni]
   if (agent) daemon(agent[0], agent[1], agent[2], agent[3], agent[4])
   return out

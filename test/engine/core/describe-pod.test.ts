@@ -122,8 +122,12 @@ describe('kubectl describe pod: the cluster add-ons', () => {
         '    Requests:',
         '      cpu:        100m',
         '      memory:     70Mi',
+        // kubeadm's probes: the health plugin on :8080, the ready plugin on :8181 (its timeouts and thresholds defaulted)
+        '    Liveness:     http-get http://:8080/health delay=60s timeout=5s period=10s #success=1 #failure=5',
+        '    Readiness:    http-get http://:8181/ready delay=0s timeout=1s period=10s #success=1 #failure=3',
         '    Environment:  <none>',
-        '    Mounts:       <none>',
+        '    Mounts:',
+        '      /etc/coredns from config-volume (ro)',
         'Conditions:',
         '  Type                        Status',
         '  PodReadyToStartContainers   True ',
@@ -131,14 +135,18 @@ describe('kubectl describe pod: the cluster add-ons', () => {
         '  Ready                       True ',
         '  ContainersReady             True ',
         '  PodScheduled                True ',
-        'Volumes:                      <none>',
-        'QoS Class:                    Burstable',
-        'Node-Selectors:               node-role.kubernetes.io/control-plane=',
-        'Tolerations:                  CriticalAddonsOnly op=Exists',
-        '                              node-role.kubernetes.io/control-plane:NoSchedule',
-        '                              node.kubernetes.io/not-ready:NoExecute op=Exists for 300s',
-        '                              node.kubernetes.io/unreachable:NoExecute op=Exists for 300s',
-        'Events:                       <none>',
+        'Volumes:',
+        '  config-volume:',
+        '    Type:        ConfigMap (a volume populated by a ConfigMap)',
+        '    Name:        coredns',
+        '    Optional:    false',
+        'QoS Class:       Burstable',
+        'Node-Selectors:  node-role.kubernetes.io/control-plane=',
+        'Tolerations:     CriticalAddonsOnly op=Exists',
+        '                 node-role.kubernetes.io/control-plane:NoSchedule',
+        '                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s',
+        '                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s',
+        'Events:          <none>',
         '',
       ].join('\n'),
     )
@@ -151,16 +159,16 @@ describe('kubectl describe pod: the cluster add-ons', () => {
     expect(out).toContain('Controlled By:  DaemonSet/kube-proxy\n')
     expect(out).toContain(
       [
-        'QoS Class:                    BestEffort',
-        'Node-Selectors:               <none>',
-        'Tolerations:                  op=Exists',
-        '                              node.kubernetes.io/disk-pressure:NoSchedule op=Exists',
-        '                              node.kubernetes.io/memory-pressure:NoSchedule op=Exists',
-        '                              node.kubernetes.io/network-unavailable:NoSchedule op=Exists',
-        '                              node.kubernetes.io/not-ready:NoExecute op=Exists',
-        '                              node.kubernetes.io/pid-pressure:NoSchedule op=Exists',
-        '                              node.kubernetes.io/unreachable:NoExecute op=Exists',
-        '                              node.kubernetes.io/unschedulable:NoSchedule op=Exists',
+        'QoS Class:         BestEffort',
+        'Node-Selectors:    kubernetes.io/os=linux',
+        'Tolerations:       op=Exists',
+        '                   node.kubernetes.io/disk-pressure:NoSchedule op=Exists',
+        '                   node.kubernetes.io/memory-pressure:NoSchedule op=Exists',
+        '                   node.kubernetes.io/network-unavailable:NoSchedule op=Exists',
+        '                   node.kubernetes.io/not-ready:NoExecute op=Exists',
+        '                   node.kubernetes.io/pid-pressure:NoSchedule op=Exists',
+        '                   node.kubernetes.io/unreachable:NoExecute op=Exists',
+        '                   node.kubernetes.io/unschedulable:NoSchedule op=Exists',
         '',
       ].join('\n'),
     )
@@ -193,9 +201,9 @@ describe('kubectl describe pod: the cluster add-ons', () => {
       'node.kubernetes.io/unschedulable:NoSchedule',
       'node.kubernetes.io/network-unavailable:NoSchedule',
     ])
-    // a static Pod: system-node-critical; tolerating everything, it gets no defaults
+    // a static Pod: system-node-critical; kubelet's toleration of every NoExecute taint covers the 300s defaults
     const etcd = podJson(c, find(c, (x) => x.meta.name === 'etcd-control-plane'))
-    expect([etcd.spec.priority, etcd.status.qosClass, etcd.spec.tolerations]).toEqual([2000001000, 'Burstable', [{ operator: 'Exists' }]])
+    expect([etcd.spec.priority, etcd.status.qosClass, etcd.spec.tolerations]).toEqual([2000001000, 'Burstable', [{ effect: 'NoExecute', operator: 'Exists' }]])
   })
 })
 
@@ -332,7 +340,7 @@ describe('kubectl describe: which objects', () => {
   it('-l picks by label; objects are separated by two blank lines', () => {
     const out = sh(c, 'kubectl describe pod -n kube-system -l k8s-app=kube-dns').stdout
     expect(out.match(/^Name: /gm)).toHaveLength(2)
-    expect(out).toContain('Events:                       <none>\n\n\nName:')
+    expect(out).toContain('Events:          <none>\n\n\nName:')
     expect(sh(c, 'kubectl describe pods -l app=nothing')).toMatchObject({ exitCode: 0, stdout: '', stderr: 'No resources found in default namespace.\n' })
     expect(sh(c, 'kubectl describe pod guaranteed -l app=g')).toMatchObject({ exitCode: 1, stderr: 'error: name cannot be provided when a selector is specified\n' })
   })
