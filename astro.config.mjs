@@ -19,6 +19,15 @@ export default defineConfig({
     // The in-browser engine is one chunk of about 500 kB, loaded only when the API cannot
     // answer; test/bench/site.bench.ts keeps an eye on what pages load before that.
     build: { chunkSizeWarningLimit: 1000 },
+    // Two of Starlight's scripts cost a chapter full of examples long tasks while it loads
+    // (test/bench/lighthouse.bench.ts): its table of contents, replaced by a cheaper one with the
+    // same element, and its search, which now loads Pagefind's interface when first opened.
+    resolve: {
+      alias: [
+        { find: /^.*\/TableOfContents\/starlight-toc(?:\.[jt]s)?$/, replacement: `${root}site/client/starlight-toc.ts` },
+        { find: /^@pagefind\/default-ui$/, replacement: `${root}site/client/pagefind-on-open.ts` },
+      ],
+    },
   },
   markdown: {
     // ```yaml example="…" fences run through the engine while the page builds (content/README.md).

@@ -34,6 +34,7 @@ export async function startEditing(
 ): Promise<EditorSession> {
   const data = host.data
   const q = <T extends Element = HTMLElement>(selector: string) => host.querySelector<T>(selector)
+  host.place('prompt')
   const runButton = q<HTMLButtonElement>('[data-knet-action="run"]')!
   const editButton = q<HTMLButtonElement>('[data-knet-action="edit"]')!
   const resetButton = q<HTMLButtonElement>('[data-knet-action="reset"]')!
@@ -114,7 +115,6 @@ export async function startEditing(
   editButton.hidden = true
   runButton.hidden = false
   resetButton.hidden = false
-  prompt.hidden = false
   q('[data-knet-hint]')!.hidden = false
 
   function composed(): ComposedScenario {

@@ -1,5 +1,5 @@
 /**
- * <knet-example>: the small script every page with an example ships. It shows the toolbar and
+ * <knet-example>: the small script every page with an example ships. It runs the toolbar and
  * makes links; everything heavy (CodeMirror, the engine, the YAML parsers) is imported only
  * when the reader presses Edit (site/client/example-editor.ts).
  */
@@ -24,15 +24,26 @@ export interface EditorSession {
 export type ExampleData = ExampleSource & { goalMet: boolean | null }
 
 export class KnetExampleElement extends HTMLElement {
-  data!: ExampleData
   session?: EditorSession
+  #data?: ExampleData
   #editing?: Promise<EditorSession>
 
-  connectedCallback() {
-    if (this.data) return
-    this.data = JSON.parse(this.dataset.knet ?? '{}') as ExampleData
-    this.querySelector('[data-knet-actions]')?.removeAttribute('hidden')
+  // A chapter has some twenty examples, upgraded while it loads: each only listens for clicks.
+  // CSS shows the toolbar once the element is defined (data-knet-script in knet.css), and the
+  // data is parsed when first used.
+  constructor() {
+    super()
     this.addEventListener('click', (event) => this.#onClick(event))
+  }
+
+  get data(): ExampleData {
+    return (this.#data ??= JSON.parse(this.dataset.knet ?? '{}') as ExampleData)
+  }
+
+  /** Puts the controls of its <template data-knet-template="…"> in place (once; KnetExample.astro). */
+  place(name: 'share' | 'prompt') {
+    const template = this.querySelector<HTMLTemplateElement>(`template[data-knet-template="${name}"]`)
+    template?.replaceWith(template.content)
   }
 
   /** Mounts the editor (once) and resolves with it; `initial` replaces the example's scenario. */
@@ -86,18 +97,16 @@ export class KnetExampleElement extends HTMLElement {
   }
 
   async #share() {
+    this.place('share')
     let link: string
     try {
       link = await playLink(this.state())
     } catch (error) {
       // Over what a link may hold (content limits): say so rather than fail silently.
-      this.querySelector<HTMLElement>('[data-knet-share]')!.hidden = false
       this.#note(`No link: ${(error as Error).message}`)
       return
     }
-    const panel = this.querySelector<HTMLElement>('[data-knet-share]')!
-    const input = panel.querySelector<HTMLInputElement>('[data-knet-link]')!
-    panel.hidden = false
+    const input = this.querySelector<HTMLInputElement>('[data-knet-link]')!
     input.value = link
     let copied = false
     try {
