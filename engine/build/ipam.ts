@@ -19,10 +19,19 @@ interface RangeCursor {
   next: bigint
   /** the range's base as a number for IPv4 (formatting without BigInt), -1 for IPv6 */
   v4Base: number
+  /** the first three octets of the last address formatted ("10.244.1."), reused while they stay the same */
+  v4Prefix: string
+  v4PrefixOf: number
 }
 
-function formatV4Number(n: number): string {
-  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
+/** Dotted quad of an IPv4 address in the cursor's range, formatting the /24 part once per /24. */
+function formatV4(c: RangeCursor, n: number): string {
+  const high = n >>> 8
+  if (high !== c.v4PrefixOf) {
+    c.v4Prefix = `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${high & 255}.`
+    c.v4PrefixOf = high
+  }
+  return c.v4Prefix + (n & 255)
 }
 
 export class PodIPAM {
@@ -105,7 +114,7 @@ export class PodIPAM {
       // host-local: .0 is the network, .1 the gateway, the last v4 address is broadcast
       const first = calico ? (this.config.cniMode === 'bgp' ? 0n : 1n) : 2n
       const last = calico ? size - 1n : r.family === 'IPv4' ? size - 2n : size - 1n
-      c = { range: r, first, last, next: first, v4Base: r.family === 'IPv4' ? Number(r.base) : -1 }
+      c = { range: r, first, last, next: first, v4Base: r.family === 'IPv4' ? Number(r.base) : -1, v4Prefix: '', v4PrefixOf: -1 }
       this.cursors.set(key, c)
     }
     return c
@@ -118,7 +127,7 @@ export class PodIPAM {
       const first = Number(c.first)
       const last = Number(c.last)
       for (let i = Number(c.next); i <= last; i++) {
-        const ip = formatV4Number(c.v4Base + i)
+        const ip = formatV4(c, c.v4Base + i)
         if (!this.used.has(ip)) {
           this.used.add(ip)
           c.next = BigInt(i + 1)
