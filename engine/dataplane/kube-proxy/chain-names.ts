@@ -29,13 +29,65 @@ export function portProtoHash(servicePortName: string, protocol: string): string
   return hash16(servicePortName + protocol)
 }
 
+export interface ServiceChains {
+  svc: string
+  svl: string
+  ext: string
+  fw: string
+  /** the KUBE-SEP- chain of one of the port's endpoints */
+  sep(ep: EndpointInfo): string
+}
+
+/**
+ * prefix + hash as one flat string: a name joined with + is a pair of pieces
+ * (the hash itself a slice of a longer string), which every reader of the
+ * name (iptables-save prints each one several times) has to follow.
+ */
+function flat(prefix: string, hash: string): string {
+  return [prefix, hash].join('')
+}
+
+// The names themselves are memoized along with their hashes: the same strings then serve every
+// cluster, and a string used as a Map key again (a table's chains) keeps its hash.
+const serviceChains = new Map<string, ServiceChains>()
+let memoized = 0
+
 /**
  * @example
  * iptablesChains(sp).svc // 'KUBE-SVC-XPGD46QRK7WJZT7O' for ns1/svc1:p80 tcp
+ * iptablesChains(sp).sep(ep) // 'KUBE-SEP-SXIVWICOYRO3J4NJ' for 10.180.0.1:80
  */
-export function iptablesChains(sp: ServicePortInfo): { svc: string; svl: string; ext: string; fw: string } {
-  const h = portProtoHash(sp.nameString, sp.proto)
-  return { svc: `KUBE-SVC-${h}`, svl: `KUBE-SVL-${h}`, ext: `KUBE-EXT-${h}`, fw: `KUBE-FW-${h}` }
+export function iptablesChains(sp: ServicePortInfo): ServiceChains {
+  const input = sp.nameString + sp.proto
+  let names = serviceChains.get(input)
+  if (!names) {
+    if (memoized > 200_000) {
+      serviceChains.clear()
+      memoized = 0
+    }
+    names = portChains(input)
+    serviceChains.set(input, names)
+    memoized++
+  }
+  return names
+}
+
+/** One service port's chain names; `input` is servicePortName + protocol. */
+function portChains(input: string): ServiceChains {
+  const h = base32(sha256(input)).slice(0, 16)
+  // endpoint "IP:port" → its chain; the port's part of the hash input is put together once
+  const seps = new Map<string, string>()
+  const sep = (ep: EndpointInfo) => {
+    let name = seps.get(ep.str)
+    if (name === undefined) {
+      name = flat('KUBE-SEP-', base32(sha256(input + ep.str)).slice(0, 16))
+      seps.set(ep.str, name)
+      memoized++
+    }
+    return name
+  }
+  // frozen: every caller gets the same object
+  return Object.freeze({ svc: flat('KUBE-SVC-', h), svl: flat('KUBE-SVL-', h), ext: flat('KUBE-EXT-', h), fw: flat('KUBE-FW-', h), sep })
 }
 
 /**
@@ -43,16 +95,8 @@ export function iptablesChains(sp: ServicePortInfo): { svc: string; svl: string;
  * sepChain(sp, ep) // 'KUBE-SEP-SXIVWICOYRO3J4NJ' for ns1/svc1:p80 tcp 10.180.0.1:80
  */
 export function sepChain(sp: ServicePortInfo, ep: EndpointInfo): string {
-  // an EndpointInfo belongs to exactly one service port, so it can carry its chain name
-  let name = sepNames.get(ep)
-  if (name === undefined) {
-    name = `KUBE-SEP-${hash16(sp.nameString + sp.proto + ep.str)}`
-    sepNames.set(ep, name)
-  }
-  return name
+  return iptablesChains(sp).sep(ep)
 }
-
-const sepNames = new WeakMap<EndpointInfo, string>()
 
 /** nftables: chains may be 256 characters; the base is cut to 240 with "..." (never in practice). */
 function hashAndTruncate(name: string): string {

@@ -15,8 +15,6 @@ export interface Opt {
 export interface Match {
   name: string
   opts: Opt[]
-  /** the match as iptables-save prints it, kept once rendered (matches are shared and never change) */
-  saved?: string
 }
 
 export interface IptRule {
@@ -65,7 +63,8 @@ export function isBuiltin(table: IptTable['name'], chain: string): boolean {
 
 export function ensureChain(t: IptTable, name: string): IptChain {
   let c = t.chains.get(name)
-  if (!c) t.chains.set(name, (c = { name, rules: [] }))
+  // policy: undefined (left out of JSON) gives user chains the builtin chains' object shape
+  if (!c) t.chains.set(name, (c = { name, policy: undefined, rules: [] }))
   return c
 }
 
@@ -74,54 +73,83 @@ export function append(t: IptTable, chain: string, rule: IptRule): void {
   ensureChain(t, chain).rules.push(rule)
 }
 
+/** iptables -A of several rules; a chain made here gets them as its list, no longer than needed (pushes would reserve room for 17) */
+export function appendAll(t: IptTable, chain: string, ...rules: IptRule[]): void {
+  const c = t.chains.get(chain)
+  if (c) c.rules.push(...rules)
+  else t.chains.set(chain, { name: chain, policy: undefined, rules })
+}
+
 /** iptables -I (EnsureRule Prepend) */
 export function prepend(t: IptTable, chain: string, rule: IptRule): void {
   ensureChain(t, chain).rules.unshift(rule)
 }
 
 const commentMatches = new Map<string, Match>()
+/** proto → dport (-1 for none) → its `-m tcp [--dport N]`: bounded by the three protocols and 65535 ports */
+const l4Matches = new Map<string, Map<number, Match>>()
+const protos = new Map<string, { neg: boolean; name: string }>()
+
+/** `-m tcp [--dport N]`, shared between rules (they never change once built). */
+function sharedL4(proto: string, port: number | undefined): Match {
+  let byPort = l4Matches.get(proto)
+  if (!byPort) l4Matches.set(proto, (byPort = new Map()))
+  let m = byPort.get(port ?? -1)
+  if (!m) {
+    m = { name: proto, opts: port === undefined ? [] : [{ name: 'dport', values: [String(port)] }] }
+    byPort.set(port ?? -1, m)
+  }
+  return m
+}
+
+/**
+ * The empty list every rule without matches, and every target without
+ * options, shares (thousands of them in a large cluster). Frozen: lists are
+ * never changed once a rule is built, and a change would fail loudly.
+ */
+const NONE = Object.freeze([]) as never[]
+
+/**
+ * A rule with all its fields in place, unused ones undefined (JSON leaves them
+ * out): every rule then has one object shape, which keeps the code that reads
+ * tens of thousands of them (iptables-save) fast.
+ */
+function emptyRule(): IptRule {
+  return { src: undefined, dst: undefined, inIface: undefined, outIface: undefined, proto: undefined, matches: NONE, target: undefined }
+}
 
 /**
  * A small builder that reads like the argument lists kube-proxy writes,
  * e.g. r().comment('ns1/svc1:p80 cluster IP').l4('tcp').dst('172.30.0.41').dport(80).jump('KUBE-SVC-…').
  */
-const l4Matches = new Map<string, Match>()
-const protos = new Map<string, { neg: boolean; name: string }>()
-
-/** `-m tcp [--dport N]`, shared between rules (they never change once built). */
-function sharedL4(proto: string, port: number | undefined): Match {
-  const key = `${proto}/${port ?? ''}`
-  let m = l4Matches.get(key)
-  if (!m) {
-    m = { name: proto, opts: port === undefined ? [] : [{ name: 'dport', values: [String(port)] }], saved: undefined }
-    if (l4Matches.size > 100_000) l4Matches.clear()
-    l4Matches.set(key, m)
-  }
-  return m
-}
-
 export class RuleBuilder {
-  readonly rule: IptRule = { matches: [] }
+  readonly rule: IptRule = emptyRule()
   private l4Index = -1
 
   constructor(private readonly family: IPFamily) {}
+
+  /** Adds a match, keeping the list exactly as long as it needs to be (a push would reserve room for 17). */
+  private add(m: Match): this {
+    const ms = this.rule.matches
+    this.rule.matches = ms.length === 0 ? [m] : [...ms, m]
+    return this
+  }
 
   comment(text: string): this {
     // rules are never changed once built, so one comment match can serve every rule with that text
     let m = commentMatches.get(text)
     if (!m) {
-      m = { name: 'comment', opts: [{ name: 'comment', values: [text] }], saved: undefined }
+      m = { name: 'comment', opts: [{ name: 'comment', values: [text] }] }
       if (commentMatches.size > 100_000) commentMatches.clear()
       commentMatches.set(text, m)
     }
-    this.rule.matches.push(m)
-    return this
+    return this.add(m)
   }
 
   /** `-m tcp -p tcp` */
   l4(proto: string): this {
     this.l4Index = this.rule.matches.length
-    this.rule.matches.push(sharedL4(proto, undefined))
+    this.add(sharedL4(proto, undefined))
     return this.proto(proto)
   }
 
@@ -154,17 +182,21 @@ export class RuleBuilder {
   }
 
   match(name: string, ...opts: Opt[]): this {
-    this.rule.matches.push({ name, opts })
-    return this
+    return this.add({ name, opts })
+  }
+
+  /** a match object the caller shares between rules (it must never change) */
+  sharedMatch(m: Match): this {
+    return this.add(m)
   }
 
   jump(target: string, ...opts: Opt[]): IptRule {
-    this.rule.target = { name: target, opts }
+    this.rule.target = { name: target, opts: opts.length === 0 ? NONE : opts, goto: undefined }
     return this.rule
   }
 
   goto(target: string): IptRule {
-    this.rule.target = { name: target, opts: [], goto: true }
+    this.rule.target = { name: target, opts: NONE, goto: true }
     return this.rule
   }
 

@@ -56,11 +56,20 @@ function neg(o: Opt | undefined): string {
   return o?.neg ? ' !' : ''
 }
 
+/**
+ * Comment, tcp/udp/sctp and statistic matches are shared between rules (and
+ * clusters) and do not depend on the family: their text is kept aside, never
+ * on the match itself, where it would show in the rules' JSON (the programs'
+ * `data`) depending on what ran before in the same isolate.
+ */
+const rendered = new WeakMap<Match, string>()
+const SHARED = new Set(['comment', 'tcp', 'udp', 'sctp', 'statistic'])
+
 function saveMatch(m: Match, family: IPFamily): string {
-  if (m.saved !== undefined) return m.saved
-  const text = renderMatch(m, family)
-  // comment and tcp/udp/sctp matches are shared between rules and do not depend on the family
-  if (m.name === 'comment' || m.name === 'tcp' || m.name === 'udp' || m.name === 'sctp') m.saved = text
+  let text = rendered.get(m)
+  if (text !== undefined) return text
+  text = renderMatch(m, family)
+  if (SHARED.has(m.name)) rendered.set(m, text)
   return text
 }
 
@@ -142,9 +151,31 @@ function saveTarget(rule: IptRule, family: IPFamily): string {
     case 'REJECT':
       return `${s} --reject-with ${find(t.opts, 'reject-with')?.values[0] ?? (family === 'IPv4' ? 'icmp-port-unreachable' : 'icmp6-port-unreachable')}`
     default:
-      for (const o of t.opts) s += ` --${o.name}${o.values.map((v) => ` ${v}`).join('')}`
-      return s
+      return s + optsText(t.opts)
   }
+}
+
+/** ` --name v1 v2 …` for each option, negations left to the caller */
+function optsText(opts: Opt[]): string {
+  let s = ''
+  for (const o of opts) {
+    // the usual option has one value (DNAT's --to-destination): its flag and the space after it come in one piece
+    if (o.values.length === 1) s += optionFlag(o.name) + o.values[0]
+    else {
+      s += ' --' + o.name
+      for (const v of o.values) s += ' ' + v
+    }
+  }
+  return s
+}
+
+const optionFlags = new Map<string, string>()
+
+/** ` --name ` (the option names are iptables' own, a handful) */
+function optionFlag(name: string): string {
+  let flag = optionFlags.get(name)
+  if (flag === undefined) optionFlags.set(name, (flag = ` --${name} `))
+  return flag
 }
 
 /**
@@ -155,7 +186,12 @@ function saveTarget(rule: IptRule, family: IPFamily): string {
  * // '-A KUBE-SEP-X -s 10.244.1.5/32 -m comment --comment "default/web" -j KUBE-MARK-MASQ'
  */
 export function saveRule(chain: string, r: IptRule, family: IPFamily): string {
-  let s = '-A ' + chain
+  return ruleLine('-A ' + chain, r, family)
+}
+
+/** The rule after its `-A CHAIN` (passed in, so a chain's rules can share it). */
+export function ruleLine(head: string, r: IptRule, family: IPFamily): string {
+  let s = head
   if (r.src) s += (r.src.neg ? ' ! -s ' : ' -s ') + r.src.cidr
   if (r.dst) s += (r.dst.neg ? ' ! -d ' : ' -d ') + r.dst.cidr
   if (r.inIface) s += (r.inIface.neg ? ' ! -i ' : ' -i ') + r.inIface.name

@@ -103,7 +103,7 @@ function build(cluster: Cluster, family: IPFamily): FamilyView {
   for (const svc of cluster.services) {
     // proxyutil.ShouldSkipService: headless, ExternalName, no ClusterIP
     if (svc.type === 'ExternalName' || svc.headless) continue
-    const clusterIP = svc.clusterIPs.find((ip) => ipFamilyOf(ip) === family)
+    const clusterIP = svc.clusterIPs.find((ip) => familyOf(ip) === family)
     if (!clusterIP) continue
     const externallyReachable = svc.type === 'NodePort' || svc.type === 'LoadBalancer' || (svc.type === 'ClusterIP' && svc.externalIPs.length > 0)
     const externalPolicyLocal = externallyReachable && svc.externalTrafficPolicy === 'Local'
@@ -119,8 +119,8 @@ function build(cluster: Cluster, family: IPFamily): FamilyView {
         clusterIP,
         port: p.port,
         nodePort: p.nodePort ?? 0,
-        externalIPs: svc.externalIPs.filter((ip) => ipFamilyOf(ip) === family),
-        loadBalancerVIPs: svc.loadBalancerIngress.map((i) => (i.ip ? canonicalIP(i.ip) : undefined)).filter((ip): ip is string => !!ip && ipFamilyOf(ip) === family),
+        externalIPs: svc.externalIPs.filter((ip) => familyOf(ip) === family),
+        loadBalancerVIPs: svc.loadBalancerIngress.map((i) => (i.ip ? canonicalIP(i.ip) : undefined)).filter((ip): ip is string => !!ip && familyOf(ip) === family),
         loadBalancerSourceRanges: svc.loadBalancerSourceRanges
           .map((c) => parsePrefix(c.trim()))
           .filter((c): c is NonNullable<typeof c> => !!c && c.family === family)
@@ -143,7 +143,7 @@ function build(cluster: Cluster, family: IPFamily): FamilyView {
 
 function endpointsOf(cluster: Cluster, family: IPFamily, sp: ServicePortInfo): EndpointInfo[] {
   const slices = cluster.index.slicesByService.get(`${sp.namespace}/${sp.name}`) ?? []
-  const set = new Map<string, EndpointInfo>()
+  const found: EndpointInfo[] = []
   for (const slice of slices) {
     if (slice.addressType !== family) continue
     for (const port of slice.ports) {
@@ -153,7 +153,7 @@ function endpointsOf(cluster: Cluster, family: IPFamily, sp: ServicePortInfo): E
         if (ep.addresses.length === 0) continue
         const ip = canonical(ep.addresses[0])
         if (!ip) continue
-        const info: EndpointInfo = {
+        found.push({
           ip,
           port: port.port,
           str: joinHostPort(ip, port.port),
@@ -161,18 +161,47 @@ function endpointsOf(cluster: Cluster, family: IPFamily, sp: ServicePortInfo): E
           serving: ep.conditions.serving,
           terminating: ep.conditions.terminating,
           nodeName: ep.nodeName,
-        }
-        // a running endpoint wins over a terminating one with the same address
-        if (!set.has(info.str) || !info.terminating) set.set(info.str, info)
+        })
       }
     }
   }
-  return [...set.values()].sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0))
+  return sortedUnique(found)
+}
+
+const byAddress = (a: EndpointInfo, b: EndpointInfo) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0)
+
+function inOrder(list: EndpointInfo[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1].str > list[i].str) return false
+  return true
+}
+
+/**
+ * The endpoints sorted by "IP:port", one per address: the first seen, unless
+ * a later one is not terminating (a running endpoint wins over a terminating
+ * one with the same address). Sorts and shortens the list in place.
+ */
+function sortedUnique(list: EndpointInfo[]): EndpointInfo[] {
+  // the sort is stable: endpoints with the same address stay in the order they were seen (a
+  // slice's endpoints are usually in order already, and a sort, even of five, allocates)
+  if (!inOrder(list)) list.sort(byAddress)
+  let n = 0
+  for (const ep of list) {
+    if (n > 0 && list[n - 1].str === ep.str) {
+      if (!ep.terminating) list[n - 1] = ep
+    } else list[n++] = ep
+  }
+  list.length = n
+  return list
 }
 
 /** canonicalIP with a fast path for the common, already canonical dotted quad */
 function canonical(text: string): string | undefined {
   return DOTTED_QUAD.test(text) ? text : canonicalIP(text)
+}
+
+/** ipFamilyOf with the same fast path */
+function familyOf(text: string): IPFamily | undefined {
+  return DOTTED_QUAD.test(text) ? 'IPv4' : ipFamilyOf(text)
 }
 const DOTTED_QUAD = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
 
@@ -192,8 +221,11 @@ export interface Categorized {
  * @example
  * categorizeEndpoints(endpointsFor(cluster, 'IPv4', sp), sp, 'node-1').localEndpoints
  */
+function isLocal(ep: EndpointInfo, nodeName: string): boolean {
+  return !!ep.nodeName && ep.nodeName === nodeName
+}
+
 export function categorizeEndpoints(endpoints: EndpointInfo[], sp: ServicePortInfo, nodeName: string): Categorized {
-  const isLocal = (ep: EndpointInfo) => !!ep.nodeName && ep.nodeName === nodeName
   let clusterEndpoints: EndpointInfo[] = []
   let localEndpoints: EndpointInfo[] = []
   let hasAnyEndpoints = false
@@ -209,17 +241,17 @@ export function categorizeEndpoints(endpoints: EndpointInfo[], sp: ServicePortIn
   for (const ep of endpoints) {
     if (ep.ready) {
       hasAnyEndpoints = true
-      if (isLocal(ep)) hasLocalReady = true
+      if (isLocal(ep, nodeName)) hasLocalReady = true
     } else if (ep.serving && ep.terminating) {
       hasAnyEndpoints = true
-      if (isLocal(ep)) hasLocalServingTerminating = true
+      if (isLocal(ep, nodeName)) hasLocalServingTerminating = true
     }
   }
   let useServingTerminating = false
-  if (hasLocalReady) localEndpoints = endpoints.filter((ep) => isLocal(ep) && ep.ready)
+  if (hasLocalReady) localEndpoints = endpoints.filter((ep) => isLocal(ep, nodeName) && ep.ready)
   else if (hasLocalServingTerminating) {
     useServingTerminating = true
-    localEndpoints = endpoints.filter((ep) => isLocal(ep) && ep.serving && ep.terminating)
+    localEndpoints = endpoints.filter((ep) => isLocal(ep, nodeName) && ep.serving && ep.terminating)
   }
   if (!usesClusterEndpoints(sp)) return { clusterEndpoints, localEndpoints, allReachable: localEndpoints, hasAnyEndpoints }
   if (!useServingTerminating) return { clusterEndpoints, localEndpoints, allReachable: clusterEndpoints, hasAnyEndpoints }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { kernelProbability, probability } from '../../../engine/dataplane/index.ts'
+import { runCommand } from '../../../engine/index.ts'
 import { build, canonical, run } from './helpers.ts'
 
 const cluster = (extraSpec: string, ...docs: string[]) =>
@@ -112,6 +113,18 @@ describe('session affinity and load balancers', () => {
       '-A KUBE-FW-X -s 198.51.100.7/32 -m comment --comment "default/web loadbalancer IP" -j KUBE-EXT-X',
       '-A KUBE-FW-X -m comment --comment "other traffic to default/web will be dropped by KUBE-PROXY-FIREWALL"',
     ])
+  })
+})
+
+describe('answers do not depend on what ran before', () => {
+  it('iptables-save\'s data is the same on a fresh cluster whether or not rules were rendered earlier in the process', () => {
+    // rules share match objects across clusters (comments, -m tcp, statistic); their rendered text must stay off them
+    const scenario = () => cluster('', svc('web', '  clusterIP: 172.30.0.50\n  ports: [{port: 80}]'), slice('web', '- {addresses: ["10.1.0.5"]}\n- {addresses: ["10.1.0.6"]}'))
+    const data = () => JSON.stringify(runCommand(scenario(), 'ssh n1 iptables-save -t nat').data)
+    const first = data()
+    run(scenario(), 'ssh n2 iptables-save')
+    expect(data()).toBe(first)
+    expect(first).not.toContain('"saved"')
   })
 })
 
