@@ -62,13 +62,17 @@ export class PodIPAM {
 
   /** One address per cluster IP family, or a reason when the node's range is full. */
   allocate(node: Node): { ips: string[] } | { error: string } {
-    const ips: string[] = []
-    for (const family of this.config.ipFamilies) {
-      const ip = this.next(node, family)
-      if (!ip) return { error: `failed to allocate for range 0: no IP addresses available in range set: ${this.rangeText(node, family)}` }
-      ips.push(ip)
-    }
-    return { ips }
+    const [first, second] = this.config.ipFamilies
+    const a = this.next(node, first)
+    if (!a) return this.exhausted(node, first)
+    if (!second) return { ips: [a] } // a literal of exactly one: every Pod keeps it (a push onto [] would reserve room for 17)
+    const b = this.next(node, second)
+    if (!b) return this.exhausted(node, second)
+    return { ips: [a, b] }
+  }
+
+  private exhausted(node: Node, family: IPFamily): { error: string } {
+    return { error: `failed to allocate for range 0: no IP addresses available in range set: ${this.rangeText(node, family)}` }
   }
 
   private rangeText(node: Node, family: IPFamily): string {

@@ -4,7 +4,7 @@
  * readiness) wins over the simulated scheduler and IPAM.
  */
 import { canonicalIP, parseAddr, parsePrefix, prefixContains } from '../net/ip.ts'
-import type { ClusterConfig, Node, ObjectMeta, Pod } from '../model/types.ts'
+import type { ClusterConfig, Json, Node, ObjectMeta, Pod } from '../model/types.ts'
 import { BuildContext, read } from './context.ts'
 import type { Loaded } from './context.ts'
 import { makeMeta } from './meta.ts'
@@ -59,6 +59,28 @@ function viewsOf(owner: Owner): OwnerViews {
     ownerViews.set(owner, v)
   }
   return v
+}
+
+type PodContainers = Pod['containers']
+
+/** Containers as a pasted Pod's status.containerStatuses report them. */
+function withStatuses(d: PodDraft, statuses: Json[], ready: boolean): PodContainers {
+  return d.spec.containers.map((c) => {
+    const cs = statuses.map((x) => read.obj(x)).find((x) => x?.name === c.name)
+    return { ...c, ready: cs ? cs.ready === true : ready, restartCount: read.num(cs?.restartCount) ?? 0 }
+  })
+}
+
+/**
+ * Containers with no reported status: ready with the Pod, never restarted. The
+ * replicas of one template share the list (per readiness); nothing writes to it.
+ */
+const unreportedLists = new WeakMap<PodDraft['spec'], { ready?: PodContainers; notReady?: PodContainers }>()
+function unreported(d: PodDraft, ready: boolean): PodContainers {
+  let lists = unreportedLists.get(d.spec)
+  if (!lists) unreportedLists.set(d.spec, (lists = {}))
+  const key = ready ? 'ready' : 'notReady'
+  return (lists[key] ??= d.spec.containers.map((c) => ({ ...c, ready, restartCount: 0 })))
 }
 
 export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[], drafts: PodDraft[]): { pods: Pod[]; ipam: PodIPAM } {
@@ -161,10 +183,7 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
     const ready = scheduled && phase === 'Running' && (readyCond ? readyCond.status === 'True' : true)
     const terminating = read.path(d.raw, 'metadata', 'deletionTimestamp') !== undefined
     const containerStatuses = st ? read.arr(st.containerStatuses) : []
-    const containers = d.spec.containers.map((c) => {
-      const cs = containerStatuses.length ? containerStatuses.map((x) => read.obj(x)).find((x) => x?.name === c.name) : undefined
-      return { ...c, ready: cs ? cs.ready === true : ready, restartCount: read.num(cs?.restartCount) ?? 0 }
-    })
+    const containers = containerStatuses.length ? withStatuses(d, containerStatuses, ready) : unreported(d, ready)
     const meta = makeMeta({
       kind: 'Pod',
       name: d.name,
