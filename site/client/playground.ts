@@ -1,6 +1,6 @@
 /**
- * /play: opens the state in the URL fragment (or a stored link, #s=<id>), mounts the editor at
- * once, keeps the fragment in step with the edits, and says when a link was made with another
+ * /play: opens the state in the URL fragment (or a stored link, #s=<id>) and runs it, mounts the
+ * editor at once, keeps the fragment in step with the edits, and says when a link was made with another
  * engine, or when today's answers differ from the ones stored with it.
  */
 import { ENGINE_VERSION } from '../../engine/version.ts'
@@ -83,7 +83,9 @@ async function open(host: KnetExampleElement) {
       { once: true },
     )
   }
-  await session.run()
+  // The page was built with the guide's scenario and its answers, by this engine: only a link's
+  // state needs a run (and skipping it keeps the first seconds free of the engine's work)
+  if (state) await session.run()
   return session
 }
 
