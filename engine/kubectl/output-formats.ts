@@ -3,7 +3,7 @@
  * spaces (which escapes <, > and & as \u003c…), and sigs.k8s.io/yaml
  * (go-yaml v2: YAML 1.1 quoting, sorted keys, sequences not indented).
  */
-import { stringify } from 'yaml'
+import { Document, visit } from 'yaml'
 import type { Json, JsonObject } from '../model/types.ts'
 
 function sortKeys(v: Json): Json {
@@ -27,8 +27,33 @@ export function toJsonText(v: Json): string {
   )
 }
 
+/** YAML 1.1's implicit types other than strings (null, bool, int, float, timestamp...), as the yaml library resolves them. */
+const IMPLICIT = new Document(null, { version: '1.1' }).schema.tags.filter((t) => t.default && t.test && t.tag !== 'tag:yaml.org,2002:str')
+
+/**
+ * What a plain scalar cannot be (YAML 1.2 §7.3.3; libyaml's yaml_emitter_analyze_scalar): starting
+ * with an indicator or a space, `: ` or ` #` inside, or ending in a space or a colon.
+ */
+const NOT_PLAIN = /^[\t ,[\]{}#&*!|>'"%@`]|^[?:-]$|^[?:-][ \t]|:[ \t]|[\t ]#|[\t :]$/
+
+/**
+ * go-yaml v2's string styles (encode.go stringv, emitterc.go select_scalar_style): a
+ * string that plain would turn into another type (`"True"`, `"8080"`, `""`, a timestamp)
+ * is double-quoted; one that plain cannot hold for its characters (`': '`, a leading
+ * `[` or `*`) is single-quoted; a multi-line one is a literal block.
+ */
 export function toYamlText(v: Json): string {
-  return stringify(sortKeys(v), { version: '1.1', indentSeq: false, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false })
+  const doc = new Document(sortKeys(v), { version: '1.1', aliasDuplicateObjects: false })
+  visit(doc, {
+    Scalar(_, node) {
+      const s = node.value
+      if (typeof s !== 'string') return
+      if (s === '' || IMPLICIT.some((t) => t.test!.test(s))) node.type = 'QUOTE_DOUBLE'
+      // single quotes even when the text holds one (doubled: didn''t), as libyaml's emitter does
+      else if (!s.includes('\n') && NOT_PLAIN.test(s)) node.type = 'QUOTE_SINGLE'
+    },
+  })
+  return doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true })
 }
 
 export function listObject(items: JsonObject[]): JsonObject {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { cluster, docs, sh } from './helpers.ts'
 import { tabwrite } from '../../../engine/text/tabwriter.ts'
 import { humanDuration } from '../../../engine/text/duration.ts'
+import { toYamlText } from '../../../engine/kubectl/output-formats.ts'
 
 const scenario = docs(
   `apiVersion: v1
@@ -102,6 +103,34 @@ describe('kubectl get: kubectl\'s own column layout', () => {
     expect(y).toContain('  creationTimestamp: "2026-01-15T11:55:00Z"\n')
     expect(y).toContain('  ports:\n  - nodePort: 30080\n    port: 80\n    protocol: TCP\n    targetPort: 80\n')
     expect(y).toContain('status:\n  loadBalancer: {}\n')
+  })
+
+  it('-o yaml picks go-yaml v2\'s string styles: double quotes for what would be misread, single quotes for what plain cannot hold', () => {
+    const p = cluster(
+      docs(`apiVersion: v1
+kind: Pod
+metadata:
+  name: styled
+  annotations: {colon: "a: b", star: "*x", apostrophe: "it's", "yes": "yes", port: "8080", empty: "", tail: "x:"}
+spec:
+  nodeSelector: {nope: "true"}
+  containers: [{name: c, image: nginx}]`),
+    )
+    const y = toYamlText(JSON.parse(sh(p, 'kubectl get pod styled -o json').stdout))
+    expect(sh(p, 'kubectl get pod styled -o yaml').stdout).toBe(y)
+    for (const line of [
+      "    apostrophe: it's",
+      "    colon: 'a: b'",
+      '    empty: ""',
+      '    port: "8080"',
+      "    star: '*x'",
+      "    tail: 'x:'",
+      '    "yes": "yes"',
+      '    nope: "true"',
+      // the scheduler's message holds ": " and apostrophes: single-quoted, each ' doubled
+      "    message: '0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn''t match Pod''s node affinity/selector.'",
+    ])
+      expect(y.split('\n')).toContain(line)
   })
 
   it('-o name', () => {
