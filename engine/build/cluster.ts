@@ -44,10 +44,23 @@ function withoutReplaced(system: PodDraft[], all: PodDraft[]): PodDraft[] {
 
 /** Stable sort of drafts by the document that made them (creation order), without a comparator per pair. */
 function sortByDocument(drafts: PodDraft[]): void {
-  const keyed = drafts.map((d, i) => {
+  const key = (d: PodDraft) => {
     const r = d.loaded?.ref
-    return { d, i, s: r ? r.source : -1, doc: r ? r.doc : -1, item: r ? Number(r.path[1] ?? 0) : 0 }
-  })
+    return { s: r ? r.source : -1, doc: r ? r.doc : -1, item: r ? Number(r.path[1] ?? 0) : 0 }
+  }
+  // usually in order already (workloads expand in document order): then nothing to do
+  let sorted = true
+  for (let i = 1; i < drafts.length && sorted; i++) {
+    const a = drafts[i - 1].loaded?.ref
+    const b = drafts[i].loaded?.ref
+    if (a !== b) {
+      const x = key(drafts[i - 1])
+      const y = key(drafts[i])
+      sorted = (x.s - y.s || x.doc - y.doc || x.item - y.item) <= 0
+    }
+  }
+  if (sorted) return
+  const keyed = drafts.map((d, i) => ({ d, i, ...key(d) }))
   keyed.sort((a, b) => a.s - b.s || a.doc - b.doc || a.item - b.item || a.i - b.i)
   for (let i = 0; i < keyed.length; i++) drafts[i] = keyed[i].d
 }
