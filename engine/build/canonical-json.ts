@@ -30,7 +30,7 @@ function feed(h: FnvHasher, v: Json | undefined): void {
   }
   h.add('{')
   let first = true
-  for (const k of Object.keys(v).sort()) {
+  for (const k of sortedKeys(v)) {
     if (!first) h.add(',')
     first = false
     h.add(JSON.stringify(k))
@@ -38,4 +38,21 @@ function feed(h: FnvHasher, v: Json | undefined): void {
     feed(h, v[k])
   }
   h.add('}')
+}
+
+/** Object.keys sorted by code unit, as .sort() does: templates have a few keys per object, and Array.prototype.sort allocates a work copy per call. */
+function sortedKeys(v: object): string[] {
+  const keys = Object.keys(v)
+  // insertion sort is quadratic: only for the small objects templates are made of
+  if (keys.length > 32) return keys.sort()
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]
+    let j = i - 1
+    while (j >= 0 && keys[j] > k) {
+      keys[j + 1] = keys[j]
+      j--
+    }
+    keys[j + 1] = k
+  }
+  return keys
 }
