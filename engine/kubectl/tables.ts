@@ -23,9 +23,14 @@ function listWithMore(list: string[], more: boolean, count: number, max: number)
   return ret === '' ? '<unset>' : ret
 }
 
+/**
+ * printers.go printPod's STATUS: a Pod bound to a node but without a sandbox waits in
+ * ContainerCreating, or, with init containers, on the first of them (`Init:0/N`: its
+ * status waits with reason PodInitializing, which printPod counts instead of naming).
+ */
 export function podStatus(p: Pod): string {
   if (p.terminating) return 'Terminating'
-  if (p.phase === 'Pending' && p.nodeName && p.podIPs.length === 0) return 'ContainerCreating'
+  if (p.phase === 'Pending' && p.nodeName && p.podIPs.length === 0) return p.initContainers.length ? `Init:0/${p.initContainers.length}` : 'ContainerCreating'
   return p.phase
 }
 

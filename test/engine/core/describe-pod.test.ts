@@ -334,6 +334,19 @@ describe('kubectl describe pod: the reader\'s Pods', () => {
     const j = JSON.parse(sh(small, 'kubectl get pod b -o json').stdout)
     expect(j.status.conditions.find((k: { type: string }) => k.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [app]' })
   })
+
+  it('kubectl get pods: ContainerCreating without a sandbox, Init:0/N when init containers wait first (printPod)', () => {
+    const small = cluster(
+      docs(
+        'apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {nodeCIDRMaskSize: 30}',
+        ...['a', 'b'].map((n) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${n}}\nspec: {nodeName: node-1, containers: [{name: app, image: busybox}]}`),
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: withinit}\nspec: {nodeName: node-1, initContainers: [{name: one, image: busybox}, {name: two, image: busybox}], containers: [{name: app, image: busybox}]}',
+      ),
+    )
+    const rows = sh(small, 'kubectl get pods').stdout.split('\n')
+    expect(rows.find((r) => r.startsWith('b '))).toMatch(/^b +0\/1 +ContainerCreating +0 /)
+    expect(rows.find((r) => r.startsWith('withinit '))).toMatch(/^withinit +0\/1 +Init:0\/2 +0 /)
+  })
 })
 
 describe('kubectl describe: which objects', () => {
