@@ -42,31 +42,25 @@ function withoutReplaced(system: PodDraft[], all: PodDraft[]): PodDraft[] {
   return system.filter((d) => !names.has(`${d.namespace}/${d.name}`) && !identity.some((k) => d.labels[k] !== undefined && userIds.has(`${d.namespace}/${k}=${d.labels[k]}`)))
 }
 
-/** Stable sort of drafts by the document that made them (creation order), without a comparator per pair. */
+/** Creation order of two sources (the cluster's own objects, with no source, first). */
+function refOrder(a: SourceRef | undefined, b: SourceRef | undefined): number {
+  if (a === b) return 0
+  return (a ? a.source : -1) - (b ? b.source : -1) || (a ? a.doc : -1) - (b ? b.doc : -1) || Number(a?.path[1] ?? 0) - Number(b?.path[1] ?? 0)
+}
+
+/** Stable sort of drafts by the document that made them (creation order); usually they are in order already. */
 function sortByDocument(drafts: PodDraft[]): void {
-  const key = (d: PodDraft) => {
-    const r = d.loaded?.ref
-    return { s: r ? r.source : -1, doc: r ? r.doc : -1, item: r ? Number(r.path[1] ?? 0) : 0 }
-  }
-  // usually in order already (workloads expand in document order): then nothing to do
-  let sorted = true
-  for (let i = 1; i < drafts.length && sorted; i++) {
-    const a = drafts[i - 1].loaded?.ref
-    const b = drafts[i].loaded?.ref
-    if (a !== b) {
-      const x = key(drafts[i - 1])
-      const y = key(drafts[i])
-      sorted = (x.s - y.s || x.doc - y.doc || x.item - y.item) <= 0
+  const order = (x: PodDraft, y: PodDraft) => refOrder(x.loaded?.ref, y.loaded?.ref)
+  for (let i = 1; i < drafts.length; i++) {
+    if (order(drafts[i - 1], drafts[i]) > 0) {
+      drafts.sort(order) // Array.prototype.sort is stable
+      return
     }
   }
-  if (sorted) return
-  const keyed = drafts.map((d, i) => ({ d, i, ...key(d) }))
-  keyed.sort((a, b) => a.s - b.s || a.doc - b.doc || a.item - b.item || a.i - b.i)
-  for (let i = 0; i < keyed.length; i++) drafts[i] = keyed[i].d
 }
 
 function docOrder(a: { ref: SourceRef }, b: { ref: SourceRef }): number {
-  return a.ref.source - b.ref.source || a.ref.doc - b.ref.doc || Number(a.ref.path[1] ?? 0) - Number(b.ref.path[1] ?? 0)
+  return refOrder(a.ref, b.ref)
 }
 
 export function buildCluster(parsed: ParseResult): Cluster {

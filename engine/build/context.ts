@@ -68,6 +68,10 @@ export const read = {
   obj(v: Json | undefined): JsonObject | undefined {
     return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined
   },
+  /** the object, or a new empty one to read (or fill) instead */
+  fields(v: Json | undefined): JsonObject {
+    return read.obj(v) ?? {}
+  },
   arr(v: Json | undefined): Json[] {
     return Array.isArray(v) ? v : []
   },

@@ -4,6 +4,7 @@
  * (addresses, conditions, EndpointSlices). Defaults follow
  * pkg/apis/core/v1/defaults.go; keys are sorted when printed.
  */
+import { read } from '../build/context.ts'
 import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, JsonObject, Namespace, Node, ObjectMeta, Pod, Service } from '../model/types.ts'
 import { ipFamilyOf } from '../net/ip.ts'
 import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume } from './pod-defaults.ts'
@@ -30,10 +31,6 @@ function clone<T extends Json>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T)
 }
 
-function obj(v: Json | undefined): JsonObject {
-  return v && typeof v === 'object' && !Array.isArray(v) ? v : {}
-}
-
 /** containerd's ID for a simulated container: a stable 64-hex digest of the Pod's UID and the container's name */
 function containerID(pod: Pod, name: string): string {
   return `containerd://${(pod.meta.uid + name).replace(/[^0-9a-f]/g, '').padEnd(64, '0').slice(0, 64)}`
@@ -47,7 +44,7 @@ function containerID(pod: Pod, name: string): string {
  * (kubelet_pods.go convertToAPIContainerStatuses).
  */
 function containerStatuses(pod: Pod, spec: JsonObject, started: string): { containerStatuses: JsonObject[]; initContainerStatuses: JsonObject[] } {
-  const init = (Array.isArray(spec.initContainers) ? spec.initContainers : []).map(obj)
+  const init = read.arr(spec.initContainers).map(read.fields)
   const running = pod.podIPs.length > 0
   const waiting: JsonObject = { waiting: { reason: init.length ? 'PodInitializing' : 'ContainerCreating' } }
   const entry = (name: string, image: Json | undefined, o: { ready: boolean; restartCount: number; started: boolean; state: JsonObject }): JsonObject => {
@@ -69,10 +66,10 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string): { conta
 
 /** A Pod as the API returns it: the reader's spec with the API server's defaults and admission, and the status kubelet reports */
 export function podJson(pod: Pod, cluster: Cluster): JsonObject {
-  const raw = obj(clone(pod.raw))
-  const spec = obj(raw.spec)
+  const raw = read.fields(clone(pod.raw))
+  const spec = read.fields(raw.spec)
   const hostNetwork = spec.hostNetwork === true
-  const containers = (Array.isArray(spec.containers) ? spec.containers : []).map((c) => defaultContainer(obj(c), hostNetwork))
+  const containers = read.arr(spec.containers).map((c) => defaultContainer(read.fields(c), hostNetwork))
   const defaultedSpec: JsonObject = {
     dnsPolicy: pod.dnsPolicy,
     enableServiceLinks: true,
@@ -88,19 +85,19 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
     containers,
     tolerations: admittedTolerations(spec, pod.owner?.kind === 'DaemonSet'),
   }
-  if (Array.isArray(spec.initContainers)) defaultedSpec.initContainers = spec.initContainers.map((c) => defaultContainer(obj(c), hostNetwork))
-  if (Array.isArray(spec.volumes)) defaultedSpec.volumes = spec.volumes.map((v) => defaultVolume(obj(v)))
+  if (Array.isArray(spec.initContainers)) defaultedSpec.initContainers = spec.initContainers.map((c) => defaultContainer(read.fields(c), hostNetwork))
+  if (Array.isArray(spec.volumes)) defaultedSpec.volumes = spec.volumes.map((v) => defaultVolume(read.fields(v)))
   if (pod.nodeName) defaultedSpec.nodeName = pod.nodeName
   if (pod.hostname) defaultedSpec.hostname = pod.hostname
   if (pod.subdomain) defaultedSpec.subdomain = pod.subdomain
   const metadata = metaJson(pod.meta)
   // a Pod being deleted: the API server records when, and the grace period it was given
-  const rawMeta = obj(raw.metadata)
+  const rawMeta = read.fields(raw.metadata)
   if (typeof rawMeta.deletionTimestamp === 'string') {
     metadata.deletionTimestamp = rawMeta.deletionTimestamp
     metadata.deletionGracePeriodSeconds = rawMeta.deletionGracePeriodSeconds ?? defaultedSpec.terminationGracePeriodSeconds ?? 30
   }
-  const rawStatus = obj(raw.status)
+  const rawStatus = read.fields(raw.status)
   const started = pod.meta.creationTimestamp
   const scheduled = !!pod.nodeName
   const running = pod.podIPs.length > 0
@@ -110,7 +107,7 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
     if (!status && reason && names) Object.assign(c, { message: `containers with ${reason === 'ContainersNotInitialized' ? 'incomplete' : 'unready'} status: [${names.join(' ')}]`, reason })
     return c
   }
-  const initNames = (Array.isArray(spec.initContainers) ? spec.initContainers : []).map((c) => String(obj(c).name ?? ''))
+  const initNames = read.arr(spec.initContainers).map((c) => String(read.fields(c).name ?? ''))
   const unready = pod.containers.filter((c) => !(running && c.ready)).map((c) => c.name)
   const status: JsonObject = {
     phase: pod.phase,
@@ -146,8 +143,8 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
 }
 
 export function serviceJson(svc: Service): JsonObject {
-  const raw = obj(clone(svc.raw))
-  const spec: JsonObject = { ...obj(raw.spec) }
+  const raw = read.fields(clone(svc.raw))
+  const spec: JsonObject = { ...read.fields(raw.spec) }
   if (svc.clusterIPs.length) {
     spec.clusterIP = svc.clusterIPs[0]
     spec.clusterIPs = [...svc.clusterIPs]
@@ -251,21 +248,21 @@ function kubeletConditions(n: Node, now: string): JsonObject[] {
 
 /** A Node as the API returns it; what a pasted Node's status says (conditions included) wins. */
 export function nodeJson(n: Node, cluster: Cluster): JsonObject {
-  const raw = obj(clone((n.raw ?? {}) as Json))
-  const spec: JsonObject = { ...obj(raw.spec) }
+  const raw = read.fields(clone((n.raw ?? {}) as Json))
+  const spec: JsonObject = { ...read.fields(raw.spec) }
   if (n.podCIDRs.length) {
     spec.podCIDR = n.podCIDRs[0]
     spec.podCIDRs = [...n.podCIDRs]
   }
   if (n.taints.length) spec.taints = n.taints.map((t) => (t.value ? { ...t } : { effect: t.effect, key: t.key }))
-  const rawStatus = obj(raw.status)
+  const rawStatus = read.fields(raw.status)
   const status: JsonObject = {
     addresses: n.addresses.map((a) => ({ address: a.address, type: a.type })),
     ...rawStatus,
     allocatable: { ...n.allocatable },
     capacity: { ...n.capacity },
     conditions: Array.isArray(rawStatus.conditions) ? rawStatus.conditions : kubeletConditions(n, cluster.now),
-    nodeInfo: { ...obj(rawStatus.nodeInfo), ...n.nodeInfo },
+    nodeInfo: { ...read.fields(rawStatus.nodeInfo), ...n.nodeInfo },
   }
   return { apiVersion: 'v1', kind: 'Node', metadata: metaJson(n.meta), spec, status }
 }
@@ -275,7 +272,7 @@ export function namespaceJson(ns: Namespace): JsonObject {
 }
 
 export function genericJson(g: GenericObject): JsonObject {
-  const raw = obj(clone(g.raw))
+  const raw = read.fields(clone(g.raw))
   return { ...raw, apiVersion: g.apiVersion, kind: g.kind, metadata: metaJson(g.meta) }
 }
 

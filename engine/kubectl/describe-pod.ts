@@ -3,6 +3,7 @@
  * prints it, over the Pod exactly as `kubectl get pod -o yaml` shows it
  * (podJson), so the two always agree.
  */
+import { read } from '../build/context.ts'
 import type { Cluster, Json, JsonObject } from '../model/types.ts'
 import { tabwrite } from '../text/tabwriter.ts'
 import { age } from '../text/duration.ts'
@@ -13,17 +14,16 @@ import { podQOSClass } from './pod-resources.ts'
 import { annotations, multiline, rfc1123z } from './describe-text.ts'
 import { utf8 } from '../dataplane/utf8.ts'
 
-const obj = (v: Json | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {})
-const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.map(obj) : [])
+const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.map(read.fields) : [])
 const str = (v: Json | undefined): string => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))
-const labels = (v: Json | undefined): Record<string, string> => Object.fromEntries(Object.entries(obj(v)).map(([k, x]) => [k, str(x)]))
+const labels = (v: Json | undefined): Record<string, string> => Object.fromEntries(Object.entries(read.fields(v)).map(([k, x]) => [k, str(x)]))
 /** Go's %t of an optional *bool: nil prints as false */
 const bool = (v: Json | undefined) => (v === true ? 'true' : 'false')
 
 /** describeResources: limits then requests, resource names sorted, values as stored (Quantity.String()) */
 function describeResources(r: JsonObject, indent: string): string {
   let w = ''
-  for (const [title, m] of [['Limits', obj(r.limits)], ['Requests', obj(r.requests)]] as const) {
+  for (const [title, m] of [['Limits', read.fields(r.limits)], ['Requests', read.fields(r.requests)]] as const) {
     const names = Object.keys(m).sort()
     if (names.length) w += `${indent}${title}:\n`
     for (const n of names) w += `${indent}  ${n}:\t${str(m[n])}\n`
@@ -44,11 +44,11 @@ export function describeProbe(p: JsonObject): string {
   const attrs = `delay=${n(p.initialDelaySeconds)}s timeout=${n(p.timeoutSeconds)}s period=${n(p.periodSeconds)}s #success=${n(p.successThreshold)} #failure=${n(p.failureThreshold)}`
   if (p.exec !== undefined) {
     // Go's %v of a []string
-    const command = obj(p.exec).command
-    return `exec [${(Array.isArray(command) ? command : []).map(str).join(' ')}] ${attrs}`
+    const command = read.fields(p.exec).command
+    return `exec [${read.arr(command).map(str).join(' ')}] ${attrs}`
   }
   if (p.httpGet !== undefined) {
-    const h = obj(p.httpGet)
+    const h = read.fields(p.httpGet)
     const host = str(h.host)
     const port = str(h.port)
     // net.JoinHostPort brackets an IPv6 host; url.String() adds the path's leading slash after a host
@@ -57,8 +57,8 @@ export function describeProbe(p: JsonObject): string {
     const slash = path && !path.startsWith('/') && hostPort ? '/' : ''
     return `http-get ${str(h.scheme).toLowerCase()}://${hostPort}${slash}${escapePath(path)} ${attrs}`
   }
-  if (p.tcpSocket !== undefined) return `tcp-socket ${str(obj(p.tcpSocket).host)}:${str(obj(p.tcpSocket).port)} ${attrs}`
-  if (p.grpc !== undefined) return `grpc <pod>:${str(obj(p.grpc).port)} ${str(obj(p.grpc).service)} ${attrs}`
+  if (p.tcpSocket !== undefined) return `tcp-socket ${str(read.fields(p.tcpSocket).host)}:${str(read.fields(p.tcpSocket).port)} ${attrs}`
+  if (p.grpc !== undefined) return `grpc <pod>:${str(read.fields(p.grpc).port)} ${str(read.fields(p.grpc).service)} ${attrs}`
   return `unknown ${attrs}`
 }
 
@@ -74,7 +74,7 @@ function resourceFieldValue(ref: JsonObject, container: JsonObject): string {
   const scale = name === 'cpu' ? -3 : 0
   const divisor = quantityOf(ref.divisor)
   const by = divisor && divisor.nanos !== 0n ? scaledValue(divisor, scale) : scale === -3 ? 1000n : 1n
-  const q = quantityOf(obj(obj(container.resources)[kind])[name])
+  const q = quantityOf(read.fields(read.fields(container.resources)[kind])[name])
   return String(Math.ceil(Number(q ? scaledValue(q, scale) : 0n) / Number(by)))
 }
 
@@ -85,34 +85,34 @@ function describeEnv(c: JsonObject, pod: JsonObject): string {
   if (envFrom.length) {
     w += '    Environment Variables from:\n'
     for (const e of envFrom) {
-      const [from, ref] = e.configMapRef !== undefined ? ['ConfigMap', obj(e.configMapRef)] : e.secretRef !== undefined ? ['Secret', obj(e.secretRef)] : ['', {} as JsonObject]
+      const [from, ref] = e.configMapRef !== undefined ? ['ConfigMap', read.fields(e.configMapRef)] : e.secretRef !== undefined ? ['Secret', read.fields(e.secretRef)] : ['', {} as JsonObject]
       const prefix = str(e.prefix)
       w += `      ${str(ref.name)}\t${from}${prefix ? ` with prefix '${prefix}'` : ''}\tOptional: ${bool(ref.optional)}\n`
     }
   }
   const env = list(c.env)
   w += `    Environment:${env.length ? '' : '\t<none>'}\n`
-  const meta = obj(pod.metadata)
+  const meta = read.fields(pod.metadata)
   for (const e of env) {
     const name = str(e.name)
-    const from = obj(e.valueFrom)
+    const from = read.fields(e.valueFrom)
     if (e.valueFrom === undefined || e.valueFrom === null) {
       str(e.value).split('\n').forEach((line, i) => (w += i === 0 ? `      ${name}:\t${line}\n` : `      \t${line}\n`))
     } else if (from.fieldRef !== undefined) {
-      const f = obj(from.fieldRef)
+      const f = read.fields(from.fieldRef)
       const path = str(f.fieldPath)
       const value = path === 'metadata.name' ? str(meta.name) : path === 'metadata.namespace' ? str(meta.namespace) : ''
       w += `      ${name}:\t${value} (${str(f.apiVersion)}:${path})\n`
     } else if (from.resourceFieldRef !== undefined) {
-      const ref = obj(from.resourceFieldRef)
+      const ref = read.fields(from.resourceFieldRef)
       let value = resourceFieldValue(ref, c)
       if (value === '0' && (ref.resource === 'limits.cpu' || ref.resource === 'limits.memory')) value = 'node allocatable'
       w += `      ${name}:\t${value} (${str(ref.resource)})\n`
     } else if (from.secretKeyRef !== undefined) {
-      const r = obj(from.secretKeyRef)
+      const r = read.fields(from.secretKeyRef)
       w += `      ${name}:\t<set to the key '${str(r.key)}' in secret '${str(r.name)}'>\tOptional: ${bool(r.optional)}\n`
     } else if (from.configMapKeyRef !== undefined) {
-      const r = obj(from.configMapKeyRef)
+      const r = read.fields(from.configMapKeyRef)
       w += `      ${name}:\t<set to the key '${str(r.key)}' of config map '${str(r.name)}'>\tOptional: ${bool(r.optional)}\n`
     }
   }
@@ -138,9 +138,9 @@ function describeMounts(c: JsonObject): string {
 
 /** describeStatus: a container's state, or `Waiting` when it reports none */
 function describeState(title: string, s: JsonObject): string {
-  if (s.running !== undefined) return `    ${title}:\tRunning\n      Started:\t${rfc1123z(str(obj(s.running).startedAt))}\n`
+  if (s.running !== undefined) return `    ${title}:\tRunning\n      Started:\t${rfc1123z(str(read.fields(s.running).startedAt))}\n`
   if (s.terminated !== undefined) {
-    const t = obj(s.terminated)
+    const t = read.fields(s.terminated)
     let w = `    ${title}:\tTerminated\n`
     if (str(t.reason)) w += `      Reason:\t${str(t.reason)}\n`
     if (str(t.message)) w += `      Message:\t${str(t.message)}\n`
@@ -148,7 +148,7 @@ function describeState(title: string, s: JsonObject): string {
     if (typeof t.signal === 'number' && t.signal > 0) w += `      Signal:\t${t.signal}\n`
     return `${w}      Started:\t${rfc1123z(str(t.startedAt))}\n      Finished:\t${rfc1123z(str(t.finishedAt))}\n`
   }
-  const reason = str(obj(s.waiting).reason)
+  const reason = str(read.fields(s.waiting).reason)
   return `    ${title}:\tWaiting\n${reason ? `      Reason:\t${reason}\n` : ''}`
 }
 
@@ -167,8 +167,8 @@ function describeContainers(label: string, containers: JsonObject[], statuses: J
     const hostText = ports.map((p) => named(p, p.hostPort)).join(', ')
     w += portText.includes(',') ? `    Ports:\t${portText}\n` : `    Port:\t${portText || '<none>'}\n`
     w += hostText.includes(',') ? `    Host Ports:\t${hostText}\n` : `    Host Port:\t${hostText || '<none>'}\n`
-    const seccomp = obj(obj(c.securityContext).seccompProfile)
-    if (obj(c.securityContext).seccompProfile !== undefined) {
+    const seccomp = read.fields(read.fields(c.securityContext).seccompProfile)
+    if (read.fields(c.securityContext).seccompProfile !== undefined) {
       w += `    SeccompProfile:\t${str(seccomp.type)}\n`
       if (seccomp.type === 'Localhost') w += `      LocalhostProfile:\t${str(seccomp.localhostProfile)}\n`
     }
@@ -177,14 +177,14 @@ function describeContainers(label: string, containers: JsonObject[], statuses: J
       if (items.length) w += `    ${title}:\n${items.flatMap((x) => x.split('\n')).map((x) => `      ${x}\n`).join('')}`
     }
     if (st) {
-      w += describeState('State', obj(st.state))
-      if (obj(st.lastState).terminated !== undefined) w += describeState('Last State', obj(st.lastState))
+      w += describeState('State', read.fields(st.state))
+      if (read.fields(st.lastState).terminated !== undefined) w += describeState('Last State', read.fields(st.lastState))
       w += `    Ready:\t${st.ready === true ? 'True' : 'False'}\n`
       w += `    Restart Count:\t${str(st.restartCount) || '0'}\n`
     }
-    w += describeResources(obj(c.resources), '    ')
+    w += describeResources(read.fields(c.resources), '    ')
     for (const [title, key] of [['Liveness', 'livenessProbe'], ['Readiness', 'readinessProbe'], ['Startup', 'startupProbe']] as const) {
-      if (c[key] !== undefined && c[key] !== null) w += `    ${title}:\t${describeProbe(obj(c[key]))}\n`
+      if (c[key] !== undefined && c[key] !== null) w += `    ${title}:\t${describeProbe(read.fields(c[key]))}\n`
     }
     w += describeEnv(c, pod)
     w += describeMounts(c)
@@ -202,28 +202,28 @@ function describeVolumes(volumes: JsonObject[]): string {
   for (const v of volumes) {
     w += `  ${str(v.name)}:\n`
     const line = (type: string, fields: [string, string][] = []) => `    Type:\t${type}\n${fields.map(([k, x]) => `    ${k}:\t${x}\n`).join('')}`
-    if (v.hostPath !== undefined) w += line('HostPath (bare host directory volume)', [['Path', str(obj(v.hostPath).path)], ['HostPathType', obj(v.hostPath).type === undefined ? '<none>' : str(obj(v.hostPath).type)]])
+    if (v.hostPath !== undefined) w += line('HostPath (bare host directory volume)', [['Path', str(read.fields(v.hostPath).path)], ['HostPathType', read.fields(v.hostPath).type === undefined ? '<none>' : str(read.fields(v.hostPath).type)]])
     else if (v.emptyDir !== undefined) {
-      const size = quantityOf(obj(v.emptyDir).sizeLimit)
-      w += line("EmptyDir (a temporary directory that shares a pod's lifetime)", [['Medium', str(obj(v.emptyDir).medium)], ['SizeLimit', size && size.nanos > 0n ? formatQuantity(size) : '<unset>']])
-    } else if (v.secret !== undefined) w += line('Secret (a volume populated by a Secret)', [['SecretName', str(obj(v.secret).secretName)], ['Optional', bool(obj(v.secret).optional)]])
-    else if (v.configMap !== undefined) w += line('ConfigMap (a volume populated by a ConfigMap)', [['Name', str(obj(v.configMap).name)], ['Optional', bool(obj(v.configMap).optional)]])
+      const size = quantityOf(read.fields(v.emptyDir).sizeLimit)
+      w += line("EmptyDir (a temporary directory that shares a pod's lifetime)", [['Medium', str(read.fields(v.emptyDir).medium)], ['SizeLimit', size && size.nanos > 0n ? formatQuantity(size) : '<unset>']])
+    } else if (v.secret !== undefined) w += line('Secret (a volume populated by a Secret)', [['SecretName', str(read.fields(v.secret).secretName)], ['Optional', bool(read.fields(v.secret).optional)]])
+    else if (v.configMap !== undefined) w += line('ConfigMap (a volume populated by a ConfigMap)', [['Name', str(read.fields(v.configMap).name)], ['Optional', bool(read.fields(v.configMap).optional)]])
     else if (v.persistentVolumeClaim !== undefined) {
-      const c = obj(v.persistentVolumeClaim)
+      const c = read.fields(v.persistentVolumeClaim)
       w += line('PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)', [['ClaimName', str(c.claimName)], ['ReadOnly', bool(c.readOnly)]])
     } else if (v.downwardAPI !== undefined) {
       w += '    Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n'
-      for (const it of list(obj(v.downwardAPI).items)) {
-        if (it.fieldRef !== undefined) w += `      ${str(obj(it.fieldRef).fieldPath)} -> ${str(it.path)}\n`
-        if (it.resourceFieldRef !== undefined) w += `      ${str(obj(it.resourceFieldRef).resource)} -> ${str(it.path)}\n`
+      for (const it of list(read.fields(v.downwardAPI).items)) {
+        if (it.fieldRef !== undefined) w += `      ${str(read.fields(it.fieldRef).fieldPath)} -> ${str(it.path)}\n`
+        if (it.resourceFieldRef !== undefined) w += `      ${str(read.fields(it.resourceFieldRef).resource)} -> ${str(it.path)}\n`
       }
     } else if (v.projected !== undefined) {
       w += line('Projected (a volume that contains injected data from multiple sources)')
-      for (const s of list(obj(v.projected).sources)) {
-        if (s.secret !== undefined) w += `    SecretName:\t${str(obj(s.secret).name)}\n    Optional:\t${bool(obj(s.secret).optional)}\n`
+      for (const s of list(read.fields(v.projected).sources)) {
+        if (s.secret !== undefined) w += `    SecretName:\t${str(read.fields(s.secret).name)}\n    Optional:\t${bool(read.fields(s.secret).optional)}\n`
         else if (s.downwardAPI !== undefined) w += '    DownwardAPI:\ttrue\n'
-        else if (s.configMap !== undefined) w += `    ConfigMapName:\t${str(obj(s.configMap).name)}\n    Optional:\t${bool(obj(s.configMap).optional)}\n`
-        else if (s.serviceAccountToken !== undefined) w += `    TokenExpirationSeconds:\t${str(obj(s.serviceAccountToken).expirationSeconds)}\n`
+        else if (s.configMap !== undefined) w += `    ConfigMapName:\t${str(read.fields(s.configMap).name)}\n    Optional:\t${bool(read.fields(s.configMap).optional)}\n`
+        else if (s.serviceAccountToken !== undefined) w += `    TokenExpirationSeconds:\t${str(read.fields(s.serviceAccountToken).expirationSeconds)}\n`
       }
     }
   }
@@ -261,9 +261,9 @@ export function describePod(c: Cluster, ns: string, name: string): string | unde
   const p = c.index.pod.get(`${ns}/${name}`)
   if (!p) return undefined
   const pod = podJson(p, c)
-  const meta = obj(pod.metadata)
-  const spec = obj(pod.spec)
-  const status = obj(pod.status)
+  const meta = read.fields(pod.metadata)
+  const spec = read.fields(pod.spec)
+  const status = read.fields(pod.status)
   let w = ''
   w += `Name:\t${str(meta.name)}\n`
   w += `Namespace:\t${str(meta.namespace)}\n`
@@ -281,8 +281,8 @@ export function describePod(c: Cluster, ns: string, name: string): string | unde
   } else w += `Status:\t${str(status.phase)}\n`
   if (str(status.reason)) w += `Reason:\t${str(status.reason)}\n`
   if (str(status.message)) w += `Message:\t${str(status.message)}\n`
-  const seccomp = obj(obj(spec.securityContext).seccompProfile)
-  if (obj(spec.securityContext).seccompProfile !== undefined) {
+  const seccomp = read.fields(read.fields(spec.securityContext).seccompProfile)
+  if (read.fields(spec.securityContext).seccompProfile !== undefined) {
     w += `SeccompProfile:\t${str(seccomp.type)}\n`
     if (seccomp.type === 'Localhost') w += `LocalhostProfile:\t${str(seccomp.localhostProfile)}\n`
   }
@@ -292,7 +292,7 @@ export function describePod(c: Cluster, ns: string, name: string): string | unde
   const controller = list(meta.ownerReferences).find((o) => o.controller === true)
   if (controller) w += `Controlled By:\t${str(controller.kind)}/${str(controller.name)}\n`
   if (str(status.nominatedNodeName)) w += `NominatedNodeName:\t${str(status.nominatedNodeName)}\n`
-  if (spec.resources !== undefined && spec.resources !== null) w += `Resources:\n${describeResources(obj(spec.resources), '  ')}`
+  if (spec.resources !== undefined && spec.resources !== null) w += `Resources:\n${describeResources(read.fields(spec.resources), '  ')}`
   const init = list(spec.initContainers)
   if (init.length) w += describeContainers('Init Containers', init, list(status.initContainerStatuses), pod)
   w += describeContainers('Containers', list(spec.containers), list(status.containerStatuses), pod)

@@ -5,12 +5,11 @@
  * DaemonSet controller gives its Pods. A value the author (or a pasted dump)
  * already set is kept.
  */
+import { read } from '../build/context.ts'
 import type { Json, JsonObject } from '../model/types.ts'
 import { formatQuantity, quantityOf } from '../model/quantity.ts'
 import { storedResources } from './pod-resources.ts'
 
-const obj = (v: Json | undefined): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {})
-const arr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : [])
 
 /** The classes every cluster has (pkg/apis/scheduling: SystemCriticalPriority = 2 * 10^9, node-critical 1000 more). */
 const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {
@@ -41,18 +40,18 @@ function pullPolicy(image: string): string {
 /** SetDefaults_Probe and SetDefaults_HTTPGetAction; a zero counts as unset, as in Go */
 function defaultProbe(p: JsonObject): JsonObject {
   const out: JsonObject = { ...p, timeoutSeconds: p.timeoutSeconds || 1, periodSeconds: p.periodSeconds || 10, successThreshold: p.successThreshold || 1, failureThreshold: p.failureThreshold || 3 }
-  if (p.httpGet !== undefined) out.httpGet = { ...obj(p.httpGet), path: obj(p.httpGet).path || '/', scheme: obj(p.httpGet).scheme || 'HTTP' }
+  if (p.httpGet !== undefined) out.httpGet = { ...read.fields(p.httpGet), path: read.fields(p.httpGet).path || '/', scheme: read.fields(p.httpGet).scheme || 'HTTP' }
   // GRPCAction.Service is `+default=""`
-  if (p.grpc !== undefined) out.grpc = { service: '', ...obj(p.grpc) }
+  if (p.grpc !== undefined) out.grpc = { service: '', ...read.fields(p.grpc) }
   return out
 }
 
 /** An env var: fieldRef.apiVersion defaults to v1 (SetDefaults_ObjectFieldSelector); a divisor left out is stored as "0" */
 function defaultEnvVar(e: JsonObject): JsonObject {
-  const from = obj(e.valueFrom)
-  if (from.fieldRef !== undefined) return { ...e, valueFrom: { ...from, fieldRef: { apiVersion: 'v1', ...obj(from.fieldRef) } } }
+  const from = read.fields(e.valueFrom)
+  if (from.fieldRef !== undefined) return { ...e, valueFrom: { ...from, fieldRef: { apiVersion: 'v1', ...read.fields(from.fieldRef) } } }
   if (from.resourceFieldRef !== undefined) {
-    const ref = obj(from.resourceFieldRef)
+    const ref = read.fields(from.resourceFieldRef)
     const q = quantityOf(ref.divisor ?? '0')
     return { ...e, valueFrom: { ...from, resourceFieldRef: { ...ref, divisor: q ? formatQuantity(q) : (ref.divisor ?? '0') } } }
   }
@@ -70,14 +69,14 @@ export function defaultContainer(c: JsonObject, hostNetwork: boolean): JsonObjec
   }
   if (Array.isArray(c.ports)) {
     out.ports = c.ports.map((p) => {
-      const o: JsonObject = { protocol: 'TCP', ...obj(p) }
+      const o: JsonObject = { protocol: 'TCP', ...read.fields(p) }
       // defaultHostNetworkPorts: with the node's network, every port is a host port
       if (hostNetwork && !o.hostPort && o.containerPort) o.hostPort = o.containerPort
       return o
     })
   }
-  for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[k] !== undefined && c[k] !== null) out[k] = defaultProbe(obj(c[k]))
-  if (Array.isArray(c.env)) out.env = c.env.map((e) => defaultEnvVar(obj(e)))
+  for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[k] !== undefined && c[k] !== null) out[k] = defaultProbe(read.fields(c[k]))
+  if (Array.isArray(c.env)) out.env = c.env.map((e) => defaultEnvVar(read.fields(e)))
   return out
 }
 
@@ -85,15 +84,15 @@ export function defaultContainer(c: JsonObject, hostNetwork: boolean): JsonObjec
 export function defaultVolume(v: JsonObject): JsonObject {
   const out: JsonObject = { ...v }
   if (Object.keys(v).every((k) => k === 'name')) out.emptyDir = {}
-  for (const k of ['secret', 'configMap', 'downwardAPI', 'projected']) if (out[k] !== undefined) out[k] = { defaultMode: 420, ...obj(out[k]) }
-  if (out.hostPath !== undefined) out.hostPath = { type: '', ...obj(out.hostPath) }
-  const size = quantityOf(obj(out.emptyDir).sizeLimit)
-  if (size) out.emptyDir = { ...obj(out.emptyDir), sizeLimit: formatQuantity(size) }
+  for (const k of ['secret', 'configMap', 'downwardAPI', 'projected']) if (out[k] !== undefined) out[k] = { defaultMode: 420, ...read.fields(out[k]) }
+  if (out.hostPath !== undefined) out.hostPath = { type: '', ...read.fields(out.hostPath) }
+  const size = quantityOf(read.fields(out.emptyDir).sizeLimit)
+  if (size) out.emptyDir = { ...read.fields(out.emptyDir), sizeLimit: formatQuantity(size) }
   if (out.projected !== undefined) {
-    const p = obj(out.projected)
-    const sources = arr(p.sources).map((s) => {
-      const token = obj(s).serviceAccountToken
-      return token === undefined ? s : { ...obj(s), serviceAccountToken: { expirationSeconds: 3600, ...obj(token) } }
+    const p = read.fields(out.projected)
+    const sources = read.arr(p.sources).map((s) => {
+      const token = read.fields(s).serviceAccountToken
+      return token === undefined ? s : { ...read.fields(s), serviceAccountToken: { expirationSeconds: 3600, ...read.fields(token) } }
     })
     if (p.sources !== undefined) out.projected = { ...p, sources }
   }
@@ -123,7 +122,7 @@ function addOrUpdate(list: JsonObject[], t: JsonObject): void {
  * empty key, NoExecute or empty effect).
  */
 export function admittedTolerations(spec: JsonObject, daemonSetPod: boolean): JsonObject[] {
-  const list = arr(spec.tolerations).map((t) => ({ ...obj(t) }))
+  const list = read.arr(spec.tolerations).map((t) => ({ ...read.fields(t) }))
   if (daemonSetPod) {
     const add = (key: string, effect: string) => addOrUpdate(list, { effect, key, operator: 'Exists' })
     add(NOT_READY, 'NoExecute')

@@ -3,19 +3,16 @@
  * (k8s.io/kubectl/pkg/util/resource PodRequestsAndLimits). Read from the Pod's
  * spec only when a command asks, never while the cluster is built.
  */
+import { read } from '../build/context.ts'
 import type { Json, Pod } from '../model/types.ts'
 import { addQuantity, formatQuantity, quantityOf } from '../model/quantity.ts'
 import type { Quantity } from '../model/quantity.ts'
 
 export type ResourceList = Map<string, Quantity>
 
-function obj(v: Json | undefined): { [k: string]: Json } {
-  return v && typeof v === 'object' && !Array.isArray(v) ? v : {}
-}
-
 function list(v: Json | undefined): ResourceList {
   const out: ResourceList = new Map()
-  for (const [k, x] of Object.entries(obj(v))) {
+  for (const [k, x] of Object.entries(read.fields(v))) {
     // a quantity the API server would have refused to decode counts as absent
     const q = quantityOf(x)
     if (q) out.set(k, q)
@@ -41,11 +38,11 @@ function maxList(to: ResourceList, from: ResourceList): void {
 
 /** A container's resources as the API server stores them: a request left out defaults to its limit (SetDefaults_Pod). */
 function containerResources(c: Json): { requests: ResourceList; limits: ResourceList; sidecar: boolean } {
-  const r = obj(obj(c).resources)
+  const r = read.fields(read.fields(c).resources)
   const requests = list(r.requests)
   const limits = list(r.limits)
   for (const [k, q] of limits) if (!requests.has(k)) requests.set(k, q)
-  return { requests, limits, sidecar: obj(c).restartPolicy === 'Always' }
+  return { requests, limits, sidecar: read.fields(c).restartPolicy === 'Always' }
 }
 
 /**
@@ -56,18 +53,17 @@ function containerResources(c: Json): { requests: ResourceList; limits: Resource
  * read: kubectl 1.34 does not read it either.
  */
 export function podRequestsAndLimits(pod: Pod): { requests: ResourceList; limits: ResourceList } {
-  const spec = obj(pod.raw.spec)
-  const arr = (v: Json | undefined) => (Array.isArray(v) ? v : [])
+  const spec = read.fields(pod.raw.spec)
   const requests: ResourceList = new Map()
   const limits: ResourceList = new Map()
-  for (const c of arr(spec.containers)) {
+  for (const c of read.arr(spec.containers)) {
     const r = containerResources(c)
     addList(requests, r.requests)
     addList(limits, r.limits)
   }
   const sidecars = { requests: new Map() as ResourceList, limits: new Map() as ResourceList }
   const init = { requests: new Map() as ResourceList, limits: new Map() as ResourceList }
-  for (const c of arr(spec.initContainers)) {
+  for (const c of read.arr(spec.initContainers)) {
     const r = containerResources(c)
     for (const kind of ['requests', 'limits'] as const) {
       let need: ResourceList
@@ -101,7 +97,7 @@ export function podRequestsAndLimits(pod: Pod): { requests: ResourceList; limits
  */
 function storedList(v: Json | undefined): { [k: string]: Json } {
   const out: { [k: string]: Json } = {}
-  for (const [k, x] of Object.entries(obj(v))) {
+  for (const [k, x] of Object.entries(read.fields(v))) {
     const q = quantityOf(x)
     if (!q) {
       out[k] = x
@@ -122,7 +118,7 @@ function storedList(v: Json | undefined): { [k: string]: Json } {
  * Empty maps are dropped (omitempty); `resources: {}` itself stays.
  */
 export function storedResources(v: Json | undefined): { [k: string]: Json } {
-  const r = { ...obj(v) }
+  const r = { ...read.fields(v) }
   const limits = r.limits === undefined ? undefined : storedList(r.limits)
   const requests = r.requests === undefined ? undefined : storedList(r.requests)
   if (limits) {
@@ -132,7 +128,7 @@ export function storedResources(v: Json | undefined): { [k: string]: Json } {
   }
   if (limits) r.limits = limits
   else if (requests) r.requests = requests
-  for (const k of ['limits', 'requests']) if (r[k] !== undefined && Object.keys(obj(r[k])).length === 0) delete r[k]
+  for (const k of ['limits', 'requests']) if (r[k] !== undefined && Object.keys(read.fields(r[k])).length === 0) delete r[k]
   return r
 }
 
@@ -144,15 +140,14 @@ export function storedResources(v: Json | undefined): { [k: string]: Json } {
  * (defaultPodRequests/defaultPodLimits) is not simulated.
  */
 export function podQOSClass(spec: { [k: string]: Json }): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const arr = (v: Json | undefined) => (Array.isArray(v) ? v : [])
   const positive = (v: Json | undefined): ResourceList => new Map([...list(v)].filter(([k, q]) => (k === 'cpu' || k === 'memory') && q.nanos > 0n))
-  const sources = spec.resources !== undefined && spec.resources !== null ? [spec.resources] : [...arr(spec.containers), ...arr(spec.initContainers)].map((c) => obj(c).resources)
+  const sources = spec.resources !== undefined && spec.resources !== null ? [spec.resources] : [...read.arr(spec.containers), ...read.arr(spec.initContainers)].map((c) => read.fields(c).resources)
   const requests: ResourceList = new Map()
   const limits: ResourceList = new Map()
   let guaranteed = true
   for (const r of sources) {
-    addList(requests, positive(obj(r).requests))
-    const l = positive(obj(r).limits)
+    addList(requests, positive(read.fields(r).requests))
+    const l = positive(read.fields(r).limits)
     addList(limits, l)
     if (!l.has('cpu') || !l.has('memory')) guaranteed = false
   }

@@ -3,6 +3,7 @@
  * pkg/printers/internalversion/printers.go (AddHandlers), with its helpers
  * for ports, endpoints, external IPs and hosts.
  */
+import { read } from '../build/context.ts'
 import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, Namespace, Node, Pod, Service } from '../model/types.ts'
 import { age } from '../text/duration.ts'
 import { formatLabels, formatSelector, selectorFromJson } from '../build/selector.ts'
@@ -165,9 +166,6 @@ export const namespaceTable: TableSpec<Namespace> = {
   wide: () => [],
 }
 
-function arr(v: Json | undefined): Json[] {
-  return Array.isArray(v) ? v : []
-}
 function str(v: Json | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined
 }
@@ -178,7 +176,7 @@ export const ingressTable: TableSpec<GenericObject> = {
   row: (g, c) => {
     const hosts: string[] = []
     let count = 0
-    for (const r of arr(g.spec.rules)) {
+    for (const r of read.arr(g.spec.rules)) {
       const h = str((r as Record<string, Json>)?.host) || '*'
       if (hosts.length < 4) hosts.push(h)
       count++
@@ -187,7 +185,7 @@ export const ingressTable: TableSpec<GenericObject> = {
     // the address the controller publishes in status (engine/ingress/status.ts)
     let address = ingressStatus(c, g).map((i) => i.ip ?? i.hostname ?? '').join(',')
     if (address.length > 16) address = `${address.slice(0, 13)}...`
-    const ports = arr(g.spec.tls).length ? '80, 443' : '80'
+    const ports = read.arr(g.spec.tls).length ? '80, 443' : '80'
     // the DefaultIngressClass admission plugin writes the default class into spec.ingressClassName
     const cls = effectiveClass(c, ingressView(g))
     const className = cls.via === 'ingressClassName' || cls.via === 'default-class' ? (cls.name ?? '<none>') : '<none>'
@@ -225,7 +223,7 @@ export const configMapTable: TableSpec<GenericObject> = {
 export function workloadTable(kind: string): TableSpec<GenericObject> {
   const podsOf = (g: GenericObject, c: Cluster) =>
     c.pods.filter((p) => p.meta.namespace === g.meta.namespace && ((p.workload?.kind === kind && p.workload.name === g.meta.name) || (p.owner?.kind === kind && p.owner.name === g.meta.name)))
-  const containers = (g: GenericObject) => arr(((g.spec.template as Record<string, Json>)?.spec as Record<string, Json>)?.containers) as Record<string, Json>[]
+  const containers = (g: GenericObject) => read.arr(((g.spec.template as Record<string, Json>)?.spec as Record<string, Json>)?.containers) as Record<string, Json>[]
   const wide = (g: GenericObject) => [
     containers(g).map((x) => str(x.name) ?? '').join(','),
     containers(g).map((x) => str(x.image) ?? '').join(','),

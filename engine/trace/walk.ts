@@ -138,6 +138,11 @@ export function fromPod(ctx: WalkContext, pod: Pod, t: Tuple): WalkEnd {
   return atNode(ctx, node, t, { chain: 'PREROUTING', srcLocal: false }, switched ? veth!.master : undefined)
 }
 
+/** The node's routing decision for t, as one hop (no route: no rule to show). */
+function routingHop(ctx: WalkContext, node: Node, route: Route | undefined, t: Tuple, note: string, verdict?: 'drop' | 'timeout'): void {
+  push(ctx, { at: `${node.meta.name} routing`, node: node.meta.name, handler: 'route', ...(route ? { rule: routeText(route) } : {}), before: { ...t }, after: { ...t }, note, ...(verdict ? { verdict } : {}) })
+}
+
 /** The node itself (or a hostNetwork Pod) sends: nat OUTPUT, then routing. */
 export function fromNode(ctx: WalkContext, node: Node, t: Tuple): WalkEnd {
   if (isLoopback(t.dst) && !caughtOnLoopback(ctx, node, t)) {
@@ -323,11 +328,11 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
     route = { family: ipFamilyOf(t.dst) ?? 'IPv6', dst: t.dst, dev: 'eth0' }
   }
   if (!route) {
-    push(ctx, { at: `${node.meta.name} routing`, node: node.meta.name, handler: 'route', before: { ...t }, after: { ...t }, note: 'no route: "Network is unreachable"', verdict: 'drop' })
+    routingHop(ctx, node, undefined, t, 'no route: "Network is unreachable"', 'drop')
     return dead(ctx, 'dropped', `${node.meta.name} has no route to ${t.dst}`, t)
   }
   if (route.type === 'blackhole') {
-    push(ctx, { at: `${node.meta.name} routing`, node: node.meta.name, handler: 'route', rule: routeText(route), before: { ...t }, after: { ...t }, note: `a blackhole route: ${t.dst} is in ${node.meta.name}'s own address block but no Pod has it`, verdict: 'drop' })
+    routingHop(ctx, node, route, t, `a blackhole route: ${t.dst} is in ${node.meta.name}'s own address block but no Pod has it`, 'drop')
     return dead(ctx, 'timeout', `no Pod has the address ${t.dst}`, t)
   }
   if (dstPod && dstPod.nodeName === node.meta.name) return toLocalPod(ctx, node, dstPod, t, route, bridge)
@@ -339,15 +344,8 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
       // one L2 segment over every node (Weave): the bridge hands the frame to the overlay, no routing
       push(ctx, { at: `${node.meta.name} ${bridge}`, node: node.meta.name, handler: 'bridge', before: { ...t }, after: { ...t }, note: `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}, in the same L2 segment: the ${bridge} bridge passes the frame to ${ov ? ov.device : 'the overlay'}` })
     } else {
-      push(ctx, {
-        at: `${node.meta.name} routing`,
-        node: node.meta.name,
-        handler: 'route',
-        rule: routeText(route),
-        before: { ...t },
-        after: { ...t },
-        note: `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}: ${ov ? `the route sends it into the ${ov.device} tunnel` : route.dev === 'eth0' || !route.dev ? `routed to ${route.via ?? peer.meta.name} over the node network` : `sent on ${route.dev}`}`,
-      })
+      const how = ov ? `the route sends it into the ${ov.device} tunnel` : route.dev === 'eth0' || !route.dev ? `routed to ${route.via ?? peer.meta.name} over the node network` : `sent on ${route.dev}`
+      routingHop(ctx, node, route, t, `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}: ${how}`)
     }
     t = postrouting(ctx, node, t, route, false)
     const mtu = ctx.origin.kind === 'pod' && !ctx.origin.pod.hostNetwork ? podMtu(c, ctx.origin.pod) : undefined
@@ -356,25 +354,17 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
   }
   const peerNode = c.index.nodeByIP.get(t.dst)
   if (peerNode) {
-    push(ctx, { at: `${node.meta.name} routing`, node: node.meta.name, handler: 'route', rule: routeText(route), before: { ...t }, after: { ...t }, note: `${t.dst} is ${peerNode.meta.name}'s address, on the node network` })
+    routingHop(ctx, node, route, t, `${t.dst} is ${peerNode.meta.name}'s address, on the node network`)
     t = postrouting(ctx, node, t, route, true)
     push(ctx, { at: `network ${primaryIP(node, family)} → ${t.dst}`, handler: 'underlay', before: { ...t }, after: { ...t }, note: `the LAN carries it to ${peerNode.meta.name}` })
     return atNode(ctx, peerNode, t, { chain: 'PREROUTING', srcLocal: false })
   }
   if (inPodNetwork(ctx, t.dst)) {
-    push(ctx, { at: `${node.meta.name} routing`, node: node.meta.name, handler: 'route', rule: routeText(route), before: { ...t }, after: { ...t }, note: `${t.dst} is in the Pod network but no Pod has it: nobody answers the ARP and the packet is lost`, verdict: 'timeout' })
+    routingHop(ctx, node, route, t, `${t.dst} is in the Pod network but no Pod has it: nobody answers the ARP and the packet is lost`, 'timeout')
     return dead(ctx, 'timeout', `no Pod has the address ${t.dst}`, t)
   }
   // out of the cluster through the default route
-  push(ctx, {
-    at: `${node.meta.name} routing`,
-    node: node.meta.name,
-    handler: 'route',
-    rule: routeText(route),
-    before: { ...t },
-    after: { ...t },
-    note: inServiceRange(ctx, t.dst) ? `nothing on ${node.meta.name} claims ${t.dst}, so it follows the default route out of the node, where no host owns a ClusterIP` : `${t.dst} is outside the cluster: out through the default route`,
-  })
+  routingHop(ctx, node, route, t, inServiceRange(ctx, t.dst) ? `nothing on ${node.meta.name} claims ${t.dst}, so it follows the default route out of the node, where no host owns a ClusterIP` : `${t.dst} is outside the cluster: out through the default route`)
   t = postrouting(ctx, node, t, route, true)
   if (inServiceRange(ctx, t.dst)) {
     push(ctx, { at: `network beyond ${node.meta.name}`, handler: 'network', before: { ...t }, after: { ...t }, note: 'the LAN has no host with this address: the packet is lost and the client times out', verdict: 'timeout' })
