@@ -36,7 +36,8 @@ function formatV4(c: RangeCursor, n: number): string {
 
 export class PodIPAM {
   private readonly used = new Set<string>()
-  private readonly cursor = new Map<string, bigint>()
+  /** aws-vpc-cni / azure-cni: the next ordinal to try in each node subnet */
+  private readonly subnetCursor = new Map<string, bigint>()
   private readonly cursors = new Map<string, RangeCursor>()
   /** per node and family: its Pod range's cursor, or null when it has no range of that family */
   private readonly nodeRanges = new Map<Node, Partial<Record<IPFamily, RangeCursor | null>>>()
@@ -186,12 +187,12 @@ export class PodIPAM {
     const r: Prefix = subnet
     const key = `subnet/${formatPrefix(r)}`
     const size = prefixSize(r)
-    let i = this.cursor.get(key) ?? 4n
+    let i = this.subnetCursor.get(key) ?? 4n
     for (; i < size - 1n; i++) {
       const ip = formatAddr(addrAt(r, i))
       if (!this.used.has(ip) && prefixContains(r, parseAddr(ip)!)) {
         this.used.add(ip)
-        this.cursor.set(key, i + 1n)
+        this.subnetCursor.set(key, i + 1n)
         return ip
       }
     }
