@@ -85,13 +85,17 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
   const orderByFamilies = (list: string[]) =>
     families.map((f) => list.find((c) => parsePrefix(c)!.family === f)).filter((c): c is string => !!c)
   const pods = orderByFamilies(podCIDRs)
-  const svcs = orderByFamilies(serviceCIDRs)
+  // kube-apiserver allocates ClusterIPs from --service-cluster-ip-range alone, whatever the Pod
+  // ranges are (pkg/registry/core/service/storage/alloc.go: one allocator per family of that
+  // flag): a Service range of a family the Pods lack still serves dual-stack Services
+  const svcs = [...orderByFamilies(serviceCIDRs), ...serviceCIDRs.filter((c) => !families.includes(parsePrefix(c)!.family))]
 
   // The three ranges must not overlap (kube-apiserver and the CNI both assume they are disjoint)
   for (const p of pods) {
     for (const s of svcs) {
       if (prefixesOverlap(parsePrefix(p)!, parsePrefix(s)!)) {
-        ctx.error(doc, ['spec', 'serviceCIDR'], `spec.serviceCIDR: Invalid value: "${s}": overlaps with the Pod CIDR ${p}; Service, Pod and node ranges must not overlap`, 'overlap')
+        // a warning, as kubeadm does not stop it either: both ranges are the reader's to choose
+        ctx.warn(doc, ['spec', 'serviceCIDR'], `spec.serviceCIDR: "${s}" overlaps with the Pod CIDR ${p}; Service, Pod and node ranges must not overlap, or packets for one are taken for the other`, 'overlap')
       }
     }
   }
@@ -136,6 +140,7 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
       nodePortRange,
       clusterDomain,
       ipFamilies: families.length ? families : ['IPv4'],
+      serviceIPFamilies: svcs.length ? svcs.map((c) => parsePrefix(c)!.family) : ['IPv4'],
       // kubeadm: the DNS Service takes the tenth address of the primary Service range (cmd/kubeadm constants.GetDNSIP)
       dnsServiceIPs: [formatAddr(addrAt(parsePrefix(svcs[0] ?? DEFAULTS.serviceCIDR)!, 10n))],
       nodeCIDRMaskSizes: { IPv4: maskV4, IPv6: maskV6 },

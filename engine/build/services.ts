@@ -151,19 +151,19 @@ function readService(ctx: BuildContext, config: ClusterConfig, s: Loaded, system
   const famsWanted = read.arr(spec.ipFamilies).filter((x): x is IPFamily => x === 'IPv4' || x === 'IPv6')
   read.arr(spec.ipFamilies).forEach((f, i) => {
     if (f !== 'IPv4' && f !== 'IPv6') err(['spec', 'ipFamilies', i], `spec.ipFamilies[${i}]: Unsupported value: "${String(f)}": supported values: "IPv4", "IPv6"`, 'unsupported-value')
-    else if (!config.ipFamilies.includes(f)) err(['spec', 'ipFamilies', i], `spec.ipFamilies[${i}]: Invalid value: "${f}": not configured on this cluster`)
+    else if (!config.serviceIPFamilies.includes(f)) err(['spec', 'ipFamilies', i], `spec.ipFamilies[${i}]: Invalid value: "${f}": not configured on this cluster`)
   })
-  if (policyText === 'RequireDualStack' && config.ipFamilies.length < 2) {
+  if (policyText === 'RequireDualStack' && config.serviceIPFamilies.length < 2) {
     err(['spec', 'ipFamilyPolicy'], `spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services`)
   }
   let ipFamilies: IPFamily[] = []
   const pinnedFams = wantedIPs.map((ip) => ipFamilyOf(ip)!)
   if (type !== 'ExternalName') {
-    const primary = famsWanted[0] ?? pinnedFams[0] ?? config.ipFamilies[0]
+    const primary = famsWanted[0] ?? pinnedFams[0] ?? config.serviceIPFamilies[0]
     ipFamilies = [primary]
     const dual = policyText === 'RequireDualStack' || policyText === 'PreferDualStack' || wantedIPs.length > 1 || famsWanted.length > 1
-    if (dual && config.ipFamilies.length > 1) {
-      const second = famsWanted[1] ?? pinnedFams[1] ?? config.ipFamilies.find((f) => f !== primary)
+    if (dual && config.serviceIPFamilies.length > 1) {
+      const second = famsWanted[1] ?? pinnedFams[1] ?? config.serviceIPFamilies.find((f) => f !== primary)
       if (second && second !== primary) ipFamilies.push(second)
     }
   }

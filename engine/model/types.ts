@@ -43,6 +43,8 @@ export interface ClusterConfig {
   nodePortRange: { min: number; max: number }
   clusterDomain: string
   ipFamilies: IPFamily[]
+  /** The families of the Service ranges, primary first: those a Service's ClusterIPs come from. */
+  serviceIPFamilies: IPFamily[]
   /** kube-dns ClusterIPs (tenth address of each Service CIDR, as kubeadm sets it) */
   dnsServiceIPs: string[]
   /** node-ipam-controller --node-cidr-mask-size(-ipv4/-ipv6) */

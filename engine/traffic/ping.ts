@@ -10,7 +10,7 @@
  * had pressed Ctrl-C. Replies are shown by address (as ping -n does).
  */
 import type { Output, Program } from '../shell/types.ts'
-import { connect, flavour, rttMs } from './connect.ts'
+import { connect, flavour, gaiError, lookupFailed, rttMs } from './connect.ts'
 import { replyTtl } from './routers.ts'
 
 export const pingProgram: Program = {
@@ -40,7 +40,7 @@ export const pingProgram: Program = {
     }
     const host = hosts[0]
     const t = connect(inv, { host, port: 0, proto: 'ICMP' })
-    if (t.result === 'nxdomain') return bb ? { exitCode: 1, stdout: '', stderr: `ping: bad address '${host}'\n`, data: t } : { exitCode: 2, stdout: '', stderr: `ping: ${host}: ${t.dns?.rcode === 'TIMEOUT' ? 'Temporary failure in name resolution' : 'Name or service not known'}\n`, data: t }
+    if (lookupFailed(t)) return bb ? { exitCode: 1, stdout: '', stderr: `ping: bad address '${host}'\n`, data: t } : { exitCode: 2, stdout: '', stderr: `ping: ${host}: ${gaiError(inv.place, t)}\n`, data: t }
     const ip = t.address ?? host
     const canon = t.dns && t.dns.question ? t.dns.question.name.replace(/\.$/, '') : host
     const ok = t.result === 'delivered'

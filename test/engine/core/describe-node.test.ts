@@ -49,6 +49,7 @@ describe('kubectl describe node', () => {
         '                    kubernetes.io/arch=amd64',
         '                    kubernetes.io/hostname=node-1',
         '                    kubernetes.io/os=linux',
+        '                    topology.kubernetes.io/zone=zone-a',
         'Annotations:        <none>',
         'CreationTimestamp:  Mon, 05 Jan 2026 12:00:00 +0000',
         'Taints:             <none>',
