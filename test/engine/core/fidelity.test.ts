@@ -123,3 +123,21 @@ describe('a failed name lookup is a resolver error, never a connect timeout', ()
     expect(sh(d, 'kubectl exec shoot -- ping -c1 nope').stderr).toBe('ping: nope: Name does not resolve\n')
   })
 })
+
+describe('NodePort allocation (portallocator calculateRangeOffset, KEP-3668)', async () => {
+  const { PortRangeAllocator } = await import('../../../engine/build/allocator.ts')
+  it.each([
+    [30000, 32767, 30086], // the default: 2768 / 32 = 86 → static band 30000-30085
+    [30000, 30015, 30000], // 16 ports or fewer: no static band
+    [30000, 30099, 30016], // 100 / 32 = 3 → at least 16
+    [20000, 32767, 20128], // 12768 / 32 = 399 → at most 128
+  ])('%i-%i: the dynamic band starts at %i', (min, max, start) => {
+    expect(new PortRangeAllocator(min, max).dynamicStart).toBe(start)
+  })
+  it('automatic NodePorts come from the upper band', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {type: NodePort, selector: {app: a}, ports: [{port: 80}]}\n`)
+    const ports = cluster(docs(...many)).services.flatMap((s) => s.ports.map((p) => p.nodePort).filter((p): p is number => p !== undefined))
+    expect(ports).toHaveLength(40)
+    for (const p of ports) expect(p).toBeGreaterThanOrEqual(30086)
+  })
+})
