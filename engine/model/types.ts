@@ -202,13 +202,15 @@ export interface Service {
   externalName?: string
   externalIPs: string[]
   /** status.loadBalancer.ingress */
-  loadBalancerIngress: { ip?: string; hostname?: string }[]
+  loadBalancerIngress: { ip?: string; hostname?: string; ipMode?: 'VIP' | 'Proxy' }[]
   loadBalancerSourceRanges: string[]
   externalTrafficPolicy?: 'Cluster' | 'Local'
   internalTrafficPolicy?: 'Cluster' | 'Local'
   healthCheckNodePort?: number
   sessionAffinity: 'None' | 'ClientIP'
   sessionAffinityTimeoutSeconds?: number
+  /** spec.trafficDistribution */
+  trafficDistribution?: 'PreferClose' | 'PreferSameZone' | 'PreferSameNode'
   publishNotReadyAddresses: boolean
   system: boolean
   raw: JsonObject
@@ -227,6 +229,8 @@ export interface Endpoint {
   hostname?: string
   nodeName?: string
   zone?: string
+  /** discovery.k8s.io/v1 hints, as the EndpointSlice controller sets them (build/topology-hints.ts) */
+  hints?: { forZones?: string[]; forNodes?: string[] }
   targetRef?: { kind: string; namespace: string; name: string; uid: string }
 }
 

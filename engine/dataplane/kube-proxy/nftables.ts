@@ -168,7 +168,7 @@ function build(cluster: Cluster, node: Node, family: IPFamily): NftTable {
     const localPolicyChain = `local-${base}`
     const externalTrafficChain = `external-${base}`
     const fwChain = `firewall-${base}`
-    const { clusterEndpoints, localEndpoints, allReachable, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(endpointsFor(cluster, family, sp), sp, node.meta.name)
+    const { clusterEndpoints, localEndpoints, allReachable, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(endpointsFor(cluster, family, sp), sp, node.meta.name, node.zone)
     const epChain = (ep: (typeof allReachable)[number]) => `endpoint-${nftEndpointBase(sp, ep)}`
     const affinitySet = (ep: (typeof allReachable)[number]) => `affinity-${nftEndpointBase(sp, ep)}`
     for (const ep of allReachable) chain(epChain(ep))

@@ -141,3 +141,90 @@ describe('NodePort allocation (portallocator calculateRangeOffset, KEP-3668)', a
     for (const p of ports) expect(p).toBeGreaterThanOrEqual(30086)
   })
 })
+
+describe('topology: trafficDistribution and topology-mode Auto set EndpointSlice hints, and kube-proxy honours them', () => {
+  const web = (replicas: number, spec: string, meta = '', proxyMode = 'iptables') => docs(
+    `apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {proxyMode: ${proxyMode}}\n`,
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}\n`,
+    `apiVersion: v1\nkind: Service\nmetadata: {name: web${meta}}\nspec: {selector: {app: web}, ports: [{port: 80}]${spec}}\n`,
+  )
+  const hints = (c: ReturnType<typeof cluster>) => c.endpointSlices.filter((s) => s.serviceName === 'web').flatMap((s) => s.endpoints.map((e) => [e.nodeName, e.hints]))
+  it('the default nodes carry zones (node-1 zone-a, node-2 zone-b, node-3 zone-c)', () => {
+    expect(cluster('').nodes.map((n) => [n.meta.name, n.meta.labels['topology.kubernetes.io/zone']])).toEqual([['control-plane', 'zone-a'], ['node-1', 'zone-a'], ['node-2', 'zone-b'], ['node-3', 'zone-c']])
+  })
+  it('PreferSameZone: each ready endpoint is hinted for its own zone (trafficdist.go preferCloseHeuristic)', () => {
+    expect(hints(cluster(web(3, ', trafficDistribution: PreferSameZone')))).toEqual([['node-1', { forZones: ['zone-a'] }], ['node-2', { forZones: ['zone-b'] }], ['node-3', { forZones: ['zone-c'] }]])
+  })
+  it('PreferSameNode adds node hints; PreferClose is PreferSameZone with the API server\'s deprecation warning', () => {
+    expect(hints(cluster(web(1, ', trafficDistribution: PreferSameNode')))).toEqual([['node-1', { forZones: ['zone-a'], forNodes: ['node-1'] }]])
+    const y = web(1, ', trafficDistribution: PreferClose')
+    expect(hints(cluster(y))).toEqual([['node-1', { forZones: ['zone-a'] }]])
+    expect(diagnostics(y).map((d) => d.message)).toContain('Warning: spec.trafficDistribution: "PreferClose" is deprecated; use "PreferSameZone"')
+  })
+  it('an unknown value is refused in the API server\'s words', () => {
+    expect(diagnostics(web(1, ', trafficDistribution: Nearby')).map((d) => d.message)).toContain('spec.trafficDistribution: Unsupported value: "Nearby": supported values: "PreferClose", "PreferSameNode", "PreferSameZone"')
+  })
+  it.each(['iptables', 'nftables', 'ipvs'])('%s: a node programs only its zone\'s endpoint', (mode) => {
+    const c = cluster(web(3, ', trafficDistribution: PreferSameZone', '', mode))
+    const ip = (node: string) => c.pods.find((p) => p.nodeName === node && p.meta.name.startsWith('web-'))!.podIPs[0]
+    const cmd = mode === 'iptables' ? 'iptables-save -t nat' : mode === 'nftables' ? 'nft list table ip kube-proxy' : 'ipvsadm -Ln'
+    const out = sh(c, `ssh node-3 ${cmd}`).stdout
+    expect(out).toContain(ip('node-3'))
+    expect(out).not.toContain(ip('node-1'))
+    expect(out).not.toContain(ip('node-2'))
+  })
+  it('kube-proxy ignores hints unless every ready endpoint has one for it (pkg/proxy/topology.go): a zone without endpoints uses them all', () => {
+    const c = cluster(web(2, ', trafficDistribution: PreferSameZone'))
+    const ips = c.pods.filter((p) => p.meta.name.startsWith('web-')).map((p) => p.podIPs[0])
+    const out = sh(c, 'ssh node-3 iptables-save -t nat').stdout
+    for (const ip of ips) expect(out).toContain(ip)
+  })
+  it('topology-mode Auto with one endpoint per zone: same-zone hints (topologycache AddHints)', () => {
+    expect(hints(cluster(web(3, '', ', annotations: {service.kubernetes.io/topology-mode: Auto}')))).toEqual([['node-1', { forZones: ['zone-a'] }], ['node-2', { forZones: ['zone-b'] }], ['node-3', { forZones: ['zone-c'] }]])
+  })
+  it('topology-mode Auto with fewer endpoints than zones: no hints, and the TopologyAwareHintsDisabled reason as a warning', () => {
+    const y = web(2, '', ', annotations: {service.kubernetes.io/topology-mode: Auto}')
+    expect(hints(cluster(y))).toEqual([['node-1', undefined], ['node-2', undefined]])
+    expect(diagnostics(y).map((d) => d.message).join('\n')).toContain('TopologyAwareHintsDisabled: Insufficient number of endpoints (2 endpoints, 3 zones), addressType: IPv4')
+  })
+  it('topology-mode Auto redistributes: two endpoints in one zone give one to the zone that has none (getGivingAndReceivingZones)', () => {
+    const pinned = (name: string, node: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, labels: {app: web}}\nspec: {nodeName: ${node}, containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}\n`
+    const c = cluster(docs(pinned('a1', 'node-1'), pinned('a2', 'node-1'), pinned('b1', 'node-2'), 'apiVersion: v1\nkind: Service\nmetadata: {name: web, annotations: {service.kubernetes.io/topology-mode: Auto}}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n'))
+    const zones = c.endpointSlices.filter((s) => s.serviceName === 'web').flatMap((s) => s.endpoints.map((e) => e.hints?.forZones?.[0])).sort()
+    expect(zones).toEqual(['zone-a', 'zone-b', 'zone-c'])
+  })
+  it('the deprecated topology-aware-hints annotation still works, with the API server\'s warning', () => {
+    const y = web(3, '', ', annotations: {service.kubernetes.io/topology-aware-hints: auto}')
+    expect(hints(cluster(y)).every(([, h]) => h !== undefined)).toBe(true)
+    expect(diagnostics(y).map((d) => d.message)).toContain('Warning: annotation service.kubernetes.io/topology-aware-hints is deprecated, please use service.kubernetes.io/topology-mode instead')
+  })
+})
+
+describe('LoadBalancer ipMode (GA in 1.32, KEP-1860)', () => {
+  const lb = (mode: string) => docs(
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec: {nodeName: node-1, containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}\n',
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: client}\nspec: {nodeName: node-3, containers: [{name: c, image: nicolaka/netshoot}]}\n',
+    `apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [{ip: 198.51.100.7, ipMode: ${mode}}]}}\n`,
+  )
+  it('VIP: kube-proxy captures the address on every node', () => {
+    expect(sh(cluster(lb('VIP')), 'ssh node-3 iptables-save -t nat').stdout).toContain('-d 198.51.100.7/32')
+  })
+  it('Proxy: kube-proxy leaves it alone, and a Pod\'s connection goes out to the load balancer and back in', () => {
+    const c = cluster(lb('Proxy'))
+    expect(sh(c, 'ssh node-3 iptables-save -t nat').stdout).not.toContain('198.51.100.7')
+    const t = sh(c, 'trace client -> 198.51.100.7:80')
+    expect(t.stdout).toContain('load balancer 198.51.100.7')
+    expect(t.stdout).toContain('result: delivered to default/web')
+    expect(sh(c, 'kubectl describe svc web').stdout).toContain('198.51.100.7 (Proxy)')
+  })
+  it('an unknown ipMode is refused', () => {
+    expect(diagnostics(lb('Direct')).map((d) => d.message)).toContain('status.loadBalancer.ingress[0].ipMode: Unsupported value: "Direct": supported values: "Proxy", "VIP"')
+  })
+})
+
+describe('the API server\'s Service warnings (pkg/api/service/warnings.go)', () => {
+  it('externalIPs, deprecated in 1.36', () => {
+    const d = diagnostics('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {app: a}, externalIPs: [198.51.100.9], ports: [{port: 80}]}\n')
+    expect(d.map((x) => [x.severity, x.message])).toContainEqual(['warning', 'Warning: spec.externalIPs is deprecated and may no longer be implemented in some clusters'])
+  })
+})
