@@ -175,6 +175,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
     adminNetworkPolicies: generic('AdminNetworkPolicy'),
     baselineAdminNetworkPolicies: generic('BaselineAdminNetworkPolicy'),
     configMaps: withCorednsConfigMap(ctx, config, generic('ConfigMap')),
+    secrets: generic('Secret'),
     externalHosts: readExternalHosts(ctx, doc, config),
     now,
     diagnostics: ctx.diagnostics,

@@ -33,7 +33,8 @@ export const DEFAULTS = {
   podCIDR: '10.244.0.0/16',
   serviceCIDR: '10.96.0.0/12',
   clusterDomain: 'cluster.local',
-  kubernetesVersion: 'v1.34.2',
+  // the newest stable release confirmed upstream: CHANGELOG-1.38.md (v1.38.0-alpha.1) is "since v1.37.0"
+  kubernetesVersion: 'v1.37.0',
   workstationIP: '203.0.113.7',
 }
 

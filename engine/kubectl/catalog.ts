@@ -10,6 +10,7 @@ import * as J from './api-objects.ts'
 import { ipAddresses, ipAddressJson, serviceCIDRs, serviceCIDRJson } from './service-cidrs.ts'
 import type { IPAddressObject, ServiceCIDRObject } from './service-cidrs.ts'
 import { age } from '../text/duration.ts'
+import { allWorkloads } from './derived-workloads.ts'
 
 // printers.go printServiceCIDR / printIPAddress
 const serviceCIDRTable: TableSpec<ServiceCIDRObject> = {
@@ -65,7 +66,13 @@ export function adapterFor(rt: ResourceType): Adapter {
       return adapter(ipAddresses, ipAddressTable, ipAddressJson)
     case 'ConfigMap':
       return generic('ConfigMap', T.configMapTable, (c) => c.configMaps)
+    case 'AdminNetworkPolicy':
+      return generic('AdminNetworkPolicy', T.adminNetworkPolicyTable, (c) => c.adminNetworkPolicies)
+    case 'BaselineAdminNetworkPolicy':
+      return generic('BaselineAdminNetworkPolicy', T.baselineAdminNetworkPolicyTable, (c) => c.baselineAdminNetworkPolicies)
+    case 'Secret':
+      return generic('Secret', T.secretTable, (c) => c.secrets)
     default:
-      return generic(rt.kind, T.workloadTable(rt.kind), (c) => c.workloads.filter((w) => w.kind === rt.kind))
+      return generic(rt.kind, T.workloadTable(rt.kind), (c) => allWorkloads(c).filter((w) => w.kind === rt.kind))
   }
 }

@@ -104,8 +104,10 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   if (output === 'name') return { exitCode: errors.length ? 1 : 0, stdout: names.map((n) => `${n}\n`).join(''), stderr, data }
   if (!any) {
     if (errors.length) return { exitCode: 1, stdout: '', stderr, data }
-    const where = wanted.every((w) => !w.rt.namespaced) || f.allNamespaces ? '' : ` in ${f.namespace} namespace`
-    return { exitCode: 0, stdout: '', stderr: `No resources found${where}.\n`, data }
+    // cmd/get/get.go: "No resources found in NS namespace." when every type is namespaced and
+    // no -A, else "No resources found" (Fprintln, no full stop)
+    const namespaced = !f.allNamespaces && wanted.every((w) => w.rt.namespaced)
+    return { exitCode: 0, stdout: '', stderr: namespaced ? `No resources found in ${f.namespace} namespace.\n` : 'No resources found\n', data }
   }
   const warn = wanted.some((w) => w.rt.kind === 'Endpoints') ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n' : ''
   return { ...ok(sections.join('\n'), data), stderr: warn + stderr, exitCode: errors.length ? 1 : 0 }

@@ -219,6 +219,33 @@ export const configMapTable: TableSpec<GenericObject> = {
   wide: () => [],
 }
 
+/** printers.go printSecret */
+export const secretTable: TableSpec<GenericObject> = {
+  headers: ['NAME', 'TYPE', 'DATA', 'AGE'],
+  wideHeaders: [],
+  row: (g, c) => {
+    const n = (k: string) => (g.raw[k] && typeof g.raw[k] === 'object' ? Object.keys(g.raw[k] as object).length : 0)
+    return [g.meta.name, str(g.raw.type) ?? 'Opaque', String(n('data') + n('stringData')), age(g.meta.creationTimestamp, c.now)]
+  },
+  wide: () => [],
+}
+
+/** The AdminNetworkPolicy CRD's additionalPrinterColumns (network-policy-api v0.1.x): Priority, Age */
+export const adminNetworkPolicyTable: TableSpec<GenericObject> = {
+  headers: ['NAME', 'PRIORITY', 'AGE'],
+  wideHeaders: [],
+  row: (g, c) => [g.meta.name, typeof g.spec.priority === 'number' ? String(g.spec.priority) : '', age(g.meta.creationTimestamp, c.now)],
+  wide: () => [],
+}
+
+/** The BaselineAdminNetworkPolicy CRD prints no column of its own */
+export const baselineAdminNetworkPolicyTable: TableSpec<GenericObject> = {
+  headers: ['NAME', 'AGE'],
+  wideHeaders: [],
+  row: (g, c) => [g.meta.name, age(g.meta.creationTimestamp, c.now)],
+  wide: () => [],
+}
+
 /** Deployments, StatefulSets, DaemonSets, ReplicaSets: counts from the simulated Pods */
 export function workloadTable(kind: string): TableSpec<GenericObject> {
   const podsOf = (g: GenericObject, c: Cluster) =>

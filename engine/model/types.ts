@@ -294,6 +294,7 @@ export interface Cluster {
   networkPolicies: GenericObject[]
   adminNetworkPolicies: GenericObject[]
   baselineAdminNetworkPolicies: GenericObject[]
+  secrets: GenericObject[]
   configMaps: GenericObject[]
   /** Names outside the cluster that the scenario declares (upstream DNS zone), filled by the DNS module */
   externalHosts: GenericObject[]

@@ -228,3 +228,34 @@ describe('the API server\'s Service warnings (pkg/api/service/warnings.go)', () 
     expect(d.map((x) => [x.severity, x.message])).toContainEqual(['warning', 'Warning: spec.externalIPs is deprecated and may no longer be implemented in some clusters'])
   })
 })
+
+describe('current Kubernetes (v1.37.0: CHANGELOG-1.38.md is "since v1.37.0")', () => {
+  it('kubectl version and the nodes say v1.37.0', () => {
+    const c = cluster('')
+    expect(sh(c, 'kubectl version').stdout).toContain('Server Version: v1.37.0')
+    expect(sh(c, 'kubectl get nodes').stdout).toContain('v1.37.0')
+  })
+})
+
+describe('every kind the engine accepts can be listed, with kubectl\'s names and columns', () => {
+  const c = cluster(docs(
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: nginx}]}\n',
+    'apiVersion: v1\nkind: Secret\nmetadata: {name: tls}\ntype: kubernetes.io/tls\ndata: {tls.crt: eA==, tls.key: eA==}\n',
+    'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: guard}\nspec: {priority: 10, subject: {namespaces: {}}, ingress: [{action: Deny, from: [{namespaces: {}}]}]}\n',
+  ))
+  it.each([
+    ['kubectl get anp', 'NAME    PRIORITY   AGE\nguard   10         5m\n'],
+    ['kubectl get adminnetworkpolicies -o name', 'adminnetworkpolicy.policy.networking.k8s.io/guard\n'],
+    ['kubectl get banp', 'No resources found\n'],
+    ['kubectl get secrets', 'NAME   TYPE                DATA   AGE\ntls    kubernetes.io/tls   2      5m\n'],
+  ])('%s', (cmd, out) => {
+    const r = sh(c, cmd)
+    expect(r.stdout + r.stderr).toBe(out)
+  })
+  it('the add-ons\' DaemonSets and Deployment, and each Deployment\'s ReplicaSet, as the controllers keep them', () => {
+    expect(sh(c, 'kubectl get ds -n kube-system -o name').stdout).toBe('daemonset.apps/kube-proxy\n')
+    expect(sh(c, 'kubectl get deploy -n kube-system -o name').stdout).toBe('deployment.apps/coredns\n')
+    const rs = sh(c, 'kubectl get rs').stdout
+    expect(rs).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nweb-[a-z0-9]+\s+2\s+2\s+2\s+5m\n$/)
+  })
+})
