@@ -10,6 +10,8 @@ import * as J from './api-objects.ts'
 import { ipAddresses, ipAddressJson, serviceCIDRs, serviceCIDRJson } from './service-cidrs.ts'
 import type { IPAddressObject, ServiceCIDRObject } from './service-cidrs.ts'
 import { age } from '../text/duration.ts'
+import { clusterEvents, eventJson, eventTable } from './events.ts'
+import type { ClusterEvent } from './events.ts'
 
 // printers.go printServiceCIDR / printIPAddress
 const serviceCIDRTable: TableSpec<ServiceCIDRObject> = {
@@ -65,6 +67,8 @@ export function adapterFor(rt: ResourceType): Adapter {
       return adapter(ipAddresses, ipAddressTable, ipAddressJson)
     case 'ConfigMap':
       return generic('ConfigMap', T.configMapTable, (c) => c.configMaps)
+    case 'Event':
+      return adapter(clusterEvents, { ...eventTable, wide: () => [] } as TableSpec<ClusterEvent>, eventJson)
     default:
       return generic(rt.kind, T.workloadTable(rt.kind), (c) => c.workloads.filter((w) => w.kind === rt.kind))
   }

@@ -27,6 +27,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { resource: 'deployments', kind: 'Deployment', namespaced: true, names: ['deployments', 'deployment', 'deploy', 'deployments.apps'], prefix: 'deployment.apps' },
   { resource: 'statefulsets', kind: 'StatefulSet', namespaced: true, names: ['statefulsets', 'statefulset', 'sts'], prefix: 'statefulset.apps' },
   { resource: 'daemonsets', kind: 'DaemonSet', namespaced: true, names: ['daemonsets', 'daemonset', 'ds'], prefix: 'daemonset.apps' },
+  { resource: 'events', kind: 'Event', namespaced: true, names: ['events', 'event', 'ev'], prefix: 'event' },
   { resource: 'replicasets', kind: 'ReplicaSet', namespaced: true, names: ['replicasets', 'replicaset', 'rs'], prefix: 'replicaset.apps' },
 ]
 
