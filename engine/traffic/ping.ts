@@ -47,6 +47,8 @@ export const pingProgram: Program = {
       else hosts.push(a)
     }
     const bb = flavour(inv.place) === 'busybox'
+    // BusyBox ping has no -M (it cannot set the don't-fragment bit)
+    if (bb && args.some((a) => a === '-M' || /^-M\w/.test(a))) return { exitCode: 1, stdout: '', stderr: "ping: invalid option -- 'M'\nBusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n" }
     if (hosts.length !== 1 || !Number.isInteger(count) || count < 1) {
       return bb
         ? { exitCode: 1, stdout: '', stderr: 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n' }

@@ -82,6 +82,13 @@ describe('ping -M do across nodes', () => {
     expect(largestPayload(c, 'ssh node-1', '192.168.1.12') + 28).toBe(1500)
   })
 
+  it('BusyBox ping has no -M at all', () => {
+    const c = build(`apiVersion: v1\nkind: Pod\nmetadata: {name: bb}\nspec: {nodeName: node-1, containers: [{name: c, image: busybox}]}`)
+    const r = runCommand(c, 'kubectl exec bb -- ping -c 1 -M do -s 1400 192.168.1.12')
+    expect(r.exitCode).toBe(1)
+    expect(r.stderr).toMatch(/^ping: invalid option -- 'M'\n/)
+  })
+
   it('rejects a bad -M value and an oversized -s as iputils does', () => {
     const c = twoPods('flannel')
     expect(runCommand(c, 'kubectl exec a -- ping -M sometimes 10.244.2.2').stderr).toBe('ping: invalid -M argument: sometimes\n')
