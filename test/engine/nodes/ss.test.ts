@@ -55,6 +55,13 @@ describe('ss on a node', () => {
     expect(run(cluster('calico', 'ipip'), 'ssh node-1 ss -ltnp')).toMatch(/0\.0\.0\.0:179 .*"bird"/)
   })
 
+  it('Cilium: the agent\'s local health (9879) and gops (9890) ports, and the kernel\'s VXLAN socket', () => {
+    const c = cluster('cilium')
+    expect(run(c, 'ssh node-1 ss -ltnp')).toMatch(/127\.0\.0\.1:9879 .*"cilium-agent"/)
+    expect(run(c, 'ssh node-1 ss -ltnp')).toMatch(/127\.0\.0\.1:9890 .*"cilium-agent"/)
+    expect(run(c, 'ssh node-1 ss -lun')).toContain('0.0.0.0:8472')
+  })
+
   it('ss -tn shows the agents\' connections to the API server', () => {
     const out = run(cluster(), 'ssh node-1 ss -tn')
     expect(out.split('\n')[0]).toMatch(/^State Recv-Q Send-Q Local Address:Port +Peer Address:Port$/)
