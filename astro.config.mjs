@@ -61,6 +61,8 @@ export default defineConfig({
       // everything under a "content" group: list the chapters here by slug instead.
       sidebar: [
         { slug: 'start-here' },
+        { label: 'Across nodes', slug: 'across-nodes' },
+        { label: 'CNI plugins', slug: 'cni' },
         { label: 'Services', slug: 'services' },
       ],
     }),

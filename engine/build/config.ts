@@ -50,6 +50,8 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
   let cni: CniName = 'flannel'
   if ((CNI_NAMES as string[]).includes(cniText)) cni = cniText as CniName
   else ctx.error(doc, ['spec', 'cni'], `spec.cni: Unsupported value: "${cniText}": supported values: ${CNI_NAMES.map((c) => `"${c}"`).join(', ')}`, 'unsupported-value')
+  // Weaveworks shut down in February 2024; Weave Net gets no releases or security fixes since
+  if (cni === 'weave') ctx.warn(doc, ['spec', 'cni'], 'Weave Net is unmaintained: its last release (2.8.1) dates from 2021, and Weaveworks, its company, closed in 2024; it is here to study existing clusters, not for new ones', 'unmaintained')
 
   const modeText = read.str(spec.proxyMode) ?? 'iptables'
   let proxyMode: ProxyMode = 'iptables'

@@ -12,6 +12,7 @@ import type { PodDraft } from './pod-draft.ts'
 import { readPodSpec } from './pod-spec.ts'
 import { Scheduler } from './scheduler.ts'
 import { PodIPAM } from './ipam.ts'
+import { cniAddError } from './cni-add-error.ts'
 
 export function podDraftsFromManifests(ctx: BuildContext): PodDraft[] {
   return ctx.objects('Pod').map((p: Loaded) => {
@@ -165,7 +166,8 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
     if (w.ips.length === 0) {
       const r = ipam.allocate(w.node)
       if ('error' in r) {
-        w.pending = `Failed to create pod sandbox: plugin type="${config.cni}" failed (add): ${r.error}`
+        // the CNI's error; kubelet's FailedCreatePodSandBox event wraps it (kubectl/events.ts)
+        w.pending = cniAddError(config.cni, r.error)
         ctx.warn(d.loaded, [], `Pod ${d.namespace}/${d.name} gets no address on ${w.node.meta.name}: ${r.error}`, 'ipam-exhausted')
       } else {
         // IPAM never hands out a reserved address, so only pinned ones need an owner on record

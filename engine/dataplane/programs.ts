@@ -4,6 +4,7 @@
  * simulated node (or Pod) it runs on, in the tool's own output format, and
  * puts the structured answer in `data`.
  */
+import { sysctlProgram } from './sysctl.ts'
 import type { IPFamily } from '../net/ip.ts'
 import type { Invocation, Program } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
@@ -349,5 +350,6 @@ export const DATAPLANE_PROGRAMS: Record<string, Program> = {
   nft: nftProgram,
   hostname: hostnameProgram,
   ls: lsProgram,
+  sysctl: sysctlProgram,
 }
 

@@ -11,6 +11,8 @@ import { ipAddresses, ipAddressJson, serviceCIDRs, serviceCIDRJson } from './ser
 import type { IPAddressObject, ServiceCIDRObject } from './service-cidrs.ts'
 import { age } from '../text/duration.ts'
 import { allWorkloads } from './derived-workloads.ts'
+import { clusterEvents, eventJson, eventTable } from './events.ts'
+import type { ClusterEvent } from './events.ts'
 
 // printers.go printServiceCIDR / printIPAddress
 const serviceCIDRTable: TableSpec<ServiceCIDRObject> = {
@@ -72,6 +74,8 @@ export function adapterFor(rt: ResourceType): Adapter {
       return generic('BaselineAdminNetworkPolicy', T.baselineAdminNetworkPolicyTable, (c) => c.baselineAdminNetworkPolicies)
     case 'Secret':
       return generic('Secret', T.secretTable, (c) => c.secrets)
+    case 'Event':
+      return adapter(clusterEvents, { ...eventTable, wide: () => [] } as TableSpec<ClusterEvent>, eventJson)
     default:
       return generic(rt.kind, T.workloadTable(rt.kind), (c) => allWorkloads(c).filter((w) => w.kind === rt.kind))
   }

@@ -5,6 +5,8 @@ export interface KubectlFlags {
   namespace: string
   allNamespaces: boolean
   selector?: string
+  /** --field-selector */
+  fieldSelector?: string
   output?: string
   showLabels: boolean
 }
@@ -33,6 +35,7 @@ export function parseKubectlFlags(argv: string[]): KubectlFlags | { error: strin
     else if (a === '-l' || a.startsWith('--selector') || (a.startsWith('-l') && !a.startsWith('--'))) e = take('selector', (v) => (f.selector = v))
     else if (a === '-o' || a.startsWith('--output') || (a.startsWith('-o') && !a.startsWith('--'))) e = take('output', (v) => (f.output = v))
     else if (a === '--show-labels' || a === '--show-labels=true') f.showLabels = true
+    else if (a === '--field-selector' || a.startsWith('--field-selector=')) e = take('field-selector', (v) => (f.fieldSelector = v))
     else if (a === '--no-headers' || a === '-w' || a === '--watch') return { error: `error: ${a} is not simulated here` }
     else if (a.startsWith('-') && a !== '-') return { error: `error: unknown flag: ${a}\nSee 'kubectl ${f.verb || '--help'}' for usage.` }
     else if (!f.verb) f.verb = a

@@ -16,6 +16,8 @@ export interface TableSpec<T> {
   wideHeaders: string[]
   row(o: T, c: Cluster): string[]
   wide(o: T, c: Cluster): string[]
+  /** when -o wide reorders the columns (events): the whole wide row, under wideHeaders alone */
+  wideRow?(o: T, c: Cluster): string[]
 }
 
 function listWithMore(list: string[], more: boolean, count: number, max: number): string {
