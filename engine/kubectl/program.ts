@@ -8,6 +8,7 @@ import { fail, ok } from '../shell/types.ts'
 import { parseKubectlFlags } from './flags.ts'
 import { kubectlGet } from './get.ts'
 import { kubectlDescribe } from './describe.ts'
+import { verbNotSimulated } from './not-simulated.ts'
 
 const SIMULATED = ['get', 'describe', 'exec', 'version']
 
@@ -20,6 +21,10 @@ export const kubectlProgram: Program = {
     'kubectl exec [-n NS] POD -- COMMAND [ARGS…]',
   ],
   run(inv) {
+    // a real verb that is not simulated is answered before its flags are read
+    const verb = inv.argv[1]
+    const missing = verb && !SIMULATED.includes(verb) ? verbNotSimulated(verb, SIMULATED) : undefined
+    if (missing) return fail(missing)
     const f = parseKubectlFlags(inv.argv.slice(1))
     if ('error' in f) return fail(f.error)
     switch (f.verb) {

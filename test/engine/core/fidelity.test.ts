@@ -259,3 +259,29 @@ describe('every kind the engine accepts can be listed, with kubectl\'s names and
     expect(rs).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nweb-[a-z0-9]+\s+2\s+2\s+2\s+5m\n$/)
   })
 })
+
+describe('honest about what is not simulated', () => {
+  const c = cluster(docs(
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: shoot}\nspec: {containers: [{name: c, image: "nicolaka/netshoot:v0.13"}]}\n',
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: deb}\nspec: {containers: [{name: c, image: "debian:12"}]}\n',
+  ))
+  it('a tool the image ships answers that it is not simulated, and what to use instead (exit 126)', () => {
+    const r = sh(c, 'kubectl exec shoot -- tcpdump -ni eth0')
+    expect(r.exitCode).toBe(126)
+    expect(r.stderr).toContain('tcpdump: not simulated here: the real tcpdump is in this container\'s image (nicolaka/netshoot:v0.13)')
+    expect(r.stderr).toContain('instead: trace SOURCE -> DEST')
+    expect(r.stderr).not.toContain('not found')
+  })
+  it('on a node, conntrack is there but not simulated', () => {
+    expect(sh(c, 'ssh node-1 conntrack -L').stderr).toContain('conntrack: not simulated here: the real conntrack is on node-1')
+  })
+  it('a tool the image does not ship is still "not found"', () => {
+    expect(sh(c, 'kubectl exec deb -- tcpdump').stderr).toBe('sh: tcpdump: not found\n')
+  })
+  it('real kubectl verbs and flags say they are not simulated; made-up ones get kubectl\'s own error', () => {
+    expect(sh(c, 'kubectl apply -f web.yaml').stderr).toContain('error: kubectl apply is not simulated here: the manifests you edit are the cluster')
+    expect(sh(c, 'kubectl get pods --context prod').stderr).toContain('error: flag --context is a real kubectl flag, but it is not simulated here')
+    expect(sh(c, 'kubectl frob').stderr).toContain('error: unknown command "frob" for "kubectl"')
+    expect(sh(c, 'kubectl get pods --frob').stderr).toContain('error: unknown flag: --frob')
+  })
+})
