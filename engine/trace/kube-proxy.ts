@@ -194,7 +194,12 @@ function pools(ctx: WalkContext, node: Node, sp: ServicePortInfo, family: IPFami
 function topologyNote(ctx: WalkContext, node: Node, sp: ServicePortInfo, family: IPFamily, pool: EndpointInfo[]): string {
   const all = endpointsFor(ctx.cluster, family, sp)
   const mode = topologyModeFromHints(all, node.meta.name, node.zone)
-  if (mode === '') return ''
+  if (mode === '') {
+    const ready = all.filter((e) => e.ready)
+    // pkg/proxy/topology.go logs "Ignoring topology hints for service since no hints were provided for zone"
+    if (ready.length > 0 && ready.every((e) => e.zoneHints?.length)) return ` Topology hints: none of the ${ready.length} ready endpoints is hinted for ${node.zone ? `zone ${node.zone}` : `${node.meta.name}, which has no zone label`}, so kube-proxy on ${node.meta.name} ignores the hints and uses them all.`
+    return ''
+  }
   const ready = all.filter((e) => e.ready).length
   const where = mode === 'PreferSameNode' ? `node ${node.meta.name}` : `zone ${node.zone}`
   return ` Topology hints: ${pool.length} of the ${ready} ready endpoints are hinted for ${where} (${mode === 'PreferSameNode' ? 'forNodes' : 'forZones'}), so kube-proxy on ${node.meta.name} programs only those.`
