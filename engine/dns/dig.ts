@@ -181,12 +181,10 @@ export const digProgram: Program = {
     const data: DnsLookupData = lookupData(r, 'bind9', { name: fqdn(name), type })
 
     let out = ''
-    let first = true
-    const greeting = () => {
-      if (!o.cmd || !first) return ''
-      first = false
-      return `\n${cmdline}\n${o.server !== undefined ? '; (1 server found)\n' : ''};; global options:${o.short ? ' +short' : ''} +cmd\n`
-    }
+    // dig.c printgreeting builds the lookup's cmdline once; dighost.c next_origin clones the
+    // lookup (cmdline included) before printmessage prints and clears it, so with +showsearch
+    // every message of the walk comes with the whole greeting again
+    const greeting = () => (o.cmd ? `\n${cmdline}\n${o.server !== undefined ? '; (1 server found)\n' : ''};; global options:${o.short ? ' +short' : ''} +cmd\n` : '')
     const shown = o.showSearch ? r.attempts : r.final ? [r.final] : []
     let reached = false
     for (const a of shown) {
