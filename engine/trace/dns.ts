@@ -48,18 +48,20 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
   const server = data.server ?? conf.nameservers[0] ?? '127.0.0.1'
   const q: Tuple = { src: srcIP, sport: ephemeralPort(srcIP, server, 53, 'UDP', ctx.seed + 1), dst: server, dport: 53, proto: 'UDP' }
   const ndots = conf.options.find((o) => o.startsWith('ndots:'))
-  const list = queryList(lookup, conf)
+  // glibc adds an OPT record (UDP buffer 1200, RESOLV_EDNS_BUFFER_SIZE) with `options edns0`; musl never sends one
+  const edns = lookup.libc === 'glibc' && conf.options.includes('edns0') ? { bufsize: 1200, do: false } : undefined
+  const list = queryList(lookup, conf, edns)
   push(ctx, {
     at: who,
     handler: 'resolver',
     before: q,
     after: q,
-    note: `${data.resolver} resolver (getaddrinfo) asks ${server} for ${name}, A and AAAA${conf.search.length ? `, with search list ${conf.search.join(' ')}${ndots ? ` and ${ndots}` : ''}` : ''}: ${countText(lookup)}`,
+    note: `${data.resolver} resolver (getaddrinfo) asks ${server} for ${name}, A and AAAA${conf.search.length ? `, with search list ${conf.search.join(' ')}${ndots ? ` and ${ndots}` : ''}` : ''}: ${countText(lookup, edns)}`,
     detail: list,
   })
   const coredns = ctx.cluster.config.dnsServiceIPs.includes(server) || ctx.cluster.index.pod.has(server)
   const answers = data.answers.map((a) => `${a.name} ${a.type} ${a.data}`).join(', ')
-  const logs = coredns && place.kind === 'pod' && !place.pod.hostNetwork ? logLines(ctx, lookup, srcIP) : []
+  const logs = coredns && place.kind === 'pod' && !place.pod.hostNetwork ? logLines(ctx, lookup, srcIP, edns) : []
   const reply: Tuple = { src: q.dst, sport: 53, dst: q.src, dport: q.sport, proto: 'UDP' }
   if (data.rcode === 'TIMEOUT') {
     push(ctx, { at: `DNS ${server}`, handler: coredns ? 'coredns' : 'upstream-dns', before: q, after: q, note: `no answer: ${data.error ?? 'timed out'}${coredns ? ' (CoreDNS is unreachable from here: a policy dropping DNS, or a workstation outside the cluster)' : ''}`, verdict: 'timeout' })
@@ -101,18 +103,26 @@ function walkLength(lookup: AddressLookup, conf: ResolvConf): number {
 }
 
 /** "3 names, 6 queries in 3 round trips, 1,234 bytes" */
-function countText(lookup: AddressLookup): string {
+function countText(lookup: AddressLookup, edns: Edns): string {
   const queries = lookup.steps.reduce((n, s) => n + s.queries.length, 0)
   let bytes = 0
-  for (const s of lookup.steps) for (const a of s.queries) bytes += sizes(a).sent + sizes(a).received
+  for (const s of lookup.steps) {
+    for (const a of s.queries) {
+      const z = sizes(a, edns)
+      bytes += z.sent + z.received
+    }
+  }
   const names = lookup.steps.length
   return `${names} name${names === 1 ? '' : 's'}, ${queries} quer${queries === 1 ? 'y' : 'ies'} in ${names} round trip${names === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes on the wire`
 }
 
-function sizes(a: AddressLookup['steps'][number]['queries'][number]): { sent: number; received: number } {
+type Edns = ServedQuery['edns']
+
+/** Bytes of one query and its reply on the wire (wire.ts; replies as CoreDNS packs them). */
+function sizes(a: AddressLookup['steps'][number]['queries'][number], edns: Edns): { sent: number; received: number } {
   const question = { name: a.name, type: a.type }
-  const sent = requestSize({ client: '', port: 0, id: 0, question, reply: emptyReply(question) })
-  const received = a.delivery.kind === 'answer' ? replySize({ client: '', port: 0, id: 0, question, reply: a.delivery.message }) : 0
+  const sent = requestSize({ client: '', port: 0, id: 0, question, edns, reply: emptyReply(question) })
+  const received = a.delivery.kind === 'answer' ? replySize({ client: '', port: 0, id: 0, question, edns, reply: a.delivery.message }) : 0
   return { sent, received }
 }
 
@@ -126,18 +136,27 @@ function emptyReply(question: { name: string; type: AddressLookup['steps'][numbe
  * Pod's eth0 would show these packets; dig +search +showsearch shows the
  * same walk for one type at a time).
  */
-function queryList(lookup: AddressLookup, conf: ResolvConf): string[] {
+function queryList(lookup: AddressLookup, conf: ResolvConf, edns: Edns): string[] {
   const width = Math.max(...lookup.steps.map((s) => s.name.length))
   const out = [`queries, in order (${lookup.libc}: ${lookup.family === 'unspec' ? 'A and AAAA go out together, ' : ''}each name waits for the one before):`]
   lookup.steps.forEach((s, i) => {
     const parts = s.queries.map((a) => {
-      const { sent, received } = sizes(a)
+      const { sent, received } = sizes(a, edns)
       const rcode = a.delivery.kind === 'answer' ? a.delivery.message.rcode : a.delivery.kind === 'refused' ? 'refused' : 'no reply'
       const n = a.delivery.kind === 'answer' ? a.delivery.message.answer.length : 0
       return `${a.type} ${rcode}${n ? ` (${n} record${n === 1 ? '' : 's'})` : ''} ${sent}/${received} B`
     })
     const last = i === lookup.steps.length - 1
-    const verdict = last ? verdictText(lookup) : s.status === 'nxdomain' ? 'next name' : s.status === 'nodata' ? 'NODATA, next name' : s.status === 'servfail' ? 'SERVFAIL, next name' : 'next name'
+    // only glibc goes on after a name that is not NXDOMAIN (musl's walk ends there, so such a step is its last)
+    const verdict = last
+      ? verdictText(lookup)
+      : s.status === 'nxdomain'
+        ? 'next name'
+        : s.status === 'nodata'
+          ? 'NODATA, next name'
+          : s.status === 'servfail'
+            ? 'SERVFAIL, next name'
+            : 'no reply: the search list ends here, the name as is is still tried'
     out.push(`  ${String(i + 1).padStart(2)}  ${s.name.padEnd(width)}  ${parts.join(', ')}  → ${verdict}`)
   })
   if (conf.options.some((o) => o === 'single-request' || o === 'single-request-reopen') && lookup.libc === 'glibc') out.push('  (options single-request: the AAAA query waits for the A reply on each name)')
@@ -168,14 +187,14 @@ function verdictText(lookup: AddressLookup): string {
  * enables it (coredns-log.ts): one line per query, each name's pair from
  * its own socket (a new ephemeral port), ids derived from the query.
  */
-function logLines(ctx: WalkContext, lookup: AddressLookup, srcIP: string): string[] {
+function logLines(ctx: WalkContext, lookup: AddressLookup, srcIP: string, edns: Edns): string[] {
   const view = dnsView(ctx.cluster)
   const served: ServedQuery[] = []
   lookup.steps.forEach((s, i) => {
     const port = ephemeralPort(srcIP, s.queries[0]?.server ?? '', 53, 'UDP', ctx.seed + 1 + i)
     for (const a of s.queries) {
       if (a.delivery.kind !== 'answer' || a.delivery.via !== 'coredns') continue
-      served.push({ client: srcIP, port, id: hashOf('dns-id', ctx.seed, srcIP, a.name, a.type) % 65536, question: { name: a.name, type: a.type }, reply: a.delivery.message })
+      served.push({ client: srcIP, port, id: hashOf('dns-id', ctx.seed, srcIP, a.name, a.type) % 65536, question: { name: a.name, type: a.type }, edns, reply: a.delivery.message })
     }
   })
   const lines = corednsLogLines(view.corefile.servers, served)
