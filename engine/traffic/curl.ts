@@ -195,7 +195,9 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
     v += `*   Trying ${hostPort(ip ?? u.host, u.port)}...\n`
   }
   const timeoutLimit = o.connectTimeout ?? o.maxTime
-  switch (t.result) {
+  // a lookup nobody answered ends the trace as a timeout before any connection: it is still a resolve failure
+  const unresolved = t.result === 'nxdomain' || (t.result === 'timeout' && t.dns?.rcode === 'TIMEOUT' && !literal)
+  switch (unresolved ? 'nxdomain' : t.result) {
     case 'nxdomain':
       if (t.dns?.rcode === 'TIMEOUT' && timeoutLimit !== undefined) {
         return fail(o, 28, `Resolving timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds`, o.verbose ? `* Resolving timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds\n* closing connection #0\n` : '')
