@@ -138,7 +138,7 @@ function emptyReply(question: { name: string; type: AddressLookup['steps'][numbe
  */
 function queryList(lookup: AddressLookup, conf: ResolvConf, edns: Edns): string[] {
   const width = Math.max(...lookup.steps.map((s) => s.name.length))
-  const out = [`queries, in order (${lookup.libc}: ${lookup.family === 'unspec' ? 'A and AAAA go out together, ' : ''}each name waits for the one before):`]
+  const out = [`queries, as the simulator computes them from ${lookup.libc}'s rules (${lookup.family === 'unspec' ? 'A and AAAA go out together, ' : ''}each name waits for the one before):`]
   lookup.steps.forEach((s, i) => {
     const parts = s.queries.map((a) => {
       const { sent, received } = sizes(a, edns)
