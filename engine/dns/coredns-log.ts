@@ -12,6 +12,7 @@
  */
 import type { LogRule, ServerBlock } from './corefile.ts'
 import type { DnsMessage, Question } from './message.ts'
+import type { AddressLookup } from './stub-resolver.ts'
 import { canonicalName, isSubdomain, matchZone } from './names.ts'
 import { messageSize } from './wire.ts'
 
@@ -156,4 +157,30 @@ export function corednsLogLines(servers: ServerBlock[], queries: ServedQuery[]):
  */
 export function logsQueries(servers: ServerBlock[]): boolean {
   return servers.some((s) => s.port === 53 && (s.log?.length ?? 0) > 0)
+}
+
+/**
+ * The queries of an address lookup that reached CoreDNS, as it served them:
+ * each name's A and AAAA come from one socket (`portOf(step)`), each query
+ * has its own id (`idOf`). Queries that got no answer, or were answered by
+ * another server, are left out.
+ *
+ * @example
+ * servedQueries(lookup, '10.244.1.2', (i) => 40000 + i, () => 4242)
+ */
+export function servedQueries(
+  lookup: AddressLookup,
+  client: string,
+  portOf: (step: number) => number,
+  idOf: (name: string, type: Question['type']) => number,
+  edns?: ServedQuery['edns'],
+): ServedQuery[] {
+  const out: ServedQuery[] = []
+  lookup.steps.forEach((s, i) => {
+    for (const a of s.queries) {
+      if (a.delivery.kind !== 'answer' || a.delivery.via !== 'coredns') continue
+      out.push({ client, port: portOf(i), id: idOf(a.name, a.type), question: { name: a.name, type: a.type }, edns, reply: a.delivery.message })
+    }
+  })
+  return out
 }

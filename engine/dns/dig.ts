@@ -162,7 +162,7 @@ function serversFor(inv: Invocation, conf: ResolvConf, server: string | undefine
 export const digProgram: Program = {
   places: ['pod', 'node', 'workstation'],
   summary: 'query DNS servers (bind9 dig)',
-  usage: ['dig [@SERVER] [-x ADDR] [-t TYPE] [+short] [+search] [+ndots=N] [+noall +answer] [TYPE] NAME'],
+  usage: ['dig [@SERVER] [-x ADDR] [-t TYPE] [+short] [+search] [+showsearch] [+ndots=N] [+noall +answer] [TYPE] NAME'],
   run(inv: Invocation): Output {
     const parsed = parseArgs(inv.argv)
     if ('error' in parsed) {

@@ -24,7 +24,7 @@ export { podResolvConf, nodeResolvConf, workstationResolvConf, resolvConfFor, fo
 export type { ResolvConf } from './resolv-conf.ts'
 export { glibcSearch, muslLookup, bindSearch, busyboxNames, libcOf, libcLookup, glibcAddressLookup, muslAddressLookup, addressLookup } from './stub-resolver.ts'
 export type { Libc, StubResult, Attempt, Family, AddressStep, AddressLookup } from './stub-resolver.ts'
-export { corednsLogLines, formatLogLine, logsQueries, requestSize, replySize, responseClass } from './coredns-log.ts'
+export { corednsLogLines, formatLogLine, logsQueries, requestSize, replySize, responseClass, servedQueries } from './coredns-log.ts'
 export type { ServedQuery } from './coredns-log.ts'
 export { COMMON_LOG_FORMAT, COMBINED_LOG_FORMAT } from './corefile.ts'
 export type { LogRule } from './corefile.ts'

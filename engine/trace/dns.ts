@@ -6,7 +6,7 @@
  * (or its absence).
  */
 import type { Place } from '../shell/types.ts'
-import { corednsLogLines, dnsView, hostsFileLookup, requestSize, replySize, resolveAddresses } from '../dns/index.ts'
+import { corednsLogLines, dnsView, hostsFileLookup, requestSize, replySize, resolveAddresses, servedQueries } from '../dns/index.ts'
 import type { AddressLookup, DnsLookupData, ResolvConf, ServedQuery } from '../dns/index.ts'
 import { hashOf } from './choice.ts'
 import type { WalkContext } from './context.ts'
@@ -189,14 +189,14 @@ function verdictText(lookup: AddressLookup): string {
  */
 function logLines(ctx: WalkContext, lookup: AddressLookup, srcIP: string, edns: Edns): string[] {
   const view = dnsView(ctx.cluster)
-  const served: ServedQuery[] = []
-  lookup.steps.forEach((s, i) => {
-    const port = ephemeralPort(srcIP, s.queries[0]?.server ?? '', 53, 'UDP', ctx.seed + 1 + i)
-    for (const a of s.queries) {
-      if (a.delivery.kind !== 'answer' || a.delivery.via !== 'coredns') continue
-      served.push({ client: srcIP, port, id: hashOf('dns-id', ctx.seed, srcIP, a.name, a.type) % 65536, question: { name: a.name, type: a.type }, edns, reply: a.delivery.message })
-    }
-  })
+  const server = lookup.steps[0]?.queries[0]?.server ?? ''
+  const served = servedQueries(
+    lookup,
+    srcIP,
+    (i) => ephemeralPort(srcIP, server, 53, 'UDP', ctx.seed + 1 + i),
+    (name, type) => hashOf('dns-id', ctx.seed, srcIP, name, type) % 65536,
+    edns,
+  )
   const lines = corednsLogLines(view.corefile.servers, served)
   return lines.length ? ['CoreDNS log plugin (the Corefile has `log`; kubectl logs -n kube-system on the CoreDNS Pods shows these lines):', ...lines.map((l) => `  ${l}`)] : []
 }

@@ -5,7 +5,7 @@
  * printed (kubernetes/kubernetes#72826, coredns/coredns#2494).
  */
 import { describe, expect, it } from 'vitest'
-import { corednsLogLines, dnsView, formatLogLine, kubeadmCorefile, parseCorefile, sendQuery, COMMON_LOG_FORMAT } from '../../../engine/dns/index.ts'
+import { corednsLogLines, dnsView, formatLogLine, kubeadmCorefile, parseCorefile, resolveAddresses, sendQuery, servedQueries, COMMON_LOG_FORMAT } from '../../../engine/dns/index.ts'
 import type { ServedQuery } from '../../../engine/dns/index.ts'
 import { clientPod, pod, scenario, sh } from './helpers.ts'
 
@@ -84,5 +84,16 @@ describe('log lines', () => {
     const out = sh(c, 'kubectl exec client -- trace kubernetes:443').stdout
     expect(out).toMatch(/\[INFO\] 10\.244\.\d+\.\d+:\d+ - \d+ "A IN kubernetes\.default\.svc\.cluster\.local\. udp 54 false 512" NOERROR qr,aa,rd 106 0\.0001s/)
     expect(out).toMatch(/\[INFO\] .*"AAAA IN kubernetes\.default\.svc\.cluster\.local\. udp 54 false 512" NOERROR qr,aa,rd 147 0\.0001s/)
+  })
+  it('servedQueries: a lookup's queries as CoreDNS saw them, one socket per name', () => {
+    const { lookup } = resolveAddresses(c, { kind: 'pod', pod: client, container: 'c' }, 'kubernetes.default')
+    const served = servedQueries(lookup, client.podIPs[0], (i) => 40000 + i, (name, type) => (type === 'A' ? 1 : 2))
+    expect(served.map((q) => `${q.port} ${q.id} ${q.question.type} ${q.question.name} ${q.reply.rcode}`)).toEqual([
+      '40000 1 A kubernetes.default.default.svc.cluster.local. NXDOMAIN',
+      '40000 2 AAAA kubernetes.default.default.svc.cluster.local. NXDOMAIN',
+      '40001 1 A kubernetes.default.svc.cluster.local. NOERROR',
+      '40001 2 AAAA kubernetes.default.svc.cluster.local. NOERROR',
+    ])
+    expect(corednsLogLines(dnsView(c).corefile.servers, served)[2]).toBe(`[INFO] ${client.podIPs[0]}:40001 - 1 "A IN kubernetes.default.svc.cluster.local. udp 54 false 512" NOERROR qr,aa,rd 106 0.0001s`)
   })
 })
