@@ -85,7 +85,7 @@ describe('log lines', () => {
     expect(out).toMatch(/\[INFO\] 10\.244\.\d+\.\d+:\d+ - \d+ "A IN kubernetes\.default\.svc\.cluster\.local\. udp 54 false 512" NOERROR qr,aa,rd 106 0\.0001s/)
     expect(out).toMatch(/\[INFO\] .*"AAAA IN kubernetes\.default\.svc\.cluster\.local\. udp 54 false 512" NOERROR qr,aa,rd 147 0\.0001s/)
   })
-  it('servedQueries: a lookup's queries as CoreDNS saw them, one socket per name', () => {
+  it('servedQueries: the queries of a lookup as CoreDNS saw them, one socket per name', () => {
     const { lookup } = resolveAddresses(c, { kind: 'pod', pod: client, container: 'c' }, 'kubernetes.default')
     const served = servedQueries(lookup, client.podIPs[0], (i) => 40000 + i, (name, type) => (type === 'A' ? 1 : 2))
     expect(served.map((q) => `${q.port} ${q.id} ${q.question.type} ${q.question.name} ${q.reply.rcode}`)).toEqual([
