@@ -76,7 +76,7 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
       after: reply,
       note:
         lookup.status === 'nodata'
-          ? `NOERROR without ${lookup.family === 'unspec' ? 'an address' : `an ${type} record`} (NODATA) for ${data.question.name}${lookup.libc === 'musl' && lookup.steps.length < walkLength(lookup, conf) ? ': musl stops at the first answer that is not NXDOMAIN, so the names after it are never asked' : ': the name does not resolve'}`
+          ? `NOERROR without ${lookup.family === 'unspec' ? 'an address' : `an ${type} record`} (NODATA) for ${data.question.name}${lookup.libc === 'musl' && stoppedEarly(lookup, name) ? ': musl stops at the first answer that is not NXDOMAIN, so the names after it are never asked' : ': the name does not resolve'}`
           : `${data.rcode}${answers ? ` (${answers}, no ${type} record)` : ''} for ${data.question.name}: the name does not resolve${data.rcode === 'NXDOMAIN' && coredns ? ' in the cluster or upstream' : ''}`,
       detail: logs,
       verdict: 'nxdomain',
@@ -97,9 +97,10 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
   return { ip, data }
 }
 
-/** How many names the walk could have asked: the search list and the name as is (an upper bound, for the musl note). */
-function walkLength(lookup: AddressLookup, conf: ResolvConf): number {
-  return lookup.steps.length + conf.search.length + 1
+/** Did the walk end before the name as is, the last name either C library asks? */
+function stoppedEarly(lookup: AddressLookup, name: string): boolean {
+  const asIs = (name.endsWith('.') ? name : `${name}.`).toLowerCase()
+  return !!lookup.final && lookup.final.name.toLowerCase() !== asIs
 }
 
 /** "3 names, 6 queries in 3 round trips, 1,234 bytes" */
@@ -147,9 +148,12 @@ function queryList(lookup: AddressLookup, conf: ResolvConf, edns: Edns): string[
       return `${a.type} ${rcode}${n ? ` (${n} record${n === 1 ? '' : 's'})` : ''} ${sent}/${received} B`
     })
     const last = i === lookup.steps.length - 1
+    const finalAt = lookup.final ? lookup.steps.indexOf(lookup.final) + 1 : 0
     // only glibc goes on after a name that is not NXDOMAIN (musl's walk ends there, so such a step is its last)
     const verdict = last
-      ? verdictText(lookup)
+      ? s === lookup.final
+        ? verdictText(lookup)
+        : `${stepWord(s.status)}; the lookup fails with what name ${finalAt} got: ${verdictText(lookup)}`
       : s.status === 'nxdomain'
         ? 'next name'
         : s.status === 'nodata'
@@ -161,6 +165,10 @@ function queryList(lookup: AddressLookup, conf: ResolvConf, edns: Edns): string[
   })
   if (conf.options.some((o) => o === 'single-request' || o === 'single-request-reopen') && lookup.libc === 'glibc') out.push('  (options single-request: the AAAA query waits for the A reply on each name)')
   return out
+}
+
+function stepWord(status: AddressLookup['status']): string {
+  return status === 'nxdomain' ? 'NXDOMAIN' : status === 'nodata' ? 'NODATA' : status === 'servfail' ? 'SERVFAIL' : status === 'timeout' ? 'no reply' : status
 }
 
 function verdictText(lookup: AddressLookup): string {

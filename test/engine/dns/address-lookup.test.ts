@@ -190,4 +190,15 @@ describe('against CoreDNS', () => {
     expect(alp.stdout).toContain('musl resolver (getaddrinfo)')
     expect(alp.stdout).toContain('1 name, 2 queries in 1 round trip')
   })
+  it('trace: a NODATA ending is named as such, and musl is said to stop early only when it did', () => {
+    const m = sh(c, 'kubectl exec alpine -- trace prod').stdout
+    expect(m).toContain('musl stops at the first answer that is not NXDOMAIN')
+    expect(m).toContain('result: nxdomain: prod does not resolve (NODATA: the name exists, without an address)')
+    const g = sh(c, 'kubectl exec debian -- trace prod').stdout
+    expect(g).toContain('NODATA, next name')
+    expect(g).toContain('the lookup fails with what name 2 got: NODATA: no address')
+    expect(g).not.toContain('musl')
+    // musl asking the name as is last, and failing there, did not stop early
+    expect(sh(c, 'kubectl exec alpine -- trace nosuchname').stdout).not.toContain('musl stops')
+  })
 })
