@@ -77,6 +77,7 @@ export default defineConfig({
         { label: 'Across nodes', slug: 'across-nodes' },
         { label: 'CNI plugins', slug: 'cni' },
         { label: 'Services', slug: 'services' },
+        { label: 'DNS and service discovery', slug: 'dns' },
       ],
     }),
     mdx(),

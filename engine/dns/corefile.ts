@@ -4,9 +4,10 @@
  * manifests.go, CoreDNSConfigMap); a scenario may replace it. The simulator
  * reads the plugins that decide answers: kubernetes (zones, pods, ttl,
  * fallthrough, namespaces, endpoint_pod_names, ignore empty_service), hosts,
- * forward and cache. Plugins that only observe or operate (errors, health,
- * ready, prometheus, log, loop, reload, loadbalance, …) are accepted and have
- * no effect here; loadbalance's shuffling is left out so answers are stable.
+ * forward and cache, and the rules of `log`, whose lines coredns-log.ts
+ * writes. Plugins that only observe or operate (errors, health, ready,
+ * prometheus, loop, reload, loadbalance, …) are accepted and have no effect
+ * here; loadbalance's shuffling is left out so answers are stable.
  */
 import { canonicalIP } from '../net/ip.ts'
 import { canonicalName, isReverse } from './names.ts'
@@ -85,9 +86,21 @@ export interface CachePlugin {
   disableDenial: string[]
 }
 
+/** One rule of the `log` plugin (plugin/log/setup.go logParse). */
+export interface LogRule {
+  /** the names it logs: this zone and below (absolute, lower-case) */
+  scope: string
+  /** the line's format, {common} and {combined} already expanded */
+  format: string
+  /** response classes it logs: all, success, denial, error */
+  classes: string[]
+}
+
 export interface ServerBlock {
   zones: string[]
   port: number
+  /** the log plugin's rules, in Corefile order (the first whose scope matches a name decides) */
+  log?: LogRule[]
   kubernetes?: KubernetesPlugin
   hosts?: HostsPlugin
   forward?: ForwardPlugin
@@ -289,6 +302,7 @@ function interpretServer(keys: string[], directives: Directive[], errors: string
     else if (d.name === 'forward') block.forward = readForward(d, errors)
     else if (d.name === 'cache') block.cache = readCache(d, zones, errors)
     else if (d.name === 'hosts') block.hosts = readHosts(d, zones, errors)
+    else if (d.name === 'log') block.log = [...(block.log ?? []), ...readLog(d, errors)]
     else block.ignored.push(d.name)
   }
   return block
@@ -354,6 +368,39 @@ function readKubernetes(d: Directive, blockZones: string[], errors: string[]): K
     }
   }
   return k
+}
+
+/** plugin/log CommonLogFormat (plugin/log/log.go), which is also DefaultLogFormat. */
+export const COMMON_LOG_FORMAT = '{remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}" {rcode} {>rflags} {rsize} {duration}'
+/** plugin/log CombinedLogFormat */
+export const COMBINED_LOG_FORMAT = `${COMMON_LOG_FORMAT} "{>opcode}"`
+
+/**
+ * plugin/log/setup.go logParse: `log`, `log NAMES...`, `log NAMES... FORMAT`
+ * (the last argument is a format when it holds a "{"), and an optional
+ * block with `class success|denial|error|all...`.
+ */
+function readLog(d: Directive, errors: string[]): LogRule[] {
+  let args = d.args
+  let format = COMMON_LOG_FORMAT
+  if (args.length > 1 && args[args.length - 1].includes('{')) {
+    format = args[args.length - 1].replaceAll('{common}', COMMON_LOG_FORMAT).replaceAll('{combined}', COMBINED_LOG_FORMAT)
+    args = args.slice(0, -1)
+  }
+  const scopes = args.length ? args.map(canonicalName) : ['.']
+  const classes: string[] = []
+  for (const o of d.block) {
+    if (o.name !== 'class') {
+      errors.push(`plugin/log: Corefile:${o.line} - Error during parsing: unknown property '${o.name}'`)
+      continue
+    }
+    if (o.args.length === 0) errors.push(`plugin/log: Corefile:${o.line} - Error during parsing: Wrong argument count or unexpected line ending after 'class'`)
+    for (const c of o.args) {
+      if (!['all', 'success', 'denial', 'error'].includes(c)) errors.push(`plugin/log: invalid Class: ${c}`)
+      else if (!classes.includes(c)) classes.push(c)
+    }
+  }
+  return scopes.map((scope) => ({ scope, format, classes: classes.length ? classes : ['all'] }))
 }
 
 function readForward(d: Directive, errors: string[]): ForwardPlugin | undefined {

@@ -162,7 +162,7 @@ function serversFor(inv: Invocation, conf: ResolvConf, server: string | undefine
 export const digProgram: Program = {
   places: ['pod', 'node', 'workstation'],
   summary: 'query DNS servers (bind9 dig)',
-  usage: ['dig [@SERVER] [-x ADDR] [-t TYPE] [+short] [+search] [+ndots=N] [+noall +answer] [TYPE] NAME'],
+  usage: ['dig [@SERVER] [-x ADDR] [-t TYPE] [+short] [+search] [+showsearch] [+ndots=N] [+noall +answer] [TYPE] NAME'],
   run(inv: Invocation): Output {
     const parsed = parseArgs(inv.argv)
     if ('error' in parsed) {
@@ -181,12 +181,10 @@ export const digProgram: Program = {
     const data: DnsLookupData = lookupData(r, 'bind9', { name: fqdn(name), type })
 
     let out = ''
-    let first = true
-    const greeting = () => {
-      if (!o.cmd || !first) return ''
-      first = false
-      return `\n${cmdline}\n${o.server !== undefined ? '; (1 server found)\n' : ''};; global options:${o.short ? ' +short' : ''} +cmd\n`
-    }
+    // dig.c printgreeting builds the lookup's cmdline once; dighost.c next_origin clones the
+    // lookup (cmdline included) before printmessage prints and clears it, so with +showsearch
+    // every message of the walk comes with the whole greeting again
+    const greeting = () => (o.cmd ? `\n${cmdline}\n${o.server !== undefined ? '; (1 server found)\n' : ''};; global options:${o.short ? ' +short' : ''} +cmd\n` : '')
     const shown = o.showSearch ? r.attempts : r.final ? [r.final] : []
     let reached = false
     for (const a of shown) {

@@ -11,7 +11,7 @@
  * resolveName(cluster, { kind: 'pod', pod }, 'web', 'A')
  * // { rcode: 'NOERROR', answers: [{ name: 'web.default.svc.cluster.local.', type: 'A', ttl: 30, data: '10.96.0.50' }], tried: [...] }
  */
-export { resolveName, lookupData } from './lookup.ts'
+export { resolveName, lookupData, resolveAddresses, libcAt } from './lookup.ts'
 export type { DnsLookupData, DnsAnswer } from './lookup.ts'
 export { serveCoreDns } from './coredns.ts'
 export { sendQuery } from './transport.ts'
@@ -22,8 +22,12 @@ export { kubeadmCorefile, parseCorefile } from './corefile.ts'
 export type { CorefileResult, ServerBlock, KubernetesPlugin, PodsMode } from './corefile.ts'
 export { podResolvConf, nodeResolvConf, workstationResolvConf, resolvConfFor, formatResolvConf, effectiveDnsPolicy } from './resolv-conf.ts'
 export type { ResolvConf } from './resolv-conf.ts'
-export { glibcSearch, muslLookup, bindSearch, busyboxNames, libcOf, libcLookup } from './stub-resolver.ts'
-export type { Libc, StubResult, Attempt } from './stub-resolver.ts'
+export { glibcSearch, muslLookup, bindSearch, busyboxNames, libcOf, libcLookup, glibcAddressLookup, muslAddressLookup, addressLookup } from './stub-resolver.ts'
+export type { Libc, StubResult, Attempt, Family, AddressStep, AddressLookup } from './stub-resolver.ts'
+export { corednsLogLines, formatLogLine, logsQueries, requestSize, replySize, responseClass, servedQueries } from './coredns-log.ts'
+export type { ServedQuery } from './coredns-log.ts'
+export { COMMON_LOG_FORMAT, COMBINED_LOG_FORMAT } from './corefile.ts'
+export type { LogRule } from './corefile.ts'
 export { readExternalHosts, withCorednsConfigMap, corednsConfigMap } from './build.ts'
 export { registerFile, registerFileResolver, hostsFileLookup } from './files.ts'
 export type { FileSource, FileResolver } from './files.ts'

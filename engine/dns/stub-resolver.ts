@@ -249,3 +249,200 @@ export function busyboxNames(name: string, type: RRType, search: string[]): stri
 export function libcLookup(libc: Libc, conf: ResolvConf, send: Send, name: string, type: RRType): StubResult {
   return libc === 'musl' ? muslLookup(conf, send, name, type) : glibcSearch(conf, send, name, type)
 }
+
+// ---- getaddrinfo: the A and AAAA queries of one lookup ----------------------
+
+/** Which addresses a program asks for: AF_UNSPEC (both, the usual), AF_INET or AF_INET6. */
+export type Family = 'unspec' | 'inet' | 'inet6'
+
+/** One name of the walk and the queries sent for it (A and AAAA go out together). */
+export interface AddressStep {
+  /** the absolute name asked */
+  name: string
+  queries: Attempt[]
+  /** what this name decided, in the C library's own terms (see glibcPair, muslPair) */
+  status: Status
+}
+
+/** An application's address lookup (getaddrinfo) through one C library. */
+export interface AddressLookup {
+  libc: Libc
+  family: Family
+  steps: AddressStep[]
+  status: Status
+  /** the step the result rests on (the answer, or the error reported) */
+  final?: AddressStep
+  /** A and AAAA records of the answer (after any CNAMEs), in reply order */
+  addresses: string[]
+}
+
+function typesOf(family: Family): RRType[] {
+  return family === 'inet' ? ['A'] : family === 'inet6' ? ['AAAA'] : ['A', 'AAAA']
+}
+
+function ask(conf: ResolvConf, send: Send, name: string, family: Family): Attempt[] {
+  return typesOf(family).map((t) => query(conf, send, name, t))
+}
+
+function reply(a: Attempt): DnsMessage | undefined {
+  return a.delivery.kind === 'answer' ? a.delivery.message : undefined
+}
+
+function addressesIn(queries: Attempt[]): string[] {
+  const out: string[] = []
+  for (const q of queries) {
+    const m = reply(q)
+    if (m) for (const r of m.answer) if (r.type === q.type && (r.type === 'A' || r.type === 'AAAA')) out.push(r.data)
+  }
+  return out
+}
+
+/**
+ * glibc's verdict on one name (resolv/res_query.c __res_context_query with
+ * T_QUERY_A_AND_AAAA): success when either reply has answer records; else
+ * the rcode of the A reply, or of the AAAA reply when the A reply is
+ * NOERROR, decides: NXDOMAIN (HOST_NOT_FOUND), SERVFAIL (TRY_AGAIN), NOERROR
+ * (NO_DATA), anything else NO_RECOVERY. No reply at all is TRY_AGAIN
+ * without SERVFAIL, which ends the search.
+ */
+function glibcPair(queries: Attempt[]): Status {
+  // ECONNREFUSED (an ICMP port unreachable) is 'refused'; silence is 'timeout'
+  if (queries.some((q) => q.delivery.kind === 'refused')) return 'refused'
+  if (queries.every((q) => q.delivery.kind !== 'answer')) return 'timeout'
+  const ms = queries.map(reply)
+  if (ms.some((m) => m && m.rcode === 'NOERROR' && m.answer.length > 0)) {
+    // answered; without an address record (a CNAME alone) getaddrinfo still ends here, with no address
+    return addressesIn(queries).length ? 'answer' : 'nodata'
+  }
+  const a = ms[0]
+  const b = ms[1] ?? a
+  const rcode = !a ? b?.rcode : a.rcode === 'NOERROR' ? (b?.rcode ?? a.rcode) : a.rcode
+  if (rcode === 'NXDOMAIN') return 'nxdomain'
+  if (rcode === 'SERVFAIL') return 'servfail'
+  if (rcode === 'NOERROR') return 'nodata'
+  // FORMERR, NOTIMP, REFUSED: NO_RECOVERY, which ends the search
+  return 'error'
+}
+
+/**
+ * musl's verdict on one name (src/network/lookup_name.c name_from_dns,
+ * musl 1.2.5): the replies are read in order A, AAAA; no reply or SERVFAIL
+ * is EAI_AGAIN and NXDOMAIN in any reply is "not here" (the only result that
+ * moves on to the next name); another error rcode is EAI_FAIL; otherwise the
+ * addresses found, or EAI_NODATA when there are none.
+ */
+function muslPair(queries: Attempt[]): Status {
+  for (const q of queries) {
+    const m = reply(q)
+    if (!m) return q.delivery.kind === 'refused' ? 'refused' : 'timeout'
+    if (m.rcode === 'SERVFAIL') return 'servfail'
+    if (m.rcode === 'NXDOMAIN') return 'nxdomain'
+    if (m.rcode !== 'NOERROR') return 'error'
+  }
+  return addressesIn(queries).length ? 'answer' : 'nodata'
+}
+
+/**
+ * getaddrinfo through glibc's DNS module (nss_dns _nss_dns_gethostbyname4_r →
+ * __res_context_search with A and AAAA in one call): the search walk of
+ * glibcSearch, where each name costs both queries, sent together on one
+ * socket (options single-request sends them one after the other; the names
+ * and the order do not change).
+ *
+ * @example
+ * glibcAddressLookup(conf, send, 'web', 'unspec').steps.map((s) => s.name)
+ * // ['web.default.svc.cluster.local.']
+ */
+export function glibcAddressLookup(conf: ResolvConf, send: Send, name: string, family: Family = 'unspec'): AddressLookup {
+  const steps: AddressStep[] = []
+  const ndots = ndotsOf(conf)
+  const dots = countDots(name)
+  const trailing = name.endsWith('.')
+  const run = (n: string): AddressStep => {
+    const queries = ask(conf, send, n, family)
+    const step = { name: n, queries, status: glibcPair(queries) }
+    steps.push(step)
+    return step
+  }
+  const done = (final: AddressStep): AddressLookup => ({ libc: 'glibc', family, steps, status: final.status, final, addresses: final.status === 'answer' ? addressesIn(final.queries) : [] })
+  let savedAsIs: AddressStep | undefined
+  let triedAsIs = false
+  if (dots >= ndots || trailing) {
+    const s = run(candidate(name, undefined))
+    if (s.status === 'answer' || hasAnswerRecords(s) || trailing) return done(s)
+    savedAsIs = s
+    triedAsIs = true
+  }
+  let gotNodata: AddressStep | undefined
+  let gotServfail: AddressStep | undefined
+  let searched = false
+  let rootOnList = false
+  if (!trailing) {
+    for (const domain of conf.search) {
+      searched = true
+      const d = domain.startsWith('.') ? domain.slice(1) : domain
+      if (d === '') rootOnList = true
+      const s = run(candidate(name, d))
+      if (s.status === 'answer' || hasAnswerRecords(s)) return done(s)
+      // ECONNREFUSED gives up at once (res_query.c: "If no server present, give up")
+      if (s.status === 'refused') return done(s)
+      if (s.status === 'nodata') gotNodata ??= s
+      else if (s.status === 'servfail') gotServfail ??= s
+      else if (s.status !== 'nxdomain') break
+    }
+  }
+  const noTld = hasOption(conf, 'no-tld-query')
+  if ((dots > 0 || !searched || !noTld) && !(triedAsIs || rootOnList)) {
+    const s = run(candidate(name, undefined))
+    if (s.status === 'answer' || hasAnswerRecords(s)) return done(s)
+  }
+  const final = savedAsIs ?? gotNodata ?? gotServfail ?? steps[steps.length - 1]
+  return final ? done(final) : { libc: 'glibc', family, steps, status: 'nxdomain', addresses: [] }
+}
+
+/** glibc's res_query succeeded (some reply had answer records), whatever getaddrinfo then found in them. */
+function hasAnswerRecords(s: AddressStep): boolean {
+  return s.queries.some((q) => {
+    const m = reply(q)
+    return !!m && m.rcode === 'NOERROR' && m.answer.length > 0
+  })
+}
+
+/**
+ * getaddrinfo through musl (src/network/lookup_name.c name_from_dns_search,
+ * musl 1.2.5): with fewer dots than ndots and no trailing dot, each search
+ * domain in turn, then the name as is; otherwise the name as is only. A and
+ * AAAA go out together for each name, and only NXDOMAIN moves on: NODATA,
+ * SERVFAIL or no reply ends the lookup there.
+ *
+ * @example
+ * muslAddressLookup(conf, send, 'web.prod', 'unspec').steps.length // 2 when web.prod.svc.cluster.local answers
+ */
+export function muslAddressLookup(conf: ResolvConf, send: Send, name: string, family: Family = 'unspec'): AddressLookup {
+  const steps: AddressStep[] = []
+  const run = (n: string): AddressStep => {
+    const queries = ask(conf, send, n, family)
+    const step = { name: n, queries, status: muslPair(queries) }
+    steps.push(step)
+    return step
+  }
+  const done = (final: AddressStep): AddressLookup => ({ libc: 'musl', family, steps, status: final.status, final, addresses: final.status === 'answer' ? addressesIn(final.queries) : [] })
+  const useSearch = countDots(name) < ndotsOf(conf) && !name.endsWith('.')
+  if (useSearch) {
+    for (const domain of conf.search) {
+      const s = run(candidate(name, domain))
+      if (s.status !== 'nxdomain') return done(s)
+    }
+  }
+  return done(run(candidate(name, undefined)))
+}
+
+/**
+ * An application's getaddrinfo through the libc of its image.
+ *
+ * @example
+ * addressLookup('musl', conf, send, 'backend.prod').status // 'nxdomain' with ndots:1
+ */
+export function addressLookup(libc: Libc, conf: ResolvConf, send: Send, name: string, family: Family = 'unspec'): AddressLookup {
+  return libc === 'musl' ? muslAddressLookup(conf, send, name, family) : glibcAddressLookup(conf, send, name, family)
+}

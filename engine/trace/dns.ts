@@ -6,8 +6,9 @@
  * (or its absence).
  */
 import type { Place } from '../shell/types.ts'
-import { hostsFileLookup, resolveName, resolvConfFor } from '../dns/index.ts'
-import type { DnsLookupData } from '../dns/index.ts'
+import { corednsLogLines, dnsView, hostsFileLookup, requestSize, replySize, resolveAddresses, servedQueries } from '../dns/index.ts'
+import type { AddressLookup, DnsLookupData, ResolvConf, ServedQuery } from '../dns/index.ts'
+import { hashOf } from './choice.ts'
 import type { WalkContext } from './context.ts'
 import { push } from './context.ts'
 import { ephemeralPort } from './choice.ts'
@@ -43,21 +44,24 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
     })
     return { ip }
   }
-  const data = resolveName(ctx.cluster, place, name, type)
-  const conf = resolvConfFor(ctx.cluster, place)
+  const { data, lookup, conf } = resolveAddresses(ctx.cluster, place, name)
   const server = data.server ?? conf.nameservers[0] ?? '127.0.0.1'
   const q: Tuple = { src: srcIP, sport: ephemeralPort(srcIP, server, 53, 'UDP', ctx.seed + 1), dst: server, dport: 53, proto: 'UDP' }
-  const walk = data.tried.length > 1 ? `; tried ${data.tried.join(', ')}` : ''
   const ndots = conf.options.find((o) => o.startsWith('ndots:'))
+  // glibc adds an OPT record (UDP buffer 1200, RESOLV_EDNS_BUFFER_SIZE) with `options edns0`; musl never sends one
+  const edns = lookup.libc === 'glibc' && conf.options.includes('edns0') ? { bufsize: 1200, do: false } : undefined
+  const list = queryList(lookup, conf, edns)
   push(ctx, {
     at: who,
     handler: 'resolver',
     before: q,
     after: q,
-    note: `${data.resolver} resolver asks ${server} for ${name} (${type})${conf.search.length ? ` with search list ${conf.search.join(' ')}${ndots ? ` and ${ndots}` : ''}` : ''}${walk}`,
+    note: `${data.resolver} resolver (getaddrinfo) asks ${server} for ${name}, A and AAAA${conf.search.length ? `, with search list ${conf.search.join(' ')}${ndots ? ` and ${ndots}` : ''}` : ''}: ${countText(lookup, edns)}`,
+    detail: list,
   })
   const coredns = ctx.cluster.config.dnsServiceIPs.includes(server) || ctx.cluster.index.pod.has(server)
   const answers = data.answers.map((a) => `${a.name} ${a.type} ${a.data}`).join(', ')
+  const logs = coredns && place.kind === 'pod' && !place.pod.hostNetwork ? logLines(ctx, lookup, srcIP, edns) : []
   const reply: Tuple = { src: q.dst, sport: 53, dst: q.src, dport: q.sport, proto: 'UDP' }
   if (data.rcode === 'TIMEOUT') {
     push(ctx, { at: `DNS ${server}`, handler: coredns ? 'coredns' : 'upstream-dns', before: q, after: q, note: `no answer: ${data.error ?? 'timed out'}${coredns ? ' (CoreDNS is unreachable from here: a policy dropping DNS, or a workstation outside the cluster)' : ''}`, verdict: 'timeout' })
@@ -70,7 +74,11 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
       handler: coredns ? 'coredns' : 'upstream-dns',
       before: reply,
       after: reply,
-      note: `${data.rcode}${answers ? ` (${answers}, no ${type} record)` : ''} for ${data.question.name}: the name does not resolve${data.rcode === 'NXDOMAIN' && coredns ? ' in the cluster or upstream' : ''}`,
+      note:
+        lookup.status === 'nodata'
+          ? `NOERROR without ${lookup.family === 'unspec' ? 'an address' : `an ${type} record`} (NODATA) for ${data.question.name}${lookup.libc === 'musl' && stoppedEarly(lookup, name) ? ': musl stops at the first answer that is not NXDOMAIN, so the names after it are never asked' : ': the name does not resolve'}`
+          : `${data.rcode}${answers ? ` (${answers}, no ${type} record)` : ''} for ${data.question.name}: the name does not resolve${data.rcode === 'NXDOMAIN' && coredns ? ' in the cluster or upstream' : ''}`,
+      detail: logs,
       verdict: 'nxdomain',
     })
     return { data, failure: 'nxdomain' }
@@ -84,6 +92,119 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
     before: reply,
     after: reply,
     note: `${answers}${alias?.type === 'ExternalName' ? `: Service ${alias.meta.namespace}/${alias.meta.name} is an ExternalName, a DNS alias for ${alias.externalName}; CoreDNS answers with the CNAME (and the upstream resolver's addresses), and kube-proxy has no rule for it: the connection goes straight to ${ip}` : cname ? `: ${cname.name} is an alias (CNAME)` : ''}${coredns ? ' (the query itself went through kube-proxy to a CoreDNS Pod, like any Service connection)' : ''}`,
+    detail: logs,
   })
   return { ip, data }
+}
+
+/** Did the walk end before the name as is, the last name either C library asks? */
+function stoppedEarly(lookup: AddressLookup, name: string): boolean {
+  const asIs = (name.endsWith('.') ? name : `${name}.`).toLowerCase()
+  return !!lookup.final && lookup.final.name.toLowerCase() !== asIs
+}
+
+/** "3 names, 6 queries in 3 round trips, 1,234 bytes" */
+function countText(lookup: AddressLookup, edns: Edns): string {
+  const queries = lookup.steps.reduce((n, s) => n + s.queries.length, 0)
+  let bytes = 0
+  for (const s of lookup.steps) {
+    for (const a of s.queries) {
+      const z = sizes(a, edns)
+      bytes += z.sent + z.received
+    }
+  }
+  const names = lookup.steps.length
+  return `${names} name${names === 1 ? '' : 's'}, ${queries} quer${queries === 1 ? 'y' : 'ies'} in ${names} round trip${names === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes on the wire`
+}
+
+type Edns = ServedQuery['edns']
+
+/** Bytes of one query and its reply on the wire (wire.ts; replies as CoreDNS packs them). */
+function sizes(a: AddressLookup['steps'][number]['queries'][number], edns: Edns): { sent: number; received: number } {
+  const question = { name: a.name, type: a.type }
+  const sent = requestSize({ client: '', port: 0, id: 0, question, edns, reply: emptyReply(question) })
+  const received = a.delivery.kind === 'answer' ? replySize({ client: '', port: 0, id: 0, question, edns, reply: a.delivery.message }) : 0
+  return { sent, received }
+}
+
+function emptyReply(question: { name: string; type: AddressLookup['steps'][number]['queries'][number]['type'] }) {
+  return { rcode: 'NOERROR' as const, aa: false, ra: false, question, answer: [], authority: [], additional: [], from: 'coredns' as const }
+}
+
+/**
+ * The walk, one line per name with its queries, their rcodes and sizes:
+ * the trace's own account of what the C library sent (a capture on the
+ * Pod's eth0 would show these packets; dig +search +showsearch shows the
+ * same walk for one type at a time).
+ */
+function queryList(lookup: AddressLookup, conf: ResolvConf, edns: Edns): string[] {
+  const width = Math.max(...lookup.steps.map((s) => s.name.length))
+  const out = [`queries, as the simulator computes them from ${lookup.libc}'s rules (${lookup.family === 'unspec' ? 'A and AAAA go out together, ' : ''}each name waits for the one before):`]
+  lookup.steps.forEach((s, i) => {
+    const parts = s.queries.map((a) => {
+      const { sent, received } = sizes(a, edns)
+      const rcode = a.delivery.kind === 'answer' ? a.delivery.message.rcode : a.delivery.kind === 'refused' ? 'refused' : 'no reply'
+      const n = a.delivery.kind === 'answer' ? a.delivery.message.answer.length : 0
+      return `${a.type} ${rcode}${n ? ` (${n} record${n === 1 ? '' : 's'})` : ''} ${sent}/${received} B`
+    })
+    const last = i === lookup.steps.length - 1
+    const finalAt = lookup.final ? lookup.steps.indexOf(lookup.final) + 1 : 0
+    // only glibc goes on after a name that is not NXDOMAIN (musl's walk ends there, so such a step is its last)
+    const verdict = last
+      ? s === lookup.final
+        ? verdictText(lookup)
+        : `${stepWord(s.status)}; the lookup fails with what name ${finalAt} got: ${verdictText(lookup)}`
+      : s.status === 'nxdomain'
+        ? 'next name'
+        : s.status === 'nodata'
+          ? 'NODATA, next name'
+          : s.status === 'servfail'
+            ? 'SERVFAIL, next name'
+            : 'no reply: the search list ends here, the name as is is still tried'
+    out.push(`  ${String(i + 1).padStart(2)}  ${s.name.padEnd(width)}  ${parts.join(', ')}  → ${verdict}`)
+  })
+  if (conf.options.some((o) => o === 'single-request' || o === 'single-request-reopen') && lookup.libc === 'glibc') out.push('  (options single-request: the AAAA query waits for the A reply on each name)')
+  return out
+}
+
+function stepWord(status: AddressLookup['status']): string {
+  return status === 'nxdomain' ? 'NXDOMAIN' : status === 'nodata' ? 'NODATA' : status === 'servfail' ? 'SERVFAIL' : status === 'timeout' ? 'no reply' : status
+}
+
+function verdictText(lookup: AddressLookup): string {
+  switch (lookup.status) {
+    case 'answer':
+      return `answer: ${lookup.addresses.join(', ')}`
+    case 'nodata':
+      return 'NODATA: no address'
+    case 'nxdomain':
+      return 'not found'
+    case 'servfail':
+      return 'SERVFAIL: lookup fails'
+    case 'timeout':
+      return 'no reply: lookup fails'
+    case 'refused':
+      return 'connection refused: lookup fails'
+    default:
+      return 'error: lookup fails'
+  }
+}
+
+/**
+ * What CoreDNS's log plugin writes for these queries when the Corefile
+ * enables it (coredns-log.ts): one line per query, each name's pair from
+ * its own socket (a new ephemeral port), ids derived from the query.
+ */
+function logLines(ctx: WalkContext, lookup: AddressLookup, srcIP: string, edns: Edns): string[] {
+  const view = dnsView(ctx.cluster)
+  const server = lookup.steps[0]?.queries[0]?.server ?? ''
+  const served = servedQueries(
+    lookup,
+    srcIP,
+    (i) => ephemeralPort(srcIP, server, 53, 'UDP', ctx.seed + 1 + i),
+    (name, type) => hashOf('dns-id', ctx.seed, srcIP, name, type) % 65536,
+    edns,
+  )
+  const lines = corednsLogLines(view.corefile.servers, served)
+  return lines.length ? ['CoreDNS log plugin (the Corefile has `log`; kubectl logs -n kube-system on the CoreDNS Pods shows these lines):', ...lines.map((l) => `  ${l}`)] : []
 }

@@ -48,6 +48,7 @@ function block(h: Hop, n: number, width: number): string[] {
   }
   if (h.rule) lines.push(`${pad}${h.rule}`)
   lines.push(`${pad}${h.note}`)
+  for (const d of h.detail ?? []) lines.push(`${pad}${d}`)
   return lines
 }
 

@@ -243,7 +243,7 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
         }
         if (!ip) {
           if (from.kind === 'node' && cluster.index.service.has(`default/${name}`)) ctx.notes.push(`nodes do not use the cluster DNS: name the Service as svc/${name} (its ClusterIP), or trace from a Pod`)
-          return finish(r.failure ?? 'nxdomain', r.failure === 'timeout' ? `the DNS query for ${name} timed out` : `${name} does not resolve (${r.data?.rcode})`)
+          return finish(r.failure ?? 'nxdomain', r.failure === 'timeout' ? `the DNS query for ${name} timed out` : `${name} does not resolve (${r.data?.rcode === 'NOERROR' ? 'NODATA: the name exists, without an address' : r.data?.rcode})`)
         }
       }
     }

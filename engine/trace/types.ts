@@ -77,6 +77,8 @@ export interface Hop {
   after: Tuple
   /** one line: what happened and why */
   note: string
+  /** more lines under the note (a resolver's query list, CoreDNS's log lines), printed as they are */
+  detail?: string[]
   encap?: Encap
   /** request (client → server) or reply; replies come last */
   direction: 'request' | 'reply'

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { DnsLookupData } from '../../../engine/dns/index.ts'
-import { clusterDoc, namespace, scenario, sh } from './helpers.ts'
+import { clientPod, clusterDoc, namespace, scenario, sh } from './helpers.ts'
 
 const c = scenario(
   clusterDoc({ externalHosts: [{ name: 'db.example.com', addresses: ['203.0.113.10'] }, { name: 'www.example.com', cname: 'db.example.com' }] }),
@@ -206,5 +206,19 @@ describe('host', () => {
     const r = sh(c, 'kubectl exec -n prod utils -- host nosuch')
     expect([r.stdout, r.exitCode]).toEqual(['Host nosuch not found: 3(NXDOMAIN)\n', 1])
     expect(sh(c, 'kubectl exec -n prod utils -- host -t AAAA web').stdout).toBe('web.prod.svc.cluster.local has no AAAA record\n')
+  })
+})
+
+describe('dig +showsearch', () => {
+  it('prints every message of the walk, each under the whole greeting again (dighost.c clones the lookup with its cmdline)', () => {
+    const c = scenario(clientPod())
+    const out = sh(c, 'kubectl exec client -- dig +search +showsearch kubernetes.default').stdout
+    const greeting = '\n; <<>> DiG 9.18.33-1~deb12u2-Debian <<>> +search +showsearch kubernetes.default\n;; global options: +cmd\n'
+    expect(out.split(greeting)).toHaveLength(3)
+    expect(out).toContain(';kubernetes.default.default.svc.cluster.local. IN A')
+    expect(out).toContain('status: NXDOMAIN')
+    expect(out).toContain(';; MSG SIZE  rcvd: 178\n\n\n; <<>> DiG')
+    // without +showsearch only the last message is printed, once
+    expect(sh(c, 'kubectl exec client -- dig +search kubernetes.default').stdout.split('; <<>> DiG')).toHaveLength(2)
   })
 })
