@@ -12,7 +12,7 @@ import { formatQuantity, quantityOf, scaledValue } from '../model/quantity.ts'
 import { podJson } from './api-objects.ts'
 import { podQOSClass } from './pod-resources.ts'
 import { annotations, multiline, rfc1123z } from './describe-text.ts'
-import { utf8 } from '../dataplane/utf8.ts'
+import { utf8ToBytes as utf8 } from '@noble/hashes/utils.js'
 import { describeEvents, eventsFor } from './events.ts'
 
 const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.map(read.fields) : [])

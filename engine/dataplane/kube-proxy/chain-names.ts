@@ -5,8 +5,13 @@
  * - nftables (pkg/proxy/nftables/proxier.go hashAndTruncate): base32(sha256(name))[:8] + "-" + name,
  *   name = "ns/svc/proto/port" (plus "__IP/port" for endpoints, IPv6 colons turned into dots).
  */
-import { base32 } from '../base32.ts'
+import { base32 as rfc4648base32 } from '@scure/base'
 import { sha256 } from '../sha256.ts'
+
+/** RFC 4648 base32 with padding, as Go's base32.StdEncoding.EncodeToString (@scure/base). @example base32(utf8ToBytes('foobar')) // 'MZXW6YTBOI======' */
+export function base32(bytes: Uint8Array): string {
+  return rfc4648base32.encode(bytes)
+}
 import type { EndpointInfo, ServicePortInfo } from './service-ports.ts'
 
 const memo = new Map<string, string>()

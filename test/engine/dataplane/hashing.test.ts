@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { base32, sha1Hex, sha256Hex, portProtoHash } from '../../../engine/dataplane/index.ts'
-import { utf8 } from '../../../engine/dataplane/utf8.ts'
+import { utf8ToBytes as utf8 } from '@noble/hashes/utils.js'
 
 describe('SHA-256 (FIPS 180-4)', () => {
   it('hashes the one-block, two-block and empty example messages', () => {
