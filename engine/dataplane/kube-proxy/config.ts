@@ -17,6 +17,8 @@ export interface ProxyConfig {
   /** where mode came from, for explanations */
   modeSource: 'cluster' | 'configmap'
   ipvsScheduler: string
+  /** the ConfigMap named a scheduler (kube-proxy logs "IPVS scheduler not specified" otherwise) */
+  ipvsSchedulerSet: boolean
   clusterCIDRs: string[]
   detectLocalMode: 'ClusterCIDR' | 'NodeCIDR' | 'BridgeInterface' | 'InterfaceNamePrefix' | 'None'
   bridgeInterface: string
@@ -46,6 +48,7 @@ export function proxyConfig(cluster: Cluster): ProxyConfig {
     mode: cluster.config.proxyMode,
     modeSource: 'cluster',
     ipvsScheduler: 'rr',
+    ipvsSchedulerSet: false,
     clusterCIDRs: [...cluster.config.podCIDRs],
     detectLocalMode: 'ClusterCIDR',
     bridgeInterface: '',
@@ -89,7 +92,10 @@ function applyConfigText(cfg: ProxyConfig, text: string): void {
   }
   const ipvs = o.ipvs as Record<string, unknown> | undefined
   if (ipvs && typeof ipvs.scheduler === 'string' && ipvs.scheduler !== '') {
-    if (IPVS_SCHEDULERS.includes(ipvs.scheduler)) cfg.ipvsScheduler = ipvs.scheduler
+    if (IPVS_SCHEDULERS.includes(ipvs.scheduler)) {
+      cfg.ipvsScheduler = ipvs.scheduler
+      cfg.ipvsSchedulerSet = true
+    }
     else cfg.warnings.push(`KubeProxyConfiguration.IPVSConfiguration.Scheduler: Invalid value: "${ipvs.scheduler}": unsupported IPVS scheduler`)
   }
   if (typeof o.clusterCIDR === 'string' && o.clusterCIDR !== '') {
