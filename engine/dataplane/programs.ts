@@ -4,6 +4,7 @@
  * simulated node (or Pod) it runs on, in the tool's own output format, and
  * puts the structured answer in `data`.
  */
+import { proxyScaleProgram } from './kube-proxy/scale.ts'
 import type { IPFamily } from '../net/ip.ts'
 import type { Invocation, Program } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
@@ -347,6 +348,7 @@ export const DATAPLANE_PROGRAMS: Record<string, Program> = {
   ipvsadm: ipvsadmProgram,
   ipset: ipsetProgram,
   nft: nftProgram,
+  'proxy-scale': proxyScaleProgram,
   hostname: hostnameProgram,
   ls: lsProgram,
 }
