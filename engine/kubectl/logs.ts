@@ -249,11 +249,18 @@ export function kubectlLogs(cluster: Cluster, argv: string[]): Output {
     const r = resolvePodRef(cluster, f.namespace, ref)
     if ('error' in r) return fail(r.error)
     pod = r.pod
-    const kind = pod.workload?.name === ref.slice(slash + 1) ? pod.workload.kind : pod.owner?.kind
+    const type = ref.slice(0, slash)
     const name = ref.slice(slash + 1)
-    const count = cluster.pods.filter(
-      (p) => p.meta.namespace === f.namespace && ((p.workload?.kind === kind && p.workload?.name === name) || (p.owner?.kind === kind && p.owner?.name === name)),
-    ).length
+    let count: number
+    if (['svc', 'service', 'services'].includes(type)) {
+      const sel = cluster.index.service.get(`${f.namespace}/${name}`)?.selector ?? {}
+      count = cluster.pods.filter((p) => p.meta.namespace === f.namespace && Object.entries(sel).every(([k, v]) => p.meta.labels[k] === v)).length
+    } else {
+      const kind = pod.workload?.name === name ? pod.workload.kind : pod.owner?.kind
+      count = cluster.pods.filter(
+        (p) => p.meta.namespace === f.namespace && ((p.workload?.kind === kind && p.workload?.name === name) || (p.owner?.kind === kind && p.owner?.name === name)),
+      ).length
+    }
     // polymorphichelpers logsForObject: "Found %v pods, using pod/%s" when the workload has several
     if (count > 1) stderr += `Found ${count} pods, using pod/${pod.meta.name}\n`
   }

@@ -51,6 +51,15 @@ describe('kubectl logs', () => {
     expect(r.stderr).toMatch(/^Found 2 pods, using pod\/echo-[a-z0-9]+-[a-z0-9]{5}\n$/)
   })
 
+  it('svc/NAME picks one of the Pods the Service selects, and says how many there were', () => {
+    const r = sh('kubectl logs svc/echo-none')
+    expect(r.stderr).toBe('Error from server (NotFound): services "echo-none" not found\n')
+    const c2 = loadScenario(`${base}---\napiVersion: v1\nkind: Service\nmetadata: {name: echo}\nspec: {selector: {app: echo}, ports: [{port: 80, targetPort: 9000}]}\n`).cluster
+    const r2 = runCommand(c2, 'kubectl logs svc/echo')
+    expect(r2.stderr).toMatch(/^Found 2 pods, using pod\/echo-/)
+    expect(r2.stdout).toContain('Started HTTP server on port 9000')
+  })
+
   it('defaults to the first container of a multi-container Pod and says so, naming init containers', () => {
     const r = sh('kubectl logs two')
     expect(r.stderr).toContain('Defaulted container "web" out of: web, side, setup (init)\n')
