@@ -85,7 +85,7 @@ export function kubeProxyStartupLog(cluster: Cluster, pod: Pod): LogLine[] {
   const log = (sev: Severity, step: number, where: string, msg: string, kvs: KV[] = [], structured = true) =>
     lines.push(klogLine(sev, addMicros(start, at(step)), where, msg, kvs, structured))
 
-  if (cfg.mode === 'iptables' && cfg.modeSource === 'cluster') log('I', 0, 'server_linux.go:53', 'Using iptables proxy')
+  if (cfg.mode === 'iptables' && cfg.modeSource !== 'configmap') log('I', 0, 'server_linux.go:53', 'Using iptables proxy')
   log('I', 67_000, 'shared_informer.go:402', 'Waiting for caches to sync')
   log('I', 101_000, 'shared_informer.go:409', 'Caches are synced')
   log('I', 600, 'server.go:228', 'Successfully retrieved NodeIPs', [['NodeIPs', nodeIPs]])

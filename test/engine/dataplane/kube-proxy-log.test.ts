@@ -103,3 +103,28 @@ describe('kube-proxy startup log (cmd/kube-proxy/app/server.go, server_linux.go)
     expect(r.stdout).not.toContain('IPVSDeprecation')
   })
 })
+
+describe('nodePortAddresses defaults (cmd/kube-proxy/app/server_linux.go platformApplyDefaults)', () => {
+  const base = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {nodeName: node-1, containers: [{name: c, image: registry.k8s.io/e2e-test-images/agnhost:2.53, args: [netexec]}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}'
+
+  it('nftables mode defaults to "primary": the node\'s IP in @nodeport-ips, NodePorts refused on flannel.1', () => {
+    const c = cluster('{proxyMode: nftables}', base)
+    expect(runCommand(c, 'ssh node-3 nft list chain ip kube-proxy services').stdout).toContain('ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports')
+    expect(runCommand(c, 'ssh node-3 nft list set ip kube-proxy nodeport-ips').stdout).toContain('elements = { 192.168.1.13 }')
+    expect(runCommand(c, 'ssh node-3 curl -s http://192.168.1.13:30080/hostname').exitCode).toBe(0)
+    expect(runCommand(c, 'ssh node-3 curl -s http://10.244.3.0:30080/hostname').exitCode).toBe(7)
+  })
+
+  it('iptables mode defaults to every local address; 0.0.0.0/0 in nftables mode means the same', () => {
+    expect(runCommand(cluster('{}', base), 'ssh node-3 curl -s http://10.244.3.0:30080/hostname').exitCode).toBe(0)
+    const all = cluster('{}', base, proxyConfigMap('mode: nftables\nnodePortAddresses: ["0.0.0.0/0"]'))
+    expect(runCommand(all, 'ssh node-3 nft list chain ip kube-proxy services').stdout).toContain('fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports')
+    expect(runCommand(all, 'ssh node-3 curl -s http://10.244.3.0:30080/hostname').exitCode).toBe(0)
+  })
+
+  it('a ConfigMap that leaves mode empty means iptables, whatever the Cluster document says', () => {
+    const b = bodies(proxyLog(cluster('{proxyMode: nftables}', proxyConfigMap('mode: ""'))))
+    expect(b[0]).toBe('server_linux.go:53] "Using iptables proxy"')
+    expect(b).toContain('server_linux.go:136] "Using iptables Proxier"')
+  })
+})
