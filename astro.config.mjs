@@ -18,7 +18,17 @@ export default defineConfig({
   vite: {
     // The in-browser engine is one chunk of about 500 kB, loaded only when the API cannot
     // answer; test/bench/site.bench.ts keeps an eye on what pages load before that.
-    build: { chunkSizeWarningLimit: 1000 },
+    build: {
+      chunkSizeWarningLimit: 1000,
+      rollupOptions: {
+        // Astro marks every MDX page's module with a "use astro:head-inject" directive that Rollup
+        // does not know; the directive is Astro's own business and harmless, so keep it quiet
+        onwarn(warning, warn) {
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('astro:head-inject')) return
+          warn(warning)
+        },
+      },
+    },
     // Two of Starlight's scripts cost a chapter full of examples long tasks while it loads
     // (test/bench/lighthouse.bench.ts): its table of contents, replaced by a cheaper one with the
     // same element, and its search, which now loads Pagefind's interface when first opened.
@@ -30,6 +40,9 @@ export default defineConfig({
     },
   },
   markdown: {
+    // Code blocks are highlighted by Starlight's Expressive Code, which puts its styles in CSS
+    // classes; Astro's own Shiki pass (inline styles, which the CSP forbids) is not needed
+    syntaxHighlight: false,
     // ```yaml example="…" fences run through the engine while the page builds (content/README.md).
     processor: satteri({
       mdastPlugins: [knetExamples({ root, component: `${root}site/components/KnetExample.astro` })],
@@ -61,6 +74,8 @@ export default defineConfig({
       // everything under a "content" group: list the chapters here by slug instead.
       sidebar: [
         { slug: 'start-here' },
+        { label: 'Across nodes', slug: 'across-nodes' },
+        { label: 'CNI plugins', slug: 'cni' },
         { label: 'Services', slug: 'services' },
         { label: 'kube-proxy', slug: 'kube-proxy' },
       ],

@@ -6,8 +6,10 @@
  *   npm run -s knet -- -f scenario.yaml [-f more.yaml] [--json] 'COMMAND' ['COMMAND' …]
  *
  * Builds the cluster once and runs the commands in order, printing as a
- * terminal would, or one JSON result per line with --json. Exit code: the
- * last command's, or 2 when the manifests have errors.
+ * terminal would, or one JSON result per line with --json. Like
+ * `kubectl apply -f`, an object with an error is refused (its diagnostic is
+ * printed) and the commands run on everything else. Exit code: 2 when the
+ * manifests have errors, otherwise the last command's.
  */
 import { readFileSync } from 'node:fs'
 import { formatDiagnostic, loadScenario, runCommand } from './index.ts'
@@ -43,7 +45,6 @@ function main(argv: string[]): number {
   const { cluster, diagnostics } = loadScenario(sources.length ? sources : '')
   const names = sources.map((s) => s.name)
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, names)}\n`)
-  if (diagnostics.some((d) => d.severity === 'error')) return 2
   let code = 0
   for (const c of commands) {
     const r = runCommand(cluster, c)
@@ -54,7 +55,7 @@ function main(argv: string[]): number {
     }
     code = r.exitCode
   }
-  return code
+  return diagnostics.some((d) => d.severity === 'error') ? 2 : code
 }
 
 process.exitCode = main(process.argv.slice(2))

@@ -72,17 +72,26 @@ export class IPRangeAllocator {
   }
 }
 
-/** portallocator calculateRangeOffset: min(max(16, size/16), 128) */
+/**
+ * portallocator calculateRangeOffset (KEP-3668): a static band of min(max(16, size/32), 128)
+ * ports at the bottom of the range, none when the range has 16 ports or fewer; the default
+ * 30000-32767 keeps 30000-30085 for ports users pick.
+ */
 export class PortRangeAllocator {
   private readonly used = new Set<number>()
   private readonly offset: number
+
+  /** the first port of the dynamic band, which automatic allocation uses first */
+  get dynamicStart(): number {
+    return this.min + this.offset
+  }
 
   constructor(
     readonly min: number,
     readonly max: number,
   ) {
     const size = max - min + 1
-    this.offset = size < 16 ? 0 : Math.min(Math.max(16, Math.floor(size / 16)), 128)
+    this.offset = size <= 16 ? 0 : Math.min(Math.max(16, Math.floor(size / 32)), 128)
   }
 
   take(port: number): string | undefined {

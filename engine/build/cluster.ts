@@ -136,7 +136,14 @@ export function buildCluster(parsed: ParseResult): Cluster {
     nodeByIP: new Map(nodes.flatMap((n) => n.internalIPs.map((ip) => [ip, n] as const))),
     slicesByService: new Map(),
   }
-  for (const p of sortedPods) if (!p.hostNetwork) for (const ip of p.podIPs) index.podByIP.set(ip, p)
+  // an address reported by a finished Pod and its live successor belongs to the live one
+  for (const p of sortedPods) {
+    if (p.hostNetwork) continue
+    for (const ip of p.podIPs) {
+      const had = index.podByIP.get(ip)
+      if (!had || had.phase === 'Succeeded' || had.phase === 'Failed') index.podByIP.set(ip, p)
+    }
+  }
   for (const s of sortedServices) for (const ip of s.clusterIPs) if (ip !== 'None') index.serviceByClusterIP.set(ip, s)
   for (const sl of sortedSlices) {
     if (!sl.serviceName) continue
@@ -168,6 +175,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
     adminNetworkPolicies: generic('AdminNetworkPolicy'),
     baselineAdminNetworkPolicies: generic('BaselineAdminNetworkPolicy'),
     configMaps: withCorednsConfigMap(ctx, config, generic('ConfigMap')),
+    secrets: generic('Secret'),
     externalHosts: readExternalHosts(ctx, doc, config),
     now,
     diagnostics: ctx.diagnostics,

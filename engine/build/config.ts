@@ -33,7 +33,8 @@ export const DEFAULTS = {
   podCIDR: '10.244.0.0/16',
   serviceCIDR: '10.96.0.0/12',
   clusterDomain: 'cluster.local',
-  kubernetesVersion: 'v1.34.2',
+  // the newest stable release confirmed upstream: CHANGELOG-1.38.md (v1.38.0-alpha.1) is "since v1.37.0"
+  kubernetesVersion: 'v1.37.0',
   workstationIP: '203.0.113.7',
 }
 
@@ -49,6 +50,8 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
   let cni: CniName = 'flannel'
   if ((CNI_NAMES as string[]).includes(cniText)) cni = cniText as CniName
   else ctx.error(doc, ['spec', 'cni'], `spec.cni: Unsupported value: "${cniText}": supported values: ${CNI_NAMES.map((c) => `"${c}"`).join(', ')}`, 'unsupported-value')
+  // Weaveworks shut down in February 2024; Weave Net gets no releases or security fixes since
+  if (cni === 'weave') ctx.warn(doc, ['spec', 'cni'], 'Weave Net is unmaintained: its last release (2.8.1) dates from 2021, and Weaveworks, its company, closed in 2024; it is here to study existing clusters, not for new ones', 'unmaintained')
 
   const modeText = read.str(spec.proxyMode) ?? 'iptables'
   let proxyMode: ProxyMode = 'iptables'
@@ -85,13 +88,17 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
   const orderByFamilies = (list: string[]) =>
     families.map((f) => list.find((c) => parsePrefix(c)!.family === f)).filter((c): c is string => !!c)
   const pods = orderByFamilies(podCIDRs)
-  const svcs = orderByFamilies(serviceCIDRs)
+  // kube-apiserver allocates ClusterIPs from --service-cluster-ip-range alone, whatever the Pod
+  // ranges are (pkg/registry/core/service/storage/alloc.go: one allocator per family of that
+  // flag): a Service range of a family the Pods lack still serves dual-stack Services
+  const svcs = [...orderByFamilies(serviceCIDRs), ...serviceCIDRs.filter((c) => !families.includes(parsePrefix(c)!.family))]
 
   // The three ranges must not overlap (kube-apiserver and the CNI both assume they are disjoint)
   for (const p of pods) {
     for (const s of svcs) {
       if (prefixesOverlap(parsePrefix(p)!, parsePrefix(s)!)) {
-        ctx.error(doc, ['spec', 'serviceCIDR'], `spec.serviceCIDR: Invalid value: "${s}": overlaps with the Pod CIDR ${p}; Service, Pod and node ranges must not overlap`, 'overlap')
+        // a warning, as kubeadm does not stop it either: both ranges are the reader's to choose
+        ctx.warn(doc, ['spec', 'serviceCIDR'], `spec.serviceCIDR: "${s}" overlaps with the Pod CIDR ${p}; Service, Pod and node ranges must not overlap, or packets for one are taken for the other`, 'overlap')
       }
     }
   }
@@ -136,6 +143,7 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
       nodePortRange,
       clusterDomain,
       ipFamilies: families.length ? families : ['IPv4'],
+      serviceIPFamilies: svcs.length ? svcs.map((c) => parsePrefix(c)!.family) : ['IPv4'],
       // kubeadm: the DNS Service takes the tenth address of the primary Service range (cmd/kubeadm constants.GetDNSIP)
       dnsServiceIPs: [formatAddr(addrAt(parsePrefix(svcs[0] ?? DEFAULTS.serviceCIDR)!, 10n))],
       nodeCIDRMaskSizes: { IPv4: maskV4, IPv6: maskV6 },

@@ -12,6 +12,7 @@
  * - Selector-less Services keep the slices written by hand; their legacy
  *   Endpoints are mirrored into slices (endpointslicemirroring controller).
  */
+import { addHints } from './topology-hints.ts'
 import { familyOfValid, ipFamilyOf } from '../net/ip.ts'
 import type { Endpoint, EndpointPort, EndpointSlice, Endpoints, Node, Pod, Protocol, Service } from '../model/types.ts'
 import { BuildContext, read } from './context.ts'
@@ -148,6 +149,12 @@ export function buildEndpointSlices(
         }
       }
     }
+    const hints = addHints(svc, mine, nodes.values())
+    if (hints && !hints.enabled) {
+      // the controller's TopologyAwareHintsDisabled event, shown where the reader asked for hints
+      const loaded = ctx.objects('Service').find((o) => o.name === svc.meta.name && o.namespace === svc.meta.namespace)
+      ctx.warn(loaded, ['metadata', 'annotations'], `Service ${svc.meta.name}: TopologyAwareHintsDisabled: ${hints.message}; its EndpointSlices carry no hints, so kube-proxy spreads traffic over every zone`, 'topology-hints-disabled')
+    }
     slices.push(...mine)
     endpoints.push(legacyEndpoints(svc, mine))
   }
@@ -259,12 +266,16 @@ function readSlice(ctx: BuildContext, s: Loaded): EndpointSlice | undefined {
     // discovery/v1: a nil ready condition is interpreted as ready ("unknown state should be interpreted as ready")
     const ready = read.bool(cond.ready) ?? true
     const tref = read.obj(read.path(e, 'targetRef'))
+    const names = (key: string) => read.arr(read.path(e, 'hints', key)).map((h) => read.str(read.path(h, 'name'))).filter((n): n is string => !!n)
+    const forZones = names('forZones')
+    const forNodes = names('forNodes')
     endpoints.push({
       addresses,
       conditions: { ready, serving: read.bool(cond.serving) ?? ready, terminating: read.bool(cond.terminating) ?? false },
       hostname: read.str(read.path(e, 'hostname')),
       nodeName: read.str(read.path(e, 'nodeName')),
       zone: read.str(read.path(e, 'zone')),
+      ...(forZones.length || forNodes.length ? { hints: { ...(forZones.length ? { forZones } : {}), ...(forNodes.length ? { forNodes } : {}) } } : {}),
       targetRef: tref ? { kind: String(tref.kind ?? ''), namespace: String(tref.namespace ?? s.namespace), name: String(tref.name ?? ''), uid: String(tref.uid ?? '') } : undefined,
     })
   })

@@ -76,8 +76,19 @@ export class PodIPAM {
     return { error: `failed to allocate for range 0: no IP addresses available in range set: ${this.rangeText(node, family)}` }
   }
 
+  /**
+   * host-local's RangeSet.String(): "start-end" per range. With only a subnet
+   * configured, RangeStart is the subnet's first address after the network
+   * (.1, the gateway, which the iterator skips) and RangeEnd the last address
+   * before the IPv4 broadcast (containernetworking/plugins
+   * plugins/ipam/host-local/backend/allocator/range.go Canonicalize, lastIP).
+   */
   private rangeText(node: Node, family: IPFamily): string {
-    return node.podCIDRs.find((c) => parsePrefix(c)?.family === family) ?? '(none)'
+    const cidr = node.podCIDRs.find((c) => parsePrefix(c)?.family === family)
+    const p = cidr ? parsePrefix(cidr) : undefined
+    if (!p) return '(none)'
+    const size = prefixSize(p)
+    return `${formatAddr(addrAt(p, 1n))}-${formatAddr(addrAt(p, family === 'IPv4' ? size - 2n : size - 1n))}`
   }
 
   private next(node: Node, family: IPFamily): string | undefined {

@@ -2,9 +2,10 @@
  * The node set and each node's Pod range. Node manifests (or the Cluster
  * document's `nodes`) define the nodes; only when neither is given does the
  * default kubeadm-style cluster appear: a tainted control-plane node and three
- * workers, node-1..3 at 192.168.1.11-13.
+ * workers, node-1..3 at 192.168.1.11-13 (or on another private /24 when the
+ * reader's Pod or Service range covers that one), one per zone.
  */
-import { formatPrefix, parseAddr, parsePrefix, prefixContains, subnetAt, prefixesOverlap, canonicalIP } from '../net/ip.ts'
+import { addrAt, formatAddr, formatPrefix, parseAddr, parsePrefix, prefixContains, subnetAt, prefixesOverlap, canonicalIP } from '../net/ip.ts'
 import type { Prefix } from '../net/ip.ts'
 import type { ClusterConfig, Json, Node, NodeAddress } from '../model/types.ts'
 import { LIMITS } from '../load/limits.ts'
@@ -80,6 +81,24 @@ function resourceList(v: Json | undefined): Record<string, string> | undefined {
   return out
 }
 
+/**
+ * The LANs the simulator may put its own nodes on, in order of preference: the textbook
+ * 192.168.1.0/24, then kind's Docker network, then two more private ranges. The first one
+ * that no Pod or Service range of the reader's overlaps wins, so that e.g. Calico's quick
+ * start (podCIDR 192.168.0.0/16) moves the nodes instead of colliding with them.
+ */
+const NODE_NETWORKS = ['192.168.1.0/24', '172.18.0.0/24', '10.10.0.0/24', '100.64.1.0/24']
+
+/** The /24 of the simulator's own node addresses (`.10` for the control plane, `.11`… for workers). */
+export function defaultNodeNetwork(config: Pick<ClusterConfig, 'podCIDRs' | 'serviceCIDRs'>): Prefix {
+  const taken = [...config.podCIDRs, ...config.serviceCIDRs].map((c) => parsePrefix(c)).filter((p): p is Prefix => !!p)
+  const free = NODE_NETWORKS.map((n) => parsePrefix(n)!).find((n) => !taken.some((t) => prefixesOverlap(t, n)))
+  return free ?? parsePrefix(NODE_NETWORKS[0])!
+}
+
+/** The default cluster's zones (`topology.kubernetes.io/zone`), so topology-aware routing has something to work with. */
+const DEFAULT_ZONES = ['zone-a', 'zone-b', 'zone-c']
+
 interface NodeDraft {
   name: string
   ips: string[]
@@ -94,6 +113,8 @@ interface NodeDraft {
 
 export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc: Loaded | undefined): Node[] {
   const drafts: NodeDraft[] = []
+  const lan = defaultNodeNetwork(config)
+  const lanHost = (n: number) => formatAddr(addrAt(lan, BigInt(n)))
   const manifests = ctx.objects('Node')
   const docNodes = read.arr(read.path(clusterDoc?.value, 'spec', 'nodes'))
   if (manifests.length > 0 && docNodes.length > 0) {
@@ -148,8 +169,9 @@ export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc:
     })
   } else {
     // kubeadm labels its control-plane nodes so cloud load balancers leave them out
-    drafts.push({ name: 'control-plane', ips: ['192.168.1.10'], labels: { [CONTROL_PLANE_TAINT]: '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }, roles: ['control-plane'], podCIDRs: [], controlPlane: true, path: [] })
-    for (let i = 1; i <= 3; i++) drafts.push({ name: `node-${i}`, ips: [`192.168.1.${10 + i}`], labels: {}, roles: [], podCIDRs: [], controlPlane: false, path: [] })
+    const zone = (i: number) => ({ 'topology.kubernetes.io/zone': DEFAULT_ZONES[i % DEFAULT_ZONES.length] })
+    drafts.push({ name: 'control-plane', ips: [lanHost(10)], labels: { [CONTROL_PLANE_TAINT]: '', 'node.kubernetes.io/exclude-from-external-load-balancers': '', ...zone(0) }, roles: ['control-plane'], podCIDRs: [], controlPlane: true, path: [] })
+    for (let i = 1; i <= 3; i++) drafts.push({ name: `node-${i}`, ips: [lanHost(10 + i)], labels: zone(i - 1), roles: [], podCIDRs: [], controlPlane: false, path: [] })
   }
 
   if (drafts.length > LIMITS.maxNodes) {
@@ -165,7 +187,7 @@ export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc:
     seenNames.set(d.name, d)
     if (d.ips.length === 0) {
       // The engine needs an address to route to; give the next one of the textbook network and say so
-      const ip = `192.168.1.${11 + i}`
+      const ip = lanHost(11 + i)
       d.ips.push(ip)
       ctx.warn(d.loaded, d.path.length ? d.path : ['status'], `node ${d.name} has no InternalIP; the simulator gives it ${ip}`, 'defaulted')
     }
@@ -179,7 +201,7 @@ export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc:
           // the default nodes are written nowhere: blame the range that swallowed them
           const field = config.podCIDRs.includes(range) ? 'podCIDR' : 'serviceCIDR'
           const [obj, path] = d.loaded ? [d.loaded, d.path.length ? [...d.path, 'ip'] : ['status', 'addresses']] : [clusterDoc, ['spec', field]]
-          ctx.error(obj, path, `node ${d.name}'s address ${ip} lies inside ${range}; node, Pod and Service ranges must not overlap`, 'overlap')
+          ctx.warn(obj, path, `node ${d.name}'s address ${ip} lies inside ${range}; node, Pod and Service ranges must not overlap, or packets for one are taken for the other`, 'overlap')
         }
       }
     }

@@ -12,6 +12,7 @@ import type { PodDraft } from './pod-draft.ts'
 import { readPodSpec } from './pod-spec.ts'
 import { Scheduler } from './scheduler.ts'
 import { PodIPAM } from './ipam.ts'
+import { cniAddError } from './cni-add-error.ts'
 
 export function podDraftsFromManifests(ctx: BuildContext): PodDraft[] {
   return ctx.objects('Pod').map((p: Loaded) => {
@@ -129,12 +130,15 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
     if (w.node) scheduler.bind(d, w.node)
     if (uniq.length > 0 && !d.spec.hostNetwork) {
       for (const ip of uniq) {
+        // Two Pods may report one address: a finished Pod keeps its status while the CNI
+        // hands the address to a successor. The API server accepts both, and the EndpointSlice
+        // controller lists both ("Ready and Complete pods with same IPs", "Two Ready pods with
+        // same IPs" in pkg/controller/endpointslice/endpointslice_controller_test.go).
         const other = ipOwner.get(ip)
-        if (other) {
-          ctx.error(d.loaded, ['status', 'podIP'], `status.podIP: Invalid value: "${ip}": the address is already used by Pod ${other.namespace}/${other.name}`, 'duplicate')
-          continue
+        if (other && !isTerminal(other) && !isTerminal(d)) {
+          ctx.warn(d.loaded, ['status', 'podIP'], `status.podIP: "${ip}" is also the address of running Pod ${other.namespace}/${other.name}: the CNI never gives one address to two live Pods, so both are listed as endpoints and traffic to ${ip} reaches only one`, 'duplicate-ip')
         }
-        ipOwner.set(ip, d)
+        if (!other || isTerminal(other)) ipOwner.set(ip, d)
         ipam.reserve(ip)
         w.ips.push(ip)
       }
@@ -162,7 +166,8 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
     if (w.ips.length === 0) {
       const r = ipam.allocate(w.node)
       if ('error' in r) {
-        w.pending = `Failed to create pod sandbox: plugin type="${config.cni}" failed (add): ${r.error}`
+        // the CNI's error; kubelet's FailedCreatePodSandBox event wraps it (kubectl/events.ts)
+        w.pending = cniAddError(config.cni, r.error)
         ctx.warn(d.loaded, [], `Pod ${d.namespace}/${d.name} gets no address on ${w.node.meta.name}: ${r.error}`, 'ipam-exhausted')
       } else {
         // IPAM never hands out a reserved address, so only pinned ones need an owner on record
@@ -227,4 +232,10 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
     })
   }
   return { pods, ipam }
+}
+
+/** A Pod whose pasted phase is Succeeded or Failed: its sandbox is gone, and so is its hold on its address. */
+function isTerminal(d: PodDraft): boolean {
+  const phase = d.statusJson ? read.str(d.statusJson.phase) : undefined
+  return phase === 'Succeeded' || phase === 'Failed'
 }

@@ -107,7 +107,7 @@ export function buildServices(ctx: BuildContext, config: ClusterConfig, alloc: S
     if (svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length === 0) {
       const wanted = read.str(read.path(d.loaded?.value, 'spec', 'loadBalancerIP'))
       const ip = wanted && !alloc.lb.isUsed(wanted) && alloc.lb.take(wanted) === undefined ? wanted : wanted ?? alloc.lb.allocate(key)
-      if (ip) svc.loadBalancerIngress.push({ ip })
+      if (ip) svc.loadBalancerIngress.push({ ip, ipMode: 'VIP' })
     }
   }
   return drafts.map((d) => d.service)
@@ -151,19 +151,19 @@ function readService(ctx: BuildContext, config: ClusterConfig, s: Loaded, system
   const famsWanted = read.arr(spec.ipFamilies).filter((x): x is IPFamily => x === 'IPv4' || x === 'IPv6')
   read.arr(spec.ipFamilies).forEach((f, i) => {
     if (f !== 'IPv4' && f !== 'IPv6') err(['spec', 'ipFamilies', i], `spec.ipFamilies[${i}]: Unsupported value: "${String(f)}": supported values: "IPv4", "IPv6"`, 'unsupported-value')
-    else if (!config.ipFamilies.includes(f)) err(['spec', 'ipFamilies', i], `spec.ipFamilies[${i}]: Invalid value: "${f}": not configured on this cluster`)
+    else if (!config.serviceIPFamilies.includes(f)) err(['spec', 'ipFamilies', i], `spec.ipFamilies[${i}]: Invalid value: "${f}": not configured on this cluster`)
   })
-  if (policyText === 'RequireDualStack' && config.ipFamilies.length < 2) {
+  if (policyText === 'RequireDualStack' && config.serviceIPFamilies.length < 2) {
     err(['spec', 'ipFamilyPolicy'], `spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services`)
   }
   let ipFamilies: IPFamily[] = []
   const pinnedFams = wantedIPs.map((ip) => ipFamilyOf(ip)!)
   if (type !== 'ExternalName') {
-    const primary = famsWanted[0] ?? pinnedFams[0] ?? config.ipFamilies[0]
+    const primary = famsWanted[0] ?? pinnedFams[0] ?? config.serviceIPFamilies[0]
     ipFamilies = [primary]
     const dual = policyText === 'RequireDualStack' || policyText === 'PreferDualStack' || wantedIPs.length > 1 || famsWanted.length > 1
-    if (dual && config.ipFamilies.length > 1) {
-      const second = famsWanted[1] ?? pinnedFams[1] ?? config.ipFamilies.find((f) => f !== primary)
+    if (dual && config.serviceIPFamilies.length > 1) {
+      const second = famsWanted[1] ?? pinnedFams[1] ?? config.serviceIPFamilies.find((f) => f !== primary)
       if (second && second !== primary) ipFamilies.push(second)
     }
   }
@@ -245,13 +245,34 @@ function readService(ctx: BuildContext, config: ClusterConfig, s: Loaded, system
     if (!c) err(['spec', 'externalIPs', i], `spec.externalIPs[${i}]: Invalid value: "${String(ip)}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`)
     else externalIPs.push(c)
   })
-  const lbIngress = read.arr(read.path(s.value, 'status', 'loadBalancer', 'ingress')).map((x) => ({
-    ip: read.str(read.path(x, 'ip')),
-    hostname: read.str(read.path(x, 'hostname')),
-  }))
+  // ipMode (GA in 1.32, KEP-1860): Proxy means the load balancer delivers to the nodes with its
+  // own address as the source, so kube-proxy must not capture the VIP locally
+  const lbIngress = read.arr(read.path(s.value, 'status', 'loadBalancer', 'ingress')).map((x, i) => {
+    const ip = read.str(read.path(x, 'ip'))
+    const modeText = read.str(read.path(x, 'ipMode'))
+    if (modeText !== undefined && modeText !== 'VIP' && modeText !== 'Proxy') err(['status', 'loadBalancer', 'ingress', i, 'ipMode'], `status.loadBalancer.ingress[${i}].ipMode: Unsupported value: "${modeText}": supported values: "Proxy", "VIP"`, 'unsupported-value')
+    if (modeText !== undefined && !ip) err(['status', 'loadBalancer', 'ingress', i, 'ipMode'], `status.loadBalancer.ingress[${i}].ipMode: Forbidden: may not be specified when \`ip\` is not`, 'forbidden')
+    return { ip, hostname: read.str(read.path(x, 'hostname')), ...(ip ? { ipMode: (modeText === 'Proxy' ? 'Proxy' : 'VIP') as 'VIP' | 'Proxy' } : {}) }
+  })
   const selectorObj = read.obj(spec.selector)
   const selector = selectorObj && Object.keys(selectorObj).length > 0 ? read.labels(selectorObj) : undefined
+
+  // ServiceTrafficDistribution values (core/v1 types.go); PreferSameNode GA in 1.35
+  const tdText = read.str(spec.trafficDistribution)
+  const TRAFFIC_DISTRIBUTIONS = ['PreferClose', 'PreferSameNode', 'PreferSameZone']
+  if (tdText !== undefined && !TRAFFIC_DISTRIBUTIONS.includes(tdText)) {
+    err(['spec', 'trafficDistribution'], `spec.trafficDistribution: Unsupported value: "${tdText}": supported values: "PreferClose", "PreferSameNode", "PreferSameZone"`, 'unsupported-value')
+  }
   if (!ok) return undefined
+
+  // The API server's warnings for a Service, which kubectl apply prints (pkg/api/service/warnings.go)
+  const warn = (path: (string | number)[], msg: string) => ctx.warn(s, path, `Warning: ${msg}`, 'api-warning')
+  const annotations = read.obj(read.path(s.value, 'metadata', 'annotations')) ?? {}
+  if ('service.kubernetes.io/topology-aware-hints' in annotations) {
+    warn(['metadata', 'annotations', 'service.kubernetes.io/topology-aware-hints'], 'annotation service.kubernetes.io/topology-aware-hints is deprecated, please use service.kubernetes.io/topology-mode instead')
+  }
+  if (externalIPs.length > 0 && !headless && type !== 'ExternalName') warn(['spec', 'externalIPs'], 'spec.externalIPs is deprecated and may no longer be implemented in some clusters')
+  if (tdText === 'PreferClose') warn(['spec', 'trafficDistribution'], 'spec.trafficDistribution: "PreferClose" is deprecated; use "PreferSameZone"')
 
   const externallyReachable = type === 'NodePort' || type === 'LoadBalancer'
   const hc = read.num(spec.healthCheckNodePort)
@@ -273,6 +294,7 @@ function readService(ctx: BuildContext, config: ClusterConfig, s: Loaded, system
     internalTrafficPolicy: type === 'ExternalName' ? undefined : ((itpText as 'Cluster' | 'Local') ?? 'Cluster'),
     sessionAffinity: saText as 'None' | 'ClientIP',
     sessionAffinityTimeoutSeconds: saText === 'ClientIP' ? (timeout ?? 10800) : undefined,
+    trafficDistribution: tdText as Service['trafficDistribution'],
     publishNotReadyAddresses: read.bool(spec.publishNotReadyAddresses) ?? false,
     system,
     raw: s.value,

@@ -5,6 +5,7 @@
  * puts the structured answer in `data`.
  */
 import { proxyScaleProgram } from './kube-proxy/scale.ts'
+import { sysctlProgram } from './sysctl.ts'
 import type { IPFamily } from '../net/ip.ts'
 import type { Invocation, Program } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
@@ -351,5 +352,6 @@ export const DATAPLANE_PROGRAMS: Record<string, Program> = {
   'proxy-scale': proxyScaleProgram,
   hostname: hostnameProgram,
   ls: lsProgram,
+  sysctl: sysctlProgram,
 }
 

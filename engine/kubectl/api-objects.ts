@@ -167,8 +167,9 @@ export function serviceJson(svc: Service): JsonObject {
   if (svc.ports.length === 0) delete spec.ports
   spec.sessionAffinity = svc.sessionAffinity
   if (svc.sessionAffinity === 'ClientIP') spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: svc.sessionAffinityTimeoutSeconds ?? 10800 } }
+  if (svc.trafficDistribution) spec.trafficDistribution = svc.trafficDistribution
   spec.type = svc.type
-  const ingress: JsonObject[] = svc.loadBalancerIngress.map((i): JsonObject => (i.ip ? { ip: i.ip, ipMode: "VIP" } : { hostname: i.hostname ?? "" }))
+  const ingress: JsonObject[] = svc.loadBalancerIngress.map((i): JsonObject => (i.ip ? { ip: i.ip, ipMode: i.ipMode ?? 'VIP' } : { hostname: i.hostname ?? '' }))
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -190,6 +191,12 @@ export function endpointSliceJson(s: EndpointSlice): JsonObject {
       if (e.hostname) o.hostname = e.hostname
       if (e.nodeName) o.nodeName = e.nodeName
       if (e.targetRef) o.targetRef = { ...e.targetRef }
+      if (e.hints) {
+        const h: JsonObject = {}
+        if (e.hints.forNodes) h.forNodes = e.hints.forNodes.map((name) => ({ name }))
+        if (e.hints.forZones) h.forZones = e.hints.forZones.map((name) => ({ name }))
+        o.hints = h
+      }
       if (e.zone) o.zone = e.zone
       return o
     }),

@@ -10,6 +10,9 @@ import * as J from './api-objects.ts'
 import { ipAddresses, ipAddressJson, serviceCIDRs, serviceCIDRJson } from './service-cidrs.ts'
 import type { IPAddressObject, ServiceCIDRObject } from './service-cidrs.ts'
 import { age } from '../text/duration.ts'
+import { allWorkloads } from './derived-workloads.ts'
+import { clusterEvents, eventJson, eventTable } from './events.ts'
+import type { ClusterEvent } from './events.ts'
 
 // printers.go printServiceCIDR / printIPAddress
 const serviceCIDRTable: TableSpec<ServiceCIDRObject> = {
@@ -65,7 +68,15 @@ export function adapterFor(rt: ResourceType): Adapter {
       return adapter(ipAddresses, ipAddressTable, ipAddressJson)
     case 'ConfigMap':
       return generic('ConfigMap', T.configMapTable, (c) => c.configMaps)
+    case 'AdminNetworkPolicy':
+      return generic('AdminNetworkPolicy', T.adminNetworkPolicyTable, (c) => c.adminNetworkPolicies)
+    case 'BaselineAdminNetworkPolicy':
+      return generic('BaselineAdminNetworkPolicy', T.baselineAdminNetworkPolicyTable, (c) => c.baselineAdminNetworkPolicies)
+    case 'Secret':
+      return generic('Secret', T.secretTable, (c) => c.secrets)
+    case 'Event':
+      return adapter(clusterEvents, { ...eventTable, wide: () => [] } as TableSpec<ClusterEvent>, eventJson)
     default:
-      return generic(rt.kind, T.workloadTable(rt.kind), (c) => c.workloads.filter((w) => w.kind === rt.kind))
+      return generic(rt.kind, T.workloadTable(rt.kind), (c) => allWorkloads(c).filter((w) => w.kind === rt.kind))
   }
 }

@@ -13,6 +13,7 @@ import { podJson } from './api-objects.ts'
 import { podQOSClass } from './pod-resources.ts'
 import { annotations, multiline, rfc1123z } from './describe-text.ts'
 import { utf8 } from '../dataplane/utf8.ts'
+import { describeEvents, eventsFor } from './events.ts'
 
 const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.map(read.fields) : [])
 const str = (v: Json | undefined): string => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))
@@ -312,13 +313,6 @@ export function describePod(c: Cluster, ns: string, name: string): string | unde
   w += multiline('Node-Selectors', labels(spec.nodeSelector))
   w += describeTolerations(list(spec.tolerations))
   w += describeSpread(list(spec.topologySpreadConstraints))
-  if (p.pendingReason) {
-    w += 'Events:\n'
-    w += '  Type\tReason\tAge\tFrom\tMessage\n'
-    w += '  ----\t------\t----\t----\t-------\n'
-    const from = p.nodeName ? 'kubelet' : 'default-scheduler'
-    const reason = p.nodeName ? 'FailedCreatePodSandBox' : 'FailedScheduling'
-    w += `  Warning\t${reason}\t5m\t${from}\t${p.pendingReason}\n`
-  } else w += 'Events:\t<none>\n'
+  w += describeEvents(eventsFor(c, 'Pod', p.meta.namespace, p.meta.name), c.now)
   return tabwrite(w, 0, 2)
 }

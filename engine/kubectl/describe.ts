@@ -63,7 +63,7 @@ export const describeService: Describer = (c, ns, name) => {
   const spec = serviceJson(s).spec as Record<string, unknown>
   if (typeof spec.loadBalancerIP === 'string' && spec.loadBalancerIP) w += `Desired LoadBalancer IP:\t${spec.loadBalancerIP}\n`
   if (s.type === 'ExternalName') w += `External Name:\t${s.externalName}\n`
-  if (s.loadBalancerIngress.length) w += `LoadBalancer Ingress:\t${s.loadBalancerIngress.map((i) => (i.ip ? `${i.ip} (VIP)` : i.hostname)).join(', ')}\n`
+  if (s.loadBalancerIngress.length) w += `LoadBalancer Ingress:\t${s.loadBalancerIngress.map((i) => (i.ip ? `${i.ip} (${i.ipMode ?? 'VIP'})` : i.hostname)).join(', ')}\n`
   for (const p of s.ports) {
     const n = p.name ?? '<unset>'
     w += `Port:\t${n}\t${p.port}/${p.protocol}\n`
@@ -76,6 +76,7 @@ export const describeService: Describer = (c, ns, name) => {
   if (s.internalTrafficPolicy) w += `Internal Traffic Policy:\t${s.internalTrafficPolicy}\n`
   if (s.healthCheckNodePort) w += `HealthCheck NodePort:\t${s.healthCheckNodePort}\n`
   if (s.loadBalancerSourceRanges.length) w += `LoadBalancer Source Ranges:\t${s.loadBalancerSourceRanges.join(',')}\n`
+  if (s.trafficDistribution) w += `Traffic Distribution:\t${s.trafficDistribution}\n`
   w += 'Events:\t<none>\n'
   return tabwrite(w, 0, 2)
 }

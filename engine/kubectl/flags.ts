@@ -1,3 +1,5 @@
+import { flagNotSimulated } from './not-simulated.ts'
+
 /** The flags kubectl get/describe take here, parsed as kubectl (cobra/pflag) does. */
 export interface KubectlFlags {
   verb: string
@@ -5,6 +7,8 @@ export interface KubectlFlags {
   namespace: string
   allNamespaces: boolean
   selector?: string
+  /** --field-selector */
+  fieldSelector?: string
   output?: string
   showLabels: boolean
 }
@@ -33,8 +37,8 @@ export function parseKubectlFlags(argv: string[]): KubectlFlags | { error: strin
     else if (a === '-l' || a.startsWith('--selector') || (a.startsWith('-l') && !a.startsWith('--'))) e = take('selector', (v) => (f.selector = v))
     else if (a === '-o' || a.startsWith('--output') || (a.startsWith('-o') && !a.startsWith('--'))) e = take('output', (v) => (f.output = v))
     else if (a === '--show-labels' || a === '--show-labels=true') f.showLabels = true
-    else if (a === '--no-headers' || a === '-w' || a === '--watch') return { error: `error: ${a} is not simulated here` }
-    else if (a.startsWith('-') && a !== '-') return { error: `error: unknown flag: ${a}\nSee 'kubectl ${f.verb || '--help'}' for usage.` }
+    else if (a === '--field-selector' || a.startsWith('--field-selector=')) e = take('field-selector', (v) => (f.fieldSelector = v))
+    else if (a.startsWith('-') && a !== '-') return { error: flagNotSimulated(a) ?? `error: unknown flag: ${a}\nSee 'kubectl ${f.verb || '--help'}' for usage.` }
     else if (!f.verb) f.verb = a
     else f.args.push(a)
     if (e) return e

@@ -12,6 +12,7 @@ import type { ResourceType } from './resources.ts'
 import { adapterFor } from './catalog.ts'
 import { listObject, toJsonText, toYamlText } from './output-formats.ts'
 import type { KubectlFlags } from './flags.ts'
+import { fieldFilter } from './field-selector.ts'
 
 export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   if (f.args.length === 0) {
@@ -54,9 +55,12 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   let any = false
   for (const { rt, names: wantedNames } of wanted) {
     const ad = adapterFor(rt)
+    const byField = f.fieldSelector === undefined ? undefined : fieldFilter(rt, f.fieldSelector)
+    if (byField && 'error' in byField) return fail(byField.error)
     let items = ad.items(cluster).filter((x) => {
       const m: ObjectMeta = ad.meta(x)
       if (rt.namespaced && !f.allNamespaces && m.namespace !== f.namespace) return false
+      if (byField && !byField.test(x)) return false
       return matchesRequirements(reqs, m.labels)
     })
     if (wantedNames.length) {
@@ -83,9 +87,11 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
     }
     if (output === '' || output === 'wide') {
       const showNs = f.allNamespaces && rt.namespaced
-      const header = [...(showNs ? ['NAMESPACE'] : []), ...ad.table.headers, ...(output === 'wide' ? ad.table.wideHeaders : []), ...(f.showLabels ? ['LABELS'] : [])]
+      const whole = output === 'wide' && ad.table.wideRow ? ad.table.wideRow.bind(ad.table) : undefined
+      const header = [...(showNs ? ['NAMESPACE'] : []), ...(whole ? ad.table.wideHeaders : [...ad.table.headers, ...(output === 'wide' ? ad.table.wideHeaders : [])]), ...(f.showLabels ? ['LABELS'] : [])]
       const rows = items.map((x) => {
         const m = ad.meta(x)
+        if (whole) return [...(showNs ? [m.namespace] : []), ...whole(x, cluster), ...(f.showLabels ? [formatLabels(m.labels)] : [])]
         const cells = ad.table.row(x, cluster)
         if (multi) cells[0] = `${rt.prefix}/${cells[0]}`
         return [...(showNs ? [m.namespace] : []), ...cells, ...(output === 'wide' ? ad.table.wide(x, cluster) : []), ...(f.showLabels ? [formatLabels(m.labels)] : [])]
@@ -104,8 +110,10 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   if (output === 'name') return { exitCode: errors.length ? 1 : 0, stdout: names.map((n) => `${n}\n`).join(''), stderr, data }
   if (!any) {
     if (errors.length) return { exitCode: 1, stdout: '', stderr, data }
-    const where = wanted.every((w) => !w.rt.namespaced) || f.allNamespaces ? '' : ` in ${f.namespace} namespace`
-    return { exitCode: 0, stdout: '', stderr: `No resources found${where}.\n`, data }
+    // cmd/get/get.go: "No resources found in NS namespace." when every type is namespaced and
+    // no -A, else "No resources found" (Fprintln, no full stop)
+    const namespaced = !f.allNamespaces && wanted.every((w) => w.rt.namespaced)
+    return { exitCode: 0, stdout: '', stderr: namespaced ? `No resources found in ${f.namespace} namespace.\n` : 'No resources found\n', data }
   }
   const warn = wanted.some((w) => w.rt.kind === 'Endpoints') ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n' : ''
   return { ...ok(sections.join('\n'), data), stderr: warn + stderr, exitCode: errors.length ? 1 : 0 }

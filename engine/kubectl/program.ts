@@ -9,6 +9,7 @@ import { parseKubectlFlags } from './flags.ts'
 import { kubectlGet } from './get.ts'
 import { kubectlDescribe } from './describe.ts'
 import { kubectlLogs } from './logs.ts'
+import { verbNotSimulated } from './not-simulated.ts'
 
 const SIMULATED = ['get', 'describe', 'exec', 'logs', 'version']
 
@@ -24,6 +25,10 @@ export const kubectlProgram: Program = {
   run(inv) {
     // logs has flags of its own (-c, --tail, …): it parses the whole line itself
     if (logsVerb(inv.argv.slice(1))) return kubectlLogs(inv.cluster, inv.argv.slice(1))
+    // a real verb that is not simulated is answered before its flags are read
+    const verb = inv.argv[1]
+    const missing = verb && !SIMULATED.includes(verb) ? verbNotSimulated(verb, SIMULATED) : undefined
+    if (missing) return fail(missing)
     const f = parseKubectlFlags(inv.argv.slice(1))
     if ('error' in f) return fail(f.error)
     switch (f.verb) {

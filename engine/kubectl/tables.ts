@@ -16,6 +16,8 @@ export interface TableSpec<T> {
   wideHeaders: string[]
   row(o: T, c: Cluster): string[]
   wide(o: T, c: Cluster): string[]
+  /** when -o wide reorders the columns (events): the whole wide row, under wideHeaders alone */
+  wideRow?(o: T, c: Cluster): string[]
 }
 
 function listWithMore(list: string[], more: boolean, count: number, max: number): string {
@@ -216,6 +218,33 @@ export const configMapTable: TableSpec<GenericObject> = {
     const bin = g.raw.binaryData && typeof g.raw.binaryData === 'object' ? Object.keys(g.raw.binaryData).length : 0
     return [g.meta.name, String(data + bin), age(g.meta.creationTimestamp, c.now)]
   },
+  wide: () => [],
+}
+
+/** printers.go printSecret */
+export const secretTable: TableSpec<GenericObject> = {
+  headers: ['NAME', 'TYPE', 'DATA', 'AGE'],
+  wideHeaders: [],
+  row: (g, c) => {
+    const n = (k: string) => (g.raw[k] && typeof g.raw[k] === 'object' ? Object.keys(g.raw[k] as object).length : 0)
+    return [g.meta.name, str(g.raw.type) ?? 'Opaque', String(n('data') + n('stringData')), age(g.meta.creationTimestamp, c.now)]
+  },
+  wide: () => [],
+}
+
+/** The AdminNetworkPolicy CRD's additionalPrinterColumns (network-policy-api v0.1.x): Priority, Age */
+export const adminNetworkPolicyTable: TableSpec<GenericObject> = {
+  headers: ['NAME', 'PRIORITY', 'AGE'],
+  wideHeaders: [],
+  row: (g, c) => [g.meta.name, typeof g.spec.priority === 'number' ? String(g.spec.priority) : '', age(g.meta.creationTimestamp, c.now)],
+  wide: () => [],
+}
+
+/** The BaselineAdminNetworkPolicy CRD prints no column of its own */
+export const baselineAdminNetworkPolicyTable: TableSpec<GenericObject> = {
+  headers: ['NAME', 'AGE'],
+  wideHeaders: [],
+  row: (g, c) => [g.meta.name, age(g.meta.creationTimestamp, c.now)],
   wide: () => [],
 }
 

@@ -43,6 +43,8 @@ export interface ClusterConfig {
   nodePortRange: { min: number; max: number }
   clusterDomain: string
   ipFamilies: IPFamily[]
+  /** The families of the Service ranges, primary first: those a Service's ClusterIPs come from. */
+  serviceIPFamilies: IPFamily[]
   /** kube-dns ClusterIPs (tenth address of each Service CIDR, as kubeadm sets it) */
   dnsServiceIPs: string[]
   /** node-ipam-controller --node-cidr-mask-size(-ipv4/-ipv6) */
@@ -200,13 +202,15 @@ export interface Service {
   externalName?: string
   externalIPs: string[]
   /** status.loadBalancer.ingress */
-  loadBalancerIngress: { ip?: string; hostname?: string }[]
+  loadBalancerIngress: { ip?: string; hostname?: string; ipMode?: 'VIP' | 'Proxy' }[]
   loadBalancerSourceRanges: string[]
   externalTrafficPolicy?: 'Cluster' | 'Local'
   internalTrafficPolicy?: 'Cluster' | 'Local'
   healthCheckNodePort?: number
   sessionAffinity: 'None' | 'ClientIP'
   sessionAffinityTimeoutSeconds?: number
+  /** spec.trafficDistribution */
+  trafficDistribution?: 'PreferClose' | 'PreferSameZone' | 'PreferSameNode'
   publishNotReadyAddresses: boolean
   system: boolean
   raw: JsonObject
@@ -225,6 +229,8 @@ export interface Endpoint {
   hostname?: string
   nodeName?: string
   zone?: string
+  /** discovery.k8s.io/v1 hints, as the EndpointSlice controller sets them (build/topology-hints.ts) */
+  hints?: { forZones?: string[]; forNodes?: string[] }
   targetRef?: { kind: string; namespace: string; name: string; uid: string }
 }
 
@@ -288,6 +294,7 @@ export interface Cluster {
   networkPolicies: GenericObject[]
   adminNetworkPolicies: GenericObject[]
   baselineAdminNetworkPolicies: GenericObject[]
+  secrets: GenericObject[]
   configMaps: GenericObject[]
   /** Names outside the cluster that the scenario declares (upstream DNS zone), filled by the DNS module */
   externalHosts: GenericObject[]

@@ -11,6 +11,7 @@ import { fail } from './types.ts'
 import { PROGRAMS } from './programs.ts'
 import { setHelpTable } from './help.ts'
 import { resolvePodRef } from '../kubectl/resolve.ts'
+import { notSimulated } from './not-simulated.ts'
 
 setHelpTable(PROGRAMS)
 
@@ -47,6 +48,9 @@ export function exec(cluster: Cluster, place: Place, argv: string[]): Output {
   const name = argv[0]
   const program = Object.prototype.hasOwnProperty.call(PROGRAMS, name) ? PROGRAMS[name] : undefined
   if (!program || !program.places.includes(place.kind)) {
+    // 126: found but cannot be run, as a shell says of a file it cannot execute
+    const missing = program ? undefined : notSimulated(place, name)
+    if (missing) return fail(missing.message, 126)
     const hint =
       program && place.kind === 'workstation'
         ? `\n(${name} runs inside the cluster: try kubectl exec POD -- ${argv.join(' ')}, or ssh NODE ${argv.join(' ')})`

@@ -19,6 +19,7 @@ import type { IPFamily } from '../net/ip.ts'
 import { ipFamilyOf, ipInPrefixText } from '../net/ip.ts'
 import {
   categorizeEndpoints,
+  topologyModeFromHints,
   endpointsFor,
   iptablesChains,
   kubeProxyTable,
@@ -185,8 +186,23 @@ interface Pools {
 }
 
 function pools(ctx: WalkContext, node: Node, sp: ServicePortInfo, family: IPFamily): Pools {
-  const c = categorizeEndpoints(endpointsFor(ctx.cluster, family, sp), sp, node.meta.name)
+  const c = categorizeEndpoints(endpointsFor(ctx.cluster, family, sp), sp, node.meta.name, node.zone)
   return { sp, cluster: c.clusterEndpoints, local: c.localEndpoints, any: c.hasAnyEndpoints }
+}
+
+/** Why the pool is smaller than the Service: the EndpointSlice hints this node honours (pkg/proxy/topology.go). */
+function topologyNote(ctx: WalkContext, node: Node, sp: ServicePortInfo, family: IPFamily, pool: EndpointInfo[]): string {
+  const all = endpointsFor(ctx.cluster, family, sp)
+  const mode = topologyModeFromHints(all, node.meta.name, node.zone)
+  if (mode === '') {
+    const ready = all.filter((e) => e.ready)
+    // pkg/proxy/topology.go logs "Ignoring topology hints for service since no hints were provided for zone"
+    if (ready.length > 0 && ready.every((e) => e.zoneHints?.length)) return ` Topology hints: none of the ${ready.length} ready endpoints is hinted for ${node.zone ? `zone ${node.zone}` : `${node.meta.name}, which has no zone label`}, so kube-proxy on ${node.meta.name} ignores the hints and uses them all.`
+    return ''
+  }
+  const ready = all.filter((e) => e.ready).length
+  const where = mode === 'PreferSameNode' ? `node ${node.meta.name}` : `zone ${node.zone}`
+  return ` Topology hints: ${pool.length} of the ${ready} ready endpoints are hinted for ${where} (${mode === 'PreferSameNode' ? 'forNodes' : 'forZones'}), so kube-proxy on ${node.meta.name} programs only those.`
 }
 
 /** iptables and nftables: the same decisions, different chain names and rule texts. */
@@ -426,7 +442,7 @@ function toEndpoint(ctx: WalkContext, node: Node, t: Tuple, sp: ServicePortInfo,
     rule: mode === 'iptables' ? ruleIn(rs!, 'nat', chain, target(sep)) : nftRule(nft!, chain, (r) => r.startsWith('numgen')),
     before: { ...t },
     after: { ...t },
-    note: `${count === 1 ? '1 endpoint' : `${count} endpoints, each with chance 1/${count}`}: ${candidatesText(ctx, pool, i)}.${aff} ${how}`.replace(/\s+/g, ' ').trim(),
+    note: `${count === 1 ? '1 endpoint' : `${count} endpoints, each with chance 1/${count}`}: ${candidatesText(ctx, pool, i)}.${topologyNote(ctx, node, sp, family, pool)}${aff} ${how}`.replace(/\s+/g, ' ').trim(),
   })
   const after = dnatTuple(t, ep)
   const hairpin = t.src === ep.ip

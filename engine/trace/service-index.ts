@@ -15,6 +15,8 @@ export type ServiceHit = { sp: ServicePortInfo; via: 'cluster-ip' | 'external-ip
 
 interface FamilyIndex {
   byDest: Map<string, ServiceHit>
+  /** load-balancer IPs with ipMode Proxy: only the cloud load balancer answers them, never kube-proxy */
+  byProxyLB: Map<string, ServicePortInfo>
   byNodePort: Map<string, ServicePortInfo>
   byHealthCheck: Map<number, ServicePortInfo[]>
   /** every ClusterIP, external IP and LB IP kube-proxy programs */
@@ -40,7 +42,7 @@ function key(ip: string, proto: string, port: number): string {
 function build(cluster: Cluster): ClusterIndex {
   const families = new Map<IPFamily, FamilyIndex>()
   for (const family of cluster.config.ipFamilies) {
-    const fi: FamilyIndex = { byDest: new Map(), byNodePort: new Map(), byHealthCheck: new Map(), serviceIPs: new Set() }
+    const fi: FamilyIndex = { byDest: new Map(), byProxyLB: new Map(), byNodePort: new Map(), byHealthCheck: new Map(), serviceIPs: new Set() }
     for (const sp of servicePortsFor(cluster, family)) {
       const put = (ip: string, via: ServiceHit['via']) => {
         fi.serviceIPs.add(ip)
@@ -50,6 +52,9 @@ function build(cluster: Cluster): ClusterIndex {
       put(sp.clusterIP, 'cluster-ip')
       for (const ip of sp.externalIPs) put(ip, 'external-ip')
       for (const ip of sp.loadBalancerVIPs) put(ip, 'load-balancer')
+      for (const i of cluster.index.service.get(`${sp.namespace}/${sp.name}`)?.loadBalancerIngress ?? []) {
+        if (i.ip && i.ipMode === 'Proxy' && ipFamilyOf(i.ip) === family) fi.byProxyLB.set(key(i.ip, sp.protocol, sp.port), sp)
+      }
       if (sp.nodePort) {
         const k = `${sp.protocol}/${sp.nodePort}`
         if (!fi.byNodePort.has(k)) fi.byNodePort.set(k, sp)
@@ -93,6 +98,13 @@ export function serviceByDest(cluster: Cluster, ip: string, port: number, proto:
   const fam = ipFamilyOf(ip)
   if (!fam) return undefined
   return index(cluster).families.get(fam)?.byDest.get(key(ip, proto, port))
+}
+
+/** The Service port behind a load-balancer IP whose ipMode is Proxy (KEP-1860). */
+export function proxyModeLoadBalancer(cluster: Cluster, ip: string, port: number, proto: string): ServicePortInfo | undefined {
+  const fam = ipFamilyOf(ip)
+  if (!fam) return undefined
+  return index(cluster).families.get(fam)?.byProxyLB.get(key(ip, proto, port))
 }
 
 /** The Service port behind a NodePort. */

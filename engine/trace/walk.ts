@@ -20,7 +20,7 @@ import { hostPort, podName, push } from './context.ts'
 import { kubeProxy, localhostNodePorts } from './kube-proxy.ts'
 import { nodePortAddressesMatchAll, nodePortIPs, proxierContext } from '../dataplane/kube-proxy/iptables.ts'
 import type { Entry } from './kube-proxy.ts'
-import { hostPortOwner, isServiceIP, serviceByDest, serviceByHealthCheckPort, serviceByNodePort } from './service-index.ts'
+import { hostPortOwner, isServiceIP, proxyModeLoadBalancer, serviceByDest, serviceByHealthCheckPort, serviceByNodePort } from './service-index.ts'
 import { hostVeth, isLoopback, localLink, localRouteText, lookupRoute, podMtu, podNetns, routeText, sourceAddress } from './netns.ts'
 import { crossNodes, overlayOf } from './transport.ts'
 import { policyCheck } from './policy.ts'
@@ -217,6 +217,9 @@ export function fromOutside(ctx: WalkContext, t: Tuple): WalkEnd {
   }
   const lb = t.proto === 'ICMP' ? undefined : serviceByDest(c, t.dst, t.dport, t.proto)
   if (lb?.via === 'load-balancer') return cloudLoadBalancer(ctx, t, lb.sp)
+  // ipMode Proxy: kube-proxy left the address alone, so even a Pod's packet goes out to the load balancer
+  const proxied = t.proto === 'ICMP' ? undefined : proxyModeLoadBalancer(c, t.dst, t.dport, t.proto)
+  if (proxied) return cloudLoadBalancer(ctx, t, proxied)
   if (isServiceIP(c, t.dst) && c.services.some((s) => s.loadBalancerIngress.some((i) => i.ip === t.dst))) {
     push(ctx, { at: `load balancer ${t.dst}`, handler: 'cloud-lb', before: { ...t }, after: { ...t }, note: t.proto === 'ICMP' ? 'cloud load balancers forward only the ports of their listeners; ICMP echo gets no answer' : `the load balancer has no listener on port ${t.dport}`, verdict: 'timeout' })
     return dead(ctx, 'timeout', `nothing listens on ${t.dst} port ${t.dport} of the load balancer`, t)
@@ -383,6 +386,9 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
     return dead(ctx, 'timeout', `no rule translates ${hostPort(t.dst, t.dport)}${t.proto === 'ICMP' ? ' for ICMP' : ''} and nothing owns a ClusterIP`, t)
   }
   push(ctx, { at: `network beyond ${node.meta.name}`, handler: 'network', before: { ...t }, after: { ...t }, note: `the LAN gateway ${route.via ?? ''} forwards it to the outside world`.replace('  ', ' ') })
+  // ipMode Proxy: kube-proxy left the load balancer's address alone, so the packet really goes to it
+  const proxied = t.proto === 'ICMP' ? undefined : proxyModeLoadBalancer(c, t.dst, t.dport, t.proto)
+  if (proxied) return cloudLoadBalancer(ctx, t, proxied)
   return outside(ctx, t)
 }
 

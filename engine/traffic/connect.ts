@@ -13,6 +13,7 @@ import { tracePacket } from '../trace/index.ts'
 import type { FullTrace, HttpContext, L4, TraceFrom, TraceTarget } from '../trace/index.ts'
 import { imageName } from './servers.ts'
 import { hashOf } from '../trace/choice.ts'
+import { libcOf } from '../dns/index.ts'
 
 export interface ConnectRequest {
   host: string
@@ -49,6 +50,30 @@ export function connect(inv: Invocation, req: ConnectRequest): FullTrace {
     resolve: req.resolve,
     http: req.http ? { scheme: req.http.scheme, host: req.http.host, path: req.http.path } : undefined,
   })
+}
+
+/**
+ * The name did not resolve: no such name, or no DNS server answered. A tool then reports a
+ * resolver error (getaddrinfo failed before any connect()), never a connection timeout.
+ *
+ * @example lookupFailed(connect(inv, { host: 'api', port: 80, proto: 'TCP' })) // true when DNS is blocked
+ */
+export function lookupFailed(t: FullTrace): boolean {
+  return t.result === 'nxdomain' || (t.address === undefined && t.dns?.rcode === 'TIMEOUT')
+}
+
+/**
+ * getaddrinfo's error text for a failed lookup, as the place's C library words it: glibc's
+ * gai_strerror (EAI_NONAME "Name or service not known", EAI_AGAIN "Temporary failure in name
+ * resolution") or musl's (src/network/gai_strerror.c: "Name does not resolve", "Try again").
+ *
+ * @example gaiError(place, trace) // 'Temporary failure in name resolution'
+ */
+export function gaiError(place: Place, t: FullTrace): string {
+  const again = t.dns?.rcode === 'TIMEOUT' || t.dns?.rcode === 'SERVFAIL'
+  const image = place.kind === 'pod' ? (place.pod.containers.find((c) => c.name === place.container) ?? place.pod.containers[0])?.image ?? '' : ''
+  if (place.kind === 'pod' && libcOf(image) === 'musl') return again ? 'Try again' : 'Name does not resolve'
+  return again ? 'Temporary failure in name resolution' : 'Name or service not known'
 }
 
 /** BusyBox applets (busybox, Alpine-based images) or the full tools (Debian/Ubuntu images, nodes, the workstation). @example flavour({ kind: 'pod', pod: busyboxPod }) // 'busybox' */

@@ -10,7 +10,7 @@
 import type { Invocation, Output, Program } from '../shell/types.ts'
 import type { FullTrace } from '../trace/index.ts'
 import { hostPort } from '../trace/context.ts'
-import { connect, kernelTimeoutMs, refusedAfter } from './connect.ts'
+import { connect, kernelTimeoutMs, lookupFailed, refusedAfter } from './connect.ts'
 import { respond } from './http.ts'
 import type { HttpOutcome } from './http.ts'
 
@@ -187,7 +187,8 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
   let v = ''
   const ip = t.address
   const literal = ip === u.host
-  if (o.verbose && t.result !== 'nxdomain') {
+  const unresolved = lookupFailed(t)
+  if (o.verbose && !unresolved) {
     if (!literal) {
       const fam = ip?.includes(':') ? 'IPv6' : 'IPv4'
       v += `* Host ${u.host}:${u.port} was resolved.\n* IPv6: ${fam === 'IPv6' ? ip : '(none)'}\n* IPv4: ${fam === 'IPv4' ? ip : '(none)'}\n`
@@ -195,12 +196,13 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
     v += `*   Trying ${hostPort(ip ?? u.host, u.port)}...\n`
   }
   const timeoutLimit = o.connectTimeout ?? o.maxTime
-  switch (t.result) {
-    case 'nxdomain':
-      if (t.dns?.rcode === 'TIMEOUT' && timeoutLimit !== undefined) {
+  if (unresolved) {
+    if (t.dns?.rcode === 'TIMEOUT' && timeoutLimit !== undefined) {
         return fail(o, 28, `Resolving timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds`, o.verbose ? `* Resolving timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds\n* closing connection #0\n` : '')
       }
-      return fail(o, 6, `Could not resolve host: ${u.host}`, o.verbose ? `* Could not resolve host: ${u.host}\n* shutting down connection #0\n` : '')
+    return fail(o, 6, `Could not resolve host: ${u.host}`, o.verbose ? `* Could not resolve host: ${u.host}\n* shutting down connection #0\n` : '')
+  }
+  switch (t.result) {
     case 'refused': {
       const ms = refusedAfter(t)
       const msg = `Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`

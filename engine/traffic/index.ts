@@ -14,6 +14,7 @@ import { wgetProgram } from './wget.ts'
 import { pingProgram } from './ping.ts'
 import { ncProgram } from './nc.ts'
 import { tracerouteProgram } from './traceroute.ts'
+import { ssProgram } from './ss.ts'
 import { traceProgram } from '../trace/index.ts'
 
 export { curlProgram, wgetProgram, pingProgram, ncProgram, tracerouteProgram }
@@ -27,6 +28,7 @@ export { routersOf, replyTtl } from './routers.ts'
 
 /** The traffic programs and `trace`, keyed by name, for the shell's program table. */
 export const TRAFFIC_PROGRAMS: Record<string, Program> = {
+  ss: ssProgram,
   trace: traceProgram,
   curl: curlProgram,
   wget: wgetProgram,

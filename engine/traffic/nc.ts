@@ -9,7 +9,7 @@
  * counts as closed, exactly as with the real tools.
  */
 import type { Output, Program } from '../shell/types.ts'
-import { connect, flavour } from './connect.ts'
+import { connect, flavour, gaiError, lookupFailed } from './connect.ts'
 
 const SERVICES: Record<string, string> = { '22/tcp': 'ssh', '53/tcp': 'domain', '53/udp': 'domain', '80/tcp': 'http', '443/tcp': 'https', '3306/tcp': 'mysql', '5432/tcp': 'postgresql', '6379/tcp': 'redis', '8080/tcp': 'http-alt', '2379/tcp': 'etcd-client', '2380/tcp': 'etcd-server', '6443/tcp': 'sun-sr-https' }
 
@@ -47,7 +47,7 @@ export const ncProgram: Program = {
     const ip = t.address ?? host
     const svc = SERVICES[`${port}/${proto.toLowerCase()}`] ?? '*'
     let state: 'open' | 'refused' | 'timeout' | 'nxdomain'
-    if (t.result === 'nxdomain') state = 'nxdomain'
+    if (lookupFailed(t)) state = 'nxdomain'
     else if (t.result === 'delivered') state = 'open'
     else if (t.result === 'refused') state = 'refused'
     else state = udp ? 'open' : 'timeout'
@@ -58,7 +58,7 @@ export const ncProgram: Program = {
       else if (state === 'refused' && verbose > 1) stderr = `nc: ${host} (${ip}:${port}): Connection refused\n`
       else if (state === 'timeout' && verbose) stderr = `nc: ${host} (${ip}:${port}): Connection timed out\n`
     } else {
-      if (state === 'nxdomain') stderr = `nc: getaddrinfo for host "${host}" port ${port}: ${t.dns?.rcode === 'TIMEOUT' ? 'Temporary failure in name resolution' : 'Name or service not known'}\n`
+      if (state === 'nxdomain') stderr = `nc: getaddrinfo for host "${host}" port ${port}: ${gaiError(inv.place, t)}\n`
       else if (state === 'open' && verbose) stderr = `Connection to ${host}${host !== ip ? ` (${ip})` : ''} ${port} port [${proto.toLowerCase()}/${svc}] succeeded!\n`
       else if (state === 'refused') stderr = `nc: connect to ${host} port ${port} (${proto.toLowerCase()}) failed: Connection refused\n`
       else if (state === 'timeout') stderr = wait !== undefined ? `nc: connect to ${host} port ${port} (${proto.toLowerCase()}) timed out: Operation now in progress\n` : `nc: connect to ${host} port ${port} (${proto.toLowerCase()}) failed: Connection timed out\n`

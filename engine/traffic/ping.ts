@@ -10,29 +10,45 @@
  * had pressed Ctrl-C. Replies are shown by address (as ping -n does).
  */
 import type { Output, Program } from '../shell/types.ts'
-import { connect, flavour, rttMs } from './connect.ts'
+import { connect, flavour, gaiError, lookupFailed, rttMs } from './connect.ts'
 import { replyTtl } from './routers.ts'
+import { dontFragment } from '../dataplane/mtu.ts'
 
 export const pingProgram: Program = {
   places: ['workstation', 'pod', 'node'],
   summary: 'send ICMP echo requests (ping): Pods and nodes answer, ClusterIPs only in IPVS mode',
-  usage: ['ping [-c COUNT] [-W SECONDS] [-w DEADLINE] [-n] [-q] HOST   (without -c: 4 packets)'],
+  usage: ['ping [-c COUNT] [-s SIZE] [-M do|want|dont] [-W SECONDS] [-w DEADLINE] [-n] [-q] HOST   (without -c: 4 packets)'],
   run(inv) {
     const args = inv.argv.slice(1)
     let count = 4
     let quiet = false
+    // -s: ICMP payload bytes (default 56); -M do: set DF and never fragment locally (IP_PMTUDISC_DO)
+    let size = 56
+    let pmtudisc = 'want'
     const hosts: string[] = []
     for (let i = 0; i < args.length; i++) {
       const a = args[i]
       if (a === '-c') count = Number(args[++i])
       else if (/^-c\d+$/.test(a)) count = Number(a.slice(2))
-      else if (a === '-W' || a === '-w' || a === '-i' || a === '-s' || a === '-t' || a === '-I') i++
+      else if (a === '-s' || /^-s\d+$/.test(a)) {
+        const v = a === '-s' ? args[++i] : a.slice(2)
+        if (v === undefined || !/^\d+$/.test(v)) return { exitCode: 2, stdout: '', stderr: `ping: invalid argument: '${v ?? ''}'\n` }
+        size = Number(v)
+        // iputils: 65535 minus the IPv4 and ICMP headers
+        if (size > 65507) return { exitCode: 2, stdout: '', stderr: `ping: packet size ${size} is too large. Maximum is 65507\n` }
+      } else if (a === '-M' || /^-M\w+$/.test(a)) {
+        const v = a === '-M' ? args[++i] : a.slice(2)
+        if (v !== 'do' && v !== 'want' && v !== 'dont' && v !== 'probe') return { exitCode: 2, stdout: '', stderr: `ping: invalid -M argument: ${v ?? ''}\n` }
+        pmtudisc = v
+      } else if (a === '-W' || a === '-w' || a === '-i' || a === '-t' || a === '-I') i++
       else if (a === '-n' || a === '-4' || a === '-6' || a === '-D' || a === '-O') continue
       else if (a === '-q') quiet = true
       else if (a.startsWith('-')) return { exitCode: 2, stdout: '', stderr: `ping: invalid option -- '${a.replace(/^-+/, '')[0]}'\n` }
       else hosts.push(a)
     }
     const bb = flavour(inv.place) === 'busybox'
+    // BusyBox ping has no -M (it cannot set the don't-fragment bit)
+    if (bb && args.some((a) => a === '-M' || /^-M\w/.test(a))) return { exitCode: 1, stdout: '', stderr: "ping: invalid option -- 'M'\nBusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n" }
     if (hosts.length !== 1 || !Number.isInteger(count) || count < 1) {
       return bb
         ? { exitCode: 1, stdout: '', stderr: 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n' }
@@ -40,22 +56,25 @@ export const pingProgram: Program = {
     }
     const host = hosts[0]
     const t = connect(inv, { host, port: 0, proto: 'ICMP' })
-    if (t.result === 'nxdomain') return bb ? { exitCode: 1, stdout: '', stderr: `ping: bad address '${host}'\n`, data: t } : { exitCode: 2, stdout: '', stderr: `ping: ${host}: ${t.dns?.rcode === 'TIMEOUT' ? 'Temporary failure in name resolution' : 'Name or service not known'}\n`, data: t }
+    if (lookupFailed(t)) return bb ? { exitCode: 1, stdout: '', stderr: `ping: bad address '${host}'\n`, data: t } : { exitCode: 2, stdout: '', stderr: `ping: ${host}: ${gaiError(inv.place, t)}\n`, data: t }
     const ip = t.address ?? host
     const canon = t.dns && t.dns.question ? t.dns.question.name.replace(/\.$/, '') : host
+    // -M do: the packet (payload + 8 bytes ICMP + 20 bytes IPv4 header) must fit the path unfragmented
+    const df = pmtudisc === 'do' || pmtudisc === 'probe' ? dontFragment(inv.cluster, inv.place, ip, size + 28) : undefined
+    if (df && df.kind !== 'fits' && !bb) return tooBig(t.dns ? canon : ip, ip, size, count, df)
     const ok = t.result === 'delivered'
     const ttl = replyTtl(inv.cluster, t)
     const rtts = Array.from({ length: count }, (_, i) => rttMs(t, i))
     const lines: string[] = []
     if (bb) {
-      lines.push(`PING ${host} (${ip}): 56 data bytes`)
-      if (ok && !quiet) rtts.forEach((r, i) => lines.push(`64 bytes from ${ip}: seq=${i} ttl=${ttl} time=${r.toFixed(3)} ms`))
+      lines.push(`PING ${host} (${ip}): ${size} data bytes`)
+      if (ok && !quiet) rtts.forEach((r, i) => lines.push(`${size + 8} bytes from ${ip}: seq=${i} ttl=${ttl} time=${r.toFixed(3)} ms`))
       lines.push('', `--- ${host} ping statistics ---`, `${count} packets transmitted, ${ok ? count : 0} packets received, ${ok ? 0 : 100}% packet loss`)
       if (ok) lines.push(`round-trip min/avg/max = ${Math.min(...rtts).toFixed(3)}/${avg(rtts).toFixed(3)}/${Math.max(...rtts).toFixed(3)} ms`)
     } else {
-      lines.push(`PING ${t.dns ? canon : ip} (${ip}) 56(84) bytes of data.`)
+      lines.push(`PING ${t.dns ? canon : ip} (${ip}) ${size}(${size + 28}) bytes of data.`)
       const rejecter = t.hops.find((h) => h.verdict === 'reject')
-      if (ok && !quiet) rtts.forEach((r, i) => lines.push(`64 bytes from ${ip}: icmp_seq=${i + 1} ttl=${ttl} time=${r < 1 ? r.toFixed(3) : r.toFixed(2)} ms`))
+      if (ok && !quiet) rtts.forEach((r, i) => lines.push(`${size + 8} bytes from ${ip}: icmp_seq=${i + 1} ttl=${ttl} time=${r < 1 ? r.toFixed(3) : r.toFixed(2)} ms`))
       if (t.result === 'refused' && rejecter && !quiet) for (let i = 0; i < count; i++) lines.push(`From ${gatewayOf(t) ?? ip} icmp_seq=${i + 1} Destination Port Unreachable`)
       const time = (count - 1) * 1000 + 3 + (count > 1 ? count * 11 : 0)
       const errors = t.result === 'refused' ? `, +${count} errors` : ''
@@ -64,6 +83,25 @@ export const pingProgram: Program = {
     }
     return { exitCode: ok ? 0 : 1, stdout: `${lines.join('\n')}\n`, stderr: '', data: t } satisfies Output
   },
+}
+
+/**
+ * iputils ping when DF is set and the packet is larger than the path: each
+ * local EMSGSIZE is "ping: local error: message too long, mtu=N" on stderr
+ * (receive_error_msg); an ICMP "fragmentation needed" from a router is
+ * printed as "From ADDR icmp_seq=N Frag needed and DF set (mtu = M)", after
+ * which the kernel knows the smaller path MTU and the next packets fail locally.
+ */
+function tooBig(shown: string, ip: string, size: number, count: number, df: Exclude<ReturnType<typeof dontFragment>, { kind: 'fits' }>): Output {
+  const lines = [`PING ${shown} (${ip}) ${size}(${size + 28}) bytes of data.`]
+  let stderr = ''
+  for (let i = 0; i < count; i++) {
+    if (df.kind === 'frag-needed' && i === 0) lines.push(`From ${df.from} icmp_seq=1 Frag needed and DF set (mtu = ${df.mtu})`)
+    else stderr += `ping: local error: message too long, mtu=${df.mtu}\n`
+  }
+  const time = (count - 1) * 1000 + 3 + (count > 1 ? count * 11 : 0)
+  lines.push('', `--- ${shown} ping statistics ---`, `${count} packets transmitted, 0 received, +${count} errors, 100% packet loss, time ${time}ms`)
+  return { exitCode: 1, stdout: `${lines.join('\n')}\n`, stderr }
 }
 
 /** The node address that sends the ICMP error back to a Pod (its gateway). */

@@ -8,7 +8,7 @@
  * underlay. Addresses are printed without reverse lookups.
  */
 import type { Program } from '../shell/types.ts'
-import { connect, flavour } from './connect.ts'
+import { connect, flavour, gaiError, lookupFailed } from './connect.ts'
 import { hashOf } from '../trace/choice.ts'
 import { routersOf } from './routers.ts'
 
@@ -33,7 +33,7 @@ export const tracerouteProgram: Program = {
     if (hosts.length !== 1 || !(max >= 1 && max <= 255) || !(queries >= 1 && queries <= 10)) return { exitCode: 2, stdout: '', stderr: 'Usage: traceroute [-n] [-m max_ttl] [-q nqueries] host\n' }
     const host = hosts[0]
     const t = connect(inv, { host, port: 33434, proto: 'UDP' })
-    if (t.result === 'nxdomain') return { exitCode: bb ? 1 : 2, stdout: '', stderr: bb ? `traceroute: bad address '${host}'\n` : `${host}: Name or service not known\nCannot handle "host" cmdline arg \`${host}' on position 1 (argc 1)\n`, data: t }
+    if (lookupFailed(t)) return { exitCode: bb ? 1 : 2, stdout: '', stderr: bb ? `traceroute: bad address '${host}'\n` : `${host}: ${gaiError(inv.place, t)}\nCannot handle "host" cmdline arg \`${host}' on position 1 (argc 1)\n`, data: t }
     const ip = t.address ?? host
     const lines = [`traceroute to ${host} (${ip}), ${max} hops max, ${bb ? 46 : 60} byte packets`]
     const routers = routersOf(inv.cluster, t)

@@ -7,7 +7,7 @@
  */
 import type { Output, Program } from '../shell/types.ts'
 import { hostPort } from '../trace/context.ts'
-import { connect } from './connect.ts'
+import { connect, lookupFailed } from './connect.ts'
 import { respond } from './http.ts'
 
 function usage(): Output {
@@ -65,11 +65,11 @@ export const wgetProgram: Program = {
     const hostWithPort = m[3] ? `${m[2]}:${m[3]}` : m[2]
     const t = connect(inv, { host, port, proto: 'TCP', http: { scheme, host: hostHeader ?? host, path } })
     let err = ''
-    if (t.result === 'nxdomain') return { exitCode: 1, stdout: '', stderr: `wget: bad address '${hostWithPort}'\n`, data: t }
+    if (lookupFailed(t)) return { exitCode: 1, stdout: '', stderr: `wget: bad address '${hostWithPort}'\n`, data: t }
     if (!quiet) err += `Connecting to ${hostWithPort} (${hostPort(t.address ?? host, port)})\n`
-    if (t.result === 'refused') return { exitCode: 1, stdout: '', stderr: `${err}wget: can't connect to remote host (${t.address}): Connection refused\n`, data: t }
+    if (t.result === 'refused') return { exitCode: 1, stdout: '', stderr: `${err}wget: can't connect to remote host (${t.address ?? host}): Connection refused\n`, data: t }
     if (t.result !== 'delivered') {
-      return { exitCode: 1, stdout: '', stderr: `${err}${timeout !== undefined ? 'wget: download timed out' : `wget: can't connect to remote host (${t.address}): Connection timed out`}\n`, data: t }
+      return { exitCode: 1, stdout: '', stderr: `${err}${timeout !== undefined ? 'wget: download timed out' : `wget: can't connect to remote host (${t.address ?? host}): Connection timed out`}\n`, data: t }
     }
     const res = respond(inv.cluster, t, { method: spider ? 'HEAD' : 'GET', path, host: hostHeader ?? host, scheme })
     if (res.kind !== 'http') return { exitCode: 1, stdout: '', stderr: `${err}wget: ${res.kind === 'tls-mismatch' ? 'error getting response: Connection reset by peer' : 'error getting response'}\n`, data: t }

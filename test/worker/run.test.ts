@@ -55,6 +55,15 @@ describe('POST /api/run', () => {
     expect(results).toHaveLength(1)
   })
 
+  it('runs the commands on everything but the refused object, and returns both (kubectl apply -f)', async () => {
+    const scenario = 'apiVersion: v1\nkind: Service\nmetadata: {name: bad}\nspec:\n  ports: [{port: 70000}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: good}\nspec: {containers: [{name: c, image: nginx}]}\n'
+    const res = await run({ scenario, commands: ['kubectl get pods -o name', 'kubectl get svc -o name'] })
+    expect(res.status).toBe(200)
+    const { diagnostics, results } = (await res.json()) as RunAnswer
+    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => d.line)).toEqual([5])
+    expect(results.map((r) => r.stdout)).toEqual(['pod/good\n', 'service/kubernetes\n'])
+  })
+
   it('adds the topology diagram when asked', async () => {
     const res = await run({ scenario: GUIDE_SCENARIO, commands: [], diagram: 'topology' })
     expect(res.status).toBe(200)

@@ -135,7 +135,7 @@ function writeServicePort(sync: Sync, sp: ServicePortInfo): void {
   const { cfg, family } = ctx
 
   const chains = iptablesChains(sp)
-  const { clusterEndpoints, localEndpoints, allReachable, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(endpointsFor(ctx.cluster, family, sp), sp, ctx.node.meta.name)
+  const { clusterEndpoints, localEndpoints, allReachable, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(endpointsFor(ctx.cluster, family, sp), sp, ctx.node.meta.name, ctx.node.zone)
   const usesClusterPolicyChain = clusterEndpoints.length > 0 && usesClusterEndpoints(sp)
   const usesLocalPolicyChain = localEndpoints.length > 0 && usesLocalEndpoints(sp)
   let internalPolicyChain = chains.svc

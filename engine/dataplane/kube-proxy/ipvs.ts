@@ -59,7 +59,7 @@ export function virtualServers(ctx: ProxierContext, hostLinks: Link[]): VirtualS
   const nodeIPs = nodePortAddresses(hostLinks, family)
   for (const sp of servicePortsFor(cluster, family)) {
     const eps = endpointsFor(cluster, family, sp)
-    const { clusterEndpoints, localEndpoints } = categorizeEndpoints(eps, sp, ctx.node.meta.name)
+    const { clusterEndpoints, localEndpoints } = categorizeEndpoints(eps, sp, ctx.node.meta.name, ctx.node.zone)
     const reals = (onlyLocal: boolean) => {
       // pkg/proxy/ipvs syncEndpoint: Local policy falls back to the cluster endpoints when none is local (PR 97081)
       const chosen = onlyLocal && localEndpoints.length > 0 ? localEndpoints : clusterEndpoints

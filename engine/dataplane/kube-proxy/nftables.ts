@@ -1,10 +1,11 @@
 /**
  * kube-proxy's nftables proxier (pkg/proxy/nftables/proxier.go setupNFTables
  * and syncProxyRules) for one node and family, and `nft list table` output of
- * the result as nft 1.0 prints it: objects in the order they were created
- * (the kernel lists a table's sets and chains by handle), base chains with
- * symbolic priorities where the hook has one (dstnat on prerouting, srcnat on
- * postrouting), rules re-rendered by nft ("mark set mark or 0x4000" comes
+ * the result as current nft (1.1) prints it (src/rule.c table_print): the
+ * table's sets and maps first, then its chains, each in the order they were
+ * created; base chains with symbolic priorities within 10 of a standard one
+ * the hook allows (prio2str: dstnat on prerouting and output, srcnat on input
+ * and postrouting); rules re-rendered by nft ("mark set mark or 0x4000" comes
  * back as "meta mark set meta mark | 0x00004000"), plain sets' elements two
  * to a line, map elements one to a line.
  */
@@ -48,13 +49,27 @@ export interface NftTable {
   objects: (NftChain | NftSet)[]
 }
 
-/** The symbolic priorities nft prints (dstnat on prerouting, srcnat on postrouting), numbers otherwise. */
+/** nft's standard priorities (src/rule.c std_prios), in the order prio2str tries them. */
+const STD_PRIOS: [number, string][] = [[-300, 'raw'], [-150, 'mangle'], [-100, 'dstnat'], [0, 'filter'], [50, 'security'], [100, 'srcnat']]
+
+/** std_prio_family_hook_compat for the ip and ip6 families (nftables 1.0.9 and later allow dstnat on output, srcnat on input). */
+function priorityFitsHook(name: string, hook: string): boolean {
+  if (name === 'dstnat') return hook === 'prerouting' || hook === 'output'
+  if (name === 'srcnat') return hook === 'input' || hook === 'postrouting'
+  return true
+}
+
+/**
+ * prio2str: the first standard priority within 10 of the value names it ("dstnat - 10"),
+ * unless the hook does not allow that name; then the number.
+ */
 function priorityText(hook: string, value: number): string {
-  if (hook === 'prerouting' && value - -100 >= -10 && value - -100 <= 10) {
-    const d = value + 100
-    return d === 0 ? 'dstnat' : d < 0 ? `dstnat - ${-d}` : `dstnat + ${d}`
+  for (const [std, name] of STD_PRIOS) {
+    const offset = value - std
+    if (Math.abs(offset) > 10) continue
+    if (!priorityFitsHook(name, hook)) break
+    return offset === 0 ? name : offset > 0 ? `${name} + ${offset}` : `${name} - ${-offset}`
   }
-  if (hook === 'postrouting' && value === 100) return 'srcnat'
   return String(value)
 }
 
@@ -168,7 +183,7 @@ function build(cluster: Cluster, node: Node, family: IPFamily): NftTable {
     const localPolicyChain = `local-${base}`
     const externalTrafficChain = `external-${base}`
     const fwChain = `firewall-${base}`
-    const { clusterEndpoints, localEndpoints, allReachable, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(endpointsFor(cluster, family, sp), sp, node.meta.name)
+    const { clusterEndpoints, localEndpoints, allReachable, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(endpointsFor(cluster, family, sp), sp, node.meta.name, node.zone)
     const epChain = (ep: (typeof allReachable)[number]) => `endpoint-${nftEndpointBase(sp, ep)}`
     const affinitySet = (ep: (typeof allReachable)[number]) => `affinity-${nftEndpointBase(sp, ep)}`
     for (const ep of allReachable) chain(epChain(ep))
@@ -317,8 +332,9 @@ function formatChain(c: NftChain): string {
  * formatNftTable(kubeProxyTable(cluster, node, 'IPv4')) // 'table ip kube-proxy {\n\tcomment "rules for kube-proxy"\n…'
  */
 export function formatNftTable(t: NftTable): string {
-  const parts = t.objects.map((o) => (o.kind === 'chain' ? formatChain(o) : formatSet(o)))
-  const head = t.comment ? `table ${t.family} ${t.name} {\n\tcomment "${t.comment}"\n\n` : `table ${t.family} ${t.name} {\n`
+  // table_print: sets and maps, then chains; a blank line between objects, none after the comment
+  const parts = [...t.objects.filter((o) => o.kind !== 'chain').map((o) => formatSet(o as NftSet)), ...t.objects.filter((o) => o.kind === 'chain').map((o) => formatChain(o as NftChain))]
+  const head = t.comment ? `table ${t.family} ${t.name} {\n\tcomment "${t.comment}"\n` : `table ${t.family} ${t.name} {\n`
   return `${head}${parts.join('\n\n')}\n}\n`
 }
 

@@ -43,6 +43,9 @@ export interface EndpointInfo {
   serving: boolean
   terminating: boolean
   nodeName?: string
+  /** the slice's topology hints (pkg/proxy endpoint.go ZoneHints, NodeHints) */
+  zoneHints?: string[]
+  nodeHints?: string[]
 }
 
 export function externallyAccessible(sp: ServicePortInfo): boolean {
@@ -120,7 +123,8 @@ function build(cluster: Cluster, family: IPFamily): FamilyView {
         port: p.port,
         nodePort: p.nodePort ?? 0,
         externalIPs: svc.externalIPs.filter((ip) => familyOf(ip) === family),
-        loadBalancerVIPs: svc.loadBalancerIngress.map((i) => (i.ip ? canonicalIP(i.ip) : undefined)).filter((ip): ip is string => !!ip && familyOf(ip) === family),
+        // pkg/proxy/serviceport.go: an ingress IP with ipMode Proxy is not a VIP kube-proxy captures
+        loadBalancerVIPs: svc.loadBalancerIngress.map((i) => (i.ip && i.ipMode !== 'Proxy' ? canonicalIP(i.ip) : undefined)).filter((ip): ip is string => !!ip && familyOf(ip) === family),
         loadBalancerSourceRanges: svc.loadBalancerSourceRanges
           .map((c) => parsePrefix(c.trim()))
           .filter((c): c is NonNullable<typeof c> => !!c && c.family === family)
@@ -161,6 +165,8 @@ function endpointsOf(cluster: Cluster, family: IPFamily, sp: ServicePortInfo): E
           serving: ep.conditions.serving,
           terminating: ep.conditions.terminating,
           nodeName: ep.nodeName,
+          zoneHints: ep.hints?.forZones,
+          nodeHints: ep.hints?.forNodes,
         })
       }
     }
@@ -212,27 +218,60 @@ export interface Categorized {
   hasAnyEndpoints: boolean
 }
 
-/**
- * pkg/proxy/topology.go CategorizeEndpoints: Ready endpoints, falling back to
- * serving-terminating ones, separately for Cluster and Local policy.
- * Simplified: topology hints are not modelled (the slices carry none), so
- * every ready endpoint is available.
- *
- * @example
- * categorizeEndpoints(endpointsFor(cluster, 'IPv4', sp), sp, 'node-1').localEndpoints
- */
 function isLocal(ep: EndpointInfo, nodeName: string): boolean {
   return !!ep.nodeName && ep.nodeName === nodeName
 }
 
-export function categorizeEndpoints(endpoints: EndpointInfo[], sp: ServicePortInfo, nodeName: string): Categorized {
+export type TopologyMode = '' | 'PreferSameNode' | 'PreferSameZone'
+
+/**
+ * pkg/proxy/topology.go topologyModeFromHints: hints are used only when every ready
+ * endpoint carries them and at least one is for this node (or, failing that, this zone);
+ * otherwise kube-proxy ignores them and uses every endpoint.
+ *
+ * @example topologyModeFromHints(endpoints, 'node-1', 'zone-a') // 'PreferSameZone'
+ */
+export function topologyModeFromHints(endpoints: EndpointInfo[], nodeName: string, zone: string | undefined): TopologyMode {
+  let hasEndpointForNode = false
+  let allHaveNodeHints = true
+  let hasEndpointForZone = false
+  let allHaveZoneHints = true
+  for (const ep of endpoints) {
+    if (!ep.ready) continue
+    if (!ep.nodeHints?.length) allHaveNodeHints = false
+    else if (ep.nodeHints.includes(nodeName)) hasEndpointForNode = true
+    if (!ep.zoneHints?.length) allHaveZoneHints = false
+    else if (zone !== undefined && ep.zoneHints.includes(zone)) hasEndpointForZone = true
+  }
+  if (allHaveNodeHints && hasEndpointForNode) return 'PreferSameNode'
+  if (allHaveZoneHints && hasEndpointForZone) return 'PreferSameZone'
+  return ''
+}
+
+function availableForTopology(ep: EndpointInfo, mode: TopologyMode, nodeName: string, zone: string | undefined): boolean {
+  if (mode === 'PreferSameNode') return !!ep.nodeHints?.includes(nodeName)
+  if (mode === 'PreferSameZone') return zone !== undefined && !!ep.zoneHints?.includes(zone)
+  return true
+}
+
+/**
+ * pkg/proxy/topology.go CategorizeEndpoints: Ready endpoints, falling back to
+ * serving-terminating ones, separately for Cluster and Local policy; for Cluster
+ * policy, only those the EndpointSlice hints give this node or its zone, when the
+ * hints are usable (topologyModeFromHints).
+ *
+ * @example
+ * categorizeEndpoints(endpointsFor(cluster, 'IPv4', sp), sp, 'node-1', 'zone-a').localEndpoints
+ */
+export function categorizeEndpoints(endpoints: EndpointInfo[], sp: ServicePortInfo, nodeName: string, zone?: string): Categorized {
   let clusterEndpoints: EndpointInfo[] = []
   let localEndpoints: EndpointInfo[] = []
   let hasAnyEndpoints = false
   if (usesClusterEndpoints(sp)) {
-    // the usual case, every endpoint ready, needs no copy
-    clusterEndpoints = endpoints.every((ep) => ep.ready) ? endpoints : endpoints.filter((ep) => ep.ready)
-    if (clusterEndpoints.length === 0) clusterEndpoints = endpoints.filter((ep) => ep.serving && ep.terminating)
+    const mode = topologyModeFromHints(endpoints, nodeName, zone)
+    // the usual case, every endpoint ready and no hints, needs no copy
+    clusterEndpoints = mode === '' && endpoints.every((ep) => ep.ready) ? endpoints : endpoints.filter((ep) => ep.ready && availableForTopology(ep, mode, nodeName, zone))
+    if (clusterEndpoints.length === 0) clusterEndpoints = endpoints.filter((ep) => ep.serving && ep.terminating && availableForTopology(ep, mode, nodeName, zone))
     if (clusterEndpoints.length > 0) hasAnyEndpoints = true
   }
   if (!usesLocalEndpoints(sp)) return { clusterEndpoints, localEndpoints, allReachable: clusterEndpoints, hasAnyEndpoints }

@@ -93,7 +93,8 @@ status: {phase: Running, podIP: 10.244.3.99, hostIP: 192.168.1.13}`,
     const lb = c.index.service.get('default/lb')!
     expect(lb.clusterIPs).toEqual(['10.96.100.100'])
     expect(lb.ports[0].nodePort).toBe(31000)
-    expect(lb.loadBalancerIngress).toEqual([{ ip: '34.1.2.3', hostname: undefined }])
+    // the API server defaults ipMode to VIP for an ingress with an ip (LoadBalancerIPMode, GA in 1.32)
+    expect(lb.loadBalancerIngress).toEqual([{ ip: '34.1.2.3', hostname: undefined, ipMode: 'VIP' }])
     const p = c.index.pod.get('default/pinned')!
     expect([p.podIPs[0], p.nodeName]).toEqual(['10.244.3.99', 'node-3'])
   })

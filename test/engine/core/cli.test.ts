@@ -36,4 +36,12 @@ describe('the knet CLI', { timeout: 60_000 }, () => {
     const f = knet(['-f', good, '-f', bad])
     expect(f.stderr).toContain(`${bad}:5:18: error:`)
   })
+
+  it('refuses only the bad object, as kubectl apply -f does, and still runs every command', () => {
+    const r = knet(['-f', good, '-f', bad, '--json', 'kubectl get pods -o name', 'kubectl get svc -o name'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain(`${bad}:5:18: error: spec.ports[0].port: Invalid value: 70000`)
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.map((l) => l.stdout)).toEqual(['pod/a\n', 'service/kubernetes\n'])
+  })
 })

@@ -49,6 +49,7 @@ describe('kubectl describe node', () => {
         '                    kubernetes.io/arch=amd64',
         '                    kubernetes.io/hostname=node-1',
         '                    kubernetes.io/os=linux',
+        '                    topology.kubernetes.io/zone=zone-a',
         'Annotations:        <none>',
         'CreationTimestamp:  Mon, 05 Jan 2026 12:00:00 +0000',
         'Taints:             <none>',
@@ -90,7 +91,7 @@ describe('kubectl describe node', () => {
         '  Operating System:           linux',
         '  Architecture:               amd64',
         '  Container Runtime Version:  containerd://2.1.4',
-        '  Kubelet Version:            v1.34.2',
+        '  Kubelet Version:            v1.37.0',
         '  Kube-Proxy Version:         ', // empty since kubelet 1.33 clears it; the tabwriter still pads the cell
         'PodCIDR:                      10.244.1.0/24',
         'PodCIDRs:                     10.244.1.0/24',

@@ -263,7 +263,12 @@ describe('kubectl describe pod: the reader\'s Pods', () => {
         'Node-Selectors:  <none>',
         'Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s',
         '                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s',
-        'Events:          <none>',
+        // the kubelet's events (engine/kubectl/events.ts); the Pod names its node, so the scheduler made none
+        'Events:',
+        '  Type    Reason   Age    From     Message',
+        '  ----    ------   ----   ----     -------',
+        '  Normal  Created  4m59s  kubelet  Created container: app',
+        '  Normal  Started  4m59s  kubelet  Started container app',
         '',
       ].join('\n'),
     )

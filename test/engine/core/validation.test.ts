@@ -85,10 +85,14 @@ spec:
 })
 
 describe('the Cluster document', () => {
-  it('refuses overlapping ranges and unknown plugins', () => {
-    const d = errors('apiVersion: knet/v1alpha1\nkind: Cluster\nspec:\n  podCIDR: 10.96.0.0/16\n  cni: flanel\n')
-    expect(d).toHaveLength(2)
-    expect(d.find((x) => x.field === 'spec.serviceCIDR')!.message).toBe('spec.serviceCIDR: Invalid value: "10.96.0.0/12": overlaps with the Pod CIDR 10.96.0.0/16; Service, Pod and node ranges must not overlap')
+  it('warns of overlapping ranges and refuses unknown plugins', () => {
+    const all = diagnostics('apiVersion: knet/v1alpha1\nkind: Cluster\nspec:\n  podCIDR: 10.96.0.0/16\n  cni: flanel\n')
+    const d = all.filter((x) => x.severity === 'error')
+    expect(d).toHaveLength(1)
+    expect(all.find((x) => x.field === 'spec.serviceCIDR')).toMatchObject({
+      severity: 'warning',
+      message: 'spec.serviceCIDR: "10.96.0.0/12" overlaps with the Pod CIDR 10.96.0.0/16; Service, Pod and node ranges must not overlap, or packets for one are taken for the other',
+    })
     expect(d.find((x) => x.field === 'spec.cni')).toMatchObject({
       line: 5,
       column: 8,
@@ -96,8 +100,9 @@ describe('the Cluster document', () => {
     })
   })
 
-  it('refuses a node address inside the Pod range', () => {
-    const [d] = errors('apiVersion: knet/v1alpha1\nkind: Cluster\nspec:\n  nodes: [{name: n1, ip: 10.244.0.5}]\n')
-    expect(d.message).toBe("node n1's address 10.244.0.5 lies inside 10.244.0.0/16; node, Pod and Service ranges must not overlap")
+  it('warns of a node address inside the Pod range', () => {
+    const [d] = diagnostics('apiVersion: knet/v1alpha1\nkind: Cluster\nspec:\n  nodes: [{name: n1, ip: 10.244.0.5}]\n')
+    expect(d.severity).toBe('warning')
+    expect(d.message).toBe("node n1's address 10.244.0.5 lies inside 10.244.0.0/16; node, Pod and Service ranges must not overlap, or packets for one are taken for the other")
   })
 })

@@ -40,10 +40,17 @@ describe('nftables chain names (hashAndTruncate)', () => {
 })
 
 describe('nft list table ip kube-proxy (TestOverallNFTablesRules)', () => {
-  it('opens with the table comment and the base chains with their hooks', () => {
-    expect(table.startsWith('table ip kube-proxy {\n\tcomment "rules for kube-proxy"\n\n\tchain filter-prerouting {\n\t\ttype filter hook prerouting priority dstnat - 10; policy accept;\n')).toBe(true)
+  // nft's src/rule.c: table_print lists sets and maps before chains, with no blank line after
+  // the comment; prio2str names a priority within 10 of a standard one the hook allows
+  it('opens with the table comment, then the sets and maps, then the chains with symbolic priorities', () => {
+    expect(table.startsWith('table ip kube-proxy {\n\tcomment "rules for kube-proxy"\n\tset cluster-ips {\n')).toBe(true)
+    expect(table.lastIndexOf('\tmap ')).toBeLessThan(table.indexOf('\tchain '))
+    expect(chain('filter-prerouting')[0]).toBe('type filter hook prerouting priority dstnat - 10; policy accept;')
     expect(chain('nat-postrouting')).toEqual(['type nat hook postrouting priority srcnat; policy accept;', 'jump masquerading'])
-    expect(chain('filter-output-post-dnat')[0]).toBe('type filter hook output priority -90; policy accept;')
+    // dstnat is allowed on output since nftables 1.0.9; input and forward have no name within reach
+    expect(chain('filter-output-post-dnat')[0]).toBe('type filter hook output priority dstnat + 10; policy accept;')
+    expect(chain('nat-output')[0]).toBe('type nat hook output priority dstnat; policy accept;')
+    expect(chain('filter-input')[0]).toBe('type filter hook input priority -110; policy accept;')
   })
 
   it('masquerades with the 0x4000 mark, as nft prints meta mark expressions', () => {

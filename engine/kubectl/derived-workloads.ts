@@ -1,0 +1,64 @@
+/**
+ * The workload objects a real cluster holds beyond the ones the reader wrote: the add-ons'
+ * own (CoreDNS's Deployment, kube-proxy's and the CNI agent's DaemonSets) and the ReplicaSet
+ * each Deployment's controller creates. They are rebuilt from the Pods that name them as
+ * owner, so `kubectl get ds -n kube-system` or `kubectl get rs` lists what is really running.
+ */
+import type { Cluster, GenericObject, JsonObject, Pod } from '../model/types.ts'
+import { makeMeta } from '../build/meta.ts'
+
+const cache = new WeakMap<Cluster, GenericObject[]>()
+
+/** Every Deployment, ReplicaSet, StatefulSet and DaemonSet: the reader's and the derived ones, by namespace and name. */
+export function allWorkloads(c: Cluster): GenericObject[] {
+  let list = cache.get(c)
+  if (!list) cache.set(c, (list = build(c)))
+  return list
+}
+
+function build(c: Cluster): GenericObject[] {
+  const have = new Set(c.workloads.map((w) => `${w.kind}/${w.meta.namespace}/${w.meta.name}`))
+  const derived = new Map<string, { kind: string; name: string; pods: Pod[]; deployment?: string }>()
+  const note = (kind: string, name: string, pod: Pod, deployment?: string) => {
+    const k = `${kind}/${pod.meta.namespace}/${name}`
+    if (have.has(k)) return
+    const d = derived.get(k)
+    if (d) d.pods.push(pod)
+    else derived.set(k, { kind, name, pods: [pod], deployment })
+  }
+  for (const p of c.pods) {
+    if (p.workload && p.workload.kind !== 'ReplicaSet') note(p.workload.kind, p.workload.name, p)
+    // a Deployment's Pods belong to its ReplicaSet, named after the Deployment and the template hash
+    if (p.owner?.kind === 'ReplicaSet') note('ReplicaSet', p.owner.name, p, p.workload?.kind === 'Deployment' ? p.workload.name : undefined)
+  }
+  const out = [...c.workloads]
+  for (const d of derived.values()) {
+    const first = d.pods[0]
+    const namespace = first.meta.namespace
+    const labels = { ...first.meta.labels }
+    // the template's labels, without what each Pod gets of its own
+    for (const k of ['controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']) delete labels[k]
+    const selector = { ...labels }
+    if (d.kind !== 'ReplicaSet') delete selector['pod-template-hash']
+    const objectLabels = d.kind === 'ReplicaSet' ? labels : Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'pod-template-hash'))
+    const containers = first.containers.map((x): JsonObject => ({ name: x.name, image: x.image }))
+    const spec: JsonObject = {
+      selector: { matchLabels: selector },
+      template: { metadata: { labels }, spec: { containers, ...(Object.keys(first.nodeSelector).length ? { nodeSelector: { ...first.nodeSelector } } : {}) } },
+    }
+    if (d.kind !== 'DaemonSet') spec.replicas = d.pods.length
+    const owner = d.deployment ? c.workloads.find((w) => w.kind === 'Deployment' && w.meta.namespace === namespace && w.meta.name === d.deployment) : undefined
+    const meta = makeMeta({
+      kind: d.kind,
+      name: d.name,
+      namespace,
+      labels: objectLabels,
+      system: !first.source,
+      ownerReferences: owner ? [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner.meta.name, uid: owner.meta.uid, controller: true, blockOwnerDeletion: true }] : undefined,
+    })
+    // as old as the Pods it made (they are created right after it)
+    meta.creationTimestamp = owner?.meta.creationTimestamp ?? first.meta.creationTimestamp
+    out.push({ apiVersion: 'apps/v1', kind: d.kind, meta, spec, status: {}, raw: { apiVersion: 'apps/v1', kind: d.kind, spec } })
+  }
+  return out
+}

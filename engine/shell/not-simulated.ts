@@ -1,0 +1,62 @@
+/**
+ * Tools a real image or node ships that the simulator does not run. Typing one answers that
+ * it exists there but is not simulated, and what shows the same thing here, instead of the
+ * shell's "not found", which would teach that the tool is missing.
+ * (netshoot's tool list: nicolaka/netshoot README and Dockerfile; nodes: Ubuntu 24.04 with
+ * kubeadm's prerequisites, conntrack, socat and ethtool among them, and containerd's crictl.)
+ */
+import type { Place } from './types.ts'
+import { imageName } from '../traffic/servers.ts'
+
+const NETSHOOT = ['tcpdump', 'tshark', 'termshark', 'ngrep', 'conntrack', 'iperf', 'iperf3', 'mtr', 'tcptraceroute', 'tracepath', 'nmap', 'nping', 'fping', 'socat', 'websocat', 'ethtool', 'iftop', 'iptraf-ng', 'calicoctl', 'grpcurl', 'arping', 'drill', 'strace', 'ltrace', 'fortio', 'hey', 'oha', 'ab', 'speedtest-cli', 'swaks', 'scapy', 'tc', 'openssl', 'jq', 'netstat', 'arp', 'route', 'ifconfig']
+const NODE = ['tcpdump', 'conntrack', 'socat', 'ethtool', 'ebtables', 'tc', 'tracepath', 'arping', 'crictl', 'ctr', 'journalctl', 'systemctl', 'strace', 'openssl', 'netstat', 'mtr']
+
+/** What shows the same thing in the simulator, per tool. */
+const INSTEAD: Record<string, string> = {
+  tcpdump: 'trace SOURCE -> DEST shows every hop a packet takes, with its addresses before and after each one',
+  tshark: 'trace SOURCE -> DEST shows every hop a packet takes',
+  termshark: 'trace SOURCE -> DEST shows every hop a packet takes',
+  ngrep: 'trace SOURCE -> DEST shows every hop a packet takes',
+  conntrack: 'trace shows the NAT each hop does and how conntrack reverses it on the reply',
+  iperf: 'the simulator has no model of bandwidth',
+  iperf3: 'the simulator has no model of bandwidth',
+  fortio: 'the simulator has no model of load or latency',
+  hey: 'the simulator has no model of load or latency',
+  oha: 'the simulator has no model of load or latency',
+  ab: 'the simulator has no model of load or latency',
+  'speedtest-cli': 'the simulator has no model of bandwidth',
+  mtr: 'traceroute HOST, or trace SOURCE -> DEST',
+  tcptraceroute: 'traceroute HOST, or trace SOURCE -> DEST',
+  tracepath: 'traceroute HOST, or ping -M do -s SIZE HOST for the path MTU',
+  nmap: 'nc -zv HOST PORT checks one port',
+  nping: 'ping HOST, or nc -zv HOST PORT',
+  fping: 'ping HOST',
+  arping: 'ping HOST',
+  socat: 'nc -zv HOST PORT, or curl',
+  websocat: 'curl',
+  grpcurl: 'curl, or trace to the port',
+  ethtool: 'ip -d link show DEV',
+  tc: 'ip -d link show DEV',
+  calicoctl: 'kubectl get networkpolicies, and policy check SOURCE -> DEST:PORT',
+  drill: 'dig NAME',
+  netstat: 'ss -ltn (or ss -tn)',
+  arp: 'ip neigh is not simulated either; ip route get ADDRESS shows the next hop',
+  route: 'ip route',
+  ifconfig: 'ip addr',
+  crictl: 'kubectl get pods -o wide and kubectl describe pod',
+  ctr: 'kubectl get pods -o wide and kubectl describe pod',
+  journalctl: 'kubectl describe and kubectl get events',
+  systemctl: 'kubectl describe node',
+}
+
+/** The answer for a tool this place really has but the simulator does not run, or undefined. */
+export function notSimulated(place: Place, name: string): { message: string } | undefined {
+  let where: string | undefined
+  if (place.kind === 'pod') {
+    const c = place.pod.containers.find((x) => x.name === place.container) ?? place.pod.containers[0]
+    if (c && imageName(c.image) === 'netshoot' && NETSHOOT.includes(name)) where = `the real ${name} is in this container's image (${c.image})`
+  } else if (place.kind === 'node' && NODE.includes(name)) where = `the real ${name} is on ${place.node.meta.name}`
+  if (!where) return undefined
+  const instead = INSTEAD[name]
+  return { message: `${name}: not simulated here: ${where}, but the simulator does not run it${instead ? `; instead: ${instead}` : ''}` }
+}

@@ -1,0 +1,287 @@
+// Issue 12: behaviours a reader meets early, each against the upstream rule it follows.
+import { describe, expect, it } from 'vitest'
+import { loadScenario } from '../../../engine/index.ts'
+import { cluster, diagnostics, docs, sh } from './helpers.ts'
+
+const pod = (name: string, status: string, spec = '') => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, labels: {app: a}}
+spec:
+  nodeName: node-1
+${spec}  containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]
+${status}`
+const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {selector: {app: a}, ports: [{port: 80}]}\n'
+const ready = (ip: string, phase = 'Running', isReady = true) =>
+  `status: {phase: ${phase}, podIP: ${ip}, podIPs: [{ip: ${ip}}], conditions: [{type: Ready, status: "${isReady ? 'True' : 'False'}"}]}\n`
+
+describe('one bad object does not sink the scenario (kubectl apply -f)', () => {
+  it('refuses the bad object with its placed diagnostic and loads the rest', () => {
+    const { cluster: c, diagnostics: d } = loadScenario(docs(
+      'apiVersion: v1\nkind: Service\nmetadata: {name: bad}\nspec:\n  ports: [{port: 70000}]\n',
+      pod('p', ''),
+    ))
+    expect(d.filter((x) => x.severity === 'error').map((x) => [x.line, x.message])).toEqual([[5, 'spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive']])
+    expect(sh(c, 'kubectl get svc -o name').stdout).toBe('service/kubernetes\n')
+    expect(sh(c, 'kubectl get pods -o name').stdout).toBe('pod/p\n')
+  })
+})
+
+describe("the simulator's own addresses never collide with the reader's ranges", () => {
+  it("Calico's quick start (podCIDR 192.168.0.0/16) loads with no diagnostic: the nodes move to another LAN", () => {
+    const yaml = 'apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {cni: calico, podCIDR: 192.168.0.0/16}\n'
+    expect(diagnostics(yaml)).toEqual([])
+    const c = cluster(yaml)
+    const ips = c.nodes.flatMap((n) => n.internalIPs)
+    expect(ips).toEqual(['172.18.0.10', '172.18.0.11', '172.18.0.12', '172.18.0.13'])
+  })
+
+  it('keeps the textbook 192.168.1.0/24 when nothing overlaps it', () => {
+    expect(cluster('').nodes.map((n) => n.internalIPs[0])).toEqual(['192.168.1.10', '192.168.1.11', '192.168.1.12', '192.168.1.13'])
+  })
+
+  it('an overlap among ranges the reader wrote is a warning, not an error', () => {
+    const d = diagnostics('apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {podCIDR: 10.0.0.0/8, serviceCIDR: 10.96.0.0/12}\n')
+    expect(d.map((x) => [x.severity, x.code])).toEqual([['warning', 'overlap']])
+  })
+})
+
+describe('dual-stack Services follow the Service CIDRs (pkg/registry/core/service/storage/alloc.go)', () => {
+  const yaml = (policy: string) => docs(
+    'apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {serviceCIDR: "10.96.0.0/16,fd00:10:96::/112"}\n',
+    `apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ipFamilyPolicy: ${policy}, selector: {app: a}, ports: [{port: 80}]}\n`,
+  )
+  it.each(['RequireDualStack', 'PreferDualStack'])('%s gets an IPv4 and an IPv6 ClusterIP with single-stack Pods', (policy) => {
+    const c = cluster(yaml(policy))
+    const s = c.index.service.get('default/s')!
+    expect(s.ipFamilies).toEqual(['IPv4', 'IPv6'])
+    expect(s.clusterIPs.map((ip) => ip.includes(':'))).toEqual([false, true])
+    expect(s.clusterIPs[1]).toMatch(/^fd00:10:96::/)
+  })
+  it('kubectl get servicecidrs shows both ranges', () => {
+    expect(sh(cluster(yaml('SingleStack')), 'kubectl get servicecidrs').stdout).toContain('10.96.0.0/16,fd00:10:96::/112')
+  })
+})
+
+describe('two Pods may report the same IP (endpointslice_controller_test.go TestSyncServiceEndpointSliceFromPods)', () => {
+  it('"Ready and Complete pods with same IPs": both accepted, both listed, the not-ready one not ready', () => {
+    const c = cluster(docs(pod('pod0', ready('10.244.1.9')), pod('pod1', ready('10.244.1.9', 'Running', false)), svc))
+    const eps = c.endpointSlices.filter((s) => s.serviceName === 'a').flatMap((s) => s.endpoints)
+    expect(eps.map((e) => [e.targetRef?.name, e.addresses[0], e.conditions.ready])).toEqual([['pod0', '10.244.1.9', true], ['pod1', '10.244.1.9', false]])
+  })
+  it('"Two Ready pods with same IPs": both listed as ready, with a warning that names the other Pod', () => {
+    const y = docs(pod('pod0', ready('10.244.1.9')), pod('pod1', ready('10.244.1.9')), svc)
+    expect(diagnostics(y).map((d) => [d.severity, d.code])).toEqual([['warning', 'duplicate-ip']])
+    const eps = cluster(y).endpointSlices.filter((s) => s.serviceName === 'a').flatMap((s) => s.endpoints)
+    expect(eps.map((e) => [e.targetRef?.name, e.conditions.ready])).toEqual([['pod0', true], ['pod1', true]])
+  })
+  it('a finished Pod and its successor share an address silently; the address belongs to the live Pod', () => {
+    const y = docs(pod('old', ready('10.244.1.9', 'Succeeded', false)), pod('new', ready('10.244.1.9')), svc)
+    expect(diagnostics(y)).toEqual([])
+    const c = cluster(y)
+    expect(c.index.podByIP.get('10.244.1.9')?.meta.name).toBe('new')
+    expect(c.endpointSlices.filter((s) => s.serviceName === 'a').flatMap((s) => s.endpoints.map((e) => e.targetRef?.name))).toEqual(['new'])
+  })
+  it('hostNetwork Pods on one node share its address', () => {
+    const host = (n: string) => pod(n, '', '  hostNetwork: true\n')
+    const c = cluster(docs(host('h1'), host('h2'), svc))
+    expect(c.endpointSlices.filter((s) => s.serviceName === 'a').flatMap((s) => s.endpoints.map((e) => e.addresses[0]))).toEqual(['192.168.1.11', '192.168.1.11'])
+  })
+})
+
+describe('a failed name lookup is a resolver error, never a connect timeout', () => {
+  // DNS blocked by an egress policy on an enforcing CNI: every query times out
+  const blocked = docs(
+    'apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {cni: calico}\n',
+    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-egress}\nspec: {podSelector: {}, policyTypes: [Egress]}\n',
+    ...[['deb', 'debian:12'], ['bb', 'busybox:1.36'], ['shoot', 'nicolaka/netshoot']].map(([n, image]) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${n}}\nspec: {containers: [{name: c, image: "${image}"}]}\n`),
+  )
+  const c = cluster(blocked)
+  const err = (pod: string, cmd: string) => sh(c, `kubectl exec ${pod} -- ${cmd}`)
+  it.each([
+    // curl lib/hostip.c / asyn-thread.c: CURLE_COULDNT_RESOLVE_HOST, or CURLE_OPERATION_TIMEDOUT while resolving under -m
+    ['deb', 'curl -sS http://api/', 6, 'curl: (6) Could not resolve host: api\n'],
+    ['deb', 'curl -sS -m 3 http://api/', 28, 'curl: (28) Resolving timed out after 3002 milliseconds\n'],
+    // glibc gai_strerror(EAI_AGAIN) in iputils ping, traceroute and OpenBSD nc
+    ['deb', 'ping -c1 api', 2, 'ping: api: Temporary failure in name resolution\n'],
+    ['deb', 'traceroute api', 2, 'api: Temporary failure in name resolution\nCannot handle "host" cmdline arg `api\' on position 1 (argc 1)\n'],
+    ['deb', 'nc -zv api 80', 1, 'nc: getaddrinfo for host "api" port 80: Temporary failure in name resolution\n'],
+    // musl gai_strerror(EAI_AGAIN) (src/network/gai_strerror.c): netshoot is Alpine-based
+    ['shoot', 'ping -c1 api', 2, 'ping: api: Try again\n'],
+    // BusyBox applets: xhost2sockaddr's "bad address"
+    ['bb', 'wget -qO- http://api/', 1, "wget: bad address 'api'\n"],
+    ['bb', 'ping -c1 api', 1, "ping: bad address 'api'\n"],
+    ['bb', 'nc -zv api 80', 1, "nc: bad address 'api'\n"],
+  ])('%s: %s', (pod, cmd, code, stderr) => {
+    const r = err(pod, cmd)
+    expect(r.stderr).toBe(stderr)
+    expect(r.exitCode).toBe(code)
+    expect(r.stderr).not.toContain('undefined')
+  })
+  it('a name that does not exist: glibc and musl word EAI_NONAME differently', () => {
+    const d = cluster(docs(...[['deb', 'debian:12'], ['shoot', 'nicolaka/netshoot']].map(([n, image]) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${n}}\nspec: {containers: [{name: c, image: "${image}"}]}\n`)))
+    expect(sh(d, 'kubectl exec deb -- ping -c1 nope').stderr).toBe('ping: nope: Name or service not known\n')
+    expect(sh(d, 'kubectl exec shoot -- ping -c1 nope').stderr).toBe('ping: nope: Name does not resolve\n')
+  })
+})
+
+describe('NodePort allocation (portallocator calculateRangeOffset, KEP-3668)', async () => {
+  const { PortRangeAllocator } = await import('../../../engine/build/allocator.ts')
+  it.each([
+    [30000, 32767, 30086], // the default: 2768 / 32 = 86 → static band 30000-30085
+    [30000, 30015, 30000], // 16 ports or fewer: no static band
+    [30000, 30099, 30016], // 100 / 32 = 3 → at least 16
+    [20000, 32767, 20128], // 12768 / 32 = 399 → at most 128
+  ])('%i-%i: the dynamic band starts at %i', (min, max, start) => {
+    expect(new PortRangeAllocator(min, max).dynamicStart).toBe(start)
+  })
+  it('automatic NodePorts come from the upper band', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {type: NodePort, selector: {app: a}, ports: [{port: 80}]}\n`)
+    const ports = cluster(docs(...many)).services.flatMap((s) => s.ports.map((p) => p.nodePort).filter((p): p is number => p !== undefined))
+    expect(ports).toHaveLength(40)
+    for (const p of ports) expect(p).toBeGreaterThanOrEqual(30086)
+  })
+})
+
+describe('topology: trafficDistribution and topology-mode Auto set EndpointSlice hints, and kube-proxy honours them', () => {
+  const web = (replicas: number, spec: string, meta = '', proxyMode = 'iptables') => docs(
+    `apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {proxyMode: ${proxyMode}}\n`,
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}\n`,
+    `apiVersion: v1\nkind: Service\nmetadata: {name: web${meta}}\nspec: {selector: {app: web}, ports: [{port: 80}]${spec}}\n`,
+  )
+  const hints = (c: ReturnType<typeof cluster>) => c.endpointSlices.filter((s) => s.serviceName === 'web').flatMap((s) => s.endpoints.map((e) => [e.nodeName, e.hints]))
+  it('the default nodes carry zones (node-1 zone-a, node-2 zone-b, node-3 zone-c)', () => {
+    expect(cluster('').nodes.map((n) => [n.meta.name, n.meta.labels['topology.kubernetes.io/zone']])).toEqual([['control-plane', 'zone-a'], ['node-1', 'zone-a'], ['node-2', 'zone-b'], ['node-3', 'zone-c']])
+  })
+  it('PreferSameZone: each ready endpoint is hinted for its own zone (trafficdist.go preferCloseHeuristic)', () => {
+    expect(hints(cluster(web(3, ', trafficDistribution: PreferSameZone')))).toEqual([['node-1', { forZones: ['zone-a'] }], ['node-2', { forZones: ['zone-b'] }], ['node-3', { forZones: ['zone-c'] }]])
+  })
+  it('PreferSameNode adds node hints; PreferClose is PreferSameZone with the API server\'s deprecation warning', () => {
+    expect(hints(cluster(web(1, ', trafficDistribution: PreferSameNode')))).toEqual([['node-1', { forZones: ['zone-a'], forNodes: ['node-1'] }]])
+    const y = web(1, ', trafficDistribution: PreferClose')
+    expect(hints(cluster(y))).toEqual([['node-1', { forZones: ['zone-a'] }]])
+    expect(diagnostics(y).map((d) => d.message)).toContain('Warning: spec.trafficDistribution: "PreferClose" is deprecated; use "PreferSameZone"')
+  })
+  it('an unknown value is refused in the API server\'s words', () => {
+    expect(diagnostics(web(1, ', trafficDistribution: Nearby')).map((d) => d.message)).toContain('spec.trafficDistribution: Unsupported value: "Nearby": supported values: "PreferClose", "PreferSameNode", "PreferSameZone"')
+  })
+  it.each(['iptables', 'nftables', 'ipvs'])('%s: a node programs only its zone\'s endpoint', (mode) => {
+    const c = cluster(web(3, ', trafficDistribution: PreferSameZone', '', mode))
+    const ip = (node: string) => c.pods.find((p) => p.nodeName === node && p.meta.name.startsWith('web-'))!.podIPs[0]
+    const cmd = mode === 'iptables' ? 'iptables-save -t nat' : mode === 'nftables' ? 'nft list table ip kube-proxy' : 'ipvsadm -Ln'
+    const out = sh(c, `ssh node-3 ${cmd}`).stdout
+    expect(out).toContain(ip('node-3'))
+    expect(out).not.toContain(ip('node-1'))
+    expect(out).not.toContain(ip('node-2'))
+  })
+  it('kube-proxy ignores hints unless every ready endpoint has one for it (pkg/proxy/topology.go): a zone without endpoints uses them all', () => {
+    const c = cluster(web(2, ', trafficDistribution: PreferSameZone'))
+    const ips = c.pods.filter((p) => p.meta.name.startsWith('web-')).map((p) => p.podIPs[0])
+    const out = sh(c, 'ssh node-3 iptables-save -t nat').stdout
+    for (const ip of ips) expect(out).toContain(ip)
+  })
+  it('topology-mode Auto with one endpoint per zone: same-zone hints (topologycache AddHints)', () => {
+    expect(hints(cluster(web(3, '', ', annotations: {service.kubernetes.io/topology-mode: Auto}')))).toEqual([['node-1', { forZones: ['zone-a'] }], ['node-2', { forZones: ['zone-b'] }], ['node-3', { forZones: ['zone-c'] }]])
+  })
+  it('topology-mode Auto with fewer endpoints than zones: no hints, and the TopologyAwareHintsDisabled reason as a warning', () => {
+    const y = web(2, '', ', annotations: {service.kubernetes.io/topology-mode: Auto}')
+    expect(hints(cluster(y))).toEqual([['node-1', undefined], ['node-2', undefined]])
+    expect(diagnostics(y).map((d) => d.message).join('\n')).toContain('TopologyAwareHintsDisabled: Insufficient number of endpoints (2 endpoints, 3 zones), addressType: IPv4')
+  })
+  it('topology-mode Auto redistributes: two endpoints in one zone give one to the zone that has none (getGivingAndReceivingZones)', () => {
+    const pinned = (name: string, node: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, labels: {app: web}}\nspec: {nodeName: ${node}, containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}\n`
+    const c = cluster(docs(pinned('a1', 'node-1'), pinned('a2', 'node-1'), pinned('b1', 'node-2'), 'apiVersion: v1\nkind: Service\nmetadata: {name: web, annotations: {service.kubernetes.io/topology-mode: Auto}}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n'))
+    const zones = c.endpointSlices.filter((s) => s.serviceName === 'web').flatMap((s) => s.endpoints.map((e) => e.hints?.forZones?.[0])).sort()
+    expect(zones).toEqual(['zone-a', 'zone-b', 'zone-c'])
+  })
+  it('the deprecated topology-aware-hints annotation still works, with the API server\'s warning', () => {
+    const y = web(3, '', ', annotations: {service.kubernetes.io/topology-aware-hints: auto}')
+    expect(hints(cluster(y)).every(([, h]) => h !== undefined)).toBe(true)
+    expect(diagnostics(y).map((d) => d.message)).toContain('Warning: annotation service.kubernetes.io/topology-aware-hints is deprecated, please use service.kubernetes.io/topology-mode instead')
+  })
+})
+
+describe('LoadBalancer ipMode (GA in 1.32, KEP-1860)', () => {
+  const lb = (mode: string) => docs(
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec: {nodeName: node-1, containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}\n',
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: client}\nspec: {nodeName: node-3, containers: [{name: c, image: nicolaka/netshoot}]}\n',
+    `apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [{ip: 198.51.100.7, ipMode: ${mode}}]}}\n`,
+  )
+  it('VIP: kube-proxy captures the address on every node', () => {
+    expect(sh(cluster(lb('VIP')), 'ssh node-3 iptables-save -t nat').stdout).toContain('-d 198.51.100.7/32')
+  })
+  it('Proxy: kube-proxy leaves it alone, and a Pod\'s connection goes out to the load balancer and back in', () => {
+    const c = cluster(lb('Proxy'))
+    expect(sh(c, 'ssh node-3 iptables-save -t nat').stdout).not.toContain('198.51.100.7')
+    const t = sh(c, 'trace client -> 198.51.100.7:80')
+    expect(t.stdout).toContain('load balancer 198.51.100.7')
+    expect(t.stdout).toContain('result: delivered to default/web')
+    expect(sh(c, 'kubectl describe svc web').stdout).toContain('198.51.100.7 (Proxy)')
+  })
+  it('an unknown ipMode is refused', () => {
+    expect(diagnostics(lb('Direct')).map((d) => d.message)).toContain('status.loadBalancer.ingress[0].ipMode: Unsupported value: "Direct": supported values: "Proxy", "VIP"')
+  })
+})
+
+describe('the API server\'s Service warnings (pkg/api/service/warnings.go)', () => {
+  it('externalIPs, deprecated in 1.36', () => {
+    const d = diagnostics('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {app: a}, externalIPs: [198.51.100.9], ports: [{port: 80}]}\n')
+    expect(d.map((x) => [x.severity, x.message])).toContainEqual(['warning', 'Warning: spec.externalIPs is deprecated and may no longer be implemented in some clusters'])
+  })
+})
+
+describe('current Kubernetes (v1.37.0: CHANGELOG-1.38.md is "since v1.37.0")', () => {
+  it('kubectl version and the nodes say v1.37.0', () => {
+    const c = cluster('')
+    expect(sh(c, 'kubectl version').stdout).toContain('Server Version: v1.37.0')
+    expect(sh(c, 'kubectl get nodes').stdout).toContain('v1.37.0')
+  })
+})
+
+describe('every kind the engine accepts can be listed, with kubectl\'s names and columns', () => {
+  const c = cluster(docs(
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: nginx}]}\n',
+    'apiVersion: v1\nkind: Secret\nmetadata: {name: tls}\ntype: kubernetes.io/tls\ndata: {tls.crt: eA==, tls.key: eA==}\n',
+    'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: guard}\nspec: {priority: 10, subject: {namespaces: {}}, ingress: [{action: Deny, from: [{namespaces: {}}]}]}\n',
+  ))
+  it.each([
+    ['kubectl get anp', 'NAME    PRIORITY   AGE\nguard   10         5m\n'],
+    ['kubectl get adminnetworkpolicies -o name', 'adminnetworkpolicy.policy.networking.k8s.io/guard\n'],
+    ['kubectl get banp', 'No resources found\n'],
+    ['kubectl get secrets', 'NAME   TYPE                DATA   AGE\ntls    kubernetes.io/tls   2      5m\n'],
+  ])('%s', (cmd, out) => {
+    const r = sh(c, cmd)
+    expect(r.stdout + r.stderr).toBe(out)
+  })
+  it('the add-ons\' DaemonSets and Deployment, and each Deployment\'s ReplicaSet, as the controllers keep them', () => {
+    expect(sh(c, 'kubectl get ds -n kube-system -o name').stdout).toBe('daemonset.apps/kube-proxy\n')
+    expect(sh(c, 'kubectl get deploy -n kube-system -o name').stdout).toBe('deployment.apps/coredns\n')
+    const rs = sh(c, 'kubectl get rs').stdout
+    expect(rs).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\nweb-[a-z0-9]+\s+2\s+2\s+2\s+5m\n$/)
+  })
+})
+
+describe('honest about what is not simulated', () => {
+  const c = cluster(docs(
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: shoot}\nspec: {containers: [{name: c, image: "nicolaka/netshoot:v0.13"}]}\n',
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: deb}\nspec: {containers: [{name: c, image: "debian:12"}]}\n',
+  ))
+  it('a tool the image ships answers that it is not simulated, and what to use instead (exit 126)', () => {
+    const r = sh(c, 'kubectl exec shoot -- tcpdump -ni eth0')
+    expect(r.exitCode).toBe(126)
+    expect(r.stderr).toContain('tcpdump: not simulated here: the real tcpdump is in this container\'s image (nicolaka/netshoot:v0.13)')
+    expect(r.stderr).toContain('instead: trace SOURCE -> DEST')
+    expect(r.stderr).not.toContain('not found')
+  })
+  it('on a node, conntrack is there but not simulated', () => {
+    expect(sh(c, 'ssh node-1 conntrack -L').stderr).toContain('conntrack: not simulated here: the real conntrack is on node-1')
+  })
+  it('a tool the image does not ship is still "not found"', () => {
+    expect(sh(c, 'kubectl exec deb -- tcpdump').stderr).toBe('sh: tcpdump: not found\n')
+  })
+  it('real kubectl verbs and flags say they are not simulated; made-up ones get kubectl\'s own error', () => {
+    expect(sh(c, 'kubectl apply -f web.yaml').stderr).toContain('error: kubectl apply is not simulated here: the manifests you edit are the cluster')
+    expect(sh(c, 'kubectl get pods --context prod').stderr).toContain('error: flag --context is a real kubectl flag, but it is not simulated here')
+    expect(sh(c, 'kubectl frob').stderr).toContain('error: unknown command "frob" for "kubectl"')
+    expect(sh(c, 'kubectl get pods --frob').stderr).toContain('error: unknown flag: --frob')
+  })
+})
