@@ -78,6 +78,7 @@ export default defineConfig({
         { label: 'CNI plugins', slug: 'cni' },
         { label: 'Services', slug: 'services' },
         { label: 'DNS and service discovery', slug: 'dns' },
+        { label: 'kube-proxy and its replacements', slug: 'kube-proxy' },
       ],
     }),
     mdx(),

@@ -4,6 +4,7 @@
  * simulated node (or Pod) it runs on, in the tool's own output format, and
  * puts the structured answer in `data`.
  */
+import { proxyScaleProgram } from './kube-proxy/scale.ts'
 import { sysctlProgram } from './sysctl.ts'
 import type { IPFamily } from '../net/ip.ts'
 import type { Invocation, Program } from '../shell/types.ts'
@@ -348,6 +349,7 @@ export const DATAPLANE_PROGRAMS: Record<string, Program> = {
   ipvsadm: ipvsadmProgram,
   ipset: ipsetProgram,
   nft: nftProgram,
+  'proxy-scale': proxyScaleProgram,
   hostname: hostnameProgram,
   ls: lsProgram,
   sysctl: sysctlProgram,

@@ -20,6 +20,7 @@ import type { Quantity } from '../model/quantity.ts'
 import { addList, podRequestsAndLimits } from './pod-resources.ts'
 import { annotations, multiline, rfc1123z } from './describe-text.ts'
 import { describePod } from './describe-pod.ts'
+import { kubeProxyNodeEvents } from '../dataplane/kube-proxy/startup-log.ts'
 import type { ResourceList } from './pod-resources.ts'
 
 type Describer = (c: Cluster, ns: string, name: string) => string | undefined
@@ -194,7 +195,11 @@ export const describeNode: Describer = (c, _ns, name) => {
   if (typeof spec.providerID === 'string' && spec.providerID) w += `ProviderID:\t${spec.providerID}\n`
   const pods = c.pods.filter((p) => p.nodeName === n.meta.name && p.phase !== 'Succeeded' && p.phase !== 'Failed')
   w += describeNodeResource(c, n, pods)
-  w += 'Events:\t<none>\n'
+  const events = kubeProxyNodeEvents(c, n.meta.name)
+  if (events.length) {
+    w += 'Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n'
+    for (const e of events) w += `  ${e.type}\t${e.reason}\t${ageOf(e.time, c.now)}\t${e.from}\t${e.message}\n`
+  } else w += 'Events:\t<none>\n'
   return tabwrite(w, 0, 2)
 }
 

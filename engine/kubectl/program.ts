@@ -8,19 +8,23 @@ import { fail, ok } from '../shell/types.ts'
 import { parseKubectlFlags } from './flags.ts'
 import { kubectlGet } from './get.ts'
 import { kubectlDescribe } from './describe.ts'
+import { kubectlLogs } from './logs.ts'
 import { verbNotSimulated } from './not-simulated.ts'
 
-const SIMULATED = ['get', 'describe', 'exec', 'version']
+const SIMULATED = ['get', 'describe', 'exec', 'logs', 'version']
 
 export const kubectlProgram: Program = {
   places: ['workstation'],
-  summary: 'talk to the simulated API server: get, describe, exec',
+  summary: 'talk to the simulated API server: get, describe, exec, logs',
   usage: [
     'kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels]',
     'kubectl describe pod|service|node|networkpolicy NAME [-n NS]',
     'kubectl exec [-n NS] POD -- COMMAND [ARGS…]',
+    'kubectl logs (POD | TYPE/NAME | -l SELECTOR) [-n NS] [-c CONTAINER | --all-containers] [--tail N] [--timestamps] [--prefix]',
   ],
   run(inv) {
+    // logs has flags of its own (-c, --tail, …): it parses the whole line itself
+    if (logsVerb(inv.argv.slice(1))) return kubectlLogs(inv.cluster, inv.argv.slice(1))
     // a real verb that is not simulated is answered before its flags are read
     const verb = inv.argv[1]
     const missing = verb && !SIMULATED.includes(verb) ? verbNotSimulated(verb, SIMULATED) : undefined
@@ -40,4 +44,14 @@ export const kubectlProgram: Program = {
         return fail(`error: unknown command "${f.verb}" for "kubectl"\n(simulated verbs: ${SIMULATED.join(', ')})`)
     }
   },
+}
+
+/** The verb is the first argument that is neither a flag nor the value of -n/-l/-o/-c/--tail. */
+function logsVerb(argv: string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (['-n', '--namespace', '-l', '--selector', '-o', '--output', '-c', '--container', '--tail'].includes(a)) i++
+    else if (!a.startsWith('-')) return a === 'logs'
+  }
+  return false
 }

@@ -18,6 +18,7 @@ import { ipFamilyOf, ipInPrefixText } from '../net/ip.ts'
 import type { WalkContext } from './context.ts'
 import { hostPort, podName, push } from './context.ts'
 import { kubeProxy, localhostNodePorts } from './kube-proxy.ts'
+import { nodePortAddressesMatchAll, nodePortIPs, proxierContext } from '../dataplane/kube-proxy/iptables.ts'
 import type { Entry } from './kube-proxy.ts'
 import { hostPortOwner, isServiceIP, proxyModeLoadBalancer, serviceByDest, serviceByHealthCheckPort, serviceByNodePort } from './service-index.ts'
 import { hostVeth, isLoopback, localLink, localRouteText, lookupRoute, podMtu, podNetns, routeText, sourceAddress } from './netns.ts'
@@ -190,6 +191,17 @@ function noLocalhostNodePort(ctx: WalkContext, node: Node, t: Tuple): void {
   })
 }
 
+/**
+ * Does kube-proxy take NodePort traffic addressed to the node's local address `ip`? With
+ * nodePortAddresses set (nftables mode's default is "primary"), iptables and nftables match only
+ * those addresses (KUBE-SERVICES' `-d IP` jump, nftables' @nodeport-ips); otherwise every one.
+ */
+function acceptsNodePorts(ctx: WalkContext, node: Node, ip: string): boolean {
+  const cfg = proxyConfig(ctx.cluster)
+  if (cfg.mode === 'ipvs' || nodePortAddressesMatchAll(cfg)) return true
+  return nodePortIPs(proxierContext(ctx.cluster, node, ipFamilyOf(ip) ?? 'IPv4')).includes(ip)
+}
+
 /** A client outside the cluster: it reaches node addresses, load-balancer IPs and external IPs, never Pod or ClusterIP addresses. */
 export function fromOutside(ctx: WalkContext, t: Tuple): WalkEnd {
   const c = ctx.cluster
@@ -252,7 +264,7 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
   const local = loop ? undefined : localLink(host, t.dst)
   const family = ipFamilyOf(t.dst) ?? 'IPv4'
   // a loopback destination reaches this only when localhost NodePorts are on (fromNode)
-  if (!hit && l4 && ((local && local.name !== 'kube-ipvs0') || (loop && localhostNodePorts(ctx, node, t.dst)))) {
+  if (!hit && l4 && ((local && local.name !== 'kube-ipvs0' && acceptsNodePorts(ctx, node, t.dst)) || (loop && localhostNodePorts(ctx, node, t.dst)))) {
     const sp = serviceByNodePort(c, family, t.dport, t.proto)
     if (sp) hit = { sp, via: 'node-port' }
   }

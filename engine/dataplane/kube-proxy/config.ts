@@ -4,7 +4,7 @@
  * layout: key config.conf holding a KubeProxyConfiguration), with kubeadm's
  * defaults otherwise (clusterCIDR = the Pod subnet, detectLocalMode
  * ClusterCIDR, masqueradeBit 14, localhostNodePorts true, nodePortAddresses
- * unset = all local addresses, IPVS scheduler rr).
+ * unset = all local addresses, "primary" in nftables mode, IPVS scheduler rr).
  */
 import { parse } from 'yaml'
 import type { Cluster, ProxyMode } from '../../model/types.ts'
@@ -14,9 +14,14 @@ export const IPVS_SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'sh',
 
 export interface ProxyConfig {
   mode: ProxyMode
-  /** where mode came from, for explanations */
-  modeSource: 'cluster' | 'configmap'
+  /**
+   * where mode came from: the Cluster document, the ConfigMap's `mode`, or the ConfigMap leaving
+   * `mode` empty (kubeadm's default), which kube-proxy on Linux takes as iptables
+   */
+  modeSource: 'cluster' | 'configmap' | 'default'
   ipvsScheduler: string
+  /** the ConfigMap named a scheduler (kube-proxy logs "IPVS scheduler not specified" otherwise) */
+  ipvsSchedulerSet: boolean
   clusterCIDRs: string[]
   detectLocalMode: 'ClusterCIDR' | 'NodeCIDR' | 'BridgeInterface' | 'InterfaceNamePrefix' | 'None'
   bridgeInterface: string
@@ -46,6 +51,7 @@ export function proxyConfig(cluster: Cluster): ProxyConfig {
     mode: cluster.config.proxyMode,
     modeSource: 'cluster',
     ipvsScheduler: 'rr',
+    ipvsSchedulerSet: false,
     clusterCIDRs: [...cluster.config.podCIDRs],
     detectLocalMode: 'ClusterCIDR',
     bridgeInterface: '',
@@ -61,6 +67,9 @@ export function proxyConfig(cluster: Cluster): ProxyConfig {
   const data = cm?.raw.data
   const text = data && typeof data === 'object' && !Array.isArray(data) ? data['config.conf'] : undefined
   if (typeof text === 'string') applyConfigText(cfg, text)
+  // server_linux.go platformApplyDefaults: nftables mode defaults nodePortAddresses to "primary"
+  // (NodePorts only on the node's primary IPs), the other modes to all local addresses
+  if (cfg.mode === 'nftables' && cfg.nodePortAddresses.length === 0) cfg.nodePortAddresses = ['primary']
   cache.set(cluster, cfg)
   return cfg
 }
@@ -81,7 +90,11 @@ function applyConfigText(cfg: ProxyConfig, text: string): void {
   if (!doc || typeof doc !== 'object') return
   const o = doc as Record<string, unknown>
   const mode = o.mode
-  if (typeof mode === 'string' && mode !== '') {
+  // cmd/kube-proxy/app/server_linux.go platformApplyDefaults: an empty mode is iptables ("Using iptables proxy")
+  if (mode === undefined || mode === null || mode === '') {
+    cfg.mode = 'iptables'
+    cfg.modeSource = 'default'
+  } else if (typeof mode === 'string') {
     if (mode === 'iptables' || mode === 'ipvs' || mode === 'nftables') {
       cfg.mode = mode
       cfg.modeSource = 'configmap'
@@ -89,7 +102,10 @@ function applyConfigText(cfg: ProxyConfig, text: string): void {
   }
   const ipvs = o.ipvs as Record<string, unknown> | undefined
   if (ipvs && typeof ipvs.scheduler === 'string' && ipvs.scheduler !== '') {
-    if (IPVS_SCHEDULERS.includes(ipvs.scheduler)) cfg.ipvsScheduler = ipvs.scheduler
+    if (IPVS_SCHEDULERS.includes(ipvs.scheduler)) {
+      cfg.ipvsScheduler = ipvs.scheduler
+      cfg.ipvsSchedulerSet = true
+    }
     else cfg.warnings.push(`KubeProxyConfiguration.IPVSConfiguration.Scheduler: Invalid value: "${ipvs.scheduler}": unsupported IPVS scheduler`)
   }
   if (typeof o.clusterCIDR === 'string' && o.clusterCIDR !== '') {

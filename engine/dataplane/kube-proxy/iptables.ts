@@ -313,8 +313,9 @@ export function kubeFirewallRule() {
     .jump('DROP')
 }
 
+/** pkg/proxy/util/nodeport_addresses.go: unset, or a zero CIDR (0.0.0.0/0, ::/0) among them, matches every local address. */
 export function nodePortAddressesMatchAll(cfg: ProxyConfig): boolean {
-  return cfg.nodePortAddresses.length === 0
+  return cfg.nodePortAddresses.length === 0 || cfg.nodePortAddresses.some((c) => /^(0\.0\.0\.0|::)\/0$/.test(c.trim()))
 }
 
 /** --nodeport-addresses: "primary" means the node's own IPs; otherwise the node addresses inside the CIDRs. */

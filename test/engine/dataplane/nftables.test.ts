@@ -11,7 +11,10 @@ import { loadCase, run } from './helpers.ts'
 import { nftEndpointBase, nftServiceBase } from '../../../engine/dataplane/index.ts'
 
 const overall = parse(readFileSync(new URL('../../fixtures/cases/dataplane/ipt-overall-rules.yaml', import.meta.url), 'utf8'))
-const { cluster } = loadCase({ cluster: { ...overall.cluster, proxyMode: 'nftables' }, manifests: overall.manifests })
+// The upstream test's fake proxier accepts NodePorts on every address (NewNodePortAddresses(nil));
+// a real kube-proxy in nftables mode defaults to "primary", so the configuration says 0.0.0.0/0, which matches all.
+const matchAll = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kube-proxy, namespace: kube-system}\ndata:\n  config.conf: |\n    mode: nftables\n    nodePortAddresses: ["0.0.0.0/0"]'
+const { cluster } = loadCase({ cluster: { ...overall.cluster, proxyMode: 'nftables' }, manifests: `${overall.manifests}\n---\n${matchAll}` })
 const table = run(cluster, 'ssh test-node nft list table ip kube-proxy')
 
 function chain(name: string): string[] {

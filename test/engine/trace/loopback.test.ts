@@ -150,7 +150,8 @@ describe('localhost NodePorts on a node', () => {
       expect(t.result).toBe('refused')
       expect(handlers(t)).toEqual(['resolver', 'socket', mode, 'loopback', 'socket'])
       expect(request(t).some((h) => h.after.dst !== h.before.dst)).toBe(false)
-      if (mode === 'nftables') expect(request(t)[2].rule).toBe('fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports')
+      // nftables mode's default nodePortAddresses is "primary": only the node's own IP is in @nodeport-ips
+      if (mode === 'nftables') expect(request(t)[2].rule).toBe('ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports')
       // the node's own address still works
       expect(sh(c, 'ssh node-1 curl -s http://192.168.1.11:30080/').exitCode).toBe(0)
     })
