@@ -167,6 +167,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
     networkPolicies: generic('NetworkPolicy'),
     adminNetworkPolicies: generic('AdminNetworkPolicy'),
     baselineAdminNetworkPolicies: generic('BaselineAdminNetworkPolicy'),
+    clusterNetworkPolicies: generic('ClusterNetworkPolicy'),
     configMaps: withCorednsConfigMap(ctx, config, generic('ConfigMap')),
     externalHosts: readExternalHosts(ctx, doc, config),
     now,

@@ -88,7 +88,7 @@ export function matrixDiagram(m: Matrix, opts: MatrixDiagramOptions = {}): Diagr
   const gridW = n * CELL
   const differs = (i: number, j: number) => view === 'combined' && !!m.effective && m.effective[i]?.[j] !== m.combined[i]?.[j]
   const anyDiff = m.rows.slice(0, n).some((_, i) => m.rows.slice(0, n).some((__, j) => differs(i, j)))
-  const off = !m.enforcement.networkPolicy && !m.enforcement.adminNetworkPolicy
+  const off = !m.enforcement.networkPolicy && !m.enforcement.adminNetworkPolicy && !m.enforcement.clusterNetworkPolicy
   const notes: string[] = []
   if (m.rows.length > n) notes.push(`${m.rows.length - n} more row(s) and column(s) are not drawn: run policy matrix with -n NAMESPACE for fewer.`)
   const everything = off ? ', so every connection goes through' : ''

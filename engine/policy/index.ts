@@ -1,5 +1,5 @@
 /**
- * NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy: verdicts
+ * NetworkPolicy, ClusterNetworkPolicy (v1alpha2), AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1): verdicts
  * with the chain of decisions, explanations, reachability matrices, API
  * validation and reviewer lint, `kubectl describe networkpolicy`, and the
  * `policy` command.
@@ -11,8 +11,10 @@
  */
 import { registerDescriber } from '../kubectl/describe.ts'
 import { describeNetworkPolicy } from './describe.ts'
+import { describeClusterPolicy } from './describe-cluster-policy.ts'
 
 registerDescriber('NetworkPolicy', describeNetworkPolicy)
+for (const kind of ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'] as const) registerDescriber(kind, describeClusterPolicy(kind))
 
 export { evaluateConnection, judge, resolveEnds } from './verdict.ts'
 export type { Verdict, VerdictResult, ConnectionQuery, EndpointInfo } from './verdict.ts'

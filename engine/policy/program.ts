@@ -21,6 +21,7 @@ import { boxTable } from './table.ts'
 import { lintPolicies, formatPolicyDiagnostic } from './lint.ts'
 import { validatePolicies } from './validate.ts'
 import { policySet } from './policy-set.ts'
+import { enforcesNone } from './evaluate.ts'
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP']
 
@@ -206,10 +207,10 @@ function matrix(cluster: Cluster, args: string[]): Output {
   if (m.grouped) out += `Rows stand for workloads (Pods the policies cannot tell apart${m.rows.some((r) => r.label.includes('@')) ? ', split by node because hostNetwork Pods are in the table' : ''}); data.rows lists their Pods.\n`
   out += split ? `Ingress:\n${table(m.ingress)}\nEgress:\n${table(m.egress)}\nCombined:\n${table(m.combined)}` : table(m.combined)
   const set = policySet(cluster)
-  const hasPolicies = set.byNamespace.size > 0 || set.admin.length > 0 || !!set.baseline
+  const hasPolicies = set.byNamespace.size > 0 || set.admin.length > 0 || set.baselines.length > 0
   const e = m.enforcement
   if (!hasPolicies) out += 'No policies apply: every connection is allowed.\n'
-  else if (!e.networkPolicy && !e.adminNetworkPolicy) out += `Note: ${e.note}, so on this cluster every connection goes through.\n`
+  else if (enforcesNone(e)) out += `Note: ${e.note}, so on this cluster every connection goes through.\n`
   else if (m.effective) out += `Note: ${e.note}. What happens on this cluster:\n${table(m.effective)}`
   return ok(out, m)
 }
