@@ -30,7 +30,7 @@ export const policyProgram: Program = {
   summary: 'explain NetworkPolicy and AdminNetworkPolicy verdicts: check, matrix, lint',
   usage: [
     'policy check SRC -> DST:PORT[/PROTO] [-n NS]   SRC/DST: [NS/]POD, [NS/]deploy|sts|ds/NAME, [NS/]svc/NAME (DST: per endpoint), node/NAME, or an IP',
-    'policy matrix [-n NS | -A] [--port PORT[/PROTO]] [--pods | --workloads] [--split]',
+    'policy matrix [-n NS | -A] [--port PORT[/PROTO]] [--pods | --workloads] [--split] [--diff OTHER.yaml (command line only: what changed since OTHER)]',
     'policy lint',
   ],
   run(inv) {
@@ -195,6 +195,7 @@ function matrix(cluster: Cluster, args: string[]): Output {
     } else if (a === '--pods') opts.group = 'pods'
     else if (a === '--workloads') opts.group = 'workloads'
     else if (a === '--split') split = true
+    else if (a === '--diff' || a.startsWith('--diff=')) return fail("policy matrix --diff reads a second scenario file, which only the command line has (knet -f NEW.yaml 'policy matrix --diff OLD.yaml'); here, edit the example and run it again: its matrix diagram marks every pair that changed", 2)
     else return fail(`policy matrix: unknown argument ${a}`, 2)
   }
   if (opts.namespace && !cluster.index.namespace.has(opts.namespace)) return fail(`Error from server (NotFound): namespaces "${opts.namespace}" not found`, 2)

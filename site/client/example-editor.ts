@@ -131,6 +131,18 @@ export async function startEditing(
     }
   }
 
+  /**
+   * The matrix the last run drew, so that the next run marks the pairs an edit changed. Before
+   * the first run in the page it is the example's own (as written), fetched once when needed.
+   */
+  let lastMatrix: Promise<unknown> | undefined
+  function previousMatrix(): Promise<unknown> {
+    lastMatrix ??= runAnywhere({ scenario: composeScenario(data.base?.text, data.manifests).text, commands: data.commands, diagram: 'matrix', previous: null })
+      .then(({ answer }) => answer.diagramData ?? null)
+      .catch(() => null)
+    return lastMatrix
+  }
+
   /** Runs the scenario; `reveal` scrolls the terminal to its end (for a command just typed). */
   async function run(reveal = false) {
     const mine = ++runCounter
@@ -138,7 +150,9 @@ export async function startEditing(
     runButton.setAttribute('aria-busy', 'true')
     terminal.setAttribute('aria-busy', 'true')
     try {
-      const outcome = await runAnywhere({ scenario: scenario.text, commands, ...(data.diagram ? { diagram: data.diagram } : {}) })
+      const previous = data.diagram === 'matrix' ? await previousMatrix() : undefined
+      const outcome = await runAnywhere({ scenario: scenario.text, commands, ...(data.diagram ? { diagram: data.diagram } : {}), ...(previous !== undefined ? { previous } : {}) })
+      if (data.diagram === 'matrix' && outcome.answer.diagramData !== undefined) lastMatrix = Promise.resolve(outcome.answer.diagramData)
       // A newer run started meanwhile: its answer wins.
       if (mine !== runCounter) return
       const scrolled = results.scrollTop

@@ -61,6 +61,8 @@ export interface RunAnswer {
   diagram?: DiagramAnswer
   /** why a trace or matrix diagram asked for is missing (no such command, or it failed) */
   diagramMissing?: string
+  /** in the page only: the matrix a `diagram="matrix"` run drew, kept to mark what the next run changes */
+  diagramData?: unknown
   /** present when the API computed one: a hash of the answers, to tell when they change */
   answersHash?: string
 }
