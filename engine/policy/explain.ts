@@ -10,6 +10,10 @@ import type { Verdict } from './verdict.ts'
 /** Labels controllers add for their own bookkeeping; they only clutter an explanation. */
 const NOISY = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index'])
 
+export function isBookkeepingLabel(key: string): boolean {
+  return NOISY.has(key)
+}
+
 export function labelText(labels: Labels): string {
   const keys = Object.keys(labels).filter((k) => !NOISY.has(k)).sort()
   return keys.map((k) => `${k}=${labels[k]}`).join(',')

@@ -21,6 +21,8 @@ import { boxTable } from './table.ts'
 import { lintPolicies, formatPolicyDiagnostic } from './lint.ts'
 import { validatePolicies } from './validate.ts'
 import { policySet } from './policy-set.ts'
+import { proposeFix } from './fix.ts'
+import type { Fix } from './fix.ts'
 import { enforcesNone } from './evaluate.ts'
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP']
@@ -29,7 +31,7 @@ export const policyProgram: Program = {
   places: ['workstation'],
   summary: 'explain NetworkPolicy and AdminNetworkPolicy verdicts: check, matrix, lint',
   usage: [
-    'policy check SRC -> DST:PORT[/PROTO] [-n NS]   SRC/DST: [NS/]POD, [NS/]deploy|sts|ds/NAME, [NS/]svc/NAME (DST: per endpoint), node/NAME, or an IP',
+    'policy check SRC -> DST:PORT[/PROTO] [-n NS] [--namespaced]   SRC/DST: [NS/]POD, [NS/]deploy|sts|ds/NAME, [NS/]svc/NAME (DST: per endpoint), node/NAME, or an IP; a denied single connection comes with the smallest fix (--namespaced: NetworkPolicies only)',
     'policy matrix [-n NS | -A] [--port PORT[/PROTO]] [--pods | --workloads] [--split] [--diff OTHER.yaml (command line only: what changed since OTHER)]',
     'policy lint',
   ],
@@ -86,6 +88,9 @@ interface Pair {
 function check(cluster: Cluster, args: string[]): Output {
   const f = takeNamespace(args)
   if ('error' in f) return fail(f.error, 2)
+  // --namespaced: the reader owns only NetworkPolicies, so the fix may not touch cluster-wide policies
+  const namespaced = f.rest.includes('--namespaced')
+  f.rest = f.rest.filter((a) => a !== '--namespaced')
   const unknown = f.rest.find((a) => a.startsWith('-') && a !== '->')
   if (unknown) return fail(`policy check: unknown flag ${unknown}`, 2)
   const words = f.rest.join(' ').split(/\s*(?:->|→)\s*|\s+/).filter(Boolean)
@@ -124,7 +129,7 @@ function check(cluster: Cluster, args: string[]): Output {
       pairs.push({ src: s.label, dst: d.label, verdict: v })
     }
   }
-  return report(src, dst, pairs, portText, protocol)
+  return report(cluster, src, dst, pairs, portText, protocol, namespaced)
 }
 
 function sourceQueries(cluster: Cluster, t: Target): { label: string; q: Pick<ConnectionQuery, 'srcPod' | 'srcIP'> }[] | { error: string } {
@@ -145,12 +150,15 @@ function sourceQueries(cluster: Cluster, t: Target): { label: string; q: Pick<Co
   }
 }
 
-function report(src: Target, dst: Target, pairs: Pair[], portText: string, protocol: Protocol): Output {
+function report(cluster: Cluster, src: Target, dst: Target, pairs: Pair[], portText: string, protocol: Protocol, namespaced: boolean): Output {
   const allAllowed = pairs.every((p) => p.verdict.allowed)
   if (pairs.length === 1) {
     const v = pairs[0].verdict
     const lines = [v.explanation, `  egress  ${v.chain[0].slice('egress '.length)}`, `  ingress ${v.chain[1].slice('ingress '.length)}`]
-    return { exitCode: v.allowed ? 0 : 1, stdout: lines.join('\n') + '\n', stderr: '', data: v }
+    if (v.allowed) return { exitCode: 0, stdout: lines.join('\n') + '\n', stderr: '', data: v }
+    const fix = proposeFix(policySet(cluster), v, { namespaced })
+    const text = lines.join('\n') + '\n' + fixText(v, fix)
+    return { exitCode: 1, stdout: text, stderr: '', data: { ...v, fix } }
   }
   const allowedCount = pairs.filter((p) => p.verdict.allowed).length
   // a Service port named or numbered without /PROTO takes the protocol of the port it matched
@@ -176,6 +184,16 @@ function report(src: Target, dst: Target, pairs: Pair[], portText: string, proto
     pairs: pairs.map((p) => ({ endpoint: p.endpoint, ...p.verdict })),
   }
   return { exitCode: allAllowed ? 0 : 1, stdout: lines.join('\n') + '\n', stderr: '', data }
+}
+
+/** The fix under a denied check: what to add and why, the YAML, or why no policy change helps. */
+function fixText(v: Verdict, fix: Fix): string {
+  if (!fix.possible) return `No policy change to propose: ${fix.notes.join('; ')}.\n`
+  const n = fix.changes.length
+  let out = `Smallest fix: add ${n === 1 ? 'this object' : `these ${n} objects`} to the scenario. ${n === 1 ? 'It allows' : 'Together they allow'} ${v.src.name} → ${v.dst.name} on ${v.port}/${v.protocol} and ${n === 1 ? 'opens' : 'open'} no other pair (but for look-alikes no policy can tell apart: replicas with the same labels, host-network Pods of the same node):\n`
+  for (const c of fix.changes) out += `  ${c.direction}: ${c.why}.\n`
+  for (const note of fix.notes) out += `  Note: ${note}.\n`
+  return out + fix.yaml
 }
 
 function matrix(cluster: Cluster, args: string[]): Output {

@@ -172,6 +172,7 @@ export async function startEditing(
 
   function show(answer: RunAnswer, scenario: ComposedScenario) {
     renderResults(results, answer.results)
+    offerFixes(answer)
     if (figure && (answer.diagram || answer.diagramMissing)) renderDiagram(figure, answer.diagram, `knet-${data.id}-`, answer.diagramMissing)
     showDiagnostics(answer.diagnostics, scenario)
     if (goalStatus && goalChecks.length > 0) {
@@ -179,6 +180,27 @@ export async function startEditing(
       goalStatus.dataset.met = String(met)
       goalStatus.textContent = met ? 'Goal met ✓' : 'Not yet: the goal is not met by this run.'
     }
+  }
+
+  /** Under a denied `policy check` with a fix: a button that appends the fix to the manifests and runs again. */
+  function offerFixes(answer: RunAnswer) {
+    const blocks = results.querySelectorAll<HTMLElement>('.knet-command')
+    answer.results.forEach((result, i) => {
+      const fix = result.fix
+      if (!fix || !blocks[i]) return
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'knet-button knet-command__fix'
+      button.textContent = 'Apply this fix and run again'
+      button.addEventListener('click', () => {
+        const doc = manifestsView.state.doc
+        const text = doc.toString()
+        const insert = `${text === '' || text.endsWith('\n') ? '' : '\n'}${fix}`
+        manifestsView.dispatch({ changes: { from: doc.length, insert } })
+        void run()
+      })
+      blocks[i].append(button)
+    })
   }
 
   function showDiagnostics(diagnostics: PlacedDiagnostic[], scenario: ComposedScenario) {

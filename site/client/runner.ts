@@ -3,7 +3,7 @@
  * the same engine answers in the browser (loaded on first need), and the page says so.
  */
 import { isAnswerDiagram, type AnswerDiagramKind } from '../examples/diagram-command.ts'
-import type { CommandAnswer, DiagramKind, PlacedDiagnostic, RunAnswer } from '../examples/types.ts'
+import { fixOf, type CommandAnswer, type DiagramKind, type PlacedDiagnostic, type RunAnswer } from '../examples/types.ts'
 
 export interface RunRequest {
   scenario: string
@@ -81,12 +81,16 @@ export function fromApi(body: unknown): RunAnswer | undefined {
   const b = body as Record<string, unknown>
   const list = Array.isArray(b.results) ? b.results : Array.isArray(b.answers) ? b.answers : undefined
   if (!list) return undefined
-  const results: CommandAnswer[] = list.map((r: Record<string, unknown>) => ({
-    command: String(r.command ?? ''),
-    exitCode: Number(r.exitCode ?? 0),
-    stdout: String(r.stdout ?? ''),
-    stderr: String(r.stderr ?? ''),
-  }))
+  const results: CommandAnswer[] = list.map((r: Record<string, unknown>) => {
+    const fix = fixOf(r.data)
+    return {
+      command: String(r.command ?? ''),
+      exitCode: Number(r.exitCode ?? 0),
+      stdout: String(r.stdout ?? ''),
+      stderr: String(r.stderr ?? ''),
+      ...(fix ? { fix } : {}),
+    }
+  })
   const diagnostics = (Array.isArray(b.diagnostics) ? b.diagnostics : []) as PlacedDiagnostic[]
   const diagram = b.diagram as { svg?: unknown; alt?: unknown } | undefined
   return {

@@ -7,13 +7,17 @@ import { ENGINE_VERSION, loadScenario, runCommand, topologyDiagram } from '../..
 import type { Diagnostic } from '../../engine/index.ts'
 import { isAnswerDiagram } from './diagram-command.ts'
 import { diagramFromResults } from './result-diagram.ts'
+import { fixOf } from './types.ts'
 import type { CommandAnswer, DiagramKind, PlacedDiagnostic, RunAnswer } from './types.ts'
 
 /** `previous`: the matrix an earlier run in the page drew (RunAnswer.diagramData), to mark what changed since. */
 export function runScenario(text: string, commands: readonly string[], diagram?: DiagramKind, previous?: unknown): RunAnswer {
   const { cluster, diagnostics } = loadScenario(text)
   const full = commands.map((line) => runCommand(cluster, line))
-  const results: CommandAnswer[] = full.map(({ command, exitCode, stdout, stderr }) => ({ command, exitCode, stdout, stderr }))
+  const results: CommandAnswer[] = full.map(({ command, exitCode, stdout, stderr, data }) => {
+    const fix = fixOf(data)
+    return { command, exitCode, stdout, stderr, ...(fix ? { fix } : {}) }
+  })
   const answer: RunAnswer = { engineVersion: ENGINE_VERSION, diagnostics: diagnostics.map(placed), results }
   if (diagram === 'topology') {
     const { svg, alt } = topologyDiagram(cluster)

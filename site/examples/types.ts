@@ -34,6 +34,14 @@ export interface CommandAnswer {
   exitCode: number
   stdout: string
   stderr: string
+  /** a denied `policy check`'s smallest fix (its data.fix.yaml), which the page offers to apply */
+  fix?: string
+}
+
+/** The YAML of a `policy check` answer's fix, if it has one. */
+export function fixOf(data: unknown): string | undefined {
+  const fix = (data as { fix?: { possible?: unknown; yaml?: unknown } } | null | undefined)?.fix
+  return fix && fix.possible === true && typeof fix.yaml === 'string' && fix.yaml ? fix.yaml : undefined
 }
 
 /** An engine diagnostic, as the page needs it to underline the editor. */
