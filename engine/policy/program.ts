@@ -29,7 +29,7 @@ const PROTOCOLS = ['TCP', 'UDP', 'SCTP']
 
 export const policyProgram: Program = {
   places: ['workstation'],
-  summary: 'explain NetworkPolicy and AdminNetworkPolicy verdicts: check, matrix, lint',
+  summary: 'explain NetworkPolicy and ClusterNetworkPolicy verdicts: check, matrix, lint',
   usage: [
     'policy check SRC -> DST:PORT[/PROTO] [-n NS] [--namespaced]   SRC/DST: [NS/]POD, [NS/]deploy|sts|ds/NAME, [NS/]svc/NAME (DST: per endpoint), node/NAME, or an IP; a denied single connection comes with the smallest fix (--namespaced: NetworkPolicies only)',
     'policy matrix [-n NS | -A] [--port PORT[/PROTO]] [--pods | --workloads] [--split] [--diff OTHER.yaml (command line only: what changed since OTHER)]',
