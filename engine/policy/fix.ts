@@ -173,7 +173,7 @@ function clusterPolicyFix(set: PolicySet, v: Verdict, s: SideVerdict, side: Side
   const rule = { name: `allow-${dir}-${v.port}-${v.protocol.toLowerCase()}`, action: kind === 'AdminNetworkPolicy' ? 'Allow' : 'Accept', [dir === 'ingress' ? 'from' : 'to']: [peer], ...protocolsOf(kind, v.port, v.protocol) }
   const spec: Record<string, unknown> = kind === 'ClusterNetworkPolicy' ? { tier: adminTier ? 'Admin' : 'Baseline', priority, subject, [dir]: [rule] } : { priority, subject, [dir]: [rule] }
   const object = { apiVersion: kind === 'AdminNetworkPolicy' ? 'policy.networking.k8s.io/v1alpha1' : 'policy.networking.k8s.io/v1alpha2', kind, metadata: { name }, spec }
-  const why = `${what} denies it in the ${adminTier ? 'Admin' : 'Baseline'} tier: a ${kind} with priority ${priority} comes first and accepts exactly this pair and port`
+  const why = `${what} denies it in the ${adminTier ? 'Admin' : 'Baseline'} tier: ${kind === 'AdminNetworkPolicy' ? 'an' : 'a'} ${kind} with priority ${priority} comes first and ${kind === 'AdminNetworkPolicy' ? 'allows' : 'accepts'} exactly this pair and port`
   return { action: 'add', kind, name, direction: dir, why, object }
 }
 
