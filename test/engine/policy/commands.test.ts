@@ -237,7 +237,7 @@ Spec:
 describe('help', () => {
   it('lists the policy command', () => {
     const c = scenario(undefined)
-    expect(runCommand(c, "help").stdout).toMatch(/ {2}policy +explain NetworkPolicy and AdminNetworkPolicy verdicts/)
+    expect(runCommand(c, "help").stdout).toMatch(/ {2}policy +explain NetworkPolicy and ClusterNetworkPolicy verdicts/)
     expect(runCommand(c, 'policy').stdout).toContain('policy check SRC -> DST:PORT[/PROTO]')
   })
 })
