@@ -93,3 +93,21 @@ describe('policy matrix --diff and the diagram', () => {
     expect(matrixDiagram(m).svg).not.toContain('k-m-changed"')
   })
 })
+
+describe('the page side: diagrams and answers carry the diff and the fix', () => {
+  it('runScenario marks what changed since the previous matrix and returns the new one', async () => {
+    const { runScenario } = await import('../../../site/examples/run-scenario.ts')
+    const head = 'apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {cni: calico}\n---\n'
+    const base = [ns('shop'), pod('shop', 'web', { app: 'web' }, { ip: '10.244.1.5', ports: [[80]] }), pod('shop', 'db', { app: 'db' }, { ip: '10.244.1.6', ports: [[5432]] })].join('\n---\n')
+    const lock = netpol('shop', 'lock', 'podSelector: {matchLabels: {app: db}}\npolicyTypes: [Ingress]')
+    const first = runScenario(head + base, ['policy matrix -n shop'], 'matrix', null)
+    expect(first.diagramData).toBeDefined()
+    const second = runScenario(`${head}${base}\n---\n${lock}`, ['policy matrix -n shop', 'policy check shop/web -> shop/db:5432'], 'matrix', first.diagramData)
+    expect(second.diagram?.alt).toContain('Since the last run: 1 pair changed: 1 now denied.')
+    expect(second.results[1].fix).toContain('kind: NetworkPolicy')
+    // the build passes no previous matrix: no marks, and no data carried
+    const built = runScenario(`${head}${base}\n---\n${lock}`, ['policy matrix -n shop'], 'matrix')
+    expect(built.diagram?.alt).not.toContain('Since the last run')
+    expect(built.diagramData).toBeUndefined()
+  })
+})
