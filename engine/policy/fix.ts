@@ -212,6 +212,16 @@ export function proposeFix(set: PolicySet, v: Verdict, opts: FixOptions = {}): F
       ;(c.object.metadata as { name: string }).name = c.name
     }
   }
+  // a name already taken (a fix applied before, then edited) gets a number
+  for (const c of changes) {
+    const taken = (n: string) =>
+      c.kind === 'NetworkPolicy' ? set.cluster.networkPolicies.some((o) => o.meta.namespace === c.namespace && o.meta.name === n)
+      : (c.kind === 'ClusterNetworkPolicy' ? set.cluster.clusterNetworkPolicies : set.cluster.adminNetworkPolicies).some((o) => o.meta.name === n)
+    let name = c.name
+    for (let k = 2; taken(name); k++) name = objectName(c.name.slice(0, 58), String(k))
+    c.name = name
+    ;(c.object.metadata as { name: string }).name = name
+  }
   const yaml = changes.map((c) => `---\n${stringify(c.object, { lineWidth: 0 })}`).join('')
   return { possible: changes.length > 0, changes, yaml, notes }
 }

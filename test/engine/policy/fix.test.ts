@@ -109,3 +109,22 @@ describe('when no policy change helps', () => {
     expect(fix.yaml).toContain('kubernetes.io/metadata.name: ops')
   })
 })
+
+describe('names', () => {
+  it('a fix never reuses the name of an object already there', () => {
+    const docs = [ns('shop'), pod('shop', 'web', { app: 'web' }, { ip: '10.244.1.5', ports: [[8080]] }), pod('shop', 'cli', { app: 'cli' }, { ip: '10.244.1.6' })]
+    const wrong = netpol('shop', 'allow-cli-to-web-8080-tcp', 'podSelector: {matchLabels: {app: web}}\ningress: [{ports: [{port: 9999}]}]')
+    const r = runCommand(scenario({ cni: 'calico' }, ...docs, wrong), 'policy check shop/cli -> shop/web:8080')
+    expect((r.data as { fix: { changes: { name: string }[] } }).fix.changes.map((c) => c.name)).toEqual(['allow-cli-to-web-8080-tcp-2'])
+  })
+
+  it('both sides denied in one namespace: two NetworkPolicies with different names', () => {
+    const docs = [ns('shop'), pod('shop', 'web', { app: 'web' }, { ip: '10.244.1.5', ports: [[8080]] }), pod('shop', 'cli', { app: 'cli' }, { ip: '10.244.1.6' })]
+    const c = scenario({ cni: 'calico' }, ...docs, netpol('shop', 'lock', 'podSelector: {}\npolicyTypes: [Ingress, Egress]'))
+    const r = runCommand(c, 'policy check shop/cli -> shop/web:8080')
+    const fix = (r.data as { fix: { changes: { name: string; direction: string }[]; yaml: string } }).fix
+    expect(fix.changes.map((x) => [x.direction, x.name])).toEqual([['egress', 'allow-cli-to-web-8080-tcp-egress'], ['ingress', 'allow-cli-to-web-8080-tcp-ingress']])
+    const { cluster } = loadScenario(`apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {cni: calico}\n---\n${[...docs, netpol('shop', 'lock', 'podSelector: {}\npolicyTypes: [Ingress, Egress]')].join('\n---\n')}\n${fix.yaml}`)
+    expect(runCommand(cluster, 'policy check shop/cli -> shop/web:8080').exitCode).toBe(0)
+  })
+})
