@@ -1,6 +1,6 @@
 /**
  * `policy matrix [flags] --diff OTHER.yaml`: the matrix of this scenario with
- * every cell whose verdict differs from OTHER's marked, and the changes
+ * every cell whose verdict differs from OTHER's marked `*`, and the changes
  * listed. OTHER is the "before", this scenario the "after" (as in "what did
  * my edit change"). It reads a file, so only the command line offers it
  * (engine/cli.ts passes a loader); in the page, re-running an edited example
@@ -12,6 +12,7 @@ import { runCommand } from '../shell/run.ts'
 import { tokenize } from '../shell/tokenize.ts'
 import type { Matrix } from './matrix.ts'
 import { diffMatrices, diffSummary } from './matrix-diff.ts'
+import { matrixText } from './program.ts'
 
 /** `--diff FILE` / `--diff=FILE` taken out of a `policy matrix` line; undefined for any other line. */
 export function matrixDiffArgs(line: string): { file: string; rest: string } | undefined {
@@ -42,7 +43,7 @@ export function policyMatrixDiff(after: Cluster, line: string, loadOther: (file:
   if (then.exitCode !== 0 || !then.data) return { command: line, exitCode: then.exitCode || 2, stdout: '', stderr: `policy matrix: in ${args.file}: ${then.stderr || then.stdout}` }
   const m = now.data as Matrix
   const diff = diffMatrices(then.data as Matrix, m)
-  let out = now.stdout
+  let out = matrixText(after, m, args.rest.split(' ').includes('--split'), new Set(diff.cells.map((c) => `${c.row},${c.col}`)))
   out += `Compared with ${args.file}: ${diffSummary(diff)}\n`
   for (const c of diff.cells) out += `  ${c.from} → ${c.to}: ${c.before === 'allow' ? 'allowed' : 'denied'} → ${c.after === 'allow' ? 'allowed' : 'denied'}${m.grouped ? ` (${c.pairs} Pod pair${c.pairs === 1 ? '' : 's'})` : ''}\n`
   return { command: line, exitCode: 0, stdout: out, stderr: now.stderr, data: { ...m, diff } }

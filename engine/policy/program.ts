@@ -16,7 +16,7 @@ import type { ConnectionQuery, Verdict } from './verdict.ts'
 import { evaluateServiceConnection } from './service.ts'
 import { namedPortNumber } from './match.ts'
 import { computeMatrix } from './matrix.ts'
-import type { MatrixOptions } from './matrix.ts'
+import type { Matrix, MatrixOptions } from './matrix.ts'
 import { boxTable } from './table.ts'
 import { lintPolicies, formatPolicyDiagnostic } from './lint.ts'
 import { validatePolicies } from './validate.ts'
@@ -219,19 +219,27 @@ function matrix(cluster: Cluster, args: string[]): Output {
   if (opts.namespace && !cluster.index.namespace.has(opts.namespace)) return fail(`Error from server (NotFound): namespaces "${opts.namespace}" not found`, 2)
   const m = computeMatrix(cluster, opts)
   if (m.rows.length === 0) return ok(`No running Pods${opts.namespace ? ` in namespace ${opts.namespace}` : ''}.\n`, m)
+  return ok(matrixText(cluster, m, split), m)
+}
+
+/**
+ * The matrix as `policy matrix` prints it; `changed` (cells `i,j` of the
+ * combined grid) adds a `*` to those cells and says so (policy matrix --diff).
+ */
+export function matrixText(cluster: Cluster, m: Matrix, split: boolean, changed?: Set<string>): string {
   const header = ['', ...m.rows.map((r) => (m.port === null ? `${r.label}:${r.port.endsWith('/TCP') ? r.port.slice(0, -4) : r.port}` : r.label))]
-  const table = (cells: string[][]) => boxTable(header, m.rows.map((r, i) => [r.label, ...cells[i]]))
+  const table = (cells: string[][], mark = false) => boxTable(header, m.rows.map((r, i) => [r.label, ...cells[i].map((c, j) => (mark && changed?.has(`${i},${j}`) ? `${c}*` : c))]))
   const on = m.port === null ? "each destination's first declared port (shown after its name)" : `port ${m.port}, protocol ${m.protocol}`
-  let out = `Policy verdicts on ${on}: . allowed, X denied, # the Pod itself; rows are sources, columns destinations.\n`
+  let out = `Policy verdicts on ${on}: . allowed, X denied, # the Pod itself${changed ? ', * changed' : ''}; rows are sources, columns destinations.\n`
   if (m.grouped) out += `Rows stand for workloads (Pods the policies cannot tell apart${m.rows.some((r) => r.label.includes('@')) ? ', split by node because hostNetwork Pods are in the table' : ''}); data.rows lists their Pods.\n`
-  out += split ? `Ingress:\n${table(m.ingress)}\nEgress:\n${table(m.egress)}\nCombined:\n${table(m.combined)}` : table(m.combined)
+  out += split ? `Ingress:\n${table(m.ingress)}\nEgress:\n${table(m.egress)}\nCombined:\n${table(m.combined, true)}` : table(m.combined, true)
   const set = policySet(cluster)
   const hasPolicies = set.byNamespace.size > 0 || set.admin.length > 0 || set.baselines.length > 0
   const e = m.enforcement
   if (!hasPolicies) out += 'No policies apply: every connection is allowed.\n'
   else if (enforcesNone(e)) out += `Note: ${e.note}, so on this cluster every connection goes through.\n`
   else if (m.effective) out += `Note: ${e.note}. What happens on this cluster:\n${table(m.effective)}`
-  return ok(out, m)
+  return out
 }
 
 function lint(cluster: Cluster, args: string[]): Output {

@@ -75,6 +75,9 @@ describe('policy matrix --diff and the diagram', () => {
     const r = policyMatrixDiff(locked, "policy matrix -n shop --diff 'before.yaml'", (f) => (f === 'before.yaml' ? open : { error: 'no such file' }))!
     expect(r.exitCode).toBe(0)
     expect(r.stdout).toContain('Compared with before.yaml: 1 pair changed: 1 now denied.\n  shop/web → shop/db: allowed → denied\n')
+    // the grid marks the one changed cell
+    expect(r.stdout).toContain(', * changed;')
+    expect(r.stdout.match(/X\*/g)).toHaveLength(1)
     expect((r.data as { diff: { closed: number } }).diff.closed).toBe(1)
   })
 
