@@ -103,8 +103,13 @@ export function diffSummary(d: MatrixDiff): string {
     const what = [d.opened ? `${d.opened} now allowed` : '', d.closed ? `${d.closed} now denied` : ''].filter(Boolean).join(', ')
     parts.push(`${d.cells.length} ${d.cells.length === 1 ? 'pair' : 'pairs'} changed: ${what}.`)
   }
-  if (d.added.length) parts.push(`New: ${d.added.join(', ')}.`)
-  if (d.removed.length) parts.push(`Gone: ${d.removed.join(', ')}.`)
-  if (d.portChanged.length) parts.push(`Judged on another port now: ${d.portChanged.join(', ')}.`)
+  if (d.added.length) parts.push(`New: ${some(d.added)}.`)
+  if (d.removed.length) parts.push(`Gone: ${some(d.removed)}.`)
+  if (d.portChanged.length) parts.push(`Judged on another port now: ${some(d.portChanged)}.`)
   return parts.join(' ')
+}
+
+/** at most five names, then how many more */
+function some(names: string[]): string {
+  return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`
 }
