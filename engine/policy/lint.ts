@@ -97,7 +97,8 @@ export function lintPolicies(cluster: Cluster, locate?: Locate): Diagnostic[] {
           const targets = dir === 'ingress' ? subjects : live.filter((e) => e.kind === 'pod' && r.peers.some((x) => adminPeerMatches(set, x, e, false)))
           if (targets.length === 0) return
           const declares = targets.some((e) => namedPortNumber(e.pod, port.name, 'TCP') !== undefined || namedPortNumber(e.pod, port.name, 'UDP') !== undefined || namedPortNumber(e.pod, port.name, 'SCTP') !== undefined)
-          if (!declares) out.push(finding(a.object, ['spec', dir, r.index, 'ports', j, 'namedPort'], 'named-port-undeclared', `named port "${port.name}" is declared by none of the Pods it applies to (${some(targets.map((e) => e.name))}), so the rule matches no traffic`))
+          const at = a.kind === 'ClusterNetworkPolicy' ? ['spec', dir, r.index, 'protocols', j, 'destinationNamedPort'] : ['spec', dir, r.index, 'ports', j, 'namedPort']
+          if (!declares) out.push(finding(a.object, at, 'named-port-undeclared', `named port "${port.name}" is declared by none of the Pods it applies to (${some(targets.map((e) => e.name))}), so the rule matches no traffic`))
         })
       }
     }

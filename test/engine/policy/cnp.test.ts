@@ -126,3 +126,16 @@ describe('kubectl', () => {
     expect(runCommand(c, 'kubectl describe cnp nope')).toMatchObject({ exitCode: 1, stderr: 'Error from server (NotFound): clusternetworkpolicies.policy.networking.k8s.io "nope" not found\n' })
   })
 })
+
+describe('lint', () => {
+  it('places warnings on v1alpha2 fields: an undeclared destinationNamedPort, a priority tie in one tier', () => {
+    const a = cnp('a', 'tier: Admin\npriority: 3\nsubject: {namespaces: {}}\ningress: [{action: Deny, from: [{namespaces: {}}], protocols: [{destinationNamedPort: nope}]}]')
+    const b = cnp('b', 'tier: Admin\npriority: 3\nsubject: {namespaces: {}}\ningress: [{action: Deny, from: [{namespaces: {}}]}]')
+    const c = cnp('c', 'tier: Baseline\npriority: 3\nsubject: {namespaces: {}}\ningress: [{action: Deny, from: [{namespaces: {}}]}]')
+    const out = runCommand(scenario({ cni: 'calico' }, ...houses, a, b, c), 'policy lint').stdout
+    expect(out).toContain('ClusterNetworkPolicy/a spec.ingress[0].protocols[0].destinationNamedPort: named port "nope" is declared by none of the Pods it applies to')
+    expect(out).toContain('ClusterNetworkPolicy b has the same priority (3) as a in the Admin tier')
+    // the Baseline policy with the same number is in another tier: no tie
+    expect(out).not.toContain('ClusterNetworkPolicy c has the same priority')
+  })
+})
