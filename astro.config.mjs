@@ -79,6 +79,7 @@ export default defineConfig({
         { label: 'Services', slug: 'services' },
         { label: 'DNS and service discovery', slug: 'dns' },
         { label: 'kube-proxy and its replacements', slug: 'kube-proxy' },
+        { label: 'Network policies', slug: 'network-policy' },
       ],
     }),
     mdx(),

@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { formatDiagnostic, loadScenario, runCommand } from './index.ts'
+import { policyMatrixDiff } from './policy/matrix-diff-command.ts'
 
 function usage(): never {
   process.stderr.write("usage: knet -f scenario.yaml [-f more.yaml] [--json] 'COMMAND' ['COMMAND' …]\n       (-f - reads the scenario from standard input)\n")
@@ -47,7 +48,8 @@ function main(argv: string[]): number {
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, names)}\n`)
   let code = 0
   for (const c of commands) {
-    const r = runCommand(cluster, c)
+    // `policy matrix --diff OTHER.yaml` reads a second scenario: only here are there files
+    const r = policyMatrixDiff(cluster, c, loadOther) ?? runCommand(cluster, c)
     if (json) process.stdout.write(`${JSON.stringify(r)}\n`)
     else {
       process.stdout.write(r.stdout)
@@ -56,6 +58,18 @@ function main(argv: string[]): number {
     code = r.exitCode
   }
   return diagnostics.some((d) => d.severity === 'error') ? 2 : code
+}
+
+function loadOther(file: string): ReturnType<typeof loadScenario>['cluster'] | { error: string } {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    return { error: `cannot read it: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }
+  }
+  const { cluster, diagnostics } = loadScenario([{ name: file, text }])
+  const errors = diagnostics.filter((d) => d.severity === 'error')
+  return errors.length ? { error: `it has errors:\n${errors.map((d) => formatDiagnostic(d, [file])).join('\n')}` } : cluster
 }
 
 process.exitCode = main(process.argv.slice(2))

@@ -11,7 +11,7 @@ import { dataplaneFile } from './dataplane/index.ts'
 
 // NetworkPolicy / AdminNetworkPolicy validation (errors) and a reviewer's warnings
 registerCheck((cluster, locate) => {
-  if (cluster.networkPolicies.length + cluster.adminNetworkPolicies.length + cluster.baselineAdminNetworkPolicies.length === 0) return []
+  if (cluster.networkPolicies.length + cluster.adminNetworkPolicies.length + cluster.baselineAdminNetworkPolicies.length + cluster.clusterNetworkPolicies.length === 0) return []
   return [...validatePolicies(cluster, locate), ...lintPolicies(cluster, locate)]
 })
 

@@ -174,6 +174,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
     networkPolicies: generic('NetworkPolicy'),
     adminNetworkPolicies: generic('AdminNetworkPolicy'),
     baselineAdminNetworkPolicies: generic('BaselineAdminNetworkPolicy'),
+    clusterNetworkPolicies: generic('ClusterNetworkPolicy'),
     configMaps: withCorednsConfigMap(ctx, config, generic('ConfigMap')),
     secrets: generic('Secret'),
     externalHosts: readExternalHosts(ctx, doc, config),

@@ -28,10 +28,11 @@ const CONTROL_PLANE_TOLERATIONS: JsonObject[] = [
  * Resources as those manifests request them (kube-flannel.yml: 100m/50Mi; calico.yaml's calico-node
  * and canal: 250m; aws-vpc-cni's aws-node: 25m); the others set none by default.
  */
+// calico/canal v3.32: the first Calico with ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2; network-policy-api PR #376)
 const CNI_AGENTS: Partial<Record<ClusterConfig['cni'], [string, string, Record<string, string>, string, JsonObject?]>> = {
   flannel: ['kube-flannel', 'kube-flannel-ds', { app: 'flannel', 'k8s-app': 'flannel' }, 'ghcr.io/flannel-io/flannel:v0.27.4', { requests: { cpu: '100m', memory: '50Mi' } }],
-  calico: ['kube-system', 'calico-node', { 'k8s-app': 'calico-node' }, 'docker.io/calico/node:v3.30.3', { requests: { cpu: '250m' } }],
-  canal: ['kube-system', 'canal', { 'k8s-app': 'canal' }, 'docker.io/calico/node:v3.30.3', { requests: { cpu: '250m' } }],
+  calico: ['kube-system', 'calico-node', { 'k8s-app': 'calico-node' }, 'docker.io/calico/node:v3.32.0', { requests: { cpu: '250m' } }],
+  canal: ['kube-system', 'canal', { 'k8s-app': 'canal' }, 'docker.io/calico/node:v3.32.0', { requests: { cpu: '250m' } }],
   cilium: ['kube-system', 'cilium', { 'k8s-app': 'cilium' }, 'quay.io/cilium/cilium:v1.18.2'],
   weave: ['kube-system', 'weave-net', { name: 'weave-net' }, 'ghcr.io/weaveworks/launcher/weave-kube:2.8.1'],
   'aws-vpc-cni': ['kube-system', 'aws-node', { 'k8s-app': 'aws-node' }, '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.20.2', { requests: { cpu: '25m' } }],

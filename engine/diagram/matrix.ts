@@ -4,11 +4,15 @@
  * Pod itself (—), so the verdict never rests on colour alone. Where the
  * cluster's network plugin does something else than the policies say (it
  * enforces none of them, or only some kinds), the cell is outlined and a
- * note says why. Every label comes from the reader's scenario, so all of it
+ * note says why. Given the diff against an earlier matrix (an edit in the page),
+ * every changed cell gets a heavy frame and a small arrow mark (↑ now allowed,
+ * ↓ now denied) and a note counts them. Every label comes from the reader's scenario, so all of it
  * is escaped; colours are CSS variables. The text alternative reads the
  * matrix row by row.
  */
 import type { Matrix } from '../policy/matrix.ts'
+import type { MatrixDiff } from '../policy/matrix-diff.ts'
+import { diffSummary } from '../policy/matrix-diff.ts'
 import { el, escapeXml, fit, STYLE, text } from './svg.ts'
 import type { Diagram } from './topology.ts'
 
@@ -17,6 +21,8 @@ export interface MatrixDiagramOptions {
   view?: 'combined' | 'ingress' | 'egress'
   /** at most this many rows (and columns) are drawn (default 40) */
   maxRows?: number
+  /** what changed since an earlier matrix (diffMatrices(before, this)): those cells are marked */
+  diff?: MatrixDiff
 }
 
 const MATRIX_STYLE = `<style>
@@ -25,6 +31,8 @@ const MATRIX_STYLE = `<style>
 .k-m-self{fill:var(--knet-node,#f3f5f9);stroke:var(--knet-line,#8a94a6);stroke-width:1}
 .k-m-diff{fill:none;stroke:var(--knet-text,#1b1f24);stroke-width:1.5;stroke-dasharray:3 2}
 .k-m-mark{font:700 14px system-ui,sans-serif;fill:var(--knet-text,#1b1f24)}
+.k-m-changed{fill:none;stroke:var(--knet-accent,#6b3fa0);stroke-width:3}
+.k-m-arrow{font:700 10px system-ui,sans-serif;fill:var(--knet-accent,#6b3fa0)}
 </style>`
 
 const CELL = 30
@@ -88,12 +96,19 @@ export function matrixDiagram(m: Matrix, opts: MatrixDiagramOptions = {}): Diagr
   const gridW = n * CELL
   const differs = (i: number, j: number) => view === 'combined' && !!m.effective && m.effective[i]?.[j] !== m.combined[i]?.[j]
   const anyDiff = m.rows.slice(0, n).some((_, i) => m.rows.slice(0, n).some((__, j) => differs(i, j)))
-  const off = !m.enforcement.networkPolicy && !m.enforcement.adminNetworkPolicy
+  const off = !m.enforcement.networkPolicy && !m.enforcement.adminNetworkPolicy && !m.enforcement.clusterNetworkPolicy
   const notes: string[] = []
   if (m.rows.length > n) notes.push(`${m.rows.length - n} more row(s) and column(s) are not drawn: run policy matrix with -n NAMESPACE for fewer.`)
   const everything = off ? ', so every connection goes through' : ''
   if (anyDiff) notes.push(`Dashed: this cluster does otherwise, because ${m.enforcement.note}${everything}.`)
   else if (off) notes.push(`Note: ${m.enforcement.note}${everything}.`)
+  const changed = new Map<string, 'allow' | 'deny'>()
+  if (opts.diff) {
+    for (const c of opts.diff.cells) changed.set(`${c.row},${c.col}`, c.after)
+    const hidden = opts.diff.cells.filter((c) => c.row >= n || c.col >= n).length
+    const marks = opts.diff.cells.length ? ' Heavy frame: changed (↑ now allowed, ↓ now denied).' : ''
+    notes.push(`Since the last run: ${diffSummary(opts.diff)}${marks}${hidden ? ` ${hidden} of the changes are outside the drawn part.` : ''}`)
+  }
   const noteLines = notes.flatMap((note) => wrap(note, NOTE_CHARS))
   const legendY = gridY + n * CELL + 26
   const height = legendY + 14 + noteLines.length * 16 + 14
@@ -121,6 +136,11 @@ export function matrixDiagram(m: Matrix, opts: MatrixDiagramOptions = {}): Diagr
       parts.push(el('rect', { class: `k-m-${v === '.' ? 'allow' : v === 'X' ? 'deny' : 'self'}`, x, y, width: CELL, height: CELL }))
       if (differs(i, j)) parts.push(el('rect', { class: 'k-m-diff', x: x + 3, y: y + 3, width: CELL - 6, height: CELL - 6 }))
       parts.push(text(x + CELL / 2, y + CELL / 2 + 5, MARK[v], { class: 'k-m-mark', 'text-anchor': 'middle' }))
+      const now = changed.get(`${i},${j}`)
+      if (now) {
+        parts.push(el('rect', { class: 'k-m-changed', x: x + 1.5, y: y + 1.5, width: CELL - 3, height: CELL - 3 }))
+        parts.push(text(x + CELL - 5, y + 11, now === 'allow' ? '↑' : '↓', { class: 'k-m-arrow', 'text-anchor': 'middle' }))
+      }
     }
   }
 
@@ -134,7 +154,7 @@ export function matrixDiagram(m: Matrix, opts: MatrixDiagramOptions = {}): Diagr
   }
   noteLines.forEach((line, k) => parts.push(text(left, legendY + 26 + k * 16, line, { class: 'k-s' })))
 
-  const alt = altText(m, cells, n, side, differs, notes)
+  const alt = altText(m, cells, n, side, differs, notes, (i, j) => changed.has(`${i},${j}`))
   const svg = el(
     'svg',
     { xmlns: 'http://www.w3.org/2000/svg', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'k-matrix-title k-matrix-desc', class: 'knet-diagram knet-matrix' },
@@ -144,7 +164,7 @@ export function matrixDiagram(m: Matrix, opts: MatrixDiagramOptions = {}): Diagr
 }
 
 /** The matrix in words, one sentence per source: whom it may reach and whom not. */
-function altText(m: Matrix, cells: string[][], n: number, side: string, differs: (i: number, j: number) => boolean, notes: string[]): string {
+function altText(m: Matrix, cells: string[][], n: number, side: string, differs: (i: number, j: number) => boolean, notes: string[], isChanged: (i: number, j: number) => boolean): string {
   const lines = [`Policy verdicts on ${portText(m)}${side}, ${n} source(s) by ${n} destination(s).`]
   for (let i = 0; i < n; i++) {
     const to = (v: '.' | 'X') =>
@@ -152,7 +172,7 @@ function altText(m: Matrix, cells: string[][], n: number, side: string, differs:
         .slice(0, n)
         .map((_, j) => j)
         .filter((j) => j !== i && verdict(cells[i]?.[j]) === v)
-        .map((j) => `${columnLabel(m, j)}${differs(i, j) ? ' (not on this cluster)' : ''}`)
+        .map((j) => `${columnLabel(m, j)}${differs(i, j) ? ' (not on this cluster)' : ''}${isChanged(i, j) ? ' (changed)' : ''}`)
     const allowed = to('.')
     const denied = to('X')
     const self = verdict(cells[i]?.[i])

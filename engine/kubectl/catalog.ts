@@ -62,6 +62,12 @@ export function adapterFor(rt: ResourceType): Adapter {
       return generic('IngressClass', T.ingressClassTable, (c) => c.ingressClasses)
     case 'NetworkPolicy':
       return generic('NetworkPolicy', T.networkPolicyTable, (c) => c.networkPolicies)
+    case 'ClusterNetworkPolicy':
+      return generic(rt.kind, T.clusterPolicyTable(rt.kind), (c) => c.clusterNetworkPolicies)
+    case 'AdminNetworkPolicy':
+      return generic(rt.kind, T.clusterPolicyTable(rt.kind), (c) => c.adminNetworkPolicies)
+    case 'BaselineAdminNetworkPolicy':
+      return generic(rt.kind, T.clusterPolicyTable(rt.kind), (c) => c.baselineAdminNetworkPolicies)
     case 'ServiceCIDR':
       return adapter(serviceCIDRs, serviceCIDRTable, serviceCIDRJson)
     case 'IPAddress':

@@ -21,6 +21,10 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { resource: 'ingresses', kind: 'Ingress', namespaced: true, names: ['ingresses', 'ingress', 'ing', 'ingresses.networking.k8s.io'], prefix: 'ingress.networking.k8s.io' },
   { resource: 'ingressclasses', kind: 'IngressClass', namespaced: false, names: ['ingressclasses', 'ingressclass'], prefix: 'ingressclass.networking.k8s.io' },
   { resource: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true, names: ['networkpolicies', 'networkpolicy', 'netpol', 'networkpolicies.networking.k8s.io'], prefix: 'networkpolicy.networking.k8s.io' },
+  // network-policy-api CRDs (shortName and scope from their kubebuilder markers: v0.2.0 apis/v1alpha2, v0.1.8 apis/v1alpha1)
+  { resource: 'clusternetworkpolicies', kind: 'ClusterNetworkPolicy', namespaced: false, names: ['clusternetworkpolicies', 'clusternetworkpolicy', 'cnp', 'clusternetworkpolicies.policy.networking.k8s.io'], prefix: 'clusternetworkpolicy.policy.networking.k8s.io' },
+  { resource: 'adminnetworkpolicies', kind: 'AdminNetworkPolicy', namespaced: false, names: ['adminnetworkpolicies', 'adminnetworkpolicy', 'anp', 'adminnetworkpolicies.policy.networking.k8s.io'], prefix: 'adminnetworkpolicy.policy.networking.k8s.io' },
+  { resource: 'baselineadminnetworkpolicies', kind: 'BaselineAdminNetworkPolicy', namespaced: false, names: ['baselineadminnetworkpolicies', 'baselineadminnetworkpolicy', 'banp', 'baselineadminnetworkpolicies.policy.networking.k8s.io'], prefix: 'baselineadminnetworkpolicy.policy.networking.k8s.io' },
   { resource: 'servicecidrs', kind: 'ServiceCIDR', namespaced: false, names: ['servicecidrs', 'servicecidr', 'servicecidrs.networking.k8s.io'], prefix: 'servicecidr.networking.k8s.io' },
   { resource: 'ipaddresses', kind: 'IPAddress', namespaced: false, names: ['ipaddresses', 'ipaddress', 'ip', 'ipaddresses.networking.k8s.io'], prefix: 'ipaddress.networking.k8s.io' },
   { resource: 'configmaps', kind: 'ConfigMap', namespaced: true, names: ['configmaps', 'configmap', 'cm'], prefix: 'configmap' },

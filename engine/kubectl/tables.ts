@@ -203,6 +203,21 @@ export const networkPolicyTable: TableSpec<GenericObject> = {
   wide: () => [],
 }
 
+/** additionalPrinterColumns of the network-policy-api CRDs: ClusterNetworkPolicy Tier, Priority, Age; AdminNetworkPolicy Priority, Age; BaselineAdminNetworkPolicy Age */
+export function clusterPolicyTable(kind: string): TableSpec<GenericObject> {
+  const cell = (v: Json | undefined) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))
+  const cols: [string, (g: GenericObject) => string][] =
+    kind === 'ClusterNetworkPolicy' ? [['TIER', (g) => cell(g.spec.tier)], ['PRIORITY', (g) => cell(g.spec.priority)]]
+    : kind === 'AdminNetworkPolicy' ? [['PRIORITY', (g) => cell(g.spec.priority)]]
+    : []
+  return {
+    headers: ['NAME', ...cols.map((c) => c[0]), 'AGE'],
+    wideHeaders: [],
+    row: (g, c) => [g.meta.name, ...cols.map((x) => x[1](g)), age(g.meta.creationTimestamp, c.now)],
+    wide: () => [],
+  }
+}
+
 export const ingressClassTable: TableSpec<GenericObject> = {
   headers: ['NAME', 'CONTROLLER', 'PARAMETERS', 'AGE'],
   wideHeaders: [],

@@ -388,6 +388,11 @@ export const KINDS: KindInfo[] = [
     spec: any,
     status: statusAny,
   }),
+  // policy.networking.k8s.io v1alpha2 (network-policy-api v0.2.0), which replaces the two kinds above
+  K('ClusterNetworkPolicy', ['policy.networking.k8s.io/v1alpha2'], false, 'clusternetworkpolicies', {
+    spec: any,
+    status: statusAny,
+  }),
   K('ConfigMap', ['v1'], true, 'configmaps', { data: strMap, binaryData: any, immutable: bool }),
   K('Secret', ['v1'], true, 'secrets', { data: any, stringData: any, type: str, immutable: bool }),
   K('Cluster', ['knet/v1alpha1'], false, 'clusters', {

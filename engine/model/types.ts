@@ -295,6 +295,8 @@ export interface Cluster {
   adminNetworkPolicies: GenericObject[]
   baselineAdminNetworkPolicies: GenericObject[]
   secrets: GenericObject[]
+  /** policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy (network-policy-api v0.2.x) */
+  clusterNetworkPolicies: GenericObject[]
   configMaps: GenericObject[]
   /** Names outside the cluster that the scenario declares (upstream DNS zone), filled by the DNS module */
   externalHosts: GenericObject[]

@@ -9,7 +9,9 @@ import type { Pod, Protocol } from '../model/types.ts'
 import type { PolicySet } from './policy-set.ts'
 import type { Endpoint } from './endpoint.ts'
 import type { Tiers } from './evaluate.ts'
+import { inTiers } from './evaluate.ts'
 import type { AdminRule, CompiledAdminPolicy, CompiledNetworkPolicy, NpRule } from './model.ts'
+import { admits } from './model.ts'
 import { adminPeerMatches, adminPortMatches, adminSelects, npRulePeerMatches, npRulePortMatches, npSelects } from './match.ts'
 
 export interface ClassInput {
@@ -56,7 +58,7 @@ export function classVerdicts(set: PolicySet, input: ClassInput, tiers: Tiers): 
     let b = adminPeerBits.get(r)
     if (!b) {
       b = new Uint32Array(W)
-      for (let j = 0; j < n; j++) if (r.peers.some((p) => adminPeerMatches(set, p, reps[j], r.action !== 'Allow'))) b[j >>> 5] |= 1 << (j & 31)
+      for (let j = 0; j < n; j++) if (r.peers.some((p) => adminPeerMatches(set, p, reps[j], !admits(r.action)))) b[j >>> 5] |= 1 << (j & 31)
       adminPeerBits.set(r, b)
     }
     return b
@@ -102,9 +104,9 @@ export function classVerdicts(set: PolicySet, input: ClassInput, tiers: Tiers): 
 
   for (let i = 0; i < n; i++) {
     const subject = reps[i]
-    const admins: CompiledAdminPolicy[] = tiers.admin ? set.admin.filter((a) => adminSelects(a, subject)) : []
+    const admins: CompiledAdminPolicy[] = set.admin.filter((a) => inTiers(tiers, a) && adminSelects(a, subject))
     const nps = tiers.networkPolicy ? (set.byNamespace.get(subject.pod!.meta.namespace) ?? []).filter((np) => npSelects(np, subject)) : []
-    const banp = tiers.baseline && set.baseline && adminSelects(set.baseline, subject) ? set.baseline : undefined
+    const baselines: CompiledAdminPolicy[] = set.baselines.filter((b) => inTiers(tiers, b) && adminSelects(b, subject))
     const own = input.ports[i]
     for (const dir of ['egress', 'ingress'] as const) {
       undecided.set(full)
@@ -121,7 +123,7 @@ export function classVerdicts(set: PolicySet, input: ClassInput, tiers: Tiers): 
           if (!b) continue
           for (let w = 0; w < W; w++) {
             const hit = b[w] & undecided[w]
-            if (r.action === 'Allow') allowed[w] |= hit
+            if (admits(r.action)) allowed[w] |= hit
             else if (r.action === 'Pass') toNext[w] |= hit
             undecided[w] &= ~hit
           }
@@ -149,14 +151,14 @@ export function classVerdicts(set: PolicySet, input: ClassInput, tiers: Tiers): 
           undecided[w] = 0
         }
       }
-      // BaselineAdminNetworkPolicy, then the default allow
-      if (banp) {
-        for (const r of dir === 'ingress' ? banp.ingress : banp.egress) {
+      // the Baseline tier (Pass there goes on to the default allow), then the default allow
+      for (const bp of baselines) {
+        for (const r of dir === 'ingress' ? bp.ingress : bp.egress) {
           const b = ruleBits(r)
           if (!b) continue
           for (let w = 0; w < W; w++) {
             const hit = b[w] & undecided[w]
-            if (r.action === 'Allow') allowed[w] |= hit
+            if (admits(r.action) || r.action === 'Pass') allowed[w] |= hit
             undecided[w] &= ~hit
           }
         }

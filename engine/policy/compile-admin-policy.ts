@@ -75,6 +75,7 @@ export function compileAdminPolicy(o: GenericObject, problems: Problems): Compil
   const egress = rules(problems, spec.egress, 'egress', baseline)
   return {
     kind: baseline ? 'BaselineAdminNetworkPolicy' : 'AdminNetworkPolicy',
+    tier: baseline ? 'Baseline' : 'Admin',
     object: o,
     name: o.meta.name,
     priority,
@@ -86,7 +87,7 @@ export function compileAdminPolicy(o: GenericObject, problems: Problems): Compil
 }
 
 /** MinProperties=1/MaxProperties=1 unions */
-function oneOf(p: Problems, v: Record<string, Json>, path: Path, fields: string[]): string | undefined {
+export function oneOf(p: Problems, v: Record<string, Json>, path: Path, fields: string[]): string | undefined {
   const set = fields.filter((f) => v[f] !== undefined && v[f] !== null)
   if (set.length === 0) {
     p.invalid(path, 0, `${fieldPath(path)} in body should have at least 1 properties`, `set exactly one of: ${fields.join(', ')}`)
@@ -99,7 +100,7 @@ function oneOf(p: Problems, v: Record<string, Json>, path: Path, fields: string[
   return set[0]
 }
 
-function compileSubject(p: Problems, raw: Json | undefined): { nsSel: Reqs; podSel: Reqs } {
+export function compileSubject(p: Problems, raw: Json | undefined, namespaceSelectorOptional = false): { nsSel: Reqs; podSel: Reqs } {
   const path: Path = ['spec', 'subject']
   const o = read.obj(raw)
   // an unusable subject selects nothing (the API server would refuse the object anyway)
@@ -113,14 +114,16 @@ function compileSubject(p: Problems, raw: Json | undefined): { nsSel: Reqs; podS
     checkLabelSelector(p, o.namespaces, [...path, 'namespaces'])
     return { nsSel: reqsOf(o.namespaces) ?? [], podSel: [] }
   }
-  if (which === 'pods') return namespacedPod2(p, o.pods, [...path, 'pods']) ?? nothing
+  if (which === 'pods') return namespacedPod2(p, o.pods, [...path, 'pods'], namespaceSelectorOptional) ?? nothing
   return nothing
 }
 
-function namespacedPod2(p: Problems, raw: Json | undefined, path: Path): { nsSel: Reqs; podSel: Reqs } | undefined {
+/** NamespacedPod: v1alpha1 requires both selectors; v1alpha2 makes namespaceSelector optional (absent = every Namespace) */
+export function namespacedPod2(p: Problems, raw: Json | undefined, path: Path, namespaceSelectorOptional = false): { nsSel: Reqs; podSel: Reqs } | undefined {
   const o = read.obj(raw) ?? {}
   let ok = true
   for (const f of ['namespaceSelector', 'podSelector']) {
+    if (f === 'namespaceSelector' && namespaceSelectorOptional && (o[f] === undefined || o[f] === null)) continue
     if (!read.obj(o[f])) {
       p.required([...path, f], '', `${f}: {} selects every ${f === 'podSelector' ? 'Pod' : 'Namespace'}`)
       ok = false
@@ -166,14 +169,14 @@ function compileRule(p: Problems, r: Record<string, Json>, path: Path, index: nu
   return { index, name, action, peers, ports }
 }
 
-function compilePeer(p: Problems, o: Record<string, Json>, path: Path, fields: string[], action: AdminAction): AdminPeer {
+export function compilePeer(p: Problems, o: Record<string, Json>, path: Path, fields: string[], action: AdminAction, v1alpha2 = false): AdminPeer {
   const which = oneOf(p, o, path, fields)
   switch (which) {
     case 'namespaces':
       checkLabelSelector(p, o.namespaces, [...path, 'namespaces'])
       return { kind: 'namespaces', nsSel: reqsOf(o.namespaces) ?? [] }
     case 'pods': {
-      const np = namespacedPod2(p, o.pods, [...path, 'pods'])
+      const np = namespacedPod2(p, o.pods, [...path, 'pods'], v1alpha2)
       return np ? { kind: 'pods', ...np } : { kind: 'invalid' }
     }
     case 'nodes':
@@ -201,7 +204,8 @@ function compilePeer(p: Problems, o: Record<string, Json>, path: Path, fields: s
       names.forEach((n, i) => {
         if (!DOMAIN_NAME.test(n)) p.invalid([...path, 'domainNames', i], n, `${fieldPath([...path, 'domainNames', i])} in body should match '${DOMAIN_NAME.source}'`)
       })
-      if (action !== 'Allow') p.warn([...path, 'domainNames'], `${fieldPath([...path, 'domainNames'])}: domainNames is only supported for Allow rules; implementations ignore it in ${action} rules`, 'unsupported-peer')
+      const accept = v1alpha2 ? 'Accept' : 'Allow'
+      if (action !== accept) p.warn([...path, 'domainNames'], `${fieldPath([...path, 'domainNames'])}: domainNames is only supported for ${accept} rules; implementations ignore it in ${action} rules`, 'unsupported-peer')
       return { kind: 'domainNames', names }
     }
     default:
@@ -242,13 +246,13 @@ function compilePort(p: Problems, o: Record<string, Json>, path: Path): AdminPor
   return undefined
 }
 
-function bound(p: Problems, n: number, path: Path): void {
+export function bound(p: Problems, n: number, path: Path): void {
   if (n < 1) p.invalid(path, n, `${fieldPath(path)} in body should be greater than or equal to 1`)
   else if (n > 65535) p.invalid(path, n, `${fieldPath(path)} in body should be less than or equal to 65535`)
 }
 
 /** the CRD defaults protocol to TCP; v1.Protocol admits TCP, UDP and SCTP */
-function protocolOf(p: Problems, v: Json | undefined, path: Path): Protocol {
+export function protocolOf(p: Problems, v: Json | undefined, path: Path): Protocol {
   if (v === undefined || v === null) return 'TCP'
   if (v === 'TCP' || v === 'UDP' || v === 'SCTP') return v
   p.unsupported(path, v, ['TCP', 'UDP', 'SCTP'])

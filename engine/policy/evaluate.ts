@@ -4,11 +4,14 @@
  *
  * Each direction is judged on its own and both must allow: the source's
  * egress, then the destination's ingress. In each direction the tiers run in
- * the order the network-policy-api defines: AdminNetworkPolicies by priority
- * (first matching rule: Allow and Deny are final, Pass skips to the next
- * tier), then NetworkPolicies (a Pod selected by one for that direction is
- * isolated and admits only what some rule allows; policies add up), then the
- * BaselineAdminNetworkPolicy, and finally allow.
+ * the order the network-policy-api defines (v1alpha2 ClusterNetworkPolicySpec.Tier:
+ * "Admin tier, NetworkPolicy tier, Baseline tier"): the Admin tier (Admin
+ * ClusterNetworkPolicies and v1alpha1 AdminNetworkPolicies) by priority, first
+ * matching rule (Accept/Allow and Deny are final, Pass skips to the next tier),
+ * then NetworkPolicies (a Pod selected by one for that direction is isolated
+ * and admits only what some rule allows; policies add up), then the Baseline
+ * tier (Baseline ClusterNetworkPolicies by priority, then the v1alpha1
+ * BaselineAdminNetworkPolicy; Pass there skips to the default), and finally allow.
  *
  * Two exemptions from the NetworkPolicy docs: a Pod can always reach itself,
  * and traffic between a Pod and the node it runs on is always allowed.
@@ -18,17 +21,22 @@ import type { Endpoint } from './endpoint.ts'
 import { nodeName } from './endpoint.ts'
 import type { PolicySet } from './policy-set.ts'
 import type { CompiledAdminPolicy, CompiledNetworkPolicy, NpPort } from './model.ts'
+import { admits } from './model.ts'
+import type { Enforcement } from './enforcement.ts'
 import { adminPeerMatches, adminPortMatches, adminSelects, npRulePeerMatches, npRulePortMatches, npSelects } from './match.ts'
 
 export type Direction = 'ingress' | 'egress'
 
 export interface ChainStep {
-  tier: 'ANP' | 'NetworkPolicy' | 'BANP' | 'Loopback' | 'Node' | 'None'
-  action: 'Allow' | 'Deny' | 'Pass' | 'No-Op' | 'Allowed' | 'Denied' | 'Not isolated' | 'Not applicable'
-  /** ANP/BANP name, or the NetworkPolicies (`ns/name`) that decided */
+  /** ANP/BANP: v1alpha1 AdminNetworkPolicy/BaselineAdminNetworkPolicy; CNP Admin/CNP Baseline: a v1alpha2 ClusterNetworkPolicy of that tier */
+  tier: 'ANP' | 'CNP Admin' | 'NetworkPolicy' | 'BANP' | 'CNP Baseline' | 'Loopback' | 'Node' | 'None'
+  action: 'Allow' | 'Accept' | 'Deny' | 'Pass' | 'No-Op' | 'Allowed' | 'Denied' | 'Not isolated' | 'Not applicable'
+  /** ANP/BANP/CNP name, or the NetworkPolicies (`ns/name`) that decided */
   policies?: string[]
-  /** the ANP/BANP rule: its name, else `ingress[i]`/`egress[i]` */
+  /** the ANP/BANP/CNP rule: its name, else `ingress[i]`/`egress[i]` */
   rule?: string
+  /** the ClusterNetworkPolicy's priority (the step of a deciding CNP rule) */
+  priority?: number
   text: string
 }
 
@@ -46,19 +54,46 @@ export interface SideVerdict {
   /** those of them with a rule admitting this connection */
   allowedBy: string[]
   allowed: boolean
+  /** ANP: the Admin tier decided (an AdminNetworkPolicy or an Admin ClusterNetworkPolicy; the last chain step says which); BANP: the Baseline tier */
   decidedBy: 'ANP' | 'NetworkPolicy' | 'BANP' | 'default' | 'exempt' | 'not-applicable'
   chain: ChainStep[]
   /** rules that admit the peer but not this port: the usual near miss */
   nearMiss: string[]
 }
 
+/** Which policies take part: v1alpha1 ANP (admin) and BANP (baseline), NetworkPolicy, v1alpha2 ClusterNetworkPolicy (cnp, both tiers). */
 export interface Tiers {
   admin: boolean
   networkPolicy: boolean
   baseline: boolean
+  cnp: boolean
 }
 
-export const ALL_TIERS: Tiers = { admin: true, networkPolicy: true, baseline: true }
+export const ALL_TIERS: Tiers = { admin: true, networkPolicy: true, baseline: true, cnp: true }
+
+/** The policies a CNI turns into filters. */
+export function enforcedTiers(e: Enforcement): Tiers {
+  return { admin: e.adminNetworkPolicy, networkPolicy: e.networkPolicy, baseline: e.adminNetworkPolicy, cnp: e.clusterNetworkPolicy }
+}
+
+export function enforcesAll(e: Enforcement): boolean {
+  return e.networkPolicy && e.adminNetworkPolicy && e.clusterNetworkPolicy
+}
+
+export function enforcesNone(e: Enforcement): boolean {
+  return !e.networkPolicy && !e.adminNetworkPolicy && !e.clusterNetworkPolicy
+}
+
+/** whether a cluster-wide policy takes part under these tiers */
+export function inTiers(tiers: Tiers, a: CompiledAdminPolicy): boolean {
+  return a.kind === 'ClusterNetworkPolicy' ? tiers.cnp : a.tier === 'Admin' ? tiers.admin : tiers.baseline
+}
+
+/** the chain-step tier of a cluster-wide policy */
+function stepTier(a: CompiledAdminPolicy): ChainStep['tier'] {
+  if (a.kind === 'ClusterNetworkPolicy') return a.tier === 'Admin' ? 'CNP Admin' : 'CNP Baseline'
+  return a.tier === 'Admin' ? 'ANP' : 'BANP'
+}
 
 /** Per-run caches for callers that judge many pairs (the matrix). */
 export interface EvalMemo {
@@ -76,6 +111,8 @@ function step(s: Omit<ChainStep, 'text'>): ChainStep {
   switch (s.tier) {
     case 'ANP':
     case 'BANP':
+    case 'CNP Admin':
+    case 'CNP Baseline':
       text = s.action === 'No-Op' ? `${t} No-Op` : `${t} ${s.action} (${s.policies![0]}/${s.rule})`
       break
     case 'NetworkPolicy':
@@ -119,33 +156,34 @@ export function evaluateSide(set: PolicySet, direction: Direction, src: Endpoint
     return out
   }
 
-  // Tier 1: AdminNetworkPolicies in priority order, first matching rule
+  // Tier 1: the Admin tier in priority order, first matching rule
   let passed = false
-  let anySelects = false
-  if (tiers.admin) {
+  let noOpTier: ChainStep['tier'] | undefined
+  if (tiers.admin || tiers.cnp) {
     const admins = adminFor(set, subject, memo)
     outer: for (const a of admins) {
+      if (!inTiers(tiers, a)) continue
       const rules = direction === 'ingress' ? a.ingress : a.egress
-      // "ANPs with no ingress rules do not affect ingress traffic" (and likewise for egress)
+      // "CNPs with no ingress rules do not affect ingress traffic" (and likewise for egress)
       if (rules.length === 0) continue
-      anySelects = true
+      if (noOpTier === undefined || a.kind === 'ClusterNetworkPolicy') noOpTier = stepTier(a)
       for (const r of rules) {
-        if (!r.peers.some((p) => adminPeerMatches(set, p, peer, r.action !== 'Allow'))) continue
+        if (!r.peers.some((p) => adminPeerMatches(set, p, peer, !admits(r.action)))) continue
         if (!adminPortMatches(r.ports, port, protocol, dstPod)) continue
         const ruleName = r.name || `${direction}[${r.index}]`
-        out.chain.push(step({ tier: 'ANP', action: r.action, policies: [a.name], rule: ruleName }))
+        out.chain.push(step({ tier: stepTier(a), action: r.action, policies: [a.name], rule: ruleName, priority: a.priority }))
         if (r.action === 'Pass') {
           passed = true
           break outer
         }
-        out.allowed = r.action === 'Allow'
+        out.allowed = admits(r.action)
         out.decidedBy = 'ANP'
         // NetworkPolicy isolation is still reported, for the explanation
         fillIsolation(set, out, subject, memo, direction)
         return out
       }
     }
-    if (anySelects && !passed) out.chain.push(step({ tier: 'ANP', action: 'No-Op' }))
+    if (noOpTier && !passed) out.chain.push(step({ tier: noOpTier, action: 'No-Op' }))
   }
 
   // Tier 2: NetworkPolicies (additive allow-lists)
@@ -171,20 +209,27 @@ export function evaluateSide(set: PolicySet, direction: Direction, src: Endpoint
     out.chain.push(step({ tier: 'NetworkPolicy', action: 'Not isolated' }))
   }
 
-  // Tier 3: the BaselineAdminNetworkPolicy
-  const banpRules = set.baseline ? (direction === 'ingress' ? set.baseline.ingress : set.baseline.egress) : []
-  if (tiers.baseline && set.baseline && banpRules.length > 0 && adminSelects(set.baseline, subject)) {
-    const b = set.baseline
-    for (const r of banpRules) {
-      if (!r.peers.some((p) => adminPeerMatches(set, p, peer, r.action !== 'Allow'))) continue
+  // Tier 3: the Baseline tier in priority order, first matching rule; Pass there leads to the default
+  let baseNoOp: ChainStep['tier'] | undefined
+  base: for (const b of set.baselines) {
+    if (!inTiers(tiers, b)) continue
+    const rules = direction === 'ingress' ? b.ingress : b.egress
+    if (rules.length === 0 || !adminSelects(b, subject)) continue
+    if (baseNoOp === undefined || b.kind === 'ClusterNetworkPolicy') baseNoOp = stepTier(b)
+    for (const r of rules) {
+      if (!r.peers.some((p) => adminPeerMatches(set, p, peer, !admits(r.action)))) continue
       if (!adminPortMatches(r.ports, port, protocol, dstPod)) continue
-      out.chain.push(step({ tier: 'BANP', action: r.action, policies: [b.name], rule: r.name || `${direction}[${r.index}]` }))
-      out.allowed = r.action === 'Allow'
+      out.chain.push(step({ tier: stepTier(b), action: r.action, policies: [b.name], rule: r.name || `${direction}[${r.index}]`, priority: b.priority }))
+      if (r.action === 'Pass') {
+        baseNoOp = undefined
+        break base
+      }
+      out.allowed = admits(r.action)
       out.decidedBy = 'BANP'
       return out
     }
-    out.chain.push(step({ tier: 'BANP', action: 'No-Op' }))
   }
+  if (baseNoOp) out.chain.push(step({ tier: baseNoOp, action: 'No-Op' }))
   out.allowed = true
   out.decidedBy = 'default'
   return out

@@ -97,7 +97,8 @@ export function lintPolicies(cluster: Cluster, locate?: Locate): Diagnostic[] {
           const targets = dir === 'ingress' ? subjects : live.filter((e) => e.kind === 'pod' && r.peers.some((x) => adminPeerMatches(set, x, e, false)))
           if (targets.length === 0) return
           const declares = targets.some((e) => namedPortNumber(e.pod, port.name, 'TCP') !== undefined || namedPortNumber(e.pod, port.name, 'UDP') !== undefined || namedPortNumber(e.pod, port.name, 'SCTP') !== undefined)
-          if (!declares) out.push(finding(a.object, ['spec', dir, r.index, 'ports', j, 'namedPort'], 'named-port-undeclared', `named port "${port.name}" is declared by none of the Pods it applies to (${some(targets.map((e) => e.name))}), so the rule matches no traffic`))
+          const at = a.kind === 'ClusterNetworkPolicy' ? ['spec', dir, r.index, 'protocols', j, 'destinationNamedPort'] : ['spec', dir, r.index, 'ports', j, 'namedPort']
+          if (!declares) out.push(finding(a.object, at, 'named-port-undeclared', `named port "${port.name}" is declared by none of the Pods it applies to (${some(targets.map((e) => e.name))}), so the rule matches no traffic`))
         })
       }
     }
@@ -126,17 +127,21 @@ export function lintPolicies(cluster: Cluster, locate?: Locate): Diagnostic[] {
     }
   }
 
-  // 5. equal ANP priorities over the same Pods: the order is undefined
-  const byPriority = new Map<number, CompiledAdminPolicy[]>()
-  for (const a of set.admin) byPriority.set(a.priority, [...(byPriority.get(a.priority) ?? []), a])
-  for (const [prio, list] of byPriority) {
+  // 5. equal priorities in one tier over the same Pods: the order is undefined
+  const byPriority = new Map<string, CompiledAdminPolicy[]>()
+  for (const a of [...set.admin, ...set.baselines.filter((b) => b.kind === 'ClusterNetworkPolicy')]) {
+    const k = `${a.tier}|${a.priority}`
+    byPriority.set(k, [...(byPriority.get(k) ?? []), a])
+  }
+  for (const [key, list] of byPriority) {
+    const prio = key.slice(key.indexOf('|') + 1)
     for (let i = 1; i < list.length; i++) {
       for (let j = 0; j < i; j++) {
         const both = live.filter((e) => adminSelects(list[i], e) && adminSelects(list[j], e))
         if (both.length) {
           out.push(finding(list[i].object, ['spec', 'priority'], 'anp-priority-tie',
-            `AdminNetworkPolicy ${list[i].name} has the same priority (${prio}) as ${list[j].name} and both select ${some(both.map((e) => e.name), 2)}: which one applies first is up to the implementation (the simulator takes ${list[j].name} first, by name)`,
-            'give every AdminNetworkPolicy a distinct priority'))
+            `${list[i].kind} ${list[i].name} has the same priority (${prio}) as ${list[j].name}${list[i].kind === 'ClusterNetworkPolicy' ? ` in the ${list[i].tier} tier` : ''} and both select ${some(both.map((e) => e.name), 2)}: which one applies first is up to the implementation (the simulator takes ${list[j].name} first)`,
+            `give every ${list[i].kind === 'ClusterNetworkPolicy' ? 'ClusterNetworkPolicy of a tier' : 'AdminNetworkPolicy'} a distinct priority`))
           break
         }
       }
@@ -146,7 +151,8 @@ export function lintPolicies(cluster: Cluster, locate?: Locate): Diagnostic[] {
   // 6. policies the CNI ignores
   const e = set.enforcement
   if (!e.networkPolicy) for (const np of nps) out.push(finding(np.object, ['metadata', 'name'], 'policy-not-enforced', `NetworkPolicy ${np.key} has no effect on this cluster: ${e.note}`, 'set spec.cni in the Cluster document (calico, cilium, antrea, …) to a plugin that enforces NetworkPolicy'))
-  if (!e.adminNetworkPolicy) for (const a of admins) out.push(finding(a.object, ['metadata', 'name'], 'policy-not-enforced', `${a.kind} ${a.name} has no effect on this cluster: ${e.note}`, 'Calico (v3.29+) and Antrea (v1.13+) implement AdminNetworkPolicy'))
+  if (!e.clusterNetworkPolicy) for (const a of admins.filter((x) => x.kind === 'ClusterNetworkPolicy')) out.push(finding(a.object, ['metadata', 'name'], 'policy-not-enforced', `ClusterNetworkPolicy ${a.name} has no effect on this cluster: ${e.note}`, 'Calico (v3.32+) and Antrea (v2.7+) implement ClusterNetworkPolicy'))
+  if (!e.adminNetworkPolicy) for (const a of admins.filter((x) => x.kind !== 'ClusterNetworkPolicy')) out.push(finding(a.object, ['metadata', 'name'], 'policy-not-enforced', `${a.kind} ${a.name} has no effect on this cluster: ${e.note}`, 'Calico (v3.29+) and Antrea (v1.13+) implement AdminNetworkPolicy'))
 
   return out.map((p) => toDiagnostic(p, locate))
 }
@@ -163,7 +169,7 @@ function lintDNS(cluster: Cluster, set: PolicySet, live: Endpoint[], out: Proble
     const usesClusterDNS = pod.dnsPolicy === 'ClusterFirst' || pod.dnsPolicy === 'ClusterFirstWithHostNet' || (pod.dnsPolicy === 'None' && (pod.dnsConfig?.nameservers ?? []).some((n) => cluster.config.dnsServiceIPs.includes(n)))
     if (!usesClusterDNS) continue
     const egressNPs = (set.byNamespace.get(pod.meta.namespace) ?? []).some((np) => np.policyTypes.includes('Egress') && npSelects(np, e))
-    const admin = set.admin.some((a) => a.egress.length > 0 && adminSelects(a, e)) || (!!set.baseline && set.baseline.egress.length > 0 && adminSelects(set.baseline, e))
+    const admin = [...set.admin, ...set.baselines].some((a) => a.egress.length > 0 && adminSelects(a, e))
     if (!egressNPs && !admin) continue
     for (const protocol of ['UDP', 'TCP'] as const) {
       const r = evaluateServiceConnection(cluster, { srcPod: pod, service: dns, port: 53, protocol })
@@ -181,7 +187,8 @@ function lintDNS(cluster: Cluster, set: PolicySet, live: Endpoint[], out: Proble
         key = np.key
       } else {
         const last = s.chain[s.chain.length - 1]
-        const a = set.allAdmin.find((x) => x.name === last.policies?.[0] && (last.tier === 'ANP' ? x.kind === 'AdminNetworkPolicy' : x.kind === 'BaselineAdminNetworkPolicy'))
+        const kind = last.tier === 'ANP' ? 'AdminNetworkPolicy' : last.tier === 'BANP' ? 'BaselineAdminNetworkPolicy' : 'ClusterNetworkPolicy'
+        const a = set.allAdmin.find((x) => x.name === last.policies?.[0] && x.kind === kind)
         if (!a) continue
         object = a.object
         const idx = a.egress.findIndex((x) => (x.name || `egress[${x.index}]`) === last.rule)
@@ -199,7 +206,7 @@ function lintDNS(cluster: Cluster, set: PolicySet, live: Endpoint[], out: Proble
     const isNP = b.object.kind === 'NetworkPolicy'
     out.push(finding(b.object, b.path, 'egress-blocks-dns',
       `${isNP ? 'egress isolation by this policy' : 'this rule'} blocks DNS: ${some(b.pods)} cannot reach kube-dns (kube-system/kube-dns) on ${lost}, so every name lookup fails`,
-      isNP ? 'allow it: egress: [{to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]}]' : 'put an Allow (or Pass) rule for kube-dns on port 53 before it'))
+      isNP ? 'allow it: egress: [{to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]}]' : `put an ${b.object.kind === 'ClusterNetworkPolicy' ? 'Accept' : 'Allow'} (or Pass) rule for kube-dns on port 53 before it`))
   }
 }
 

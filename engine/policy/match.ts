@@ -1,7 +1,8 @@
 /**
  * The matching primitives: which Pods a policy selects, which peers a rule
  * admits, which ports it opens. Semantics from the NetworkPolicy API
- * reference (networking.k8s.io/v1 types.go) and network-policy-api v0.1.8.
+ * reference (networking.k8s.io/v1 types.go) and network-policy-api v0.1.8
+ * (v1alpha1) and v0.2.0 (v1alpha2 ClusterNetworkPolicy: the same peers and ports).
  */
 import type { Labels, Pod, Protocol } from '../model/types.ts'
 import { matchesRequirements } from '../build/selector.ts'

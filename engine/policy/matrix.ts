@@ -20,8 +20,8 @@ import type { PolicySet } from './policy-set.ts'
 import type { Enforcement } from './enforcement.ts'
 import { podEndpoint } from './endpoint.ts'
 import type { Endpoint } from './endpoint.ts'
-import { ALL_TIERS, evaluateSide, newMemo } from './evaluate.ts'
-import type { EvalMemo, Tiers } from './evaluate.ts'
+import { ALL_TIERS, enforcedTiers, enforcesAll, enforcesNone, evaluateSide, newMemo } from './evaluate.ts'
+import type { EvalMemo } from './evaluate.ts'
 import type { Reqs } from './model.ts'
 import { SYSTEM_NAMESPACES } from '../build/system.ts'
 
@@ -85,7 +85,7 @@ function relevance(set: PolicySet): { keys: string[]; cidrs: Prefix[]; names: st
       }
     }
   }
-  for (const a of [...set.admin, ...(set.baseline ? [set.baseline] : [])]) {
+  for (const a of [...set.admin, ...set.baselines]) {
     addReqs(a.subject.podSel)
     for (const r of [...a.ingress, ...a.egress]) {
       for (const p of r.peers) {
@@ -241,8 +241,8 @@ export function pairJudge(set: PolicySet, pods: Pod[], portOf: (p: Pod) => { por
   }
   const memo: EvalMemo = newMemo()
   const e = set.enforcement
-  const effTiers: Tiers = { admin: e.adminNetworkPolicy, networkPolicy: e.networkPolicy, baseline: e.adminNetworkPolicy }
-  const partial = (e.networkPolicy || e.adminNetworkPolicy) && !(e.networkPolicy && e.adminNetworkPolicy)
+  const effTiers = enforcedTiers(e)
+  const partial = !enforcesAll(e) && !enforcesNone(e)
   const endpoints = new Map<string, Endpoint>()
   let all: ClassVerdicts | undefined
   let eff: ClassVerdicts | undefined
@@ -268,7 +268,7 @@ export function pairJudge(set: PolicySet, pods: Pod[], portOf: (p: Pod) => { por
     const eg = evaluateSide(set, 'egress', src, dst, port, protocol, ALL_TIERS, memo).allowed
     const ig = evaluateSide(set, 'ingress', src, dst, port, protocol, ALL_TIERS, memo).allowed
     let effective = eg && ig
-    if (!e.networkPolicy && !e.adminNetworkPolicy) effective = true
+    if (enforcesNone(e)) effective = true
     else if (partial) effective = evaluateSide(set, 'egress', src, dst, port, protocol, effTiers, memo).allowed && evaluateSide(set, 'ingress', src, dst, port, protocol, effTiers, memo).allowed
     return (eg ? EGRESS : 0) | (ig ? INGRESS : 0) | (effective ? EFFECTIVE : 0)
   }
@@ -302,7 +302,7 @@ export function pairJudge(set: PolicySet, pods: Pod[], portOf: (p: Pod) => { por
       const egress = bit(cv.egress, cv.words, i, j)
       const ingress = bit(cv.ingress, cv.words, j, i)
       let effective = egress && ingress
-      if (!e.networkPolicy && !e.adminNetworkPolicy) effective = true
+      if (enforcesNone(e)) effective = true
       else if (eff) effective = bit(eff.egress, eff.words, i, j) && bit(eff.ingress, eff.words, j, i)
       return (egress ? EGRESS : 0) | (ingress ? INGRESS : 0) | (effective ? EFFECTIVE : 0)
     },

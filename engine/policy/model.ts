@@ -48,9 +48,18 @@ export interface CompiledNetworkPolicy {
   valid: boolean
 }
 
-export type AdminAction = 'Allow' | 'Deny' | 'Pass'
+/** v1alpha1 ANP/BANP say Allow; v1alpha2 ClusterNetworkPolicy says Accept for the same decision */
+export type AdminAction = 'Allow' | 'Accept' | 'Deny' | 'Pass'
 
-/** policy.networking.k8s.io/v1alpha1 peers (ingress: namespaces, pods; egress adds nodes, networks, domainNames) */
+/** Allow (v1alpha1) and Accept (v1alpha2) both admit the connection and end evaluation. */
+export function admits(a: AdminAction): boolean {
+  return a === 'Allow' || a === 'Accept'
+}
+
+/** The two cluster-wide tiers around NetworkPolicy (v1alpha2 Tier; v1alpha1 ANP is Admin, BANP is Baseline). */
+export type AdminTier = 'Admin' | 'Baseline'
+
+/** policy.networking.k8s.io v1alpha1 and v1alpha2 peers (ingress: namespaces, pods; egress adds nodes, networks, domainNames) */
 export type AdminPeer =
   | { kind: 'namespaces'; nsSel: Reqs }
   | { kind: 'pods'; nsSel: Reqs; podSel: Reqs }
@@ -75,10 +84,12 @@ export interface AdminRule {
 }
 
 export interface CompiledAdminPolicy {
-  kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy'
+  kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'ClusterNetworkPolicy'
+  /** Admin: before NetworkPolicy; Baseline: after it */
+  tier: AdminTier
   object: GenericObject
   name: string
-  /** ANP spec.priority; BANP sorts after every ANP */
+  /** ANP and CNP spec.priority; the BANP sorts after every Baseline-tier CNP */
   priority: number
   subject: { nsSel: Reqs; podSel: Reqs }
   ingress: AdminRule[]

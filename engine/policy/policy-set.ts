@@ -6,6 +6,7 @@
 import type { Cluster, Labels, Node } from '../model/types.ts'
 import { compileNetworkPolicy } from './compile-network-policy.ts'
 import { compileAdminPolicy } from './compile-admin-policy.ts'
+import { compileClusterNetworkPolicy } from './compile-cluster-network-policy.ts'
 import type { CompiledAdminPolicy, CompiledNetworkPolicy } from './model.ts'
 import { Problems } from './problems.ts'
 import type { Problem } from './problems.ts'
@@ -19,11 +20,11 @@ export interface PolicySet {
   networkPolicies: CompiledNetworkPolicy[]
   /** valid NetworkPolicies by namespace */
   byNamespace: Map<string, CompiledNetworkPolicy[]>
-  /** valid AdminNetworkPolicies, highest precedence (lowest priority value) first */
+  /** the Admin tier: valid AdminNetworkPolicies and Admin ClusterNetworkPolicies, highest precedence (lowest priority value) first */
   admin: CompiledAdminPolicy[]
-  /** the valid BaselineAdminNetworkPolicy "default", if any */
-  baseline?: CompiledAdminPolicy
-  /** every AdminNetworkPolicy/BaselineAdminNetworkPolicy, invalid ones included */
+  /** the Baseline tier: valid Baseline ClusterNetworkPolicies by priority, then the BaselineAdminNetworkPolicy "default" */
+  baselines: CompiledAdminPolicy[]
+  /** every AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy, invalid ones included */
   allAdmin: CompiledAdminPolicy[]
   problems: Problem[]
   enforcement: Enforcement
@@ -57,17 +58,20 @@ export function policySet(cluster: Cluster): PolicySet {
     if (list) list.push(np)
     else byNamespace.set(np.namespace, [np])
   }
-  const allAdmin = [...cluster.adminNetworkPolicies, ...cluster.baselineAdminNetworkPolicies].map((o) => {
+  const allAdmin = [...cluster.adminNetworkPolicies, ...cluster.baselineAdminNetworkPolicies, ...(cluster.clusterNetworkPolicies ?? [])].map((o) => {
     const p = new Problems(o)
-    const c = compileAdminPolicy(o, p)
+    const c = o.kind === 'ClusterNetworkPolicy' ? compileClusterNetworkPolicy(o, p) : compileAdminPolicy(o, p)
     problems.push(...p.list)
     return c
   })
-  // Equal priorities have no defined order (the API leaves it to the implementation): the simulator breaks ties by name
-  const admin = allAdmin
-    .filter((a) => a.kind === 'AdminNetworkPolicy' && a.valid)
-    .sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-  const baseline = allAdmin.find((a) => a.kind === 'BaselineAdminNetworkPolicy' && a.valid)
+  // Equal priorities have no defined order ("the implementation can apply any of the matching policies"): the
+  // simulator breaks ties by name. A cluster running both APIs is not defined upstream either: v1alpha1 ANPs and
+  // Admin CNPs share one priority order here (ANP first on a tie), and the singleton BANP comes after every Baseline CNP.
+  const byPriority = (a: CompiledAdminPolicy, b: CompiledAdminPolicy) =>
+    a.priority - b.priority || (a.kind === b.kind ? 0 : a.kind === 'AdminNetworkPolicy' ? -1 : 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  const admin = allAdmin.filter((a) => a.tier === 'Admin' && a.valid).sort(byPriority)
+  const banp = allAdmin.find((a) => a.kind === 'BaselineAdminNetworkPolicy' && a.valid)
+  const baselines = [...allAdmin.filter((a) => a.kind === 'ClusterNetworkPolicy' && a.tier === 'Baseline' && a.valid).sort(byPriority), ...(banp ? [banp] : [])]
   const nodeByAddress = new Map<string, Node>()
   for (const n of cluster.nodes) {
     for (const ip of [...n.internalIPs, ...n.externalIPs, ...n.addresses.filter((a) => a.type === 'InternalIP' || a.type === 'ExternalIP').map((a) => a.address)]) {
@@ -80,7 +84,7 @@ export function policySet(cluster: Cluster): PolicySet {
     networkPolicies,
     byNamespace,
     admin,
-    baseline,
+    baselines,
     allAdmin,
     problems,
     enforcement: enforcementFor(cluster.config.cni),

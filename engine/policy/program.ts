@@ -16,20 +16,23 @@ import type { ConnectionQuery, Verdict } from './verdict.ts'
 import { evaluateServiceConnection } from './service.ts'
 import { namedPortNumber } from './match.ts'
 import { computeMatrix } from './matrix.ts'
-import type { MatrixOptions } from './matrix.ts'
+import type { Matrix, MatrixOptions } from './matrix.ts'
 import { boxTable } from './table.ts'
 import { lintPolicies, formatPolicyDiagnostic } from './lint.ts'
 import { validatePolicies } from './validate.ts'
 import { policySet } from './policy-set.ts'
+import { proposeFix } from './fix.ts'
+import type { Fix } from './fix.ts'
+import { enforcesNone } from './evaluate.ts'
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP']
 
 export const policyProgram: Program = {
   places: ['workstation'],
-  summary: 'explain NetworkPolicy and AdminNetworkPolicy verdicts: check, matrix, lint',
+  summary: 'explain NetworkPolicy and ClusterNetworkPolicy verdicts: check, matrix, lint',
   usage: [
-    'policy check SRC -> DST:PORT[/PROTO] [-n NS]   SRC/DST: [NS/]POD, [NS/]deploy|sts|ds/NAME, [NS/]svc/NAME (DST: per endpoint), node/NAME, or an IP',
-    'policy matrix [-n NS | -A] [--port PORT[/PROTO]] [--pods | --workloads] [--split]',
+    'policy check SRC -> DST:PORT[/PROTO] [-n NS] [--namespaced]   SRC/DST: [NS/]POD, [NS/]deploy|sts|ds/NAME, [NS/]svc/NAME (DST: per endpoint), node/NAME, or an IP; a denied single connection comes with the smallest fix (--namespaced: NetworkPolicies only)',
+    'policy matrix [-n NS | -A] [--port PORT[/PROTO]] [--pods | --workloads] [--split] [--diff OTHER.yaml (command line only: what changed since OTHER)]',
     'policy lint',
   ],
   run(inv) {
@@ -85,6 +88,9 @@ interface Pair {
 function check(cluster: Cluster, args: string[]): Output {
   const f = takeNamespace(args)
   if ('error' in f) return fail(f.error, 2)
+  // --namespaced: the reader owns only NetworkPolicies, so the fix may not touch cluster-wide policies
+  const namespaced = f.rest.includes('--namespaced')
+  f.rest = f.rest.filter((a) => a !== '--namespaced')
   const unknown = f.rest.find((a) => a.startsWith('-') && a !== '->')
   if (unknown) return fail(`policy check: unknown flag ${unknown}`, 2)
   const words = f.rest.join(' ').split(/\s*(?:->|→)\s*|\s+/).filter(Boolean)
@@ -123,7 +129,7 @@ function check(cluster: Cluster, args: string[]): Output {
       pairs.push({ src: s.label, dst: d.label, verdict: v })
     }
   }
-  return report(src, dst, pairs, portText, protocol)
+  return report(cluster, src, dst, pairs, portText, protocol, namespaced)
 }
 
 function sourceQueries(cluster: Cluster, t: Target): { label: string; q: Pick<ConnectionQuery, 'srcPod' | 'srcIP'> }[] | { error: string } {
@@ -144,12 +150,15 @@ function sourceQueries(cluster: Cluster, t: Target): { label: string; q: Pick<Co
   }
 }
 
-function report(src: Target, dst: Target, pairs: Pair[], portText: string, protocol: Protocol): Output {
+function report(cluster: Cluster, src: Target, dst: Target, pairs: Pair[], portText: string, protocol: Protocol, namespaced: boolean): Output {
   const allAllowed = pairs.every((p) => p.verdict.allowed)
   if (pairs.length === 1) {
     const v = pairs[0].verdict
     const lines = [v.explanation, `  egress  ${v.chain[0].slice('egress '.length)}`, `  ingress ${v.chain[1].slice('ingress '.length)}`]
-    return { exitCode: v.allowed ? 0 : 1, stdout: lines.join('\n') + '\n', stderr: '', data: v }
+    if (v.allowed) return { exitCode: 0, stdout: lines.join('\n') + '\n', stderr: '', data: v }
+    const fix = proposeFix(policySet(cluster), v, { namespaced })
+    const text = lines.join('\n') + '\n' + fixText(v, fix)
+    return { exitCode: 1, stdout: text, stderr: '', data: { ...v, fix } }
   }
   const allowedCount = pairs.filter((p) => p.verdict.allowed).length
   // a Service port named or numbered without /PROTO takes the protocol of the port it matched
@@ -177,6 +186,16 @@ function report(src: Target, dst: Target, pairs: Pair[], portText: string, proto
   return { exitCode: allAllowed ? 0 : 1, stdout: lines.join('\n') + '\n', stderr: '', data }
 }
 
+/** The fix under a denied check: what to add and why, the YAML, or why no policy change helps. */
+function fixText(v: Verdict, fix: Fix): string {
+  if (!fix.possible) return `No policy change to propose: ${fix.notes.join('; ')}.\n`
+  const n = fix.changes.length
+  let out = `Smallest fix: add ${n === 1 ? 'this object' : `these ${n} objects`} to the scenario. ${n === 1 ? 'It allows' : 'Together they allow'} ${v.src.name} → ${v.dst.name} on ${v.port}/${v.protocol} and ${n === 1 ? 'opens' : 'open'} no other pair (but for look-alikes no policy can tell apart: replicas with the same labels, host-network Pods of the same node):\n`
+  for (const c of fix.changes) out += `  ${c.direction}: ${c.why}.\n`
+  for (const note of fix.notes) out += `  Note: ${note}.\n`
+  return out + fix.yaml
+}
+
 function matrix(cluster: Cluster, args: string[]): Output {
   const f = takeNamespace(args)
   if ('error' in f) return fail(f.error, 2)
@@ -194,24 +213,33 @@ function matrix(cluster: Cluster, args: string[]): Output {
     } else if (a === '--pods') opts.group = 'pods'
     else if (a === '--workloads') opts.group = 'workloads'
     else if (a === '--split') split = true
+    else if (a === '--diff' || a.startsWith('--diff=')) return fail("policy matrix --diff reads a second scenario file, which only the command line has (knet -f NEW.yaml 'policy matrix --diff OLD.yaml'); here, edit the example and run it again: its matrix diagram marks every pair that changed", 2)
     else return fail(`policy matrix: unknown argument ${a}`, 2)
   }
   if (opts.namespace && !cluster.index.namespace.has(opts.namespace)) return fail(`Error from server (NotFound): namespaces "${opts.namespace}" not found`, 2)
   const m = computeMatrix(cluster, opts)
   if (m.rows.length === 0) return ok(`No running Pods${opts.namespace ? ` in namespace ${opts.namespace}` : ''}.\n`, m)
+  return ok(matrixText(cluster, m, split), m)
+}
+
+/**
+ * The matrix as `policy matrix` prints it; `changed` (cells `i,j` of the
+ * combined grid) adds a `*` to those cells and says so (policy matrix --diff).
+ */
+export function matrixText(cluster: Cluster, m: Matrix, split: boolean, changed?: Set<string>): string {
   const header = ['', ...m.rows.map((r) => (m.port === null ? `${r.label}:${r.port.endsWith('/TCP') ? r.port.slice(0, -4) : r.port}` : r.label))]
-  const table = (cells: string[][]) => boxTable(header, m.rows.map((r, i) => [r.label, ...cells[i]]))
+  const table = (cells: string[][], mark = false) => boxTable(header, m.rows.map((r, i) => [r.label, ...cells[i].map((c, j) => (mark && changed?.has(`${i},${j}`) ? `${c}*` : c))]))
   const on = m.port === null ? "each destination's first declared port (shown after its name)" : `port ${m.port}, protocol ${m.protocol}`
-  let out = `Policy verdicts on ${on}: . allowed, X denied, # the Pod itself; rows are sources, columns destinations.\n`
+  let out = `Policy verdicts on ${on}: . allowed, X denied, # the Pod itself${changed ? ', * changed' : ''}; rows are sources, columns destinations.\n`
   if (m.grouped) out += `Rows stand for workloads (Pods the policies cannot tell apart${m.rows.some((r) => r.label.includes('@')) ? ', split by node because hostNetwork Pods are in the table' : ''}); data.rows lists their Pods.\n`
-  out += split ? `Ingress:\n${table(m.ingress)}\nEgress:\n${table(m.egress)}\nCombined:\n${table(m.combined)}` : table(m.combined)
+  out += split ? `Ingress:\n${table(m.ingress)}\nEgress:\n${table(m.egress)}\nCombined:\n${table(m.combined, true)}` : table(m.combined, true)
   const set = policySet(cluster)
-  const hasPolicies = set.byNamespace.size > 0 || set.admin.length > 0 || !!set.baseline
+  const hasPolicies = set.byNamespace.size > 0 || set.admin.length > 0 || set.baselines.length > 0
   const e = m.enforcement
   if (!hasPolicies) out += 'No policies apply: every connection is allowed.\n'
-  else if (!e.networkPolicy && !e.adminNetworkPolicy) out += `Note: ${e.note}, so on this cluster every connection goes through.\n`
+  else if (enforcesNone(e)) out += `Note: ${e.note}, so on this cluster every connection goes through.\n`
   else if (m.effective) out += `Note: ${e.note}. What happens on this cluster:\n${table(m.effective)}`
-  return ok(out, m)
+  return out
 }
 
 function lint(cluster: Cluster, args: string[]): Output {

@@ -34,8 +34,9 @@ export function toDiagnostic(p: Problem, locate?: Locate): Diagnostic {
 }
 
 /**
- * Field errors and warnings of every NetworkPolicy, AdminNetworkPolicy and
- * BaselineAdminNetworkPolicy (ValidateNetworkPolicy; the v0.1.8 CRD schemas and CEL rules).
+ * Field errors and warnings of every NetworkPolicy, ClusterNetworkPolicy, AdminNetworkPolicy and
+ * BaselineAdminNetworkPolicy (ValidateNetworkPolicy; the network-policy-api CRD schemas and CEL
+ * rules: v0.2.0 for v1alpha2, v0.1.8 for v1alpha1).
  *
  * @example
  * validatePolicies(cluster).filter((d) => d.severity === 'error')

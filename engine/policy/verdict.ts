@@ -9,8 +9,8 @@ import { ipEndpoint, podEndpoint } from './endpoint.ts'
 import { policySet } from './policy-set.ts'
 import type { PolicySet } from './policy-set.ts'
 import type { Enforcement } from './enforcement.ts'
-import { ALL_TIERS, evaluateSide } from './evaluate.ts'
-import type { EvalMemo, SideVerdict, Tiers } from './evaluate.ts'
+import { ALL_TIERS, enforcedTiers, enforcesAll, enforcesNone, evaluateSide } from './evaluate.ts'
+import type { EvalMemo, SideVerdict } from './evaluate.ts'
 import { explain } from './explain.ts'
 
 export interface ConnectionQuery {
@@ -137,10 +137,10 @@ export function judge(set: PolicySet, src: Endpoint, dst: Endpoint, port: number
 /** The outcome with only the tiers the CNI implements. */
 function effectiveOutcome(set: PolicySet, src: Endpoint, dst: Endpoint, port: number, protocol: Protocol, allowed: boolean, memo?: EvalMemo): boolean {
   const e = set.enforcement
-  const tiers: Tiers = { admin: e.adminNetworkPolicy, networkPolicy: e.networkPolicy, baseline: e.adminNetworkPolicy }
-  if (tiers.admin && tiers.networkPolicy) return allowed
-  if (!tiers.admin && !tiers.networkPolicy) return true
-  if (!tiers.admin && set.admin.length === 0 && !set.baseline) return allowed
+  const tiers = enforcedTiers(e)
+  if (enforcesAll(e)) return allowed
+  if (enforcesNone(e)) return true
+  if (tiers.networkPolicy && set.admin.length === 0 && set.baselines.length === 0) return allowed
   return evaluateSide(set, 'egress', src, dst, port, protocol, tiers, memo).allowed && evaluateSide(set, 'ingress', src, dst, port, protocol, tiers, memo).allowed
 }
 

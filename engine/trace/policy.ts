@@ -33,7 +33,7 @@ function sideText(s: SideVerdict): string {
 /** Does the cluster have any policy at all? (No hop is shown when it has none.) */
 function anyPolicy(ctx: WalkContext): boolean {
   const c = ctx.cluster
-  return c.networkPolicies.length + c.adminNetworkPolicies.length + c.baselineAdminNetworkPolicies.length > 0
+  return c.networkPolicies.length + c.adminNetworkPolicies.length + c.baselineAdminNetworkPolicies.length + c.clusterNetworkPolicies.length > 0
 }
 
 function judge(ctx: WalkContext, src: PolicyEnd, dst: PolicyEnd, t: Tuple): Verdict | undefined {
@@ -65,7 +65,8 @@ export function policyCheck(ctx: WalkContext, direction: 'egress' | 'ingress', n
   const e = v.enforcement
   // what this CNI does with this side: the tiers it implements
   const denied = !side.allowed
-  const enforcedHere = side.decidedBy === 'ANP' || side.decidedBy === 'BANP' ? e.adminNetworkPolicy : e.networkPolicy
+  const lastTier = side.chain[side.chain.length - 1]?.tier
+  const enforcedHere = lastTier === 'CNP Admin' || lastTier === 'CNP Baseline' ? e.clusterNetworkPolicy : side.decidedBy === 'ANP' || side.decidedBy === 'BANP' ? e.adminNetworkPolicy : e.networkPolicy
   const drops = denied && enforcedHere && !v.effective
   const policies = side.decidedBy === 'ANP' || side.decidedBy === 'BANP' ? side.chain[side.chain.length - 1].policies ?? [] : denied ? side.policies : side.allowedBy
   const at = `${node ? `${node.meta.name} ` : ''}${direction} policy of ${side.subject}`

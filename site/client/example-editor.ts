@@ -131,6 +131,18 @@ export async function startEditing(
     }
   }
 
+  /**
+   * The matrix the last run drew, so that the next run marks the pairs an edit changed. Before
+   * the first run in the page it is the example's own (as written), fetched once when needed.
+   */
+  let lastMatrix: Promise<unknown> | undefined
+  function previousMatrix(): Promise<unknown> {
+    lastMatrix ??= runAnywhere({ scenario: composeScenario(data.base?.text, data.manifests).text, commands: data.commands, diagram: 'matrix', previous: null })
+      .then(({ answer }) => answer.diagramData ?? null)
+      .catch(() => null)
+    return lastMatrix
+  }
+
   /** Runs the scenario; `reveal` scrolls the terminal to its end (for a command just typed). */
   async function run(reveal = false) {
     const mine = ++runCounter
@@ -138,7 +150,9 @@ export async function startEditing(
     runButton.setAttribute('aria-busy', 'true')
     terminal.setAttribute('aria-busy', 'true')
     try {
-      const outcome = await runAnywhere({ scenario: scenario.text, commands, ...(data.diagram ? { diagram: data.diagram } : {}) })
+      const previous = data.diagram === 'matrix' ? await previousMatrix() : undefined
+      const outcome = await runAnywhere({ scenario: scenario.text, commands, ...(data.diagram ? { diagram: data.diagram } : {}), ...(previous !== undefined ? { previous } : {}) })
+      if (data.diagram === 'matrix' && outcome.answer.diagramData !== undefined) lastMatrix = Promise.resolve(outcome.answer.diagramData)
       // A newer run started meanwhile: its answer wins.
       if (mine !== runCounter) return
       const scrolled = results.scrollTop
@@ -158,6 +172,7 @@ export async function startEditing(
 
   function show(answer: RunAnswer, scenario: ComposedScenario) {
     renderResults(results, answer.results)
+    offerFixes(answer)
     if (figure && (answer.diagram || answer.diagramMissing)) renderDiagram(figure, answer.diagram, `knet-${data.id}-`, answer.diagramMissing)
     showDiagnostics(answer.diagnostics, scenario)
     if (goalStatus && goalChecks.length > 0) {
@@ -165,6 +180,27 @@ export async function startEditing(
       goalStatus.dataset.met = String(met)
       goalStatus.textContent = met ? 'Goal met ✓' : 'Not yet: the goal is not met by this run.'
     }
+  }
+
+  /** Under a denied `policy check` with a fix: a button that appends the fix to the manifests and runs again. */
+  function offerFixes(answer: RunAnswer) {
+    const blocks = results.querySelectorAll<HTMLElement>('.knet-command')
+    answer.results.forEach((result, i) => {
+      const fix = result.fix
+      if (!fix || !blocks[i]) return
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'knet-button knet-command__fix'
+      button.textContent = 'Apply this fix and run again'
+      button.addEventListener('click', () => {
+        const doc = manifestsView.state.doc
+        const text = doc.toString()
+        const insert = `${text === '' || text.endsWith('\n') ? '' : '\n'}${fix}`
+        manifestsView.dispatch({ changes: { from: doc.length, insert } })
+        void run()
+      })
+      blocks[i].append(button)
+    })
   }
 
   function showDiagnostics(diagnostics: PlacedDiagnostic[], scenario: ComposedScenario) {

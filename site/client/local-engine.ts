@@ -7,5 +7,5 @@ import type { RunAnswer } from '../examples/types.ts'
 import type { RunRequest } from './runner.ts'
 
 export function answerLocally(request: RunRequest): RunAnswer {
-  return runScenario(request.scenario, request.commands, request.diagram)
+  return runScenario(request.scenario, request.commands, request.diagram, request.previous ?? null)
 }

@@ -3,12 +3,14 @@
  * the same engine answers in the browser (loaded on first need), and the page says so.
  */
 import { isAnswerDiagram, type AnswerDiagramKind } from '../examples/diagram-command.ts'
-import type { CommandAnswer, DiagramKind, PlacedDiagnostic, RunAnswer } from '../examples/types.ts'
+import { fixOf, type CommandAnswer, type DiagramKind, type PlacedDiagnostic, type RunAnswer } from '../examples/types.ts'
 
 export interface RunRequest {
   scenario: string
   commands: string[]
   diagram?: DiagramKind
+  /** the matrix the run before drew (RunAnswer.diagramData), so this run's matrix marks what changed */
+  previous?: unknown
 }
 
 export interface RunOutcome {
@@ -36,7 +38,7 @@ export async function runAnywhere(request: RunRequest): Promise<RunOutcome> {
       if (response.ok) {
         const body: unknown = await response.json()
         const answer = fromApi(body)
-        if (answer && isAnswerDiagram(diagram)) await drawFromData(answer, diagram, commands, body)
+        if (answer && isAnswerDiagram(diagram)) await drawFromData(answer, diagram, commands, body, request.previous)
         if (answer) return { answer, by: 'server' }
         reason = 'the server sent an answer this page cannot read'
       } else {
@@ -57,14 +59,16 @@ export async function runAnywhere(request: RunRequest): Promise<RunOutcome> {
  * Draws a trace or matrix diagram from the `data` of the API's results, with the engine's
  * diagram code (loaded once, on the first such run: not the engine itself).
  */
-async function drawFromData(answer: RunAnswer, kind: AnswerDiagramKind, commands: string[], body: unknown) {
+async function drawFromData(answer: RunAnswer, kind: AnswerDiagramKind, commands: string[], body: unknown, previous: unknown) {
   const list = (body as { results?: unknown }).results
   const results = Array.isArray(list) ? list.map((r) => ({ data: (r as { data?: unknown } | null)?.data })) : []
   try {
     const { diagramFromResults } = await import('../examples/result-diagram.ts')
-    const drawn = diagramFromResults(kind, commands, results)
-    if (drawn.ok) answer.diagram = drawn.diagram
-    else answer.diagramMissing = drawn.reason
+    const drawn = diagramFromResults(kind, commands, results, previous ?? null)
+    if (drawn.ok) {
+      answer.diagram = drawn.diagram
+      if (drawn.data !== undefined) answer.diagramData = drawn.data
+    } else answer.diagramMissing = drawn.reason
   } catch {
     // The answers stand without their picture.
     answer.diagramMissing = 'the code that draws it could not be loaded'
@@ -77,12 +81,16 @@ export function fromApi(body: unknown): RunAnswer | undefined {
   const b = body as Record<string, unknown>
   const list = Array.isArray(b.results) ? b.results : Array.isArray(b.answers) ? b.answers : undefined
   if (!list) return undefined
-  const results: CommandAnswer[] = list.map((r: Record<string, unknown>) => ({
-    command: String(r.command ?? ''),
-    exitCode: Number(r.exitCode ?? 0),
-    stdout: String(r.stdout ?? ''),
-    stderr: String(r.stderr ?? ''),
-  }))
+  const results: CommandAnswer[] = list.map((r: Record<string, unknown>) => {
+    const fix = fixOf(r.data)
+    return {
+      command: String(r.command ?? ''),
+      exitCode: Number(r.exitCode ?? 0),
+      stdout: String(r.stdout ?? ''),
+      stderr: String(r.stderr ?? ''),
+      ...(fix ? { fix } : {}),
+    }
+  })
   const diagnostics = (Array.isArray(b.diagnostics) ? b.diagnostics : []) as PlacedDiagnostic[]
   const diagram = b.diagram as { svg?: unknown; alt?: unknown } | undefined
   return {

@@ -8,11 +8,12 @@
 import { matrixDiagram } from '../../engine/diagram/matrix.ts'
 import { traceDiagram } from '../../engine/diagram/trace.ts'
 import type { Matrix } from '../../engine/policy/matrix.ts'
+import { diffMatrices } from '../../engine/policy/matrix-diff.ts'
 import type { Trace } from '../../engine/trace/types.ts'
 import { diagramCommandIndex, DIAGRAM_COMMAND, type AnswerDiagramKind } from './diagram-command.ts'
 import type { DiagramAnswer } from './types.ts'
 
-export type DrawnDiagram = { ok: true; diagram: DiagramAnswer } | { ok: false; reason: string }
+export type DrawnDiagram = { ok: true; diagram: DiagramAnswer; data?: unknown } | { ok: false; reason: string }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
 
@@ -27,8 +28,10 @@ function isMatrix(data: unknown): data is Matrix {
 /**
  * The diagram of the last `trace` (or `policy matrix`) in `commands`, from its result's data,
  * or why there is none: no such command, or it answered with an error and nothing to draw.
+ * Given the matrix of the run before (`previous`, the page keeps it), a matrix diagram marks
+ * the pairs whose verdict changed since and says how many.
  */
-export function diagramFromResults(kind: AnswerDiagramKind, commands: readonly string[], results: readonly { data?: unknown }[]): DrawnDiagram {
+export function diagramFromResults(kind: AnswerDiagramKind, commands: readonly string[], results: readonly { data?: unknown }[], previous?: unknown): DrawnDiagram {
   const name = DIAGRAM_COMMAND[kind]
   const at = diagramCommandIndex(kind, commands)
   if (at < 0) return { ok: false, reason: `no ${name} command to draw` }
@@ -37,7 +40,10 @@ export function diagramFromResults(kind: AnswerDiagramKind, commands: readonly s
   try {
     if (kind === 'trace' && isTrace(data)) return { ok: true, diagram: traceDiagram(data) }
     // `policy matrix` on a namespace without Pods answers rows: []: nothing to draw either
-    if (kind === 'matrix' && isMatrix(data) && data.rows.length > 0) return { ok: true, diagram: matrixDiagram(data) }
+    if (kind === 'matrix' && isMatrix(data) && data.rows.length > 0) {
+      const diff = isMatrix(previous) ? diffMatrices(previous, data) : undefined
+      return { ok: true, diagram: matrixDiagram(data, diff ? { diff } : {}), data }
+    }
   } catch (error) {
     return { ok: false, reason: `${what} could not be drawn: ${(error as Error).message}` }
   }

@@ -7,20 +7,27 @@ import { ENGINE_VERSION, loadScenario, runCommand, topologyDiagram } from '../..
 import type { Diagnostic } from '../../engine/index.ts'
 import { isAnswerDiagram } from './diagram-command.ts'
 import { diagramFromResults } from './result-diagram.ts'
+import { fixOf } from './types.ts'
 import type { CommandAnswer, DiagramKind, PlacedDiagnostic, RunAnswer } from './types.ts'
 
-export function runScenario(text: string, commands: readonly string[], diagram?: DiagramKind): RunAnswer {
+/** `previous`: the matrix an earlier run in the page drew (RunAnswer.diagramData), to mark what changed since. */
+export function runScenario(text: string, commands: readonly string[], diagram?: DiagramKind, previous?: unknown): RunAnswer {
   const { cluster, diagnostics } = loadScenario(text)
   const full = commands.map((line) => runCommand(cluster, line))
-  const results: CommandAnswer[] = full.map(({ command, exitCode, stdout, stderr }) => ({ command, exitCode, stdout, stderr }))
+  const results: CommandAnswer[] = full.map(({ command, exitCode, stdout, stderr, data }) => {
+    const fix = fixOf(data)
+    return { command, exitCode, stdout, stderr, ...(fix ? { fix } : {}) }
+  })
   const answer: RunAnswer = { engineVersion: ENGINE_VERSION, diagnostics: diagnostics.map(placed), results }
   if (diagram === 'topology') {
     const { svg, alt } = topologyDiagram(cluster)
     answer.diagram = { svg, alt }
   } else if (isAnswerDiagram(diagram)) {
-    const drawn = diagramFromResults(diagram, commands, full)
-    if (drawn.ok) answer.diagram = drawn.diagram
-    else answer.diagramMissing = drawn.reason
+    const drawn = diagramFromResults(diagram, commands, full, previous)
+    if (drawn.ok) {
+      answer.diagram = drawn.diagram
+      if (previous !== undefined && drawn.data !== undefined) answer.diagramData = drawn.data
+    } else answer.diagramMissing = drawn.reason
   }
   return answer
 }

@@ -34,6 +34,14 @@ export interface CommandAnswer {
   exitCode: number
   stdout: string
   stderr: string
+  /** a denied `policy check`'s smallest fix (its data.fix.yaml), which the page offers to apply */
+  fix?: string
+}
+
+/** The YAML of a `policy check` answer's fix, if it has one. */
+export function fixOf(data: unknown): string | undefined {
+  const fix = (data as { fix?: { possible?: unknown; yaml?: unknown } } | null | undefined)?.fix
+  return fix && fix.possible === true && typeof fix.yaml === 'string' && fix.yaml ? fix.yaml : undefined
 }
 
 /** An engine diagnostic, as the page needs it to underline the editor. */
@@ -61,6 +69,8 @@ export interface RunAnswer {
   diagram?: DiagramAnswer
   /** why a trace or matrix diagram asked for is missing (no such command, or it failed) */
   diagramMissing?: string
+  /** in the page only: the matrix a `diagram="matrix"` run drew, kept to mark what the next run changes */
+  diagramData?: unknown
   /** present when the API computed one: a hash of the answers, to tell when they change */
   answersHash?: string
 }

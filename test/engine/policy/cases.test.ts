@@ -1,5 +1,5 @@
 /**
- * The shared acceptance cases (test/fixtures/cases/netpol and anp), one
+ * The shared acceptance cases (test/fixtures/cases/netpol, anp and cnp), one
  * describe per case. A `reach` check gives the policy verdict (the cases'
  * README: "reach ... pod-to-pod, policy verdict"), so it is compared with
  * `allowed`; the cases leave `cluster.cni` at the default (flannel), on which
@@ -11,7 +11,7 @@ import type { CniName } from '../../../engine/index.ts'
 import { loadCase, reach, readCases } from './helpers.ts'
 import type { ReachCheck } from './helpers.ts'
 
-for (const folder of ['netpol', 'anp']) {
+for (const folder of ['netpol', 'anp', 'cnp']) {
   describe(folder, () => {
     for (const c of readCases(folder)) {
       describe(`${c.file}: ${c.name}`, () => {
@@ -32,7 +32,7 @@ for (const folder of ['netpol', 'anp']) {
             expect(v.allowed, v.explanation).toBe(ch.expect === 'allow')
             expect(v.enforced).toBe(enforcementFor(cni).networkPolicy)
             // the policy decision only reaches the wire where the CNI applies it
-            if (!enforcementFor(cni).networkPolicy && !enforcementFor(cni).adminNetworkPolicy) expect(v.effective).toBe(true)
+            if (!enforcementFor(cni).networkPolicy && !enforcementFor(cni).adminNetworkPolicy && !enforcementFor(cni).clusterNetworkPolicy) expect(v.effective).toBe(true)
           })
         })
         it('on calico (which enforces every tier) each verdict is what happens on the wire', () => {

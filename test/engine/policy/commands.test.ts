@@ -34,12 +34,15 @@ describe('policy check', () => {
     expect(r.exitCode).toBe(1)
     expect(r.stdout).toMatch(/^shop\/deployment\/frontend → shop\/db:5432\/TCP: denied \(0 of 2 connections\)\n/)
     const one = runCommand(c, 'policy check -n shop ' + r.stdout.split('\n')[1].trim().split(' ')[0] + ' -> db:5432')
-    expect(one.stdout).toBe(
+    expect(one.stdout.slice(0, one.stdout.indexOf('Smallest fix:'))).toBe(
       `denied: shop/db is isolated for ingress by policy shop/db-policy; no ingress rule admits ${one.stdout.match(/admits (shop\/frontend-[a-z0-9-]+)/)![1]} (app=frontend) on 5432/TCP.\n` +
         `  egress  ${one.stdout.match(/egress {2}(shop\/frontend-[a-z0-9-]+)/)![1]}: [NetworkPolicy] Not isolated\n` +
         '  ingress shop/db: [NetworkPolicy] Denied (shop/db-policy)\n',
     )
     expect(one.data).toMatchObject({ allowed: false, enforced: true, effective: false, ingress: { isolated: true, policies: ['shop/db-policy'], allowedBy: [] }, egress: { isolated: false } })
+    // then the smallest fix: one NetworkPolicy for the db's ingress from the frontend on 5432
+    expect(one.stdout).toContain('Smallest fix: add this object to the scenario.')
+    expect(one.data).toMatchObject({ fix: { possible: true, changes: [{ kind: 'NetworkPolicy', namespace: 'shop', direction: 'ingress' }] } })
   })
 
   it('judges a Service per endpoint Pod, on the target port', () => {
@@ -234,7 +237,7 @@ Spec:
 describe('help', () => {
   it('lists the policy command', () => {
     const c = scenario(undefined)
-    expect(runCommand(c, "help").stdout).toMatch(/ {2}policy +explain NetworkPolicy and AdminNetworkPolicy verdicts/)
+    expect(runCommand(c, "help").stdout).toMatch(/ {2}policy +explain NetworkPolicy and ClusterNetworkPolicy verdicts/)
     expect(runCommand(c, 'policy').stdout).toContain('policy check SRC -> DST:PORT[/PROTO]')
   })
 })
