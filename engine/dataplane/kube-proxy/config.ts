@@ -60,7 +60,8 @@ export function proxyConfig(cluster: Cluster): ProxyConfig {
   const cm = cluster.configMaps.find((c) => c.meta.namespace === 'kube-system' && c.meta.name === 'kube-proxy')
   const data = cm?.raw.data
   const text = data && typeof data === 'object' && !Array.isArray(data) ? data['config.conf'] : undefined
-  if (typeof text === 'string') applyConfigText(cfg, text)
+  // no kube-proxy reads the ConfigMap when Cilium replaces it
+  if (typeof text === 'string' && !cluster.config.kubeProxyReplacement) applyConfigText(cfg, text)
   cache.set(cluster, cfg)
   return cfg
 }
