@@ -82,7 +82,7 @@ function poolText(ctx: WalkContext, f: LbFrontend, i: number): string {
  * @example
  * socketLB(ctx, node, { src: '10.244.1.5', sport: 40000, dst: '10.96.0.10', dport: 53, proto: 'UDP' }, 'pod default/client', false)
  */
-export function socketLB(ctx: WalkContext, node: Node, t: Tuple, where: string, hostNs: boolean): LbResult | undefined {
+export function socketLB(ctx: WalkContext, node: Node, t: Tuple, where: string, hostNs: boolean, sourceFor?: (dst: string) => string): LbResult | undefined {
   // SCTP is not served by the socket hooks; bpf_lxc translates it per packet (ciliumTc)
   if (t.proto !== 'TCP' && t.proto !== 'UDP') return undefined
   const nodeAddress = isNodeAddress(ctx, t.dst) || (hostNs && isLoopback(t.dst) && ipFamilyOf(t.dst) === 'IPv4')
@@ -106,7 +106,8 @@ export function socketLB(ctx: WalkContext, node: Node, t: Tuple, where: string, 
     return { kind: 'refused', reason: `${f.sp.nameString} has no backend${f.sp.internalPolicyLocal ? ` on ${n}` : ''}: Cilium's socket-LB fails the connect() (No route to host)` }
   }
   const { i, ep } = pick(ctx, f, t)
-  const after: Tuple = { ...t, dst: ep.ip, dport: ep.port }
+  // a socket bound to nothing gets its source from the route to the backend (127.0.0.1 cannot leave the node)
+  const after: Tuple = { ...t, dst: ep.ip, dport: ep.port, ...(sourceFor && isLoopback(t.src) ? { src: sourceFor(ep.ip) } : {}) }
   const what = f.type === 'NodePort' ? `NodePort ${t.dport} (the wildcard frontend ${frontendText(f)}, as ${t.dst} is ${isLoopback(t.dst) ? 'loopback' : 'a node address'})` : `${f.type === 'ClusterIP' ? 'the ClusterIP' : f.type === 'LoadBalancer' ? 'the load-balancer IP' : 'the externalIP'} ${hostPort(t.dst, t.dport)}`
   push(ctx, {
     at: `${where} ${t.proto === 'TCP' ? 'connect()' : 'sendmsg()'}`,

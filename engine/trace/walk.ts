@@ -157,17 +157,15 @@ export function fromNode(ctx: WalkContext, node: Node, t0: Tuple): WalkEnd {
   // Cilium's socket-LB runs in the host namespace too (its programs sit on the root cgroup)
   if (ctx.cluster.config.kubeProxyReplacement) {
     const who = ctx.origin.kind === 'node' && ctx.origin.pod ? `pod ${podName(ctx.origin.pod)} (host network)` : node.meta.name
-    const lb = socketLB(ctx, node, t, who, true)
-    if (lb && lb.kind !== 'translated') return dead(ctx, lb.kind, lb.reason, t)
-    if (lb) {
-      t = lb.tuple
-      // the kernel picks the source for the backend's route, not for 127.0.0.1
-      if (isLoopback(t.src)) {
-        const host = nodePlumbing(ctx.cluster, node).host
-        const r = lookupRoute(host, t.dst)
-        t = { ...t, src: (r && sourceAddress(host, r)) || primaryIP(node, ipFamilyOf(t.dst) ?? 'IPv4') }
-      }
+    // the kernel picks the source for the route to the backend, not for 127.0.0.1
+    const host = nodePlumbing(ctx.cluster, node).host
+    const sourceFor = (dst: string) => {
+      const r = lookupRoute(host, dst)
+      return (r && sourceAddress(host, r)) || primaryIP(node, ipFamilyOf(dst) ?? 'IPv4')
     }
+    const lb = socketLB(ctx, node, t, who, true, sourceFor)
+    if (lb && lb.kind !== 'translated') return dead(ctx, lb.kind, lb.reason, t)
+    if (lb) t = lb.tuple
   }
   if (isLoopback(t.dst) && !caughtOnLoopback(ctx, node, t)) {
     noLocalhostNodePort(ctx, node, t)
