@@ -58,6 +58,8 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
   if ((PROXY_MODES as string[]).includes(modeText)) proxyMode = modeText as ProxyMode
   else ctx.error(doc, ['spec', 'proxyMode'], `spec.proxyMode: Unsupported value: "${modeText}": supported values: "iptables", "ipvs", "nftables"`, 'unsupported-value')
 
+  const kubeProxyReplacement = readKubeProxyReplacement(ctx, doc, spec, cni)
+
   const cniModeText = read.str(spec.cniMode) ?? CNI_MODES[cni][0]
   let cniMode = CNI_MODES[cni][0]
   if (CNI_MODES[cni].includes(cniModeText)) cniMode = cniModeText
@@ -137,7 +139,8 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
     config: {
       cni,
       cniMode,
-      proxyMode,
+      // no kube-proxy with Cilium's replacement: nothing may build kube-proxy's state (kube-ipvs0, its nft table)
+      proxyMode: kubeProxyReplacement ? 'iptables' : proxyMode,
       podCIDRs: pods.length ? pods : [DEFAULTS.podCIDR],
       serviceCIDRs: svcs.length ? svcs : [DEFAULTS.serviceCIDR],
       nodePortRange,
@@ -149,8 +152,31 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
       nodeCIDRMaskSizes: { IPv4: maskV4, IPv6: maskV6 },
       kubernetesVersion: read.str(spec.kubernetesVersion) ?? DEFAULTS.kubernetesVersion,
       workstationIP: parseAddr(workstationIP) ? workstationIP : DEFAULTS.workstationIP,
+      ...(kubeProxyReplacement ? { kubeProxyReplacement } : {}),
     },
   }
+}
+
+/**
+ * spec.kubeProxyReplacement: Cilium's Helm value of the same name. Only Cilium
+ * has it; with it the cluster is built as Cilium's kube-proxy-free guide says
+ * (kubeadm init --skip-phases=addon/kube-proxy), so no kube-proxy runs and
+ * spec.proxyMode means nothing.
+ */
+function readKubeProxyReplacement(ctx: BuildContext, doc: Loaded | undefined, spec: Record<string, unknown>, cni: CniName): boolean {
+  const v = spec.kubeProxyReplacement
+  if (v === undefined || v === false) return false
+  if (typeof v !== 'boolean') return false // the schema check has reported the type already
+  if (cni !== 'cilium') {
+    ctx.error(doc, ['spec', 'kubeProxyReplacement'], `spec.kubeProxyReplacement: Invalid value: true: only Cilium replaces kube-proxy here (spec.cni is "${cni}")`, 'invalid-value', 'set cni: cilium, or remove kubeProxyReplacement')
+    return false
+  }
+  if (spec.proxyMode !== undefined) {
+    ctx.warn(doc, ['spec', 'proxyMode'], 'spec.proxyMode is ignored: with kubeProxyReplacement no kube-proxy runs (kubeadm init --skip-phases=addon/kube-proxy), so there is no proxy mode', 'ignored')
+  }
+  // what the simulator leaves out of Cilium's load balancer (say it where the reader sees it)
+  ctx.warn(doc, ['spec', 'kubeProxyReplacement'], 'kubeProxyReplacement is simplified: Cilium\'s socket-LB (ClusterIPs, and every Service address a Pod or node connects to) and its tc programs on the node\'s devices (NodePort, LoadBalancer and externalIPs from outside, with SNAT) are modelled; DSR and hybrid modes, Maglev hashing, XDP acceleration, hostPort mapping, terminating backends and Cilium\'s own iptables chains are not (backends are picked by a hash of the connection)', 'simplified')
+  return true
 }
 
 /** A CIDR or a dual-stack pair, as kube-apiserver's range flags take them. */

@@ -181,8 +181,10 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
     }
   }
   // kubeadm's kube-proxy DaemonSet (cmd/kubeadm/app/phases/addons/proxy/manifests.go): its config from the
-  // kube-proxy ConfigMap, the xtables lock shared with other iptables users, the host's kernel modules
-  daemon('kube-system', 'kube-proxy', { 'k8s-app': 'kube-proxy' }, `registry.k8s.io/kube-proxy:${config.kubernetesVersion}`, undefined, {
+  // kube-proxy ConfigMap, the xtables lock shared with other iptables users, the host's kernel modules.
+  // None with Cilium's kube-proxy replacement: its guide has kubeadm init skip the phase addon/kube-proxy
+  // (docs.cilium.io network/kubernetes/kubeproxy-free)
+  if (!config.kubeProxyReplacement) daemon('kube-system', 'kube-proxy', { 'k8s-app': 'kube-proxy' }, `registry.k8s.io/kube-proxy:${config.kubernetesVersion}`, undefined, {
     serviceAccountName: 'kube-proxy',
     nodeSelector: { 'kubernetes.io/os': 'linux' },
     volumes: [

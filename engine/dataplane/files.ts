@@ -48,7 +48,7 @@ function sysctls(cluster: Cluster, inPod: boolean): Map<string, string> {
   m.set('/proc/sys/net/ipv4/ip_local_port_range', '32768\t60999')
   m.set('/proc/sys/net/bridge/bridge-nf-call-iptables', '1')
   m.set('/proc/sys/net/bridge/bridge-nf-call-ip6tables', '1')
-  m.set('/proc/sys/net/ipv4/conf/all/route_localnet', cfg.mode === 'iptables' && cfg.localhostNodePorts && cfg.nodePortAddresses.length === 0 ? '1' : '0')
+  m.set('/proc/sys/net/ipv4/conf/all/route_localnet', !cluster.config.kubeProxyReplacement && cfg.mode === 'iptables' && cfg.localhostNodePorts && cfg.nodePortAddresses.length === 0 ? '1' : '0')
   m.set('/proc/sys/net/netfilter/nf_conntrack_max', '131072')
   m.set('/proc/sys/net/netfilter/nf_conntrack_tcp_be_liberal', '0')
   if (cfg.mode === 'ipvs') {

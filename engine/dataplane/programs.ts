@@ -23,6 +23,7 @@ import { IPSETS, formatIpvsadm, ipsetEntries, ipsetName, virtualServers } from '
 import { proxierContext } from './kube-proxy/iptables.ts'
 import { formatNftObject, formatNftTable, kubeProxyTable } from './kube-proxy/nftables.ts'
 import { dataplaneList } from './files.ts'
+import { ciliumFrontends, formatBpfLbList, formatServiceList } from './cilium-lb.ts'
 import { ipFamilyOf } from '../net/ip.ts'
 
 function where(inv: Invocation) {
@@ -245,7 +246,7 @@ export const nftProgram: Program = {
     const what = args[1]
     if (what === 'ruleset') {
       const text = tables.map(formatNftTable).join('')
-      return { exitCode: 0, stdout: text, stderr: cfg.mode === 'nftables' ? '' : 'knet: kube-proxy runs in ' + cfg.mode + ' mode here; the iptables-nft tables it writes are not shown in nft syntax (use iptables-save)\n', data: tables }
+      return { exitCode: 0, stdout: text, stderr: cfg.mode === 'nftables' && !inv.cluster.config.kubeProxyReplacement ? '' : inv.cluster.config.kubeProxyReplacement ? 'knet: no kube-proxy runs here (Cilium replaces it with eBPF: cilium-dbg bpf lb list); the iptables-nft tables of kubelet and Cilium are not shown in nft syntax (use iptables-save)\n' : 'knet: kube-proxy runs in ' + cfg.mode + ' mode here; the iptables-nft tables it writes are not shown in nft syntax (use iptables-save)\n', data: tables }
     }
     if (what === 'tables') return ok(tables.map((t) => `table ${t.family} ${t.name}\n`).join(''))
     const [family, tableName, objName] = args.slice(2)
@@ -338,6 +339,42 @@ export const lsProgram: Program = {
   },
 }
 
+const CILIUM_DBG_HELP = 'Run \'cilium-dbg --help\' for usage.'
+
+/**
+ * cilium-dbg, the Cilium agent's debug client: `service list` and `bpf lb
+ * list` (cilium-dbg/cmd/service_list.go and bpf_lb_list.go, v1.18), on a
+ * node or in the agent's Pod (kubectl -n kube-system exec ds/cilium --).
+ * Only with Cilium's kube-proxy replacement; the rest of its commands are not
+ * simulated.
+ */
+export const ciliumDbgProgram: Program = {
+  places: ['node', 'pod'],
+  summary: "Cilium's load-balancer tables: Services and BPF map entries (Cilium with kubeProxyReplacement)",
+  usage: ['cilium-dbg service list', 'cilium-dbg bpf lb list'],
+  run(inv) {
+    const c = inv.cluster
+    const agentPod = inv.place.kind === 'pod' && inv.place.pod.meta.labels['k8s-app'] === 'cilium' && inv.place.pod.meta.namespace === 'kube-system'
+    // the binary ships in the agent's image; the simulator also puts it on the nodes Cilium runs on
+    if (c.config.cni !== 'cilium' || (inv.place.kind === 'pod' && !agentPod)) return fail('sh: cilium-dbg: not found', 127)
+    const w = where(inv)
+    if ('error' in w) return fail(w.error)
+    const args = inv.argv.slice(1).filter((a) => a !== '-n' && a !== '--numeric')
+    const cmd = args.join(' ')
+    const words = cmd === 'service list' || cmd === 'service ls' ? 'service' : cmd === 'bpf lb list' || cmd === 'bpf lb ls' ? 'bpf' : undefined
+    if (!words) {
+      const known = ['service', 'bpf', 'status', 'endpoint', 'config', 'monitor', 'policy', 'identity', 'bpf lb']
+      if (args[0] && !known.includes(args[0])) return fail(`Error: unknown command "${args[0]}" for "cilium-dbg"\n${CILIUM_DBG_HELP}`, 1)
+      return fail(`knet: only 'cilium-dbg service list' and 'cilium-dbg bpf lb list' are simulated (asked: cilium-dbg ${cmd})`, 1)
+    }
+    if (!c.config.kubeProxyReplacement) {
+      return fail("knet: Cilium's Service tables are simulated with kubeProxyReplacement: true only; this cluster runs kube-proxy beside Cilium (see iptables-save)", 1)
+    }
+    const data = ciliumFrontends(c, w.node)
+    return ok(words === 'service' ? formatServiceList(c, w.node) : formatBpfLbList(c, w.node), data.map((f) => ({ id: f.id, address: f.address, port: f.port, protocol: f.protocol, internal: f.internal, type: f.type, flags: f.flags, backends: f.backends.map((b) => b.str) })))
+  },
+}
+
 /** The programs this module adds to the shell, by name. */
 export const DATAPLANE_PROGRAMS: Record<string, Program> = {
   ip: ipProgram,
@@ -353,5 +390,6 @@ export const DATAPLANE_PROGRAMS: Record<string, Program> = {
   hostname: hostnameProgram,
   ls: lsProgram,
   sysctl: sysctlProgram,
+  'cilium-dbg': ciliumDbgProgram,
 }
 

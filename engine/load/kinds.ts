@@ -400,6 +400,7 @@ export const KINDS: KindInfo[] = [
       cni: str,
       cniMode: str,
       proxyMode: str,
+      kubeProxyReplacement: bool,
       podCIDR: str,
       serviceCIDR: str,
       serviceNodePortRange: str,

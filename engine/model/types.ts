@@ -54,6 +54,8 @@ export interface ClusterConfig {
   workstationIP: string
   /** Calico/Flannel/Cilium encapsulation or routing mode */
   cniMode: string
+  /** Cilium's kube-proxy replacement (Helm kubeProxyReplacement: true): no kube-proxy runs, Cilium's eBPF serves Services */
+  kubeProxyReplacement?: boolean
 }
 
 export interface LabelSelectorRequirement {

@@ -91,7 +91,7 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
     handler: coredns ? 'coredns' : 'upstream-dns',
     before: reply,
     after: reply,
-    note: `${answers}${alias?.type === 'ExternalName' ? `: Service ${alias.meta.namespace}/${alias.meta.name} is an ExternalName, a DNS alias for ${alias.externalName}; CoreDNS answers with the CNAME (and the upstream resolver's addresses), and kube-proxy has no rule for it: the connection goes straight to ${ip}` : cname ? `: ${cname.name} is an alias (CNAME)` : ''}${coredns ? ' (the query itself went through kube-proxy to a CoreDNS Pod, like any Service connection)' : ''}`,
+    note: `${answers}${alias?.type === 'ExternalName' ? `: Service ${alias.meta.namespace}/${alias.meta.name} is an ExternalName, a DNS alias for ${alias.externalName}; CoreDNS answers with the CNAME (and the upstream resolver's addresses), and ${ctx.cluster.config.kubeProxyReplacement ? 'Cilium\'s load balancer has no frontend' : 'kube-proxy has no rule'} for it: the connection goes straight to ${ip}` : cname ? `: ${cname.name} is an alias (CNAME)` : ''}${coredns ? (ctx.cluster.config.kubeProxyReplacement ? ' (the query itself went to a CoreDNS Pod through Cilium\'s socket-LB, like any Service connection)' : ' (the query itself went through kube-proxy to a CoreDNS Pod, like any Service connection)') : ''}`,
     detail: logs,
   })
   return { ip, data }

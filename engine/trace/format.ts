@@ -22,12 +22,16 @@ export function rewritten(h: Hop): ('src' | 'sport' | 'dst' | 'dport')[] {
 function changeText(h: Hop): string {
   const r = rewritten(h)
   const parts: string[] = []
+  // Cilium's socket-LB rewrites the socket, not a packet (bpf_sock.c)
+  const socket = h.handler === 'ebpf' && /(connect|sendmsg)\(\)$|socket$/.test(h.at)
   if (h.direction === 'reply') {
+    if (socket) return 'the Service address, as the application sees it (getpeername)'
     if (r.includes('src') || r.includes('sport')) parts.push('source restored (reverse DNAT)')
     if (r.includes('dst') || r.includes('dport')) parts.push('destination restored (reverse SNAT)')
     return parts.join(', ')
   }
   if (r.includes('src') || r.includes('sport')) parts.push(r.includes('src') ? 'source rewritten (SNAT)' : 'source port rewritten')
+  if (socket) return 'the socket\'s destination rewritten (socket-LB, before any packet exists)'
   if (r.includes('dst') || r.includes('dport')) parts.push(r.includes('dst') ? 'destination rewritten (DNAT)' : 'destination port rewritten')
   return parts.join(', ')
 }

@@ -137,7 +137,7 @@ function podOf(ctx: WalkContext, ep: EndpointInfo): string | undefined {
  * The endpoint a connection gets: the forced one (--all), else a hash of the
  * connection (of the client address with ClientIP affinity).
  */
-function choose(ctx: WalkContext, pool: EndpointInfo[], sp: ServicePortInfo, t: Tuple, affinity: boolean): number {
+export function choose(ctx: WalkContext, pool: EndpointInfo[], sp: ServicePortInfo, t: Tuple, affinity: boolean): number {
   if (ctx.force && !ctx.forced) {
     const i = pool.findIndex((e) => e.str === ctx.force)
     ctx.forced = true
@@ -146,7 +146,7 @@ function choose(ctx: WalkContext, pool: EndpointInfo[], sp: ServicePortInfo, t: 
   return pickIndex(pool.length, affinity ? `affinity/${sp.nameString}/${t.src}` : `${sp.nameString}/${tupleKey(t)}`, ctx.seed)
 }
 
-function recordAlternatives(ctx: WalkContext, pool: EndpointInfo[], chosen: number, ruleProbability: (i: number) => string | undefined): void {
+export function recordAlternatives(ctx: WalkContext, pool: EndpointInfo[], chosen: number, ruleProbability: (i: number) => string | undefined): void {
   if (ctx.alternatives) return
   ctx.alternatives = pool.map((ep, i): Alternative => ({
     endpoint: ep.str,
@@ -158,7 +158,7 @@ function recordAlternatives(ctx: WalkContext, pool: EndpointInfo[], chosen: numb
   }))
 }
 
-function candidatesText(ctx: WalkContext, pool: EndpointInfo[], chosen: number): string {
+export function candidatesText(ctx: WalkContext, pool: EndpointInfo[], chosen: number): string {
   return pool.map((ep, i) => `${ep.str}${podOf(ctx, ep) ? ` (${podOf(ctx, ep)})` : ''}${i === chosen ? ' ← picked' : ''}`).join(', ')
 }
 

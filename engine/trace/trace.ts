@@ -375,6 +375,21 @@ function replyHops(ctx: WalkContext, end: WalkEnd, originText?: string): void {
     return
   }
   for (const rec of [...ctx.nat].reverse()) {
+    if (rec.by === 'Cilium socket-LB') {
+      // nothing to undo on the packet: the socket itself is connected to the backend (bpf_sock.c)
+      const shown = { ...r, src: rec.before.dst, sport: rec.before.dport }
+      ctx.hops.push({
+        at: `${ctx.origin.kind === 'pod' ? `pod ${podName(ctx.origin.pod)}` : rec.node} socket`,
+        node: rec.node,
+        handler: 'ebpf',
+        before: { ...r },
+        after: shown,
+        note: `no NAT to reverse: the reply really comes from ${hostPort(r.src, r.sport)}, the backend the socket is connected to; Cilium's getpeername()/recvmsg() hooks (cil_sock${r.src.includes(':') ? 6 : 4}_getpeername${r.proto === 'UDP' ? ', cil_sock' + (r.src.includes(':') ? 6 : 4) + '_recvmsg' : ''}) show the application the Service address ${hostPort(shown.src, shown.sport)}`,
+        direction: 'reply',
+      })
+      r = shown
+      continue
+    }
     const next = { ...r }
     if (rec.kind === 'snat') {
       next.dst = rec.before.src
@@ -386,10 +401,12 @@ function replyHops(ctx: WalkContext, end: WalkEnd, originText?: string): void {
     ctx.hops.push({
       at: rec.node,
       node: rec.node.startsWith('load balancer') ? undefined : rec.node,
-      handler: rec.by.startsWith('cloud') ? 'cloud-lb' : 'conntrack',
+      handler: rec.by.startsWith('cloud') ? 'cloud-lb' : rec.by.startsWith('Cilium') ? 'ebpf' : 'conntrack',
       before: { ...r },
       after: next,
-      note: rec.kind === 'snat'
+      note: rec.by.startsWith('Cilium')
+        ? `Cilium's eBPF connection tracking reverses the ${rec.kind === 'snat' ? `SNAT (${rec.by}): the destination goes back to ${hostPort(next.dst, next.dport)}` : `DNAT (${rec.by}): the source becomes ${hostPort(next.src, next.sport)} again, so the client sees the reply come from the address it connected to`}`
+        : rec.kind === 'snat'
         ? `conntrack reverses the SNAT (${rec.by}): the destination goes back to ${hostPort(next.dst, next.dport)}`
         : `conntrack reverses the DNAT (${rec.by}): the source becomes ${hostPort(next.src, next.sport)} again, so the client sees the reply come from the address it connected to`,
       direction: 'reply',

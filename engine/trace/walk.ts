@@ -19,6 +19,7 @@ import type { WalkContext } from './context.ts'
 import { hostPort, podName, push } from './context.ts'
 import { kubeProxy, localhostNodePorts } from './kube-proxy.ts'
 import { nodePortAddressesMatchAll, nodePortIPs, proxierContext } from '../dataplane/kube-proxy/iptables.ts'
+import { ciliumTc, socketLB } from './cilium-lb.ts'
 import type { Entry } from './kube-proxy.ts'
 import { hostPortOwner, isServiceIP, proxyModeLoadBalancer, serviceByDest, serviceByHealthCheckPort, serviceByNodePort } from './service-index.ts'
 import { hostVeth, isLoopback, localLink, localRouteText, lookupRoute, podMtu, podNetns, routeText, sourceAddress } from './netns.ts'
@@ -92,10 +93,17 @@ function podAt(ctx: WalkContext, ip: string): Pod | undefined {
  * @example
  * fromPod(ctx, pod, { src: pod.podIPs[0], sport: 41234, dst: '10.96.0.50', dport: 80, proto: 'TCP' })
  */
-export function fromPod(ctx: WalkContext, pod: Pod, t: Tuple): WalkEnd {
+export function fromPod(ctx: WalkContext, pod: Pod, t0: Tuple): WalkEnd {
+  let t = t0
   const node = nodeOf(ctx, pod)
   const ns = podNetns(ctx.cluster, pod)
   if (!node || !ns) return dead(ctx, 'dropped', `${podName(pod)} has no network namespace (is it running?)`, t)
+  // Cilium's kube-proxy replacement: the socket hook translates a Service address before any packet exists
+  if (ctx.cluster.config.kubeProxyReplacement) {
+    const lb = socketLB(ctx, node, t, `pod ${podName(pod)}`, false)
+    if (lb && lb.kind !== 'translated') return dead(ctx, lb.kind, lb.reason, t)
+    if (lb) t = lb.tuple
+  }
   if (pod.podIPs.includes(t.dst) || isLoopback(t.dst)) {
     // the local table sends it over lo; a Pod's containers share one network namespace (and one lo). NetworkPolicy
     // cannot block it ("Pods cannot currently block localhost access", kubernetes.io network-policies, What you can't do)
@@ -145,7 +153,21 @@ function routingHop(ctx: WalkContext, node: Node, route: Route | undefined, t: T
 }
 
 /** The node itself (or a hostNetwork Pod) sends: nat OUTPUT, then routing. */
-export function fromNode(ctx: WalkContext, node: Node, t: Tuple): WalkEnd {
+export function fromNode(ctx: WalkContext, node: Node, t0: Tuple): WalkEnd {
+  let t = t0
+  // Cilium's socket-LB runs in the host namespace too (its programs sit on the root cgroup)
+  if (ctx.cluster.config.kubeProxyReplacement) {
+    const who = ctx.origin.kind === 'node' && ctx.origin.pod ? `pod ${podName(ctx.origin.pod)} (host network)` : node.meta.name
+    // the kernel picks the source for the route to the backend, not for 127.0.0.1
+    const host = nodePlumbing(ctx.cluster, node).host
+    const sourceFor = (dst: string) => {
+      const r = lookupRoute(host, dst)
+      return (r && sourceAddress(host, r)) || primaryIP(node, ipFamilyOf(dst) ?? 'IPv4')
+    }
+    const lb = socketLB(ctx, node, t, who, true, sourceFor)
+    if (lb && lb.kind !== 'translated') return dead(ctx, lb.kind, lb.reason, t)
+    if (lb) t = lb.tuple
+  }
   if (isLoopback(t.dst) && !caughtOnLoopback(ctx, node, t)) {
     noLocalhostNodePort(ctx, node, t)
     return deliverToNode(ctx, node, t, 'lo')
@@ -169,6 +191,7 @@ function caughtOnLoopback(ctx: WalkContext, node: Node, t: Tuple): boolean {
  * localhostNodePorts and nodePortAddresses covering 127.0.0.1.
  */
 function noLocalhostNodePort(ctx: WalkContext, node: Node, t: Tuple): void {
+  if (ctx.cluster.config.kubeProxyReplacement) return
   const sp = t.proto === 'ICMP' ? undefined : serviceByNodePort(ctx.cluster, ipFamilyOf(t.dst) ?? 'IPv4', t.dport, t.proto)
   if (!sp) return
   const mode = proxyConfig(ctx.cluster).mode
@@ -268,12 +291,32 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
     const sp = serviceByNodePort(c, family, t.dport, t.proto)
     if (sp) hit = { sp, via: 'node-port' }
   }
-  if (hit) {
+  if (hit && c.config.kubeProxyReplacement) {
+    // Cilium's eBPF on the node's device (or bpf_lxc for a Pod's SCTP): no kube-proxy runs
+    const fromLocalPod = ctx.origin.kind === 'pod' && ctx.origin.pod.nodeName === node.meta.name && ctx.origin.pod.podIPs.includes(t.src)
+    const out = ciliumTc(ctx, node, t, hit.via === 'node-port', fromLocalPod || entry.srcLocal)
+    if (out && out.kind !== 'translated') return dead(ctx, out.kind, out.reason, t)
+    if (out) {
+      t = out.tuple
+      bridge = undefined
+    }
+  } else if (hit) {
     const out = kubeProxy(ctx, node, t, hit, entry)
     if (out.kind === 'reject') return dead(ctx, 'refused', `${out.sp.nameString} has no endpoints to take the connection: kube-proxy rejects it`, t)
     if (out.kind === 'drop') return dead(ctx, 'dropped', ctx.hops[ctx.hops.length - 1]?.note ?? 'dropped by kube-proxy', t)
     t = out.tuple
     bridge = undefined
+  } else if (c.config.kubeProxyReplacement && isServiceIP(c, t.dst) && !local) {
+    push(ctx, {
+      at: `${node.meta.name} ${entry.chain === 'OUTPUT' ? 'socket' : 'eBPF'}`,
+      node: node.meta.name,
+      handler: 'ebpf',
+      before: { ...t },
+      after: { ...t },
+      note: l4
+        ? `Cilium's load balancer has no frontend ${hostPort(t.dst, t.dport)}/${t.proto}: it only holds the Service's own ports, so the packet keeps its Service address and is routed like any other`
+        : `Cilium's load balancer translates TCP, UDP and SCTP ports only: an ICMP echo to the Service address ${t.dst} is not translated, and no host owns that address`,
+    })
   } else if (l4 && isServiceIP(c, t.dst)) {
     // a Service address, but no Service port matches
     if (mode === 'nftables' && c.index.serviceByClusterIP.has(t.dst)) {

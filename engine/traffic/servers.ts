@@ -205,7 +205,8 @@ export function nodeListener(cluster: Cluster, node: Node, proto: string, port: 
   const cp = node.roles.includes('control-plane')
   const loopback = address !== undefined && (address.startsWith('127.') || address === '::1')
   if (proto === 'TCP') {
-    const d = NODE_PORTS.find((x) => x.port === port && (!x.controlPlane || cp) && x.bind !== (loopback ? 'node' : 'loopback'))
+    const noKubeProxy = !!cluster.config.kubeProxyReplacement
+    const d = NODE_PORTS.find((x) => x.port === port && (!x.controlPlane || cp) && x.bind !== (loopback ? 'node' : 'loopback') && !(noKubeProxy && x.app.startsWith('kube-proxy')))
     if (d) return { listener: { proto: 'TCP', port, app: d.app, declared: false } }
   }
   for (const p of cluster.pods) {

@@ -81,7 +81,7 @@ function controlPlane(cluster: Cluster): Node | undefined {
 
 /** Does kube-proxy run? (Cilium with kube-proxy replacement runs none.) */
 function kubeProxyRuns(cluster: Cluster): boolean {
-  return !(cluster.config as { kubeProxyReplacement?: boolean }).kubeProxyReplacement
+  return !cluster.config.kubeProxyReplacement
 }
 
 /** The sockets of a node's own network namespace. */

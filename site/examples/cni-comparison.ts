@@ -38,6 +38,8 @@ export interface PluginSetting {
   label: string
   /** shown next to the label (Weave Net's status) */
   caveat?: string
+  /** Cilium's kube-proxy replacement (spec.kubeProxyReplacement) */
+  kubeProxyReplacement?: boolean
 }
 
 export const PLUGINS: PluginSetting[] = [
@@ -48,6 +50,7 @@ export const PLUGINS: PluginSetting[] = [
   { cni: 'calico', mode: 'bgp', label: 'Calico (BGP, no encapsulation)' },
   { cni: 'canal', label: 'Canal (flannel + Calico policy)' },
   { cni: 'cilium', mode: 'vxlan', label: 'Cilium (VXLAN)' },
+  { cni: 'cilium', mode: 'vxlan', kubeProxyReplacement: true, label: 'Cilium (VXLAN, kube-proxy replacement)' },
   { cni: 'antrea', mode: 'geneve', label: 'Antrea (Geneve)' },
   { cni: 'aws-vpc-cni', label: 'AWS VPC CNI' },
   { cni: 'azure-cni', label: 'Azure CNI' },
@@ -71,6 +74,8 @@ export interface ComparisonRow {
   podMtu: number
   /** whether the deny-all ingress policy stopped the client's curl */
   policy: 'enforced' | 'not enforced'
+  /** who translates Services on node-1: kube-proxy's KUBE-SERVICES chain, or Cilium's eBPF maps */
+  services: string
   /** the commands each cell was read from */
   commands: string[]
 }
@@ -80,8 +85,13 @@ function run(cluster: Cluster, line: string): { stdout: string; exitCode: number
   return { stdout: r.stdout, exitCode: r.exitCode }
 }
 
+/** The Cluster document's spec for a setting. */
+export function specFor(p: PluginSetting): string {
+  return `{cni: ${p.cni}${p.mode ? `, cniMode: ${p.mode}` : ''}${p.kubeProxyReplacement ? ', kubeProxyReplacement: true' : ''}}`
+}
+
 function scenarioFor(p: PluginSetting): string {
-  const spec = p.mode ? `{cni: ${p.cni}, cniMode: ${p.mode}}` : `{cni: ${p.cni}}`
+  const spec = specFor(p)
   return `apiVersion: knet/v1alpha1\nkind: Cluster\nspec: ${spec}\n---\n${COMPARISON_SCENARIO}`
 }
 
@@ -114,7 +124,12 @@ export function comparePlugin(p: PluginSetting): ComparisonRow {
   const linkMtu = /\bmtu (\d+)/.exec(sh('kubectl exec client -- ip link show eth0').stdout)
   const podMtu = Number(routeMtu?.[1] ?? linkMtu?.[1] ?? 0)
   const curl = sh(`kubectl exec client -- curl -s -m 2 http://${podAddress}:8080/hostname`)
-  return { setting: p, podAddress, route, interfaces, podVeth, encapsulation, podMtu, policy: curl.exitCode === 0 ? 'not enforced' : 'enforced', commands }
+  const nat = sh('ssh node-1 iptables-save -t nat').stdout
+  const mode = /^:KUBE-SERVICES /m.test(nat) ? `kube-proxy (${/^:KUBE-SVC-/m.test(nat) ? 'iptables' : 'ipvs'})` : ''
+  const lb = mode ? undefined : sh('ssh node-1 cilium-dbg service list')
+  const nft = mode || (lb && lb.exitCode === 0) ? '' : sh('ssh node-1 nft list tables').stdout
+  const services = mode || (lb && lb.exitCode === 0 && lb.stdout.startsWith('Frontend') ? 'Cilium eBPF (no kube-proxy)' : nft.includes('table ip kube-proxy') ? 'kube-proxy (nftables)' : 'unknown')
+  return { setting: p, podAddress, route, interfaces, podVeth, encapsulation, podMtu, policy: curl.exitCode === 0 ? 'not enforced' : 'enforced', services, commands }
 }
 
 /** The fixed part of the host-side veth names (the rest is a per-Pod hash), or how they are named. */

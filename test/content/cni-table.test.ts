@@ -11,7 +11,7 @@ import { loadScenario } from '../../engine/index.ts'
 import { nodePlumbing } from '../../engine/dataplane/index.ts'
 import { enforcementFor } from '../../engine/policy/enforcement.ts'
 import type { CniName } from '../../engine/index.ts'
-import { COMPARISON_SCENARIO, PLUGINS, cniComparison } from '../../site/examples/cni-comparison.ts'
+import { COMPARISON_SCENARIO, PLUGINS, cniComparison, specFor } from '../../site/examples/cni-comparison.ts'
 import { root } from './compile.ts'
 
 describe('the CNI comparison table', () => {
@@ -30,8 +30,7 @@ describe('the CNI comparison table', () => {
   })
 
   it.each(cniComparison().map((r) => [r.setting.label, r] as const))('%s: every cell agrees with the engine', (_label, row) => {
-    const spec = row.setting.mode ? `{cni: ${row.setting.cni}, cniMode: ${row.setting.mode}}` : `{cni: ${row.setting.cni}}`
-    const { cluster } = loadScenario(`apiVersion: knet/v1alpha1\nkind: Cluster\nspec: ${spec}\n---\n${COMPARISON_SCENARIO}`)
+    const { cluster } = loadScenario(`apiVersion: knet/v1alpha1\nkind: Cluster\nspec: ${specFor(row.setting)}\n---\n${COMPARISON_SCENARIO}`)
     expect(row.podAddress).toBe(cluster.index.pod.get('default/far')!.podIPs[0])
     const node1 = cluster.index.node.get('node-1')!
     const host = nodePlumbing(cluster, node1).host
@@ -42,6 +41,9 @@ describe('the CNI comparison table', () => {
     expect(row.podMtu).toBe(routeMtu ?? eth0.mtu)
     expect(row.encapsulation === 'none').toBe(row.podMtu === host.links.find((l) => l.name === 'eth0')!.mtu)
     expect(row.policy).toBe(enforcementFor(row.setting.cni as CniName).networkPolicy ? 'enforced' : 'not enforced')
+    // kube-proxy runs exactly when the row says it translates Services
+    expect(row.services.startsWith('kube-proxy')).toBe(cluster.pods.some((p) => p.meta.namespace === 'kube-system' && p.meta.name.startsWith('kube-proxy-')))
+    expect(row.services === 'Cilium eBPF (no kube-proxy)').toBe(!!cluster.config.kubeProxyReplacement)
     expect(row.commands.length).toBeGreaterThan(5)
   })
 })

@@ -66,7 +66,8 @@ export function proxyConfig(cluster: Cluster): ProxyConfig {
   const cm = cluster.configMaps.find((c) => c.meta.namespace === 'kube-system' && c.meta.name === 'kube-proxy')
   const data = cm?.raw.data
   const text = data && typeof data === 'object' && !Array.isArray(data) ? data['config.conf'] : undefined
-  if (typeof text === 'string') applyConfigText(cfg, text)
+  // no kube-proxy reads the ConfigMap when Cilium replaces it
+  if (typeof text === 'string' && !cluster.config.kubeProxyReplacement) applyConfigText(cfg, text)
   // server_linux.go platformApplyDefaults: nftables mode defaults nodePortAddresses to "primary"
   // (NodePorts only on the node's primary IPs), the other modes to all local addresses
   if (cfg.mode === 'nftables' && cfg.nodePortAddresses.length === 0) cfg.nodePortAddresses = ['primary']

@@ -5,6 +5,7 @@
  * are prepended, so they end up in reverse of their list order, ahead of
  * kubelet's; then its restored chains), then the CNI agent (flannel appends
  * its FLANNEL-POSTRTG and FLANNEL-FWD jumps).
+ * With Cilium's kube-proxy replacement only kubelet's chains are there.
  * Simplified: the policy chains of Calico (cali-*), Cilium (CILIUM_*),
  * Weave and Antrea, the portmap plugin's CNI-HOSTPORT-* chains and the
  * bridge plugin's per-container CNI-* masquerade chains are not shown.
@@ -66,7 +67,10 @@ function build(cluster: Cluster, node: Node, family: IPFamily): Ruleset {
   for (const t of [mangle, nat, filter]) ensureChain(t, 'KUBE-KUBELET-CANARY')
 
   const ctx = proxierContext(cluster, node, family)
-  if (cfg.mode === 'iptables') {
+  // Cilium's kube-proxy replacement: no kube-proxy, so none of its chains; kubelet's stay (above)
+  if (cluster.config.kubeProxyReplacement) {
+    // nothing: Services are Cilium's eBPF programs and maps (cilium-dbg bpf lb list)
+  } else if (cfg.mode === 'iptables') {
     // pkg/proxy/iptables/proxier.go iptablesJumpChains, each EnsureRule(Prepend)
     const jumps: [IptTable, string, string, string, boolean][] = [
       [filter, 'KUBE-EXTERNAL-SERVICES', 'INPUT', 'kubernetes externally-visible service portals', true],
