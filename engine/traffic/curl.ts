@@ -195,9 +195,12 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
     v += `*   Trying ${hostPort(ip ?? u.host, u.port)}...\n`
   }
   const timeoutLimit = o.connectTimeout ?? o.maxTime
-  switch (t.result) {
+  // a DNS query that timed out (a policy dropping DNS) ends the transfer before any connect: curl's resolver
+  // gives up, as for NXDOMAIN (lib/hostip.c: "Resolving timed out after N milliseconds" under -m/--connect-timeout)
+  const dnsTimedOut = t.result === 'timeout' && !literal && ip === undefined
+  switch (dnsTimedOut ? 'nxdomain' : t.result) {
     case 'nxdomain':
-      if (t.dns?.rcode === 'TIMEOUT' && timeoutLimit !== undefined) {
+      if ((dnsTimedOut || t.dns?.rcode === 'TIMEOUT') && timeoutLimit !== undefined) {
         return fail(o, 28, `Resolving timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds`, o.verbose ? `* Resolving timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds\n* closing connection #0\n` : '')
       }
       return fail(o, 6, `Could not resolve host: ${u.host}`, o.verbose ? `* Could not resolve host: ${u.host}\n* shutting down connection #0\n` : '')

@@ -65,7 +65,8 @@ export const wgetProgram: Program = {
     const hostWithPort = m[3] ? `${m[2]}:${m[3]}` : m[2]
     const t = connect(inv, { host, port, proto: 'TCP', http: { scheme, host: hostHeader ?? host, path } })
     let err = ''
-    if (t.result === 'nxdomain') return { exitCode: 1, stdout: '', stderr: `wget: bad address '${hostWithPort}'\n`, data: t }
+    // a DNS query that timed out: BusyBox's getaddrinfo fails the same way as for NXDOMAIN
+    if (t.result === 'nxdomain' || (t.result === 'timeout' && t.address === undefined)) return { exitCode: 1, stdout: '', stderr: `wget: bad address '${hostWithPort}'\n`, data: t }
     if (!quiet) err += `Connecting to ${hostWithPort} (${hostPort(t.address ?? host, port)})\n`
     if (t.result === 'refused') return { exitCode: 1, stdout: '', stderr: `${err}wget: can't connect to remote host (${t.address}): Connection refused\n`, data: t }
     if (t.result !== 'delivered') {
