@@ -15,7 +15,9 @@ export const kubectlProgram: Program = {
   places: ['workstation'],
   summary: 'talk to the simulated API server: get, describe, exec',
   usage: [
-    'kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels]',
+    'kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels] [-L KEY,…] [--no-headers]',
+    "  -o jsonpath='{.items[*].metadata.name}'   (fields, [*], [n], [?(@.x==\"y\")], range … end, {\"\\n\"}, ..)",
+    '  -o custom-columns=NAME:.metadata.name,IP:.status.podIP',
     'kubectl describe pod|service|node|networkpolicy NAME [-n NS]',
     'kubectl exec [-n NS] POD -- COMMAND [ARGS…]',
   ],
