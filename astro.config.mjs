@@ -63,6 +63,7 @@ export default defineConfig({
         { slug: 'start-here' },
         { label: 'Services', slug: 'services' },
         { slug: 'troubleshooting' },
+        { slug: 'beyond-one-cluster' },
       ],
     }),
     mdx(),

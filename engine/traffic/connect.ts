@@ -21,6 +21,8 @@ export interface ConnectRequest {
   /** an HTTP request (curl, wget): the trace follows it through an Ingress controller */
   http?: HttpContext
   resolve?: { host: string; port?: number; ip: string }[]
+  /** curl -4/-6: resolve and connect in one address family */
+  family?: 'IPv4' | 'IPv6'
 }
 
 /** Where a command runs, as a trace source. @example traceFrom({ kind: 'pod', pod }) // { kind: 'pod', pod } */
@@ -47,6 +49,7 @@ export function connect(inv: Invocation, req: ConnectRequest): FullTrace {
     // seed 0, as the trace command: `trace A -> B` shows the very connection `curl` from A to B makes
     seed: 0,
     resolve: req.resolve,
+    family: req.family,
     http: req.http ? { scheme: req.http.scheme, host: req.http.host, path: req.http.path } : undefined,
   })
 }
