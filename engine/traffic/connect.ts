@@ -58,7 +58,7 @@ export function connect(inv: Invocation, req: ConnectRequest): FullTrace {
 export function flavour(place: Place): 'busybox' | 'gnu' {
   if (place.kind !== 'pod') return 'gnu'
   const c = place.pod.containers.find((x) => x.name === place.container) ?? place.pod.containers[0]
-  const image = (c?.image ?? '').toLowerCase()
+  const image = (place.image ?? c?.image ?? '').toLowerCase()
   const name = imageName(image)
   if (name === 'busybox' || name === 'alpine' || name === 'curl' || image.includes('alpine')) return 'busybox'
   return 'gnu'
