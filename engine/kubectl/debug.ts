@@ -39,6 +39,14 @@ interface DebugFlags {
   attach?: boolean
 }
 
+const GVK: Record<string, string> = Object.fromEntries([
+  ...['deploy', 'deployment', 'deployments'].map((k) => [k, 'apps/v1, Kind=Deployment']),
+  ...['sts', 'statefulset', 'statefulsets'].map((k) => [k, 'apps/v1, Kind=StatefulSet']),
+  ...['ds', 'daemonset', 'daemonsets'].map((k) => [k, 'apps/v1, Kind=DaemonSet']),
+  ...['rs', 'replicaset', 'replicasets'].map((k) => [k, 'apps/v1, Kind=ReplicaSet']),
+  ...['svc', 'service', 'services'].map((k) => [k, '/v1, Kind=Service']),
+])
+
 const PROFILES = ['legacy', 'general', 'baseline', 'restricted', 'netadmin', 'sysadmin']
 // docker/distribution reference.ReferenceRegexp, reduced: [host[:port]/]path[:tag][@digest], lowercase path
 const IMAGE_REF = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/
@@ -110,6 +118,13 @@ export function kubectlDebug(cluster: Cluster, args: string[], exec: Exec): Outp
     return combine(stdout, stderr, exec(cluster, { kind: 'node', node }, cmd))
   }
 
+  // debug.go Run: the builder resolves NAME as pods; any other kind is refused with its GroupVersionKind
+  const slash = name.indexOf('/')
+  if (slash > 0 && !['pod', 'pods', 'po'].includes(name.slice(0, slash))) {
+    const gvk = GVK[name.slice(0, slash).toLowerCase()]
+    if (!gvk) return fail(`error: the server doesn't have a resource type "${name.slice(0, slash)}"`)
+    return fail(`error: "${gvk}" not supported by debug`)
+  }
   const found = resolvePodRef(cluster, f.namespace, name)
   if ('error' in found) return fail(found.error)
   const pod = found.pod

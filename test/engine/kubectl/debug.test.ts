@@ -54,6 +54,7 @@ describe('kubectl debug POD', () => {
     expect(sh(c, 'kubectl debug -it --image=busybox').stderr).toBe('error: NAME or filename is required for debug\n')
     expect(sh(c, 'kubectl debug -it app --image=Bad:Image -- ip a').stderr).toBe('error: invalid image name "Bad:Image": invalid reference format\n')
     expect(sh(c, 'kubectl debug -it nope --image=busybox -- ip a').stderr).toBe('Error from server (NotFound): pods "nope" not found\n')
+    expect(sh(c, 'kubectl debug -it svc/web --image=busybox -- ip a').stderr).toBe('error: "/v1, Kind=Service" not supported by debug\n')
   })
   it('an interactive shell is not simulated: the attach lines, then a pointer', () => {
     const r = sh(c, 'kubectl debug -it app --image=nicolaka/netshoot')
