@@ -64,6 +64,7 @@ export default defineConfig({
         { label: 'Services', slug: 'services' },
         { slug: 'troubleshooting' },
         { slug: 'beyond-one-cluster' },
+        { slug: 'a-real-system' },
       ],
     }),
     mdx(),

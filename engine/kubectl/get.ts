@@ -69,7 +69,8 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
       }
       items = picked
     }
-    if (f.allNamespaces || !rt.namespaced) {
+    // the API server lists by storage key (/registry/RESOURCE/NAMESPACE/NAME): namespace, then name
+    if (wantedNames.length === 0) {
       items = [...items].sort((a, b) => {
         const x = ad.meta(a)
         const y = ad.meta(b)
