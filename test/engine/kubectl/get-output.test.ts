@@ -110,3 +110,17 @@ describe('labels as columns', () => {
     expect(sh(c, 'kubectl get svc,deploy -o name').stdout).toBe('service/kubernetes\nservice/web\ndeployment.apps/web\n')
   })
 })
+
+describe('list order', () => {
+  it('objects come back by name, as the API server lists them, whatever their order in the manifests', () => {
+    const np = (name: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ${name}}
+spec: {podSelector: {}}
+`
+    const k = cluster(docs(np('zeta'), np('alpha'), np('mid')))
+    expect(sh(k, 'kubectl get networkpolicy -o name').stdout).toBe('networkpolicy.networking.k8s.io/alpha\nnetworkpolicy.networking.k8s.io/mid\nnetworkpolicy.networking.k8s.io/zeta\n')
+    // names given on the command line keep their order
+    expect(sh(k, 'kubectl get networkpolicy zeta alpha -o name').stdout).toBe('networkpolicy.networking.k8s.io/zeta\nnetworkpolicy.networking.k8s.io/alpha\n')
+  })
+})
