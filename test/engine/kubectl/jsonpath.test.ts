@@ -313,3 +313,29 @@ describe('Go formatting', () => {
     expect(goSharpV({ a: ['x', 1], b: {}, c: null }, false)).toBe('map[string]interface {}{"a":[]interface {}{"x", 1}, "b":map[string]interface {}{}, "c":interface {}(nil)}')
   })
 })
+
+describe('bad input never crashes', () => {
+  it('random templates either parse or get a parser error, and run to a result or an execution error', () => {
+    const alphabet = ['{', '}', '.', '..', '[', ']', '*', '?(', ')', '@', '$', '"', "'", '\\', ':', ',', '-', '1', '0', 'a', 'range', 'end', ' ', '==', '<', 'items', 'metadata', 'name', '\n', '~']
+    let seed = 42
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      return seed % n
+    }
+    const data = { items: [{ metadata: { name: 'a', labels: { x: '1' } }, n: 1 }, { metadata: { name: 'b' }, n: 2.5 }], s: 'str', z: null }
+    for (let i = 0; i < 3000; i++) {
+      const len = 1 + rand(12)
+      let t = ''
+      for (let j = 0; j < len; j++) t += alphabet[rand(alphabet.length)]
+      let parsed
+      try {
+        parsed = parseJsonPath(t)
+      } catch (e) {
+        expect(e, t).toBeInstanceOf(JsonPathError)
+        continue
+      }
+      const r = executeJsonPath(parsed, data as never)
+      expect(typeof (r.ok ? r.text : r.error), t).toBe('string')
+    }
+  })
+})
