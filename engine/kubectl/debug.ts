@@ -112,8 +112,10 @@ export function kubectlDebug(cluster: Cluster, args: string[], exec: Exec): Outp
     const pod = `node-debugger-${node.meta.name}-${safeRandomString(`node-debugger/${node.meta.name}/${f.image}`, 5)}`
     if (!f.quiet) stdout += `Creating debugging pod ${pod} with container ${cn} on node ${node.meta.name}.\n`
     if (f.command.length === 0) return interactive(stdout, stderr, attach, f.quiet, `kubectl debug node/${node.meta.name} -it --image=${f.image} -- ip route`)
-    // the debug Pod runs on the host network; `chroot /host CMD` runs the node's own CMD
-    const cmd = f.command[0] === 'chroot' && f.command[1] === '/host' ? f.command.slice(2) : f.command
+    // the debug Pod runs on the host network; `chroot /host CMD` runs the node's own CMD, and
+    // a path under /host is that path on the node (its root filesystem is mounted there)
+    const chroot = f.command[0] === 'chroot' && f.command[1] === '/host'
+    const cmd = chroot ? f.command.slice(2) : f.command.map((a, i) => (i > 0 && (a === '/host' || a.startsWith('/host/')) ? a.slice(5) || '/' : a))
     if (cmd.length === 0) return interactive(stdout, stderr, attach, f.quiet, `kubectl debug node/${node.meta.name} -it --image=${f.image} -- chroot /host ip route`)
     return combine(stdout, stderr, exec(cluster, { kind: 'node', node }, cmd))
   }

@@ -77,6 +77,9 @@ describe('kubectl debug node/NAME', () => {
   it('chroot /host runs the node\'s own command', () => {
     expect(sh(c, 'kubectl debug node/node-2 -it --image=busybox -- chroot /host iptables -t nat -S KUBE-SERVICES').stdout).toContain('-A KUBE-SERVICES')
   })
+  it('the node\'s files are at /host', () => {
+    expect(sh(c, 'kubectl debug node/node-1 -it --image=nicolaka/netshoot -- cat /host/etc/resolv.conf').stdout).toContain(sh(c, 'ssh node-1 cat /etc/resolv.conf').stdout)
+  })
   it('an unknown node', () => {
     expect(sh(c, 'kubectl debug node/node-9 -it --image=busybox -- ip a').stderr).toBe('Error from server (NotFound): nodes "node-9" not found\n')
   })
