@@ -155,7 +155,10 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
   }
   const hash = safeEncodeString(String(canonicalJsonHash(corednsSpec)))
   const rs = `coredns-${hash}`
-  for (let i = 0; i < 2; i++) {
+  // A Deployment kube-system/coredns among the reader's manifests stands for kubeadm's (as after
+  // `kubectl -n kube-system edit deploy coredns` or `scale --replicas=0`): its own Pods replace these two.
+  const userCoreDns = ctx.objects('Deployment').some((d) => d.namespace === 'kube-system' && d.name === 'coredns')
+  for (let i = 0; i < (userCoreDns ? 0 : 2); i++) {
     out.push(draft(ctx, {
       namespace: 'kube-system',
       name: `${rs}-${safeRandomString(`${rs}/${i}`, 5)}`,

@@ -78,7 +78,7 @@ export function lookupData(r: StubResult, resolver: string, asked: { name: strin
  */
 export function resolveName(cluster: Cluster, place: Place, name: string, type: RRType, libc?: Libc): DnsLookupData {
   const conf = resolvConfFor(cluster, place)
-  const lib = libc ?? (place.kind === 'pod' ? libcOf(place.pod.containers.find((c) => c.name === place.container)?.image ?? place.pod.containers[0]?.image ?? '') : 'glibc')
+  const lib = libc ?? (place.kind === 'pod' ? libcOf(place.image ?? place.pod.containers.find((c) => c.name === place.container)?.image ?? place.pod.containers[0]?.image ?? '') : 'glibc')
   const r = libcLookup(lib, conf, (server, n, t) => sendQuery(cluster, place, server, { name: n, type: t }), name, type)
   return lookupData(r, lib, { name, type })
 }

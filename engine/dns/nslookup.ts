@@ -30,7 +30,7 @@ import { canonicalIP, ipFamilyOf } from '../net/ip.ts'
 export function nslookupFlavor(inv: Invocation): 'busybox' | 'bind' {
   const place = inv.place
   if (place.kind !== 'pod') return 'bind'
-  const image = (place.pod.containers.find((c) => c.name === place.container) ?? place.pod.containers[0])?.image.toLowerCase() ?? ''
+  const image = (place.image ?? (place.pod.containers.find((c) => c.name === place.container) ?? place.pod.containers[0])?.image ?? '').toLowerCase()
   return /busybox|alpine/.test(image) ? 'busybox' : 'bind'
 }
 

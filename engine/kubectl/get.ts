@@ -1,5 +1,6 @@
 /**
- * kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels]
+ * kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-L KEY,…] [--show-labels] [--no-headers]
+ *   [-o wide|yaml|json|name|jsonpath=…|jsonpath-as-json=…|custom-columns=…]
  */
 import type { Cluster, JsonObject, ObjectMeta } from '../model/types.ts'
 import type { Output } from '../shell/types.ts'
@@ -13,6 +14,7 @@ import { adapterFor } from './catalog.ts'
 import { listObject, toJsonText, toYamlText } from './output-formats.ts'
 import type { KubectlFlags } from './flags.ts'
 import { fieldFilter } from './field-selector.ts'
+import { printerFor, printGeneric } from './output-printers.ts'
 
 export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   if (f.args.length === 0) {
@@ -43,10 +45,9 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
     if (typeof r === 'string') return fail(`error: ${r}`)
     reqs = r
   }
-  const output = f.output ?? ''
-  if (!['', 'wide', 'yaml', 'json', 'name'].includes(output)) {
-    return fail(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,wide,yaml`)
-  }
+  const printer = printerFor(f.output ?? '')
+  if ('error' in printer) return fail(printer.error)
+  const output = printer.kind === 'table' ? printer.format : ''
   const multi = wanted.length > 1
   const sections: string[] = []
   const errors: string[] = []
@@ -72,7 +73,8 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
       }
       items = picked
     }
-    if (f.allNamespaces || !rt.namespaced) {
+    // the API server lists by storage key (/registry/RESOURCE/NAMESPACE/NAME): namespace, then name
+    if (wantedNames.length === 0) {
       items = [...items].sort((a, b) => {
         const x = ad.meta(a)
         const y = ad.meta(b)
@@ -85,29 +87,38 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
       objects.push(ad.json(x, cluster))
       names.push(`${rt.prefix}/${ad.meta(x).name}`)
     }
-    if (output === '' || output === 'wide') {
+    if (printer.kind === 'table') {
       const showNs = f.allNamespaces && rt.namespaced
       const whole = output === 'wide' && ad.table.wideRow ? ad.table.wideRow.bind(ad.table) : undefined
-      const header = [...(showNs ? ['NAMESPACE'] : []), ...(whole ? ad.table.wideHeaders : [...ad.table.headers, ...(output === 'wide' ? ad.table.wideHeaders : [])]), ...(f.showLabels ? ['LABELS'] : [])]
+      // printers.go formatLabelHeaders: a -L column is headed by the key's last path segment in capitals
+      const labelHeaders = f.labelColumns.map((k) => k.split('/').pop()!.toUpperCase())
+      const header = [...(showNs ? ['NAMESPACE'] : []), ...(whole ? ad.table.wideHeaders : [...ad.table.headers, ...(output === 'wide' ? ad.table.wideHeaders : [])]), ...labelHeaders, ...(f.showLabels ? ['LABELS'] : [])]
       const rows = items.map((x) => {
         const m = ad.meta(x)
-        if (whole) return [...(showNs ? [m.namespace] : []), ...whole(x, cluster), ...(f.showLabels ? [formatLabels(m.labels)] : [])]
+        if (whole) return [...(showNs ? [m.namespace] : []), ...whole(x, cluster), ...f.labelColumns.map((k) => m.labels[k] ?? ''), ...(f.showLabels ? [formatLabels(m.labels)] : [])]
         const cells = ad.table.row(x, cluster)
         if (multi) cells[0] = `${rt.prefix}/${cells[0]}`
-        return [...(showNs ? [m.namespace] : []), ...cells, ...(output === 'wide' ? ad.table.wide(x, cluster) : []), ...(f.showLabels ? [formatLabels(m.labels)] : [])]
+        return [...(showNs ? [m.namespace] : []), ...cells, ...(output === 'wide' ? ad.table.wide(x, cluster) : []), ...f.labelColumns.map((k) => m.labels[k] ?? ''), ...(f.showLabels ? [formatLabels(m.labels)] : [])]
       })
-      sections.push(table([header, ...rows]))
+      sections.push(table(f.noHeaders ? rows : [header, ...rows]))
     }
   }
   const stderr = errors.map((e) => `${e}\n`).join('')
   const data = { items: objects }
-  if (output === 'json' || output === 'yaml') {
+  if (printer.kind === 'json' || printer.kind === 'yaml') {
     const single = objects.length === 1 && wanted.length === 1 && wanted[0].names.length === 1
     const doc = single ? objects[0] : listObject(objects)
     if (objects.length === 0 && errors.length) return { exitCode: 1, stdout: '', stderr, data }
-    return { exitCode: errors.length ? 1 : 0, stdout: output === 'json' ? toJsonText(doc) : toYamlText(doc), stderr, data }
+    return { exitCode: errors.length ? 1 : 0, stdout: printer.kind === 'json' ? toJsonText(doc) : toYamlText(doc), stderr, data }
   }
-  if (output === 'name') return { exitCode: errors.length ? 1 : 0, stdout: names.map((n) => `${n}\n`).join(''), stderr, data }
+  if (printer.kind === 'name') return { exitCode: errors.length ? 1 : 0, stdout: names.map((n) => `${n}\n`).join(''), stderr, data }
+  if (printer.kind === 'jsonpath' || printer.kind === 'custom-columns') {
+    // get.go printGeneric: one named object is printed as itself, anything else as a List
+    const single = objects.length === 1 && wanted.length === 1 && wanted[0].names.length === 1
+    if (objects.length === 0 && errors.length && single) return { exitCode: 1, stdout: '', stderr, data }
+    const r = printGeneric(printer, single ? objects[0] : listObject(objects), f.noHeaders)
+    return { exitCode: errors.length || r.error ? 1 : 0, stdout: r.stdout, stderr: stderr + (r.error ?? ''), data }
+  }
   if (!any) {
     if (errors.length) return { exitCode: 1, stdout: '', stderr, data }
     // cmd/get/get.go: "No resources found in NS namespace." when every type is namespaced and

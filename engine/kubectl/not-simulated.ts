@@ -8,7 +8,7 @@
 /** Verbs that change the cluster: the scenario's manifests are the cluster here. */
 const MUTATING = ['apply', 'create', 'delete', 'edit', 'patch', 'replace', 'label', 'annotate', 'scale', 'autoscale', 'rollout', 'set', 'expose', 'run', 'cordon', 'uncordon', 'drain', 'taint', 'certificate', 'kustomize', 'diff', 'wait']
 /** Verbs that need a live process or the API server's machinery. */
-const LIVE = ['logs', 'attach', 'port-forward', 'proxy', 'cp', 'top', 'debug', 'events', 'explain', 'api-resources', 'api-versions', 'cluster-info', 'config', 'auth', 'plugin', 'completion', 'alpha', 'options']
+const LIVE = ['attach', 'proxy', 'cp', 'top', 'events', 'explain', 'api-resources', 'api-versions', 'cluster-info', 'config', 'auth', 'plugin', 'completion', 'alpha', 'options']
 
 /** The message for a real kubectl verb the simulator does not run, or undefined for a verb kubectl does not have. */
 export function verbNotSimulated(verb: string, simulated: string[]): string | undefined {
@@ -21,7 +21,7 @@ export function verbNotSimulated(verb: string, simulated: string[]): string | un
 /** kubectl's global flags and get's flags that the simulator does not model. */
 const FLAGS = [
   'context', 'kubeconfig', 'cluster', 'user', 'server', 's', 'token', 'as', 'as-group', 'as-uid', 'certificate-authority', 'client-certificate', 'client-key', 'insecure-skip-tls-verify', 'tls-server-name', 'request-timeout', 'v', 'vmodule', 'profile', 'profile-output', 'match-server-version', 'warnings-as-errors', 'cache-dir', 'disable-compression', 'log-flush-frequency', 'password', 'username',
-  'sort-by', 'watch', 'w', 'watch-only', 'output-watch-events', 'no-headers', 'chunk-size', 'ignore-not-found', 'raw', 'show-kind', 'show-managed-fields', 'template', 'allow-missing-template-keys', 'subresource', 'server-print', 'filename', 'f', 'kustomize', 'k', 'recursive', 'R', 'selector-columns',
+  'sort-by', 'watch', 'w', 'watch-only', 'output-watch-events', 'chunk-size', 'ignore-not-found', 'raw', 'show-kind', 'show-managed-fields', 'template', 'allow-missing-template-keys', 'subresource', 'server-print', 'filename', 'f', 'kustomize', 'k', 'recursive', 'R', 'selector-columns',
 ]
 
 /** The message for a real kubectl flag the simulator does not model, or undefined for a flag kubectl does not have. */

@@ -11,16 +11,21 @@ import { kubectlDescribe } from './describe.ts'
 import { kubectlLogs } from './logs.ts'
 import { verbNotSimulated } from './not-simulated.ts'
 
-const SIMULATED = ['get', 'describe', 'exec', 'logs', 'version']
+const SIMULATED = ['get', 'describe', 'exec', 'logs', 'debug', 'port-forward', 'version']
 
 export const kubectlProgram: Program = {
   places: ['workstation'],
-  summary: 'talk to the simulated API server: get, describe, exec, logs',
+  summary: 'talk to the simulated API server: get, describe, exec, logs, debug, port-forward',
   usage: [
-    'kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels]',
+    'kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels] [-L KEY,…] [--no-headers]',
+    "  -o jsonpath='{.items[*].metadata.name}'   (fields, [*], [n], [?(@.x==\"y\")], range … end, {\"\\n\"}, ..)",
+    '  -o custom-columns=NAME:.metadata.name,IP:.status.podIP',
     'kubectl describe pod|service|node|networkpolicy NAME [-n NS]',
     'kubectl exec [-n NS] POD -- COMMAND [ARGS…]',
     'kubectl logs (POD | TYPE/NAME | -l SELECTOR) [-n NS] [-c CONTAINER | --all-containers] [--tail N] [--timestamps] [--prefix]',
+    'kubectl debug [-n NS] POD -it --image=IMAGE [--target=CONTAINER] -- COMMAND [ARGS…]   (an ephemeral container in the Pod\'s network namespace)',
+    'kubectl debug node/NAME -it --image=IMAGE -- COMMAND [ARGS…]   (a Pod on the node\'s host network, the node\'s files at /host)',
+    'kubectl port-forward [-n NS] POD|svc/NAME|deploy/NAME [LOCAL:]REMOTE…   (prints the forwards; nothing keeps running between commands)',
   ],
   run(inv) {
     // logs has flags of its own (-c, --tail, …): it parses the whole line itself

@@ -12,6 +12,8 @@ import { PROGRAMS } from './programs.ts'
 import { setHelpTable } from './help.ts'
 import { resolvePodRef } from '../kubectl/resolve.ts'
 import { notSimulated } from './not-simulated.ts'
+import { kubectlDebug } from '../kubectl/debug.ts'
+import { kubectlPortForward } from '../kubectl/port-forward.ts'
 
 setHelpTable(PROGRAMS)
 
@@ -40,6 +42,8 @@ function runLine(cluster: Cluster, line: string): Output {
   if (words.length === 0) return { exitCode: 0, stdout: '', stderr: '' }
   const workstation: Place = { kind: 'workstation', ip: cluster.config.workstationIP }
   if (words[0] === 'kubectl' && words[1] === 'exec') return kubectlExec(cluster, words.slice(2))
+  if (words[0] === 'kubectl' && words[1] === 'debug') return kubectlDebug(cluster, words.slice(2), exec)
+  if (words[0] === 'kubectl' && words[1] === 'port-forward') return kubectlPortForward(cluster, words.slice(2))
   if (words[0] === 'ssh') return ssh(cluster, words.slice(1))
   return exec(cluster, workstation, words)
 }

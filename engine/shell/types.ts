@@ -13,7 +13,8 @@ export interface CommandResult {
 /** Where a command runs: the reader's workstation (outside the cluster), inside a Pod, or on a node. */
 export type Place =
   | { kind: 'workstation'; ip: string }
-  | { kind: 'pod'; pod: Pod; container?: string }
+  /** image: an ephemeral container's (kubectl debug), whose tools run in the Pod's namespaces */
+  | { kind: 'pod'; pod: Pod; container?: string; image?: string }
   | { kind: 'node'; node: Node }
 
 export interface Invocation {

@@ -16,6 +16,7 @@ import { newContext, podName, push, hostPort } from './context.ts'
 import type { Origin, WalkContext } from './context.ts'
 import { ephemeralPort, hashOf, pickIndex, tupleKey } from './choice.ts'
 import { resolveHops } from './dns.ts'
+import { resolveName } from '../dns/index.ts'
 import { atNode, fromNode, fromOutside, fromPod } from './walk.ts'
 import type { WalkEnd } from './walk.ts'
 import { isLoopback, localLink, loopbackSource, lookupRoute, sourceAddress } from './netns.ts'
@@ -33,6 +34,8 @@ export type TraceTarget =
 
 export interface TraceOptions {
   proto?: L4
+  /** the client asked for one address family (curl -4/-6); otherwise getaddrinfo(AF_UNSPEC) */
+  family?: 'IPv4' | 'IPv6'
   seed?: number
   /** trace every load-balancing alternative too */
   all?: boolean
@@ -226,7 +229,7 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
       push(ctx, { at: who, handler: 'resolver', before: noTuple(ip), after: noTuple(ip), note: `--resolve ${name}:${override.port ?? '*'}:${override.ip}: no DNS query, the client uses ${override.ip}` })
     } else {
       const srcForDns = from.kind === 'pod' && !from.pod.hostNetwork ? from.pod.podIPs[0] : sourceIP(cluster, from, cluster.config.dnsServiceIPs[0] ?? '10.96.0.10')
-      const r = resolveHops(ctx, place, who, name, srcForDns, ipFamilyOf(from.kind === 'pod' ? (from.pod.podIPs[0] ?? '') : '') === 'IPv6' ? 'AAAA' : 'A')
+      const r = resolveHops(ctx, place, who, name, srcForDns, lookupType(cluster, place, from, name, opts.family))
       if (r.data) out.dns = r.data
       if (r.ip) ip = r.ip
       else {
@@ -539,3 +542,21 @@ function notModelledIngress(ctx: WalkContext, out: FullTrace, r: RouteAnswer, ht
   return finish(end.result, end.result === 'delivered' ? `delivered to ${end.endpoint?.pod ?? ep.ip} (the controller itself is not modelled)` : end.reason)
 }
 
+
+/**
+ * The record type the client's lookup ends up using. getaddrinfo(AF_UNSPEC) asks for A and AAAA
+ * (musl lookup_name.c, glibc likewise) and sorts by RFC 6724, whose default policy puts IPv4
+ * (precedence 35) before ULA IPv6 such as fd00::/8 (precedence 3): the client's primary family
+ * when the name has it, else the other family when the client has an address of that family.
+ * curl -4/-6 ask for one family only.
+ */
+function lookupType(cluster: Cluster, place: Place, from: TraceFrom, name: string, family?: 'IPv4' | 'IPv6'): 'A' | 'AAAA' {
+  if (family) return family === 'IPv6' ? 'AAAA' : 'A'
+  const own = from.kind === 'pod' ? from.pod.podIPs : from.kind === 'node' ? from.node.internalIPs : []
+  const primary = ipFamilyOf(own[0] ?? '') === 'IPv6' ? 'AAAA' : 'A'
+  const other = primary === 'A' ? 'AAAA' : 'A'
+  const otherFamily = other === 'AAAA' ? 'IPv6' : 'IPv4'
+  if (!own.some((ip) => ipFamilyOf(ip) === otherFamily)) return primary
+  const has = (t: 'A' | 'AAAA') => { const d = resolveName(cluster, place, name, t); return d.answers.some((a) => a.type === t) }
+  return !has(primary) && has(other) ? other : primary
+}

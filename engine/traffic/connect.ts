@@ -22,6 +22,8 @@ export interface ConnectRequest {
   /** an HTTP request (curl, wget): the trace follows it through an Ingress controller */
   http?: HttpContext
   resolve?: { host: string; port?: number; ip: string }[]
+  /** curl -4/-6: resolve and connect in one address family */
+  family?: 'IPv4' | 'IPv6'
 }
 
 /** Where a command runs, as a trace source. @example traceFrom({ kind: 'pod', pod }) // { kind: 'pod', pod } */
@@ -48,6 +50,7 @@ export function connect(inv: Invocation, req: ConnectRequest): FullTrace {
     // seed 0, as the trace command: `trace A -> B` shows the very connection `curl` from A to B makes
     seed: 0,
     resolve: req.resolve,
+    family: req.family,
     http: req.http ? { scheme: req.http.scheme, host: req.http.host, path: req.http.path } : undefined,
   })
 }
@@ -80,7 +83,7 @@ export function gaiError(place: Place, t: FullTrace): string {
 export function flavour(place: Place): 'busybox' | 'gnu' {
   if (place.kind !== 'pod') return 'gnu'
   const c = place.pod.containers.find((x) => x.name === place.container) ?? place.pod.containers[0]
-  const image = (c?.image ?? '').toLowerCase()
+  const image = (place.image ?? c?.image ?? '').toLowerCase()
   const name = imageName(image)
   if (name === 'busybox' || name === 'alpine' || name === 'curl' || image.includes('alpine')) return 'busybox'
   return 'gnu'

@@ -34,6 +34,7 @@ interface CurlOptions {
   method?: string
   fail: boolean
   userAgent: string
+  family?: 'IPv4' | 'IPv6'
 }
 
 const WITH_ARG = new Set(['o', 'w', 'm', 'H', 'X', 'd', 'A', 'u', 'e', 'x', 'T', 'F', 'b', 'c', 'r', 'C', 'E', 'K', 'Y', 'y', 'z', 'P', 'Q'])
@@ -74,7 +75,9 @@ function parse(args: string[]): CurlOptions | Output {
       case '-d': case '--data': case '--data-raw': case '--data-binary': o.method ??= 'POST'; break
       case '-A': case '--user-agent': o.userAgent = value!; break
       case '--url': o.urls.push(value!); break
-      case '-4': case '-6': case '--ipv4': case '--ipv6': case '--http1.1': case '--compressed': case '-N': case '--no-buffer': case '--retry': case '--retry-delay': case '--retry-max-time': case '-#': case '--progress-bar': case '--fail-with-body': case '--no-progress-meter':
+      case '-4': case '--ipv4': o.family = 'IPv4'; break
+      case '-6': case '--ipv6': o.family = 'IPv6'; break
+      case '--http1.1': case '--compressed': case '-N': case '--no-buffer': case '--retry': case '--retry-delay': case '--retry-max-time': case '-#': case '--progress-bar': case '--fail-with-body': case '--no-progress-meter':
         if (flag === '--fail-with-body') o.fail = true
         break
       default:
@@ -182,6 +185,7 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
     proto: 'TCP',
     http: { scheme: u.scheme, host: hostHeader.replace(/:\d+$/, ''), path: u.path },
     resolve: o.resolve.map((r) => ({ ...r })),
+    family: o.family,
   })
   traces.push(t)
   let v = ''
