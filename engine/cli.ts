@@ -10,7 +10,7 @@
  * last command's, or 2 when the manifests have errors.
  */
 import { readFileSync } from 'node:fs'
-import { formatDiagnostic, loadScenario, runCommand } from './index.ts'
+import { formatDiagnostic, loadScenario, runCommand, Session } from './index.ts'
 
 function usage(): never {
   process.stderr.write("usage: knet -f scenario.yaml [-f more.yaml] [--json] 'COMMAND' ['COMMAND' …]\n       (-f - reads the scenario from standard input)\n")
@@ -45,8 +45,10 @@ function main(argv: string[]): number {
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, names)}\n`)
   if (diagnostics.some((d) => d.severity === 'error')) return 2
   let code = 0
+  // the commands of one invocation are one run: they share its state (a namespace made by ip netns add …)
+  const session = new Session(cluster)
   for (const c of commands) {
-    const r = runCommand(cluster, c)
+    const r = runCommand(cluster, c, session)
     if (json) process.stdout.write(`${JSON.stringify(r)}\n`)
     else {
       process.stdout.write(r.stdout)

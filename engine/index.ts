@@ -14,6 +14,7 @@
 export { loadScenario, formatDiagnostic } from './scenario.ts'
 export type { LoadResult } from './scenario.ts'
 export { runCommand } from './shell/run.ts'
+export { Session } from './shell/session.ts'
 export type { CommandResult, Place, Program, Invocation, Output } from './shell/types.ts'
 export type { Diagnostic } from './model/diagnostic.ts'
 export type * from './model/types.ts'
