@@ -169,6 +169,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
     baselineAdminNetworkPolicies: generic('BaselineAdminNetworkPolicy'),
     configMaps: withCorednsConfigMap(ctx, config, generic('ConfigMap')),
     externalHosts: readExternalHosts(ctx, doc, config),
+    nodeScripts: generic('NodeScript'),
     now,
     diagnostics: ctx.diagnostics,
     index,

@@ -7,11 +7,12 @@ import type { Node } from '../model/types.ts'
 import type { Invocation, Output, Program } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
 import type { Session } from '../shell/session.ts'
-import { ipProgram } from '../dataplane/programs.ts'
+import { bridgeProgram, ipProgram } from '../dataplane/programs.ts'
+import { formatBridgeLinks } from '../dataplane/interfaces.ts'
 import { dataplaneFile } from '../dataplane/files.ts'
 import { lookupRoute } from '../dataplane/routes.ts'
 import { parseAddr } from '../net/ip.ts'
-import { ipChanges, nodeIp } from './ip.ts'
+import { ipChanges, nodeIp, view } from './ip.ts'
 import { labFor, peekLab, spaceNamed, findLink } from './state.ts'
 import type { LabNode, Space } from './state.ts'
 import { sourceFor, walk } from './reach.ts'
@@ -226,4 +227,17 @@ export function labAwarePing(inner: Program): Program {
       return pingFrom(lab, host, o.host, o)
     },
   }
+}
+
+/** `bridge link` on a node reads the lab's copy when this run changed the node. */
+export const labBridgeProgram: Program = {
+  ...bridgeProgram,
+  run(inv) {
+    if (inv.place.kind !== 'node' || !peekLab(inv.session, inv.place.node)) return bridgeProgram.run(inv)
+    const out = bridgeProgram.run(inv)
+    if (out.exitCode !== 0) return out
+    const links = view(inv.session, inv.place.node)[0].links
+    const ports = links.filter((l) => l.master && l.bridgePort)
+    return ok(formatBridgeLinks(links), { ports: ports.map((p) => ({ index: p.index, name: p.name, master: p.master, state: p.bridgePort!.state })) })
+  },
 }

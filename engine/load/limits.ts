@@ -24,5 +24,5 @@ export const LIMITS = {
   /** commands in one run (one Session: a request, an example, a CLI invocation) */
   maxCommandsPerRun: 1_000,
   /** things a run may create in its per-run state (namespaces, links, addresses, routes of the by-hand lab) */
-  maxSessionObjects: 2_000,
+  maxSessionObjects: 1_000,
 } as const

@@ -291,6 +291,8 @@ export interface Cluster {
   configMaps: GenericObject[]
   /** Names outside the cluster that the scenario declares (upstream DNS zone), filled by the DNS module */
   externalHosts: GenericObject[]
+  /** knet/v1alpha1 NodeScripts: commands each run begins with on a node (engine/lab/script.ts) */
+  nodeScripts: GenericObject[]
   /** "now" of the simulation: ages are measured against it */
   now: string
   diagnostics: Diagnostic[]

@@ -10,7 +10,7 @@ import { catProgram, digProgram, hostProgram, nslookupProgram } from '../dns/ind
 import { DATAPLANE_PROGRAMS } from '../dataplane/index.ts'
 import { ingressProgram } from '../ingress/index.ts'
 import { TRAFFIC_PROGRAMS } from '../traffic/index.ts'
-import { labAwarePing, labIpProgram, sysctlProgram } from '../lab/index.ts'
+import { labAwarePing, labBridgeProgram, labIpProgram, sysctlProgram } from '../lab/index.ts'
 
 export const PROGRAMS: Record<string, Program> = {
   kubectl: kubectlProgram,
@@ -27,6 +27,7 @@ export const PROGRAMS: Record<string, Program> = {
   ...TRAFFIC_PROGRAMS,
   // the by-hand lab: ip that changes a node within one run, sysctl, ping into what the reader wired
   ip: labIpProgram,
+  bridge: labBridgeProgram,
   sysctl: sysctlProgram,
   ping: labAwarePing(TRAFFIC_PROGRAMS.ping),
 }

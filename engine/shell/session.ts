@@ -74,6 +74,16 @@ export class Session {
     return true
   }
 
+  /**
+   * Runs a line on behalf of the scenario (a NodeScript), not one of the reader's: it does not
+   * count among the run's commands and starts nothing.
+   */
+  runScenarioLine(line: string): CommandResult {
+    if (!runner) throw new Error('the shell is not loaded')
+    this.started = true
+    return runner(this, line)
+  }
+
   /** Runs one command line in this run (see runCommand). */
   run(line: string): CommandResult {
     if (!runner) throw new Error('the shell is not loaded')
