@@ -9,6 +9,7 @@ import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, JsonObject
 import { ipFamilyOf } from '../net/ip.ts'
 import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume } from './pod-defaults.ts'
 import { podQOSClass } from './pod-resources.ts'
+import { sha256Hex } from '../dataplane/sha256.ts'
 
 function metaJson(m: ObjectMeta, extra: JsonObject = {}): JsonObject {
   const out: JsonObject = { creationTimestamp: m.creationTimestamp, name: m.name, resourceVersion: m.resourceVersion, uid: m.uid }
@@ -31,9 +32,9 @@ function clone<T extends Json>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T)
 }
 
-/** containerd's ID for a simulated container: a stable 64-hex digest of the Pod's UID and the container's name */
-function containerID(pod: Pod, name: string): string {
-  return `containerd://${(pod.meta.uid + name).replace(/[^0-9a-f]/g, '').padEnd(64, '0').slice(0, 64)}`
+/** containerd's ID for a simulated container (random in containerd): a 64-hex digest of the Pod's UID and the container's name */
+export function containerID(pod: Pod, name: string): string {
+  return `containerd://${sha256Hex(`container/${pod.meta.uid}/${name}`)}`
 }
 
 /**

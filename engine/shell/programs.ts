@@ -11,6 +11,7 @@ import { DATAPLANE_PROGRAMS } from '../dataplane/index.ts'
 import { ingressProgram } from '../ingress/index.ts'
 import { TRAFFIC_PROGRAMS } from '../traffic/index.ts'
 import { labAwarePing, labBridgeProgram, labIpProgram, sysctlProgram } from '../lab/index.ts'
+import { crictlProgram } from '../lab/crictl.ts'
 
 export const PROGRAMS: Record<string, Program> = {
   kubectl: kubectlProgram,
@@ -29,5 +30,6 @@ export const PROGRAMS: Record<string, Program> = {
   ip: labIpProgram,
   bridge: labBridgeProgram,
   sysctl: sysctlProgram,
+  crictl: crictlProgram,
   ping: labAwarePing(TRAFFIC_PROGRAMS.ping),
 }
