@@ -61,6 +61,8 @@ export default defineConfig({
       // everything under a "content" group: list the chapters here by slug instead.
       sidebar: [
         { slug: 'start-here' },
+        { slug: 'network-model' },
+        { slug: 'inside-a-pod' },
         { label: 'Services', slug: 'services' },
       ],
     }),

@@ -264,7 +264,8 @@ export function networkOf(a: LinkAddress): string {
 
 /** The kernel's prefix route for an address of an up device (fib_add_ifaddr). */
 export function prefixRoute(l: Link, a: LinkAddress): Route | undefined {
-  if (a.family !== 'IPv4' || a.prefixLength === 32) return undefined
+  // lo's prefix route is a `local` one in the local table, not in main (fib_add_ifaddr: RTN_LOCAL for IFF_LOOPBACK)
+  if (a.family !== 'IPv4' || a.prefixLength === 32 || l.kind === 'loopback') return undefined
   return { family: 'IPv4', dst: networkOf(a), dev: l.name, proto: 'kernel', scope: 'link', src: a.address }
 }
 
