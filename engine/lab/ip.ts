@@ -20,6 +20,7 @@ import type { Link, NetNS, Route } from '../dataplane/model.ts'
 import { parseAddr, parsePrefix, hasHostBits, formatPrefix, prefixContains } from '../net/ip.ts'
 import type { LabNode, Space } from './state.ts'
 import { findLink, labFor, linkDown, linkUp, newMac, newSpace, networkOf, peekLab, prefixRoute, refresh, reserve, spaceNamed, spaceOf, touchNeighbours } from './state.ts'
+import { nodeSnapshot } from './snapshot.ts'
 
 /** What `ip netns exec NS …` hands back to the lab's programs. */
 export type NetnsExec = (session: Session, node: Node, space: string, argv: string[]) => Output
@@ -59,6 +60,13 @@ const extack = (what: string) => fail(`Error: ${what}`, 2)
  * nodeIp(session, node, undefined, ['netns', 'add', 'red'], exec) // { exitCode: 0, … }
  */
 export function nodeIp(session: Session, node: Node, inSpace: string | undefined, args: string[], exec: NetnsExec): Output {
+  const out = ipOnNode(session, node, inSpace, args, exec)
+  // the node's namespaces after the command, for the node diagram (engine/diagram/node.ts)
+  const data = out.data && typeof out.data === 'object' ? (out.data as Record<string, unknown>) : {}
+  return { ...out, data: { ...data, node: nodeSnapshot(session, node) } }
+}
+
+function ipOnNode(session: Session, node: Node, inSpace: string | undefined, args: string[], exec: NetnsExec): Output {
   const opts: string[] = []
   let space = inSpace
   let i = 0

@@ -36,6 +36,8 @@ export interface Space {
   ids: Map<string, number>
   /** a Pod sandbox's namespace (made by the CNI plugin, not by the reader) */
   cni: boolean
+  /** for a Pod sandbox's namespace: the Pod, as namespace/name */
+  pod?: string
 }
 
 export interface LabNode {
@@ -76,6 +78,11 @@ export function labFor(session: Session, node: Node): LabNode {
   return lab
 }
 
+/** The lab of a node to read: this run's if a command changed the node, else a copy of the plumbing that is not kept. */
+export function labToRead(session: Session, node: Node): LabNode {
+  return peekLab(session, node) ?? fromPlumbing(session, node)
+}
+
 function cloneLink(l: Link): Link {
   return {
     ...l,
@@ -96,9 +103,9 @@ function fromPlumbing(session: Session, node: Node): LabNode {
   const host: Space = { ns: cloneNs(plumbing.host), forwarding: true, nextIndex: 0, ids: new Map(), cni: false }
   const spaces: Space[] = [host]
   let id = 0
-  for (const p of plumbing.pods.values()) {
-    // the CNI's namespaces: ip_forward as the runtime leaves it (0 in a Pod, dataplane/files.ts)
-    spaces.push({ name: p.name, ns: cloneNs(p), forwarding: false, nextIndex: 0, nsid: id++, ids: new Map([['', 0]]), cni: true })
+  for (const [pod, p] of plumbing.pods) {
+    // the CNI's namespaces: ip_forward as the rest of the simulator reads it in a Pod (0, dataplane/files.ts)
+    spaces.push({ name: p.name, ns: cloneNs(p), forwarding: false, nextIndex: 0, nsid: id++, ids: new Map([['', 0]]), cni: true, pod })
   }
   const lab: LabNode = { node, spaces, peer: new Map(), admin: new Map(), touched: new Set(), made: new Set(), serial: 0 }
   for (const s of spaces) {

@@ -7,6 +7,8 @@
  */
 import { matrixDiagram } from '../../engine/diagram/matrix.ts'
 import { traceDiagram } from '../../engine/diagram/trace.ts'
+import { nodeDiagram } from '../../engine/diagram/node.ts'
+import type { NodeSnapshot } from '../../engine/lab/snapshot.ts'
 import type { Matrix } from '../../engine/policy/matrix.ts'
 import type { Trace } from '../../engine/trace/types.ts'
 import { diagramCommandIndex, DIAGRAM_COMMAND, type AnswerDiagramKind } from './diagram-command.ts'
@@ -18,6 +20,10 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 
 function isTrace(data: unknown): data is Trace {
   return isObject(data) && Array.isArray(data.hops) && typeof data.from === 'string' && typeof data.to === 'string' && typeof data.result === 'string'
+}
+
+function isNodeSnapshot(data: unknown): data is NodeSnapshot {
+  return isObject(data) && data.kind === 'node-network' && typeof data.node === 'string' && Array.isArray(data.spaces) && data.spaces.length > 0
 }
 
 function isMatrix(data: unknown): data is Matrix {
@@ -38,8 +44,10 @@ export function diagramFromResults(kind: AnswerDiagramKind, commands: readonly s
     if (kind === 'trace' && isTrace(data)) return { ok: true, diagram: traceDiagram(data) }
     // `policy matrix` on a namespace without Pods answers rows: []: nothing to draw either
     if (kind === 'matrix' && isMatrix(data) && data.rows.length > 0) return { ok: true, diagram: matrixDiagram(data) }
+    const node = isObject(data) ? data.node : undefined
+    if (kind === 'node' && isNodeSnapshot(node)) return { ok: true, diagram: nodeDiagram(node) }
   } catch (error) {
     return { ok: false, reason: `${what} could not be drawn: ${(error as Error).message}` }
   }
-  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : 'matrix'} to draw` }
+  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : kind === 'matrix' ? 'matrix' : "node's namespaces"} to draw` }
 }
