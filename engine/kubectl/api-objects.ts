@@ -10,6 +10,7 @@ import { ipFamilyOf } from '../net/ip.ts'
 import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume } from './pod-defaults.ts'
 import { podQOSClass } from './pod-resources.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
+import { crashLoop, goDuration } from '../build/crash-loop.ts'
 
 function metaJson(m: ObjectMeta, extra: JsonObject = {}): JsonObject {
   const out: JsonObject = { creationTimestamp: m.creationTimestamp, name: m.name, resourceVersion: m.resourceVersion, uid: m.uid }
@@ -44,7 +45,7 @@ export function containerID(pod: Pod, name: string): string {
  * ContainerCreating, or PodInitializing when there are init containers
  * (kubelet_pods.go convertToAPIContainerStatuses).
  */
-function containerStatuses(pod: Pod, spec: JsonObject, started: string): { containerStatuses: JsonObject[]; initContainerStatuses: JsonObject[] } {
+function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: string): { containerStatuses: JsonObject[]; initContainerStatuses: JsonObject[] } {
   const init = read.arr(spec.initContainers).map(read.fields)
   const running = pod.podIPs.length > 0
   const waiting: JsonObject = { waiting: { reason: init.length ? 'PodInitializing' : 'ContainerCreating' } }
@@ -54,8 +55,23 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string): { conta
     return e
   }
   return {
-    containerStatuses: pod.containers.map((c) =>
-      entry(c.name, c.image, { ready: running && c.ready, restartCount: c.restartCount, started: running, state: running ? { running: { startedAt: started } } : waiting })),
+    containerStatuses: pod.containers.map((c) => {
+      if (running && c.crash) {
+        // CrashLoopBackOff: waiting out the back-off after the last attempt exited (build/crash-loop.ts)
+        const loop = crashLoop(started, now)
+        const id = containerID(pod, `${c.name}/${loop.restarts}`)
+        const e = entry(c.name, c.image, {
+          ready: false,
+          restartCount: c.restartCount + loop.restarts,
+          started: false,
+          state: { waiting: { message: `back-off ${goDuration(loop.backoff)} restarting failed container=${c.name} pod=${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`, reason: 'CrashLoopBackOff' } },
+        })
+        e.lastState = { terminated: { containerID: id, exitCode: c.crash.exitCode, finishedAt: loop.lastStart, reason: 'Error', startedAt: loop.lastStart } }
+        e.containerID = id
+        return e
+      }
+      return entry(c.name, c.image, { ready: running && c.ready, restartCount: c.restartCount, started: running, state: running ? { running: { startedAt: started } } : waiting })
+    }),
     initContainerStatuses: init.map((c) => {
       const name = String(c.name ?? '')
       const sidecar = c.restartPolicy === 'Always'
@@ -136,7 +152,7 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   // kubelet reports a start time and container statuses once it has the Pod, sandbox or not
   if (scheduled) {
     status.startTime = status.startTime ?? started
-    const cs = containerStatuses(pod, defaultedSpec, started)
+    const cs = containerStatuses(pod, defaultedSpec, started, cluster.now)
     if (!rawStatus.containerStatuses) status.containerStatuses = cs.containerStatuses
     if (!rawStatus.initContainerStatuses && cs.initContainerStatuses.length) status.initContainerStatuses = cs.initContainerStatuses
   }

@@ -7,6 +7,7 @@ import { read } from '../build/context.ts'
 import type { Cluster, Json, JsonObject } from '../model/types.ts'
 import { tabwrite } from '../text/tabwriter.ts'
 import { age } from '../text/duration.ts'
+import { crashLoop } from '../build/crash-loop.ts'
 import { formatSelector, selectorFromJson } from '../build/selector.ts'
 import { formatQuantity, quantityOf, scaledValue } from '../model/quantity.ts'
 import { podJson } from './api-objects.ts'
@@ -319,6 +320,13 @@ export function describePod(c: Cluster, ns: string, name: string): string | unde
     const from = p.nodeName ? 'kubelet' : 'default-scheduler'
     const reason = p.nodeName ? 'FailedCreatePodSandBox' : 'FailedScheduling'
     w += `  Warning\t${reason}\t5m\t${from}\t${p.pendingReason}\n`
+  } else if (p.podIPs.length > 0 && p.containers.some((c) => c.crash)) {
+    // kubelet's BackOff warning for each container it holds back (the simulator keeps the latest only)
+    w += 'Events:\n'
+    w += '  Type\tReason\tAge\tFrom\tMessage\n'
+    w += '  ----\t------\t----\t----\t-------\n'
+    const since = age(crashLoop(p.meta.creationTimestamp, c.now).lastStart, c.now)
+    for (const c of p.containers.filter((x) => x.crash)) w += `  Warning\tBackOff\t${since}\tkubelet\tBack-off restarting failed container ${c.name} in pod ${p.meta.name}_${p.meta.namespace}(${p.meta.uid})\n`
   } else w += 'Events:\t<none>\n'
   return tabwrite(w, 0, 2)
 }

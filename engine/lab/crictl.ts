@@ -14,6 +14,7 @@ import { fail, ok } from '../shell/types.ts'
 import { sandboxId } from '../dataplane/ids.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
 import { containerID } from '../kubectl/api-objects.ts'
+import { crashLoop } from '../build/crash-loop.ts'
 
 /** github.com/docker/go-units HumanDuration, as crictl's CREATED column prints it. */
 export function unitsHumanDuration(ms: number): string {
@@ -100,19 +101,24 @@ export const crictlProgram: Program = {
       for (const p of list) rows.push([cut(sandboxId(p)), created(inv.cluster, p), 'Ready', p.meta.name, p.meta.namespace, '0', '(default)'])
       return ok(table(rows), { sandboxes: list.map((p) => ({ id: sandboxId(p), name: p.meta.name, namespace: p.meta.namespace })) })
     }
-    const rows = [['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD', 'NAMESPACE']]
-    const ids: string[] = []
+    const rows: { at: number; row: string[]; id: string }[] = []
     for (const p of pods) {
       for (const c of [...p.containers].reverse()) {
         if (!matches(f.name, c.name)) continue
-        const id = containerID(p, c.name).slice('containerd://'.length)
-        ids.push(id)
+        // a container in CrashLoopBackOff is between attempts: its last one has exited (kubelet keeps that one)
+        const loop = c.crash && p.podIPs.length > 0 ? crashLoop(p.meta.creationTimestamp, inv.cluster.now) : undefined
+        if (loop && !f.all) continue
+        const id = containerID(p, loop ? `${c.name}/${loop.restarts}` : c.name).slice('containerd://'.length)
         // kubelet hands the runtime the image's ID: the column shows its digest, cut
         const image = sha256Hex(`image/${c.image}`)
-        rows.push([cut(id), f.noTrunc ? `sha256:${image}` : image.slice(0, 13), created(inv.cluster, p), 'Running', c.name, String(c.restartCount), cut(sandboxId(p)), p.meta.name, p.meta.namespace])
+        const when = loop ? `${unitsHumanDuration(Date.parse(inv.cluster.now) - Date.parse(loop.lastStart))} ago` : created(inv.cluster, p)
+        const at = Date.parse(loop ? loop.lastStart : p.meta.creationTimestamp)
+        rows.push({ at, id, row: [cut(id), f.noTrunc ? `sha256:${image}` : image.slice(0, 13), when, loop ? 'Exited' : 'Running', c.name, String(c.restartCount + (loop?.restarts ?? 0)), cut(sandboxId(p)), p.meta.name, p.meta.namespace] })
       }
     }
-    if (f.quiet) return ok(ids.map((id) => `${id}\n`).join(''))
-    return ok(table(rows))
+    // newest first (containerByCreated); Array.prototype.sort is stable for equal times
+    rows.sort((a, b) => b.at - a.at)
+    if (f.quiet) return ok(rows.map((r) => `${r.id}\n`).join(''))
+    return ok(table([['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD', 'NAMESPACE'], ...rows.map((r) => r.row)]))
   },
 }

@@ -134,6 +134,20 @@ export interface Container {
   ports: ContainerPort[]
   ready: boolean
   restartCount: number
+  /**
+   * Set when the container cannot start for good: it exits at once, every time, and kubelet
+   * restarts it with a growing back-off (CrashLoopBackOff). Today: a port that an earlier
+   * container of the Pod already holds (build/port-conflicts.ts).
+   */
+  crash?: ContainerCrash
+}
+
+export interface ContainerCrash {
+  /** what the container prints before it exits (its log, as `kubectl logs` would show it) */
+  log: string[]
+  exitCode: number
+  /** the port it could not bind, and the container of the same Pod that holds it */
+  port: { protocol: Protocol; port: number; heldBy: string }
 }
 
 export interface PodDNSConfig {
