@@ -23,7 +23,8 @@ function netnsExec(session: Session, node: Node, space: string, argv: string[]):
   if (name === 'ip') return nodeIp(session, node, space, args, netnsExec)
   if (name === 'ping') return labPing(session, node, space, args)
   if (name === 'sysctl') return sysctl(session, node, space, args)
-  return fail(`ip netns exec: ${name}: the simulator runs ip, ping and sysctl inside a namespace of the by-hand lab`, 127)
+  if (name === 'curl') return labCurl(session, node, space, args)
+  return fail(`ip netns exec: ${name}: the simulator runs ip, ping, curl and sysctl inside a namespace of the by-hand lab`, 127)
 }
 
 export const labIpProgram: Program = {
@@ -240,4 +241,49 @@ export const labBridgeProgram: Program = {
     const ports = links.filter((l) => l.master && l.bridgePort)
     return ok(formatBridgeLinks(links), { ports: ports.map((p) => ({ index: p.index, name: p.name, master: p.master, state: p.bridgePort!.state })) })
   },
+}
+
+/**
+ * curl (8.11) from a namespace of the lab: the connection attempt follows the
+ * lab's wiring. Nothing listens in a namespace the reader made, so a
+ * connection that arrives there is refused (RST); one that arrives at a Pod or
+ * at the node is named, not served (the simulator's servers answer the
+ * cluster's own clients).
+ */
+function labCurl(session: Session, node: Node, spaceName: string | undefined, args: string[]): Output {
+  let url: string | undefined
+  let limit: number | undefined
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === '-m' || a === '--max-time' || a === '--connect-timeout') limit = Number(args[++i])
+    else if (/^-[sSfvLkI]+$/.test(a) || a === '--silent' || a === '--fail') continue
+    else if (a === '-o' || a === '-w' || a === '-H') i++
+    else if (a.startsWith('-')) return fail(`curl: option ${a}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information`, 2)
+    else url = a
+  }
+  if (!url) return fail("curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' for more information", 2)
+  const m = /^(?:http:\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url)
+  if (!m) return fail(`curl: (3) URL rejected: Malformed input to a URL function`, 3)
+  const host = m[1]
+  const port = Number(m[2] ?? 80)
+  if (parseAddr(host)?.family !== 'IPv4') return fail(`curl: (6) Could not resolve host: ${host}`, 6)
+  const lab = labFor(session, node)
+  const from = spaceNamed(lab, spaceName)!
+  const w = walk(lab, from, host)
+  const failed = (ms: number, code = 7) => fail(`curl: (${code}) Failed to connect to ${host} port ${port} after ${ms} ms: Couldn't connect to server`, code)
+  if (w.kind === 'unreachable') return failed(0)
+  if (w.kind === 'leaves') return fail(`curl: ${host} is reached through ${w.dev}, off ${lab.node.meta.name}: the by-hand lab follows packets between the namespaces of one node only`, 2)
+  // no ARP answer: connect() fails with EHOSTUNREACH once the neighbour entry fails (3 probes, 1 s apart)
+  if (w.kind === 'no-neighbour') return failed(3071)
+  if (w.kind === 'net-unreachable') return failed(1)
+  const src = sourceFor(from, host)
+  const back = w.kind === 'delivered' && src ? walk(lab, w.space, src) : undefined
+  if (w.kind === 'dropped' || !back || back.kind !== 'delivered' || back.space !== from) {
+    // the SYN (or its answer) is lost: curl waits for its limit, else for the kernel's SYN retries
+    if (limit !== undefined && Number.isFinite(limit)) return fail(`curl: (28) Connection timed out after ${Math.round(limit * 1000) + 2} milliseconds`, 28)
+    return failed(127_003, 28)
+  }
+  if (!w.space.cni && w.space.name) return failed(0)
+  const what = w.space.pod ? `Pod ${w.space.pod}` : lab.node.meta.name
+  return fail(`curl: the connection reaches ${what} at ${host}; whether anything answers on port ${port} is simulated for the cluster's own clients only (run curl in a Pod or on the node)`, 2)
 }

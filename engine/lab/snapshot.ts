@@ -3,11 +3,11 @@
  * puts in its answer's `data.node`, and what the node diagram
  * (engine/diagram/node.ts) draws. Plain JSON, so that it crosses the API.
  */
-import type { Node } from '../model/types.ts'
+import type { Cluster, Node } from '../model/types.ts'
 import type { Session } from '../shell/session.ts'
 import { formatRoute } from '../dataplane/routes.ts'
 import type { LabNode } from './state.ts'
-import { carrier, labToRead, spaceOf } from './state.ts'
+import { carrier, labToRead, peekLab, spaceOf } from './state.ts'
 
 export interface SnapshotLink {
   index: number
@@ -68,7 +68,16 @@ export function snapshotOf(lab: LabNode): NodeSnapshot {
   return { kind: 'node-network', node: lab.node.meta.name, spaces }
 }
 
-/** The snapshot of a node as this run sees it. */
+// a node no command of the run changed looks as its CNI plumbing does: one snapshot per cluster and node
+const untouched = new WeakMap<Cluster, Map<string, NodeSnapshot>>()
+
+/** The snapshot of a node as this run sees it (shared when the run changed nothing there: do not modify). */
 export function nodeSnapshot(session: Session, node: Node): NodeSnapshot {
-  return snapshotOf(labToRead(session, node))
+  const lab = peekLab(session, node)
+  if (lab) return snapshotOf(lab)
+  let perCluster = untouched.get(session.cluster)
+  if (!perCluster) untouched.set(session.cluster, (perCluster = new Map()))
+  let snap = perCluster.get(node.meta.name)
+  if (!snap) perCluster.set(node.meta.name, (snap = snapshotOf(labToRead(session, node))))
+  return snap
 }

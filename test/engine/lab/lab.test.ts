@@ -183,6 +183,19 @@ describe('two namespaces through a bridge', () => {
   })
 })
 
+describe('curl from a namespace', () => {
+  it('is refused by a namespace where nothing listens, and fails as the wiring does', () => {
+    const c = cluster()
+    const s = new Session(c)
+    onNode(c, TWO, s)
+    const [refused, nobody, noRoute, blue] = onNode(c, ['ip netns exec red curl -s http://172.16.0.3/', 'ip netns exec red curl -s 172.16.0.9', 'ip netns exec red curl -s 192.168.1.11:10250', 'ip netns exec blue curl -m 2 172.16.0.2'], s)
+    expect(refused).toMatchObject({ exitCode: 7, stderr: "curl: (7) Failed to connect to 172.16.0.3 port 80 after 0 ms: Couldn't connect to server\n" })
+    expect(nobody).toMatchObject({ exitCode: 7, stderr: "curl: (7) Failed to connect to 172.16.0.9 port 80 after 3071 ms: Couldn't connect to server\n" })
+    expect(noRoute).toMatchObject({ exitCode: 7, stderr: "curl: (7) Failed to connect to 192.168.1.11 port 10250 after 0 ms: Couldn't connect to server\n" })
+    expect(blue.exitCode).toBe(7)
+  })
+})
+
 describe('what ip prints for each mistake', () => {
   const c = cluster()
   const cases: [string[], number, string][] = [
