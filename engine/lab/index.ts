@@ -7,7 +7,7 @@
  * runCommand(cluster, 'ssh node-1 ip netns add red', session)
  * runCommand(cluster, 'ssh node-1 ip link add veth-red type veth peer name veth-red-br', session)
  */
-export { labIpProgram, labBridgeProgram, sysctlProgram, labAwarePing } from './programs.ts'
+export { labIpProgram, labBridgeProgram, sysctlProgram, labAwarePing, labAwareCat } from './programs.ts'
 export { nodeIp, view, ipChanges } from './ip.ts'
 export { labFor, peekLab } from './state.ts'
 export type { LabNode, Space } from './state.ts'

@@ -287,3 +287,18 @@ function labCurl(session: Session, node: Node, spaceName: string | undefined, ar
   const what = w.space.pod ? `Pod ${w.space.pod}` : lab.node.meta.name
   return fail(`curl: the connection reaches ${what} at ${host}; whether anything answers on port ${port} is simulated for the cluster's own clients only (run curl in a Pod or on the node)`, 2)
 }
+
+/** `cat /proc/sys/net/ipv4/ip_forward` on a node reads what `sysctl -w` set in this run. */
+export function labAwareCat(inner: Program): Program {
+  return {
+    ...inner,
+    run(inv) {
+      const paths = inv.argv.slice(1)
+      if (inv.place.kind !== 'node' || paths.length !== 1) return inner.run(inv)
+      const lab = peekLab(inv.session, inv.place.node)
+      const path = paths[0].replace(/\/+/g, '/')
+      if (!lab || (path !== '/proc/sys/net/ipv4/ip_forward' && path !== '/proc/sys/net/ipv4/conf/all/forwarding')) return inner.run(inv)
+      return ok(`${lab.spaces[0].forwarding ? 1 : 0}\n`)
+    },
+  }
+}

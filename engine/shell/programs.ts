@@ -10,7 +10,7 @@ import { catProgram, digProgram, hostProgram, nslookupProgram } from '../dns/ind
 import { DATAPLANE_PROGRAMS } from '../dataplane/index.ts'
 import { ingressProgram } from '../ingress/index.ts'
 import { TRAFFIC_PROGRAMS } from '../traffic/index.ts'
-import { labAwarePing, labBridgeProgram, labIpProgram, sysctlProgram } from '../lab/index.ts'
+import { labAwareCat, labAwarePing, labBridgeProgram, labIpProgram, sysctlProgram } from '../lab/index.ts'
 import { crictlProgram } from '../lab/crictl.ts'
 
 export const PROGRAMS: Record<string, Program> = {
@@ -20,7 +20,6 @@ export const PROGRAMS: Record<string, Program> = {
   nslookup: nslookupProgram,
   dig: digProgram,
   host: hostProgram,
-  cat: catProgram,
   ingress: ingressProgram,
   // ip, bridge, iptables(-save), ip6tables(-save), ipvsadm, ipset, nft, hostname, ls
   ...DATAPLANE_PROGRAMS,
@@ -32,4 +31,5 @@ export const PROGRAMS: Record<string, Program> = {
   sysctl: sysctlProgram,
   crictl: crictlProgram,
   ping: labAwarePing(TRAFFIC_PROGRAMS.ping),
+  cat: labAwareCat(catProgram),
 }

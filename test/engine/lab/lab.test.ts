@@ -175,6 +175,7 @@ describe('two namespaces through a bridge', () => {
     expect(routed.stdout).toContain('ttl=63')
     const [w, r, off, off2] = onNode(c, ['sysctl -w net.ipv4.ip_forward=0', 'sysctl net.ipv4.ip_forward', 'ip netns exec red ping -c 1 172.16.1.2', 'ip netns exec red sysctl net.ipv4.ip_forward'], s)
     expect(w.stdout).toBe('net.ipv4.ip_forward = 0\n')
+    expect(runCommand(c, 'ssh node-1 cat /proc/sys/net/ipv4/ip_forward', s).stdout).toBe('0\n')
     expect(r.stdout).toBe('net.ipv4.ip_forward = 0\n')
     expect(off.exitCode).toBe(1)
     expect(off.stdout).not.toContain('64 bytes')
