@@ -29,9 +29,10 @@ function netnsExec(session: Session, node: Node, space: string, argv: string[]):
 
 export const labIpProgram: Program = {
   ...ipProgram,
+  summary: 'show addresses, links and routes (iproute2); on a node, also change them and add network namespaces',
   usage: [
     ...ipProgram.usage,
-    'ip netns add|del|list NAME, ip netns exec NAME ip|ping|sysctl … (on a node)',
+    'ip netns add|del|list NAME, ip netns exec NAME ip|ping|curl|sysctl … (on a node)',
     'ip link add NAME type veth peer name PEER | type bridge | type dummy',
     'ip link set DEV up|down|netns NS|master BRIDGE|nomaster|mtu N|name NEW, ip link del DEV',
     'ip addr add|del ADDRESS/LEN [brd +] dev DEV, ip addr flush dev DEV',
