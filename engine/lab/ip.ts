@@ -173,6 +173,8 @@ function linkAdd(session: Session, lab: LabNode, here: Space, args: string[]): O
   let mtu: number | undefined
   for (let j = 0; j < args.length; j++) {
     const a = args[j]
+    // the options of a kind the lab does not make are not read: the kind is refused below
+    if (type !== undefined && type !== 'veth' && type !== 'bridge' && type !== 'dummy') break
     if (type === 'veth' && a === 'peer') {
       if (args[j + 1] === 'name') j++
       peer = args[++j]
@@ -183,6 +185,7 @@ function linkAdd(session: Session, lab: LabNode, here: Space, args: string[]): O
       }
     } else if (a === 'type') type = args[++j]
     else if (a === 'name' || a === 'dev') name = args[++j]
+    else if (a === 'link' && type === undefined) j++
     else if (a === 'mtu') {
       const v = Number(args[++j])
       if (!Number.isInteger(v) || v < 0) return fail(`Error: argument "${args[j] ?? ''}" is wrong: Invalid "mtu" value`, 255)
