@@ -74,6 +74,8 @@ export default defineConfig({
       // everything under a "content" group: list the chapters here by slug instead.
       sidebar: [
         { slug: 'start-here' },
+        { label: 'The network model', slug: 'network-model' },
+        { label: 'Inside a Pod', slug: 'inside-a-pod' },
         { label: 'Across nodes', slug: 'across-nodes' },
         { label: 'CNI plugins', slug: 'cni' },
         { label: 'Services', slug: 'services' },

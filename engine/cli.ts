@@ -12,7 +12,7 @@
  * manifests have errors, otherwise the last command's.
  */
 import { readFileSync } from 'node:fs'
-import { formatDiagnostic, loadScenario, runCommand } from './index.ts'
+import { formatDiagnostic, loadScenario, runCommand, Session } from './index.ts'
 import { policyMatrixDiff } from './policy/matrix-diff-command.ts'
 
 function usage(): never {
@@ -47,9 +47,11 @@ function main(argv: string[]): number {
   const names = sources.map((s) => s.name)
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, names)}\n`)
   let code = 0
+  // the commands of one invocation are one run: they share its state (a namespace made by ip netns add …)
+  const session = new Session(cluster)
   for (const c of commands) {
     // `policy matrix --diff OTHER.yaml` reads a second scenario: only here are there files
-    const r = policyMatrixDiff(cluster, c, loadOther) ?? runCommand(cluster, c)
+    const r = policyMatrixDiff(cluster, c, loadOther) ?? runCommand(cluster, c, session)
     if (json) process.stdout.write(`${JSON.stringify(r)}\n`)
     else {
       process.stdout.write(r.stdout)

@@ -8,6 +8,8 @@ import { lintPolicies, validatePolicies } from './policy/index.ts'
 import { validateIngresses } from './ingress/index.ts'
 import { registerFileResolver } from './dns/index.ts'
 import { dataplaneFile } from './dataplane/index.ts'
+import { registerSessionStart } from './shell/session.ts'
+import { checkNodeScripts, runNodeScripts } from './lab/script.ts'
 
 // NetworkPolicy / AdminNetworkPolicy validation (errors) and a reviewer's warnings
 registerCheck((cluster, locate) => {
@@ -20,3 +22,7 @@ registerCheck((cluster) => (cluster.ingresses.length + cluster.ingressClasses.le
 
 // CNI configuration, host-local IPAM state, flannel's subnet.env and /proc/sys/net through `cat`
 registerFileResolver(dataplaneFile)
+
+// NodeScripts (the by-hand lab): checked at load, run when each run begins
+registerCheck((cluster) => checkNodeScripts(cluster))
+registerSessionStart(runNodeScripts)

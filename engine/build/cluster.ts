@@ -178,6 +178,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
     configMaps: withCorednsConfigMap(ctx, config, generic('ConfigMap')),
     secrets: generic('Secret'),
     externalHosts: readExternalHosts(ctx, doc, config),
+    nodeScripts: generic('NodeScript'),
     now,
     diagnostics: ctx.diagnostics,
     index,

@@ -8,6 +8,7 @@ import { BuildContext, read } from './context.ts'
 import type { Loaded } from './context.ts'
 import { fieldPath } from '../load/schema.ts'
 import { nameProblems } from '../load/names.ts'
+import { portConflicts } from './port-conflicts.ts'
 
 export interface Toleration {
   key?: string
@@ -56,7 +57,7 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
   const s = spec ?? {}
   const rawContainers = read.arr(s.containers)
   if (rawContainers.length === 0) err(['containers'], 'Required value')
-  const portOwners = new Map<string, string>()
+  const portOwners = new Map<string, { field: string; hostIP: string; hostPort: number }[]>()
   const portNames = new Set<string>()
   const containerNames = new Set<string>()
   const readContainers = (field: 'containers' | 'initContainers'): Container[] =>
@@ -86,13 +87,17 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
         }
         const hostPort = read.num(read.path(p, 'hostPort'))
         if (hostPort !== undefined && (hostPort < 0 || hostPort > 65535)) err([...at, 'hostPort'], `Invalid value: ${hostPort}: must be between 1 and 65535, inclusive`)
-        // All containers of a Pod share one network namespace: one port, one listener
+        // The API server accepts the same port in two containers, with a warning
+        // (pkg/api/pod/warnings.go); what happens at run time is build/port-conflicts.ts's
         const key = `${containerPort}/${protocol}`
-        const owner = portOwners.get(key)
+        const hostIP = read.str(read.path(p, 'hostIP')) ?? ''
         if (field === 'containers' && containerPort > 0) {
-          if (owner !== undefined) {
-            err([...at, 'containerPort'], `Invalid value: ${containerPort}: port ${key} is already used by container "${owner}"; the containers of a Pod share one network namespace and one port space`)
-          } else portOwners.set(key, name)
+          const here = fieldPath([...base, ...at])
+          for (const other of portOwners.get(key) ?? []) {
+            if (other.hostIP === hostIP && other.hostPort === (hostPort ?? 0)) ctx.warn(obj, [...base, ...at], `${here}: duplicate port definition with ${other.field}`, 'duplicate-port')
+            else if (!hostPort || !other.hostPort) ctx.warn(obj, [...base, ...at], `${here}: overlapping port definition with ${other.field}`, 'duplicate-port')
+          }
+          portOwners.set(key, [...(portOwners.get(key) ?? []), { field: here, hostIP, hostPort: hostPort ?? 0 }])
         }
         return { name: portName, containerPort, protocol, hostPort: hostPort || undefined, hostIP: read.str(read.path(p, 'hostIP')) }
       })
@@ -100,6 +105,8 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
     })
   const containers = readContainers('containers')
   const initContainers = readContainers('initContainers')
+  // a container whose port an earlier one holds exits at once, over and over
+  for (const [i, crash] of portConflicts(rawContainers.map((c) => read.fields(c)))) if (containers[i]) containers[i].crash = crash
 
   const hostNetwork = read.bool(s.hostNetwork) ?? false
   const dnsText = read.str(s.dnsPolicy) ?? 'ClusterFirst'

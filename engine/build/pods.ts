@@ -81,7 +81,8 @@ function unreported(d: PodDraft, ready: boolean): PodContainers {
   let lists = unreportedLists.get(d.spec)
   if (!lists) unreportedLists.set(d.spec, (lists = {}))
   const key = ready ? 'ready' : 'notReady'
-  return (lists[key] ??= d.spec.containers.map((c) => ({ ...c, ready, restartCount: 0 })))
+  // a container in CrashLoopBackOff is never ready (build/port-conflicts.ts)
+  return (lists[key] ??= d.spec.containers.map((c) => ({ ...c, ready: ready && !c.crash, restartCount: 0 })))
 }
 
 export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[], drafts: PodDraft[]): { pods: Pod[]; ipam: PodIPAM } {
@@ -207,7 +208,7 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
       podIPs: w.ips,
       hostIP: w.node?.internalIPs[0] ?? '',
       phase: w.pending && !phaseText ? 'Pending' : phase,
-      ready: ready && !w.pending,
+      ready: ready && !w.pending && containers.every((c) => c.ready),
       terminating,
       containers,
       initContainers: d.spec.initContainers,

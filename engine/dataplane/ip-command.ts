@@ -65,12 +65,22 @@ function addrOrLink(ns: NetNS, what: 'addr' | 'link', args: string[], family: 'I
   if (!isShow(args[0])) return fail(`Command "${args[0]}" is unknown, try "ip ${what === 'addr' ? 'address' : 'link'} help".`, 255)
   const rest = args.slice(args.length && isShow(args[0]) ? 1 : 0)
   let dev: string | undefined
+  let type: string | undefined
+  let master: string | undefined
   for (let j = 0; j < rest.length; j++) {
     if (rest[j] === 'dev') dev = rest[++j]
+    else if (rest[j] === 'type') type = rest[++j] ?? ''
+    else if (rest[j] === 'master') master = rest[++j] ?? ''
     else if (rest[j] === 'up') continue
     else if (!dev) dev = rest[j]
   }
   let links = ns.links
+  // `type KIND` and `master BRIDGE` filter the listing (iproute2 ipaddress.c); an unknown master is an error
+  if (type !== undefined) links = links.filter((l) => l.kind === type)
+  if (master !== undefined) {
+    if (!ns.links.some((l) => l.name === master)) return fail(`Device "${master}" does not exist.`, 1)
+    links = links.filter((l) => l.master === master)
+  }
   if (dev) {
     links = links.filter((l) => l.name === dev)
     if (links.length === 0) return fail(`Device "${dev}" does not exist.`, 1)

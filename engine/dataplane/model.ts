@@ -30,7 +30,8 @@ export interface Link {
   mac: string
   /** <BROADCAST,MULTICAST,UP,LOWER_UP> */
   flags: string[]
-  state: 'UP' | 'DOWN' | 'UNKNOWN'
+  /** operstate; LOWERLAYERDOWN for a veth that is up while its peer is down */
+  state: 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN'
   qdisc: string
   /** tx queue length; iproute2 prints `qlen` only when it is not 0 */
   qlen: number
@@ -64,6 +65,8 @@ export interface Route {
   metric?: number
   mtu?: number
   onlink?: boolean
+  /** RTNH_F_LINKDOWN: the device is up but has no carrier (iproute2 prints `linkdown`) */
+  linkdown?: boolean
   /** routing table; 'main' unless said */
   table?: 'main' | 'local'
 }

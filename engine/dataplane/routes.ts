@@ -45,6 +45,7 @@ export function formatRoute(r: Route): string {
   if (r.src) s += `src ${r.src} `
   if (r.metric !== undefined) s += `metric ${r.metric} `
   if (r.onlink) s += 'onlink '
+  if (r.linkdown) s += 'linkdown '
   if (r.family === 'IPv6' && r.type !== 'blackhole') s += 'pref medium '
   if (r.mtu !== undefined) s += `mtu ${r.mtu} `
   return s

@@ -9,6 +9,8 @@ import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, JsonObject
 import { ipFamilyOf } from '../net/ip.ts'
 import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume } from './pod-defaults.ts'
 import { podQOSClass } from './pod-resources.ts'
+import { sha256Hex } from '../dataplane/sha256.ts'
+import { crashLoop, goDuration } from '../build/crash-loop.ts'
 
 function metaJson(m: ObjectMeta, extra: JsonObject = {}): JsonObject {
   const out: JsonObject = { creationTimestamp: m.creationTimestamp, name: m.name, resourceVersion: m.resourceVersion, uid: m.uid }
@@ -31,9 +33,9 @@ function clone<T extends Json>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T)
 }
 
-/** containerd's ID for a simulated container: a stable 64-hex digest of the Pod's UID and the container's name */
-function containerID(pod: Pod, name: string): string {
-  return `containerd://${(pod.meta.uid + name).replace(/[^0-9a-f]/g, '').padEnd(64, '0').slice(0, 64)}`
+/** containerd's ID for a simulated container (random in containerd): a 64-hex digest of the Pod's UID and the container's name */
+export function containerID(pod: Pod, name: string): string {
+  return `containerd://${sha256Hex(`container/${pod.meta.uid}/${name}`)}`
 }
 
 /**
@@ -43,7 +45,7 @@ function containerID(pod: Pod, name: string): string {
  * ContainerCreating, or PodInitializing when there are init containers
  * (kubelet_pods.go convertToAPIContainerStatuses).
  */
-function containerStatuses(pod: Pod, spec: JsonObject, started: string): { containerStatuses: JsonObject[]; initContainerStatuses: JsonObject[] } {
+function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: string): { containerStatuses: JsonObject[]; initContainerStatuses: JsonObject[] } {
   const init = read.arr(spec.initContainers).map(read.fields)
   const running = pod.podIPs.length > 0
   const waiting: JsonObject = { waiting: { reason: init.length ? 'PodInitializing' : 'ContainerCreating' } }
@@ -53,8 +55,23 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string): { conta
     return e
   }
   return {
-    containerStatuses: pod.containers.map((c) =>
-      entry(c.name, c.image, { ready: running && c.ready, restartCount: c.restartCount, started: running, state: running ? { running: { startedAt: started } } : waiting })),
+    containerStatuses: pod.containers.map((c) => {
+      if (running && c.crash) {
+        // CrashLoopBackOff: waiting out the back-off after the last attempt exited (build/crash-loop.ts)
+        const loop = crashLoop(started, now)
+        const id = containerID(pod, `${c.name}/${loop.restarts}`)
+        const e = entry(c.name, c.image, {
+          ready: false,
+          restartCount: c.restartCount + loop.restarts,
+          started: false,
+          state: { waiting: { message: `back-off ${goDuration(loop.backoff)} restarting failed container=${c.name} pod=${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`, reason: 'CrashLoopBackOff' } },
+        })
+        e.lastState = { terminated: { containerID: id, exitCode: c.crash.exitCode, finishedAt: loop.lastStart, reason: 'Error', startedAt: loop.lastStart } }
+        e.containerID = id
+        return e
+      }
+      return entry(c.name, c.image, { ready: running && c.ready, restartCount: c.restartCount, started: running, state: running ? { running: { startedAt: started } } : waiting })
+    }),
     initContainerStatuses: init.map((c) => {
       const name = String(c.name ?? '')
       const sidecar = c.restartPolicy === 'Always'
@@ -135,7 +152,7 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   // kubelet reports a start time and container statuses once it has the Pod, sandbox or not
   if (scheduled) {
     status.startTime = status.startTime ?? started
-    const cs = containerStatuses(pod, defaultedSpec, started)
+    const cs = containerStatuses(pod, defaultedSpec, started, cluster.now)
     if (!rawStatus.containerStatuses) status.containerStatuses = cs.containerStatuses
     if (!rawStatus.initContainerStatuses && cs.initContainerStatuses.length) status.initContainerStatuses = cs.initContainerStatuses
   }

@@ -28,6 +28,7 @@ import type { Cluster, JsonObject, ObjectMeta, Pod } from '../model/types.ts'
 import { read } from '../build/context.ts'
 import { deterministicUID } from '../build/hash.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
+import { crashLoop } from '../build/crash-loop.ts'
 import { humanDuration } from '../text/duration.ts'
 
 export interface ClusterEvent {
@@ -113,6 +114,12 @@ function podEvents(pod: Pod, now: number): ClusterEvent[] {
       const fieldPath = `spec.containers{${c.name}}`
       kubelet.push({ at: created + 1000, nameOffsetMs: 100 + 20 * i, type: 'Normal', reason: 'Created', message: `Created container: ${c.name}`, component: 'kubelet', fieldPath })
       kubelet.push({ at: created + 1000, nameOffsetMs: 110 + 20 * i, type: 'Normal', reason: 'Started', message: `Started container ${c.name}`, component: 'kubelet', fieldPath })
+    })
+    // kubelet's BackOff warning for a container it holds back after a crash (the simulator keeps the latest one)
+    pod.containers.forEach((c, i) => {
+      if (!c.crash) return
+      const at = Date.parse(crashLoop(pod.meta.creationTimestamp, new Date(now).toISOString()).lastStart)
+      kubelet.push({ at, nameOffsetMs: 200 + 20 * i, type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${c.name} in pod ${name}_${ns}(${pod.meta.uid})`, component: 'kubelet', fieldPath: `spec.containers{${c.name}}` })
     })
   } else if (pod.podIPs.length === 0 && pod.pendingReason && !pod.hostNetwork) {
     for (let k = 0, at = created + 1000; at <= now; k++, at += SANDBOX_RETRY_MS) {

@@ -6,6 +6,7 @@
 import { read } from '../build/context.ts'
 import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, Namespace, Node, Pod, Service } from '../model/types.ts'
 import { age } from '../text/duration.ts'
+import { crashLoop } from '../build/crash-loop.ts'
 import { formatLabels, formatSelector, selectorFromJson } from '../build/selector.ts'
 import { effectiveClass } from '../ingress/classes.ts'
 import { ingressStatus } from '../ingress/status.ts'
@@ -34,7 +35,19 @@ function listWithMore(list: string[], more: boolean, count: number, max: number)
 export function podStatus(p: Pod): string {
   if (p.terminating) return 'Terminating'
   if (p.phase === 'Pending' && p.nodeName && p.podIPs.length === 0) return p.initContainers.length ? `Init:0/${p.initContainers.length}` : 'ContainerCreating'
+  // a waiting container's reason names the Pod's status (printPod walks the statuses backwards: the first one wins)
+  if (p.phase === 'Running' && p.podIPs.length > 0 && p.containers.some((c) => c.crash)) return 'CrashLoopBackOff'
   return p.phase
+}
+
+/** printPod's RESTARTS: the sum, and how long ago the last restarted container last exited. */
+function podRestarts(p: Pod, now: string): string {
+  let n = p.containers.reduce((k, x) => k + x.restartCount, 0)
+  const crashing = p.podIPs.length > 0 && p.containers.some((c) => c.crash)
+  if (!crashing) return String(n)
+  const loop = crashLoop(p.meta.creationTimestamp, now)
+  n += loop.restarts * p.containers.filter((c) => c.crash).length
+  return `${n} (${age(loop.lastStart, now)} ago)`
 }
 
 export const podTable: TableSpec<Pod> = {
@@ -44,7 +57,7 @@ export const podTable: TableSpec<Pod> = {
     p.meta.name,
     `${p.containers.filter((x) => x.ready && p.podIPs.length > 0).length}/${p.containers.length}`,
     podStatus(p),
-    String(p.containers.reduce((n, x) => n + x.restartCount, 0)),
+    podRestarts(p, c.now),
     age(p.meta.creationTimestamp, c.now),
   ],
   wide: (p) => [p.podIPs[0] ?? '<none>', p.nodeName || '<none>', '<none>', '<none>'],

@@ -424,6 +424,10 @@ export const KINDS: KindInfo[] = [
       externalHosts: arr(obj('ExternalHost', { name: str, addresses: arr(str), cname: str })),
     }),
   }),
+  // commands run as root on a node when a run begins (engine/lab/script.ts): the by-hand lab, graded in the page
+  K('NodeScript', ['knet/v1alpha1'], false, 'nodescripts', {
+    spec: obj('NodeScriptSpec', { node: str, commands: arr(str) }),
+  }),
 ]
 
 const BY_KIND = new Map(KINDS.map((k) => [k.kind, k]))

@@ -21,4 +21,8 @@ export const LIMITS = {
   maxEndpoints: 200_000,
   /** characters of one command line */
   maxCommandLength: 4_096,
+  /** commands in one run (one Session: a request, an example, a CLI invocation) */
+  maxCommandsPerRun: 1_000,
+  /** things a run may create in its per-run state (namespaces, links, addresses, routes of the by-hand lab) */
+  maxSessionObjects: 1_000,
 } as const

@@ -138,6 +138,20 @@ export interface Container {
   ports: ContainerPort[]
   ready: boolean
   restartCount: number
+  /**
+   * Set when the container cannot start for good: it exits at once, every time, and kubelet
+   * restarts it with a growing back-off (CrashLoopBackOff). Today: a port that an earlier
+   * container of the Pod already holds (build/port-conflicts.ts).
+   */
+  crash?: ContainerCrash
+}
+
+export interface ContainerCrash {
+  /** what the container prints before it exits (its log, as `kubectl logs` would show it) */
+  log: string[]
+  exitCode: number
+  /** the port it could not bind, and the container of the same Pod that holds it */
+  port: { protocol: Protocol; port: number; heldBy: string }
 }
 
 export interface PodDNSConfig {
@@ -302,6 +316,8 @@ export interface Cluster {
   configMaps: GenericObject[]
   /** Names outside the cluster that the scenario declares (upstream DNS zone), filled by the DNS module */
   externalHosts: GenericObject[]
+  /** knet/v1alpha1 NodeScripts: commands each run begins with on a node (engine/lab/script.ts) */
+  nodeScripts: GenericObject[]
   /** "now" of the simulation: ages are measured against it */
   now: string
   diagnostics: Diagnostic[]

@@ -10,6 +10,8 @@ import { catProgram, digProgram, hostProgram, nslookupProgram } from '../dns/ind
 import { DATAPLANE_PROGRAMS } from '../dataplane/index.ts'
 import { ingressProgram } from '../ingress/index.ts'
 import { TRAFFIC_PROGRAMS } from '../traffic/index.ts'
+import { labAwareCat, labAwarePing, labBridgeProgram, labIpProgram, sysctlProgram } from '../lab/index.ts'
+import { crictlProgram } from '../lab/crictl.ts'
 
 export const PROGRAMS: Record<string, Program> = {
   kubectl: kubectlProgram,
@@ -18,10 +20,16 @@ export const PROGRAMS: Record<string, Program> = {
   nslookup: nslookupProgram,
   dig: digProgram,
   host: hostProgram,
-  cat: catProgram,
   ingress: ingressProgram,
   // ip, bridge, iptables(-save), ip6tables(-save), ipvsadm, ipset, nft, hostname, ls
   ...DATAPLANE_PROGRAMS,
   // trace, curl, wget, ping, nc, traceroute
   ...TRAFFIC_PROGRAMS,
+  // the by-hand lab: ip that changes a node within one run, sysctl, ping into what the reader wired
+  ip: labIpProgram,
+  bridge: labBridgeProgram,
+  sysctl: sysctlProgram,
+  crictl: crictlProgram,
+  ping: labAwarePing(TRAFFIC_PROGRAMS.ping),
+  cat: labAwareCat(catProgram),
 }

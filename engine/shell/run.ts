@@ -14,41 +14,54 @@ import { resolvePodRef } from '../kubectl/resolve.ts'
 import { notSimulated } from './not-simulated.ts'
 import { kubectlDebug } from '../kubectl/debug.ts'
 import { kubectlPortForward } from '../kubectl/port-forward.ts'
+import { Session, setSessionRunner } from './session.ts'
 
 setHelpTable(PROGRAMS)
+setSessionRunner(runInSession)
 
 /**
- * Runs one command line against the cluster. Synchronous and pure.
+ * Runs one command line against the cluster. Synchronous and pure. Commands of
+ * one run share a Session (what `ip netns add` made is there for the next
+ * command); without one, the command runs in a run of its own.
  *
  * @example
  * runCommand(cluster, 'kubectl get pods -o wide')
  * runCommand(cluster, 'kubectl exec -n prod web-0 -- nslookup db')
+ * const session = new Session(cluster)
+ * runCommand(cluster, 'ssh node-1 ip netns add red', session)
  */
-export function runCommand(cluster: Cluster, line: string): CommandResult {
+export function runCommand(cluster: Cluster, line: string, session?: Session): CommandResult {
+  const s = session ?? new Session(cluster)
+  if (s.cluster !== cluster) throw new Error('runCommand: the session belongs to another cluster')
+  return s.run(line)
+}
+
+function runInSession(session: Session, line: string): CommandResult {
   const command = line
   try {
-    return { command, ...runLine(cluster, line) }
+    return { command, ...runLine(session, line) }
   } catch (e) {
     // A bug in the engine must not take the reader's page down with it
     return { command, exitCode: 70, stdout: '', stderr: `internal error in the simulator: ${(e as Error).message}\n` }
   }
 }
 
-function runLine(cluster: Cluster, line: string): Output {
+function runLine(session: Session, line: string): Output {
+  const cluster = session.cluster
   if (line.length > LIMITS.maxCommandLength) return fail(`sh: command line too long (${line.length} characters, limit ${LIMITS.maxCommandLength})`, 2)
   const t = tokenize(line)
   if ('error' in t) return fail(t.error, 2)
   const words = t.words
   if (words.length === 0) return { exitCode: 0, stdout: '', stderr: '' }
   const workstation: Place = { kind: 'workstation', ip: cluster.config.workstationIP }
-  if (words[0] === 'kubectl' && words[1] === 'exec') return kubectlExec(cluster, words.slice(2))
-  if (words[0] === 'kubectl' && words[1] === 'debug') return kubectlDebug(cluster, words.slice(2), exec)
+  if (words[0] === 'kubectl' && words[1] === 'exec') return kubectlExec(session, words.slice(2))
+  if (words[0] === 'kubectl' && words[1] === 'debug') return kubectlDebug(cluster, words.slice(2), (_cluster, place, argv) => exec(session, place, argv))
   if (words[0] === 'kubectl' && words[1] === 'port-forward') return kubectlPortForward(cluster, words.slice(2))
-  if (words[0] === 'ssh') return ssh(cluster, words.slice(1))
-  return exec(cluster, workstation, words)
+  if (words[0] === 'ssh') return ssh(session, words.slice(1))
+  return exec(session, workstation, words)
 }
 
-export function exec(cluster: Cluster, place: Place, argv: string[]): Output {
+export function exec(session: Session, place: Place, argv: string[]): Output {
   const name = argv[0]
   const program = Object.prototype.hasOwnProperty.call(PROGRAMS, name) ? PROGRAMS[name] : undefined
   if (!program || !program.places.includes(place.kind)) {
@@ -61,11 +74,12 @@ export function exec(cluster: Cluster, place: Place, argv: string[]): Output {
         : ''
     return fail(`sh: ${name}: not found${hint}`, 127)
   }
-  return program.run({ cluster, place, argv })
+  return program.run({ cluster: session.cluster, session, place, argv })
 }
 
 /** kubectl exec [-n NS] [-i] [-t] [-c CONTAINER] POD -- COMMAND [args...] */
-function kubectlExec(cluster: Cluster, args: string[]): Output {
+function kubectlExec(session: Session, args: string[]): Output {
+  const cluster = session.cluster
   let namespace = 'default'
   let container: string | undefined
   let target: string | undefined
@@ -95,11 +109,12 @@ function kubectlExec(cluster: Cluster, args: string[]): Output {
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return fail(`error: cannot exec into a container in a completed pod; current phase is ${pod.phase}`)
     return fail(`error: unable to upgrade connection: container not found ("${container ?? pod.containers[0]?.name ?? ''}")`)
   }
-  return exec(cluster, { kind: 'pod', pod, container }, cmd)
+  return exec(session, { kind: 'pod', pod, container }, cmd)
 }
 
 /** ssh NODE COMMAND [args...]: the node by name or by address */
-function ssh(cluster: Cluster, args: string[]): Output {
+function ssh(session: Session, args: string[]): Output {
+  const cluster = session.cluster
   const rest = args.filter((a, i) => !(a.startsWith('-') && i === 0))
   const host = rest[0]
   if (!host) return fail('usage: ssh NODE COMMAND', 255)
@@ -108,5 +123,5 @@ function ssh(cluster: Cluster, args: string[]): Output {
   if (!node) return fail(`ssh: Could not resolve hostname ${hostname}: Name or service not known`, 255)
   const cmd = rest.slice(1)
   if (cmd.length === 0) return fail(`ssh: give the command to run on ${node.meta.name}, e.g. ssh ${node.meta.name} ip route (interactive sessions are not simulated)`, 255)
-  return exec(cluster, { kind: 'node', node }, cmd)
+  return exec(session, { kind: 'node', node }, cmd)
 }

@@ -1,4 +1,5 @@
 import type { Cluster, Node, Pod } from '../model/types.ts'
+import type { Session } from './session.ts'
 
 /** The answer to one command line: the contract between the engine, the API, the site and tests. */
 export interface CommandResult {
@@ -19,6 +20,8 @@ export type Place =
 
 export interface Invocation {
   cluster: Cluster
+  /** the run this command belongs to: its per-run state (session.ts) */
+  session: Session
   place: Place
   /** argv[0] is the program name */
   argv: string[]

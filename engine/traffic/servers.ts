@@ -107,13 +107,24 @@ function flagValue(list: string[], flag: string): number | undefined {
 
 /** The app an image runs and the ports it listens on without being told. */
 function imageDefaults(pod: Pod, c: Container): { app: App; ports: { proto: Listener['proto']; port: number; app?: App }[] } {
-  const name = imageName(c.image)
-  const full = c.image.toLowerCase()
+  return imageServes(c.image, args(pod, c))
+}
+
+/**
+ * What a container of `image` run with `argv` (command, then args) serves, and the ports it
+ * binds by itself: nothing for an image the simulator does not know.
+ *
+ * @example
+ * imageServes('nginx:1.27', []).ports // [{ proto: 'TCP', port: 80 }]
+ */
+export function imageServes(image: string, argv: string[]): { app: App; ports: { proto: Listener['proto']; port: number; app?: App }[] } {
+  const name = imageName(image)
+  const full = image.toLowerCase()
   if (full.includes('ingress-nginx') || name === 'nginx-ingress-controller') return { app: 'ingress-nginx', ports: [{ proto: 'TCP', port: 80 }, { proto: 'TCP', port: 443 }] }
   if (name === 'nginx' || name.startsWith('nginx-') || name.endsWith('-nginx') || full.includes('nginxinc/')) return { app: 'nginx', ports: [{ proto: 'TCP', port: 80 }] }
   if (name === 'httpd') return { app: 'httpd', ports: [{ proto: 'TCP', port: 80 }] }
   if (name === 'agnhost') {
-    const a = args(pod, c)
+    const a = argv
     if (a.includes('serve-hostname')) return { app: 'serve-hostname', ports: [{ proto: 'TCP', port: flagValue(a, '--port') ?? 9376 }] }
     if (a.length && !a.includes('netexec')) return { app: 'agnhost', ports: [] }
     const http = flagValue(a, '--http-port') ?? 8080

@@ -1,4 +1,4 @@
-import { ENGINE_VERSION, loadScenario, runCommand, topologyDiagram } from '../../engine/index.ts'
+import { ENGINE_VERSION, loadScenario, runCommand, Session, topologyDiagram } from '../../engine/index.ts'
 import type { CommandResult, Diagnostic, Diagram } from '../../engine/index.ts'
 import { ApiError } from '../errors.ts'
 import type { ApiLimits } from '../limits.ts'
@@ -38,8 +38,10 @@ export async function runScenario(request: RunRequest, limits: ApiLimits): Promi
   const { cluster, diagnostics } = loadScenario(request.scenario)
   await budget.check('building the cluster')
   const results: CommandResult[] = []
+  // one request is one run: its commands share state (engine/shell/session.ts), no other request sees it
+  const session = new Session(cluster)
   for (const [i, line] of request.commands.entries()) {
-    results.push(runCommand(cluster, line))
+    results.push(runCommand(cluster, line, session))
     await budget.check(`running command ${i + 1} of ${request.commands.length}`)
   }
   let diagram: Diagram | undefined

@@ -11,10 +11,10 @@ import type { DiagramKind } from './types.ts'
 export type AnswerDiagramKind = Exclude<DiagramKind, 'topology'>
 
 /** How content/README.md and the build's messages name the command each diagram needs. */
-export const DIAGRAM_COMMAND: Record<AnswerDiagramKind, string> = { trace: 'trace', matrix: 'policy matrix' }
+export const DIAGRAM_COMMAND: Record<AnswerDiagramKind, string> = { trace: 'trace', matrix: 'policy matrix', node: 'ssh NODE ip' }
 
 export function isAnswerDiagram(kind: DiagramKind | undefined): kind is AnswerDiagramKind {
-  return kind === 'trace' || kind === 'matrix'
+  return kind === 'trace' || kind === 'matrix' || kind === 'node'
 }
 
 /** The words of the program a command line runs, after `kubectl exec … --` or `ssh NODE`. */
@@ -33,6 +33,8 @@ function programWords(line: string): string[] {
 /** Whether `line` is a command the diagram can be drawn from. */
 export function drawsDiagram(kind: AnswerDiagramKind, line: string): boolean {
   const [program, sub] = programWords(line)
+  // the node diagram: any `ip` run on a node (its answer carries the node's namespaces)
+  if (kind === 'node') return program === 'ip' && /^\s*ssh\s/.test(line)
   return kind === 'trace' ? program === 'trace' : program === 'policy' && sub === 'matrix'
 }
 

@@ -93,7 +93,7 @@ export function readExampleFence(lang: string | null | undefined, meta: string):
   if (commands.length === 0 && diagramText === undefined) problems.push('an example needs at least one run="…" or a diagram="…"')
   if (isAnswerDiagram(diagram) && diagramCommandIndex(diagram, commands) < 0) {
     const name = DIAGRAM_COMMAND[diagram]
-    problems.push(`diagram="${diagram}" draws the answer of the last ${name} command, and no run= is one: add run="${diagram === 'trace' ? 'trace SRC -> DST' : 'policy matrix'}"`)
+    problems.push(`diagram="${diagram}" draws the answer of the last ${name} command, and no run= is one: add run="${diagram === 'trace' ? 'trace SRC -> DST' : diagram === 'node' ? 'ssh NODE ip link' : 'policy matrix'}"`)
   }
 
   const checks = (name: string) =>

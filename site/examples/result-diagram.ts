@@ -7,6 +7,8 @@
  */
 import { matrixDiagram } from '../../engine/diagram/matrix.ts'
 import { traceDiagram } from '../../engine/diagram/trace.ts'
+import { nodeDiagram } from '../../engine/diagram/node.ts'
+import type { NodeSnapshot } from '../../engine/lab/snapshot.ts'
 import type { Matrix } from '../../engine/policy/matrix.ts'
 import { diffMatrices } from '../../engine/policy/matrix-diff.ts'
 import type { Trace } from '../../engine/trace/types.ts'
@@ -19,6 +21,10 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 
 function isTrace(data: unknown): data is Trace {
   return isObject(data) && Array.isArray(data.hops) && typeof data.from === 'string' && typeof data.to === 'string' && typeof data.result === 'string'
+}
+
+function isNodeSnapshot(data: unknown): data is NodeSnapshot {
+  return isObject(data) && data.kind === 'node-network' && typeof data.node === 'string' && Array.isArray(data.spaces) && data.spaces.length > 0
 }
 
 function isMatrix(data: unknown): data is Matrix {
@@ -44,8 +50,10 @@ export function diagramFromResults(kind: AnswerDiagramKind, commands: readonly s
       const diff = isMatrix(previous) ? diffMatrices(previous, data) : undefined
       return { ok: true, diagram: matrixDiagram(data, diff ? { diff } : {}), data }
     }
+    const node = isObject(data) ? data.node : undefined
+    if (kind === 'node' && isNodeSnapshot(node)) return { ok: true, diagram: nodeDiagram(node) }
   } catch (error) {
     return { ok: false, reason: `${what} could not be drawn: ${(error as Error).message}` }
   }
-  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : 'matrix'} to draw` }
+  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : kind === 'matrix' ? 'matrix' : "node's namespaces"} to draw` }
 }

@@ -3,7 +3,7 @@
  * or of the last `trace` or `policy matrix` command's answer). The build, the in-browser
  * fallback and the tests all answer through this, so they cannot drift apart.
  */
-import { ENGINE_VERSION, loadScenario, runCommand, topologyDiagram } from '../../engine/index.ts'
+import { ENGINE_VERSION, loadScenario, runCommand, Session, topologyDiagram } from '../../engine/index.ts'
 import type { Diagnostic } from '../../engine/index.ts'
 import { isAnswerDiagram } from './diagram-command.ts'
 import { diagramFromResults } from './result-diagram.ts'
@@ -13,7 +13,9 @@ import type { CommandAnswer, DiagramKind, PlacedDiagnostic, RunAnswer } from './
 /** `previous`: the matrix an earlier run in the page drew (RunAnswer.diagramData), to mark what changed since. */
 export function runScenario(text: string, commands: readonly string[], diagram?: DiagramKind, previous?: unknown): RunAnswer {
   const { cluster, diagnostics } = loadScenario(text)
-  const full = commands.map((line) => runCommand(cluster, line))
+  // one run of an example: its commands share state (engine/shell/session.ts)
+  const session = new Session(cluster)
+  const full = commands.map((line) => runCommand(cluster, line, session))
   const results: CommandAnswer[] = full.map(({ command, exitCode, stdout, stderr, data }) => {
     const fix = fixOf(data)
     return { command, exitCode, stdout, stderr, ...(fix ? { fix } : {}) }

@@ -159,6 +159,20 @@ spec:
     expect(alt).toMatch(/From default\/backend-\S+: may connect to default\/frontend-\S+:80, default\/frontend-\S+:80; may not connect to default\/backend-/)
   })
 
+  it('draw the inside of a node from the last ip command run there', async () => {
+    const script = 'apiVersion: knet/v1alpha1\nkind: NodeScript\nmetadata: {name: lab}\nspec:\n  node: node-1\n  commands: ["ip netns add red", "ip link add veth-red type veth peer name veth-red-br", "ip link set veth-red netns red"]\n'
+    const text = page('example="web" base="two-tier" run="ssh node-1 ip link" run="kubectl get pods" diagram="node"', script)
+    const { problems, code } = await compile(text)
+    expect(problems).toEqual([])
+    const example = JSON.parse(JSON.parse(/example: ("(?:[^"\\]|\\.)*")/.exec(code)![1]))
+    const { svg, alt } = example.answer.diagram as { svg: string; alt: string }
+    expect(svgProblem(svg)).toBeUndefined()
+    expect(svg).toContain('aria-labelledby="knet-web-k-node-title knet-web-k-node-desc"')
+    expect(alt).toContain('Namespace red: lo (loopback, DOWN); veth-red (veth, DOWN, peer veth-red-br on the node)')
+    const none = await compile(page('example="web" base="two-tier" run="kubectl get svc" diagram="node"'))
+    expect(none.problems).toEqual(['content/chapter.mdx:6: diagram="node" draws the answer of the last ssh NODE ip command, and no run= is one: add run="ssh NODE ip link"'])
+  })
+
   it('stop the build without the command they draw, or when it gives nothing to draw', async () => {
     const none = await compile(page('example="web" base="two-tier" run="kubectl get svc" diagram="trace"'))
     expect(none.problems).toEqual(['content/chapter.mdx:6: diagram="trace" draws the answer of the last trace command, and no run= is one: add run="trace SRC -> DST"'])
@@ -206,7 +220,7 @@ describe('the pieces', () => {
       { name: 'diagram', value: 'topology' },
     ])
     expect(readExampleFence('yaml', 'example="a" diagram="flow"').problems).toEqual([
-      'diagram="flow" is not a diagram the site can draw: use "topology", "trace", "matrix"',
+      'diagram="flow" is not a diagram the site can draw: use "topology", "trace", "matrix", "node"',
     ])
     expect(readExampleFence('json', 'example="a" run="x"').problems[0]).toContain('must be ```yaml')
   })

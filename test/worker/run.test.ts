@@ -40,6 +40,13 @@ describe('POST /api/run', () => {
     expect(answer.diagram).toBeUndefined()
   })
 
+  it('shares state between the commands of one request, and with no other request', async () => {
+    const first = (await (await run({ scenario: GUIDE_SCENARIO, commands: ['ssh node-1 ip netns add red', 'ssh node-1 ip netns list'] })).json()) as RunAnswer
+    expect(first.results.map((r) => [r.exitCode, r.stdout])).toEqual([[0, ''], [0, expect.stringMatching(/^red\n/)]])
+    const second = (await (await run({ scenario: GUIDE_SCENARIO, commands: ['ssh node-1 ip netns list'] })).json()) as RunAnswer
+    expect(second.results[0].stdout).not.toMatch(/^red$/m)
+  })
+
   it('answers invalid manifests with 200 and placed diagnostics', async () => {
     const res = await run({ scenario: INVALID_SCENARIO, commands: ['kubectl get svc'] })
     expect(res.status).toBe(200)

@@ -60,17 +60,18 @@ describe('workload and Pod validation', () => {
     expect(d.message).toBe('spec.template.metadata.labels: Invalid value: map[string]string{"app":"api"}: `selector` does not match template `labels`')
   })
 
-  it('containers of one Pod share one port space', () => {
-    const [d] = errors(`apiVersion: v1
+  it('the same port in two containers is accepted with the API server\'s warning (pkg/api/pod/warnings.go)', () => {
+    const text = `apiVersion: v1
 kind: Pod
 metadata: {name: two}
 spec:
   containers:
   - {name: a, image: nginx, ports: [{containerPort: 8080}]}
   - {name: b, image: envoy, ports: [{containerPort: 8080}]}
-`)
-    expect(d.message).toBe('spec.containers[1].ports[0].containerPort: Invalid value: 8080: port 8080/TCP is already used by container "a"; the containers of a Pod share one network namespace and one port space')
-    expect(d.line).toBe(7)
+`
+    expect(errors(text)).toEqual([])
+    const w = diagnostics(text).filter((x) => x.severity === 'warning')
+    expect(w.map((x) => [x.message, x.line])).toEqual([['spec.containers[1].ports[0]: duplicate port definition with spec.containers[0].ports[0]', 7]])
   })
 
   it('named ports follow IANA_SVC_NAME', () => {
