@@ -10,6 +10,7 @@ import * as J from './api-objects.ts'
 import { ipAddresses, ipAddressJson, serviceCIDRs, serviceCIDRJson } from './service-cidrs.ts'
 import type { IPAddressObject, ServiceCIDRObject } from './service-cidrs.ts'
 import { age } from '../text/duration.ts'
+import { gatewayAdapter } from '../gateway/tables.ts'
 
 // printers.go printServiceCIDR / printIPAddress
 const serviceCIDRTable: TableSpec<ServiceCIDRObject> = {
@@ -65,6 +66,12 @@ export function adapterFor(rt: ResourceType): Adapter {
       return adapter(ipAddresses, ipAddressTable, ipAddressJson)
     case 'ConfigMap':
       return generic('ConfigMap', T.configMapTable, (c) => c.configMaps)
+    case 'GatewayClass':
+    case 'Gateway':
+    case 'HTTPRoute':
+    case 'GRPCRoute':
+    case 'ReferenceGrant':
+      return gatewayAdapter(rt.kind)
     default:
       return generic(rt.kind, T.workloadTable(rt.kind), (c) => c.workloads.filter((w) => w.kind === rt.kind))
   }

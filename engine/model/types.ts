@@ -289,6 +289,14 @@ export interface Cluster {
   adminNetworkPolicies: GenericObject[]
   baselineAdminNetworkPolicies: GenericObject[]
   configMaps: GenericObject[]
+  /** Gateway API (gateway.networking.k8s.io), read by engine/gateway */
+  gatewayClasses: GenericObject[]
+  gateways: GenericObject[]
+  httpRoutes: GenericObject[]
+  grpcRoutes: GenericObject[]
+  referenceGrants: GenericObject[]
+  /** Secrets as written (Gateway listeners' certificateRefs resolve against them) */
+  secrets: GenericObject[]
   /** Names outside the cluster that the scenario declares (upstream DNS zone), filled by the DNS module */
   externalHosts: GenericObject[]
   /** "now" of the simulation: ages are measured against it */
