@@ -20,6 +20,8 @@ import { atNode, fromNode, fromOutside, fromPod } from './walk.ts'
 import type { WalkEnd } from './walk.ts'
 import { isLoopback, localLink, loopbackSource, lookupRoute, sourceAddress } from './netns.ts'
 import { defaultPodPort } from '../traffic/servers.ts'
+import { gatewayLeg, isGatewayProxy } from '../gateway/trace-leg.ts'
+import type { GatewayLeg } from '../gateway/trace-leg.ts'
 import type { HttpContext, L4, Trace, Tuple } from './types.ts'
 
 export type TraceFrom = { kind: 'pod'; pod: Pod } | { kind: 'node'; node: Node } | { kind: 'external'; ip: string; label?: string }
@@ -71,6 +73,8 @@ export interface IngressLeg {
 
 export interface FullTrace extends Trace {
   ingress?: IngressLeg
+  /** the Gateway's Envoy proxy, when the request went through one (engine/gateway/trace-leg.ts) */
+  gateway?: GatewayLeg
   /** the listening app at the endpoint (see traffic/servers.ts) */
   server?: { app: string; port: number; proto: string; container?: string }
   /** the address the client connected to (after DNS) */
@@ -284,6 +288,9 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
   else if (from.pod.hostNetwork) end = fromNode(ctx, cluster.index.node.get(from.pod.nodeName)!, t)
   else end = fromPod(ctx, from.pod, t)
 
+  if (end.result === 'delivered' && http && end.pod && isGatewayProxy(end.pod)) {
+    return gatewayLeg(cluster, ctx, out, http, end, port, { complete: (e) => complete(ctx, out, e, finish), finish, replyHops })
+  }
   if (end.result === 'delivered' && http && end.pod) {
     const ing = ingressServing(cluster, http) ?? (isControllerPod(cluster, end.pod) ? routeAny(cluster, http) : undefined)
     if (ing && ing.controller.modelled && isControllerPod(cluster, end.pod, ing)) return ingressLeg(cluster, ctx, out, ing, http, end, opts, finish)
