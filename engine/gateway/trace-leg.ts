@@ -18,6 +18,7 @@ import type { WalkEnd } from '../trace/walk.ts'
 import type { HttpContext, Trace, Tuple } from '../trace/types.ts'
 import { routeGateway, candidateText } from './route.ts'
 import { editHeaders } from './echo.ts'
+import { gatewayModel } from './attach.ts'
 
 /** What the trace records of the Gateway leg (curl builds Envoy's own answers from it). */
 export interface GatewayLeg {
@@ -125,4 +126,18 @@ export function gatewayLeg<T>(cluster: Cluster, ctx: WalkContext, out: LegOut, h
   ctx.notes.push(...legCtx.notes)
   h.replyHops(ctx, end, undefined)
   return h.finish('delivered', `delivered to ${end2.endpoint?.pod ?? hostPort(ep.ip, ep.port)} through Envoy ${podName(pod)} (Gateway ${gw})`)
+}
+
+/**
+ * For the trace command: the Gateway whose listeners take this Host, and its
+ * address (a name DNS does not know is sent there, as curl --resolve would).
+ */
+export function gatewayForHost(cluster: Cluster, http: HttpContext): { gateway: string; address: string } | undefined {
+  for (const g of gatewayModel(cluster).gateways) {
+    const addr = g.addresses.find((a) => a.type === 'IPAddress')?.value
+    if (!g.controlled || !addr) continue
+    const r = routeGateway(cluster, { host: http.host, path: http.path, scheme: http.scheme, gateway: g.view.key })
+    if (r.ok && r.listener) return { gateway: g.view.key, address: addr }
+  }
+  return undefined
 }

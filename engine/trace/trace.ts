@@ -20,7 +20,7 @@ import { atNode, fromNode, fromOutside, fromPod } from './walk.ts'
 import type { WalkEnd } from './walk.ts'
 import { isLoopback, localLink, loopbackSource, lookupRoute, sourceAddress } from './netns.ts'
 import { defaultPodPort } from '../traffic/servers.ts'
-import { gatewayLeg, isGatewayProxy } from '../gateway/trace-leg.ts'
+import { gatewayForHost, gatewayLeg, isGatewayProxy } from '../gateway/trace-leg.ts'
 import type { GatewayLeg } from '../gateway/trace-leg.ts'
 import type { HttpContext, L4, Trace, Tuple } from './types.ts'
 
@@ -244,6 +244,12 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
           } else if (!ing.controller.modelled) {
             return notModelledIngress(ctx, out, ing, http!, from, finish)
           }
+        }
+        // the same for a host a Gateway's listeners take
+        const gw = !ip && http && opts.lenientIngressHosts ? gatewayForHost(cluster, http) : undefined
+        if (gw) {
+          ctx.notes.push(`${name} is not in DNS (add it to the Cluster document's spec.externalHosts); the trace sends it to the address of Gateway ${gw.gateway}, ${gw.address}, as curl --resolve ${name}:${port}:${gw.address} would`)
+          ip = gw.address
         }
         if (!ip) {
           if (from.kind === 'node' && cluster.index.service.has(`default/${name}`)) ctx.notes.push(`nodes do not use the cluster DNS: name the Service as svc/${name} (its ClusterIP), or trace from a Pod`)
