@@ -12,6 +12,7 @@ import { genericJson } from '../kubectl/api-objects.ts'
 import { age } from '../text/duration.ts'
 import { read } from '../build/context.ts'
 import { classStatus, gatewayStatus, routeStatus, statusCondition } from './status.ts'
+import { storedJson } from './defaults.ts'
 
 const NONE = '<none>'
 
@@ -51,7 +52,7 @@ const referenceGrantTable: TableSpec<GenericObject> = {
 }
 
 function withStatus(g: GenericObject, c: Cluster) {
-  const j = genericJson(g)
+  const j = storedJson(g, genericJson(g))
   switch (g.kind) {
     case 'GatewayClass':
       return { ...j, status: classStatus(c, g) }

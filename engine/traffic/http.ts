@@ -209,7 +209,9 @@ export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpO
         ? goText(cluster, 200, '# HELP coredns_build_info A metric with a constant \'1\' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion="go1.24.1",revision="707c7c1",version="1.12.1"} 1\n')
         : goText(cluster, 404, '404 page not found\n')
     case 'echo-basic': {
-      const body = echoBasicBody(pod, { method: req.method, path: t.http?.path ?? req.path, host: t.http?.host ?? req.host }, t.http?.headers ?? [])
+      // through ingress-nginx: the forwarding headers its nginx.tmpl sets (X-Request-ID, a random id, is not modelled)
+      const viaNginx: [string, string][] = t.ingress && t.http?.forwardedFor ? [['X-Real-Ip', t.http.forwardedFor], ['X-Forwarded-For', t.http.forwardedFor], ['X-Forwarded-Host', req.host], ['X-Forwarded-Port', String(t.port ?? (req.scheme === 'https' ? 443 : 80))], ['X-Forwarded-Proto', req.scheme], ['X-Forwarded-Scheme', req.scheme], ['X-Scheme', req.scheme]] : []
+      const body = echoBasicBody(pod, { method: req.method, path: t.http?.path ?? req.path, host: t.http?.host ?? req.host }, [...(t.http?.headers ?? []), ...viaNginx])
       return { kind: 'http', status: 200, reason: 'OK', headers: [['Content-Type', 'application/json'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body }
     }
     case 'ingress-nginx':
