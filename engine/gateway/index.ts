@@ -13,7 +13,7 @@
 import './describe.ts'
 
 export { GATEWAY_KINDS, GATEWAY_GROUP } from './kinds.ts'
-export { routeGateway, pickGateway, weightedPick } from './route.ts'
+export { routeGateway, pickGateway, weightedPick, spreadCounts } from './route.ts'
 export type { GatewayRequest, GatewayResult, GatewayAnswer, Candidate, WeightedBackend } from './route.ts'
 export { gatewayModel, ENVOY_GATEWAY_CONTROLLER, ENVOY_GATEWAY_NAMESPACE } from './attach.ts'
 export type { GatewayModel, GatewayState, ListenerState, RouteState, ParentState, Condition } from './attach.ts'

@@ -8,7 +8,7 @@
 import type { Cluster } from '../model/types.ts'
 import type { Output, Program } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
-import { candidateText, routeGateway, weightedPick } from './route.ts'
+import { candidateText, routeGateway, spreadCounts } from './route.ts'
 import type { GatewayAnswer, GatewayRequest } from './route.ts'
 import { convertProgram } from './convert.ts'
 
@@ -187,13 +187,8 @@ function answerLines(r: GatewayAnswer): string[] {
 }
 
 function spread(r: GatewayAnswer, n: number): string[] {
-  const counts = r.backends.map(() => 0)
-  let none = 0
-  for (let s = 0; s < n; s++) {
-    const i = weightedPick(r.backends.map((b) => b.weight), s)
-    if (i < 0) none++
-    else counts[i]++
-  }
+  const counts = spreadCounts(r.backends.map((b) => b.weight), n)
+  const none = counts.pop()!
   const parts = r.backends.map((b, i) => `${counts[i]} → ${b.ref.name}${b.problem ? ' (500)' : ''}`)
   if (none) parts.push(`${none} → 500`)
   return [`  ${n} requests: ${parts.join(', ')}`]

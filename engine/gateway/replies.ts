@@ -7,6 +7,8 @@
  * location header. On a proxied answer Envoy overwrites the server header
  * with "envoy" (HttpConnectionManager server_header_transformation
  * OVERWRITE, its default) and applies the route's ResponseHeaderModifier.
+ * Envoy's HTTP/1 codec writes every header name in lower case (no
+ * header_key_format is configured), so the backend's names arrive lowered.
  */
 import type { GatewayLeg } from './trace-leg.ts'
 
@@ -28,14 +30,16 @@ export function envoyLocalReply(leg: GatewayLeg, date: string): Reply {
   if (body) headers.push(['content-length', String(body.length)], ['content-type', 'text/plain'])
   else headers.push(['content-length', '0'])
   headers.push(['date', date], ['server', 'envoy'])
-  return withModifiers({ status, reason: REASONS[status] ?? '', headers, body }, leg)
+  const out = withModifiers({ status, reason: REASONS[status] ?? '', headers, body }, leg)
+  return { ...out, headers: out.headers.map(([k, v]) => [k.toLowerCase(), v]) }
 }
 
 /** A backend's answer as it leaves Envoy. */
 export function envoyProxiedReply(r: Reply, leg: GatewayLeg): Reply {
-  const headers = r.headers.filter(([k]) => k.toLowerCase() !== 'server')
+  const headers: [string, string][] = r.headers.filter(([k]) => k.toLowerCase() !== 'server').map(([k, v]) => [k.toLowerCase(), v])
   headers.push(['server', 'envoy'])
-  return withModifiers({ ...r, headers }, leg)
+  const out = withModifiers({ ...r, headers }, leg)
+  return { ...out, headers: out.headers.map(([k, v]) => [k.toLowerCase(), v]) }
 }
 
 function withModifiers(r: Reply, leg: GatewayLeg): Reply {

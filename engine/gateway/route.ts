@@ -36,6 +36,8 @@ export interface GatewayRequest {
   gateway?: string
   /** which of repeated requests this is (0-based): spreads weighted backends deterministically */
   sequence?: number
+  /** where the run of requests starts (a hash of the connection); with it, `sequence` counts within the run */
+  runOffset?: number
 }
 
 export interface Candidate {
@@ -139,16 +141,37 @@ function parseQuery(q: string): [string, string][] {
 }
 
 /**
- * Smooth weighted round robin (nginx's, deterministic): which backend the
- * request number `seq` of a run of requests gets. Envoy draws at random in
- * proportion to the weights; over many requests the shares are the same.
+ * Which backend a request gets: `seq` (a hash of the connection, or the
+ * number of a request in a run) falls into one backend's share of the total
+ * weight. Envoy draws at random in proportion to the weights; this draw is
+ * deterministic and has the same proportions over all values of `seq`.
+ * -1 when every weight is 0.
  */
 export function weightedPick(weights: number[], seq: number): number {
   const total = weights.reduce((a, b) => a + b, 0)
   if (total === 0) return -1
+  let x = seq % total
+  for (let i = 0; i < weights.length; i++) {
+    if (x < weights[i]) return i
+    x -= weights[i]
+  }
+  return weights.length - 1
+}
+
+/**
+ * The backend of request `k` of a run that starts at `offset` (a hash of the
+ * connection): smooth weighted round robin from that point, so a run of
+ * requests spreads as close to the weights as whole requests allow; for very
+ * large weight totals, a proportional draw instead (bounded work).
+ */
+export function pickInRun(weights: number[], offset: number, k: number): number {
+  const total = weights.reduce((a, b) => a + b, 0)
+  if (total === 0) return -1
+  if (total > 10000) return weightedPick(weights, offset + k * 2654435769)
+  const steps = (offset % total) + k + 1
   const current = weights.map(() => 0)
   let pick = 0
-  for (let n = 0; n <= seq % total; n++) {
+  for (let n = 0; n < steps; n++) {
     let best = -1
     for (let i = 0; i < weights.length; i++) {
       current[i] += weights[i]
@@ -158,6 +181,29 @@ export function weightedPick(weights: number[], seq: number): number {
     pick = best
   }
   return pick
+}
+
+/**
+ * How n successive requests spread over the backends: smooth weighted round
+ * robin (as nginx balances), so any n gets shares as close to the weights as
+ * whole requests allow. The count of requests no backend takes (all weights
+ * 0) comes last.
+ */
+export function spreadCounts(weights: number[], n: number): number[] {
+  const total = weights.reduce((a, b) => a + b, 0)
+  const counts = weights.map(() => 0)
+  if (total === 0) return [...counts, n]
+  const current = weights.map(() => 0)
+  for (let k = 0; k < n; k++) {
+    let best = -1
+    for (let i = 0; i < weights.length; i++) {
+      current[i] += weights[i]
+      if (weights[i] > 0 && (best < 0 || current[i] > current[best])) best = i
+    }
+    current[best] -= total
+    counts[best]++
+  }
+  return [...counts, 0]
 }
 
 function describeMatch(m: HTTPMatchView): string {
@@ -300,7 +346,8 @@ export function routeGateway(cluster: Cluster, req: GatewayRequest): GatewayResu
     status = 500
     notes.push('the rule has no backendRefs and no filter answers the request, so Envoy Gateway answers 500')
   } else {
-    const i = weightedPick(backends.map((b) => b.weight), seq)
+    const weights = backends.map((b) => b.weight)
+    const i = req.runOffset !== undefined ? pickInRun(weights, req.runOffset, seq) : weightedPick(weights, seq)
     if (i < 0) {
       status = 500
       notes.push('every backendRef of the rule has weight 0, so no backend gets traffic: 500')

@@ -67,8 +67,9 @@ export function gatewayLeg<T>(cluster: Cluster, ctx: WalkContext, out: LegOut, h
   const client = end.tuple
   const gw = `${pod.meta.labels[OWNER_NS]}/${pod.meta.labels[OWNER]}`
   const at = `pod ${podName(pod)} (envoy)`
-  const seq = hashOf('gateway-weight', ctx.seed, tupleKey(client))
-  const r = routeGateway(cluster, { host: http.host, path: http.path, method: http.method, headers: http.headers, scheme: http.scheme, port: listenerPort, gateway: gw, sequence: seq })
+  // Envoy picks a weighted backend per request: the run starts where the connection's hash says, each further request of the run takes the next pick
+  const offset = hashOf('gateway-weight', ctx.seed, tupleKey(client))
+  const r = routeGateway(cluster, { host: http.host, path: http.path, method: http.method, headers: http.headers, scheme: http.scheme, port: listenerPort, gateway: gw, sequence: http.sequence ?? 0, runOffset: offset })
   const leg: GatewayLeg = { gateway: gw, status: 404, responseHeaders: [], proxyPod: podName(pod) }
   out.gateway = leg
   const hop = (note: string) => push(ctx, { at, node: pod.nodeName, handler: 'gateway-proxy', before: { ...client }, after: { ...client }, note })
@@ -95,7 +96,7 @@ export function gatewayLeg<T>(cluster: Cluster, ctx: WalkContext, out: LegOut, h
   }
   const b = r.chosen
   const eps = b.service?.endpoints ?? []
-  const ep = eps[pickIndex(eps.length, `gateway/${tupleKey(client)}`, ctx.seed)]
+  const ep = eps[pickIndex(eps.length, `gateway/${tupleKey(client)}/${http.sequence ?? 0}`, ctx.seed)]
   leg.service = `${b.ref.namespace}/${b.ref.name}`
   leg.port = b.ref.port
   const weights = r.backends.length > 1 ? ` (weighted ${r.backends.map((x) => `${x.ref.name} ${x.weight}`).join(', ')})` : ''

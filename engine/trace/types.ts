@@ -147,4 +147,6 @@ export interface HttpContext {
   /** the method and extra headers, for Gateway API route matching (curl -X, -H) */
   method?: string
   headers?: [string, string][]
+  /** the request's number within one client run (curl URL URL …): weighted backends pick per request */
+  sequence?: number
 }

@@ -47,7 +47,7 @@ export function connect(inv: Invocation, req: ConnectRequest): FullTrace {
     // seed 0, as the trace command: `trace A -> B` shows the very connection `curl` from A to B makes
     seed: 0,
     resolve: req.resolve,
-    http: req.http ? { scheme: req.http.scheme, host: req.http.host, path: req.http.path, method: req.http.method, headers: req.http.headers } : undefined,
+    http: req.http ? { scheme: req.http.scheme, host: req.http.host, path: req.http.path, method: req.http.method, headers: req.http.headers, sequence: req.http.sequence } : undefined,
   })
 }
 

@@ -180,7 +180,7 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
     host: u.host,
     port: u.port,
     proto: 'TCP',
-    http: { scheme: u.scheme, host: hostHeader.replace(/:\d+$/, ''), path: u.path, method, headers: [['User-Agent', o.userAgent], ['Accept', '*/*'], ...o.headers.filter(([k]) => k.toLowerCase() !== 'host')] },
+    http: { scheme: u.scheme, host: hostHeader.replace(/:\d+$/, ''), path: u.path, method, headers: [['User-Agent', o.userAgent], ['Accept', '*/*'], ...o.headers.filter(([k]) => k.toLowerCase() !== 'host')], sequence: traces.length },
     resolve: o.resolve.map((r) => ({ ...r })),
   })
   traces.push(t)
