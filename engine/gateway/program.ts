@@ -11,11 +11,14 @@ import { fail, ok } from '../shell/types.ts'
 import { candidateText, routeGateway, spreadCounts } from './route.ts'
 import type { GatewayAnswer, GatewayRequest } from './route.ts'
 import { convertProgram } from './convert.ts'
+import { gatewayTopology, topologyText } from './topology.ts'
+import { pickGateway } from './route.ts'
 
 const USAGE = [
   "gateway route HOST PATH [-H 'Name: value'] [-X METHOD] [--https] [--port N] [--gateway NS/NAME] [--requests N] [--json]",
   '                                      which Gateway, listener, route, rule and backend answer the request, and why',
-  'gateway convert                       the Gateway API objects equivalent to the scenario\'s Ingresses, and what would behave differently',
+  'gateway topology [--gateway NS/NAME]  listeners → routes → Services → Pods (diagram="gateway" draws it)',
+  'gateway convert [-n NAMESPACE]        the Gateway API objects equivalent to the scenario\'s Ingresses, and what would behave differently',
 ]
 
 export const gatewayProgram: Program = {
@@ -29,13 +32,15 @@ export const gatewayProgram: Program = {
         return route(inv.cluster, args)
       case 'convert':
         return convertProgram(inv.cluster, args)
+      case 'topology':
+        return topology(inv.cluster, args)
       case undefined:
       case 'help':
       case '--help':
       case '-h':
         return ok(`Usage:\n${USAGE.map((u) => `  ${u}`).join('\n')}\n`)
       default:
-        return fail(`gateway: unknown command "${sub}" (try: route, convert)`, 2)
+        return fail(`gateway: unknown command "${sub}" (try: route, topology, convert)`, 2)
     }
   },
 }
@@ -136,6 +141,24 @@ function route(cluster: Cluster, args: string[]): Output {
   if (f.requests > 1 && r.backends.length) lines.push(...spread(r, f.requests))
   if (r.status === 0) return { exitCode, stdout: '', stderr: `gateway route: ${r.reason}\n`, data }
   return { exitCode, stdout: `${lines.join('\n')}\n`, stderr: '', data }
+}
+
+function topology(cluster: Cluster, args: string[]): Output {
+  let name: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--gateway' && i + 1 < args.length) name = args[++i]
+    else if (args[i].startsWith('--gateway=')) name = args[i].slice(10)
+    else return fail(`usage: ${USAGE[2]}`, 2)
+  }
+  let only
+  if (name !== undefined) {
+    const g = pickGateway(cluster, name)
+    if ('error' in g) return fail(`gateway topology: ${g.error}`, 2)
+    only = g
+  }
+  const t = gatewayTopology(cluster, only)
+  if (t.gateways.length === 0) return fail('gateway topology: no Gateway in the scenario is served by a modelled controller (Envoy Gateway)', 1)
+  return ok(topologyText(t), t)
 }
 
 /** `{ backend: { service, port }, gateway, listener, route, rule }` or `{ status: 404 }`, like `ingress route`. */

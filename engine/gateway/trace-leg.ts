@@ -32,6 +32,8 @@ export interface GatewayLeg {
   location?: string
   responseHeaders: [string, string, string][]
   proxyPod: string
+  /** Envoy terminated TLS with the certificate of a listener's Secret (the reader's own, which clients are taken to trust) */
+  tlsFromSecret?: boolean
 }
 
 const OWNER = 'gateway.envoyproxy.io/owning-gateway-name'
@@ -78,6 +80,7 @@ export function gatewayLeg<T>(cluster: Cluster, ctx: WalkContext, out: LegOut, h
     return h.complete(end)
   }
   leg.listener = r.listener?.view.name
+  if (http.scheme === 'https' && r.listener?.view.protocol === 'HTTPS') leg.tlsFromSecret = true
   leg.status = r.status === 0 ? 404 : r.status
   leg.responseHeaders = r.filters.responseHeaders
   if (r.winner) leg.route = `${r.winner.route.view.kind} ${r.winner.route.view.key}`

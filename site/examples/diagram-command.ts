@@ -1,7 +1,7 @@
 /**
- * Which command a `diagram="trace"` or `diagram="matrix"` is drawn from: the last `trace` (run
- * anywhere: the workstation, `kubectl exec POD -- trace …`, `ssh NODE trace …`) or the last
- * `policy matrix` of the commands. Plain text work, so the page's script can ask it without
+ * Which command a `diagram="trace"`, `diagram="matrix"` or `diagram="gateway"` is drawn from: the
+ * last `trace` (run anywhere: the workstation, `kubectl exec POD -- trace …`, `ssh NODE trace …`),
+ * the last `policy matrix` or the last `gateway topology` of the commands. Plain text work, so the page's script can ask it without
  * loading the engine; site/examples/result-diagram.ts draws.
  */
 import { tokenize } from '../../engine/shell/tokenize.ts'
@@ -11,10 +11,10 @@ import type { DiagramKind } from './types.ts'
 export type AnswerDiagramKind = Exclude<DiagramKind, 'topology'>
 
 /** How content/README.md and the build's messages name the command each diagram needs. */
-export const DIAGRAM_COMMAND: Record<AnswerDiagramKind, string> = { trace: 'trace', matrix: 'policy matrix' }
+export const DIAGRAM_COMMAND: Record<AnswerDiagramKind, string> = { trace: 'trace', matrix: 'policy matrix', gateway: 'gateway topology' }
 
 export function isAnswerDiagram(kind: DiagramKind | undefined): kind is AnswerDiagramKind {
-  return kind === 'trace' || kind === 'matrix'
+  return kind === 'trace' || kind === 'matrix' || kind === 'gateway'
 }
 
 /** The words of the program a command line runs, after `kubectl exec … --` or `ssh NODE`. */
@@ -33,6 +33,7 @@ function programWords(line: string): string[] {
 /** Whether `line` is a command the diagram can be drawn from. */
 export function drawsDiagram(kind: AnswerDiagramKind, line: string): boolean {
   const [program, sub] = programWords(line)
+  if (kind === 'gateway') return program === 'gateway' && sub === 'topology'
   return kind === 'trace' ? program === 'trace' : program === 'policy' && sub === 'matrix'
 }
 

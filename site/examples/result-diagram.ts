@@ -9,6 +9,8 @@ import { matrixDiagram } from '../../engine/diagram/matrix.ts'
 import { traceDiagram } from '../../engine/diagram/trace.ts'
 import type { Matrix } from '../../engine/policy/matrix.ts'
 import type { Trace } from '../../engine/trace/types.ts'
+import { gatewayDiagram } from '../../engine/gateway/diagram.ts'
+import type { GatewayTopology } from '../../engine/gateway/topology.ts'
 import { diagramCommandIndex, DIAGRAM_COMMAND, type AnswerDiagramKind } from './diagram-command.ts'
 import type { DiagramAnswer } from './types.ts'
 
@@ -18,6 +20,10 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 
 function isTrace(data: unknown): data is Trace {
   return isObject(data) && Array.isArray(data.hops) && typeof data.from === 'string' && typeof data.to === 'string' && typeof data.result === 'string'
+}
+
+function isGatewayTopology(data: unknown): data is GatewayTopology {
+  return isObject(data) && data.kind === 'gateway-topology' && Array.isArray(data.gateways) && Array.isArray(data.routes) && Array.isArray(data.services)
 }
 
 function isMatrix(data: unknown): data is Matrix {
@@ -38,8 +44,9 @@ export function diagramFromResults(kind: AnswerDiagramKind, commands: readonly s
     if (kind === 'trace' && isTrace(data)) return { ok: true, diagram: traceDiagram(data) }
     // `policy matrix` on a namespace without Pods answers rows: []: nothing to draw either
     if (kind === 'matrix' && isMatrix(data) && data.rows.length > 0) return { ok: true, diagram: matrixDiagram(data) }
+    if (kind === 'gateway' && isGatewayTopology(data) && data.gateways.length > 0) return { ok: true, diagram: gatewayDiagram(data) }
   } catch (error) {
     return { ok: false, reason: `${what} could not be drawn: ${(error as Error).message}` }
   }
-  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : 'matrix'} to draw` }
+  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : kind === 'matrix' ? 'matrix' : 'Gateway topology'} to draw` }
 }

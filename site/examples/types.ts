@@ -5,9 +5,9 @@
 
 /**
  * The diagrams an example can ask for (`diagram="…"`): the cluster itself, or the answer of
- * its last `trace` or `policy matrix` command (site/examples/diagram-command.ts).
+ * its last `trace`, `policy matrix` or `gateway topology` command (site/examples/diagram-command.ts).
  */
-export const DIAGRAMS = ['topology', 'trace', 'matrix'] as const
+export const DIAGRAMS = ['topology', 'trace', 'matrix', 'gateway'] as const
 export type DiagramKind = (typeof DIAGRAMS)[number]
 
 /** An executable example as the author wrote it. */
