@@ -19,6 +19,7 @@ import { gatewayClassView, gatewayView, referenceGrantView, routeView } from './
 import type { BackendRefView, GatewayClassView, GatewayView, ListenerView, ParentRefView, RouteView } from './model.ts'
 import { intersect } from './hostnames.ts'
 import { GATEWAY_GROUP } from './kinds.ts'
+import { compileRE2 } from './match.ts'
 
 /** Envoy Gateway's controllerName (its EnvoyGateway config default). */
 export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller'
@@ -249,6 +250,16 @@ function routeState(cluster: Cluster, g: GenericObject, gateways: GatewayState[]
     if (p) backendProblems.set(`${r.index}/${b.index}`, p)
   }
   const firstProblem = [...backendProblems.values()][0]
+  // Envoy Gateway refuses a route whose regular expression RE2 does not compile (Accepted False, UnsupportedValue)
+  let badRegex: string | undefined
+  for (const rule of view.httpRules) {
+    for (const m of rule.matches) {
+      for (const re of [...(m.path.type === 'RegularExpression' ? [m.path.value] : []), ...[...m.headers, ...m.queryParams].filter((h) => h.type === 'RegularExpression').map((h) => h.value)]) {
+        const c = compileRE2(re)
+        if (!badRegex && !(c instanceof RegExp)) badRegex = `regex ${JSON.stringify(re)} is invalid: ${c.error}`
+      }
+    }
+  }
   const parents: ParentState[] = []
   for (const ref of view.parentRefs) {
     if (ref.group !== GATEWAY_GROUP || ref.kind !== 'Gateway') continue
@@ -259,7 +270,9 @@ function routeState(cluster: Cluster, g: GenericObject, gateways: GatewayState[]
     const resolved = firstProblem ? cond('ResolvedRefs', 'False', firstProblem.reason, firstProblem.message) : cond('ResolvedRefs', 'True', 'ResolvedRefs', 'Resolved all the Object references for the Route')
     const candidates = gw.listeners.filter((l) => (ref.sectionName === undefined || l.view.name === ref.sectionName) && (ref.port === undefined || l.view.port === ref.port))
     let attached: Attachment[] = []
-    if (candidates.length === 0) {
+    if (badRegex) {
+      conditions.push(cond('Accepted', 'False', 'UnsupportedValue', badRegex))
+    } else if (candidates.length === 0) {
       conditions.push(cond('Accepted', 'False', 'NoMatchingParent', ref.sectionName !== undefined ? `No listeners match this parent ref (sectionName ${ref.sectionName}${ref.port !== undefined ? `, port ${ref.port}` : ''})` : `No listeners match this parent ref (port ${ref.port})`))
     } else {
       const allowed = candidates.filter((l) => l.ready && l.supportedKinds.some((k) => k.kind === view.kind) && namespaceAllows(cluster, gw.view, l.view, view.namespace))

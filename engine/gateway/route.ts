@@ -296,7 +296,9 @@ export function routeGateway(cluster: Cluster, req: GatewayRequest): GatewayResu
       if (!a) continue
       const hs = a.hostnames.map((h) => (h === '*' ? { exact: 0, any: 0 } : specificity(h, host))).filter((s): s is { exact: number; any: number } => !!s)
       if (hs.length === 0) continue
-      const hostSpec = hs.sort(compareSpecificity)[0]
+      // HTTPRouteSpec.Hostnames precedence counts the route's own hostnames: a route without any has no matching hostname
+      const own = route.view.hostnames.map((h) => specificity(h, host)).filter((s): s is { exact: number; any: number } => !!s)
+      const hostSpec = own.length ? own.sort(compareSpecificity)[0] : { exact: 0, any: 0 }
       if (route.view.kind === 'HTTPRoute') {
         for (const rule of route.view.httpRules) for (const m of rule.matches) if (httpMatchHolds(m, view)) candidates.push({ route, rule, match: m, host: hostSpec })
       } else {
