@@ -62,6 +62,7 @@ export default defineConfig({
       sidebar: [
         { slug: 'start-here' },
         { label: 'Services', slug: 'services' },
+        { slug: 'ingress-and-gateway' },
       ],
     }),
     mdx(),

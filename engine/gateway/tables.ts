@@ -13,6 +13,7 @@ import { age } from '../text/duration.ts'
 import { read } from '../build/context.ts'
 import { classStatus, gatewayStatus, routeStatus, statusCondition } from './status.ts'
 import { storedJson } from './defaults.ts'
+import { apiValidation, objectKey } from './api-validation.ts'
 
 const NONE = '<none>'
 
@@ -85,7 +86,8 @@ const TABLES: Record<string, TableSpec<GenericObject>> = {
 /** The catalog entry of one Gateway API kind. */
 export function gatewayAdapter(kind: string): Adapter {
   return {
-    items: pick[kind],
+    // an object the API server refused was never stored
+    items: (c) => pick[kind](c).filter((g) => !apiValidation(c).refused.has(objectKey(g))),
     meta: (x) => (x as GenericObject).meta,
     table: TABLES[kind] as TableSpec<unknown>,
     json: (x, c) => withStatus(x as GenericObject, c),
