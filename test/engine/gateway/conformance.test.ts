@@ -5,21 +5,11 @@
  * `gateway route` command, and must reach the backend the suite expects, or
  * the status code it expects.
  */
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { loadScenario, runCommand } from '../../../engine/index.ts'
+import { runCommand } from '../../../engine/index.ts'
 import type { Cluster } from '../../../engine/index.ts'
+import { load, INFRA } from './helpers.ts'
 import { routeGateway, gatewayModel } from '../../../engine/gateway/index.ts'
-
-const fixture = (f: string) => readFileSync(new URL(`../../fixtures/gateway/${f}`, import.meta.url), 'utf8')
-const INFRA = 'gateway-conformance-infra'
-
-export function load(...files: string[]): Cluster {
-  const { cluster } = loadScenario([fixture('base.yaml'), ...files.map(fixture)].join('\n---\n'))
-  const errors = cluster.diagnostics.filter((d) => d.severity === 'error')
-  if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'))
-  return cluster
-}
 
 interface Req {
   host?: string
