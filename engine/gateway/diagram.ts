@@ -14,6 +14,8 @@ export interface GatewayDiagram {
   alt: string
 }
 
+/** what is not in effect (a listener not programmed, a route not attached) is drawn dashed */
+const OWN_STYLE = '<style>.k-gw-off{stroke-dasharray:4 3;opacity:.8}</style>'
 const COL = [20, 270, 560, 800]
 const W = [220, 250, 210, 200]
 
@@ -34,7 +36,7 @@ export function gatewayDiagram(t: GatewayTopology): GatewayDiagram {
     parts.push(text(COL[0], y0 + 27, fit(`${g.address ?? 'no address'}${g.programmed ? '' : ' · not programmed'}`, 34), { class: 'k-s' }))
     y0 += 36
     for (const l of g.listeners) {
-      parts.push(el('rect', { class: l.ready ? 'k-node' : 'k-node k-notready', x: COL[0], y: y0, width: W[0], height: 40, rx: 6 }))
+      parts.push(el('rect', { class: l.ready ? 'k-node' : 'k-node k-gw-off', x: COL[0], y: y0, width: W[0], height: 40, rx: 6 }))
       parts.push(text(COL[0] + 8, y0 + 16, fit(`${l.name}: ${l.protocol} ${l.port}`, 30), { class: 'k-t' }))
       parts.push(text(COL[0] + 8, y0 + 32, fit(`${l.hostname ?? 'any host'}${l.ready ? '' : ' · not programmed'}`, 32), { class: 'k-s' }))
       listenerAt.set(`${g.name}/${l.name}`, { x: COL[0] + W[0], y: y0 + 20 })
@@ -72,7 +74,7 @@ export function gatewayDiagram(t: GatewayTopology): GatewayDiagram {
   for (const r of t.routes) {
     const attached = r.listeners.length > 0
     const h = 40 + r.rules.length * 16 + (attached ? 0 : 16)
-    parts.push(el('rect', { class: attached ? 'k-svc' : 'k-svc k-notready', x: COL[1], y: yr, width: W[1], height: h, rx: 6 }))
+    parts.push(el('rect', { class: attached ? 'k-svc' : 'k-svc k-gw-off', x: COL[1], y: yr, width: W[1], height: h, rx: 6 }))
     parts.push(text(COL[1] + 8, yr + 16, fit(`${r.kind} ${r.name.replace(/^default\//, '')}`, 34), { class: 'k-t' }))
     parts.push(text(COL[1] + 8, yr + 31, fit(r.hostnames.length ? r.hostnames.join(', ') : 'any host', 36), { class: 'k-s' }))
     for (const l of r.listeners) {
@@ -101,7 +103,7 @@ export function gatewayDiagram(t: GatewayTopology): GatewayDiagram {
   const svg = el(
     'svg',
     { xmlns: 'http://www.w3.org/2000/svg', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'k-gw-title k-gw-desc', class: 'knet-diagram' },
-    [el('title', { id: 'k-gw-title' }, 'Gateway topology'), el('desc', { id: 'k-gw-desc' }, alt.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)), STYLE, el('rect', { class: 'k-frame', x: 0, y: 0, width, height }), ...parts],
+    [el('title', { id: 'k-gw-title' }, 'Gateway topology'), el('desc', { id: 'k-gw-desc' }, alt.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)), STYLE, OWN_STYLE, el('rect', { class: 'k-frame', x: 0, y: 0, width, height }), ...parts],
   )
   return { svg, alt }
 }

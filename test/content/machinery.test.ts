@@ -206,7 +206,7 @@ describe('the pieces', () => {
       { name: 'diagram', value: 'topology' },
     ])
     expect(readExampleFence('yaml', 'example="a" diagram="flow"').problems).toEqual([
-      'diagram="flow" is not a diagram the site can draw: use "topology", "trace", "matrix"',
+      'diagram="flow" is not a diagram the site can draw: use "topology", "trace", "matrix", "gateway"',
     ])
     expect(readExampleFence('json', 'example="a" run="x"').problems[0]).toContain('must be ```yaml')
   })
