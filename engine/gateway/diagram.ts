@@ -111,7 +111,7 @@ export function gatewayDiagram(t: GatewayTopology): GatewayDiagram {
 function altText(t: GatewayTopology): string {
   const out: string[] = []
   for (const g of t.gateways) {
-    out.push(`Gateway ${g.name} at ${g.address ?? 'no address'}${g.programmed ? '' : ' (not programmed)'} with listeners ${g.listeners.map((l) => `${l.name} (${l.protocol} ${l.port} ${l.hostname ?? 'any host'}, ${l.attachedRoutes} routes)`).join(', ')}.`)
+    out.push(`Gateway ${g.name} at ${g.address ?? 'no address'}${g.programmed ? '' : ' (not programmed)'} with listeners ${g.listeners.map((l) => `${l.name} (${l.protocol} ${l.port} ${l.hostname ?? 'any host'}, ${l.attachedRoutes} route${l.attachedRoutes === 1 ? '' : 's'})`).join(', ')}.`)
   }
   for (const r of t.routes) {
     const where = r.listeners.length ? `attached to ${r.listeners.join(', ')}` : `not attached (${r.detached.join('; ')})`

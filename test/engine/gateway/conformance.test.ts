@@ -246,3 +246,20 @@ describe('filters', () => {
     expect(rw('/prefix/rewrite-path-and-modify-headers/one')).toBe('/prefix/one')
   })
 })
+
+describe('GRPCRouteExactMethodMatching (grpcroute-exact-method-matching.go)', () => {
+  const c = load('grpcroute-exact-method-matching.yaml')
+  const svc = 'gateway_api_conformance.echo_basic.grpcecho.GrpcEcho'
+  it('Echo → grpc-infra-backend-v1, EchoTwo → grpc-infra-backend-v2, EchoThree → no route', () => {
+    const ask = (method: string) => routeGateway(c, { host: 'example.com', path: `/${svc}/${method}`, method: 'POST', gateway: `${INFRA}/same-namespace` })
+    const one = ask('Echo')
+    const two = ask('EchoTwo')
+    const three = ask('EchoThree')
+    if (!one.ok || !two.ok || !three.ok) throw new Error('not routed')
+    expect(one.chosen?.ref.name).toBe('grpc-infra-backend-v1')
+    expect(two.chosen?.ref.name).toBe('grpc-infra-backend-v2')
+    // the suite expects gRPC Unimplemented: no route answers the call
+    expect(three.winner).toBeUndefined()
+    expect(three.status).toBe(404)
+  })
+})
