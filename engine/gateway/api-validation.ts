@@ -384,6 +384,16 @@ function referenceGrant(c: Collector, g: GenericObject): void {
   }
 }
 
+/**
+ * Would the API server refuse this Gateway? For the data plane, which is
+ * built before the cluster (and its validation) exists.
+ */
+export function gatewayRefused(g: GenericObject): boolean {
+  const c = new Collector(g)
+  gateway(c, g)
+  return c.out.length > 0
+}
+
 export interface ApiValidation {
   problems: ObjectProblem[]
   /** `Kind ns/name` of objects the API server would refuse */

@@ -16,6 +16,8 @@ import { read } from '../build/context.ts'
 import type { JsonObject } from '../model/types.ts'
 import { ENVOY_GATEWAY_CONTROLLER, ENVOY_GATEWAY_NAMESPACE } from './attach.ts'
 import { sha256Hex } from './sha256.ts'
+import { gatewayRefused } from './api-validation.ts'
+import { toGeneric } from '../build/generic.ts'
 
 /** Envoy Gateway v1.9's default proxy image (api/v1alpha1 shared_types.go DefaultEnvoyProxyImage). */
 const ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.39.1'
@@ -38,7 +40,8 @@ const loaded = (kind: string, apiVersion: string, name: string, namespace: strin
 /** Adds the proxies of the scenario's Envoy Gateway Gateways to the objects the build reads. */
 export function addGatewayDataPlane(ctx: BuildContext): void {
   const classes = new Set(ctx.objects('GatewayClass').filter((c) => read.str(read.path(c.value, 'spec', 'controllerName')) === ENVOY_GATEWAY_CONTROLLER).map((c) => c.name))
-  const gateways = ctx.objects('Gateway').filter((g) => classes.has(read.str(read.path(g.value, 'spec', 'gatewayClassName')) ?? ''))
+  // a Gateway the API server refuses never reaches the controller
+  const gateways = ctx.objects('Gateway').filter((g) => classes.has(read.str(read.path(g.value, 'spec', 'gatewayClassName')) ?? '') && !gatewayRefused(toGeneric(g)))
   const out: Loaded[] = []
   for (const g of gateways) {
     const listeners = read.arr(read.path(g.value, 'spec', 'listeners'))

@@ -34,7 +34,9 @@ const NOT_RE2 = /\(\?[=!]|\(\?<[=!]|\\[1-9]/
  */
 export function compileRE2(re: string): RegExp | { error: string } {
   if (NOT_RE2.test(re)) return { error: 'invalid perl operator: lookaround and backreferences are not supported by RE2' }
-  if (re.length > 1024 || /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/.test(re)) return { error: 'the expression is too complex for the simulator (nested repetition)' }
+  // JavaScript's engine backtracks where RE2 does not: a repeated group that itself repeats or
+  // alternates could take exponential time, so the simulator declines to run it
+  if (re.length > 1024 || /\((?:[^()\\]|\\.)*[+*}|](?:[^()\\]|\\.)*\)\s*[+*{]/.test(re)) return { error: 'the expression is too complex for the simulator (a repeated group that repeats or alternates inside)' }
   try {
     return new RegExp(`^(?:${re})$`)
   } catch (e) {
