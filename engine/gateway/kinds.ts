@@ -1,5 +1,6 @@
 /**
- * The Gateway API kinds of the standard channel, as the CRDs of
+ * Five Gateway API kinds of the standard channel (TLSRoute, TCPRoute,
+ * UDPRoute, ListenerSet and BackendTLSPolicy are standard too, and not served), as the CRDs of
  * kubernetes-sigs/gateway-api v1.6.1 (commit 8bb74df00e56) serve them:
  * config/crd/standard/gateway.networking.k8s.io_*.yaml. The structural schema
  * here reports unknown fields and wrong types as the API server's strict

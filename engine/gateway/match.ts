@@ -96,14 +96,3 @@ export function grpcMatchHolds(m: GRPCMatchView, service: string, method: string
   }
   return headersMatch(m.headers, headers)
 }
-
-/**
- * GRPCRouteRule.Matches precedence: the largest number of characters in a
- * matching non-wildcard (Exact) method, then in a matching service, then the
- * largest number of header matches.
- */
-export function compareGrpcMatches(a: GRPCMatchView, b: GRPCMatchView): number {
-  const exactMethod = (m: GRPCMatchView) => (m.method?.type !== 'RegularExpression' ? (m.method?.method?.length ?? 0) : 0)
-  const svc = (m: GRPCMatchView) => m.method?.service?.length ?? 0
-  return exactMethod(b) - exactMethod(a) || svc(b) - svc(a) || b.headers.length - a.headers.length
-}

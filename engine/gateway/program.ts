@@ -23,7 +23,7 @@ const USAGE = [
 
 export const gatewayProgram: Program = {
   places: ['workstation', 'pod', 'node'],
-  summary: 'explain Gateway API routing (route) and convert Ingresses to Gateway API (convert)',
+  summary: 'explain Gateway API routing (route), draw its topology (topology), convert Ingresses to Gateway API (convert)',
   usage: USAGE,
   run(inv) {
     const [, sub, ...args] = inv.argv
