@@ -46,6 +46,7 @@ export function validateGateways(cluster: Cluster): ObjectProblem[] {
   }
   for (const g of m.gateways) {
     if (!g.cls) out.push(warn('Gateway', g.view.object, ['spec', 'gatewayClassName'], 'gateway-class-not-found', `GatewayClass "${g.view.className}" not found: no controller takes this Gateway`))
+    if (g.controlled && g.view.addresses.length) out.push(warn('Gateway', g.view.object, ['spec', 'addresses'], 'gateway-addresses', 'spec.addresses is not simulated: the Gateway gets the address the load balancer gives its Envoy Service'))
     for (const l of g.listeners) {
       for (const c of l.conditions) {
         if ((c.type === 'Programmed' || c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False' && c.reason !== 'Invalid') out.push(warn('Gateway', g.view.object, ['spec', 'listeners', l.view.index], 'gateway-listener', `listener ${l.view.name}: ${c.type} False (${c.reason}): ${c.message}`))

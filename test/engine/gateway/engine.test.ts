@@ -170,6 +170,9 @@ spec:
 })
 
 describe('kubectl', () => {
+  it('get gatewayclass -o wide adds the DESCRIPTION column (priority 1 in the CRD)', () => {
+    expect(runCommand(cluster(), 'kubectl get gatewayclass -o wide').stdout).toBe('NAME   CONTROLLER                                      ACCEPTED   AGE   DESCRIPTION\neg     gateway.envoyproxy.io/gatewayclass-controller   True       5m    <none>\n')
+  })
   it('get httproute prints the hostnames as JSON, as the CRD column does', () => {
     const c = cluster(route(`  parentRefs: [{name: web}]\n  hostnames: [a.example.com, b.example.com]\n  rules: [{backendRefs: [{name: store, port: 80}]}]`))
     expect(runCommand(c, 'kubectl get httproutes').stdout).toBe('NAME    HOSTNAMES                           AGE\nstore   ["a.example.com","b.example.com"]   5m\n')
@@ -228,6 +231,15 @@ describe('the data plane: curl and trace through Envoy', () => {
     expect(t.stdout).toContain('Envoy (Gateway default/web), listener http (HTTP 80)')
     expect(t.stdout).toContain('is not in DNS')
     expect(t.stdout).toContain('not to the ClusterIP')
+  })
+  it('a Pod reaches the Gateway too, through kube-proxy\'s rules for the load balancer address', () => {
+    const withClient = cluster(
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: client}\nspec: {containers: [{name: c, image: nicolaka/netshoot, command: [sleep, infinity]}]}',
+      route(`  parentRefs: [{name: web}]\n  hostnames: [store.example.com]\n  rules: [{backendRefs: [{name: store, port: 80}]}]`),
+    )
+    const client = withClient.pods.find((p) => p.meta.name === 'client')!
+    const body = JSON.parse(runCommand(withClient, `kubectl exec client -- curl -s -H 'Host: store.example.com' http://${ip}/`).stdout) as { headers: Record<string, string[]>; pod: string }
+    expect(body.headers['X-Forwarded-For']).toEqual([client.podIPs[0]])
   })
   it('is deterministic', () => {
     const a = runCommand(c, `curl -s -H 'Host: store.example.com' http://${ip}/shop`).stdout
