@@ -35,7 +35,8 @@ export function containerPort(port: number): number {
   return port < 1024 ? port + 10000 : port
 }
 
-const loaded = (kind: string, apiVersion: string, name: string, namespace: string, value: JsonObject): Loaded => ({ kind, apiVersion, name, namespace, value, ref: { source: -1, doc: -1, path: [] } })
+/** The proxy objects take the Gateway's place in creation order (the controller makes them when the Gateway appears). */
+const loaded = (kind: string, apiVersion: string, name: string, namespace: string, value: JsonObject, after?: Loaded): Loaded => ({ kind, apiVersion, name, namespace, value, ref: after ? { ...after.ref, path: [] } : { source: -1, doc: -1, path: [] } })
 
 /** Adds the proxies of the scenario's Envoy Gateway Gateways to the objects the build reads. */
 export function addGatewayDataPlane(ctx: BuildContext): void {
@@ -77,7 +78,7 @@ export function addGatewayDataPlane(ctx: BuildContext): void {
             },
           },
         },
-      }),
+      }, g),
       loaded('Service', 'v1', name, ENVOY_GATEWAY_NAMESPACE, {
         apiVersion: 'v1',
         kind: 'Service',
@@ -88,7 +89,7 @@ export function addGatewayDataPlane(ctx: BuildContext): void {
           selector: labels,
           ports: sorted.map(([p, proto]) => ({ name: `${proto.toLowerCase()}-${p}`, protocol: proto, port: p, targetPort: containerPort(p) })),
         },
-      }),
+      }, g),
     )
   }
   if (out.length === 0) return
