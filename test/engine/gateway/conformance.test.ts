@@ -263,3 +263,34 @@ describe('GRPCRouteExactMethodMatching (grpcroute-exact-method-matching.go)', ()
     expect(three.status).toBe(404)
   })
 })
+
+describe('GatewayHTTPListenerIsolation (gateway-http-listener-isolation.go)', () => {
+  // a request belongs to the listener with the most specific matching hostname only
+  const cases: Req[] = [
+    { host: 'bar.com', path: '/empty-hostname', want: V1 },
+    { host: 'bar.com', path: '/wildcard-example-com', want: 404 },
+    { host: 'bar.com', path: '/wildcard-foo-example-com', want: 404 },
+    { host: 'bar.com', path: '/abc-foo-example-com', want: 404 },
+    { host: 'bar.example.com', path: '/empty-hostname', want: 404 },
+    { host: 'bar.example.com', path: '/wildcard-example-com', want: V1 },
+    { host: 'bar.example.com', path: '/wildcard-foo-example-com', want: 404 },
+    { host: 'bar.example.com', path: '/abc-foo-example-com', want: 404 },
+    { host: 'bar.foo.example.com', path: '/empty-hostname', want: 404 },
+    { host: 'bar.foo.example.com', path: '/wildcard-example-com', want: 404 },
+    { host: 'bar.foo.example.com', path: '/wildcard-foo-example-com', want: V1 },
+    { host: 'bar.foo.example.com', path: '/abc-foo-example-com', want: 404 },
+    { host: 'abc.foo.example.com', path: '/empty-hostname', want: 404 },
+    { host: 'abc.foo.example.com', path: '/wildcard-example-com', want: 404 },
+    { host: 'abc.foo.example.com', path: '/wildcard-foo-example-com', want: 404 },
+    { host: 'abc.foo.example.com', path: '/abc-foo-example-com', want: V1 },
+  ]
+  for (const [file, gateway] of [
+    ['gateway-http-listener-isolation.yaml', `${INFRA}/http-listener-isolation`],
+    ['gateway-http-listener-isolation-with-hostname-intersection.yaml', `${INFRA}/http-listener-isolation-with-hostname-intersection`],
+  ]) {
+    describe(file, () => {
+      const c = load(file)
+      for (const r of cases) it(`${r.host}${r.path} → ${r.want}`, () => check(c, { ...r, gateway }))
+    })
+  }
+})
