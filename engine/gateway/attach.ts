@@ -155,6 +155,10 @@ function listenerState(cluster: Cluster, gw: GatewayView, l: ListenerView, all: 
     accepted = false
     conditions.push(cond('Accepted', 'False', 'UnsupportedProtocol', `Protocol ${l.protocol} is unsupported, must be HTTP, HTTPS, TCP, UDP or TLS.`))
   }
+  if (accepted && l.protocol === 'HTTPS' && !(l.tls && l.tls.certificateRefs.length)) {
+    accepted = false
+    conditions.push(cond('Accepted', 'False', 'UnsupportedValue', 'Listener must have TLS set when protocol is HTTPS.'))
+  }
   if (written && written.some((k) => k.group !== GATEWAY_GROUP || !allowed.includes(k.kind))) {
     const bad = written.find((k) => k.group !== GATEWAY_GROUP || !allowed.includes(k.kind))!
     resolved = cond('ResolvedRefs', 'False', 'InvalidRouteKinds', `${bad.group}/${bad.kind} is not supported by a ${l.protocol} listener`)
