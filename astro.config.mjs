@@ -81,6 +81,7 @@ export default defineConfig({
         { label: 'Services', slug: 'services' },
         { label: 'DNS and service discovery', slug: 'dns' },
         { label: 'kube-proxy and its replacements', slug: 'kube-proxy' },
+        { label: 'Ingress and Gateway API', slug: 'ingress-and-gateway' },
         { label: 'Network policies', slug: 'network-policy' },
         { slug: 'troubleshooting' },
         { slug: 'beyond-one-cluster' },

@@ -6,6 +6,7 @@
 import { registerCheck } from './build/checks.ts'
 import { lintPolicies, validatePolicies } from './policy/index.ts'
 import { validateIngresses } from './ingress/index.ts'
+import { validateGateways } from './gateway/index.ts'
 import { registerFileResolver } from './dns/index.ts'
 import { dataplaneFile } from './dataplane/index.ts'
 import { registerSessionStart } from './shell/session.ts'
@@ -19,6 +20,9 @@ registerCheck((cluster, locate) => {
 
 // Ingress validation in the API server's words, and ingress-nginx's warnings
 registerCheck((cluster) => (cluster.ingresses.length + cluster.ingressClasses.length === 0 ? [] : validateIngresses(cluster)))
+
+// Gateway API validation in the CRDs' words, and the controller's status as warnings
+registerCheck((cluster) => (cluster.gatewayClasses.length + cluster.gateways.length + cluster.httpRoutes.length + cluster.grpcRoutes.length + cluster.referenceGrants.length === 0 ? [] : validateGateways(cluster)))
 
 // CNI configuration, host-local IPAM state, flannel's subnet.env and /proc/sys/net through `cat`
 registerFileResolver(dataplaneFile)

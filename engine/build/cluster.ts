@@ -25,8 +25,9 @@ import { clusterChecks } from './checks.ts'
 import type { Locate } from './checks.ts'
 import { locate } from '../load/parse.ts'
 import { readExternalHosts, withCorednsConfigMap } from '../dns/build.ts'
+import { addGatewayDataPlane } from '../gateway/dataplane.ts'
 
-const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Service', 'EndpointSlice', 'Endpoints', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret']
+const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Service', 'EndpointSlice', 'Endpoints', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant']
 
 /**
  * A pasted dump carries the cluster's own add-ons (CoreDNS, kube-proxy, the CNI
@@ -67,6 +68,8 @@ export function buildCluster(parsed: ParseResult): Cluster {
   const ctx = new BuildContext(parsed.sources)
   ctx.diagnostics.push(...parsed.diagnostics)
   fileObjects(ctx, parsed.objects)
+  // the proxies Envoy Gateway runs for the scenario's Gateways, built like the reader's objects
+  addGatewayDataPlane(ctx)
 
   const { config, doc } = readClusterConfig(ctx)
   const nodes = buildNodes(ctx, config, doc)
@@ -176,6 +179,11 @@ export function buildCluster(parsed: ParseResult): Cluster {
     baselineAdminNetworkPolicies: generic('BaselineAdminNetworkPolicy'),
     clusterNetworkPolicies: generic('ClusterNetworkPolicy'),
     configMaps: withCorednsConfigMap(ctx, config, generic('ConfigMap')),
+    gatewayClasses: generic('GatewayClass'),
+    gateways: generic('Gateway'),
+    httpRoutes: generic('HTTPRoute'),
+    grpcRoutes: generic('GRPCRoute'),
+    referenceGrants: generic('ReferenceGrant'),
     secrets: generic('Secret'),
     externalHosts: readExternalHosts(ctx, doc, config),
     nodeScripts: generic('NodeScript'),

@@ -13,6 +13,7 @@ import { age } from '../text/duration.ts'
 import { allWorkloads } from './derived-workloads.ts'
 import { clusterEvents, eventJson, eventTable } from './events.ts'
 import type { ClusterEvent } from './events.ts'
+import { gatewayAdapter } from '../gateway/tables.ts'
 
 // printers.go printServiceCIDR / printIPAddress
 const serviceCIDRTable: TableSpec<ServiceCIDRObject> = {
@@ -82,6 +83,12 @@ export function adapterFor(rt: ResourceType): Adapter {
       return generic('Secret', T.secretTable, (c) => c.secrets)
     case 'Event':
       return adapter(clusterEvents, { ...eventTable, wide: () => [] } as TableSpec<ClusterEvent>, eventJson)
+    case 'GatewayClass':
+    case 'Gateway':
+    case 'HTTPRoute':
+    case 'GRPCRoute':
+    case 'ReferenceGrant':
+      return gatewayAdapter(rt.kind)
     default:
       return generic(rt.kind, T.workloadTable(rt.kind), (c) => allWorkloads(c).filter((w) => w.kind === rt.kind))
   }

@@ -27,6 +27,12 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { resource: 'baselineadminnetworkpolicies', kind: 'BaselineAdminNetworkPolicy', namespaced: false, names: ['baselineadminnetworkpolicies', 'baselineadminnetworkpolicy', 'banp', 'baselineadminnetworkpolicies.policy.networking.k8s.io'], prefix: 'baselineadminnetworkpolicy.policy.networking.k8s.io' },
   { resource: 'servicecidrs', kind: 'ServiceCIDR', namespaced: false, names: ['servicecidrs', 'servicecidr', 'servicecidrs.networking.k8s.io'], prefix: 'servicecidr.networking.k8s.io' },
   { resource: 'ipaddresses', kind: 'IPAddress', namespaced: false, names: ['ipaddresses', 'ipaddress', 'ip', 'ipaddresses.networking.k8s.io'], prefix: 'ipaddress.networking.k8s.io' },
+  // Gateway API CRDs (kubernetes-sigs/gateway-api v1.6.1 standard channel): names and shortNames of their CRDs
+  { resource: 'gatewayclasses', kind: 'GatewayClass', namespaced: false, names: ['gatewayclasses', 'gatewayclass', 'gc', 'gatewayclasses.gateway.networking.k8s.io'], prefix: 'gatewayclass.gateway.networking.k8s.io' },
+  { resource: 'gateways', kind: 'Gateway', namespaced: true, names: ['gateways', 'gateway', 'gtw', 'gateways.gateway.networking.k8s.io'], prefix: 'gateway.gateway.networking.k8s.io' },
+  { resource: 'httproutes', kind: 'HTTPRoute', namespaced: true, names: ['httproutes', 'httproute', 'httproutes.gateway.networking.k8s.io'], prefix: 'httproute.gateway.networking.k8s.io' },
+  { resource: 'grpcroutes', kind: 'GRPCRoute', namespaced: true, names: ['grpcroutes', 'grpcroute', 'grpcroutes.gateway.networking.k8s.io'], prefix: 'grpcroute.gateway.networking.k8s.io' },
+  { resource: 'referencegrants', kind: 'ReferenceGrant', namespaced: true, names: ['referencegrants', 'referencegrant', 'refgrant', 'referencegrants.gateway.networking.k8s.io'], prefix: 'referencegrant.gateway.networking.k8s.io' },
   { resource: 'configmaps', kind: 'ConfigMap', namespaced: true, names: ['configmaps', 'configmap', 'cm'], prefix: 'configmap' },
   { resource: 'deployments', kind: 'Deployment', namespaced: true, names: ['deployments', 'deployment', 'deploy', 'deployments.apps'], prefix: 'deployment.apps' },
   { resource: 'statefulsets', kind: 'StatefulSet', namespaced: true, names: ['statefulsets', 'statefulset', 'sts'], prefix: 'statefulset.apps' },

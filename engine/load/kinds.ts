@@ -5,6 +5,7 @@
  */
 import { any, arr, bool, int32, int64, intOrString, obj, str, strMap } from './schema.ts'
 import type { Schema } from './schema.ts'
+import { GATEWAY_KINDS } from '../gateway/kinds.ts'
 
 const labelSelector = obj('LabelSelector', {
   matchLabels: strMap,
@@ -428,6 +429,8 @@ export const KINDS: KindInfo[] = [
   K('NodeScript', ['knet/v1alpha1'], false, 'nodescripts', {
     spec: obj('NodeScriptSpec', { node: str, commands: arr(str) }),
   }),
+  // gateway.networking.k8s.io (kubernetes-sigs/gateway-api CRDs, standard channel); engine/gateway validates the spec
+  ...GATEWAY_KINDS,
 ]
 
 const BY_KIND = new Map(KINDS.map((k) => [k.kind, k]))

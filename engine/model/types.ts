@@ -314,6 +314,14 @@ export interface Cluster {
   /** policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy (network-policy-api v0.2.x) */
   clusterNetworkPolicies: GenericObject[]
   configMaps: GenericObject[]
+  /** Gateway API (gateway.networking.k8s.io), read by engine/gateway */
+  gatewayClasses: GenericObject[]
+  gateways: GenericObject[]
+  httpRoutes: GenericObject[]
+  grpcRoutes: GenericObject[]
+  referenceGrants: GenericObject[]
+  /** Secrets as written (Gateway listeners' certificateRefs resolve against them) */
+  secrets: GenericObject[]
   /** Names outside the cluster that the scenario declares (upstream DNS zone), filled by the DNS module */
   externalHosts: GenericObject[]
   /** knet/v1alpha1 NodeScripts: commands each run begins with on a node (engine/lab/script.ts) */

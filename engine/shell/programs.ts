@@ -9,6 +9,7 @@ import { policyProgram } from '../policy/index.ts'
 import { catProgram, digProgram, hostProgram, nslookupProgram } from '../dns/index.ts'
 import { DATAPLANE_PROGRAMS } from '../dataplane/index.ts'
 import { ingressProgram } from '../ingress/index.ts'
+import { gatewayProgram } from '../gateway/index.ts'
 import { TRAFFIC_PROGRAMS } from '../traffic/index.ts'
 import { labAwareCat, labAwarePing, labBridgeProgram, labIpProgram, sysctlProgram } from '../lab/index.ts'
 import { crictlProgram } from '../lab/crictl.ts'
@@ -21,6 +22,7 @@ export const PROGRAMS: Record<string, Program> = {
   dig: digProgram,
   host: hostProgram,
   ingress: ingressProgram,
+  gateway: gatewayProgram,
   // ip, bridge, iptables(-save), ip6tables(-save), ipvsadm, ipset, nft, hostname, ls
   ...DATAPLANE_PROGRAMS,
   // trace, curl, wget, ping, nc, traceroute

@@ -21,6 +21,8 @@ import { atNode, fromNode, fromOutside, fromPod } from './walk.ts'
 import type { WalkEnd } from './walk.ts'
 import { isLoopback, localLink, loopbackSource, lookupRoute, sourceAddress } from './netns.ts'
 import { defaultPodPort } from '../traffic/servers.ts'
+import { gatewayForHost, gatewayLeg, isGatewayProxy } from '../gateway/trace-leg.ts'
+import type { GatewayLeg } from '../gateway/trace-leg.ts'
 import type { HttpContext, L4, Trace, Tuple } from './types.ts'
 
 export type TraceFrom = { kind: 'pod'; pod: Pod } | { kind: 'node'; node: Node } | { kind: 'external'; ip: string; label?: string }
@@ -74,6 +76,8 @@ export interface IngressLeg {
 
 export interface FullTrace extends Trace {
   ingress?: IngressLeg
+  /** the Gateway's Envoy proxy, when the request went through one (engine/gateway/trace-leg.ts) */
+  gateway?: GatewayLeg
   /** the listening app at the endpoint (see traffic/servers.ts) */
   server?: { app: string; port: number; proto: string; container?: string }
   /** the address the client connected to (after DNS) */
@@ -244,6 +248,12 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
             return notModelledIngress(ctx, out, ing, http!, from, finish)
           }
         }
+        // the same for a host a Gateway's listeners take
+        const gw = !ip && http && opts.lenientIngressHosts ? gatewayForHost(cluster, http) : undefined
+        if (gw) {
+          ctx.notes.push(`${name} is not in DNS (add it to the Cluster document's spec.externalHosts); the trace sends it to the address of Gateway ${gw.gateway}, ${gw.address}, as curl --resolve ${name}:${port}:${gw.address} would`)
+          ip = gw.address
+        }
         if (!ip) {
           if (from.kind === 'node' && cluster.index.service.has(`default/${name}`)) ctx.notes.push(`nodes do not use the cluster DNS: name the Service as svc/${name} (its ClusterIP), or trace from a Pod`)
           return finish(r.failure ?? 'nxdomain', r.failure === 'timeout' ? `the DNS query for ${name} timed out` : `${name} does not resolve (${r.data?.rcode === 'NOERROR' ? 'NODATA: the name exists, without an address' : r.data?.rcode})`)
@@ -287,6 +297,9 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
   else if (from.pod.hostNetwork) end = fromNode(ctx, cluster.index.node.get(from.pod.nodeName)!, t)
   else end = fromPod(ctx, from.pod, t)
 
+  if (end.result === 'delivered' && http && end.pod && isGatewayProxy(end.pod)) {
+    return gatewayLeg(cluster, ctx, out, http, end, port, { complete: (e) => complete(ctx, out, e, finish), finish, replyHops })
+  }
   if (end.result === 'delivered' && http && end.pod) {
     const ing = ingressServing(cluster, http) ?? (isControllerPod(cluster, end.pod) ? routeAny(cluster, http) : undefined)
     if (ing && ing.controller.modelled && isControllerPod(cluster, end.pod, ing)) return ingressLeg(cluster, ctx, out, ing, http, end, opts, finish)

@@ -45,6 +45,7 @@ export type Handler =
   | 'network'
   | 'cloud-lb'
   | 'ingress-controller'
+  | 'gateway-proxy'
   | 'networkpolicy'
   | 'server'
   | 'kernel'
@@ -145,4 +146,9 @@ export interface HttpContext {
   forwardedFor?: string
   /** the Ingress controller terminated TLS */
   tlsTerminated?: boolean
+  /** the method and extra headers, for Gateway API route matching (curl -X, -H) */
+  method?: string
+  headers?: [string, string][]
+  /** the request's number within one client run (curl URL URL …): weighted backends pick per request */
+  sequence?: number
 }

@@ -51,7 +51,7 @@ export function connect(inv: Invocation, req: ConnectRequest): FullTrace {
     seed: 0,
     resolve: req.resolve,
     family: req.family,
-    http: req.http ? { scheme: req.http.scheme, host: req.http.host, path: req.http.path } : undefined,
+    http: req.http ? { scheme: req.http.scheme, host: req.http.host, path: req.http.path, method: req.http.method, headers: req.http.headers, sequence: req.http.sequence } : undefined,
   })
 }
 

@@ -183,7 +183,7 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
     host: u.host,
     port: u.port,
     proto: 'TCP',
-    http: { scheme: u.scheme, host: hostHeader.replace(/:\d+$/, ''), path: u.path },
+    http: { scheme: u.scheme, host: hostHeader.replace(/:\d+$/, ''), path: u.path, method, headers: [['User-Agent', o.userAgent], ['Accept', '*/*'], ...o.headers.filter(([k]) => k.toLowerCase() !== 'host')], sequence: traces.length },
     resolve: o.resolve.map((r) => ({ ...r })),
     family: o.family,
   })
@@ -231,7 +231,7 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
   if (u.scheme === 'https') {
     if (res.kind === 'tls-mismatch') return fail(o, 35, 'OpenSSL/3.3.2: error:0A00010B:SSL routines::wrong version number', o.verbose ? `${v}* ALPN: curl offers h2,http/1.1\n* TLSv1.3 (OUT), TLS handshake, Client hello (1):\n* OpenSSL/3.3.2: error:0A00010B:SSL routines::wrong version number\n* closing connection #0\n` : '')
     // the simulator takes a certificate from the reader's own Secret to be trusted; the controller's fake one and the cluster CA's are not
-    const trusted = !!t.ingress && ingressHasSecret(inv, t)
+    const trusted = (!!t.ingress && ingressHasSecret(inv, t)) || !!t.gateway?.tlsFromSecret
     if (!o.insecure && !trusted) {
       const details = '\nMore details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\nestablish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the webpage mentioned above.\n'
       const out = fail(o, 60, 'SSL certificate problem: self-signed certificate', o.verbose ? `${v}* SSL certificate problem: self-signed certificate\n* closing connection #0\n` : '')

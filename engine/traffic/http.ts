@@ -13,6 +13,8 @@ import type { Cluster, Pod } from '../model/types.ts'
 import type { FullTrace } from '../trace/index.ts'
 import { imageTag } from './servers.ts'
 import { proxyConfig } from '../dataplane/index.ts'
+import { envoyLocalReply, envoyProxiedReply } from '../gateway/replies.ts'
+import { echoBasicBody } from '../gateway/echo.ts'
 
 export interface HttpRequest {
   method: string
@@ -141,6 +143,12 @@ function decode(s: string): string {
  * // { kind: 'http', status: 200, body: 'web-5d8f7c-abcde', … }
  */
 export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpOutcome {
+  // through a Gateway's Envoy: its own answers, or the backend's answer as Envoy passes it on
+  if (t.gateway) {
+    if (t.gateway.status !== 200) return { kind: 'http', ...envoyLocalReply(t.gateway, httpDate(cluster.now)) }
+    const r = respond(cluster, { ...t, gateway: undefined }, { ...req, scheme: 'http' })
+    return r.kind === 'http' ? { kind: 'http', ...envoyProxiedReply(r, t.gateway) } : r
+  }
   const ing = t.ingress
   if (ing && ing.modelled && ing.status !== 200) {
     const reason = ing.status === 503 ? 'Service Temporarily Unavailable' : REASONS[ing.status]
@@ -200,6 +208,12 @@ export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpO
       return path === '/metrics'
         ? goText(cluster, 200, '# HELP coredns_build_info A metric with a constant \'1\' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion="go1.24.1",revision="707c7c1",version="1.12.1"} 1\n')
         : goText(cluster, 404, '404 page not found\n')
+    case 'echo-basic': {
+      // through ingress-nginx: the forwarding headers its nginx.tmpl sets (X-Request-ID, a random id, is not modelled)
+      const viaNginx: [string, string][] = t.ingress && t.http?.forwardedFor ? [['X-Real-Ip', t.http.forwardedFor], ['X-Forwarded-For', t.http.forwardedFor], ['X-Forwarded-Host', req.host], ['X-Forwarded-Port', String(t.port ?? (req.scheme === 'https' ? 443 : 80))], ['X-Forwarded-Proto', req.scheme], ['X-Forwarded-Scheme', req.scheme], ['X-Scheme', req.scheme]] : []
+      const body = echoBasicBody(pod, { method: req.method, path: t.http?.path ?? req.path, host: t.http?.host ?? req.host }, [...(t.http?.headers ?? []), ...viaNginx])
+      return { kind: 'http', status: 200, reason: 'OK', headers: [['Content-Type', 'application/json'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body }
+    }
     case 'ingress-nginx':
       return nginx(cluster, 404, 'Not Found', nginxPage(404, 'Not Found', 'nginx'), 'nginx')
     case 'agnhost':

@@ -49,6 +49,7 @@ export type App =
   | 'coredns-ready'
   | 'coredns-metrics'
   | 'ingress-nginx'
+  | 'echo-basic'
   | 'generic'
   | 'sshd'
   | 'kubelet'
@@ -122,6 +123,8 @@ export function imageServes(image: string, argv: string[]): { app: App; ports: {
   const full = image.toLowerCase()
   if (full.includes('ingress-nginx') || name === 'nginx-ingress-controller') return { app: 'ingress-nginx', ports: [{ proto: 'TCP', port: 80 }, { proto: 'TCP', port: 443 }] }
   if (name === 'nginx' || name.startsWith('nginx-') || name.endsWith('-nginx') || full.includes('nginxinc/')) return { app: 'nginx', ports: [{ proto: 'TCP', port: 80 }] }
+  // the gateway-api conformance echo server (conformance/echo-basic: HTTP_PORT, default 3000)
+  if (name === 'echo-basic') return { app: 'echo-basic', ports: [{ proto: 'TCP', port: 3000 }] }
   if (name === 'httpd') return { app: 'httpd', ports: [{ proto: 'TCP', port: 80 }] }
   if (name === 'agnhost') {
     const a = argv

@@ -1,7 +1,7 @@
 /**
- * Which command a `diagram="trace"` or `diagram="matrix"` is drawn from: the last `trace` (run
- * anywhere: the workstation, `kubectl exec POD -- trace …`, `ssh NODE trace …`) or the last
- * `policy matrix` of the commands. Plain text work, so the page's script can ask it without
+ * Which command a `diagram="trace"`, `diagram="matrix"` or `diagram="gateway"` is drawn from: the
+ * last `trace` (run anywhere: the workstation, `kubectl exec POD -- trace …`, `ssh NODE trace …`),
+ * the last `policy matrix` or the last `gateway topology` of the commands. Plain text work, so the page's script can ask it without
  * loading the engine; site/examples/result-diagram.ts draws.
  */
 import { tokenize } from '../../engine/shell/tokenize.ts'
@@ -11,10 +11,10 @@ import type { DiagramKind } from './types.ts'
 export type AnswerDiagramKind = Exclude<DiagramKind, 'topology'>
 
 /** How content/README.md and the build's messages name the command each diagram needs. */
-export const DIAGRAM_COMMAND: Record<AnswerDiagramKind, string> = { trace: 'trace', matrix: 'policy matrix', node: 'ssh NODE ip' }
+export const DIAGRAM_COMMAND: Record<AnswerDiagramKind, string> = { trace: 'trace', matrix: 'policy matrix', node: 'ssh NODE ip', gateway: 'gateway topology' }
 
 export function isAnswerDiagram(kind: DiagramKind | undefined): kind is AnswerDiagramKind {
-  return kind === 'trace' || kind === 'matrix' || kind === 'node'
+  return kind === 'trace' || kind === 'matrix' || kind === 'node' || kind === 'gateway'
 }
 
 /** The words of the program a command line runs, after `kubectl exec … --` or `ssh NODE`. */
@@ -35,6 +35,7 @@ export function drawsDiagram(kind: AnswerDiagramKind, line: string): boolean {
   const [program, sub] = programWords(line)
   // the node diagram: any `ip` run on a node (its answer carries the node's namespaces)
   if (kind === 'node') return program === 'ip' && /^\s*ssh\s/.test(line)
+  if (kind === 'gateway') return program === 'gateway' && sub === 'topology'
   return kind === 'trace' ? program === 'trace' : program === 'policy' && sub === 'matrix'
 }
 

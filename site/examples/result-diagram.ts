@@ -12,6 +12,8 @@ import type { NodeSnapshot } from '../../engine/lab/snapshot.ts'
 import type { Matrix } from '../../engine/policy/matrix.ts'
 import { diffMatrices } from '../../engine/policy/matrix-diff.ts'
 import type { Trace } from '../../engine/trace/types.ts'
+import { gatewayDiagram } from '../../engine/gateway/diagram.ts'
+import type { GatewayTopology } from '../../engine/gateway/topology.ts'
 import { diagramCommandIndex, DIAGRAM_COMMAND, type AnswerDiagramKind } from './diagram-command.ts'
 import type { DiagramAnswer } from './types.ts'
 
@@ -25,6 +27,10 @@ function isTrace(data: unknown): data is Trace {
 
 function isNodeSnapshot(data: unknown): data is NodeSnapshot {
   return isObject(data) && data.kind === 'node-network' && typeof data.node === 'string' && Array.isArray(data.spaces) && data.spaces.length > 0
+}
+
+function isGatewayTopology(data: unknown): data is GatewayTopology {
+  return isObject(data) && data.kind === 'gateway-topology' && Array.isArray(data.gateways) && Array.isArray(data.routes) && Array.isArray(data.services)
 }
 
 function isMatrix(data: unknown): data is Matrix {
@@ -52,8 +58,9 @@ export function diagramFromResults(kind: AnswerDiagramKind, commands: readonly s
     }
     const node = isObject(data) ? data.node : undefined
     if (kind === 'node' && isNodeSnapshot(node)) return { ok: true, diagram: nodeDiagram(node) }
+    if (kind === 'gateway' && isGatewayTopology(data) && data.gateways.length > 0) return { ok: true, diagram: gatewayDiagram(data) }
   } catch (error) {
     return { ok: false, reason: `${what} could not be drawn: ${(error as Error).message}` }
   }
-  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : kind === 'matrix' ? 'matrix' : "node's namespaces"} to draw` }
+  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : kind === 'matrix' ? 'matrix' : kind === 'node' ? "node's namespaces" : 'Gateway topology'} to draw` }
 }

@@ -5,9 +5,9 @@
 
 /**
  * The diagrams an example can ask for (`diagram="…"`): the cluster itself, or the answer of
- * its last `trace`, `policy matrix` or, for `node`, `ip` on a node (site/examples/diagram-command.ts).
+ * its last `trace`, `policy matrix`, `gateway topology` or, for `node`, `ip` on a node (site/examples/diagram-command.ts).
  */
-export const DIAGRAMS = ['topology', 'trace', 'matrix', 'node'] as const
+export const DIAGRAMS = ['topology', 'trace', 'matrix', 'node', 'gateway'] as const
 export type DiagramKind = (typeof DIAGRAMS)[number]
 
 /** An executable example as the author wrote it. */

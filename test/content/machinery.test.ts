@@ -220,7 +220,7 @@ describe('the pieces', () => {
       { name: 'diagram', value: 'topology' },
     ])
     expect(readExampleFence('yaml', 'example="a" diagram="flow"').problems).toEqual([
-      'diagram="flow" is not a diagram the site can draw: use "topology", "trace", "matrix", "node"',
+      'diagram="flow" is not a diagram the site can draw: use "topology", "trace", "matrix", "node", "gateway"',
     ])
     expect(readExampleFence('json', 'example="a" run="x"').problems[0]).toContain('must be ```yaml')
   })
