@@ -310,7 +310,6 @@ export interface Cluster {
   networkPolicies: GenericObject[]
   adminNetworkPolicies: GenericObject[]
   baselineAdminNetworkPolicies: GenericObject[]
-  secrets: GenericObject[]
   /** policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy (network-policy-api v0.2.x) */
   clusterNetworkPolicies: GenericObject[]
   configMaps: GenericObject[]
@@ -320,7 +319,7 @@ export interface Cluster {
   httpRoutes: GenericObject[]
   grpcRoutes: GenericObject[]
   referenceGrants: GenericObject[]
-  /** Secrets as written (Gateway listeners' certificateRefs resolve against them) */
+  /** Secrets as written (Gateway listeners' certificateRefs resolve against them; kubectl get secrets) */
   secrets: GenericObject[]
   /** Names outside the cluster that the scenario declares (upstream DNS zone), filled by the DNS module */
   externalHosts: GenericObject[]

@@ -54,8 +54,16 @@ function apply(objs: Obj[], run: Run, state: { policy?: string }): void {
   }
 }
 
+/** Subtests left out, with the reason (reviewed: each needs what the simulator does not model) */
+const notTranscribed: string[] = []
+
 describe('network-policy-api v0.2.0 conformance (ClusterNetworkPolicy)', () => {
   for (const t of table.tests) {
+    // a test whose first subtest is already left out has nothing to run
+    if (t.runs[0]?.unsupported.length) {
+      for (const run of t.runs) notTranscribed.push(`${t.test} / ${run.title}: ${run.unsupported[0] ?? 'follows an untranscribed subtest'}`)
+      continue
+    }
     describe(`${t.test} (${t.manifest})`, () => {
       const base = parseAllDocuments(readFileSync(new URL(t.manifest, dir), 'utf8')).map((d) => d.toJS() as Obj).filter(Boolean)
       const objs: Obj[] = structuredClone(base)
@@ -64,7 +72,7 @@ describe('network-policy-api v0.2.0 conformance (ClusterNetworkPolicy)', () => {
       for (const run of t.runs) {
         if (run.unsupported.length || stopped) {
           stopped = true
-          it.skip(`${run.title} (not transcribed: ${run.unsupported[0] ?? 'follows an untranscribed subtest'})`, () => {})
+          notTranscribed.push(`${t.test} / ${run.title}: ${run.unsupported[0] ?? 'follows an untranscribed subtest'}`)
           continue
         }
         apply(objs, run, state)
@@ -83,4 +91,21 @@ describe('network-policy-api v0.2.0 conformance (ClusterNetworkPolicy)', () => {
       }
     })
   }
+})
+
+describe('the conformance subtests left out', () => {
+  // node peers poke host-network ports (the simulator has no host-network servers on those
+  // ports), and the inline-CIDR subtests prepend a rule the transcription does not replay; a
+  // subtest after one of these depends on its state, so it is left out too
+  it('are exactly the reviewed seven', () => {
+    expect(notTranscribed.map((s) => s.slice(0, s.indexOf(':'))).sort()).toEqual([
+      "CNPAdminTierEgressNodePeers / Should support an 'allow-egress' rule policy for egress-node-peer",
+      "CNPAdminTierEgressNodePeers / Should support a 'pass-egress' rule policy for egress-node-peer",
+      "CNPAdminTierEgressNodePeers / Should support a 'deny-egress' rule policy for egress-node-peer",
+      "CNPAdminTierEgressInlineCIDRPeers / Should support an 'allow-egress' rule policy for egress-cidr-peer",
+      "CNPBaselineTierEgressNodePeers / Should support an 'allow-egress' rule policy for egress-node-peer",
+      "CNPBaselineTierEgressNodePeers / Should support a 'deny-egress' rule policy for egress-node-peer",
+      "CNPBaselineTierEgressInlineCIDRPeers / Should support an 'allow-egress' rule policy for egress-cidr-peer",
+    ].sort())
+  })
 })
