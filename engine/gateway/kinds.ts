@@ -9,7 +9,7 @@
  */
 import { any, arr, int32, obj, str, strMap } from '../load/schema.ts'
 import type { Schema } from '../load/schema.ts'
-import type { KindInfo } from '../load/kinds.ts'
+import type { KindInfo } from '../load/kind-info.ts'
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io'
 

@@ -6,7 +6,7 @@
  * -o yaml/json show status as the controller sets it (status.ts).
  */
 import type { Cluster, GenericObject } from '../model/types.ts'
-import type { Adapter } from '../kubectl/catalog.ts'
+import type { Adapter } from '../kubectl/adapter.ts'
 import type { TableSpec } from '../kubectl/tables.ts'
 import { genericJson } from '../kubectl/api-objects.ts'
 import { age } from '../text/duration.ts'

@@ -29,12 +29,9 @@ const ipAddressTable: TableSpec<IPAddressObject> = {
   wide: () => [],
 }
 
-export interface Adapter<X = unknown> {
-  items(c: Cluster): X[]
-  meta(x: X): ObjectMeta
-  table: TableSpec<X>
-  json(x: X, c: Cluster): JsonObject
-}
+import type { Adapter } from './adapter.ts'
+
+export type { Adapter } from './adapter.ts'
 
 function adapter<X extends { meta: ObjectMeta }>(items: (c: Cluster) => X[], table: TableSpec<X>, json: (x: X, c: Cluster) => JsonObject): Adapter {
   return { items, meta: (x) => (x as X).meta, table: table as TableSpec<unknown>, json: json as (x: unknown, c: Cluster) => JsonObject }

@@ -24,7 +24,7 @@ import { corefileOf } from '../dns/view.ts'
 import { parseCorefile } from '../dns/corefile.ts'
 import { imageName, imageTag, podListeners } from '../traffic/servers.ts'
 import { corefileDigest, corefileDirectives } from './coredns-digest.ts'
-import type { LogSource } from './logs.ts'
+import type { LogSource } from './log-source.ts'
 
 /** coremain's second version line per release (from the release binaries' startup output). */
 const COREDNS_BUILDS: Record<string, string> = {

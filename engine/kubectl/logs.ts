@@ -30,15 +30,9 @@ import type { LogLine } from '../text/klog.ts'
 import { resolvePodRef } from './resolve.ts'
 import { BUILTIN_LOG_SOURCES } from './log-sources.ts'
 
-/** A program whose output the engine can produce for a container. */
-export interface LogSource {
-  /** short name, for the note about containers no source claims */
-  name: string
-  /** true when this source writes `container`'s log */
-  matches(cluster: Cluster, pod: Pod, container: Container): boolean
-  /** every line the container wrote since it started, oldest first */
-  lines(cluster: Cluster, pod: Pod, container: Container): LogLine[]
-}
+import type { LogSource } from './log-source.ts'
+
+export type { LogSource } from './log-source.ts'
 
 const SOURCES: LogSource[] = [...BUILTIN_LOG_SOURCES]
 

@@ -6,6 +6,9 @@
 import { any, arr, bool, int32, int64, intOrString, obj, str, strMap } from './schema.ts'
 import type { Schema } from './schema.ts'
 import { GATEWAY_KINDS } from '../gateway/kinds.ts'
+import type { KindInfo } from './kind-info.ts'
+
+export type { KindInfo } from './kind-info.ts'
 
 const labelSelector = obj('LabelSelector', {
   matchLabels: strMap,
@@ -207,16 +210,6 @@ const ingressBackend = obj('IngressBackend', {
 
 const statusAny = any
 
-export interface KindInfo {
-  kind: string
-  /** group/version strings the API serves the kind at */
-  apiVersions: string[]
-  namespaced: boolean
-  /** the fields beside apiVersion/kind/metadata */
-  fields: Record<string, Schema>
-  /** plural resource name, as kubectl and error messages use it */
-  resource: string
-}
 
 const K = (
   kind: string,

@@ -5,7 +5,7 @@
 import type { Labels } from '../model/types.ts'
 import type { PolicySet } from './policy-set.ts'
 import type { ChainStep, SideVerdict } from './evaluate.ts'
-import type { Verdict } from './verdict.ts'
+import type { Verdict } from './verdict-types.ts'
 
 /** Labels controllers add for their own bookkeeping; they only clutter an explanation. */
 const NOISY = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index'])

@@ -27,37 +27,11 @@ export interface ConnectionQuery {
   protocol?: Protocol
 }
 
-export interface EndpointInfo {
-  kind: Endpoint['kind']
-  name: string
-  ip: string
-  namespace?: string
-  pod?: string
-  node?: string
-}
 
-export interface Verdict {
-  /** what the policies decide (every tier applied) */
-  allowed: boolean
-  /** whether the cluster's CNI enforces NetworkPolicy at all */
-  enforced: boolean
-  /** what actually happens on this cluster's CNI (tiers it does not implement are skipped) */
-  effective: boolean
-  enforcement: Enforcement
-  src: EndpointInfo
-  dst: EndpointInfo
-  port: number
-  protocol: Protocol
-  egress: SideVerdict
-  ingress: SideVerdict
-  /** `egress x/a: [NetworkPolicy] Not isolated`, `ingress y/b: [ANP] Pass (…) → [NetworkPolicy] Allowed (…)` */
-  chain: string[]
-  /** one or two sentences: why */
-  explanation: string
-  loopback: boolean
-}
 
-export type VerdictResult = Verdict | { error: string }
+import type { EndpointInfo, Verdict, VerdictResult } from './verdict-types.ts'
+
+export type { EndpointInfo, Verdict, VerdictResult } from './verdict-types.ts'
 
 /**
  * Judges one connection between endpoints (after Service DNAT).

@@ -16,7 +16,7 @@
  */
 import type { Cluster } from '../model/types.ts'
 import { LIMITS } from '../load/limits.ts'
-import type { CommandResult } from './types.ts'
+import type { CommandResult } from './result.ts'
 
 /** Work a module does when a run begins (e.g. a scenario's NodeScript), before its first command. */
 export type SessionStart = (session: Session) => void

@@ -1,15 +1,9 @@
 import type { Cluster, Node, Pod } from '../model/types.ts'
 import type { Session } from './session.ts'
 
-/** The answer to one command line: the contract between the engine, the API, the site and tests. */
-export interface CommandResult {
-  command: string
-  exitCode: number
-  stdout: string
-  stderr: string
-  /** the structured answer, when the command has one */
-  data?: unknown
-}
+import type { Output } from './result.ts'
+
+export type { CommandResult, Output } from './result.ts'
 
 /** Where a command runs: the reader's workstation (outside the cluster), inside a Pod, or on a node. */
 export type Place =
@@ -27,7 +21,6 @@ export interface Invocation {
   argv: string[]
 }
 
-export type Output = Omit<CommandResult, 'command'>
 
 /** A program the simulated shell can run. */
 export interface Program {
