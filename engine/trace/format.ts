@@ -49,6 +49,8 @@ function block(h: Hop, n: number, width: number): string[] {
   if (h.encap) {
     const e = h.encap
     lines.push(`${pad}outer: ${tupleText(e.outer)}${e.vni !== undefined ? `  VNI ${e.vni}` : ''}  (${e.device}, +${e.overhead} bytes, Pod MTU ${e.mtu})`)
+    const sizes = firstPacketSizes(h.after, e.overhead)
+    if (sizes) lines.push(`${pad}sizes: ${sizes}`)
   }
   if (h.rule) lines.push(`${pad}${h.rule}`)
   lines.push(`${pad}${h.note}`)
@@ -103,4 +105,18 @@ export function formatTrace(t: FullTrace): string {
     for (const note of t.notes) out.push(`  - ${note}`)
   }
   return `${out.join('\n')}\n`
+}
+
+/**
+ * The sizes of a connection's first packet, inside and outside the tunnel: Linux's SYN (and
+ * SYN-ACK) carries 20 bytes of TCP options (MSS, SACK permitted, timestamps, window scale), so
+ * its IP packet is 20 + 40 bytes over IPv4, 40 + 40 over IPv6; the tunnel adds its overhead
+ * (VXLAN and Geneve: outer IPv4, UDP, their header and the inner Ethernet header, 50 bytes;
+ * IPIP: an outer IPv4 header, 20 bytes). Other protocols' first packets depend on the payload.
+ */
+function firstPacketSizes(inner: Tuple, overhead: number): string | undefined {
+  if (inner.proto !== 'TCP') return undefined
+  const ip = inner.dst.includes(':') ? 40 : 20
+  const innerBytes = ip + 40
+  return `the SYN is a ${innerBytes}-byte IP packet (IPv${ip === 20 ? 4 : 6} ${ip} + TCP 40 with options) inside, ${innerBytes + overhead} bytes in the outer IP packet`
 }

@@ -117,7 +117,7 @@ export function crossNodes(ctx: WalkContext, from: Node, to: Node, t: Tuple, mtu
     ? `an outer IPv4 header ${a} → ${b}, protocol 4 (IP-in-IP), 20 bytes`
     : ov.kind === 'sleeve'
       ? `UDP ${a} → ${b}:${ov.port} by the weave router process (sleeve mode)`
-      : `${ov.kind === 'geneve' ? 'Geneve' : 'VXLAN'}${ov.vni !== undefined ? ` (VNI ${ov.vni}${cni === 'cilium' ? ': the source endpoint\'s security identity' : ''})` : ''} in UDP ${a}:${sport} → ${b}:${ov.port}, 50 bytes of outer Ethernet, IP, UDP and ${ov.kind === 'geneve' ? 'Geneve' : 'VXLAN'} headers`
+      : `${ov.kind === 'geneve' ? 'Geneve' : 'VXLAN'}${ov.vni !== undefined ? ` (VNI ${ov.vni}${cni === 'cilium' ? ': the source endpoint\'s security identity' : ''})` : ''} in UDP ${a}:${sport} → ${b}:${ov.port}, 50 bytes of headers (outer IP 20, UDP 8, ${ov.kind === 'geneve' ? 'Geneve' : 'VXLAN'} 8, and the inner packet's own Ethernet header 14, which the tunnel carries)`
   push(ctx, {
     at: `${from.meta.name} ${ov.device}`,
     node: from.meta.name,

@@ -285,3 +285,21 @@ describe('honest about what is not simulated', () => {
     expect(sh(c, 'kubectl get pods --frob').stderr).toContain('error: unknown flag: --frob')
   })
 })
+
+describe('a trace across nodes shows the inner and outer packet sizes (issue 16)', () => {
+  const two = (cni: string) => docs(
+    `apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {cni: ${cni}}\n`,
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {nodeName: node-1, containers: [{name: c, image: nicolaka/netshoot}]}\n',
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec: {nodeName: node-2, containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}\n',
+  )
+  it.each([
+    // VXLAN: outer IPv4 20 + UDP 8 + VXLAN 8 + the carried Ethernet header 14 = 50
+    ['flannel', 'the SYN is a 60-byte IP packet (IPv4 20 + TCP 40 with options) inside, 110 bytes in the outer IP packet'],
+    // IPIP: one outer IPv4 header
+    ['calico', 'the SYN is a 60-byte IP packet (IPv4 20 + TCP 40 with options) inside, 80 bytes in the outer IP packet'],
+  ])('%s', (cni, line) => {
+    const c = cluster(two(cni))
+    const b = c.index.pod.get('default/b')!.podIPs[0]
+    expect(sh(c, `trace a -> ${b}:80`).stdout).toContain(line)
+  })
+})

@@ -1,7 +1,7 @@
 /**
  * MTU per plugin and `ping -M do -s N`. The figures follow each plugin's
- * own arithmetic: flannel VXLAN 1450 (NIC 1500 minus 50: outer Ethernet 14,
- * IP 20, UDP 8, VXLAN 8; flannel backend/vxlan), host-gw the NIC's 1500;
+ * own arithmetic: flannel VXLAN 1450 (NIC 1500 minus 50: the carried inner
+ * Ethernet header 14, outer IP 20, UDP 8, VXLAN 8; flannel backend/vxlan), host-gw the NIC's 1500;
  * Calico IPIP 1480 (20-byte outer IP header), VXLAN 1450; Cilium keeps the
  * Pod's eth0 at 1500 and puts the tunnel's 1450 on its routes (pkg/mtu
  * RouteMTU). iputils ping: "local error: message too long, mtu=N" when the
