@@ -31,7 +31,7 @@ const manifestsEditor = (scope: Locator) => scope.locator('[data-knet-slot="mani
 const output = (scope: Locator, n: number) => scope.locator('[data-knet-results] .knet-command').nth(n - 1)
 const svg = (scope: Locator) => scope.locator('figure [data-knet-diagram] svg')
 /** Every text the diagram draws, joined: what a reader can read in the picture. */
-const svgWords = (scope: Locator) => svg(scope).evaluate((el) => [...el.querySelectorAll('text')].map((t) => t.textContent).join(' | '))
+const svgWords = (scope: Locator) => svg(scope).evaluate((el) => Array.from(el.querySelectorAll('text'), (t) => t.textContent).join(' | '))
 const svgMarkup = (scope: Locator) => svg(scope).evaluate((el) => el.outerHTML)
 const alt = (scope: Locator) => scope.locator('[data-knet-alt]').textContent()
 

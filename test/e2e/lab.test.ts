@@ -33,7 +33,7 @@ const goal = (scope: Locator) => scope.locator('[data-knet-goal]')
 const svg = (scope: Locator) => scope.locator('figure [data-knet-diagram] svg')
 const svgMarkup = (scope: Locator) => svg(scope).evaluate((el) => el.outerHTML)
 /** Every text the diagram draws, joined: what a reader can read in the picture. */
-const svgWords = (scope: Locator) => svg(scope).evaluate((el) => [...el.querySelectorAll('text')].map((t) => t.textContent).join(' | '))
+const svgWords = (scope: Locator) => svg(scope).evaluate((el) => Array.from(el.querySelectorAll('text'), (t) => t.textContent).join(' | '))
 const alt = (scope: Locator) => scope.locator('[data-knet-alt]').textContent()
 
 /** The four lines content/solutions/inside-a-pod-two-namespaces.yaml has and the lab lacks. */

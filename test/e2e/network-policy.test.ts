@@ -32,7 +32,7 @@ const manifestsEditor = (scope: Locator) => scope.locator('[data-knet-slot="mani
 const output = (scope: Locator, n: number) => scope.locator('[data-knet-results] .knet-command').nth(n - 1)
 const svg = (scope: Locator) => scope.locator('figure [data-knet-diagram] svg')
 const changedCells = (scope: Locator) => svg(scope).locator('rect.k-m-changed')
-const arrows = (scope: Locator) => svg(scope).evaluate((el) => [...el.querySelectorAll('text.k-m-arrow')].map((t) => t.textContent).sort())
+const arrows = (scope: Locator) => svg(scope).evaluate((el) => Array.from(el.querySelectorAll('text.k-m-arrow'), (t) => t.textContent).sort())
 const alt = (scope: Locator) => scope.locator('[data-knet-alt]').textContent()
 const fixButton = (scope: Locator, n: number) => output(scope, n).getByRole('button', { name: 'Apply this fix and run again' })
 
