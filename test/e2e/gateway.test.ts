@@ -163,3 +163,27 @@ describe('an HTTPRoute edited in the page', () => {
     await context.close()
   })
 })
+
+describe('the Gateway challenge of the capstone (/a-real-system/)', () => {
+  it('is not met as written, and met once the parentRef names the Gateway’s namespace', async () => {
+    const { context, page, errors } = await open('/a-real-system/')
+    const ex = page.locator('knet-example#example-webhook')
+    await ex.scrollIntoViewIfNeeded()
+    await expect.poll(() => output(ex, 1).innerText()).toContain('Service shop/frontend port 80')
+    expect(await ex.locator('[data-knet-goal]').getAttribute('data-met')).toBe('false')
+    const text = await manifests(ex)
+    expect(text).toContain('    - name: shop\n  hostnames:')
+    await action(ex, 'edit').click()
+    await expect.poll(() => manifestsEditor(ex).innerText()).toContain('payments-webhook')
+    await replaceManifests(page, ex, text.replace('    - name: shop\n', '    - name: shop\n      namespace: infra\n'))
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(() => ex.locator('[data-knet-goal]').textContent()).toBe('Goal met ✓')
+    expect(await output(ex, 1).innerText()).toContain('Service shop/payments port 80')
+    expect(await output(ex, 2).innerText()).toContain('reason: Accepted')
+    expect(await output(ex, 3).innerText()).toMatch(/result: delivered to shop\/payments-/)
+    // the Gateway itself now counts two attached routes
+    expect(await output(ex, 4).locator('.knet-command__out').textContent()).toBe('2')
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
