@@ -2,38 +2,14 @@
 // diagram="gateway"), in a real browser against the built site and the Worker: the answers of
 // `gateway route` and `curl` and the drawn Gateway topology follow the edit, as the engine
 // computes them (engine/gateway: weighted backendRefs, BackendNotFound, path matches).
-import type { Browser, Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { collectErrors, launchBrowser } from './browser.ts'
+import type { Locator, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { action, alt, manifestsEditor, output, pageOpener, svg, svgWords } from './example-page.ts'
 
-const baseURL = inject('baseURL')
-
-let browser: Browser
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-
-async function open(path: string) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  context.setDefaultTimeout(10_000)
-  const page = await context.newPage()
-  const errors = collectErrors(page)
-  await page.goto(baseURL + path, { waitUntil: 'load' })
-  return { context, page, errors }
-}
+const open = pageOpener()
 
 const split = (page: Page) => page.locator('knet-example#example-split')
-const action = (scope: Locator, name: string) => scope.locator(`[data-knet-action="${name}"]`)
-const manifestsEditor = (scope: Locator) => scope.locator('[data-knet-slot="manifests"] .cm-content')
-const output = (scope: Locator, n: number) => scope.locator('[data-knet-results] .knet-command').nth(n - 1)
-const svg = (scope: Locator) => scope.locator('figure [data-knet-diagram] svg')
-/** Every text the diagram draws, joined: what a reader can read in the picture. */
-const svgWords = (scope: Locator) => svg(scope).evaluate((el) => Array.from(el.querySelectorAll('text'), (t) => t.textContent).join(' | '))
 const svgMarkup = (scope: Locator) => svg(scope).evaluate((el) => el.outerHTML)
-const alt = (scope: Locator) => scope.locator('[data-knet-alt]').textContent()
 
 /** The example's manifests as written (the page's data for its script carries them). */
 function manifests(scope: Locator) {

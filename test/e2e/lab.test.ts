@@ -2,39 +2,15 @@
 // the challenge is graded in the page ("Not yet" as written, "Goal met ✓" once the reader has
 // wired the second namespace), and the node diagram (diagram="node", drawn from the answer of
 // the last `ssh NODE ip …`) is redrawn from the state each run builds.
-import type { Browser, Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { collectErrors, launchBrowser } from './browser.ts'
+import type { Locator, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { action, alt, manifestsEditor, output, pageOpener, svg, svgWords } from './example-page.ts'
 
-const baseURL = inject('baseURL')
-
-let browser: Browser
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-
-async function open(path: string) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  context.setDefaultTimeout(10_000)
-  const page = await context.newPage()
-  const errors = collectErrors(page)
-  await page.goto(baseURL + path, { waitUntil: 'load' })
-  return { context, page, errors }
-}
+const open = pageOpener()
 
 const lab = (page: Page) => page.locator('knet-example#example-lab-two-namespaces')
-const action = (scope: Locator, name: string) => scope.locator(`[data-knet-action="${name}"]`)
-const manifestsEditor = (scope: Locator) => scope.locator('[data-knet-slot="manifests"] .cm-content')
-const output = (scope: Locator, n: number) => scope.locator('[data-knet-results] .knet-command').nth(n - 1)
 const goal = (scope: Locator) => scope.locator('[data-knet-goal]')
-const svg = (scope: Locator) => scope.locator('figure [data-knet-diagram] svg')
 const svgMarkup = (scope: Locator) => svg(scope).evaluate((el) => el.outerHTML)
-/** Every text the diagram draws, joined: what a reader can read in the picture. */
-const svgWords = (scope: Locator) => svg(scope).evaluate((el) => Array.from(el.querySelectorAll('text'), (t) => t.textContent).join(' | '))
-const alt = (scope: Locator) => scope.locator('[data-knet-alt]').textContent()
 
 /** The four lines content/solutions/inside-a-pod-two-namespaces.yaml has and the lab lacks. */
 const WIRING = [

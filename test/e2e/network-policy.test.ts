@@ -3,37 +3,15 @@
 // diagram marks every pair whose verdict changed since the run before and says how many (the
 // page keeps the last matrix; engine/policy/matrix-diff.ts compares), and the button under a
 // denied `policy check` applies its smallest fix (engine: data.fix) and runs again.
-import type { Browser, Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { collectErrors, launchBrowser } from './browser.ts'
+import type { Locator, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { action, alt, manifestsEditor, output, pageOpener, svg } from './example-page.ts'
 
-const baseURL = inject('baseURL')
-
-let browser: Browser
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-})
-
-async function open(path: string) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  context.setDefaultTimeout(10_000)
-  const page = await context.newPage()
-  const errors = collectErrors(page)
-  await page.goto(baseURL + path, { waitUntil: 'load' })
-  return { context, page, errors }
-}
+const open = pageOpener()
 
 const example = (page: Page, id: string) => page.locator(`knet-example#example-${id}`)
-const action = (scope: Locator, name: string) => scope.locator(`[data-knet-action="${name}"]`)
-const manifestsEditor = (scope: Locator) => scope.locator('[data-knet-slot="manifests"] .cm-content')
-const output = (scope: Locator, n: number) => scope.locator('[data-knet-results] .knet-command').nth(n - 1)
-const svg = (scope: Locator) => scope.locator('figure [data-knet-diagram] svg')
 const changedCells = (scope: Locator) => svg(scope).locator('rect.k-m-changed')
 const arrows = (scope: Locator) => svg(scope).evaluate((el) => Array.from(el.querySelectorAll('text.k-m-arrow'), (t) => t.textContent).sort())
-const alt = (scope: Locator) => scope.locator('[data-knet-alt]').textContent()
 const fixButton = (scope: Locator, n: number) => output(scope, n).getByRole('button', { name: 'Apply this fix and run again' })
 
 /** The whole text of the example's manifests as the page holds it (from its element's state). */
