@@ -17,6 +17,7 @@ import { tracerouteProgram } from './traceroute.ts'
 import { ssProgram } from './ss.ts'
 import { traceProgram } from '../trace/index.ts'
 import { conntrackProgram } from './conntrack.ts'
+import { tcpdumpProgram } from './tcpdump.ts'
 
 export { curlProgram, wgetProgram, pingProgram, ncProgram, tracerouteProgram }
 export { connect, flavour, traceFrom } from './connect.ts'
@@ -37,4 +38,5 @@ export const TRAFFIC_PROGRAMS: Record<string, Program> = {
   nc: ncProgram,
   traceroute: tracerouteProgram,
   conntrack: conntrackProgram,
+  tcpdump: tcpdumpProgram,
 }
