@@ -306,7 +306,14 @@ export function parseFilter(words: string[]): Expr | { error: string } | undefin
     }
     if (t === 'tcp' || t === 'udp' || t === 'icmp') {
       i++
-      return { op: 'proto', proto: t.toUpperCase() as 'TCP' | 'UDP' | 'ICMP' }
+      const proto: Expr = { op: 'proto', proto: t.toUpperCase() as 'TCP' | 'UDP' | 'ICMP' }
+      // a protocol qualifier on a port primitive: "tcp port 80", "udp dst port 53" (pcap-filter(7))
+      const next = toks[i]
+      if (t !== 'icmp' && (next === 'port' || ((next === 'src' || next === 'dst') && toks[i + 1] === 'port'))) {
+        const port = primary()
+        return 'error' in port ? port : { op: 'and', a: proto, b: port }
+      }
+      return proto
     }
     let dir: 'src' | 'dst' | undefined
     if (t === 'src' || t === 'dst') {
@@ -408,8 +415,8 @@ export const tcpdumpProgram: Program = {
         rest.push(...args.slice(i + 1))
         break
       }
-      if (a.startsWith('-') && a.length > 1 && rest.length === 0) {
-        // clustered short options: -ni eth0, -nn, -c 5
+      if (a.startsWith('-') && a.length > 1) {
+        // clustered short options: -ni eth0, -nn, -c 5 (glibc's getopt takes them after the expression too)
         const letters = a.slice(1)
         for (let j = 0; j < letters.length; j++) {
           const l = letters[j]
