@@ -12,7 +12,8 @@
  * was seen, the reply tuple, [ASSURED], `mark=0`, `use=1`. conntrack
  * (src/conntrack.c) prints the entries on stdout and its summary
  * "conntrack v1.4.8 (conntrack-tools): N flow entries have been shown." on
- * stderr; errors go through exit_error with the same prefix.
+ * stderr; errors go through exit_error with the same prefix. Since 1.4.7 -L
+ * without -f lists both families (the command keeps AF_UNSPEC).
  *
  * States and timeouts are the kernel's (net/netfilter/nf_conntrack_proto_tcp.c,
  * _udp.c, _icmp.c, Linux 6.8): a curl or nc that finished closed its
@@ -35,7 +36,7 @@ const PREFIX = 'conntrack v1.4.8 (conntrack-tools): '
 
 /** One conntrack entry. */
 export interface CtEntry {
-  proto: 'tcp' | 'udp' | 'icmp'
+  proto: 'tcp' | 'udp' | 'icmp' | 'icmpv6'
   timeout: number
   state?: string
   orig: Tuple
@@ -44,14 +45,14 @@ export interface CtEntry {
   assured: boolean
 }
 
-const PROTO_NUM = { tcp: 6, udp: 17, icmp: 1 } as const
+const PROTO_NUM = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 } as const
 
 /** One line as libnetfilter_conntrack prints it. @example formatEntry(e) // 'tcp      6 119 TIME_WAIT src=… mark=0 use=1' */
 export function formatEntry(e: CtEntry): string {
   const tuple = (t: Tuple, reply: boolean) =>
-    e.proto === 'icmp'
-      ? // ICMP: type/code of the message the tuple describes (echo request 8, echo reply 0) and the echo id
-        `src=${t.src} dst=${t.dst} type=${reply ? 0 : 8} code=0 id=${e.orig.sport}`
+    e.proto === 'icmp' || e.proto === 'icmpv6'
+      ? // ICMP: type/code of the message the tuple describes (echo request 8, reply 0; ICMPv6 128, 129) and the echo id
+        `src=${t.src} dst=${t.dst} type=${e.proto === 'icmp' ? (reply ? 0 : 8) : reply ? 129 : 128} code=0 id=${e.orig.sport}`
       : `src=${t.src} dst=${t.dst} sport=${t.sport} dport=${t.dport}`
   const parts = [`${e.proto.padEnd(8)} ${PROTO_NUM[e.proto]} ${e.timeout}`]
   if (e.state) parts.push(e.state)
@@ -99,7 +100,7 @@ export function nodeConntrack(inv: Pick<Invocation, 'session' | 'cluster'>, node
         if (ago < 10) out.push({ proto: 'tcp', timeout: 10 - ago, state: 'CLOSE', orig: leg.first, reply, replied: true, assured: false })
       } else out.push({ proto: 'tcp', timeout: Math.max(0, 120 - ago), state: 'SYN_SENT', orig: leg.first, reply, replied: false, assured: false })
     } else if (proto === 'UDP' || proto === 'ICMP') {
-      if (ago < 30) out.push({ proto: proto === 'UDP' ? 'udp' : 'icmp', timeout: 30 - ago, orig: leg.first, reply, replied: delivered, assured: false })
+      if (ago < 30) out.push({ proto: proto === 'UDP' ? 'udp' : leg.first.src.includes(':') ? 'icmpv6' : 'icmp', timeout: 30 - ago, orig: leg.first, reply, replied: delivered, assured: false })
     }
   }
   // one entry per original tuple: a later connection with the same tuple refreshes it
@@ -157,12 +158,13 @@ export const conntrackProgram: Program = {
     let entries: CtEntry[] = []
     if (place.kind === 'node') entries = nodeConntrack(inv, place.node.meta.name)
     else if (place.kind === 'pod') {
-      // the netlink dump needs CAP_NET_ADMIN in the Pod's user namespace (net/netfilter/nfnetlink.c nfnetlink_rcv)
-      if (!hasNetAdmin(place.pod.raw, place.container)) return fail(`${PREFIX}Operation failed: Operation not permitted`, 1)
+      // the netlink dump needs CAP_NET_ADMIN (net/netfilter/nfnetlink.c nfnetlink_rcv answers EPERM);
+      // conntrack.c err2str words EPERM for every command
+      if (!hasNetAdmin(place.pod.raw, place.container)) return fail(`${PREFIX}Operation failed: sorry, you must be root or get CAP_NET_ADMIN capability to do this`, 1)
       // a hostNetwork Pod shares the node's table; a Pod's own namespace tracks nothing here (no NAT rules in it)
       if (place.pod.hostNetwork) entries = nodeConntrack(inv, place.pod.nodeName)
     }
-    const shown = entries.filter((e) => (!a.proto || e.proto === a.proto) && (!a.src || e.orig.src === a.src) && (!a.dst || e.orig.dst === a.dst))
+    const shown = entries.filter((e) => (!a.proto || e.proto === a.proto || (a.proto === 'icmp' && e.proto === 'icmpv6')) && (!a.src || e.orig.src === a.src) && (!a.dst || e.orig.dst === a.dst))
     return { exitCode: 0, stdout: shown.map((e) => `${formatEntry(e)}\n`).join(''), stderr: `${PREFIX}${shown.length} flow entries have been shown.\n` }
   },
 }

@@ -99,6 +99,14 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
       add({ where, iface: words[2], tuple: h.handler === 'route' ? h.before : h.after })
       return
     }
+    if (h.handler === 'network') {
+      // from outside to a node's address (walk.ts: "network → NODE eth0"), or out of a node to the world ("network beyond NODE")
+      const into = /^network → (\S+) (\S+)$/.exec(h.at)
+      const out_ = /^network beyond (\S+)$/.exec(h.at)
+      if (into) add({ where: into[1], iface: into[2], tuple: h.before })
+      else if (out_) add({ where: out_[1], iface: 'eth0', tuple: h.before })
+      return
+    }
     if (!onNodeStack(h) && h.handler !== 'underlay') return
     if (h.handler === 'veth' && words.length === 2) {
       add({ where: h.node!, iface: words[1], tuple: h.before })
@@ -250,8 +258,10 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
     } else if (proto === 'ICMP') {
       const echo = c.echo ?? { count: 1, size: 56 }
       for (let i = 1; i <= echo.count; i++) {
-        seen('request', (ip) => `ICMP echo request, id ${ip.sport}, seq ${i}, length ${echo.size + 8}`, echo.size + 8)
-        seen('reply', (ip) => `ICMP echo reply, id ${ip.dport}, seq ${i}, length ${echo.size + 8}`, echo.size + 8)
+        // print-icmp.c: "ICMP echo request, id N, seq N, length N"; print-icmp6.c: "ICMP6, echo request, id N, seq N, length N"
+        const icmp = (ip: Tuple) => (ip.src.includes(':') ? 'ICMP6, echo' : 'ICMP echo')
+        seen('request', (ip) => `${icmp(ip)} request, id ${ip.sport}, seq ${i}, length ${echo.size + 8}`, echo.size + 8)
+        seen('reply', (ip) => `${icmp(ip)} reply, id ${ip.dport}, seq ${i}, length ${echo.size + 8}`, echo.size + 8)
         t0 += 1_000_000
       }
     }
@@ -267,10 +277,12 @@ function clock(us: number): string {
 
 /** One packet as tcpdump -n prints it. */
 export function formatPacket(p: Packet): string {
-  const head = `${clock(p.time)} IP ${fmtAddr(p.ip, 'src')} > ${fmtAddr(p.ip, 'dst')}: ${p.text}`
+  // print-ip6.c names IPv6 packets "IP6"
+  const ip = (t: Tuple) => (t.src.includes(':') ? 'IP6' : 'IP')
+  const head = `${clock(p.time)} ${ip(p.ip)} ${fmtAddr(p.ip, 'src')} > ${fmtAddr(p.ip, 'dst')}: ${p.text}`
   if (!p.inner) return head
   // print-vxlan.c ends its line and ether_print (no -e) prints the inner IP packet on the next
-  return `${head}\nIP ${fmtAddr(p.inner.ip, 'src')} > ${fmtAddr(p.inner.ip, 'dst')}: ${p.inner.text}`
+  return `${head}\n${ip(p.inner.ip)} ${fmtAddr(p.inner.ip, 'src')} > ${fmtAddr(p.inner.ip, 'dst')}: ${p.inner.text}`
 }
 
 /* ---------- the filter: a small subset of pcap-filter(7) ---------- */
@@ -278,10 +290,10 @@ export function formatPacket(p: Packet): string {
 type Expr =
   | { op: 'and' | 'or'; a: Expr; b: Expr }
   | { op: 'not'; a: Expr }
-  | { op: 'proto'; proto: 'TCP' | 'UDP' | 'ICMP' }
+  | { op: 'proto'; proto: 'TCP' | 'UDP' | 'ICMP'; v6?: boolean }
   | { op: 'host' | 'port'; dir?: 'src' | 'dst'; value: string }
 
-const SUPPORTED = 'the simulator supports host ADDR, port N, src/dst host|port, tcp, udp, icmp, and, or, not (also &&, ||, !) and parentheses'
+const SUPPORTED = 'the simulator supports host ADDR, port N, src/dst host|port, tcp, udp, icmp, icmp6, and, or, not (also &&, ||, !) and parentheses'
 
 export function parseFilter(words: string[]): Expr | { error: string } | undefined {
   const toks = words.flatMap((w) => w.replace(/([()])/g, ' $1 ').split(/\s+/)).filter(Boolean)
@@ -304,9 +316,14 @@ export function parseFilter(words: string[]): Expr | { error: string } | undefin
       i++
       return e
     }
+    if (t === 'icmp6') {
+      i++
+      return { op: 'proto', proto: 'ICMP', v6: true }
+    }
     if (t === 'tcp' || t === 'udp' || t === 'icmp') {
       i++
-      const proto: Expr = { op: 'proto', proto: t.toUpperCase() as 'TCP' | 'UDP' | 'ICMP' }
+      // "icmp" is IPv4's protocol 1 only; ICMPv6 is "icmp6" (pcap-filter(7))
+      const proto: Expr = { op: 'proto', proto: t.toUpperCase() as 'TCP' | 'UDP' | 'ICMP', v6: t === 'icmp' ? false : undefined }
       // a protocol qualifier on a port primitive: "tcp port 80", "udp dst port 53" (pcap-filter(7))
       const next = toks[i]
       if (t !== 'icmp' && (next === 'port' || ((next === 'src' || next === 'dst') && toks[i + 1] === 'port'))) {
@@ -370,7 +387,7 @@ function matches(e: Expr, t: Tuple): boolean {
     case 'not':
       return !matches(e.a, t)
     case 'proto':
-      return t.proto === e.proto
+      return t.proto === e.proto && (e.v6 === undefined || t.src.includes(':') === e.v6)
     case 'host':
       return e.dir === 'src' ? t.src === e.value : e.dir === 'dst' ? t.dst === e.value : t.src === e.value || t.dst === e.value
     case 'port': {
@@ -401,7 +418,7 @@ function interfacesAt(inv: Invocation): { where: string; names: string[] } | und
 export const tcpdumpProgram: Program = {
   places: ['node', 'pod'],
   summary: "capture packets (tcpdump): what the run's earlier connections put on an interface",
-  usage: ['tcpdump -n -i IFACE [-c COUNT] [FILTER]   (FILTER: host, port, src, dst, tcp, udp, icmp, and, or, not)'],
+  usage: ['tcpdump -n -i IFACE [-c COUNT] [FILTER]   (FILTER: host, port, src, dst, tcp, udp, icmp, icmp6, and, or, not)'],
   run(inv): Output {
     const place = inv.place
     if (place.kind === 'pod' && !hasNetshoot(place)) return fail('sh: tcpdump: not found', 127)

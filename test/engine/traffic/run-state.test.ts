@@ -100,7 +100,7 @@ describe('conntrack -L', () => {
 
   it('in a Pod: needs NET_ADMIN, and the Pod\'s own table is empty; -E and other modes are refused', () => {
     const { results } = run('kubectl exec -n prod tools -- curl -s web/hostname', 'kubectl exec -n prod shoot -- conntrack -L', 'kubectl exec -n prod shoot-admin -- conntrack -L', 'kubectl exec -n prod tools -- conntrack -L', 'ssh node-2 conntrack -E', 'ssh node-2 conntrack -D -p tcp')
-    expect(results[1]).toMatchObject({ exitCode: 1, stderr: 'conntrack v1.4.8 (conntrack-tools): Operation failed: Operation not permitted\n' })
+    expect(results[1]).toMatchObject({ exitCode: 1, stderr: 'conntrack v1.4.8 (conntrack-tools): Operation failed: sorry, you must be root or get CAP_NET_ADMIN capability to do this\n' })
     expect(results[2]).toMatchObject({ exitCode: 0, stdout: '', stderr: SUMMARY(0) })
     expect(results[3]).toMatchObject({ exitCode: 127, stderr: 'sh: conntrack: not found\n' })
     expect(results[4].exitCode).toBe(1)
@@ -171,10 +171,31 @@ describe('tcpdump', () => {
     expect(results[4].stdout.trim().split('\n').every((l) => l.includes('.53: '))).toBe(true)
     expect(results[5].exitCode).toBe(1)
     expect(results[5].stderr).toContain("unsupported filter primitive 'vlan'")
-    expect(results[5].stderr).toContain('host ADDR, port N, src/dst host|port, tcp, udp, icmp, and, or, not')
+    expect(results[5].stderr).toContain('host ADDR, port N, src/dst host|port, tcp, udp, icmp, icmp6, and, or, not')
     expect(results[6]).toMatchObject({ exitCode: 1, stderr: 'tcpdump: eth7: No such device exists\n(SIOCGIFHWADDR: No such device)\n' })
     expect(results[7].stdout.trim().split('\n')).toHaveLength(3)
     expect(results[7].stderr).toBe(BANNER('cni0') + COUNTS(3))
+  })
+
+  it("a NodePort from outside: the client's packet on the node's eth0, the masqueraded one beyond", () => {
+    const { results } = run('curl -s http://192.168.1.13:30080/hostname', 'ssh node-3 tcpdump -ni eth0 tcp port 30080', 'ssh node-3 conntrack -L -p tcp')
+    const lines = results[1].stdout.trim().split('\n')
+    expect(lines[0]).toMatch(/ IP 203\.0\.113\.\d+\.\d+ > 192\.168\.1\.13\.30080: Flags \[S\], seq \d+, win 64240, options \[mss 1460,/)
+    expect(lines[1]).toMatch(/ IP 192\.168\.1\.13\.30080 > 203\.0\.113\.\d+\.\d+: Flags \[S\.\]/)
+    // the reply tuple shows both the DNAT (to the Pod) and the SNAT (to the node's flannel.1 address)
+    expect(results[2].stdout).toMatch(/^tcp      6 119 TIME_WAIT src=203\.0\.113\.\d+ dst=192\.168\.1\.13 sport=\d+ dport=30080 src=10\.244\.\d\.2 dst=10\.244\.3\.[01] sport=8080 dport=\d+ \[ASSURED\] mark=0 use=1\n$/)
+  })
+
+  it('IPv6: "IP6" and ICMP6 in tcpdump, icmpv6 with types 128/129 in conntrack; "icmp" does not match ICMPv6', () => {
+    const nodes = ['control-plane', 'node-1', 'node-2', 'node-3'].map((n, i) => `{name: ${n}, ${i === 0 ? 'roles: [control-plane], ' : ''}ips: [192.168.1.1${i}, "fd00:192:168:1::1${i}"]}`)
+    const ds = build(shop({ cluster: `{ipFamilies: [IPv4, IPv6], podCIDR: "10.244.0.0/16,fd00:10:244::/56", serviceCIDR: "10.96.0.0/12,fd00:10:96::/112", nodes: [${nodes.join(', ')}]}` }))
+    const six = ds.index.pod.get('prod/web-1')!.podIPs.find((a) => a.includes(':'))!
+    const s = new Session(ds)
+    runCommand(ds, `kubectl exec -n prod tools -- ping -c 1 ${six}`, s)
+    const cap = runCommand(ds, 'ssh node-2 tcpdump -ni cni0 icmp6', s)
+    expect(cap.stdout).toMatch(new RegExp(` IP6 \\S+ > ${six}: ICMP6, echo request, id \\d+, seq 1, length 64\n`))
+    expect(runCommand(ds, 'ssh node-2 tcpdump -ni cni0 icmp', s).stdout).toBe('')
+    expect(runCommand(ds, 'ssh node-2 conntrack -L', s).stdout).toMatch(new RegExp(`^icmpv6   58 29 src=\\S+ dst=${six} type=128 code=0 id=(\\d+) src=${six} dst=\\S+ type=129 code=0 id=\\1 mark=0 use=1\n$`))
   })
 
   it('sees nothing of another run, nor of a later command', () => {
