@@ -26,7 +26,7 @@ export interface Connection {
   seq: number
   trace: FullTrace
   /** the first line and size of the request and the response, when the tool sent one (HTTP) */
-  exchange?: { request: string; requestBytes: number; response?: string; responseBytes?: number }
+  exchange?: { request: string; requestBytes: number; response?: string; responseBytes?: number; serverCloses?: boolean }
   /** the ICMP echo requests ping sent (-c) and their payload size (-s) */
   echo?: { count: number; size: number }
 }

@@ -82,7 +82,8 @@ export function nodeConntrack(inv: Pick<Invocation, 'session' | 'cluster'>, node
       const dnat: Tuple = { ...ex.tuple, dst: podIP }
       const answered = ex.queries.length > 0
       const entry = (orig: Tuple): CtEntry => ({ proto: 'udp', timeout: Math.max(0, 30 - ago), orig, reply: reverse({ ...orig, dst: podIP }), replied: answered, assured: false })
-      if (client === node) out.push(entry(ex.tuple))
+      // the packet as it left the Pod (under Cilium's socket-LB already addressed to the CoreDNS Pod: no DNAT)
+      if (client === node) out.push(entry(ex.wire))
       // the CoreDNS Pod's node sees the query after the client node's DNAT
       else if (ex.pod?.nodeName === node) out.push(entry(dnat))
     }

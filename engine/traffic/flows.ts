@@ -60,8 +60,10 @@ export function nodeLegs(c: Connection): NodeLeg[] {
 
 /** One UDP exchange of the lookup: the query's tuple, the CoreDNS Pod that answered, the queries on that socket. */
 export interface DnsExchange {
-  /** client → the Service address (10.96.0.10:53) */
+  /** client → the Service address (10.96.0.10:53), as the resolver addressed it */
   tuple: Tuple
+  /** the packet as it leaves the Pod: the same, except under Cilium's socket-LB, which connects the socket to the CoreDNS Pod itself */
+  wire: Tuple
   pod?: Pod
   queries: ServedQuery[]
 }
@@ -84,7 +86,9 @@ export function dnsExchanges(cluster: Cluster, c: Connection): DnsExchange[] {
     if (!ex) {
       const tuple: Tuple = { src: q.client, sport: q.port, dst: server, dport: 53, proto: 'UDP' }
       const pod = pods.length ? pods[pickIndex(pods.length, `kube-system/kube-dns:dns/${tupleKey(tuple)}`, 0)] : undefined
-      ex = { tuple, pod, queries: [] }
+      const podIP = pod?.podIPs.find((a) => a.includes(':') === server.includes(':'))
+      const wire = cluster.config.kubeProxyReplacement && podIP ? { ...tuple, dst: podIP } : tuple
+      ex = { tuple, wire, pod, queries: [] }
       out.push(ex)
     }
     ex.queries.push(q)

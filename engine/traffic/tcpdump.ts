@@ -40,7 +40,7 @@ import type { ServedQuery } from '../dns/index.ts'
 import { canonicalIP } from '../net/ip.ts'
 import { connectionsOf, hasNetshoot, secondsAgo } from './connection-log.ts'
 import type { Connection } from './connection-log.ts'
-import { dnsExchanges, onNodeStack, reverse } from './flows.ts'
+import { dnsExchanges, nodeLegs, onNodeStack, reverse } from './flows.ts'
 
 /** Where a packet is seen: a node's interface or a Pod's. */
 interface Point {
@@ -48,7 +48,24 @@ interface Point {
   where: string
   iface: string
   tuple: Tuple
+  /** the reply as seen here, when it is not simply the request reversed (on a bridge: see bridgePoint) */
+  reply?: Tuple
   encap?: Encap
+}
+
+/**
+ * What the node's bridge (cni0) shows of a connection. With br_netfilter (bridge-nf-call-iptables=1,
+ * which kubeadm requires), a frame that enters the bridge from a Pod's veth goes through iptables
+ * PREROUTING inside the bridge hook (net/bridge/br_netfilter_hooks.c br_nf_pre_routing) before the
+ * bridge device receives its copy: tcpdump on cni0 sees it after the DNAT, and a reply after the
+ * un-SNAT that PREROUTING does, but before the un-DNAT that waits for POSTROUTING. A packet the node
+ * routes out onto the bridge is seen after POSTROUTING, with every translation done.
+ */
+function bridgePoint(node: string, iface: string, first: Tuple, last: Tuple, clientOnBridge: boolean, serverOnBridge: boolean): Point {
+  const reqAfterPre: Tuple = { ...first, dst: last.dst, dport: last.dport }
+  const replyAfterPre: Tuple = { src: last.dst, sport: last.dport, dst: first.src, dport: first.sport, proto: first.proto }
+  if (clientOnBridge) return { where: node, iface, tuple: reqAfterPre, reply: serverOnBridge ? replyAfterPre : reverse(first) }
+  return { where: node, iface, tuple: last, reply: replyAfterPre }
 }
 
 /** One packet on one interface. */
@@ -82,18 +99,26 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
   const hops = c.trace.hops.filter((h) => h.direction === 'request')
   const out: Point[] = []
   const add = (p: Point) => {
-    // a bridge sees a routed packet twice (in from one port, out to another after a DNAT) but a bridged frame once
     const same = (a: Tuple, b: Tuple) => a.src === b.src && a.sport === b.sport && a.dst === b.dst && a.dport === b.dport
     if (!out.some((q) => q.where === p.where && q.iface === p.iface && same(q.tuple, p.tuple))) out.push(p)
   }
+  const legs = nodeLegs(c)
+  const clientBridge = new Map<string, string>()
   hops.forEach((h: Hop, i) => {
     const words = h.at.split(' ')
     if (h.at.startsWith('pod ') && words.length === 3 && (h.handler === 'route' || h.handler === 'veth')) {
       const where = `pod ${words[1]}`
       if (h.handler === 'veth') {
-        // arriving in the server's Pod: first the host side of its veth (and the bridge it is a port of)
+        // arriving in the server's Pod: first the bridge its veth is a port of, then the host side of the veth
         const { veth, bridge } = hostLinkFor(cluster, h.node ?? '', words[1])
-        if (bridge) add({ where: h.node!, iface: bridge, tuple: h.before })
+        const leg = legs.find((l) => l.node === h.node)
+        if (bridge && leg) {
+          const p = bridgePoint(h.node!, bridge, leg.first, leg.last, clientBridge.get(h.node!) === bridge, true)
+          // the same node's client on the same bridge: the bridge saw the frame once, as it came in
+          const i = out.findIndex((q) => q.where === h.node && q.iface === bridge)
+          if (i >= 0) out[i] = p
+          else add(p)
+        }
         if (veth) add({ where: h.node!, iface: veth, tuple: h.before })
       }
       add({ where, iface: words[2], tuple: h.handler === 'route' ? h.before : h.after })
@@ -111,7 +136,11 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
     if (h.handler === 'veth' && words.length === 2) {
       add({ where: h.node!, iface: words[1], tuple: h.before })
       const br = bridgeOf(cluster, h.node!, words[1])
-      if (br) add({ where: h.node!, iface: br, tuple: h.before })
+      const leg = legs.find((l) => l.node === h.node)
+      if (br && leg) {
+        clientBridge.set(h.node!, br)
+        add(bridgePoint(h.node!, br, leg.first, leg.last, true, false))
+      }
     } else if (h.handler === 'vxlan' && h.encap) {
       const sending = i > 0 && hops[i - 1].node === h.node && hops[i - 1].handler !== 'underlay'
       if (sending) add({ where: h.node!, iface: h.encap.device, tuple: h.before })
@@ -133,8 +162,19 @@ function mtuAt(cluster: Cluster, c: Connection, end: 'client' | 'server'): numbe
   const hop = end === 'client' ? c.trace.hops.find((h) => h.handler === 'socket' && h.direction === 'request') : c.trace.hops.find((h) => h.handler === 'server')
   const key = hop?.at.startsWith('pod ') ? hop.at.split(' ')[1] : undefined
   const node = hop?.node ? cluster.index.node.get(hop.node) : undefined
+  if (end === 'client' && !key && node) {
+    // a node's own connection: the MTU of the device its route leaves by (flannel.1's 1450 towards another node's Pods)
+    const route = c.trace.hops.find((h) => h.direction === 'request' && h.handler === 'route' && h.node === node.meta.name && !h.at.startsWith('pod '))
+    const mtu = /\bmtu (\d+)/.exec(route?.rule ?? '')?.[1]
+    if (mtu) return Number(mtu)
+    const dev = /\bdev (\S+)/.exec(route?.rule ?? '')?.[1]
+    return nodePlumbing(cluster, node).host.links.find((l) => l.name === dev)?.mtu ?? 1500
+  }
   if (!key || !node) return 1500
-  return nodePlumbing(cluster, node).pods.get(key)?.links.find((l) => l.name === 'eth0')?.mtu ?? 1500
+  const ns = nodePlumbing(cluster, node).pods.get(key)
+  // TCP takes the route's mtu when it has one (Cilium puts "mtu 1450" on the Pod's routes), else the device's
+  const route = ns?.routes.find((r) => r.dst === 'default' && r.mtu)
+  return route?.mtu ?? ns?.links.find((l) => l.name === 'eth0')?.mtu ?? 1500
 }
 
 function fmtAddr(t: Tuple, side: 'src' | 'dst'): string {
@@ -176,6 +216,13 @@ function tcpSegments(c: Connection, mss: number, smss: number): { dir: 'request'
   const got = 1 + r
   if (ex && q > 0) out.push({ dir: 'request', len: q, header: 32, text: (p, s) => `Flags [P.], seq 1:${sent}, ack 1, win ${cw}, ${opts(ts + 1, rts)}, length ${q}${http(p, s, ex.request)}` })
   if (ex?.response && r > 0) out.push({ dir: 'reply', len: r, header: 32, text: (p, s) => `Flags [P.], seq 1:${got}, ack ${sent}, win ${sw}, ${opts(rts + 1, ts + 1)}, length ${r}${http(p, s, ex.response!)}` })
+  if (ex?.serverCloses) {
+    // "Connection: close": the server closes first, right after its response
+    out.push({ dir: 'reply', len: 0, header: 32, text: () => `Flags [F.], seq ${got}, ack ${sent}, win ${sw}, ${opts(rts + 2, ts + 1)}, length 0` })
+    out.push({ dir: 'request', len: 0, header: 32, text: () => `Flags [F.], seq ${sent}, ack ${got + 1}, win ${cw}, ${opts(ts + 2, rts + 2)}, length 0` })
+    out.push({ dir: 'reply', len: 0, header: 32, text: () => `Flags [.], ack ${sent + 1}, win ${sw}, ${opts(rts + 3, ts + 2)}, length 0` })
+    return out
+  }
   out.push({ dir: 'request', len: 0, header: 32, text: () => `Flags [F.], seq ${sent}, ack ${got}, win ${cw}, ${opts(ts + 2, rts + 1)}, length 0` })
   out.push({ dir: 'reply', len: 0, header: 32, text: () => `Flags [F.], seq ${got}, ack ${sent + 1}, win ${sw}, ${opts(rts + 2, ts + 2)}, length 0` })
   out.push({ dir: 'request', len: 0, header: 32, text: () => `Flags [.], ack ${got + 1}, win ${cw}, ${opts(ts + 3, rts + 2)}, length 0` })
@@ -215,14 +262,22 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
     for (const ex of dnsExchanges(cluster, c)) {
       if (!podKey || !socket?.node) continue
       const { veth, bridge } = hostLinkFor(cluster, socket.node, podKey)
-      const here = (where === `pod ${podKey}` && iface === 'eth0') || (where === socket.node && (iface === veth || iface === bridge))
+      const here = (where === `pod ${podKey}` && iface === 'eth0') || (where === socket.node && iface === veth)
+      // on the bridge, as for any connection (bridgePoint): the query after the DNAT to the CoreDNS Pod
+      const onBridge = where === socket.node && iface === bridge && bridge !== undefined
+      const coreIP = ex.pod?.podIPs.find((a) => a.includes(':') === ex.wire.dst.includes(':'))
+      const local = ex.pod?.nodeName === socket.node && !!ex.pod && hostLinkFor(cluster, socket.node, `${ex.pod.meta.namespace}/${ex.pod.meta.name}`).bridge === bridge
+      const bridgeQuery: Tuple = coreIP ? { ...ex.wire, dst: coreIP } : ex.wire
+      const bridgeReply: Tuple = local ? reverse(bridgeQuery) : reverse(ex.wire)
       for (const q of ex.queries) {
         const at = step()
-        if (here) packets.push({ time: at, ip: ex.tuple, text: dnsQueryText(q) })
+        if (here) packets.push({ time: at, ip: ex.wire, text: dnsQueryText(q) })
+        else if (onBridge) packets.push({ time: at + 7, ip: bridgeQuery, text: dnsQueryText(q) })
       }
       for (const q of ex.queries) {
         const at = step()
-        if (here) packets.push({ time: at, ip: reverse(ex.tuple), text: dnsReplyText(q) })
+        if (here) packets.push({ time: at, ip: reverse(ex.wire), text: dnsReplyText(q) })
+        else if (onBridge) packets.push({ time: at - 7, ip: bridgeReply, text: dnsReplyText(q) })
       }
     }
     const points = requestPoints(cluster, c)
@@ -238,7 +293,7 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
       for (const { p: point, i } of mine) {
         // a request meets the path's interfaces in order, a reply in reverse, a few microseconds apart
         const at = base + (dir === 'request' ? i : points.length - 1 - i) * 7
-        const inner = dir === 'request' ? point.tuple : reverse(point.tuple)
+        const inner = dir === 'request' ? point.tuple : (point.reply ?? reverse(point.tuple))
         if (point.encap) {
           const e = point.encap
           // the reply's outer source port is the sending node's hash of the inner flow (vxlan_src_port)

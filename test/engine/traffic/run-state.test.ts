@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { runCommand, Session } from '../../../engine/index.ts'
 import { connectionsOf, MAX_CONNECTIONS } from '../../../engine/traffic/connection-log.ts'
 import { build, pod, shop } from '../trace/helpers.ts'
+import { nodePlumbing } from '../../../engine/dataplane/index.ts'
 
 const NETSHOOT = pod('shoot', 'node-2', { role: 'debug' }, 'nicolaka/netshoot:v0.14')
 const NETSHOOT_ADMIN = pod('shoot-admin', 'node-2', { role: 'debug' }, 'nicolaka/netshoot:v0.14', '    securityContext: {capabilities: {add: [NET_ADMIN]}}')
@@ -116,13 +117,19 @@ describe('tcpdump', () => {
     expect(dns.stderr).toBe(BANNER('cni0') + COUNTS(4))
     const d = dns.stdout.trim().split('\n')
     // print-domain.c: query "ID+ TYPE? NAME. (LEN)", reply "ID*- AN/NS/AR A ADDR (LEN)"
-    expect(d[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{6} IP 10\.244\.2\.3\.(\d+) > 10\.96\.0\.10\.53: (\d+)\+ A\? web\.prod\.svc\.cluster\.local\. \(\d+\)$/)
+    // on the bridge, the query after the DNAT to a CoreDNS Pod (br_netfilter), the answer routed back from the control plane un-NATed
+    expect(d[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{6} IP 10\.244\.2\.3\.(\d+) > 10\.244\.0\.[23]\.53: (\d+)\+ A\? web\.prod\.svc\.cluster\.local\. \(\d+\)$/)
     expect(d[1]).toMatch(/ AAAA\? web\.prod\.svc\.cluster\.local\. /)
     expect(d[2]).toMatch(new RegExp(`^\\S+ IP 10\\.96\\.0\\.10\\.53 > 10\\.244\\.2\\.3\\.\\d+: \\d+\\*- 1/0/0 A ${webIP.replace(/\./g, '\\.')} \\(\\d+\\)$`))
     expect(d[3]).toMatch(/\d+\*- 0\/1\/0 \(\d+\)$/)
     const t = results[2].stdout.trim().split('\n')
+    const picked = c.pods.find((p) => p.meta.name === results[0].stdout)!
+    const podIP = picked.podIPs[0].replace(/\./g, '\\.')
     // print-tcp.c: the handshake with Linux's SYN options, the request and the response with http_print's first line, the close
-    expect(t[0]).toMatch(new RegExp(`IP 10\\.244\\.2\\.3\\.\\d+ > ${webIP.replace(/\./g, '\\.')}\\.80: Flags \\[S\\], seq \\d+, win 64860, options \\[mss 1410,sackOK,TS val \\d+ ecr 0,nop,wscale 7\\], length 0$`))
+    expect(t[0]).toMatch(new RegExp(`IP 10\\.244\\.2\\.3\\.\\d+ > ${podIP}\\.8080: Flags \\[S\\], seq \\d+, win 64860, options \\[mss 1410,sackOK,TS val \\d+ ecr 0,nop,wscale 7\\], length 0$`))
+    // the reply: from the Pod when it is on this bridge (seen before the un-DNAT), else routed back already un-DNATed
+    const from = picked.nodeName === 'node-2' ? `${podIP}\\.8080` : `${webIP.replace(/\./g, '\\.')}\\.80`
+    expect(t[1]).toMatch(new RegExp(`IP ${from} > 10\\.244\\.2\\.3\\.\\d+: Flags \\[S\\.\\]`))
     expect(t[1]).toMatch(/: Flags \[S\.\], seq \d+, ack \d+, win 64308, options \[mss 1410,sackOK,TS val \d+ ecr \d+,nop,wscale 7\], length 0$/)
     expect(t[2]).toMatch(/: Flags \[\.\], ack 1, win 507, options \[nop,nop,TS val \d+ ecr \d+\], length 0$/)
     expect(t[3]).toMatch(/: Flags \[P\.\], seq 1:(\d+), ack 1, win 507, options \[nop,nop,TS val \d+ ecr \d+\], length \d+: HTTP: GET \/hostname HTTP\/1\.1$/)
@@ -175,6 +182,23 @@ describe('tcpdump', () => {
     expect(results[6]).toMatchObject({ exitCode: 1, stderr: 'tcpdump: eth7: No such device exists\n(SIOCGIFHWADDR: No such device)\n' })
     expect(results[7].stdout.trim().split('\n')).toHaveLength(3)
     expect(results[7].stderr).toBe(BANNER('cni0') + COUNTS(3))
+  })
+
+  it("the Pod's veth shows the packets as the Pod sent them; BusyBox wget's server closes first", () => {
+    const node2 = c.index.node.get('node-2')!
+    const plumbing = nodePlumbing(c, node2)
+    const ns = plumbing.pods.get('prod/tools')!.name
+    const veth = plumbing.host.links.find((l) => l.parent?.netns === ns)!.name
+    const { results } = run('kubectl exec -n prod tools -- curl -s web/hostname', `ssh node-2 tcpdump -ni ${veth} tcp`)
+    const lines = results[1].stdout.trim().split('\n')
+    expect(lines.every((l) => l.includes(`${webIP}.80`))).toBe(true)
+    const client = c.index.node.get('node-1')!
+    const cp = nodePlumbing(c, client)
+    const cveth = cp.host.links.find((l) => l.parent?.netns === cp.pods.get('prod/client')!.name)!.name
+    const w = run('kubectl exec -n prod client -- wget -qO- http://10.244.3.2:8080/hostname', `ssh node-1 tcpdump -ni ${cveth} tcp`).results[1].stdout.trim().split('\n')
+    // networking/wget.c sends "Connection: close": after its response the server sends the first FIN
+    expect(w.slice(-3).map((l) => /^\S+ IP (\S+) > .*Flags \[(\S+)\]/.exec(l)!.slice(1, 3).join(' '))).toEqual(['10.244.3.2.8080 F.', expect.stringMatching(/^10\.244\.1\.3\.\d+ F\.$/), '10.244.3.2.8080 .'])
+    expect(w[3]).toMatch(/length \d+: HTTP: GET \/hostname HTTP\/1\.1$/)
   })
 
   it("a NodePort from outside: the client's packet on the node's eth0, the masqueraded one beyond", () => {
