@@ -74,3 +74,31 @@ export function hasNetshoot(place: Extract<Place, { kind: 'pod' }>): boolean {
   const c = place.pod.containers.find((x) => x.name === place.container) ?? place.pod.containers[0]
   return imageName(place.image ?? c?.image ?? '') === 'netshoot'
 }
+
+/**
+ * Whether the container holds a capability: an ephemeral container by its kubectl debug profile
+ * (k8s.io/kubectl/pkg/cmd/debug/profiles.go: netadmin adds NET_ADMIN and NET_RAW, sysadmin is
+ * privileged, restricted drops ALL), any other by its securityContext (privileged, capabilities
+ * add and drop) over the runtime's defaults (containerd's include NET_RAW, not NET_ADMIN).
+ */
+export function hasCapability(place: Extract<Place, { kind: 'pod' }>, cap: 'NET_ADMIN' | 'NET_RAW'): boolean {
+  const byDefault = cap === 'NET_RAW'
+  if (place.profile !== undefined) {
+    if (place.profile === 'netadmin' || place.profile === 'sysadmin') return true
+    if (place.profile === 'restricted') return false
+    return byDefault
+  }
+  type Sc = { privileged?: boolean; runAsUser?: unknown; capabilities?: { add?: unknown[]; drop?: unknown[] } }
+  const spec = (place.pod.raw as { spec?: { securityContext?: { runAsUser?: unknown }; containers?: { name?: string; securityContext?: Sc }[] } } | undefined)?.spec
+  const list = spec?.containers ?? []
+  const c = (place.container ? list.find((x) => x.name === place.container) : undefined) ?? list[0]
+  const sc = c?.securityContext
+  if (sc?.privileged === true) return true
+  // a process that does not run as root starts with no effective capabilities, whatever the container is granted
+  const user = sc?.runAsUser ?? spec?.securityContext?.runAsUser
+  if (typeof user === 'number' && user !== 0) return false
+  const names = (xs: unknown[] | undefined) => (xs ?? []).map((x) => String(x).toUpperCase().replace(/^CAP_/, ''))
+  if (names(sc?.capabilities?.add).some((x) => x === cap || x === 'ALL')) return true
+  if (names(sc?.capabilities?.drop).some((x) => x === cap || x === 'ALL')) return false
+  return byDefault
+}

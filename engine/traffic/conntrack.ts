@@ -29,7 +29,7 @@ import type { Invocation, Output, Program } from '../shell/types.ts'
 import { fail } from '../shell/types.ts'
 import type { Tuple } from '../trace/index.ts'
 import { canonicalIP } from '../net/ip.ts'
-import { connectionsOf, hasNetshoot, secondsAgo } from './connection-log.ts'
+import { connectionsOf, hasCapability, hasNetshoot, secondsAgo } from './connection-log.ts'
 import { dnsExchanges, nodeLegs, reverse } from './flows.ts'
 
 const PREFIX = 'conntrack v1.4.8 (conntrack-tools): '
@@ -161,21 +161,11 @@ export const conntrackProgram: Program = {
     else if (place.kind === 'pod') {
       // the netlink dump needs CAP_NET_ADMIN (net/netfilter/nfnetlink.c nfnetlink_rcv answers EPERM);
       // conntrack.c err2str words EPERM for every command
-      if (!hasNetAdmin(place.pod.raw, place.container)) return fail(`${PREFIX}Operation failed: sorry, you must be root or get CAP_NET_ADMIN capability to do this`, 1)
+      if (!hasCapability(place, 'NET_ADMIN')) return fail(`${PREFIX}Operation failed: sorry, you must be root or get CAP_NET_ADMIN capability to do this`, 1)
       // a hostNetwork Pod shares the node's table; a Pod's own namespace tracks nothing here (no NAT rules in it)
       if (place.pod.hostNetwork) entries = nodeConntrack(inv, place.pod.nodeName)
     }
     const shown = entries.filter((e) => (!a.proto || e.proto === a.proto || (a.proto === 'icmp' && e.proto === 'icmpv6')) && (!a.src || e.orig.src === a.src) && (!a.dst || e.orig.dst === a.dst))
     return { exitCode: 0, stdout: shown.map((e) => `${formatEntry(e)}\n`).join(''), stderr: `${PREFIX}${shown.length} flow entries have been shown.\n` }
   },
-}
-
-/** securityContext.privileged or capabilities.add NET_ADMIN (or ALL) on the container, as the kubelet grants them. */
-function hasNetAdmin(raw: unknown, container?: string): boolean {
-  const spec = (raw as { spec?: { containers?: { name?: string; securityContext?: { privileged?: boolean; capabilities?: { add?: string[] } } }[] } })?.spec
-  const list = spec?.containers ?? []
-  const c = (container ? list.find((x) => x.name === container) : undefined) ?? list[0]
-  const sc = c?.securityContext
-  if (sc?.privileged === true) return true
-  return (sc?.capabilities?.add ?? []).some((x) => ['NET_ADMIN', 'CAP_NET_ADMIN', 'ALL'].includes(String(x).toUpperCase()))
 }

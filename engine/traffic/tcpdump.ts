@@ -38,7 +38,7 @@ import { nodePlumbing } from '../dataplane/index.ts'
 import { requestSize, replySize } from '../dns/index.ts'
 import type { ServedQuery } from '../dns/index.ts'
 import { canonicalIP } from '../net/ip.ts'
-import { connectionsOf, hasNetshoot, secondsAgo } from './connection-log.ts'
+import { connectionsOf, hasCapability, hasNetshoot, secondsAgo } from './connection-log.ts'
 import type { Connection } from './connection-log.ts'
 import { dnsExchanges, nodeLegs, onNodeStack, reverse } from './flows.ts'
 
@@ -517,6 +517,8 @@ export const tcpdumpProgram: Program = {
     const at = interfacesAt(inv)
     if (!at) return fail('sh: tcpdump: not found', 127)
     if (!at.names.includes(iface)) return fail(`tcpdump: ${iface}: No such device exists\n(SIOCGIFHWADDR: No such device)`, 1)
+    // a packet socket needs CAP_NET_RAW: libpcap's pcap-linux.c words the EPERM, tcpdump adds pcap_statustostr(PCAP_ERROR_PERM_DENIED)
+    if (place.kind === 'pod' && !hasCapability(place, 'NET_RAW')) return fail(`tcpdump: ${iface}: You don't have permission to perform this capture on that device\n(Attempt to create packet socket failed - CAP_NET_RAW may be required)`, 1)
     let packets = capture(inv, at.where, iface).filter((p) => !filter || matches(filter, p.ip))
     if (count !== undefined) packets = packets.slice(0, count)
     const banner = `tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on ${iface}, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n`

@@ -222,6 +222,17 @@ describe('tcpdump', () => {
     expect(runCommand(ds, 'ssh node-2 conntrack -L', s).stdout).toMatch(new RegExp(`^icmpv6   58 29 src=\\S+ dst=${six} type=128 code=0 id=(\\d+) src=${six} dst=\\S+ type=129 code=0 id=\\1 mark=0 use=1\n$`))
   })
 
+  it('in a Pod needs CAP_NET_RAW: a container that drops it, or kubectl debug --profile=restricted, may not capture', () => {
+    const dropped = build(shop({ extra: [pod('locked', 'node-2', { role: 'debug' }, 'nicolaka/netshoot:v0.14', '    securityContext: {capabilities: {drop: [ALL]}}')] }))
+    const denied = "tcpdump: eth0: You don't have permission to perform this capture on that device\n(Attempt to create packet socket failed - CAP_NET_RAW may be required)\n"
+    expect(runCommand(dropped, 'kubectl exec -n prod locked -- tcpdump -ni eth0')).toMatchObject({ exitCode: 1, stderr: denied })
+    expect(runCommand(c, 'kubectl debug -it -n prod tools --image=nicolaka/netshoot --profile=restricted -- tcpdump -ni eth0').stderr).toContain(denied)
+    expect(runCommand(c, 'kubectl debug -it -n prod tools --image=nicolaka/netshoot -- tcpdump -ni eth0').stderr).toContain(BANNER('eth0'))
+    // conntrack needs NET_ADMIN: the netadmin profile grants it
+    expect(runCommand(c, 'kubectl debug -it -n prod tools --image=nicolaka/netshoot -- conntrack -L').stderr).toContain('CAP_NET_ADMIN capability')
+    expect(runCommand(c, 'kubectl debug -it -n prod tools --image=nicolaka/netshoot --profile=netadmin -- conntrack -L').stderr).toContain(SUMMARY(0))
+  })
+
   it('sees nothing of another run, nor of a later command', () => {
     runCommand(c, 'kubectl exec -n prod tools -- curl -s web/hostname')
     expect(runCommand(c, 'ssh node-2 tcpdump -ni cni0')).toMatchObject({ stdout: '', stderr: BANNER('cni0') + COUNTS(0) })
