@@ -480,6 +480,7 @@ export const tcpdumpProgram: Program = {
     const args = inv.argv.slice(1)
     let iface: string | undefined
     let count: number | undefined
+    let numeric = false
     const rest: string[] = []
     for (let i = 0; i < args.length; i++) {
       const a = args[i]
@@ -492,7 +493,11 @@ export const tcpdumpProgram: Program = {
         const letters = a.slice(1)
         for (let j = 0; j < letters.length; j++) {
           const l = letters[j]
-          if (l === 'n' || l === 'l' || l === 'U' || l === 'p') continue
+          if (l === 'n') {
+            numeric = true
+            continue
+          }
+          if (l === 'l' || l === 'U' || l === 'p') continue
           if (l === 'i' || l === 'c') {
             const v = letters.slice(j + 1) || args[++i]
             if (v === undefined) return fail(`tcpdump: option requires an argument -- '${l}'`, 1)
@@ -510,6 +515,8 @@ export const tcpdumpProgram: Program = {
         }
       } else rest.push(a)
     }
+    // without -n, tcpdump looks every address up in DNS and prints port names (addrtoname.c init_addrtoname)
+    if (!numeric) return fail('tcpdump without -n (names instead of addresses and ports): not simulated here; give -n, e.g. tcpdump -ni eth0', 1)
     if (!iface) return fail('tcpdump: give the interface: tcpdump -ni IFACE [-c COUNT] [FILTER] (the simulator does not pick the first interface, nor capture on "any")', 1)
     if (iface === 'any') return fail('tcpdump -i any: not simulated here (its cooked Linux capture prints each packet per interface); name one interface, e.g. eth0', 1)
     const filter = parseFilter(rest)

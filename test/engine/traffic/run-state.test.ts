@@ -180,6 +180,7 @@ describe('tcpdump', () => {
     expect(results[5].stderr).toContain("unsupported filter primitive 'vlan'")
     expect(results[5].stderr).toContain('host ADDR, port N, src/dst host|port, tcp, udp, icmp, icmp6, and, or, not')
     expect(results[6]).toMatchObject({ exitCode: 1, stderr: 'tcpdump: eth7: No such device exists\n(SIOCGIFHWADDR: No such device)\n' })
+    expect(runCommand(c, 'ssh node-2 tcpdump -i cni0').stderr).toContain('tcpdump without -n')
     expect(results[7].stdout.trim().split('\n')).toHaveLength(3)
     expect(results[7].stderr).toBe(BANNER('cni0') + COUNTS(3))
   })
