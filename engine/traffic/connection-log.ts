@@ -27,6 +27,8 @@ export interface Connection {
   trace: FullTrace
   /** the first line and size of the request and the response, when the tool sent one (HTTP) */
   exchange?: { request: string; requestBytes: number; response?: string; responseBytes?: number; serverCloses?: boolean }
+  /** one-byte UDP datagrams a UDP port test sent (OpenBSD nc -zu), never answered */
+  udpProbes?: number
   /** the ICMP echo requests ping sent (-c) and their payload size (-s) */
   echo?: { count: number; size: number }
 }

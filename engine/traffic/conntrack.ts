@@ -101,7 +101,9 @@ export function nodeConntrack(inv: Pick<Invocation, 'session' | 'cluster'>, node
         if (ago < 10) out.push({ proto: 'tcp', timeout: 10 - ago, state: 'CLOSE', orig: leg.first, reply, replied: true, assured: false })
       } else out.push({ proto: 'tcp', timeout: Math.max(0, 120 - ago), state: 'SYN_SENT', orig: leg.first, reply, replied: false, assured: false })
     } else if (proto === 'UDP' || proto === 'ICMP') {
-      if (ago < 30) out.push({ proto: proto === 'UDP' ? 'udp' : leg.first.src.includes(':') ? 'icmpv6' : 'icmp', timeout: 30 - ago, orig: leg.first, reply, replied: delivered, assured: false })
+      // a UDP port test gets no answer from the server (nc -zu): the entry stays [UNREPLIED]
+      const replied = delivered && (proto === 'ICMP' || c.tool !== 'nc')
+      if (ago < 30) out.push({ proto: proto === 'UDP' ? 'udp' : leg.first.src.includes(':') ? 'icmpv6' : 'icmp', timeout: 30 - ago, orig: leg.first, reply, replied, assured: false })
     }
   }
   // one entry per original tuple: a later connection with the same tuple refreshes it

@@ -287,13 +287,15 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
     const stop = c.trace.hops.find((h) => h.verdict)
     const reached = c.trace.result === 'delivered' || (c.trace.result === 'refused' && !!stop && (stop.handler === 'server' || stop.handler === 'kernel' || stop.handler === 'socket'))
     const proto = c.trace.client?.proto ?? mine[0].p.tuple.proto
-    const seen = (dir: 'request' | 'reply', text: (ip: Tuple) => string, l4: number) => {
+    const seen = (dir: 'request' | 'reply', text: (ip: Tuple) => string, l4: number, icmpError = false) => {
       const base = step()
       if (dir === 'reply' && !reached) return
       for (const { p: point, i } of mine) {
         // a request meets the path's interfaces in order, a reply in reverse, a few microseconds apart
         const at = base + (dir === 'request' ? i : points.length - 1 - i) * 7
-        const inner = dir === 'request' ? point.tuple : (point.reply ?? reverse(point.tuple))
+        const seenTuple = dir === 'request' ? point.tuple : (point.reply ?? reverse(point.tuple))
+        // an ICMP error about the packet: addressed like a reply, no ports of its own
+        const inner: Tuple = icmpError ? { ...seenTuple, proto: 'ICMP' } : seenTuple
         if (point.encap) {
           const e = point.encap
           // the reply's outer source port is the sending node's hash of the inner flow (vxlan_src_port)
@@ -310,6 +312,14 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
       const mss = mtuAt(cluster, c, 'client') - 40
       const smss = mtuAt(cluster, c, 'server') - 40
       for (const s of tcpSegments(c, mss, smss)) seen(s.dir, (ip) => s.text(ip.dport, ip.sport), s.header + s.len)
+    } else if (proto === 'UDP' && c.udpProbes) {
+      // print-udp.c: a port it does not decode is "UDP, length N"
+      if (c.trace.result === 'refused') {
+        // nothing listens: the server's kernel answers the first probe with ICMP port unreachable
+        // (print-icmp.c "%s udp port %s unreachable"; 8 bytes of ICMP, the probe's IP header and its 9 bytes of UDP)
+        seen('request', () => 'UDP, length 1', 8 + 1)
+        seen('reply', (ip) => `ICMP ${ip.src} udp port ${ip.sport} unreachable, length 37`, 37, true)
+      } else for (let i = 0; i < c.udpProbes; i++) seen('request', () => 'UDP, length 1', 8 + 1)
     } else if (proto === 'ICMP') {
       const echo = c.echo ?? { count: 1, size: 56 }
       for (let i = 1; i <= echo.count; i++) {
