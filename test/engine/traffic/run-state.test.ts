@@ -99,6 +99,19 @@ describe('conntrack -L', () => {
     expect(runCommand(c, 'ssh node-2 conntrack -L')).toMatchObject({ stdout: '', stderr: SUMMARY(0) })
   })
 
+  it('a refused TCP connection leaves CLOSE; an unanswered UDP test stays [UNREPLIED]', () => {
+    const { results } = run('kubectl exec -n prod tools -- curl -s http://10.244.3.2:9999/', 'kubectl exec -n prod tools -- nc -zu 10.244.1.2 8080', 'ssh node-2 conntrack -L')
+    const lines = results[2].stdout.trim().split('\n')
+    // nf_conntrack_proto_tcp.c: a RST answering the SYN moves the entry to CLOSE, 10 s
+    expect(lines[0]).toMatch(/^tcp      6 8 CLOSE src=10\.244\.2\.3 dst=10\.244\.3\.2 sport=\d+ dport=9999 src=10\.244\.3\.2 dst=10\.244\.2\.3 sport=9999 dport=\d+ mark=0 use=1$/)
+    expect(lines[1]).toMatch(/^udp      17 29 src=10\.244\.2\.3 dst=10\.244\.1\.2 sport=\d+ dport=8080 \[UNREPLIED\] src=10\.244\.1\.2/)
+    const cap = runCommand(c, 'ssh node-2 tcpdump -ni cni0', run('kubectl exec -n prod tools -- nc -zu 10.244.1.2 8080').session).stdout.trim().split('\n')
+    // nothing listens on UDP 8080 there: OpenBSD nc's first probe, and the kernel's ICMP error (print-icmp.c)
+    expect(cap).toHaveLength(2)
+    expect(cap[0]).toMatch(/ IP 10\.244\.2\.3\.\d+ > 10\.244\.1\.2\.8080: UDP, length 1$/)
+    expect(cap[1]).toMatch(/ IP 10\.244\.1\.2 > 10\.244\.2\.3: ICMP 10\.244\.1\.2 udp port 8080 unreachable, length 37$/)
+  })
+
   it('in a Pod: needs NET_ADMIN, and the Pod\'s own table is empty; -E and other modes are refused', () => {
     const { results } = run('kubectl exec -n prod tools -- curl -s web/hostname', 'kubectl exec -n prod shoot -- conntrack -L', 'kubectl exec -n prod shoot-admin -- conntrack -L', 'kubectl exec -n prod tools -- conntrack -L', 'ssh node-2 conntrack -E', 'ssh node-2 conntrack -D -p tcp')
     expect(results[1]).toMatchObject({ exitCode: 1, stderr: 'conntrack v1.4.8 (conntrack-tools): Operation failed: sorry, you must be root or get CAP_NET_ADMIN capability to do this\n' })
