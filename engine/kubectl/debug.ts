@@ -144,7 +144,7 @@ export function kubectlDebug(cluster: Cluster, args: string[], exec: Exec): Outp
     return { exitCode: 1, stdout, stderr: `${stderr}error: Pod ${pod.meta.namespace}/${pod.meta.name} is ${pod.phase}: the simulator starts ephemeral containers only in running Pods (kubectl would wait for this one)\n` }
   }
   if (f.command.length === 0) return interactive(stdout, stderr, attach, f.quiet, `kubectl debug -it ${pod.meta.name} --image=${f.image} -- ip addr`)
-  return combine(stdout, stderr, exec(cluster, { kind: 'pod', pod, container: cn, image: f.image }, f.command))
+  return combine(stdout, stderr, exec(cluster, { kind: 'pod', pod, container: cn, image: f.image, profile: f.profile }, f.command))
 }
 
 function combine(stdout: string, stderr: string, r: Output): Output {

@@ -25,6 +25,7 @@ import { parseCorefile } from '../dns/corefile.ts'
 import { imageName, imageTag, podListeners } from '../traffic/servers.ts'
 import { corefileDigest, corefileDirectives } from './coredns-digest.ts'
 import type { LogSource } from './log-source.ts'
+import { corednsQueryLog } from '../traffic/coredns-queries.ts'
 
 /** coremain's second version line per release (from the release binaries' startup output). */
 const COREDNS_BUILDS: Record<string, string> = {
@@ -84,7 +85,8 @@ export function corednsStartupLog(c: Cluster, p: Pod, k: Container): LogLine[] {
 const coredns: LogSource = {
   name: 'CoreDNS',
   matches: (_c, _p, k) => imageName(k.image) === 'coredns',
-  lines: corednsStartupLog,
+  // after the startup lines, the log plugin's line for each query this Pod answered earlier in the run
+  lines: (c, p, k, session) => [...corednsStartupLog(c, p, k), ...(session ? corednsQueryLog(c, p, session) : [])],
 }
 
 const agnhost: LogSource = {

@@ -24,6 +24,7 @@
  */
 import type { Cluster, Container, Pod } from '../model/types.ts'
 import type { Output } from '../shell/types.ts'
+import type { Session } from '../shell/session.ts'
 import { fail } from '../shell/types.ts'
 import { matchesRequirements, parseSelectorText } from '../build/selector.ts'
 import type { LogLine } from '../text/klog.ts'
@@ -47,9 +48,9 @@ export function registerLogSource(source: LogSource): void {
 }
 
 /** The lines of one container, or undefined when no source knows its program. */
-export function containerLog(cluster: Cluster, pod: Pod, container: Container): LogLine[] | undefined {
+export function containerLog(cluster: Cluster, pod: Pod, container: Container, session?: Session): LogLine[] | undefined {
   const src = SOURCES.find((s) => s.matches(cluster, pod, container))
-  return src?.lines(cluster, pod, container)
+  return src?.lines(cluster, pod, container, session)
 }
 
 interface LogsFlags {
@@ -159,7 +160,7 @@ interface Chunk {
   error?: string
 }
 
-function podLogs(cluster: Cluster, pod: Pod, f: LogsFlags, tail: number): Chunk {
+function podLogs(cluster: Cluster, pod: Pod, f: LogsFlags, tail: number, session?: Session): Chunk {
   let stderr = ''
   let containers: Container[]
   if (f.allContainers) containers = [...pod.initContainers, ...pod.containers]
@@ -184,7 +185,7 @@ function podLogs(cluster: Cluster, pod: Pod, f: LogsFlags, tail: number): Chunk 
     if (pod.phase === 'Pending') {
       return { stdout, stderr, error: `Error from server (BadRequest): container "${c.name}" in pod "${pod.meta.name}" is waiting to start: ContainerCreating` }
     }
-    const lines = containerLog(cluster, pod, c)
+    const lines = containerLog(cluster, pod, c, session)
     if (!lines) {
       stderr += `(knet: no simulated log for container "${c.name}" (image ${c.image}); the engine writes the logs of kube-proxy, CoreDNS and agnhost netexec)\n`
       continue
@@ -205,7 +206,7 @@ function podLogs(cluster: Cluster, pod: Pod, f: LogsFlags, tail: number): Chunk 
  * @example
  * kubectlLogs(cluster, ['logs', '-n', 'kube-system', 'ds/kube-proxy', '--tail=1']).stdout
  */
-export function kubectlLogs(cluster: Cluster, argv: string[]): Output {
+export function kubectlLogs(cluster: Cluster, argv: string[], session?: Session): Output {
   const f = parseLogsFlags(argv)
   if ('error' in f) return fail(f.error)
   if (f.selector !== undefined) {
@@ -217,7 +218,7 @@ export function kubectlLogs(cluster: Cluster, argv: string[]): Output {
     let stdout = ''
     let stderr = ''
     for (const p of pods) {
-      const r = podLogs(cluster, p, f, f.tail ?? 10)
+      const r = podLogs(cluster, p, f, f.tail ?? 10, session)
       stdout += r.stdout
       stderr += r.stderr
       if (r.error) return { exitCode: 1, stdout, stderr: `${stderr}${r.error}\n` }
@@ -258,7 +259,7 @@ export function kubectlLogs(cluster: Cluster, argv: string[]): Output {
     // polymorphichelpers logsForObject: "Found %v pods, using pod/%s" when the workload has several
     if (count > 1) stderr += `Found ${count} pods, using pod/${pod.meta.name}\n`
   }
-  const r = podLogs(cluster, pod, f, f.tail ?? -1)
+  const r = podLogs(cluster, pod, f, f.tail ?? -1, session)
   stderr += r.stderr
   if (r.error) return { exitCode: 1, stdout: r.stdout, stderr: `${stderr}${r.error}\n` }
   return { exitCode: 0, stdout: r.stdout, stderr }

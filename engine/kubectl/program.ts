@@ -29,7 +29,7 @@ export const kubectlProgram: Program = {
   ],
   run(inv) {
     // logs has flags of its own (-c, --tail, …): it parses the whole line itself
-    if (logsVerb(inv.argv.slice(1))) return kubectlLogs(inv.cluster, inv.argv.slice(1))
+    if (logsVerb(inv.argv.slice(1))) return kubectlLogs(inv.cluster, inv.argv.slice(1), inv.session)
     // a real verb that is not simulated is answered before its flags are read
     const verb = inv.argv[1]
     const missing = verb && !SIMULATED.includes(verb) ? verbNotSimulated(verb, SIMULATED) : undefined

@@ -8,16 +8,14 @@
 import type { Place } from './types.ts'
 import { imageName } from '../traffic/servers.ts'
 
-const NETSHOOT = ['tcpdump', 'tshark', 'termshark', 'ngrep', 'conntrack', 'iperf', 'iperf3', 'mtr', 'tcptraceroute', 'tracepath', 'nmap', 'nping', 'fping', 'socat', 'websocat', 'ethtool', 'iftop', 'iptraf-ng', 'calicoctl', 'grpcurl', 'arping', 'drill', 'strace', 'ltrace', 'fortio', 'hey', 'oha', 'ab', 'speedtest-cli', 'swaks', 'scapy', 'tc', 'openssl', 'jq', 'netstat', 'arp', 'route', 'ifconfig']
-const NODE = ['tcpdump', 'conntrack', 'socat', 'ethtool', 'ebtables', 'tc', 'tracepath', 'arping', 'crictl', 'ctr', 'journalctl', 'systemctl', 'strace', 'openssl', 'netstat', 'mtr']
+const NETSHOOT = ['tshark', 'termshark', 'ngrep', 'iperf', 'iperf3', 'mtr', 'tcptraceroute', 'tracepath', 'nmap', 'nping', 'fping', 'socat', 'websocat', 'ethtool', 'iftop', 'iptraf-ng', 'calicoctl', 'grpcurl', 'arping', 'drill', 'strace', 'ltrace', 'fortio', 'hey', 'oha', 'ab', 'speedtest-cli', 'swaks', 'scapy', 'tc', 'openssl', 'jq', 'netstat', 'arp', 'route', 'ifconfig']
+const NODE = ['socat', 'ethtool', 'ebtables', 'tc', 'tracepath', 'arping', 'crictl', 'ctr', 'journalctl', 'systemctl', 'strace', 'openssl', 'netstat', 'mtr']
 
 /** What shows the same thing in the simulator, per tool. */
 const INSTEAD: Record<string, string> = {
-  tcpdump: 'trace SOURCE -> DEST shows every hop a packet takes, with its addresses before and after each one',
   tshark: 'trace SOURCE -> DEST shows every hop a packet takes',
   termshark: 'trace SOURCE -> DEST shows every hop a packet takes',
   ngrep: 'trace SOURCE -> DEST shows every hop a packet takes',
-  conntrack: 'trace shows the NAT each hop does and how conntrack reverses it on the reply',
   iperf: 'the simulator has no model of bandwidth',
   iperf3: 'the simulator has no model of bandwidth',
   fortio: 'the simulator has no model of load or latency',

@@ -8,8 +8,8 @@ export type { CommandResult, Output } from './result.ts'
 /** Where a command runs: the reader's workstation (outside the cluster), inside a Pod, or on a node. */
 export type Place =
   | { kind: 'workstation'; ip: string }
-  /** image: an ephemeral container's (kubectl debug), whose tools run in the Pod's namespaces */
-  | { kind: 'pod'; pod: Pod; container?: string; image?: string }
+  /** image: an ephemeral container's (kubectl debug), whose tools run in the Pod's namespaces; profile: its --profile */
+  | { kind: 'pod'; pod: Pod; container?: string; image?: string; profile?: string }
   | { kind: 'node'; node: Node }
 
 export interface Invocation {

@@ -19,6 +19,8 @@ export interface Resolved {
   /** the DNS exchange; absent when /etc/hosts answered */
   data?: DnsLookupData
   failure?: 'nxdomain' | 'timeout'
+  /** the queries CoreDNS answered, with the client's ports and ids (for conntrack, tcpdump and CoreDNS's log) */
+  served?: ServedQuery[]
 }
 
 /**
@@ -61,11 +63,13 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
   })
   const coredns = ctx.cluster.config.dnsServiceIPs.includes(server) || ctx.cluster.index.pod.has(server)
   const answers = data.answers.map((a) => `${a.name} ${a.type} ${a.data}`).join(', ')
-  const logs = coredns && place.kind === 'pod' && !place.pod.hostNetwork ? logLines(ctx, lookup, srcIP, edns) : []
+  const fromPod = coredns && place.kind === 'pod' && !place.pod.hostNetwork
+  const served = fromPod ? served_(ctx, lookup, srcIP, edns) : undefined
+  const logs = fromPod ? logLines(ctx, served!) : []
   const reply: Tuple = { src: q.dst, sport: 53, dst: q.src, dport: q.sport, proto: 'UDP' }
   if (data.rcode === 'TIMEOUT') {
     push(ctx, { at: `DNS ${server}`, handler: coredns ? 'coredns' : 'upstream-dns', before: q, after: q, note: `no answer: ${data.error ?? 'timed out'}${coredns ? ' (CoreDNS is unreachable from here: a policy dropping DNS, or a workstation outside the cluster)' : ''}`, verdict: 'timeout' })
-    return { data, failure: 'timeout' }
+    return { data, failure: 'timeout', served }
   }
   const ip = [...data.answers].reverse().find((a) => a.type === type)?.data
   if (!ip) {
@@ -81,7 +85,7 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
       detail: logs,
       verdict: 'nxdomain',
     })
-    return { data, failure: 'nxdomain' }
+    return { data, failure: 'nxdomain', served }
   }
   const cname = data.answers.find((a) => a.type === 'CNAME')
   const zone = `.svc.${ctx.cluster.config.clusterDomain}.`
@@ -94,7 +98,7 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
     note: `${answers}${alias?.type === 'ExternalName' ? `: Service ${alias.meta.namespace}/${alias.meta.name} is an ExternalName, a DNS alias for ${alias.externalName}; CoreDNS answers with the CNAME (and the upstream resolver's addresses), and ${ctx.cluster.config.kubeProxyReplacement ? 'Cilium\'s load balancer has no frontend' : 'kube-proxy has no rule'} for it: the connection goes straight to ${ip}` : cname ? `: ${cname.name} is an alias (CNAME)` : ''}${coredns ? (ctx.cluster.config.kubeProxyReplacement ? ' (the query itself went to a CoreDNS Pod through Cilium\'s socket-LB, like any Service connection)' : ' (the query itself went through kube-proxy to a CoreDNS Pod, like any Service connection)') : ''}`,
     detail: logs,
   })
-  return { ip, data }
+  return { ip, data, served }
 }
 
 /** Did the walk end before the name as is, the last name either C library asks? */
@@ -195,16 +199,19 @@ function verdictText(lookup: AddressLookup): string {
  * enables it (coredns-log.ts): one line per query, each name's pair from
  * its own socket (a new ephemeral port), ids derived from the query.
  */
-function logLines(ctx: WalkContext, lookup: AddressLookup, srcIP: string, edns: Edns): string[] {
-  const view = dnsView(ctx.cluster)
+function served_(ctx: WalkContext, lookup: AddressLookup, srcIP: string, edns: Edns): ServedQuery[] {
   const server = lookup.steps[0]?.queries[0]?.server ?? ''
-  const served = servedQueries(
+  return servedQueries(
     lookup,
     srcIP,
     (i) => ephemeralPort(srcIP, server, 53, 'UDP', ctx.seed + 1 + i),
     (name, type) => hashOf('dns-id', ctx.seed, srcIP, name, type) % 65536,
     edns,
   )
+}
+
+function logLines(ctx: WalkContext, served: ServedQuery[]): string[] {
+  const view = dnsView(ctx.cluster)
   const lines = corednsLogLines(view.corefile.servers, served)
   return lines.length ? ['CoreDNS log plugin (the Corefile has `log`; kubectl logs -n kube-system on the CoreDNS Pods shows these lines):', ...lines.map((l) => `  ${l}`)] : []
 }

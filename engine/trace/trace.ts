@@ -24,6 +24,7 @@ import { defaultPodPort } from '../traffic/servers.ts'
 import { gatewayForHost, gatewayLeg, isGatewayProxy } from '../gateway/trace-leg.ts'
 import type { GatewayLeg } from '../gateway/trace-leg.ts'
 import type { HttpContext, L4, Trace, Tuple } from './types.ts'
+import type { ServedQuery } from '../dns/index.ts'
 
 export type TraceFrom = { kind: 'pod'; pod: Pod } | { kind: 'node'; node: Node } | { kind: 'external'; ip: string; label?: string }
 
@@ -80,6 +81,8 @@ export interface FullTrace extends Trace {
   gateway?: GatewayLeg
   /** the listening app at the endpoint (see traffic/servers.ts) */
   server?: { app: string; port: number; proto: string; container?: string }
+  /** the DNS queries CoreDNS answered for the lookup, as it saw them (client port, id, reply) */
+  dnsServed?: ServedQuery[]
   /** the address the client connected to (after DNS) */
   address?: string
   port?: number
@@ -235,6 +238,7 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
       const srcForDns = from.kind === 'pod' && !from.pod.hostNetwork ? from.pod.podIPs[0] : sourceIP(cluster, from, cluster.config.dnsServiceIPs[0] ?? '10.96.0.10')
       const r = resolveHops(ctx, place, who, name, srcForDns, lookupType(cluster, place, from, name, opts.family))
       if (r.data) out.dns = r.data
+      if (r.served?.length) out.dnsServed = r.served
       if (r.ip) ip = r.ip
       else {
         // an Ingress host the scenario did not put in DNS: the trace command follows it to the Ingress anyway

@@ -14,6 +14,7 @@ import type { FullTrace, HttpContext, L4, TraceFrom, TraceTarget } from '../trac
 import { imageName } from './servers.ts'
 import { hashOf } from '../trace/choice.ts'
 import { libcOf } from '../dns/index.ts'
+import { recordConnection } from './connection-log.ts'
 
 export interface ConnectRequest {
   host: string
@@ -24,6 +25,8 @@ export interface ConnectRequest {
   resolve?: { host: string; port?: number; ip: string }[]
   /** curl -4/-6: resolve and connect in one address family */
   family?: 'IPv4' | 'IPv6'
+  /** false for probes that are not one connection (traceroute): not kept in the run's connection log */
+  record?: boolean
 }
 
 /** Where a command runs, as a trace source. @example traceFrom({ kind: 'pod', pod }) // { kind: 'pod', pod } */
@@ -45,7 +48,7 @@ export function connect(inv: Invocation, req: ConnectRequest): FullTrace {
   if (req.http) to = { kind: 'url', scheme: req.http.scheme, host: req.host, port: req.port, path: req.http.path }
   else if (literal) to = { kind: 'address', ip: literal, port: req.port }
   else to = { kind: 'name', name: req.host, port: req.port }
-  return tracePacket(inv.cluster, traceFrom(inv.place), to, {
+  const trace = tracePacket(inv.cluster, traceFrom(inv.place), to, {
     proto: req.proto,
     // seed 0, as the trace command: `trace A -> B` shows the very connection `curl` from A to B makes
     seed: 0,
@@ -53,6 +56,9 @@ export function connect(inv: Invocation, req: ConnectRequest): FullTrace {
     family: req.family,
     http: req.http ? { scheme: req.http.scheme, host: req.http.host, path: req.http.path, method: req.http.method, headers: req.http.headers, sequence: req.http.sequence } : undefined,
   })
+  // the run remembers it: conntrack -L and tcpdump later in the run show it (connection-log.ts)
+  if (req.record !== false) recordConnection(inv, trace)
+  return trace
 }
 
 /**

@@ -10,6 +10,7 @@
 import type { Invocation, Output, Program } from '../shell/types.ts'
 import type { FullTrace } from '../trace/index.ts'
 import { hostPort } from '../trace/context.ts'
+import { connectionOf } from './connection-log.ts'
 import { connect, kernelTimeoutMs, lookupFailed, refusedAfter } from './connect.ts'
 import { respond } from './http.ts'
 import type { HttpOutcome } from './http.ts'
@@ -242,6 +243,13 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
   if (res.kind === 'empty') return fail(o, 52, 'Empty reply from server', o.verbose ? `${v}* using HTTP/1.x\n${requestLines(o, method, u, hostHeader)}* Request completely sent off\n* Empty reply from server\n* shutting down connection #0\n` : '')
   if (res.kind === 'http09') return fail(o, 1, 'Received HTTP/0.9 when not allowed', o.verbose ? `${v}* using HTTP/1.x\n${requestLines(o, method, u, hostHeader)}* Request completely sent off\n* Received HTTP/0.9 when not allowed\n* closing connection #0\n` : '')
   if (res.kind === 'tls-mismatch') return fail(o, 52, 'Empty reply from server', '')
+  // what went over the wire, for tcpdump later in the run (plain HTTP only: over TLS a capture shows no HTTP)
+  const record = connectionOf(inv.session, t)
+  if (record && u.scheme === 'http') {
+    const request = `${requestLines(o, method, u, hostHeader).replace(/^> /gm, '').replace(/\n/g, '\r\n')}`
+    const response = statusBlock(res) + (method === 'HEAD' ? '' : res.body)
+    record.exchange = { request: `${method} ${u.path} HTTP/1.1`, requestBytes: utf8Length(request), response: `HTTP/1.1 ${res.status} ${res.reason}`, responseBytes: utf8Length(response) }
+  }
   if (o.verbose) {
     v += `* using HTTP/1.x\n${requestLines(o, method, u, hostHeader)}* Request completely sent off\n`
     v += `< HTTP/1.1 ${res.status} ${res.reason}\n${res.headers.map(([k, val]) => `< ${k}: ${val}\n`).join('')}< \n`
@@ -265,6 +273,10 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
   if (o.output !== undefined && o.output !== '-' && !o.silent) stderr += progressMeter(body.length)
   if (o.writeOut) stdout += writeOut(o.writeOut, res.status, t, u, body.length)
   return { exitCode: 0, stdout, stderr }
+}
+
+function utf8Length(s: string): number {
+  return new TextEncoder().encode(s).length
 }
 
 function ingressHasSecret(inv: Invocation, t: FullTrace): boolean {

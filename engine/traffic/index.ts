@@ -16,6 +16,8 @@ import { ncProgram } from './nc.ts'
 import { tracerouteProgram } from './traceroute.ts'
 import { ssProgram } from './ss.ts'
 import { traceProgram } from '../trace/index.ts'
+import { conntrackProgram } from './conntrack.ts'
+import { tcpdumpProgram } from './tcpdump.ts'
 
 export { curlProgram, wgetProgram, pingProgram, ncProgram, tracerouteProgram }
 export { connect, flavour, traceFrom } from './connect.ts'
@@ -35,4 +37,6 @@ export const TRAFFIC_PROGRAMS: Record<string, Program> = {
   ping: pingProgram,
   nc: ncProgram,
   traceroute: tracerouteProgram,
+  conntrack: conntrackProgram,
+  tcpdump: tcpdumpProgram,
 }

@@ -9,6 +9,7 @@
  * counts as closed, exactly as with the real tools.
  */
 import type { Output, Program } from '../shell/types.ts'
+import { connectionOf } from './connection-log.ts'
 import { connect, flavour, gaiError, lookupFailed } from './connect.ts'
 
 const SERVICES: Record<string, string> = { '22/tcp': 'ssh', '53/tcp': 'domain', '53/udp': 'domain', '80/tcp': 'http', '443/tcp': 'https', '3306/tcp': 'mysql', '5432/tcp': 'postgresql', '6379/tcp': 'redis', '8080/tcp': 'http-alt', '2379/tcp': 'etcd-client', '2380/tcp': 'etcd-server', '6443/tcp': 'sun-sr-https' }
@@ -44,6 +45,9 @@ export const ncProgram: Program = {
     const port = Number(portText)
     const proto = udp ? 'UDP' : 'TCP'
     const t = connect(inv, { host, port, proto })
+    // OpenBSD nc -zu (Debian's netcat-openbsd) tests a UDP port by writing "X" four times (netcat.c udptest)
+    const record = connectionOf(inv.session, t)
+    if (record && udp && !bb) record.udpProbes = 4
     const ip = t.address ?? host
     const svc = SERVICES[`${port}/${proto.toLowerCase()}`] ?? '*'
     let state: 'open' | 'refused' | 'timeout' | 'nxdomain'

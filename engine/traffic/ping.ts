@@ -12,6 +12,7 @@
 import type { Output, Program } from '../shell/types.ts'
 import { connect, flavour, gaiError, lookupFailed, rttMs } from './connect.ts'
 import { replyTtl } from './routers.ts'
+import { connectionOf } from './connection-log.ts'
 import { dontFragment } from '../dataplane/mtu.ts'
 
 export const pingProgram: Program = {
@@ -56,6 +57,8 @@ export const pingProgram: Program = {
     }
     const host = hosts[0]
     const t = connect(inv, { host, port: 0, proto: 'ICMP' })
+    const record = connectionOf(inv.session, t)
+    if (record) record.echo = { count, size }
     if (lookupFailed(t)) return bb ? { exitCode: 1, stdout: '', stderr: `ping: bad address '${host}'\n`, data: t } : { exitCode: 2, stdout: '', stderr: `ping: ${host}: ${gaiError(inv.place, t)}\n`, data: t }
     const ip = t.address ?? host
     const canon = t.dns && t.dns.question ? t.dns.question.name.replace(/\.$/, '') : host

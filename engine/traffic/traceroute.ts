@@ -32,7 +32,7 @@ export const tracerouteProgram: Program = {
     const bb = flavour(inv.place) === 'busybox'
     if (hosts.length !== 1 || !(max >= 1 && max <= 255) || !(queries >= 1 && queries <= 10)) return { exitCode: 2, stdout: '', stderr: 'Usage: traceroute [-n] [-m max_ttl] [-q nqueries] host\n' }
     const host = hosts[0]
-    const t = connect(inv, { host, port: 33434, proto: 'UDP' })
+    const t = connect(inv, { host, port: 33434, proto: 'UDP', record: false })
     if (lookupFailed(t)) return { exitCode: bb ? 1 : 2, stdout: '', stderr: bb ? `traceroute: bad address '${host}'\n` : `${host}: ${gaiError(inv.place, t)}\nCannot handle "host" cmdline arg \`${host}' on position 1 (argc 1)\n`, data: t }
     const ip = t.address ?? host
     const lines = [`traceroute to ${host} (${ip}), ${max} hops max, ${bb ? 46 : 60} byte packets`]

@@ -7,6 +7,7 @@
  */
 import type { Output, Program } from '../shell/types.ts'
 import { hostPort } from '../trace/context.ts'
+import { connectionOf } from './connection-log.ts'
 import { connect, lookupFailed } from './connect.ts'
 import { respond } from './http.ts'
 
@@ -72,6 +73,15 @@ export const wgetProgram: Program = {
       return { exitCode: 1, stdout: '', stderr: `${err}${timeout !== undefined ? 'wget: download timed out' : `wget: can't connect to remote host (${t.address ?? host}): Connection timed out`}\n`, data: t }
     }
     const res = respond(inv.cluster, t, { method: spider ? 'HEAD' : 'GET', path, host: hostHeader ?? host, scheme })
+    // what went over the wire, for tcpdump later in the run: BusyBox's request (networking/wget.c: GET, Host,
+    // User-Agent: Wget, Connection: close, so the server closes first)
+    const record = connectionOf(inv.session, t)
+    if (record && scheme === 'http' && res.kind === 'http') {
+      const request = `GET ${path} HTTP/1.1\r\nHost: ${hostHeader ?? hostWithPort}\r\nUser-Agent: Wget\r\nConnection: close\r\n\r\n`
+      const response = `HTTP/1.1 ${res.status} ${res.reason}\r\n${res.headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${spider ? '' : res.body}`
+      const bytes = (x: string) => new TextEncoder().encode(x).length
+      record.exchange = { request: `GET ${path} HTTP/1.1`, requestBytes: bytes(request), response: `HTTP/1.1 ${res.status} ${res.reason}`, responseBytes: bytes(response), serverCloses: true }
+    }
     if (res.kind !== 'http') return { exitCode: 1, stdout: '', stderr: `${err}wget: ${res.kind === 'tls-mismatch' ? 'error getting response: Connection reset by peer' : 'error getting response'}\n`, data: t }
     if (serverResponse) err += `  HTTP/1.1 ${res.status} ${res.reason}\n${res.headers.map(([k, v]) => `  ${k}: ${v}\n`).join('')}`
     if (res.status >= 400) return { exitCode: 1, stdout: '', stderr: `${err}wget: server returned error: HTTP/1.1 ${res.status} ${res.reason}\n`, data: t }
