@@ -18,6 +18,13 @@ export const API_LIMITS = {
   maxServices: Math.min(100, LIMITS.maxServices),
   /** milliseconds one run may take, loading and every command included */
   budgetMs: 1_000,
+  /**
+   * characters of answers one run may return (each command's stdout, stderr and data as JSON,
+   * and the diagram): the answers, not the cluster, are what fills a Worker's memory. The
+   * largest run the other limits allow (test/bench/worker-memory.bench.ts) otherwise answers
+   * 44 MB of JSON and holds 150 MB; at this limit it stays under 64 MB.
+   */
+  maxAnswerChars: 4_000_000,
   /** how long an answer stays in the Cache API */
   runCacheSeconds: 24 * 60 * 60,
   /** stored scenarios per client per window */

@@ -72,10 +72,6 @@ export function adapterFor(rt: ResourceType): Adapter {
       return adapter(ipAddresses, ipAddressTable, ipAddressJson)
     case 'ConfigMap':
       return generic('ConfigMap', T.configMapTable, (c) => c.configMaps)
-    case 'AdminNetworkPolicy':
-      return generic('AdminNetworkPolicy', T.adminNetworkPolicyTable, (c) => c.adminNetworkPolicies)
-    case 'BaselineAdminNetworkPolicy':
-      return generic('BaselineAdminNetworkPolicy', T.baselineAdminNetworkPolicyTable, (c) => c.baselineAdminNetworkPolicies)
     case 'Secret':
       return generic('Secret', T.secretTable, (c) => c.secrets)
     case 'Event':

@@ -27,8 +27,12 @@ export function toJsonText(v: Json): string {
   )
 }
 
-/** YAML 1.1's implicit types other than strings (null, bool, int, float, timestamp...), as the yaml library resolves them. */
-const IMPLICIT = new Document(null, { version: '1.1' }).schema.tags.filter((t) => t.default && t.test && t.tag !== 'tag:yaml.org,2002:str')
+/**
+ * YAML 1.1's implicit types other than strings (null, bool, int, float, timestamp...), as the yaml
+ * library resolves them. Built on the first -o yaml, not when the engine loads (issue 20).
+ */
+let implicit: { test?: RegExp }[] | undefined
+const implicitTags = () => (implicit ??= new Document(null, { version: '1.1' }).schema.tags.filter((t) => t.default && t.test && t.tag !== 'tag:yaml.org,2002:str'))
 
 /**
  * What a plain scalar cannot be (YAML 1.2 §7.3.3; libyaml's yaml_emitter_analyze_scalar): starting
@@ -42,7 +46,7 @@ const NOT_PLAIN = /^[\t ,[\]{}#&*!|>'"%@`]|^[?:-]$|^[?:-][ \t]|:[ \t]|[\t ]#|[\t
  */
 function misread(s: string): boolean {
   if (s.length > 5 && !/^[-+.0-9]/.test(s)) return false
-  return s === '' || IMPLICIT.some((t) => t.test!.test(s))
+  return s === '' || implicitTags().some((t) => t.test!.test(s))
 }
 
 /** Sets each string scalar's style (a direct walk: the library's generic visit() cost a fifth of a large -o yaml). */

@@ -17,6 +17,7 @@
 import type { Cluster } from '../model/types.ts'
 import { LIMITS } from '../load/limits.ts'
 import type { CommandResult } from './result.ts'
+import { groupThousands } from '../text/grouping.ts'
 
 /** Work a module does when a run begins (e.g. a scenario's NodeScript), before its first command. */
 export type SessionStart = (session: Session) => void
@@ -88,7 +89,7 @@ export class Session {
   run(line: string): CommandResult {
     if (!runner) throw new Error('the shell is not loaded')
     if (this.commands >= LIMITS.maxCommandsPerRun) {
-      return { command: line, exitCode: 2, stdout: '', stderr: `sh: too many commands in one run (limit ${LIMITS.maxCommandsPerRun.toLocaleString('en-US')}): this command and the rest were not run\n` }
+      return { command: line, exitCode: 2, stdout: '', stderr: `sh: too many commands in one run (limit ${groupThousands(LIMITS.maxCommandsPerRun)}): this command and the rest were not run\n` }
     }
     this.commands++
     if (!this.started) {
@@ -100,5 +101,5 @@ export class Session {
 }
 
 export function sessionFullMessage(): string {
-  return `this run made ${LIMITS.maxSessionObjects.toLocaleString('en-US')} objects (namespaces, links, addresses, routes), the most one run may hold in the simulator`
+  return `this run made ${groupThousands(LIMITS.maxSessionObjects)} objects (namespaces, links, addresses, routes), the most one run may hold in the simulator`
 }

@@ -12,6 +12,7 @@ import { hashOf } from './choice.ts'
 import type { WalkContext } from './context.ts'
 import { push } from './context.ts'
 import { ephemeralPort } from './choice.ts'
+import { groupThousands } from '../text/grouping.ts'
 import type { Tuple } from './types.ts'
 
 export interface Resolved {
@@ -118,7 +119,7 @@ function countText(lookup: AddressLookup, edns: Edns): string {
     }
   }
   const names = lookup.steps.length
-  return `${names} name${names === 1 ? '' : 's'}, ${queries} quer${queries === 1 ? 'y' : 'ies'} in ${names} round trip${names === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes on the wire`
+  return `${names} name${names === 1 ? '' : 's'}, ${queries} quer${queries === 1 ? 'y' : 'ies'} in ${names} round trip${names === 1 ? '' : 's'}, ${groupThousands(bytes)} bytes on the wire`
 }
 
 type Edns = ServedQuery['edns']

@@ -40,13 +40,17 @@ export async function runScenario(request: RunRequest, limits: ApiLimits): Promi
   const results: CommandResult[] = []
   // one request is one run: its commands share state (engine/shell/session.ts), no other request sees it
   const session = new Session(cluster)
+  const size = startAnswerSize(limits.maxAnswerChars)
   for (const [i, line] of request.commands.entries()) {
-    results.push(runCommand(cluster, line, session))
+    const result = runCommand(cluster, line, session)
+    size.add(answerChars(result), `command ${i + 1} of ${request.commands.length}`)
+    results.push(result)
     await budget.check(`running command ${i + 1} of ${request.commands.length}`)
   }
   let diagram: Diagram | undefined
   if (request.diagram === 'topology') {
     diagram = topologyDiagram(cluster)
+    size.add(diagram.svg.length + diagram.alt.length, 'the topology diagram')
     await budget.check('drawing the topology diagram')
   }
   const hash = await answersHash({ diagnostics, results })
@@ -73,6 +77,32 @@ function checkSize(scenario: string, limits: ApiLimits) {
       `This scenario has ${count(n)} ${what}; scenarios run here may have at most ${count(max)}.` +
         (what === 'Pods' ? ' (Each replica and each DaemonSet Pod on each node counts.)' : ''),
     )
+  }
+}
+
+/** The characters a command's answer adds to the answer's JSON, give or take its punctuation. */
+function answerChars(r: CommandResult): number {
+  return r.command.length + r.stdout.length + r.stderr.length + (r.data === undefined ? 0 : (JSON.stringify(r.data)?.length ?? 0))
+}
+
+/**
+ * The answers' size so far, checked after each step: a run whose answers outgrow the limit
+ * stops there (422 limit_exceeded), before the Worker holds them twice more as JSON.
+ */
+function startAnswerSize(maxChars: number) {
+  let total = 0
+  return {
+    add(chars: number, step: string) {
+      total += chars
+      if (total > maxChars) {
+        throw new ApiError(
+          422,
+          'limit_exceeded',
+          `The answers to this run come to more than the ${count(maxChars)} characters one request may return here: ` +
+            `${count(total)} by ${step}. Try fewer commands, or narrower ones (one namespace, one Pod).`,
+        )
+      }
+    },
   }
 }
 

@@ -2,8 +2,22 @@
  * Load-and-materialize time for generated clusters of 100, 1,000 and 10,000
  * Pods, with namespaces, Deployments and Services in proportion.
  */
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { loadScenario, runCommand } from '../../engine/index.ts'
 import { median, once, timings, type BenchResult } from './measure.ts'
+
+/** A full garbage collection, without starting Node with --expose-gc. */
+function collect(): void {
+  setFlagsFromString('--expose-gc')
+  ;(runInNewContext('gc') as () => void)()
+}
+
+/** MiB of heap in use after a full collection. */
+function heapMiB(): number {
+  collect()
+  return process.memoryUsage().heapUsed / 2 ** 20
+}
 
 export function generateScenario(pods: number): string {
   const perDeployment = 10
@@ -52,6 +66,15 @@ export async function run(): Promise<BenchResult[]> {
     out.push({ name: `load + materialize, ${pods} Pods (${Math.round(pods / 10)} Services), median`, value: t.median, unit: 'ms', target })
     out.push({ name: `  the same, fastest of ${runs}`, value: t.min, unit: 'ms' })
     out.push({ name: `  the same, first build of this size in the process`, value: first, unit: 'ms' })
+  }
+  // the heap a 10,000-Pod cluster holds once loaded (the scenario text itself not counted)
+  {
+    const text = generateScenario(10_000)
+    const before = heapMiB()
+    const held = loadScenario(text)
+    const after = heapMiB()
+    out.push({ name: `heap after loading 10000 Pods (1000 Services), whole process`, value: Math.round(after), unit: 'MiB', target: 150 })
+    out.push({ name: `  of which the cluster (${held.cluster.pods.length} Pods)`, value: Math.round(after - before), unit: 'MiB' })
   }
   const { cluster } = loadScenario(generateScenario(1_000))
   out.push({ name: 'kubectl get pods -A -o wide, 1,000 Pods', value: median(15, () => runCommand(cluster, 'kubectl get pods -A -o wide')), unit: 'ms' })

@@ -288,6 +288,25 @@ spec:
     expect(error.code).toBe('over_budget')
     expect(error.message).toMatch(/^This run needs more than the 1 ms one request may take here: it was stopped after \d[\d,]* ms, while building the cluster\./)
   })
+
+  it('stops a run whose answers outgrow the limit, with a 422 naming it', async () => {
+    const app = createApp().route('/api', runRoutes({ ...API_LIMITS, maxAnswerChars: 2_000 }))
+    // a scenario of its own, so that no cached answer stands in for the run
+    const body = JSON.stringify({ scenario: `${GUIDE_SCENARIO}# answers ${crypto.randomUUID()}\n`, commands: GUIDE_COMMANDS })
+    const res = await app.request('/api/run', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }, env)
+    expect(res.status).toBe(422)
+    const error = await errorOf(res)
+    expect(error.code).toBe('limit_exceeded')
+    expect(error.message).toMatch(
+      /^The answers to this run come to more than the 2,000 characters one request may return here: \d[\d,]* by command [1-3] of 3\. Try fewer commands, or narrower ones \(one namespace, one Pod\)\.$/,
+    )
+  })
+
+  it('leaves a guide-sized run far below the answer limit', async () => {
+    const res = await run({ scenario: GUIDE_SCENARIO, commands: GUIDE_COMMANDS })
+    expect(res.status).toBe(200)
+    expect((await res.text()).length).toBeLessThan(API_LIMITS.maxAnswerChars / 100)
+  })
 })
 
 describe('POST /api/run is same-origin only', () => {
