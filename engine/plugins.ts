@@ -3,7 +3,7 @@
  * load, files one module shows through another's `cat`. Imported by
  * scenario.ts, so every entry point gets them.
  */
-import { registerCheck } from './build/checks.ts'
+import { registerCheck } from './cluster/checks.ts'
 import { lintPolicies, validatePolicies } from './policy/index.ts'
 import { validateIngresses } from './ingress/index.ts'
 import { validateGateways } from './gateway/index.ts'

@@ -2,7 +2,7 @@ import type { Cluster } from './model/types.ts'
 import type { Diagnostic } from './model/diagnostic.ts'
 import { parseSources } from './load/parse.ts'
 import type { ScenarioSource } from './load/parse.ts'
-import { buildCluster } from './build/cluster.ts'
+import { buildCluster } from './cluster/cluster.ts'
 import './plugins.ts'
 
 export interface LoadResult {

@@ -4,9 +4,9 @@
  * Corefile is checked here), and the names the Cluster document declares
  * outside the cluster (spec.externalHosts), checked and kept as objects.
  */
-import type { BuildContext, Loaded } from '../build/context.ts'
-import { read } from '../build/context.ts'
-import { makeMeta } from '../build/meta.ts'
+import type { BuildContext, Loaded } from '../cluster/context.ts'
+import { read } from '../cluster/context.ts'
+import { makeMeta } from '../cluster/meta.ts'
 import type { ClusterConfig, GenericObject, JsonObject } from '../model/types.ts'
 import { canonicalIP } from '../net/ip.ts'
 import { kubeadmCorefile, parseCorefile } from './corefile.ts'

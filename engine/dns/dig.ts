@@ -6,7 +6,7 @@
  * output is stable; query times are modelled (0 ms for CoreDNS's own
  * answers, 4 ms when the upstream resolver is involved).
  */
-import { fnv1a32 } from '../build/hash.ts'
+import { fnv1a32 } from '../cluster/hash.ts'
 import { canonicalIP } from '../net/ip.ts'
 import type { Invocation, Output, Program } from '../shell/types.ts'
 import { digTime, groupRRsets, questionLine, recordLine, unreachable } from './bind-text.ts'

@@ -10,7 +10,7 @@
  */
 import type { Cluster, Pod } from '../model/types.ts'
 import type { Invocation, Output, Place, Program } from '../shell/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { formatResolvConf, resolvConfFor } from './resolv-conf.ts'
 
 /** Contents of a file at a place, or undefined when it does not exist there. */

@@ -6,7 +6,7 @@
  * in a WeakMap keyed by the cluster, so a lookup costs a few map reads.
  */
 import type { Cluster, Pod, Service } from '../model/types.ts'
-import { CLUSTER_CREATED } from '../build/meta.ts'
+import { CLUSTER_CREATED } from '../cluster/meta.ts'
 import type { CorefileResult } from './corefile.ts'
 import { kubeadmCorefile, parseCorefile } from './corefile.ts'
 import type { ExternalZone } from './external-zone.ts'

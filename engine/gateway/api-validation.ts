@@ -10,8 +10,8 @@
  * does not exist for routing, as the API server would not have stored it.
  */
 import type { Cluster, GenericObject, Json } from '../model/types.ts'
-import type { ObjectProblem } from '../build/checks.ts'
-import { read } from '../build/context.ts'
+import type { ObjectProblem } from '../cluster/checks.ts'
+import { read } from '../cluster/context.ts'
 import { fieldPath } from '../load/schema.ts'
 
 export type Path = (string | number)[]

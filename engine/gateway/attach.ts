@@ -12,8 +12,8 @@
  * controller in the scenario takes it.
  */
 import type { Cluster, GenericObject, Service } from '../model/types.ts'
-import { selectorFromJson, matchesSelector } from '../build/selector.ts'
-import { read } from '../build/context.ts'
+import { selectorFromJson, matchesSelector } from '../cluster/selector.ts'
+import { read } from '../cluster/context.ts'
 import { apiValidation, objectKey } from './api-validation.ts'
 import { gatewayClassView, gatewayView, referenceGrantView, routeView } from './model.ts'
 import type { BackendRefView, GatewayClassView, GatewayView, ListenerView, ParentRefView, RouteView } from './model.ts'

@@ -11,13 +11,13 @@
  * before the build, so they get addresses, endpoints and kube-proxy rules
  * like any other object.
  */
-import type { BuildContext, Loaded } from '../build/context.ts'
-import { read } from '../build/context.ts'
+import type { BuildContext, Loaded } from '../cluster/context.ts'
+import { read } from '../cluster/context.ts'
 import type { JsonObject } from '../model/types.ts'
 import { ENVOY_GATEWAY_CONTROLLER, ENVOY_GATEWAY_NAMESPACE } from './attach.ts'
 import { sha256Hex } from './sha256.ts'
 import { gatewayRefused } from './api-validation.ts'
-import { toGeneric } from '../build/generic.ts'
+import { toGeneric } from '../cluster/generic.ts'
 
 /** Envoy Gateway v1.9's default proxy image (api/v1alpha1 shared_types.go DefaultEnvoyProxyImage). */
 const ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.39.1'

@@ -6,7 +6,7 @@
  * wrote; nothing else is invented.
  */
 import type { GenericObject, Json, JsonObject } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { GATEWAY_GROUP } from './kinds.ts'
 
 const clone = <T extends Json>(v: T): T => JSON.parse(JSON.stringify(v)) as T

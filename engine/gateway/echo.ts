@@ -13,7 +13,7 @@
  * route's RequestHeaderModifier.
  */
 import type { Pod } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 
 /** net/textproto CanonicalMIMEHeaderKey. @example canonicalHeader('x-forwarded-for') // 'X-Forwarded-For' */
 export function canonicalHeader(name: string): string {

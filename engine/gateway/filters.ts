@@ -9,7 +9,7 @@
  * (ReplacePrefixMatch replaces only the matched prefix); RequestMirror sends a
  * copy whose answer is ignored.
  */
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import type { Json } from '../model/types.ts'
 import type { FilterView, HTTPMatchView } from './model.ts'
 import type { ListenerState } from './attach.ts'

@@ -10,7 +10,7 @@
  * the wrong type reads as absent (the loader already reported it).
  */
 import type { GenericObject, Json, JsonObject } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { GATEWAY_GROUP } from './kinds.ts'
 
 export interface GatewayClassView {

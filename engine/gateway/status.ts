@@ -9,7 +9,7 @@
  * scenario creates every object once).
  */
 import type { Cluster, GenericObject, JsonObject } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { gatewayModel, ENVOY_GATEWAY_CONTROLLER } from './attach.ts'
 import type { Condition } from './attach.ts'
 import { GATEWAY_GROUP } from './kinds.ts'

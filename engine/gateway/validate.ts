@@ -6,7 +6,7 @@
  * expression RE2 would not compile, a class no modelled controller serves.
  */
 import type { Cluster } from '../model/types.ts'
-import type { ObjectProblem } from '../build/checks.ts'
+import type { ObjectProblem } from '../cluster/checks.ts'
 import { apiValidation } from './api-validation.ts'
 import { gatewayModel } from './attach.ts'
 import { compileRE2 } from './match.ts'

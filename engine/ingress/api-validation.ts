@@ -7,11 +7,11 @@
  * the loader for every kind and is not repeated here.
  */
 import type { Cluster, GenericObject, Json } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { fieldPath } from '../load/schema.ts'
 import { nameProblems } from '../load/names.ts'
-import { portNameProblems } from '../build/pod-spec.ts'
-import type { ObjectProblem } from '../build/checks.ts'
+import { portNameProblems } from '../cluster/pod-spec.ts'
+import type { ObjectProblem } from '../cluster/checks.ts'
 import { ANNOTATION_INGRESS_CLASS } from './model.ts'
 
 export type Path = (string | number)[]

@@ -16,7 +16,7 @@
  *     the scenario exists before its Ingresses are created.
  */
 import type { Cluster, GenericObject, Service } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { ANNOTATION_DEFAULT_CLASS, ingressView } from './model.ts'
 import type { IngressView } from './model.ts'
 import { apiValidation } from './api-validation.ts'

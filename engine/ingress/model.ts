@@ -5,7 +5,7 @@
  * type reads as absent (the loader's schema check already reported it).
  */
 import type { GenericObject, Json, JsonObject } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 
 export type PathType = 'Exact' | 'Prefix' | 'ImplementationSpecific'
 

@@ -8,7 +8,7 @@
  * name as a hostname).
  */
 import type { Cluster, GenericObject } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { ingressView } from './model.ts'
 import { controllerFor, effectiveClass, servedBy, INGRESS_NGINX_CONTROLLER } from './classes.ts'
 import { apiValidation } from './api-validation.ts'

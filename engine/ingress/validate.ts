@@ -6,13 +6,13 @@
  * reader probably meant.
  */
 import type { Cluster, Service } from '../model/types.ts'
-import type { ObjectProblem } from '../build/checks.ts'
+import type { ObjectProblem } from '../cluster/checks.ts'
 import { ingressView, ANNOTATION_INGRESS_CLASS, ANNOTATION_DEFAULT_CLASS } from './model.ts'
 import type { BackendRef, IngressView } from './model.ts'
 import { apiValidation } from './api-validation.ts'
 import type { Path } from './api-validation.ts'
 import { defaultIngressClass, effectiveClass, ingressClassByName, isDefaultClass, liveClasses, INGRESS_NGINX_CONTROLLER } from './classes.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { buildServers } from './servers.ts'
 import { findServicePort } from './backend.ts'
 

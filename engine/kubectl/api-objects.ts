@@ -4,13 +4,13 @@
  * (addresses, conditions, EndpointSlices). Defaults follow
  * pkg/apis/core/v1/defaults.go; keys are sorted when printed.
  */
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, JsonObject, Namespace, Node, ObjectMeta, Pod, Service } from '../model/types.ts'
 import { ipFamilyOf } from '../net/ip.ts'
 import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume } from './pod-defaults.ts'
 import { podQOSClass } from './pod-resources.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
-import { crashLoop, goDuration } from '../build/crash-loop.ts'
+import { crashLoop, goDuration } from '../cluster/crash-loop.ts'
 
 function metaJson(m: ObjectMeta, extra: JsonObject = {}): JsonObject {
   const out: JsonObject = { creationTimestamp: m.creationTimestamp, name: m.name, resourceVersion: m.resourceVersion, uid: m.uid }

@@ -19,7 +19,7 @@
 import type { Cluster } from '../model/types.ts'
 import type { Output, Place } from '../shell/types.ts'
 import { fail } from '../shell/types.ts'
-import { safeRandomString } from '../build/hash.ts'
+import { safeRandomString } from '../cluster/hash.ts'
 import { resolvePodRef } from './resolve.ts'
 
 type Exec = (cluster: Cluster, place: Place, argv: string[]) => Output

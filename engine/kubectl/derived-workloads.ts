@@ -5,7 +5,7 @@
  * owner, so `kubectl get ds -n kube-system` or `kubectl get rs` lists what is really running.
  */
 import type { Cluster, GenericObject, JsonObject, Pod } from '../model/types.ts'
-import { makeMeta } from '../build/meta.ts'
+import { makeMeta } from '../cluster/meta.ts'
 
 const cache = new WeakMap<Cluster, GenericObject[]>()
 

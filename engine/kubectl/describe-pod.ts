@@ -3,12 +3,12 @@
  * prints it, over the Pod exactly as `kubectl get pod -o yaml` shows it
  * (podJson), so the two always agree.
  */
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import type { Cluster, Json, JsonObject } from '../model/types.ts'
 import { tabwrite } from '../text/tabwriter.ts'
 import { age } from '../text/duration.ts'
-import { crashLoop } from '../build/crash-loop.ts'
-import { formatSelector, selectorFromJson } from '../build/selector.ts'
+import { crashLoop } from '../cluster/crash-loop.ts'
+import { formatSelector, selectorFromJson } from '../cluster/selector.ts'
 import { formatQuantity, quantityOf, scaledValue } from '../model/quantity.ts'
 import { podJson } from './api-objects.ts'
 import { podQOSClass } from './pod-resources.ts'

@@ -25,10 +25,10 @@
  * Image pulls are not simulated, so there are no Pulling/Pulled events.
  */
 import type { Cluster, JsonObject, ObjectMeta, Pod } from '../model/types.ts'
-import { read } from '../build/context.ts'
-import { deterministicUID } from '../build/hash.ts'
+import { read } from '../cluster/context.ts'
+import { deterministicUID } from '../cluster/hash.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
-import { crashLoop } from '../build/crash-loop.ts'
+import { crashLoop } from '../cluster/crash-loop.ts'
 import { humanDuration } from '../text/duration.ts'
 
 export interface ClusterEvent {

@@ -5,7 +5,7 @@
  * DaemonSet controller gives its Pods. A value the author (or a pasted dump)
  * already set is kept.
  */
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import type { Json, JsonObject } from '../model/types.ts'
 import { formatQuantity, quantityOf } from '../model/quantity.ts'
 import { storedResources } from './pod-resources.ts'

@@ -3,7 +3,7 @@
  * (k8s.io/kubectl/pkg/util/resource PodRequestsAndLimits). Read from the Pod's
  * spec only when a command asks, never while the cluster is built.
  */
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import type { Json, Pod } from '../model/types.ts'
 import { addQuantity, formatQuantity, quantityOf } from '../model/quantity.ts'
 import type { Quantity } from '../model/quantity.ts'

@@ -5,7 +5,7 @@
  * allocated ClusterIP, named by the address, pointing at its Service.
  */
 import type { Cluster, JsonObject, ObjectMeta } from '../model/types.ts'
-import { makeMeta } from '../build/meta.ts'
+import { makeMeta } from '../cluster/meta.ts'
 
 export interface ServiceCIDRObject {
   meta: ObjectMeta

@@ -3,11 +3,11 @@
  * pkg/printers/internalversion/printers.go (AddHandlers), with its helpers
  * for ports, endpoints, external IPs and hosts.
  */
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, Namespace, Node, Pod, Service } from '../model/types.ts'
 import { age } from '../text/duration.ts'
-import { crashLoop } from '../build/crash-loop.ts'
-import { formatLabels, formatSelector, selectorFromJson } from '../build/selector.ts'
+import { crashLoop } from '../cluster/crash-loop.ts'
+import { formatLabels, formatSelector, selectorFromJson } from '../cluster/selector.ts'
 import { effectiveClass } from '../ingress/classes.ts'
 import { ingressStatus } from '../ingress/status.ts'
 import { ingressView } from '../ingress/model.ts'

@@ -14,7 +14,7 @@ import { fail, ok } from '../shell/types.ts'
 import { sandboxId } from '../dataplane/ids.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
 import { containerID } from '../kubectl/api-objects.ts'
-import { crashLoop } from '../build/crash-loop.ts'
+import { crashLoop } from '../cluster/crash-loop.ts'
 
 /** github.com/docker/go-units HumanDuration, as crictl's CREATED column prints it. */
 export function unitsHumanDuration(ms: number): string {

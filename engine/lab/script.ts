@@ -18,7 +18,7 @@
  * after a failure, as sh does without -e); its output is not shown otherwise.
  */
 import type { Cluster, GenericObject } from '../model/types.ts'
-import type { Locate, ObjectProblem } from '../build/checks.ts'
+import type { Locate, ObjectProblem } from '../cluster/checks.ts'
 import { LIMITS } from '../load/limits.ts'
 import { Session } from '../shell/session.ts'
 import '../shell/run.ts'

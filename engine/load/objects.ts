@@ -4,8 +4,8 @@
  * duplicates) and files the good ones by kind for the build steps.
  */
 import type { JsonObject } from '../model/types.ts'
-import { BuildContext, read } from '../build/context.ts'
-import type { Loaded } from '../build/context.ts'
+import { BuildContext, read } from '../cluster/context.ts'
+import type { Loaded } from '../cluster/context.ts'
 import { KINDS, kindInfo, objectSchema } from './kinds.ts'
 import { checkSchema, closest } from './schema.ts'
 import { NAME_RULES, labelKeyProblems, labelValueProblems, nameProblems } from './names.ts'

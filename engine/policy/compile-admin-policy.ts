@@ -10,7 +10,7 @@
  * would prune them).
  */
 import type { GenericObject, Json, Protocol } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { arr, checkSchema, fieldPath, int32, obj, str, strMap } from '../load/schema.ts'
 import type { Schema } from '../load/schema.ts'
 import type { Prefix } from '../net/ip.ts'

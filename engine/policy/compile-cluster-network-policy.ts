@@ -15,7 +15,7 @@
  * assumed installed (nodes and domainNames peers are accepted).
  */
 import type { GenericObject, Json, Protocol } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { arr, checkSchema, fieldPath, int32, obj, str, strMap } from '../load/schema.ts'
 import type { AdminAction, AdminPort, AdminRule, AdminTier, CompiledAdminPolicy } from './model.ts'
 import { bound, compilePeer, compileSubject, oneOf } from './compile-admin-policy.ts'

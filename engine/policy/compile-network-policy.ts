@@ -5,8 +5,8 @@
  * ValidateNetworkPolicySpec does (pkg/apis/networking/validation).
  */
 import type { GenericObject, Json, Protocol } from '../model/types.ts'
-import { read } from '../build/context.ts'
-import { requirementsOf, selectorFromJson } from '../build/selector.ts'
+import { read } from '../cluster/context.ts'
+import { requirementsOf, selectorFromJson } from '../cluster/selector.ts'
 import { formatPrefix, hasHostBits, parseAddr, parsePrefix, prefixesOverlap } from '../net/ip.ts'
 import { fieldPath } from '../load/schema.ts'
 import type { Prefix } from '../net/ip.ts'

@@ -4,8 +4,8 @@
  * over PrefixWriter levels of two spaces, rules separated by `----------`.
  */
 import type { Cluster, Json } from '../model/types.ts'
-import { read } from '../build/context.ts'
-import { formatSelector, selectorFromJson } from '../build/selector.ts'
+import { read } from '../cluster/context.ts'
+import { formatSelector, selectorFromJson } from '../cluster/selector.ts'
 import { tabwrite } from '../text/tabwriter.ts'
 import { policySet } from './policy-set.ts'
 

@@ -17,7 +17,7 @@ import { evaluateServiceConnection } from './service.ts'
 import { toDiagnostic } from './validate.ts'
 import type { Locate } from './validate.ts'
 import type { Path, Problem } from './problems.ts'
-import { formatSelector, selectorFromJson } from '../build/selector.ts'
+import { formatSelector, selectorFromJson } from '../cluster/selector.ts'
 
 function finding(object: GenericObject, path: Path, code: string, message: string, hint?: string): Problem {
   return { object, path, severity: 'warning', code, message, hint }

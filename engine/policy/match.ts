@@ -5,7 +5,7 @@
  * (v1alpha1) and v0.2.0 (v1alpha2 ClusterNetworkPolicy: the same peers and ports).
  */
 import type { Labels, Pod, Protocol } from '../model/types.ts'
-import { matchesRequirements } from '../build/selector.ts'
+import { matchesRequirements } from '../cluster/selector.ts'
 import type { Addr, Prefix } from '../net/ip.ts'
 import type { AdminPeer, AdminPort, CompiledAdminPolicy, CompiledNetworkPolicy, NpPeer, NpPort, NpRule, Reqs } from './model.ts'
 import type { Endpoint } from './endpoint.ts'

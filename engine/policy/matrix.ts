@@ -23,7 +23,7 @@ import type { Endpoint } from './endpoint.ts'
 import { ALL_TIERS, enforcedTiers, enforcesAll, enforcesNone, evaluateSide, newMemo } from './evaluate.ts'
 import type { EvalMemo } from './evaluate.ts'
 import type { Reqs } from './model.ts'
-import { SYSTEM_NAMESPACES } from '../build/system.ts'
+import { SYSTEM_NAMESPACES } from '../cluster/system.ts'
 
 export interface MatrixOptions {
   /** only Pods of this namespace */

@@ -3,7 +3,7 @@
  * normalised, defaults applied. Evaluation only ever looks at these.
  */
 import type { GenericObject, Protocol } from '../model/types.ts'
-import type { Requirement } from '../build/selector.ts'
+import type { Requirement } from '../cluster/selector.ts'
 import type { Prefix } from '../net/ip.ts'
 
 /** A label selector; `undefined` where the API has a nil selector (matches nothing / field absent). */

@@ -5,7 +5,7 @@
  * (apimachinery/pkg/apis/meta/v1/validation ValidateLabelSelector).
  */
 import type { GenericObject, Json } from '../model/types.ts'
-import { read } from '../build/context.ts'
+import { read } from '../cluster/context.ts'
 import { fieldPath } from '../load/schema.ts'
 
 export type Path = (string | number)[]

@@ -3,12 +3,12 @@
  * server would refuse (errors: the object is then ignored, as it would not
  * exist) and what it would accept with a warning.
  *
- * Hook for the loader (engine/build/cluster.ts, after the cluster is built):
+ * Hook for the loader (engine/cluster/cluster.ts, after the cluster is built):
  *   cluster.diagnostics.push(...validatePolicies(cluster, (ref, path) => locate(ctx.maps, ref, path)))
  */
 import type { Cluster, SourceRef } from '../model/types.ts'
 import type { Diagnostic } from '../model/diagnostic.ts'
-import { objectName } from '../build/context.ts'
+import { objectName } from '../cluster/context.ts'
 import { fieldPath } from '../load/schema.ts'
 import { policySet } from './policy-set.ts'
 import type { Problem } from './problems.ts'

@@ -6,7 +6,7 @@
  * --seed), so the same command always gives the same answer and different
  * clients spread over the endpoints as the real rules would.
  */
-import { fnv1a32 } from '../build/hash.ts'
+import { fnv1a32 } from '../cluster/hash.ts'
 import type { Tuple } from './types.ts'
 
 /** Linux net.ipv4.ip_local_port_range default: 32768-60999. */

@@ -21,7 +21,7 @@ import { networkAddress } from './addressing.ts'
 import { NIC, linkLocal, wirePods } from './common.ts'
 import type { CniContext, HostPart } from './context.ts'
 import { ipOf } from './context.ts'
-import { CALICO_BLOCK_BITS } from '../../build/nodes.ts'
+import { CALICO_BLOCK_BITS } from '../../cluster/nodes.ts'
 import { VXLAN_OVERHEAD, flannelPeerRoutes, flannelVxlanDevice } from './flannel.ts'
 
 export const IPIP_OVERHEAD = 20
@@ -46,7 +46,7 @@ function tunnelDevice(ctx: CniContext, kind: 'ipip' | 'vxlan', mtu: number): Lin
   const block = ctx.node.podCIDRs.find((c) => parsePrefix(c)?.family === 'IPv4')
   const nodeIP = ipOf(ctx.node.internalIPs, 'IPv4')
   if (!block || !nodeIP) return undefined
-  // Calico's IPAM gives the tunnel the block's first address (engine/build/ipam.ts keeps ordinal 0 for it)
+  // Calico's IPAM gives the tunnel the block's first address (engine/cluster/ipam.ts keeps ordinal 0 for it)
   const addr = networkAddress(block)
   if (kind === 'ipip') {
     return {

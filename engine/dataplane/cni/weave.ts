@@ -12,7 +12,7 @@ import { nthAddress } from './addressing.ts'
 import { linkLocal, wirePods } from './common.ts'
 import type { CniContext, HostPart } from './context.ts'
 import { podCIDROf } from './context.ts'
-import { WEAVE_DEFAULT_RANGE } from '../../build/config.ts'
+import { WEAVE_DEFAULT_RANGE } from '../../cluster/config.ts'
 
 export const WEAVE_MTU = 1376
 

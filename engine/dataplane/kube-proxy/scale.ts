@@ -21,7 +21,7 @@ import { fail, ok } from '../../shell/types.ts'
 import { table } from '../../text/tabwriter.ts'
 // The loader's parts, not scenario.ts: that module imports the shell's programs, this one among them.
 import { parseSources } from '../../load/parse.ts'
-import { buildCluster } from '../../build/cluster.ts'
+import { buildCluster } from '../../cluster/cluster.ts'
 import { nodePlumbing } from '../cni/index.ts'
 import { nodeRuleset } from './node-ruleset.ts'
 import { kubeProxyTable } from './nftables.ts'

@@ -125,7 +125,7 @@ describe('a failed name lookup is a resolver error, never a connect timeout', ()
 })
 
 describe('NodePort allocation (portallocator calculateRangeOffset, KEP-3668)', async () => {
-  const { PortRangeAllocator } = await import('../../../engine/build/allocator.ts')
+  const { PortRangeAllocator } = await import('../../../engine/cluster/allocator.ts')
   it.each([
     [30000, 32767, 30086], // the default: 2768 / 32 = 86 → static band 30000-30085
     [30000, 30015, 30000], // 16 ports or fewer: no static band

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { canonicalJson, canonicalJsonHash } from '../../../engine/build/canonical-json.ts'
-import { deterministicUID, fnv1a32, uidHash } from '../../../engine/build/hash.ts'
+import { canonicalJson, canonicalJsonHash } from '../../../engine/cluster/canonical-json.ts'
+import { deterministicUID, fnv1a32, uidHash } from '../../../engine/cluster/hash.ts'
 
 describe('engine hashes', () => {
   it('FNV-1a hashes the UTF-8 bytes, as Go does (published test vectors)', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { loadScenario } from '../../../engine/index.ts'
 import type { Cluster } from '../../../engine/index.ts'
 import { routeIngress, validateIngresses } from '../../../engine/ingress/index.ts'
-import { registerCheck } from '../../../engine/build/checks.ts'
+import { registerCheck } from '../../../engine/cluster/checks.ts'
 import { echoPod, ingress, ingressClass, scenario, service } from './helpers.ts'
 
 type Obj = Record<string, unknown>

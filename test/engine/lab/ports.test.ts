@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { loadScenario, runCommand } from '../../../engine/index.ts'
-import { crashLoop, goDuration } from '../../../engine/build/crash-loop.ts'
+import { crashLoop, goDuration } from '../../../engine/cluster/crash-loop.ts'
 
 const pod = (containers: string) => `apiVersion: v1
 kind: Pod

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { parseSources, locate } from '../../../engine/load/parse.ts'
-import { buildCluster } from '../../../engine/build/cluster.ts'
+import { buildCluster } from '../../../engine/cluster/cluster.ts'
 import { validatePolicies } from '../../../engine/policy/index.ts'
 import type { Diagnostic } from '../../../engine/index.ts'
 

@@ -88,7 +88,7 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
         const hostPort = read.num(read.path(p, 'hostPort'))
         if (hostPort !== undefined && (hostPort < 0 || hostPort > 65535)) err([...at, 'hostPort'], `Invalid value: ${hostPort}: must be between 1 and 65535, inclusive`)
         // The API server accepts the same port in two containers, with a warning
-        // (pkg/api/pod/warnings.go); what happens at run time is build/port-conflicts.ts's
+        // (pkg/api/pod/warnings.go); what happens at run time is cluster/port-conflicts.ts's
         const key = `${containerPort}/${protocol}`
         const hostIP = read.str(read.path(p, 'hostIP')) ?? ''
         if (field === 'containers' && containerPort > 0) {
