@@ -14,6 +14,7 @@
  * come, as comments, the places where the result behaves differently from
  * ingress-nginx, each with the reason.
  */
+import { ENVOY_GATEWAY_CONTROLLER } from './attach.ts'
 import type { Cluster, Json, JsonObject } from '../model/types.ts'
 import type { Output } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
@@ -187,5 +188,16 @@ export function convertProgram(cluster: Cluster, args: string[]): Output {
     lines.push('# Where this behaves differently from ingress-nginx:')
     for (const d of differences) lines.push(`# - ${d.ingress}: ${d.what}: ${d.why}.`)
   } else lines.push('# No difference in behaviour found for these Ingresses.')
-  return ok(`${yaml}${lines.join('\n')}\n`, { objects, differences })
+  // for the page: the same objects, with a GatewayClass for Envoy Gateway where the scenario has
+  // none of that name, so that appending them to the manifests gives a Gateway that runs
+  const missing = classes.filter((c) => !cluster.gatewayClasses.some((g) => g.meta.name === c))
+  const gatewayClasses = missing.map((name): JsonObject => ({ apiVersion: API, kind: 'GatewayClass', metadata: { name }, spec: { controllerName: ENVOY_GATEWAY_CONTROLLER } }))
+  // once they are in the scenario, adding them again would only collide
+  const present = (o: JsonObject) => {
+    const m = o.metadata as JsonObject
+    const list = o.kind === 'Gateway' ? cluster.gateways : o.kind === 'HTTPRoute' ? cluster.httpRoutes : []
+    return list.some((g) => g.meta.name === m.name && g.meta.namespace === m.namespace)
+  }
+  const apply = objects.every(present) ? undefined : { yaml: [...gatewayClasses, ...objects].map((o) => `---\n${toYamlText(o)}`).join(''), label: 'Add these Gateway API objects and run again' }
+  return ok(`${yaml}${lines.join('\n')}\n`, { objects, differences, ...(apply ? { apply } : {}) })
 }

@@ -191,7 +191,7 @@ export async function startEditing(
       const button = document.createElement('button')
       button.type = 'button'
       button.className = 'knet-button knet-command__fix'
-      button.textContent = 'Apply this fix and run again'
+      button.textContent = result.fixLabel ?? 'Apply this fix and run again'
       button.addEventListener('click', () => {
         const doc = manifestsView.state.doc
         const text = doc.toString()

@@ -3,7 +3,7 @@
  * the same engine answers in the browser (loaded on first need), and the page says so.
  */
 import { isAnswerDiagram, type AnswerDiagramKind } from '../examples/diagram-command.ts'
-import { fixOf, type CommandAnswer, type DiagramKind, type PlacedDiagnostic, type RunAnswer } from '../examples/types.ts'
+import { fixLabelOf, fixOf, type CommandAnswer, type DiagramKind, type PlacedDiagnostic, type RunAnswer } from '../examples/types.ts'
 
 export interface RunRequest {
   scenario: string
@@ -88,7 +88,7 @@ export function fromApi(body: unknown): RunAnswer | undefined {
       exitCode: Number(r.exitCode ?? 0),
       stdout: String(r.stdout ?? ''),
       stderr: String(r.stderr ?? ''),
-      ...(fix ? { fix } : {}),
+      ...(fix ? { fix, fixLabel: fixLabelOf(r.data) } : {}),
     }
   })
   const diagnostics = (Array.isArray(b.diagnostics) ? b.diagnostics : []) as PlacedDiagnostic[]

@@ -7,7 +7,7 @@ import { ENGINE_VERSION, loadScenario, runCommand, Session, topologyDiagram } fr
 import type { Diagnostic } from '../../engine/index.ts'
 import { isAnswerDiagram } from './diagram-command.ts'
 import { diagramFromResults } from './result-diagram.ts'
-import { fixOf } from './types.ts'
+import { fixLabelOf, fixOf } from './types.ts'
 import type { CommandAnswer, DiagramKind, PlacedDiagnostic, RunAnswer } from './types.ts'
 
 /** `previous`: the matrix an earlier run in the page drew (RunAnswer.diagramData), to mark what changed since. */
@@ -18,7 +18,7 @@ export function runScenario(text: string, commands: readonly string[], diagram?:
   const full = commands.map((line) => runCommand(cluster, line, session))
   const results: CommandAnswer[] = full.map(({ command, exitCode, stdout, stderr, data }) => {
     const fix = fixOf(data)
-    return { command, exitCode, stdout, stderr, ...(fix ? { fix } : {}) }
+    return { command, exitCode, stdout, stderr, ...(fix ? { fix, fixLabel: fixLabelOf(data) } : {}) }
   })
   const answer: RunAnswer = { engineVersion: ENGINE_VERSION, diagnostics: diagnostics.map(placed), results }
   if (diagram === 'topology') {

@@ -34,14 +34,24 @@ export interface CommandAnswer {
   exitCode: number
   stdout: string
   stderr: string
-  /** a denied `policy check`'s smallest fix (its data.fix.yaml), which the page offers to apply */
+  /** manifests the answer offers to add (a denied `policy check`'s smallest fix, `gateway convert`'s objects), which the page offers to apply */
   fix?: string
+  /** the words on the button that applies `fix` */
+  fixLabel?: string
 }
 
-/** The YAML of a `policy check` answer's fix, if it has one. */
+/** The YAML an answer offers to add to the manifests: a `policy check`'s fix (data.fix), or data.apply (`gateway convert`). */
 export function fixOf(data: unknown): string | undefined {
-  const fix = (data as { fix?: { possible?: unknown; yaml?: unknown } } | null | undefined)?.fix
-  return fix && fix.possible === true && typeof fix.yaml === 'string' && fix.yaml ? fix.yaml : undefined
+  const d = data as { fix?: { possible?: unknown; yaml?: unknown }; apply?: { yaml?: unknown } } | null | undefined
+  const fix = d?.fix
+  if (fix && fix.possible === true && typeof fix.yaml === 'string' && fix.yaml) return fix.yaml
+  return typeof d?.apply?.yaml === 'string' && d.apply.yaml ? d.apply.yaml : undefined
+}
+
+/** The words on the button that applies fixOf(data). */
+export function fixLabelOf(data: unknown): string {
+  const label = (data as { apply?: { label?: unknown } } | null | undefined)?.apply?.label
+  return typeof label === 'string' && !(data as { fix?: unknown }).fix ? label : 'Apply this fix and run again'
 }
 
 /** An engine diagnostic, as the page needs it to underline the editor. */

@@ -163,3 +163,25 @@ describe('the Gateway challenge of the capstone (/a-real-system/)', () => {
     await context.close()
   })
 })
+
+describe('an Ingress converted in the page (/ingress-and-gateway/, the `convert` example)', () => {
+  it('adds the converted objects with a GatewayClass and runs again: the new Gateway answers', async () => {
+    const { context, page, errors } = await open('/ingress-and-gateway/')
+    const ex = page.locator('knet-example#example-convert')
+    await ex.scrollIntoViewIfNeeded()
+    await action(ex, 'edit').click()
+    await expect.poll(() => manifestsEditor(ex).innerText()).toContain('store.example.com')
+    await manifestsEditor(ex).click()
+    await page.keyboard.press('Control+Enter')
+    const add = output(ex, 1).getByRole('button', { name: 'Add these Gateway API objects and run again' })
+    await add.waitFor()
+    await add.click()
+    // after the run: the objects are in the manifests, so gateway convert offers nothing more
+    await expect.poll(() => add.count()).toBe(0)
+    await ex.locator('[data-knet-command]').fill('gateway route store.example.com /api/x --gateway nginx')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => output(ex, 4).innerText()).toContain('Service default/api port 80')
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})

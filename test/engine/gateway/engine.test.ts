@@ -341,3 +341,24 @@ describe('gateway route: questions it cannot answer', () => {
     expect(runCommand(loadScenario('').cluster, 'gateway route a /').stderr).toContain('the scenario has no Gateway')
   })
 })
+
+describe('gateway convert, then run the result (the page appends data.apply and runs again)', () => {
+  it('the objects it offers, with a GatewayClass for the class the scenario lacks, route the same request', async () => {
+    const { loadScenario, runCommand } = await import('../../../engine/index.ts')
+    const scenario = [
+      'apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}\n',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n',
+      'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: shop}\nspec:\n  ingressClassName: nginx\n  rules:\n  - host: shop.example.com\n    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}\n',
+    ].join('---\n')
+    const before = loadScenario(scenario).cluster
+    const converted = runCommand(before, 'gateway convert')
+    const apply = (converted.data as { apply: { yaml: string; label: string } }).apply
+    expect(apply.label).toBe('Add these Gateway API objects and run again')
+    expect(apply.yaml).toContain('kind: GatewayClass\nmetadata:\n  name: nginx\nspec:\n  controllerName: gateway.envoyproxy.io/gatewayclass-controller')
+    const after = loadScenario(scenario + apply.yaml)
+    expect(after.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    const routed = runCommand(after.cluster, 'gateway route shop.example.com / --json')
+    expect((routed.data as { backend?: { service: string } }).backend?.service).toBe('web')
+  })
+})
