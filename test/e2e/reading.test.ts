@@ -1,0 +1,199 @@
+// The reading experience of issue 19 in a real browser: room for outputs on desktops and phones,
+// keys shown only where there is a keyboard, the playground's full window, and a page without
+// JavaScript that offers nothing it cannot do and keeps the reader's colour theme. Screenshots
+// go to test-results/screenshots/reading-*.png for a person to look at.
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { collectErrors, launchBrowser } from './browser.ts'
+
+const baseURL = inject('baseURL')
+const shots = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url))
+const LAPTOP = { width: 1366, height: 768 }
+const WIDE = { width: 1920, height: 1080 }
+const PHONE = { width: 390, height: 844 }
+
+let browser: Browser
+beforeAll(async () => {
+  browser = await launchBrowser()
+  mkdirSync(shots, { recursive: true })
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function open(path: string, options: BrowserContextOptions = {}) {
+  const context = await browser.newContext({ viewport: LAPTOP, ...options })
+  context.setDefaultTimeout(10_000)
+  const page = await context.newPage()
+  const errors = collectErrors(page)
+  await page.goto(baseURL + path, { waitUntil: 'load' })
+  return { context, page, errors }
+}
+
+async function shot(page: Page, name: string, fullPage = false) {
+  await page.screenshot({ path: `${shots}reading-${name}.png`, fullPage })
+}
+
+/**
+ * For each terminal block whose command matches `command`: how many pixels its output is wider
+ * than the terminal's box (0 when it fits), and whether a table line was wrapped.
+ */
+function terminals(page: Page, command: RegExp) {
+  return page.evaluate((source) => {
+    const pattern = new RegExp(source)
+    const found: { command: string; overflow: number; pageOverflow: number }[] = []
+    for (const box of document.querySelectorAll<HTMLElement>('[data-knet-results]')) {
+      // Examples far from the screen are not laid out (content-visibility): lay them all out.
+      box.closest<HTMLElement>('.knet-example')!.style.contentVisibility = 'visible'
+    }
+    for (const box of document.querySelectorAll<HTMLElement>('[data-knet-results]')) {
+      const commands = [...box.querySelectorAll('.knet-command__line code')].map((c) => c.textContent ?? '')
+      for (const command of commands.filter((c) => pattern.test(c))) {
+        found.push({ command, overflow: box.scrollWidth - box.clientWidth, pageOverflow: document.documentElement.scrollWidth - innerWidth })
+      }
+    }
+    return found
+  }, command.source)
+}
+
+/** The rows of the first `kubectl get pods -o wide` table: each must stay on one line. */
+function podTableLines(page: Page) {
+  return page.evaluate(() => {
+    const block = [...document.querySelectorAll('.knet-command')].find((b) => b.querySelector('.knet-command__line code')?.textContent === 'kubectl get pods -o wide')!
+    const out = block.querySelector<HTMLElement>('.knet-command__out')!
+    const lineHeight = parseFloat(getComputedStyle(out).lineHeight)
+    return { rows: out.textContent!.replace(/\n$/, '').split('\n').length, drawn: Math.round(out.getBoundingClientRect().height / lineHeight) }
+  })
+}
+
+describe('room for outputs', () => {
+  it('at 1366 px: examples are wider than the prose, tables fit, traces and iptables-save lines wrap instead of scrolling', async () => {
+    for (const path of ['/services/', '/kube-proxy/']) {
+      const { context, page, errors } = await open(path)
+      const prose = await page.locator('.sl-markdown-content > p').first().boundingBox()
+      const example = await page.locator('knet-example').first().boundingBox()
+      expect(example!.width).toBeGreaterThan(prose!.width + 150)
+      // the table of contents moved to the "On this page" bar
+      expect(await page.locator('mobile-starlight-toc nav').isVisible()).toBe(true)
+      expect(await page.locator('.right-sidebar-panel').isVisible()).toBe(false)
+      const boxes = await terminals(page, /get pods -o wide|trace|iptables/)
+      expect(boxes.length).toBeGreaterThan(2)
+      for (const box of boxes) expect(box, box.command).toMatchObject({ overflow: 0, pageOverflow: 0 })
+      if (path === '/services/') {
+        const table = await podTableLines(page)
+        expect(table.drawn).toBe(table.rows)
+        await page.locator('knet-example#example-first-service').scrollIntoViewIfNeeded()
+        await shot(page, 'services-1366')
+      }
+      expect(errors).toEqual([])
+      await context.close()
+    }
+  })
+
+  it('at 1920 px: the contents keep their column and examples grow into the free room', async () => {
+    const { context, page } = await open('/services/', { viewport: WIDE })
+    expect(await page.locator('.right-sidebar-panel').isVisible()).toBe(true)
+    const toc = await page.locator('.right-sidebar-panel').boundingBox()
+    const example = await page.locator('knet-example#example-first-service').boundingBox()
+    const prose = await page.locator('.sl-markdown-content > p').first().boundingBox()
+    expect(example!.width).toBeGreaterThan(prose!.width + 200)
+    expect(example!.x + example!.width).toBeLessThanOrEqual(toc!.x)
+    expect((await terminals(page, /get pods -o wide/)).every((b) => b.overflow === 0)).toBe(true)
+    await page.locator('knet-example#example-first-service').scrollIntoViewIfNeeded()
+    await shot(page, 'services-1920')
+    await context.close()
+  })
+
+  it('on a phone: a wide output scrolls inside its terminal, never the page', async () => {
+    const { context, page } = await open('/services/', { viewport: PHONE, isMobile: true, hasTouch: true })
+    const boxes = await terminals(page, /get pods -o wide/)
+    expect(boxes.some((b) => b.overflow > 0)).toBe(true)
+    expect(boxes.every((b) => b.pageOverflow <= 0)).toBe(true)
+    await context.close()
+  })
+
+  it('/play/ is in the sidebar and uses the whole pane', async () => {
+    const { context, page, errors } = await open('/services/')
+    await page.locator('nav[aria-label="Main"] a[href="/play/"]').first().click()
+    await page.waitForURL('**/play/')
+    const pane = await page.locator('.main-pane').boundingBox()
+    const play = await page.locator('knet-example[data-mode="playground"]').boundingBox()
+    expect(play!.width).toBeGreaterThan(pane!.width - 100)
+    expect(await page.locator('nav[aria-label="Main"] a[href="/play/"]').first().getAttribute('aria-current')).toBe('page')
+    await shot(page, 'play-1366')
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
+
+describe('keys where they apply', () => {
+  it('shows the Ctrl+Enter, Esc and history hints with a keyboard and pointer, not on a touch screen', async () => {
+    const desktop = await open('/play/')
+    await expect.poll(() => desktop.page.locator('[data-knet-hint]').isVisible()).toBe(true)
+    expect(await desktop.page.locator('[data-knet-action="run"]').innerText()).toContain('Ctrl+Enter')
+    await desktop.context.close()
+
+    const phone = await open('/play/', { viewport: PHONE, isMobile: true, hasTouch: true })
+    expect(await phone.page.evaluate(() => matchMedia('(hover: none) and (pointer: coarse)').matches)).toBe(true)
+    await expect.poll(() => phone.page.locator('[data-knet-action="run"]').isVisible()).toBe(true)
+    expect(await phone.page.locator('[data-knet-action="run"]').innerText()).not.toContain('Ctrl')
+    expect(await phone.page.locator('[data-knet-hint]').isVisible()).toBe(false)
+    expect(await phone.page.locator('.knet-prompt__help').innerText()).toBe('Try help.')
+    expect(await phone.page.locator('.knet-playground > p').first().innerText()).not.toContain('Ctrl')
+    await shot(phone.page, 'play-phone')
+    await phone.context.close()
+  })
+})
+
+describe('without JavaScript', () => {
+  it('offers no runnable badge or controls, and keeps the reader’s colour theme', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const colours = async (javaScriptEnabled: boolean) => {
+        const { context, page } = await open('/services/', { javaScriptEnabled, colorScheme })
+        const example = page.locator('knet-example').first()
+        const seen = {
+          badge: await example.locator('.knet-badge').isVisible(),
+          actions: await example.locator('[data-knet-actions]').isVisible(),
+          buttons: await example.locator('button:visible, input:visible').count(),
+          body: await page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+          text: await page.evaluate(() => getComputedStyle(document.querySelector('.sl-markdown-content p')!).color),
+          diagram: await example.locator('[data-knet-diagram]').evaluate((el) => getComputedStyle(el).backgroundColor),
+        }
+        if (!javaScriptEnabled) await shot(page, `services-no-js-${colorScheme}`)
+        await context.close()
+        return seen
+      }
+      const withJs = await colours(true)
+      const without = await colours(false)
+      expect(withJs).toMatchObject({ badge: true, actions: true })
+      expect(without).toMatchObject({ badge: false, actions: false, buttons: 0 })
+      expect({ body: without.body, text: without.text, diagram: without.diagram }).toEqual({ body: withJs.body, text: withJs.text, diagram: withJs.diagram })
+    }
+  })
+})
+
+describe('YAML errors', () => {
+  it('are said in plain words at line:column, underlined across the token at fault', async () => {
+    const { context, page, errors } = await open('/play/')
+    const play = page.locator('knet-example[data-mode="playground"]')
+    const editor = play.locator('[data-knet-slot="manifests"] .cm-content')
+    await expect.poll(() => editor.isVisible()).toBe(true)
+    await editor.click()
+    await page.keyboard.press('ControlOrMeta+A')
+    await page.keyboard.insertText('apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels: {app: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n')
+    await page.keyboard.press('Control+Enter')
+    const item = play.locator('[data-knet-diagnostics] li').first()
+    await expect.poll(() => item.textContent()).toMatch(/^line 5:11: error: YAML syntax error: this \{ is not closed with \}/)
+    expect(await item.textContent()).not.toMatch(/converting|Flow map|collection/)
+    // the underline covers `{app: web`, not one character
+    const underline = play.locator('[data-knet-slot="manifests"] .cm-lintRange-error')
+    await expect.poll(() => underline.count()).toBeGreaterThan(0)
+    expect((await underline.allTextContents()).join('')).toBe('{app: web')
+    await play.locator('[data-knet-slot="manifests"]').scrollIntoViewIfNeeded()
+    await shot(page, 'yaml-error')
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
