@@ -136,7 +136,7 @@ export async function startEditing(
       engine: ENGINE_VERSION,
       scenario: composed().text,
       commands: [...commands],
-      ...(data.page && host.dataset.mode !== 'playground' ? { page: data.page, example: data.id } : {}),
+      ...(data.page && host.dataset.mode !== 'playground' ? { page: data.page, example: data.id } : (host.provenance ?? {})),
     }
   }
 
@@ -331,6 +331,9 @@ export async function startEditing(
     reset,
     load,
     focus: () => manifestsView.focus(),
+    setOrigin: (next) => {
+      origin = { base: undefined, manifests: next.scenario, commands: [...next.commands] }
+    },
   }
 }
 

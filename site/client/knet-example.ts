@@ -19,12 +19,19 @@ export interface EditorSession {
   /** replace the scenario and commands (the playground's picker and links), and run */
   load(state: Pick<ScenarioState, 'scenario' | 'commands'>): Promise<void>
   focus(): void
+  /** what Reset returns to from now on (the playground: a shared example's own scenario) */
+  setOrigin(state: Pick<ScenarioState, 'scenario' | 'commands'>): void
 }
+
+/** The guide page and example a playground's scenario came from (a link shared from a chapter). */
+export type Provenance = Required<Pick<ScenarioState, 'page' | 'example'>>
 
 export type ExampleData = ExampleSource & { goalMet: boolean | null }
 
 export class KnetExampleElement extends HTMLElement {
   session?: EditorSession
+  /** in the playground, the chapter example its scenario came from: links made here keep it */
+  provenance?: Provenance
   #data?: ExampleData
   #editing?: Promise<EditorSession>
 

@@ -197,3 +197,57 @@ describe('YAML errors', () => {
     await context.close()
   })
 })
+
+describe('a link shared from a chapter', () => {
+  it('names its chapter and example, links back, and Reset returns to the guide’s scenario', async () => {
+    const { context, page, errors } = await open('/services/')
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL })
+    const ex = page.locator('knet-example#example-first-service')
+    await ex.locator('[data-knet-action="edit"]').click()
+    const editor = ex.locator('[data-knet-slot="manifests"] .cm-content')
+    await expect.poll(() => editor.isVisible()).toBe(true)
+    await editor.click()
+    await page.keyboard.press('ControlOrMeta+End')
+    await page.keyboard.insertText('\n# edited before sharing\n')
+    await ex.locator('[data-knet-action="share"]').click()
+    const link = ex.locator('[data-knet-link]')
+    await expect.poll(() => link.inputValue()).toMatch(/\/play\/#z=/)
+    const shared = await link.inputValue()
+
+    const play = await context.newPage()
+    const playErrors = collectErrors(play)
+    await play.goto(shared)
+    const note = play.locator('[data-knet-origin]')
+    await expect.poll(() => note.textContent()).toBe(
+      'From the chapter Services, example “A Service for the web Pods”. Back to the example. Reset returns to the example as the guide has it.',
+    )
+    expect(await note.locator('a').getAttribute('href')).toBe('/services/#example-first-service')
+    // the picker says what is loaded
+    expect(await play.locator('[data-knet-picker] option:checked').textContent()).toBe('A Service for the web Pods (Services)')
+    const pg = play.locator('knet-example[data-mode="playground"]')
+    const scenario = () => pg.evaluate((el) => (el as HTMLElement & { session?: { state(): { scenario: string; page?: string } } }).session?.state())
+    expect((await scenario())?.scenario).toContain('# edited before sharing')
+    // links made in the playground keep the origin
+    expect((await scenario())?.page).toBe('/services/')
+    await play.screenshot({ path: `${shots}reading-play-from-chapter.png` })
+    await pg.locator('[data-knet-action="reset"]').click()
+    await expect.poll(async () => (await scenario())?.scenario).not.toContain('# edited before sharing')
+    expect((await scenario())?.scenario).toContain('name: web')
+    await note.locator('a').click()
+    await play.waitForURL('**/services/#example-first-service')
+    expect(errors).toEqual([])
+    expect(playErrors).toEqual([])
+    await context.close()
+  })
+
+  it('with a guide scenario as it is, the picker names that scenario', async () => {
+    const { context, page } = await open('/play/')
+    const picker = page.locator('[data-knet-picker]')
+    await picker.selectOption('services')
+    await expect.poll(() => page.url()).toMatch(/#z=/)
+    const again = await context.newPage()
+    await again.goto(page.url())
+    await expect.poll(() => again.locator('[data-knet-picker]').inputValue()).toBe('services')
+    await context.close()
+  })
+})
