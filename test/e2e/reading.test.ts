@@ -251,3 +251,82 @@ describe('a link shared from a chapter', () => {
     await context.close()
   })
 })
+
+describe('diagrams', () => {
+  it('a trace steps hop by hop with the keyboard and the pointer, lighting up the hop and its terminal lines', async () => {
+    const { context, page, errors } = await open('/services/')
+    const ex = page.locator('knet-example#example-clusterip-trace')
+    await ex.scrollIntoViewIfNeeded()
+    const figure = ex.locator('[data-knet-diagram]')
+    const current = () => figure.locator('svg .knet-hop-current').getAttribute('data-hop')
+    const lit = () => ex.locator('.knet-line--current').allTextContents()
+    await figure.focus()
+    await page.keyboard.press('ArrowDown')
+    expect(await current()).toBe('1')
+    expect((await lit())[0]).toMatch(/^\s*1\s{2}pod default\/client/)
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    expect(await current()).toBe('3')
+    await expect.poll(() => ex.locator('[data-knet-hop-status]').textContent()).toMatch(/^Hop 3 of \d+: 3 · pod default\/client · socket/)
+    // the pointer: a click on a hop box, then the buttons
+    const hop = figure.locator('svg rect[data-hop="6"]')
+    await hop.click()
+    expect(await current()).toBe('6')
+    expect((await lit()).join('')).toContain('KUBE-SERVICES')
+    await ex.locator('[data-knet-action="hop-next"]').click()
+    expect(await current()).toBe('7')
+    await figure.focus()
+    await page.keyboard.press('End')
+    expect(Number(await current())).toBeGreaterThan(7)
+    // the highlighted hop stands out: a thicker outline than the others
+    const widths = await figure.locator('svg rect[data-hop]').evaluateAll((rects) => rects.map((r) => getComputedStyle(r).strokeWidth))
+    expect(new Set(widths).size).toBeGreaterThan(1)
+    await shot(page, 'trace-stepping')
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('draws text at 12 px or more on desktops', async () => {
+    for (const path of ['/services/', '/network-policy/', '/inside-a-pod/', '/ingress-and-gateway/']) {
+      const { context, page } = await open(path)
+      const smallest = await page.evaluate(() => {
+        let min = Infinity
+        for (const svg of document.querySelectorAll<SVGSVGElement>('[data-knet-diagram] svg')) {
+          svg.closest<HTMLElement>('.knet-example')!.style.contentVisibility = 'visible'
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+          for (const t of svg.querySelectorAll('text')) min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * scale)
+        }
+        return min
+      })
+      expect(smallest, path).toBeGreaterThanOrEqual(11.99)
+      await context.close()
+    }
+  })
+})
+
+describe('search', () => {
+  async function search(page: Page, words: string) {
+    await page.getByRole('button', { name: 'Search' }).first().click()
+    const box = page.getByRole('search', { name: 'Search this site' })
+    await box.getByRole('textbox').fill(words)
+    await expect.poll(() => box.getByText(/results? for|No results/).first().textContent(), { timeout: 10_000 }).toMatch(new RegExp(words))
+    return box
+  }
+
+  it('finds chapter text, not the comments of base scenarios', async () => {
+    const { context, page, errors } = await open('/')
+    // "capstone" is only in a comment of content/scenarios/a-real-system.yaml, shown under the
+    // chapter's examples: the chapter is not a result (Pagefind may still offer near words)
+    const found = await search(page, 'capstone')
+    expect(await found.getByRole('link', { name: 'A real system' }).count()).toBe(0)
+    await context.close()
+    const again = await open('/')
+    // a chapter's prose is found, under the chapter's headings
+    const box = await search(again.page, 'EndpointSlices')
+    expect(await box.innerText()).toMatch(/\d+ results? for EndpointSlices/)
+    expect(await box.locator('a[href^="/"]').count()).toBeGreaterThan(0)
+    expect(errors).toEqual([])
+    expect(again.errors).toEqual([])
+    await again.context.close()
+  })
+})
