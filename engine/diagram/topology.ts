@@ -90,7 +90,7 @@ export function topologyDiagram(c: Cluster, opts: TopologyOptions = {}): Diagram
       const py = y + headH + j * (podH + 6)
       podPos.set(p, { x: x + colW / 2, y: py + podH })
       parts.push(el('rect', { class: p.ready ? 'k-pod' : 'k-pod k-notready', x: x + 10, y: py, width: colW - 20, height: podH, rx: 5 }))
-      parts.push(text(x + 18, py + 14, fit(p.meta.namespace === 'default' ? p.meta.name : `${p.meta.namespace}/${p.meta.name}`, 29), { class: 'k-t' }))
+      parts.push(text(x + 18, py + 14, fit(p.meta.namespace === 'default' ? p.meta.name : `${p.meta.namespace}/${p.meta.name}`, 27), { class: 'k-t' }))
       parts.push(text(x + 18, py + 28, p.hostNetwork ? `${p.podIPs[0] ?? ''} (host network)` : p.podIPs.join(', ') || 'no IP', { class: 'k-s' }))
     })
     if (list.length > maxPods) parts.push(text(x + 18, y + headH + maxPods * (podH + 6) + 14, `+ ${list.length - maxPods} more Pods`, { class: 'k-s' }))
