@@ -42,10 +42,28 @@ export class KnetExampleElement extends HTMLElement {
     super()
     this.addEventListener('click', (event) => this.#onClick(event))
     this.addEventListener('keydown', (event) => this.#onKey(event))
+    // An example whose base is shown under another one: its copy is filled when first opened.
+    this.addEventListener('toggle', (event) => this.#fillBase(event), true)
+  }
+
+  #fillBase(event: Event) {
+    const details = event.target as HTMLDetailsElement
+    const pre = details.open ? details.querySelector<HTMLElement>('pre[data-knet-base-copy]') : null
+    if (!pre) return
+    const code = document.createElement('code')
+    code.textContent = baseText(pre.dataset.knetBaseCopy ?? '')
+    pre.replaceChildren(code)
+    pre.removeAttribute('data-knet-base-copy')
   }
 
   get data(): ExampleData {
-    return (this.#data ??= JSON.parse(this.dataset.knet ?? '{}') as ExampleData)
+    if (!this.#data) {
+      const data = JSON.parse(this.dataset.knet ?? '{}') as ExampleData
+      // The base's text is in the page once, not in each example's data (KnetExample.astro).
+      if (data.base && data.base.text === undefined) data.base.text = baseText(data.base.name)
+      this.#data = data
+    }
+    return this.#data
   }
 
   /** Puts the controls of its <template data-knet-template="…"> in place (once; KnetExample.astro). */
@@ -56,6 +74,8 @@ export class KnetExampleElement extends HTMLElement {
 
   /** Mounts the editor (once) and resolves with it; `initial` replaces the example's scenario. */
   edit(initial?: Pick<ScenarioState, 'scenario' | 'commands'>): Promise<EditorSession> {
+    // The editor takes the place of the base's text: keep every base of the page first.
+    for (const code of document.querySelectorAll<HTMLElement>('code[id^="knet-base-"]')) baseText(code.id.slice('knet-base-'.length))
     this.#editing ??= import('./example-editor.ts').then(async ({ startEditing }) => {
       this.session = await startEditing(this, initial)
       return this.session
@@ -221,6 +241,18 @@ function highlightHopLines(host: HTMLElement, n: number): string {
     if (offset < 0 || offset > scroller.clientHeight - 40) scroller.scrollTop += offset - 16
   }
   return lines[start].textContent ?? ''
+}
+
+const baseTexts = new Map<string, string>()
+
+/** The text of base scenario `name`, from its one copy in the page (kept once read). */
+function baseText(name: string): string {
+  let text = baseTexts.get(name)
+  if (text === undefined) {
+    text = document.getElementById(`knet-base-${name}`)?.textContent ?? ''
+    baseTexts.set(name, text)
+  }
+  return text
 }
 
 /** The absolute /play#… link for a state. */

@@ -84,6 +84,12 @@ async function showOrigin(host: KnetExampleElement, session: EditorSession, stat
     const attribute = tag && /\sdata-knet="([^"]*)"/.exec(tag)?.[1]
     if (!attribute || host.provenance !== from) return
     const data = JSON.parse(decodeEntities(attribute)) as ExampleData
+    // the base's text is in the page once (KnetExample.astro)
+    if (data.base && data.base.text === undefined) {
+      const copy = new RegExp(`<code id="knet-base-${data.base.name.replace(/[^\w-]/g, '')}"[^>]*>([^<]*)</code>`).exec(html)?.[1]
+      if (copy === undefined) return
+      data.base.text = decodeEntities(copy)
+    }
     const title = data.title ?? from.example
     draw(chapter, title)
     showLinkInPicker(state, `${title} (${chapter})`)

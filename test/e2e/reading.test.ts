@@ -330,3 +330,27 @@ describe('search', () => {
     await again.context.close()
   })
 })
+
+describe('page weight', () => {
+  it('has each base scenario once in a page, and every example still reads it', async () => {
+    const { context, page, errors } = await open('/services/')
+    const html = await (await page.request.get(baseURL + '/services/')).text()
+    const firstLine = '# The Services chapter&#39;s cluster'
+    expect(html.split(firstLine).length - 1 || html.split("# The Services chapter's cluster").length - 1).toBe(1)
+    // a later example: its base opens with the text, and its links carry it
+    const ex = page.locator('knet-example#example-clusterip-trace')
+    await ex.locator('details.knet-base > summary').click()
+    await expect.poll(() => ex.locator('[data-knet-slot="base"] pre').innerText()).toContain("# The Services chapter's cluster")
+    const scenario = await ex.evaluate((el) => (el as HTMLElement & { state(): { scenario: string } }).state().scenario)
+    expect(scenario).toContain("# The Services chapter's cluster")
+    expect(scenario).toContain('kind: Service')
+    // and its editor gets the base too, after another example's editor took the copy's place
+    await page.locator('knet-example#example-first-service [data-knet-action="edit"]').click()
+    await expect.poll(() => page.locator('knet-example#example-first-service [data-knet-slot="base"] .cm-content').count()).toBe(1)
+    await ex.locator('[data-knet-action="edit"]').click()
+    // (its base is still open from above)
+    await expect.poll(() => ex.locator('[data-knet-slot="base"] .cm-content').innerText()).toContain('The Services chapter')
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
