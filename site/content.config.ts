@@ -1,4 +1,5 @@
-import { docsSchema } from '@astrojs/starlight/schema'
+import { i18nLoader } from '@astrojs/starlight/loaders'
+import { docsSchema, i18nSchema } from '@astrojs/starlight/schema'
 import { defineCollection } from 'astro:content'
 import { glob } from 'astro/loaders'
 
@@ -9,4 +10,7 @@ export const collections = {
     loader: glob({ pattern: ['**/[^_]*.{md,mdx}', '!README.md'], base: './content' }),
     schema: docsSchema(),
   }),
+  // Starlight reads its interface strings from here (site/content/i18n/en.json); without the
+  // collection it warns at every build and start that it is missing.
+  i18n: defineCollection({ loader: i18nLoader(), schema: i18nSchema() }),
 }

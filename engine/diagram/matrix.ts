@@ -32,7 +32,7 @@ const MATRIX_STYLE = `<style>
 .k-m-diff{fill:none;stroke:var(--knet-text,#1b1f24);stroke-width:1.5;stroke-dasharray:3 2}
 .k-m-mark{font:700 14px system-ui,sans-serif;fill:var(--knet-text,#1b1f24)}
 .k-m-changed{fill:none;stroke:var(--knet-accent,#6b3fa0);stroke-width:3}
-.k-m-arrow{font:700 10px system-ui,sans-serif;fill:var(--knet-accent,#6b3fa0)}
+.k-m-arrow{font:700 11px system-ui,sans-serif;fill:var(--knet-accent,#6b3fa0)}
 </style>`
 
 const CELL = 30

@@ -90,7 +90,7 @@ export function topologyDiagram(c: Cluster, opts: TopologyOptions = {}): Diagram
       const py = y + headH + j * (podH + 6)
       podPos.set(p, { x: x + colW / 2, y: py + podH })
       parts.push(el('rect', { class: p.ready ? 'k-pod' : 'k-pod k-notready', x: x + 10, y: py, width: colW - 20, height: podH, rx: 5 }))
-      parts.push(text(x + 18, py + 14, fit(p.meta.namespace === 'default' ? p.meta.name : `${p.meta.namespace}/${p.meta.name}`, 29), { class: 'k-t' }))
+      parts.push(text(x + 18, py + 14, fit(p.meta.namespace === 'default' ? p.meta.name : `${p.meta.namespace}/${p.meta.name}`, 27), { class: 'k-t' }))
       parts.push(text(x + 18, py + 28, p.hostNetwork ? `${p.podIPs[0] ?? ''} (host network)` : p.podIPs.join(', ') || 'no IP', { class: 'k-s' }))
     })
     if (list.length > maxPods) parts.push(text(x + 18, y + headH + maxPods * (podH + 6) + 14, `+ ${list.length - maxPods} more Pods`, { class: 'k-s' }))
@@ -99,16 +99,39 @@ export function topologyDiagram(c: Cluster, opts: TopologyOptions = {}): Diagram
   parts.push(el('line', { class: 'k-net', x1: gap, y1: netY, x2: width - gap, y2: netY }))
   parts.push(text(width - gap, netY + 16, `${c.config.cni}: ${nodeNetworkLabel(c)}`, { class: 'k-s', 'text-anchor': 'end' }))
 
+  // Links run in the free room only, so that no line crosses a box it does not join (issue 19;
+  // test/engine/diagram/topology-geometry.test.ts): up from the Service (a Service of a lower
+  // row first steps aside into the gap between Service columns), along the band between the
+  // nodes and the node network, up the gap to the right of the Pod's node, and into the Pod's
+  // right side. Each link has its own lane in the gaps, a few pixels from the others.
+  const nodeBottom = 20 + nodeH
+  let lane = 0
   services.forEach((s, i) => {
     const x = gap + (i % perRow) * (svcW + gap)
-    const y = svcTop + Math.floor(i / perRow) * 70
+    const row = Math.floor(i / perRow)
+    const y = svcTop + row * 70
     parts.push(el('rect', { class: 'k-svc', x, y, width: svcW, height: 50, rx: 6 }))
     parts.push(text(x + 10, y + 18, fit(`${s.meta.namespace === 'default' ? '' : `${s.meta.namespace}/`}${s.meta.name} (${s.type}${s.headless ? ', headless' : ''})`, 28), { class: 'k-t' }))
     parts.push(text(x + 10, y + 36, fit(serviceAddress(s), 30), { class: 'k-s' }))
     for (const { pod, ready } of endpointPods(c, s)) {
       const at = podPos.get(pod)
       if (!at) continue
-      parts.push(el('path', { class: ready ? 'k-link' : 'k-link k-notready', d: `M${x + svcW / 2},${y} C${x + svcW / 2},${y - 30} ${at.x},${at.y + 30} ${at.x},${at.y}` }))
+      const k = lane++
+      const dx = ((k % 5) - 2) * 3
+      const sx = x + svcW / 2 + dx * 2
+      const bandY = nodeBottom + 8 + (k % 6) * 4
+      const channelX = at.x + colW / 2 + gap / 2 + dx
+      const podY = at.y - podH / 2 + ((k % 3) - 1) * 4
+      const points: [number, number][] = [[sx, y]]
+      if (row > 0) {
+        const asideY = y - 10 + ((k % 3) - 1) * 2
+        const asideX = x - gap / 2 + dx
+        points.push([sx, asideY], [asideX, asideY], [asideX, bandY])
+      } else {
+        points.push([sx, bandY])
+      }
+      points.push([channelX, bandY], [channelX, podY], [at.x + colW / 2 - 10, podY])
+      parts.push(el('path', { class: ready ? 'k-link' : 'k-link k-notready', d: polyline(points) }))
     }
   })
 
@@ -122,6 +145,38 @@ export function topologyDiagram(c: Cluster, opts: TopologyOptions = {}): Diagram
     [el('title', { id: 'k-title' }, 'Cluster topology'), el('desc', { id: 'k-desc' }, escape(alt)), ...parts],
   )
   return { svg, alt }
+}
+
+/** An SVG path through the points, its corners rounded a little. */
+function polyline(points: [number, number][]): string {
+  const r = 4
+  let d = `M${points[0][0]},${points[0][1]}`
+  for (let i = 1; i < points.length; i++) {
+    const [x, y] = points[i]
+    const next = points[i + 1]
+    if (!next) {
+      d += ` L${x},${y}`
+      break
+    }
+    const [px, py] = points[i - 1]
+    const inLen = Math.hypot(x - px, y - py)
+    const outLen = Math.hypot(next[0] - x, next[1] - y)
+    const k = Math.min(r, inLen / 2, outLen / 2)
+    if (k < 0.5) {
+      d += ` L${x},${y}`
+      continue
+    }
+    const ax = x - ((x - px) / inLen) * k
+    const ay = y - ((y - py) / inLen) * k
+    const bx = x + ((next[0] - x) / outLen) * k
+    const by = y + ((next[1] - y) / outLen) * k
+    d += ` L${round(ax)},${round(ay)} Q${x},${y} ${round(bx)},${round(by)}`
+  }
+  return d
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10
 }
 
 function escape(s: string): string {

@@ -94,7 +94,8 @@ export function traceDiagram(t: Trace, opts: TraceDiagramOptions = {}): Diagram 
     const hgt = rowHeight(h)
     const marks = changed(h)
     const cls = ['k-hop', marks.size ? 'k-nat' : '', h.encap ? 'k-tunnel' : '', i === endIndex ? 'k-end' : ''].filter(Boolean).join(' ')
-    body.push(el('rect', { class: cls, x: boxX, y, width: boxW, height: hgt, rx: 6 }))
+    // data-hop: the hop's number in the trace's text, for stepping through it on the page
+    body.push(el('rect', { class: cls, x: boxX, y, width: boxW, height: hgt, rx: 6, 'data-hop': i + 1 }))
     body.push(text(22, y + 18, String(i + 1), { class: 'k-h', 'text-anchor': 'middle' }))
     body.push(text(boxX + 10, y + 17, fit(h.at, 70), { class: 'k-h' }))
     body.push(text(boxX + boxW - 10, y + 17, h.handler, { class: 'k-s', 'text-anchor': 'end' }))

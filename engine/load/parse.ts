@@ -16,6 +16,7 @@ import type { Diagnostic } from '../model/diagnostic.ts'
 import type { JsonObject, SourceRef } from '../model/types.ts'
 import { LIMITS } from './limits.ts'
 import { guardText } from './text-guard.ts'
+import { describeYamlProblem } from './yaml-errors.ts'
 
 export interface ScenarioSource {
   /** shown in CLI messages (`file:line:col`) */
@@ -156,13 +157,14 @@ function readChunk(chunk: Chunk, sourceIndex: number, diagnostics: Diagnostic[])
   if (doc.errors.length > 0) {
     // the first error is the real one; the parser's later ones usually follow from it
     const err = doc.errors[0]
-    const [start, end] = err.pos
-    const s = linePos(chunk, start)
-    const e = linePos(chunk, Math.max(start, end))
+    // plain words, underlined on the token at fault (yaml-errors.ts)
+    const placed = describeYamlProblem(chunk.text, err)
+    const s = linePos(chunk, placed.start)
+    const e = linePos(chunk, Math.max(placed.start, placed.end))
     diagnostics.push({
       severity: 'error',
       code: 'yaml-syntax',
-      message: `error converting YAML to JSON: ${firstLine(err.message)}`,
+      message: placed.message,
       line: s.line,
       column: s.col,
       endLine: e.line,

@@ -80,7 +80,9 @@ export async function startEditing(
     EditorState.tabSize.of(2),
     keymap.of([
       { key: 'Mod-Enter', run: () => (void run(), true) },
-      { key: 'Escape', run: () => (runButton.focus(), true) },
+      // Esc leaves the editor forward: to the key hint just after it, from which Tab goes on to
+      // the terminal and the command line, never back into the editor (issue 19).
+      { key: 'Escape', run: () => (leaveEditor(), true) },
       indentWithTab,
       ...defaultKeymap,
       ...historyKeymap,
@@ -101,6 +103,13 @@ export async function startEditing(
     return new EditorView({ root, parent: root, state: EditorState.create({ doc: text, extensions: extensions(label) }) })
   }
 
+  const hint = q('[data-knet-hint]')!
+  function leaveEditor() {
+    // The hint is not drawn on touch screens (knet.css): then the command line takes the focus.
+    if (hint.getClientRects().length > 0) hint.focus()
+    else input.focus()
+  }
+
   const baseDetails = q<HTMLDetailsElement>('[data-knet-base]')
   let baseView: EditorView | undefined
   if (origin.base !== undefined && baseDetails) {
@@ -115,7 +124,7 @@ export async function startEditing(
   editButton.hidden = true
   runButton.hidden = false
   resetButton.hidden = false
-  q('[data-knet-hint]')!.hidden = false
+  hint.hidden = false
 
   function composed(): ComposedScenario {
     return composeScenario(baseView?.state.doc.toString(), manifestsView.state.doc.toString())
@@ -127,7 +136,7 @@ export async function startEditing(
       engine: ENGINE_VERSION,
       scenario: composed().text,
       commands: [...commands],
-      ...(data.page && host.dataset.mode !== 'playground' ? { page: data.page, example: data.id } : {}),
+      ...(data.page && host.dataset.mode !== 'playground' ? { page: data.page, example: data.id } : (host.provenance ?? {})),
     }
   }
 
@@ -218,7 +227,7 @@ export async function startEditing(
         const range = toRange(view.state.doc, at.line, d.column, endAt.part === at.part ? endAt.line : at.line, d.endColumn)
         const message = d.hint ? `${d.message} (${d.hint})` : d.message
         ;(view === baseView ? forBase : forManifests).push({ ...range, severity: d.severity, message, source: d.code })
-        where = `${at.part === 'base' ? `${data.base?.name ?? 'base'}.yaml ` : ''}line ${at.line}: `
+        where = `${at.part === 'base' ? `${data.base?.name ?? 'base'}.yaml ` : ''}line ${at.line}:${Math.max(1, d.column)}: `
       }
       item.textContent = `${where}${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`
       return item
@@ -322,6 +331,9 @@ export async function startEditing(
     reset,
     load,
     focus: () => manifestsView.focus(),
+    setOrigin: (next) => {
+      origin = { base: undefined, manifests: next.scenario, commands: [...next.commands] }
+    },
   }
 }
 

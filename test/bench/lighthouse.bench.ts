@@ -1,16 +1,18 @@
 /**
- * Lighthouse on the Services chapter of the built site (dist/, `npm run build` first): its
- * performance and accessibility scores with Lighthouse's default mobile settings (a mid-range
+ * Lighthouse on every chapter of the built site (dist/, `npm run build` first) and the home
+ * page: their performance and accessibility scores with Lighthouse's default mobile settings (a mid-range
  * phone, simulated slow 4G and a 4× slower CPU). A tiny static server in this process serves
  * dist/ on a free 127.0.0.1 port, gzipped as Cloudflare serves it; Debian's chromium
  * (CHROME_PATH, or /usr/bin/chromium) runs headless with a fresh profile and no network of
- * its own. Scores are 0-100, higher is better: `npm run bench lighthouse`. Performance is the
- * median of three runs (LIGHTHOUSE_RUNS=N for another count), accessibility the lowest.
+ * its own. Scores are 0-100, higher is better: `npm run bench lighthouse`. Each page is
+ * measured once (LIGHTHOUSE_RUNS=N for the median of N runs; fourteen pages take a while);
+ * accessibility is the lowest of the runs.
  *
- * `LIGHTHOUSE_PAGE=/start-here/` measures another page; `LIGHTHOUSE_REPORT=file.json` keeps
- * the median run's whole report (to read which audits failed).
+ * `LIGHTHOUSE_PAGE=/start-here/` measures that page alone, three times unless LIGHTHOUSE_RUNS
+ * says otherwise; `LIGHTHOUSE_REPORT=file.json` keeps that page's median run's whole report (to
+ * read which audits failed).
  */
-import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
@@ -19,9 +21,20 @@ import { createGzip } from 'node:zlib'
 import type { BenchResult } from './measure.ts'
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url))
-const PAGE = process.env.LIGHTHOUSE_PAGE ?? '/services/'
+const content = fileURLToPath(new URL('../../content/', import.meta.url))
+/** The home page and every chapter (content/<slug>.mdx), or the one page asked for. */
+const PAGES = process.env.LIGHTHOUSE_PAGE
+  ? [process.env.LIGHTHOUSE_PAGE]
+  : [
+      '/',
+      ...readdirSync(content)
+        .filter((file) => file.endsWith('.mdx') && file !== 'index.mdx' && !file.startsWith('_'))
+        .sort()
+        .map((file) => `/${file.slice(0, -'.mdx'.length)}/`),
+    ]
 /** Performance moves from run to run on a shared machine: the median of a few is reported. */
-const RUNS = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS ?? 3) || 3)
+const DEFAULT_RUNS = PAGES.length === 1 ? 3 : 1
+const RUNS = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS ?? DEFAULT_RUNS) || DEFAULT_RUNS)
 /** The issue's targets. */
 const TARGETS = { performance: 95, accessibility: 100 }
 const CHROME_FLAGS = [
@@ -93,37 +106,49 @@ export async function run(): Promise<BenchResult[]> {
   const { default: lighthouse } = await import('lighthouse')
   const { launch } = await import('chrome-launcher')
   const server = await serveDist()
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${PAGE}`
-  const reports: Result[] = []
+  const results: BenchResult[] = []
   try {
-    for (let i = 0; i < RUNS; i++) {
-      // a fresh browser and profile for each run: nothing cached from the one before
-      const chrome = await launch({ chromePath, chromeFlags: CHROME_FLAGS, logLevel: 'silent' })
-      try {
-        const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'] })
-        if (!result) throw new Error(`Lighthouse gave no result for ${url}`)
-        if (result.lhr.runtimeError) throw new Error(`Lighthouse: ${result.lhr.runtimeError.code}: ${result.lhr.runtimeError.message}`)
-        reports.push(result.lhr)
-      } finally {
-        await chrome.kill()
-      }
-    }
+    for (const page of PAGES) results.push(...(await measure(lighthouse, launch, chromePath, server, page)))
   } finally {
     await new Promise((resolve) => server.close(resolve))
+  }
+  return results
+}
+
+async function measure(
+  lighthouse: (typeof import('lighthouse'))['default'],
+  launch: (typeof import('chrome-launcher'))['launch'],
+  chromePath: string,
+  server: Server,
+  page: string,
+): Promise<BenchResult[]> {
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${page}`
+  const reports: Result[] = []
+  for (let i = 0; i < RUNS; i++) {
+    // a fresh browser and profile for each run: nothing cached from the one before
+    const chrome = await launch({ chromePath, chromeFlags: CHROME_FLAGS, logLevel: 'silent' })
+    try {
+      const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'] })
+      if (!result) throw new Error(`Lighthouse gave no result for ${url}`)
+      if (result.lhr.runtimeError) throw new Error(`Lighthouse: ${result.lhr.runtimeError.code}: ${result.lhr.runtimeError.message}`)
+      reports.push(result.lhr)
+    } finally {
+      await chrome.kill()
+    }
   }
 
   const score = (lhr: Result, id: keyof typeof TARGETS) => Math.round((lhr.categories[id]?.score ?? 0) * 100)
   const metric = (lhr: Result, id: string) => Math.round(lhr.audits[id]?.numericValue ?? 0)
   for (const lhr of reports) {
     console.log(
-      `  ${PAGE}: performance ${score(lhr, 'performance')}, accessibility ${score(lhr, 'accessibility')}: ` +
+      `  ${page}: performance ${score(lhr, 'performance')}, accessibility ${score(lhr, 'accessibility')}: ` +
         `FCP ${metric(lhr, 'first-contentful-paint')} ms, LCP ${metric(lhr, 'largest-contentful-paint')} ms, ` +
         `TBT ${metric(lhr, 'total-blocking-time')} ms, CLS ${(lhr.audits['cumulative-layout-shift']?.numericValue ?? 0).toFixed(3)}`,
     )
   }
   // The run with the median performance score stands for all of them.
   const median = [...reports].sort((a, b) => score(a, 'performance') - score(b, 'performance'))[Math.floor(reports.length / 2)]
-  if (process.env.LIGHTHOUSE_REPORT) writeFileSync(process.env.LIGHTHOUSE_REPORT, JSON.stringify(median, null, 2))
+  if (process.env.LIGHTHOUSE_REPORT && PAGES.length === 1) writeFileSync(process.env.LIGHTHOUSE_REPORT, JSON.stringify(median, null, 2))
   // What kept a score down, so a missed target says where to look.
   for (const id of Object.keys(TARGETS) as (keyof typeof TARGETS)[]) {
     const failing = (median.categories[id]?.auditRefs ?? [])
@@ -134,7 +159,7 @@ export async function run(): Promise<BenchResult[]> {
   }
   const runs = reports.length > 1 ? `, median of ${reports.length} runs` : ''
   return [
-    { name: `Lighthouse performance, ${PAGE} (mobile${runs})`, value: score(median, 'performance'), unit: 'score', target: TARGETS.performance },
-    { name: `Lighthouse accessibility, ${PAGE} (mobile${runs})`, value: Math.min(...reports.map((r) => score(r, 'accessibility'))), unit: 'score', target: TARGETS.accessibility },
+    { name: `Lighthouse performance, ${page} (mobile${runs})`, value: score(median, 'performance'), unit: 'score', target: TARGETS.performance },
+    { name: `Lighthouse accessibility, ${page} (mobile${runs})`, value: Math.min(...reports.map((r) => score(r, 'accessibility'))), unit: 'score', target: TARGETS.accessibility },
   ]
 }

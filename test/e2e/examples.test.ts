@@ -112,7 +112,7 @@ describe('an executable example', () => {
     expect(await ex.locator('[data-knet-alt]').textContent()).toContain('Service frontend (ClusterIP)')
     expect(await ex.locator('[data-knet-alt]').textContent()).toMatch(/frontend \(ClusterIP\) [^→]+ → no endpoints/)
     // the engine's warning, in the list and underlined in the editor
-    await expect.poll(() => ex.locator('[data-knet-diagnostics] li').first().textContent()).toMatch(/line 7: warning: .*matches no Pods/)
+    await expect.poll(() => ex.locator('[data-knet-diagnostics] li').first().textContent()).toMatch(/line 7:\d+: warning: .*matches no Pods/)
     expect(await ex.locator('[data-knet-slot="manifests"] .cm-lintRange-warning').count()).toBeGreaterThan(0)
     await shot(page, 'home-edited-desktop')
     // Reset brings the example back
@@ -198,8 +198,14 @@ describe('an executable example', () => {
     await page.keyboard.type('-typed')
     await page.keyboard.press('Control+Enter')
     await expect.poll(() => output(ex, 2).innerText()).toMatch(/frontend-typed\s+ClusterIP/)
+    // Esc leaves the editor forward: to the key hint after it; Tab then goes on to the terminal
+    // and the command line, never back into the editor (issue 19)
     await page.keyboard.press('Escape')
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.knetAction)).toBe('run')
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.hasAttribute('data-knet-hint'))).toBe(true)
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.hasAttribute('data-knet-results'))).toBe(true)
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.hasAttribute('data-knet-command'))).toBe(true)
 
     // the command line: Tab completes names, Enter runs, ↑ brings the command back
     const input = ex.locator('[data-knet-command]')

@@ -27,8 +27,22 @@ metadata: {name: shop}
   it('reports YAML syntax errors with line and column', () => {
     const d = errors('apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n   bad: indentation\n')
     expect(d).toHaveLength(1)
-    expect(d[0]).toMatchObject({ code: 'yaml-syntax', line: 4, column: 9 })
-    expect(d[0].message).toMatch(/^error converting YAML to JSON: /)
+    expect(d[0]).toMatchObject({ code: 'yaml-syntax', line: 4, column: 9, endLine: 4, endColumn: 10 })
+    expect(d[0].message).toMatch(/^YAML syntax error: a key cannot follow a value on the same line/)
+  })
+
+  // issue 19: plain words, and the underline spans the token at fault, not one space
+  it.each([
+    ['a tab', 'kind: Pod\nmetadata:\n\tname: a\n', 'a tab indents this line', [3, 1, 3, 6]],
+    ['a key twice', 'kind: Pod\nmetadata:\n  name: a\n  name: b\n', 'this key is already set above', [4, 3, 4, 7]],
+    ['an unclosed quote', 'kind: Pod\nmetadata:\n  name: "a\n', 'this quoted text is never closed', [3, 9, 3, 11]],
+    ['an unclosed {', 'kind: Pod\nmetadata:\n  labels: {app: web\nspec: {}\n', 'this { is not closed with }', [3, 11, 3, 20]],
+    ['a key out of line', 'kind: Pod\nmetadata:\n  name: a\n labels: x\n', 'this key is not lined up', [4, 1, 4, 8]],
+  ] as const)('words %s plainly and underlines it', (_, text, words, [line, column, endLine, endColumn]) => {
+    const [d] = errors(text)
+    expect(d.message).toContain(words)
+    expect(d.message).not.toMatch(/implicit|compact|Flow|collection/)
+    expect(d).toMatchObject({ code: 'yaml-syntax', line, column, endLine, endColumn })
   })
 
   it('reports unknown kinds and versions in kubectl words, with a suggestion', () => {
