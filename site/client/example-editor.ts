@@ -15,7 +15,7 @@ import { checkHolds, parseCheck, type Check } from '../examples/checks.ts'
 import { SCENARIO_LIMITS, type ScenarioState } from '../examples/scenario-link.ts'
 import { composeScenario, locateLine, type ComposedScenario } from '../examples/scenario-text.ts'
 import type { PlacedDiagnostic, RunAnswer } from '../examples/types.ts'
-import type { EditorSession, KnetExampleElement } from './knet-example.ts'
+import type { EditorSession, ExampleHost } from './example-host.ts'
 import { editorLook } from './editor-theme.ts'
 import { renderDiagram, renderResults } from './render-answer.ts'
 import { runAnywhere, type RunOutcome } from './runner.ts'
@@ -29,7 +29,7 @@ export type KnetChangeEvent = CustomEvent<{ state: ScenarioState }>
 export type KnetRunEvent = CustomEvent<{ outcome: RunOutcome; state: ScenarioState }>
 
 export async function startEditing(
-  host: KnetExampleElement,
+  host: ExampleHost,
   initial?: Pick<ScenarioState, 'scenario' | 'commands'>,
 ): Promise<EditorSession> {
   const data = host.data

@@ -6,29 +6,16 @@
 import { ENGINE_VERSION } from '../../engine/version.ts'
 import { encodeScenarioFragment, MAX_FRAGMENT_CHARS, type ScenarioState } from '../examples/scenario-link.ts'
 import { composeScenario } from '../examples/scenario-text.ts'
-import type { ExampleSource } from '../examples/types.ts'
 import { requestShortLink } from './short-link.ts'
+import type { EditorSession, ExampleData, ExampleHost, Provenance } from './example-host.ts'
+
+export type { EditorSession, ExampleData, Provenance } from './example-host.ts'
 
 /** What the editor gives back once it is mounted. */
-export interface EditorSession {
-  /** the scenario and commands as they are now */
-  state(): ScenarioState
-  run(): Promise<void>
-  /** back to the example as written (or the playground's starting scenario), and run */
-  reset(): Promise<void>
-  /** replace the scenario and commands (the playground's picker and links), and run */
-  load(state: Pick<ScenarioState, 'scenario' | 'commands'>): Promise<void>
-  focus(): void
-  /** what Reset returns to from now on (the playground: a shared example's own scenario) */
-  setOrigin(state: Pick<ScenarioState, 'scenario' | 'commands'>): void
-}
 
-/** The guide page and example a playground's scenario came from (a link shared from a chapter). */
-export type Provenance = Required<Pick<ScenarioState, 'page' | 'example'>>
 
-export type ExampleData = ExampleSource & { goalMet: boolean | null }
 
-export class KnetExampleElement extends HTMLElement {
+export class KnetExampleElement extends HTMLElement implements ExampleHost {
   session?: EditorSession
   /** in the playground, the chapter example its scenario came from: links made here keep it */
   provenance?: Provenance

@@ -4,7 +4,7 @@
  */
 import { runScenario } from '../examples/run-scenario.ts'
 import type { RunAnswer } from '../examples/types.ts'
-import type { RunRequest } from './runner.ts'
+import type { RunRequest } from './run-request.ts'
 
 export function answerLocally(request: RunRequest): RunAnswer {
   return runScenario(request.scenario, request.commands, request.diagram, request.previous ?? null)

@@ -3,15 +3,11 @@
  * the same engine answers in the browser (loaded on first need), and the page says so.
  */
 import { isAnswerDiagram, type AnswerDiagramKind } from '../examples/diagram-command.ts'
-import { fixLabelOf, fixOf, type CommandAnswer, type DiagramKind, type PlacedDiagnostic, type RunAnswer } from '../examples/types.ts'
+import { fixLabelOf, fixOf, type CommandAnswer, type PlacedDiagnostic, type RunAnswer } from '../examples/types.ts'
 
-export interface RunRequest {
-  scenario: string
-  commands: string[]
-  diagram?: DiagramKind
-  /** the matrix the run before drew (RunAnswer.diagramData), so this run's matrix marks what changed */
-  previous?: unknown
-}
+import type { RunRequest } from './run-request.ts'
+
+export type { RunRequest } from './run-request.ts'
 
 export interface RunOutcome {
   answer: RunAnswer
