@@ -104,7 +104,7 @@ describe('the by-hand lab', () => {
     await appendLines(page, ex, ['    - ip link set veth-blue-bx master br0', ...WIRING.slice(1)])
     await page.keyboard.press('Control+Enter')
     await expect.poll(() => ex.locator('[data-knet-diagnostics] li').first().textContent()).toBe(
-      'line 21: warning: node-1: ip link set veth-blue-bx master br0: exit 1: Cannot find device "veth-blue-bx"',
+      'line 21:7: warning: node-1: ip link set veth-blue-bx master br0: exit 1: Cannot find device "veth-blue-bx"',
     )
     expect(await ex.locator('[data-knet-slot="manifests"] .cm-lintRange-warning').count()).toBeGreaterThan(0)
     expect(await goal(ex).textContent()).toBe('Not yet: the goal is not met by this run.')
