@@ -310,6 +310,9 @@ describe('search', () => {
     const box = page.getByRole('search', { name: 'Search this site' })
     await box.getByRole('textbox').fill(words)
     await expect.poll(() => box.getByText(/results? for|No results/).first().textContent(), { timeout: 10_000 }).toMatch(new RegExp(words))
+    // the count shows before Pagefind has filled in the result links: wait for them
+    const count = await box.getByText(/results? for|No results/).first().textContent()
+    if (!/No results/.test(count ?? '')) await expect.poll(() => box.locator('a[href^="/"]').count()).toBeGreaterThan(0)
     return box
   }
 
