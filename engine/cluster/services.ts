@@ -104,7 +104,12 @@ export function buildServices(ctx: BuildContext, config: ClusterConfig, alloc: S
     if (svc.type === 'LoadBalancer' && svc.externalTrafficPolicy === 'Local' && !svc.healthCheckNodePort) {
       svc.healthCheckNodePort = alloc.nodePort.allocate(`${key}/health`)
     }
-    if (svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length === 0) {
+    // the cloud's own service controller leaves a Service with a loadBalancerClass to that
+    // class's controller (KEP-1959); the simulated cluster runs none, so the Service stays pending
+    const lbClass = read.str(read.path(d.loaded?.value, 'spec', 'loadBalancerClass'))
+    if (svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length === 0 && lbClass !== undefined) {
+      ctx.warn(d.loaded, ['spec', 'loadBalancerClass'], `spec.loadBalancerClass "${lbClass}": the simulated cloud's controller only serves Services without a class, and no controller of this class runs here, so the Service keeps EXTERNAL-IP <pending> (write status.loadBalancer.ingress to give it an address)`, 'not-simulated')
+    } else if (svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length === 0) {
       const wanted = read.str(read.path(d.loaded?.value, 'spec', 'loadBalancerIP'))
       const ip = wanted && !alloc.lb.isUsed(wanted) && alloc.lb.take(wanted) === undefined ? wanted : wanted ?? alloc.lb.allocate(key)
       if (ip) svc.loadBalancerIngress.push({ ip, ipMode: 'VIP' })
@@ -256,6 +261,10 @@ function readService(ctx: BuildContext, config: ClusterConfig, s: Loaded, system
   })
   const selectorObj = read.obj(spec.selector)
   const selector = selectorObj && Object.keys(selectorObj).length > 0 ? read.labels(selectorObj) : undefined
+
+  // pkg/apis/core/validation ValidateService: loadBalancerClass only on type LoadBalancer
+  const lbClassText = read.str(spec.loadBalancerClass)
+  if (lbClassText !== undefined && type !== 'LoadBalancer') err(['spec', 'loadBalancerClass'], `spec.loadBalancerClass: Forbidden: may only be used when \`type\` is 'LoadBalancer'`, 'forbidden')
 
   // ServiceTrafficDistribution values (core/v1 types.go); PreferSameNode GA in 1.35
   const tdText = read.str(spec.trafficDistribution)

@@ -303,3 +303,16 @@ describe('a trace across nodes shows the inner and outer packet sizes (issue 16)
     expect(sh(c, `trace a -> ${b}:80`).stdout).toContain(line)
   })
 })
+
+describe('loadBalancerClass (KEP-1959): nothing accepted is silently ignored', () => {
+  const lb = (extra: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: LoadBalancer, selector: {app: a}, ports: [{port: 80}]${extra}}\n`
+  it('a classed LoadBalancer Service stays <pending>, and the warning says why', () => {
+    const y = lb(', loadBalancerClass: example.com/internal-lb')
+    expect(sh(cluster(y), 'kubectl get svc s').stdout).toContain('<pending>')
+    expect(diagnostics(y).map((d) => d.code)).toContain('not-simulated')
+  })
+  it('only on type LoadBalancer', () => {
+    const y = 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {app: a}, loadBalancerClass: x.io/lb, ports: [{port: 80}]}\n'
+    expect(diagnostics(y).map((d) => d.message)).toContain("spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'")
+  })
+})
