@@ -6,7 +6,8 @@
  * then by node order. Real scoring also weighs resources, which the
  * simulator does not model.
  */
-import type { Node } from '../model/types.ts'
+import type { Json, JsonObject, Node } from '../model/types.ts'
+import { read } from './context.ts'
 import type { PodDraft } from './pod-draft.ts'
 import { tolerates } from './pod-spec.ts'
 
@@ -59,6 +60,7 @@ export class Scheduler {
     for (const k in selector) {
       if (node.meta.labels[k] !== selector[k]) return "node(s) didn't match Pod's node affinity/selector"
     }
+    if (!matchesRequiredNodeAffinity(draft.specJson, node)) return "node(s) didn't match Pod's node affinity/selector"
     return undefined
   }
 
@@ -122,4 +124,51 @@ function workloadKey(d: PodDraft): string | undefined {
     workloadKeys.set(d.workload, key)
   }
   return key
+}
+
+/**
+ * spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, as the NodeAffinity
+ * filter reads it (component-helpers nodeaffinity): the terms are ORed, a term's
+ * matchExpressions (on labels) and matchFields (metadata.name only) are ANDed; a term with
+ * neither matches nothing. Operators In, NotIn, Exists, DoesNotExist, Gt, Lt.
+ */
+export function matchesRequiredNodeAffinity(spec: JsonObject, node: Node): boolean {
+  const required = read.obj(read.path(spec, 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'))
+  if (!required) return true
+  const terms = read.arr(required.nodeSelectorTerms)
+  return terms.some((t) => {
+    const exprs = read.arr(read.path(t, 'matchExpressions'))
+    const fields = read.arr(read.path(t, 'matchFields'))
+    if (exprs.length === 0 && fields.length === 0) return false
+    const labelValue = (key: string) => (key in node.meta.labels ? node.meta.labels[key] : undefined)
+    const fieldValue = (key: string) => (key === 'metadata.name' ? node.meta.name : undefined)
+    return exprs.every((e) => requirementHolds(e, labelValue)) && fields.every((e) => requirementHolds(e, fieldValue))
+  })
+}
+
+function requirementHolds(e: Json, valueOf: (key: string) => string | undefined): boolean {
+  const key = read.str(read.path(e, 'key')) ?? ''
+  const op = read.str(read.path(e, 'operator'))
+  const values = read.arr(read.path(e, 'values')).map((v) => String(v))
+  const v = valueOf(key)
+  switch (op) {
+    case 'In':
+      return v !== undefined && values.includes(v)
+    case 'NotIn':
+      return v === undefined || !values.includes(v)
+    case 'Exists':
+      return v !== undefined
+    case 'DoesNotExist':
+      return v === undefined
+    case 'Gt':
+    case 'Lt': {
+      // one integer value, compared with the label's value parsed as an integer
+      const want = Number.parseInt(values[0] ?? '', 10)
+      const have = v === undefined ? NaN : Number.parseInt(v, 10)
+      if (!Number.isFinite(want) || !Number.isFinite(have)) return false
+      return op === 'Gt' ? have > want : have < want
+    }
+    default:
+      return false
+  }
 }

@@ -316,3 +316,25 @@ describe('loadBalancerClass (KEP-1959): nothing accepted is silently ignored', (
     expect(diagnostics(y).map((d) => d.message)).toContain("spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'")
   })
 })
+
+describe('the scheduler: required node affinity is a filter; what it does not honour is said (component-helpers nodeaffinity)', () => {
+  const deploy = (affinity: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      affinity: ${affinity}\n      containers: [{name: c, image: nginx}]\n`
+  it('In on the zone label keeps every replica in that zone', () => {
+    const c = cluster(deploy('{nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: topology.kubernetes.io/zone, operator: In, values: [zone-b]}]}]}}}'))
+    expect(c.pods.filter((p) => p.meta.name.startsWith('web-')).map((p) => p.nodeName)).toEqual(['node-2', 'node-2', 'node-2'])
+  })
+  it('NotIn and matchFields metadata.name; terms are ORed', () => {
+    const c = cluster(deploy('{nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchFields: [{key: metadata.name, operator: In, values: [node-3]}]}, {matchExpressions: [{key: topology.kubernetes.io/zone, operator: NotIn, values: [zone-a, zone-c]}]}]}}}'))
+    expect(new Set(c.pods.filter((p) => p.meta.name.startsWith('web-')).map((p) => p.nodeName))).toEqual(new Set(['node-2', 'node-3']))
+  })
+  it('no node fits: Pending with the scheduler\'s message', () => {
+    const c = cluster(deploy('{nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: topology.kubernetes.io/zone, operator: In, values: [zone-z]}]}]}}}'))
+    const p = c.pods.find((x) => x.meta.name.startsWith('web-'))!
+    expect(p.phase).toBe('Pending')
+    expect(p.pendingReason).toContain("node(s) didn't match Pod's node affinity/selector")
+  })
+  it('podAntiAffinity is accepted and said to be not simulated', () => {
+    const d = diagnostics(deploy('{podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}]}}'))
+    expect(d.map((x) => [x.severity, x.code])).toContainEqual(['warning', 'not-simulated'])
+  })
+})
