@@ -8,6 +8,7 @@
 import type { Cluster } from '../model/types.ts'
 import type { Output, Program } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
+import { subcommandProgram } from '../shell/subcommands.ts'
 import { candidateText, routeGateway, spreadCounts } from './route.ts'
 import type { GatewayAnswer, GatewayRequest } from './route.ts'
 import { convertProgram } from './convert.ts'
@@ -21,29 +22,19 @@ const USAGE = [
   'gateway convert [-n NAMESPACE]        the Gateway API objects equivalent to the scenario\'s Ingresses, and what would behave differently',
 ]
 
-export const gatewayProgram: Program = {
-  places: ['workstation', 'pod', 'node'],
-  summary: 'explain Gateway API routing (route), draw its topology (topology), convert Ingresses to Gateway API (convert)',
-  usage: USAGE,
-  run(inv) {
-    const [, sub, ...args] = inv.argv
-    switch (sub) {
-      case 'route':
-        return route(inv.cluster, args)
-      case 'convert':
-        return convertProgram(inv.cluster, args)
-      case 'topology':
-        return topology(inv.cluster, args)
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        return ok(`Usage:\n${USAGE.map((u) => `  ${u}`).join('\n')}\n`)
-      default:
-        return fail(`gateway: unknown command "${sub}" (try: route, topology, convert)`, 2)
-    }
+export const gatewayProgram: Program = subcommandProgram(
+  'gateway',
+  {
+    places: ['workstation', 'pod', 'node'],
+    summary: 'explain Gateway API routing (route), draw its topology (topology), convert Ingresses to Gateway API (convert)',
+    usage: USAGE,
   },
-}
+  {
+    route: (inv, args) => route(inv.cluster, args),
+    topology: (inv, args) => topology(inv.cluster, args),
+    convert: (inv, args) => convertProgram(inv.cluster, args),
+  },
+)
 
 interface Flags {
   req: Partial<GatewayRequest> & { headers: [string, string][] }

@@ -8,6 +8,7 @@
 import type { Cluster } from '../model/types.ts'
 import type { Output, Program } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
+import { subcommandProgram } from '../shell/subcommands.ts'
 import { routeIngress, backendLabel } from './route.ts'
 import type { RouteAnswer } from './route.ts'
 import { buildServers, nginxLocations, CATCH_ALL } from './servers.ts'
@@ -19,27 +20,18 @@ const USAGE = [
   'ingress servers [--class CLASS]                     the server blocks the controller builds from all Ingresses of the class',
 ]
 
-export const ingressProgram: Program = {
-  places: ['workstation', 'pod', 'node'],
-  summary: 'explain Ingress routing: which rule, path and backend answer a request',
-  usage: USAGE,
-  run(inv) {
-    const [, sub, ...args] = inv.argv
-    switch (sub) {
-      case 'route':
-        return route(inv.cluster, args)
-      case 'servers':
-        return servers(inv.cluster, args)
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        return ok(`Usage:\n${USAGE.map((u) => `  ${u}`).join('\n')}\n`)
-      default:
-        return fail(`ingress: unknown command "${sub}" (try: route, servers)`, 2)
-    }
+export const ingressProgram: Program = subcommandProgram(
+  'ingress',
+  {
+    places: ['workstation', 'pod', 'node'],
+    summary: 'explain Ingress routing: which rule, path and backend answer a request',
+    usage: USAGE,
   },
-}
+  {
+    route: (inv, args) => route(inv.cluster, args),
+    servers: (inv, args) => servers(inv.cluster, args),
+  },
+)
 
 interface Flags {
   className?: string

@@ -9,6 +9,7 @@
 import type { Cluster, Protocol } from '../model/types.ts'
 import type { Output, Program } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
+import { subcommandProgram } from '../shell/subcommands.ts'
 import { parseTarget, splitPort } from './target.ts'
 import type { Target } from './target.ts'
 import { evaluateConnection } from './verdict.ts'
@@ -27,33 +28,23 @@ import { enforcesNone } from './evaluate.ts'
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP']
 
-export const policyProgram: Program = {
-  places: ['workstation'],
-  summary: 'explain NetworkPolicy and ClusterNetworkPolicy verdicts: check, matrix, lint',
-  usage: [
-    'policy check SRC -> DST:PORT[/PROTO] [-n NS] [--namespaced]   SRC/DST: [NS/]POD, [NS/]deploy|sts|ds/NAME, [NS/]svc/NAME (DST: per endpoint), node/NAME, or an IP; a denied single connection comes with the smallest fix (--namespaced: NetworkPolicies only)',
-    'policy matrix [-n NS | -A] [--port PORT[/PROTO]] [--pods | --workloads] [--split] [--diff OTHER.yaml (command line only: what changed since OTHER)]',
-    'policy lint',
-  ],
-  run(inv) {
-    const [, sub, ...args] = inv.argv
-    switch (sub) {
-      case 'check':
-        return check(inv.cluster, args)
-      case 'matrix':
-        return matrix(inv.cluster, args)
-      case 'lint':
-        return lint(inv.cluster, args)
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        return ok(`Usage:\n${policyProgram.usage.map((u) => `  ${u}`).join('\n')}\n`)
-      default:
-        return fail(`policy: unknown command "${sub}" (try: check, matrix, lint)`, 2)
-    }
+export const policyProgram: Program = subcommandProgram(
+  'policy',
+  {
+    places: ['workstation'],
+    summary: 'explain NetworkPolicy and ClusterNetworkPolicy verdicts: check, matrix, lint',
+    usage: [
+      'policy check SRC -> DST:PORT[/PROTO] [-n NS] [--namespaced]   SRC/DST: [NS/]POD, [NS/]deploy|sts|ds/NAME, [NS/]svc/NAME (DST: per endpoint), node/NAME, or an IP; a denied single connection comes with the smallest fix (--namespaced: NetworkPolicies only)',
+      'policy matrix [-n NS | -A] [--port PORT[/PROTO]] [--pods | --workloads] [--split] [--diff OTHER.yaml (command line only: what changed since OTHER)]',
+      'policy lint',
+    ],
   },
-}
+  {
+    check: (inv, args) => check(inv.cluster, args),
+    matrix: (inv, args) => matrix(inv.cluster, args),
+    lint: (inv, args) => lint(inv.cluster, args),
+  },
+)
 
 function takeNamespace(args: string[]): { ns: string; given: boolean; rest: string[]; all: boolean } | { error: string } {
   let ns = 'default'
