@@ -14,6 +14,14 @@ import type { PodDraft } from './pod-draft.ts'
 import { BuildContext } from './context.ts'
 import { fnv1a32, safeEncodeString, safeRandomString, deterministicUID } from './hash.ts'
 import { canonicalJsonHash } from './canonical-json.ts'
+import { DEFAULT_COREDNS_IMAGE } from '../dns/coredns-builds.ts'
+
+/**
+ * kubeadm v1.37's etcd image tag (constants.DefaultEtcdVersion): 3.7.0-rc.0 in
+ * v1.37.0-alpha.1, the etcd client at v3.7.0 when v1.37.0 shipped, and 3.7.1
+ * only after it (CHANGELOG-1.38: "Updated the default etcd version to 3.7.1").
+ */
+const KUBEADM_ETCD_TAG = '3.7.0-0'
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system']
 
@@ -111,7 +119,7 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
     const host = n.meta.name
     // kubeadm's static Pod manifests (cmd/kubeadm/app/phases/controlplane, etcd/local.go): their CPU (and etcd's memory) requests
     const statics: [string, string, string, number, JsonObject][] = [
-      ['etcd', 'registry.k8s.io/etcd:3.6.4-0', 'etcd', 2379, { requests: { cpu: '100m', memory: '100Mi' } }],
+      ['etcd', `registry.k8s.io/etcd:${KUBEADM_ETCD_TAG}`, 'etcd', 2379, { requests: { cpu: '100m', memory: '100Mi' } }],
       ['kube-apiserver', `registry.k8s.io/kube-apiserver:${config.kubernetesVersion}`, 'kube-apiserver', 6443, { requests: { cpu: '250m' } }],
       ['kube-controller-manager', `registry.k8s.io/kube-controller-manager:${config.kubernetesVersion}`, 'kube-controller-manager', 10257, { requests: { cpu: '200m' } }],
       ['kube-scheduler', `registry.k8s.io/kube-scheduler:${config.kubernetesVersion}`, 'kube-scheduler', 10259, { requests: { cpu: '100m' } }],
@@ -136,7 +144,7 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
     ...(cp.length ? { nodeSelector: { 'node-role.kubernetes.io/control-plane': '' } } : {}),
     containers: [{
       name: 'coredns',
-      image: 'registry.k8s.io/coredns/coredns:v1.12.1',
+      image: DEFAULT_COREDNS_IMAGE,
       args: ['-conf', '/etc/coredns/Corefile'],
       // kubeadm's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go): resources, the Corefile from
       // the coredns ConfigMap, the health plugin's :8080/health and the ready plugin's :8181/ready as probes

@@ -13,7 +13,7 @@ import { canonicalIP } from '../net/ip.ts'
 import { canonicalName, isReverse } from './names.ts'
 
 /**
- * kubeadm's Corefile, byte for byte as kubeadm v1.34 renders it for `domain`
+ * kubeadm's Corefile, byte for byte as kubeadm renders it (unchanged from v1.34 to v1.37) for `domain`
  * (the `disable success|denial` block arrived with kubernetes/kubernetes#128359).
  *
  * @example
@@ -122,9 +122,9 @@ interface Directive {
   line: number
 }
 
-/** Every plugin CoreDNS v1.12.1 compiles in (plugin.cfg); anything else is "Unknown directive". */
+/** Every plugin CoreDNS v1.14.4 compiles in (plugin.cfg; 1.13–1.14 added proxyproto, quic, grpc_server, https, https3 and nomad); anything else is "Unknown directive". */
 const KNOWN_PLUGINS = new Set(
-  'root metadata geoip cancel tls timeouts multisocket reload nsid bufsize bind debug trace ready health pprof prometheus errors log dnstap local dns64 acl any chaos loadbalance tsig cache rewrite header dnssec autopath minimal template transfer hosts route53 azure clouddns k8s_external kubernetes file auto secondary etcd loop forward grpc erratic whoami on sign view'.split(' '),
+  'root metadata geoip cancel tls proxyproto quic grpc_server https https3 timeouts multisocket reload nsid bufsize bind debug trace ready health pprof prometheus errors log dnstap local dns64 any chaos loadbalance tsig cache rewrite acl header dnssec autopath minimal template transfer hosts route53 azure clouddns k8s_external kubernetes file auto secondary etcd loop forward grpc erratic whoami on sign view nomad'.split(' '),
 )
 
 const DEFAULT_K8S_TTL = 5 // plugin/kubernetes defaultTTL

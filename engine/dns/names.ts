@@ -94,12 +94,20 @@ export function isReverse(name: string): boolean {
 
 /**
  * The endpoint label CoreDNS derives from an address when the endpoint has no
- * hostname: dots or colons become dashes (plugin/kubernetes/kubernetes.go
- * endpointHostname, CoreDNS v1.12.1, which kubeadm v1.34 installs).
+ * hostname: dots or colons become dashes, and since CoreDNS 1.12.3 an IPv6
+ * label that would end in a dash (an address ending in `::`) gets a `0`, as a
+ * DNS label cannot end with `-` (plugin/kubernetes/kubernetes.go
+ * endpointHostname, coredns#7431; kubeadm v1.37 installs v1.14.4).
+ *
+ * @example
+ * dashedIP('fd00:10:244:1::') // 'fd00-10-244-1--0'
  */
 export function dashedIP(ip: string): string {
   if (ip.includes('.')) return ip.replaceAll('.', '-')
-  if (ip.includes(':')) return ip.replaceAll(':', '-')
+  if (ip.includes(':')) {
+    const label = ip.replaceAll(':', '-')
+    return label.endsWith('-') ? `${label}0` : label
+  }
   return ''
 }
 

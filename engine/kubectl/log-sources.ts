@@ -26,11 +26,8 @@ import { imageName, imageTag, podListeners } from '../traffic/servers.ts'
 import { corefileDigest, corefileDirectives } from './coredns-digest.ts'
 import type { LogSource } from './log-source.ts'
 import { corednsQueryLog } from '../traffic/coredns-queries.ts'
+import { corednsBuild } from '../dns/coredns-builds.ts'
 
-/** coremain's second version line per release (from the release binaries' startup output). */
-const COREDNS_BUILDS: Record<string, string> = {
-  '1.12.1': 'linux/amd64, go1.24.1, 707c7c1',
-}
 
 /** automaxprocs' startup line: "Updating" to a CPU limit (whole CPUs, at least 1), or "Leaving" the Go default (every CPU of the node). */
 function maxprocsLine(c: Cluster, p: Pod, k: Container): string {
@@ -61,7 +58,7 @@ export function corednsStartupLog(c: Cluster, p: Pod, k: Container): LogLine[] {
     const out: LogLine[] = []
     const line = (offset: number, text: string) => out.push({ time: addMicros(start, offset), text })
     // go.uber.org/automaxprocs, imported by coremain since CoreDNS 1.12: GOMAXPROCS from the CPU limit, else left alone
-    if (COREDNS_BUILDS[imageTag(k.image).replace(/^v/, '')]) line(120_000, maxprocsLine(c, p, k))
+    if (corednsBuild(imageTag(k.image))) line(120_000, maxprocsLine(c, p, k))
     const { text, missingKey } = corefileOf(c)
     const parsed = missingKey ? { servers: [], errors: ['open /etc/coredns/Corefile: no such file or directory'] } : parseCorefile(text)
     if (parsed.errors.length) {
@@ -76,8 +73,9 @@ export function corednsStartupLog(c: Cluster, p: Pod, k: Container): LogLine[] {
     }
     const version = imageTag(k.image).replace(/^v/, '')
     line((t += 60), `CoreDNS-${version}`)
-    const build = COREDNS_BUILDS[version]
-    if (build) line((t += 20), build)
+    // coremain's second version line: <os>/<arch>, <go version>, <commit>
+    const build = corednsBuild(version)
+    if (build) line((t += 20), `linux/amd64, ${build.go}, ${build.commit}`)
     return out
   }
 }

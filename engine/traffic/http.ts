@@ -11,7 +11,8 @@
  */
 import type { Cluster, Pod } from '../model/types.ts'
 import type { FullTrace } from '../trace/index.ts'
-import { imageTag } from './servers.ts'
+import { imageName, imageTag } from './servers.ts'
+import { corednsBuild } from '../dns/coredns-builds.ts'
 import { proxyConfig } from '../dataplane/index.ts'
 import { envoyLocalReply, envoyProxiedReply } from '../gateway/replies.ts'
 import { echoBasicBody } from '../gateway/echo.ts'
@@ -50,6 +51,17 @@ function goNow(iso: string, pod?: Pod): string {
   const started = pod ? new Date(pod.meta.creationTimestamp).getTime() : d.getTime() - 300_000
   const mono = Math.max(1, (d.getTime() - started) / 1000)
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.000000000 +0000 UTC m=+${mono.toFixed(9)}`
+}
+
+/**
+ * CoreDNS's `coredns_build_info` metric for the build the Pod runs (plugin/metrics); a
+ * version the simulator has no build for shows no sample rather than invented labels.
+ */
+function corednsBuildInfo(pod: Pod): string {
+  const k = pod.containers.find((c) => imageName(c.image) === 'coredns')
+  const b = k && corednsBuild(imageTag(k.image))
+  if (!b) return ''
+  return `# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion="${b.go}",revision="${b.commit}",version="${b.version}"} 1\n`
 }
 
 function goText(cluster: Cluster, status: number, body: string): HttpOutcome {
@@ -206,7 +218,7 @@ export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpO
       return path === '/ready' ? goText(cluster, 200, 'OK') : goText(cluster, 404, '404 page not found\n')
     case 'coredns-metrics':
       return path === '/metrics'
-        ? goText(cluster, 200, '# HELP coredns_build_info A metric with a constant \'1\' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion="go1.24.1",revision="707c7c1",version="1.12.1"} 1\n')
+        ? goText(cluster, 200, corednsBuildInfo(pod))
         : goText(cluster, 404, '404 page not found\n')
     case 'echo-basic': {
       // through ingress-nginx: the forwarding headers its nginx.tmpl sets (X-Request-ID, a random id, is not modelled)

@@ -105,7 +105,7 @@ describe('kubectl describe pod: the cluster add-ons', () => {
         'Containers:',
         '  coredns:',
         `    Container ID:  ${podJson(c, p).status.containerStatuses[0].containerID}`,
-        '    Image:         registry.k8s.io/coredns/coredns:v1.12.1',
+        '    Image:         registry.k8s.io/coredns/coredns:v1.14.4',
         '    Image ID:      ',
         // kubectl 1.34 names each port
         '    Ports:         53/UDP (dns), 53/TCP (dns-tcp), 9153/TCP (metrics)',

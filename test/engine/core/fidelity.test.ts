@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadScenario } from '../../../engine/index.ts'
 import { cluster, diagnostics, docs, sh } from './helpers.ts'
+import { dashedIP } from '../../../engine/dns/names.ts'
 
 const pod = (name: string, status: string, spec = '') => `apiVersion: v1
 kind: Pod
@@ -235,6 +236,22 @@ describe('current Kubernetes (v1.37.0: CHANGELOG-1.38.md is "since v1.37.0")', (
     expect(sh(c, 'kubectl version').stdout).toContain('Server Version: v1.37.0')
     expect(sh(c, 'kubectl get nodes').stdout).toContain('v1.37.0')
   })
+  it('kubeadm v1.37\'s add-ons: CoreDNS v1.14.4 (kubernetes#139735) and etcd 3.7.0-0 (3.7.0-rc.0 in alpha.1, 3.7.1 only after v1.37.0)', () => {
+    const c = cluster('')
+    expect(sh(c, 'kubectl get deploy coredns -n kube-system -o jsonpath={.spec.template.spec.containers[0].image}').stdout).toBe('registry.k8s.io/coredns/coredns:v1.14.4')
+    expect(sh(c, 'kubectl get pods -n kube-system -l component=etcd -o jsonpath={.items[0].spec.containers[0].image}').stdout).toBe('registry.k8s.io/etcd:3.7.0-0')
+  })
+  it('CoreDNS v1.14.4\'s banner and build metric: the tag\'s .go-version (1.26.3) and commit (232d7ca)', () => {
+    const c = cluster('')
+    const logs = sh(c, 'kubectl logs -n kube-system deploy/coredns').stdout
+    expect(logs).toContain('CoreDNS-1.14.4\nlinux/amd64, go1.26.3, 232d7ca\n')
+  })
+  it('CoreDNS 1.14 compiles in the plugins 1.13–1.14 added (plugin.cfg), so a Corefile using them loads', () => {
+    const corefile = '.:53 {\n    errors\n    proxyproto\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n}\n'
+    const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata:\n  Corefile: |\n${corefile.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n')}`
+    const c = cluster(cm)
+    expect(sh(c, 'kubectl logs -n kube-system deploy/coredns').stdout).toContain('CoreDNS-1.14.4')
+  })
 })
 
 describe('every kind the engine accepts can be listed, with kubectl\'s names and columns', () => {
@@ -336,5 +353,13 @@ describe('the scheduler: required node affinity is a filter; what it does not ho
   it('podAntiAffinity is accepted and said to be not simulated', () => {
     const d = diagnostics(deploy('{podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}]}}'))
     expect(d.map((x) => [x.severity, x.code])).toContainEqual(['warning', 'not-simulated'])
+  })
+})
+
+describe('CoreDNS endpoint labels from addresses (plugin/kubernetes endpointHostname)', () => {
+  it('dots and colons become dashes; since 1.12.3 an IPv6 label ending in a dash gets a 0 (coredns#7431)', () => {
+    expect(dashedIP('10.244.1.5')).toBe('10-244-1-5')
+    expect(dashedIP('fd00:10:244:1::5')).toBe('fd00-10-244-1--5')
+    expect(dashedIP('fd00:10:244:1::')).toBe('fd00-10-244-1--0')
   })
 })
