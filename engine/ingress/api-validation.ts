@@ -2,8 +2,9 @@
  * What the API server refuses, in its own words: ValidateIngressCreate and
  * ValidateIngressClass (kubernetes/kubernetes pkg/apis/networking/validation,
  * messages from k8s.io/apimachinery/pkg/util/validation and field.Error).
- * v1.34 defaults: RelaxedServiceNameValidation is off (alpha), so a backend
- * Service name must be a DNS-1035 label. metadata (name, labels) is checked by
+ * In v1.37 RelaxedServiceNameValidation is GA (KEP-5311), so a backend
+ * Service name is checked as a DNS-1123 label, as Service names themselves are
+ * (IngressValidationOptions.AllowRelaxedServiceNameValidation). metadata (name, labels) is checked by
  * the loader for every kind and is not repeated here.
  */
 import type { Cluster, GenericObject, Json } from '../model/types.ts'
@@ -109,7 +110,7 @@ function validateBackend(c: Collector, b: Json | undefined, path: Path): void {
   const s = read.obj(o.service) ?? {}
   const name = read.str(s.name) ?? ''
   if (name === '') c.required([...path, 'service', 'name'])
-  else for (const m of nameProblems(name, 'dns1035-label')) c.invalid([...path, 'service', 'name'], name, m)
+  else for (const m of nameProblems(name, 'dns1123-label')) c.invalid([...path, 'service', 'name'], name, m)
   const port = read.obj(s.port) ?? {}
   const portName = read.str(port.name) ?? ''
   const portNumber = read.num(port.number) ?? 0

@@ -66,5 +66,7 @@ export function labelKeyProblems(key: string): string[] {
 /** Which name rule the API server applies to each kind's metadata.name. */
 export const NAME_RULES: Record<string, NameRule> = {
   Namespace: 'dns1123-label',
-  Service: 'dns1035-label',
+  // KEP-5311 (RelaxedServiceNameValidation: alpha 1.34, GA and locked on in 1.37): a Service name is an
+  // RFC 1123 label, so it may start with a digit (pkg/apis/core/validation ValidateServiceName = NameIsDNSLabel)
+  Service: 'dns1123-label',
 }

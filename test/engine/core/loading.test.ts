@@ -70,8 +70,10 @@ metadata: {name: shop}
   it('reports missing apiVersion/kind and invalid names', () => {
     expect(errors('metadata: {name: a}\n')[0].message).toBe('error validating data: [apiVersion not set, kind not set]')
     const [n] = errors('apiVersion: v1\nkind: Service\nmetadata: {name: My_Svc}\nspec: {ports: [{port: 80}]}\n')
-    expect(n.message).toMatch(/^metadata.name: Invalid value: "My_Svc": a DNS-1035 label must consist of lower case alphanumeric characters/)
+    expect(n.message).toMatch(/^metadata.name: Invalid value: "My_Svc": a lowercase RFC 1123 label must consist of lower case alphanumeric characters/)
     expect(n.line).toBe(3)
+    // KEP-5311, GA in 1.37: a Service name may start with a digit
+    expect(errors('apiVersion: v1\nkind: Service\nmetadata: {name: 1web}\nspec: {ports: [{port: 80}]}\n')).toEqual([])
   })
 
   it('refuses duplicate objects', () => {

@@ -98,12 +98,13 @@ describe('the API server refuses', () => {
     ])
   })
 
-  it('a backend without a Service name, or with one that is not a DNS-1035 label', () => {
+  it('a backend without a Service name, or with one that is not a DNS-1123 label (KEP-5311, GA in 1.37: a name may start with a digit)', () => {
     expect(errorsOf(makeValidIngress((i) => (path0(i).backend = { service: { port: { number: 80 } } }))).map((p) => p.message)).toEqual([
       'spec.rules[0].http.paths[0].backend.service.name: Required value',
     ])
-    expect(errorsOf(makeValidIngress((i) => (path0(i).backend = { service: { name: '1web', port: { number: 80 } } }))).map((p) => p.message)).toEqual([
-      "spec.rules[0].http.paths[0].backend.service.name: Invalid value: \"1web\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+    expect(errorsOf(makeValidIngress((i) => (path0(i).backend = { service: { name: '1web', port: { number: 80 } } }))).map((p) => p.message)).toEqual([])
+    expect(errorsOf(makeValidIngress((i) => (path0(i).backend = { service: { name: 'web-', port: { number: 80 } } }))).map((p) => p.message)).toEqual([
+      "spec.rules[0].http.paths[0].backend.service.name: Invalid value: \"web-\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
     ])
   })
 
