@@ -57,8 +57,8 @@ function goNow(iso: string, pod?: Pod): string {
  * CoreDNS's `coredns_build_info` metric for the build the Pod runs (plugin/metrics); a
  * version the simulator has no build for shows no sample rather than invented labels.
  */
-function corednsBuildInfo(pod: Pod): string {
-  const k = pod.containers.find((c) => imageName(c.image) === 'coredns')
+function corednsBuildInfo(pod: Pod | undefined): string {
+  const k = pod?.containers.find((c) => imageName(c.image) === 'coredns')
   const b = k && corednsBuild(imageTag(k.image))
   if (!b) return ''
   return `# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{goversion="${b.go}",revision="${b.commit}",version="${b.version}"} 1\n`
