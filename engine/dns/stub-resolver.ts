@@ -103,33 +103,41 @@ function classify(a: Attempt): Status {
   return m.answer.length ? 'answer' : 'nodata'
 }
 
+/** What glibc makes of one name's queries: its h_errno-like status, and whether res_query succeeded (returned > 0). */
+interface GlibcVerdict {
+  status: Status
+  answered: boolean
+}
+
 /**
- * glibc res_search (resolv/res_query.c __res_context_search).
- *
- * @example
- * glibcSearch(conf, send, 'web', 'A').attempts.map((a) => a.name)
- * // ['web.default.svc.cluster.local.', 'web.svc.cluster.local.', …]
+ * glibc's search walk (resolv/res_query.c __res_context_search), once for both
+ * of its callers: res_search with one type, and getaddrinfo with A and AAAA
+ * together (T_QUERY_A_AND_AAAA). `run` sends the queries for one absolute
+ * name and returns the step; `verdict` reads it. With as many dots as ndots
+ * (or a trailing dot) the name as is goes first; then each search domain,
+ * where NXDOMAIN moves on, NODATA and SERVFAIL are remembered and move on,
+ * ECONNREFUSED gives up at once ("If no server present, give up") and any
+ * other error ends the list; then the name as is, unless it was tried first
+ * or "." was on the list (or no-tld-query forbids a dotless one). The error
+ * reported is the first as-is attempt's, else NODATA, else SERVFAIL, else the
+ * last one's.
  */
-export function glibcSearch(conf: ResolvConf, send: Send, name: string, type: RRType): StubResult {
-  const attempts: Attempt[] = []
+function glibcWalk<S>(conf: ResolvConf, name: string, run: (absolute: string) => S, verdict: (step: S) => GlibcVerdict): S | undefined {
   const ndots = ndotsOf(conf)
   const dots = countDots(name)
   const trailing = name.endsWith('.')
-  const run = (n: string) => {
-    const a = query(conf, send, n, type)
-    attempts.push(a)
-    return a
-  }
-  let savedAsIs: Attempt | undefined
+  let last: S | undefined
+  const step = (n: string): S => (last = run(n))
+  let savedAsIs: S | undefined
   let triedAsIs = false
   if (dots >= ndots || trailing) {
-    const a = run(candidate(name, undefined))
-    if (classify(a) === 'answer' || trailing) return { attempts, status: classify(a), final: a }
-    savedAsIs = a
+    const s = step(candidate(name, undefined))
+    if (verdict(s).answered || trailing) return s
+    savedAsIs = s
     triedAsIs = true
   }
-  let gotNodata: Attempt | undefined
-  let gotServfail: Attempt | undefined
+  let gotNodata: S | undefined
+  let gotServfail: S | undefined
   let searched = false
   let rootOnList = false
   if (!trailing) {
@@ -137,23 +145,48 @@ export function glibcSearch(conf: ResolvConf, send: Send, name: string, type: RR
       searched = true
       const d = domain.startsWith('.') ? domain.slice(1) : domain
       if (d === '') rootOnList = true
-      const a = run(candidate(name, d))
-      const s = classify(a)
-      if (s === 'answer') return { attempts, status: 'answer', final: a }
-      if (s === 'nodata') gotNodata ??= a
-      else if (s === 'servfail') gotServfail ??= a
-      else if (s !== 'nxdomain') break // anything else ends the search; the name as is is still tried below
+      const s = step(candidate(name, d))
+      const v = verdict(s)
+      if (v.answered || v.status === 'refused') return s
+      if (v.status === 'nodata') gotNodata ??= s
+      else if (v.status === 'servfail') gotServfail ??= s
+      else if (v.status !== 'nxdomain') break // anything else ends the list; the name as is is still tried below
     }
   }
-  // the name as is, last, unless it was tried first (or "." was on the search list)
   const noTld = hasOption(conf, 'no-tld-query')
   if ((dots > 0 || !searched || !noTld) && !(triedAsIs || rootOnList)) {
-    const a = run(candidate(name, undefined))
-    if (classify(a) === 'answer') return { attempts, status: 'answer', final: a }
+    const s = step(candidate(name, undefined))
+    if (verdict(s).answered) return s
   }
-  // the error reported: the first as-is attempt's, else NODATA if any, else SERVFAIL if any, else the last one's
-  const final = savedAsIs ?? gotNodata ?? gotServfail ?? attempts[attempts.length - 1]
-  return { attempts, status: classify(final), final }
+  return savedAsIs ?? gotNodata ?? gotServfail ?? last
+}
+
+/**
+ * glibc res_search for one type.
+ *
+ * @example
+ * glibcSearch(conf, send, 'web', 'A').attempts.map((a) => a.name)
+ * // ['web.default.svc.cluster.local.', 'web.svc.cluster.local.', …]
+ */
+export function glibcSearch(conf: ResolvConf, send: Send, name: string, type: RRType): StubResult {
+  const attempts: Attempt[] = []
+  const run = (n: string): Attempt => {
+    const a = query(conf, send, n, type)
+    attempts.push(a)
+    return a
+  }
+  const final = glibcWalk(conf, name, run, (a) => ({ status: singleStatus(a), answered: classify(a) === 'answer' }))
+  return final ? { attempts, status: classify(final), final } : { attempts, status: 'nxdomain' }
+}
+
+/**
+ * One reply as glibc's search loop sees it: a REFUSED rcode is NO_RECOVERY
+ * (it ends the list like any other error), unlike a refused connection
+ * (ECONNREFUSED), which gives up the whole search.
+ */
+function singleStatus(a: Attempt): Status {
+  const s = classify(a)
+  return s === 'refused' && a.delivery.kind === 'answer' ? 'error' : s
 }
 
 /**
@@ -355,49 +388,15 @@ function muslPair(queries: Attempt[]): Status {
  */
 export function glibcAddressLookup(conf: ResolvConf, send: Send, name: string, family: Family = 'unspec'): AddressLookup {
   const steps: AddressStep[] = []
-  const ndots = ndotsOf(conf)
-  const dots = countDots(name)
-  const trailing = name.endsWith('.')
   const run = (n: string): AddressStep => {
     const queries = ask(conf, send, n, family)
     const step = { name: n, queries, status: glibcPair(queries) }
     steps.push(step)
     return step
   }
-  const done = (final: AddressStep): AddressLookup => ({ libc: 'glibc', family, steps, status: final.status, final, addresses: final.status === 'answer' ? addressesIn(final.queries) : [] })
-  let savedAsIs: AddressStep | undefined
-  let triedAsIs = false
-  if (dots >= ndots || trailing) {
-    const s = run(candidate(name, undefined))
-    if (s.status === 'answer' || hasAnswerRecords(s) || trailing) return done(s)
-    savedAsIs = s
-    triedAsIs = true
-  }
-  let gotNodata: AddressStep | undefined
-  let gotServfail: AddressStep | undefined
-  let searched = false
-  let rootOnList = false
-  if (!trailing) {
-    for (const domain of conf.search) {
-      searched = true
-      const d = domain.startsWith('.') ? domain.slice(1) : domain
-      if (d === '') rootOnList = true
-      const s = run(candidate(name, d))
-      if (s.status === 'answer' || hasAnswerRecords(s)) return done(s)
-      // ECONNREFUSED gives up at once (res_query.c: "If no server present, give up")
-      if (s.status === 'refused') return done(s)
-      if (s.status === 'nodata') gotNodata ??= s
-      else if (s.status === 'servfail') gotServfail ??= s
-      else if (s.status !== 'nxdomain') break
-    }
-  }
-  const noTld = hasOption(conf, 'no-tld-query')
-  if ((dots > 0 || !searched || !noTld) && !(triedAsIs || rootOnList)) {
-    const s = run(candidate(name, undefined))
-    if (s.status === 'answer' || hasAnswerRecords(s)) return done(s)
-  }
-  const final = savedAsIs ?? gotNodata ?? gotServfail ?? steps[steps.length - 1]
-  return final ? done(final) : { libc: 'glibc', family, steps, status: 'nxdomain', addresses: [] }
+  const final = glibcWalk(conf, name, run, (s) => ({ status: s.status, answered: s.status === 'answer' || hasAnswerRecords(s) }))
+  if (!final) return { libc: 'glibc', family, steps, status: 'nxdomain', addresses: [] }
+  return { libc: 'glibc', family, steps, status: final.status, final, addresses: final.status === 'answer' ? addressesIn(final.queries) : [] }
 }
 
 /** glibc's res_query succeeded (some reply had answer records), whatever getaddrinfo then found in them. */

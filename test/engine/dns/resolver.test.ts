@@ -4,7 +4,7 @@
  * lookup_name.c, bind9 dighost.c, BusyBox nslookup.c).
  */
 import { describe, expect, it } from 'vitest'
-import { bindSearch, busyboxNames, glibcSearch, libcOf, muslLookup } from '../../../engine/dns/index.ts'
+import { bindSearch, busyboxNames, glibcAddressLookup, glibcSearch, libcOf, muslLookup } from '../../../engine/dns/index.ts'
 import type { Delivery, DnsMessage, RRType, ResolvConf } from '../../../engine/dns/index.ts'
 
 const POD: ResolvConf = { nameservers: ['10.96.0.10'], search: ['test.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: ['ndots:5'] }
@@ -68,6 +68,30 @@ describe('glibc res_search', () => {
     const s = server({})
     glibcSearch({ ...POD, options: ['ndots:5', 'no-tld-query'] }, s.send, 'data', 'A')
     expect(s.sent).not.toContain('data.')
+  })
+})
+
+describe('glibc: one search walk for res_search and getaddrinfo (res_query.c __res_context_search)', () => {
+  const refusing = () => {
+    const sent: string[] = []
+    return { sent, send: (_s: string, name: string): Delivery => (sent.push(name), { kind: 'refused' }) }
+  }
+  it('a refused connection (ECONNREFUSED) gives up the search at once, for one type as for A+AAAA', () => {
+    const one = refusing()
+    expect(glibcSearch(POD, one.send, 'data', 'A').status).toBe('refused')
+    expect(one.sent).toEqual(['data.test.svc.cluster.local.'])
+    const pair = refusing()
+    expect(glibcAddressLookup(POD, pair.send, 'data').status).toBe('refused')
+    expect(pair.sent).toEqual(['data.test.svc.cluster.local.', 'data.test.svc.cluster.local.'])
+  })
+  it('a REFUSED reply (NO_RECOVERY) ends the list, and the name as is is still tried', () => {
+    const sent: string[] = []
+    const send = (_s: string, name: string, type: RRType): Delivery => {
+      sent.push(name)
+      return { kind: 'answer', via: 'coredns', message: { rcode: 'REFUSED', aa: false, ra: false, question: { name, type }, answer: [], authority: [], additional: [], from: 'coredns' } }
+    }
+    glibcSearch(POD, send, 'data', 'A')
+    expect(sent).toEqual(['data.test.svc.cluster.local.', 'data.'])
   })
 })
 
