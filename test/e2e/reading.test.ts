@@ -170,6 +170,9 @@ describe('without JavaScript', () => {
       expect(withJs).toMatchObject({ badge: true, actions: true })
       expect(without).toMatchObject({ badge: false, actions: false, buttons: 0 })
       expect({ body: without.body, text: without.text, diagram: without.diagram }).toEqual({ body: withJs.body, text: withJs.text, diagram: withJs.diagram })
+      // the diagram colours are light-dark() pairs (knet.css): the light one is white, the dark one neither white nor unset
+      if (colorScheme === 'light') expect(withJs.diagram).toBe('rgb(255, 255, 255)')
+      else expect(withJs.diagram).not.toMatch(/^rgba?\(0, 0, 0, 0\)$|^rgb\(255, 255, 255\)$/)
     }
   })
 })
