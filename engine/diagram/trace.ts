@@ -26,6 +26,8 @@ const TRACE_STYLE = `<style>
 .k-arrow{stroke:var(--knet-line,#8a94a6);stroke-width:1.2;fill:none}
 .k-tipfill{fill:var(--knet-line,#8a94a6)}
 .k-sep{stroke:var(--knet-line,#8a94a6);stroke-dasharray:5 4}
+.k-hop.k-illus{fill:var(--knet-illus,#f5f0ff);stroke:var(--knet-illus-line,#6b3fb3);stroke-width:1.2;stroke-dasharray:6 4}
+.k-illus-t{font:italic 11px system-ui,sans-serif;fill:var(--knet-illus-line,#6b3fb3)}
 </style>`
 
 type Field = 'src' | 'sport' | 'dst' | 'dport'
@@ -79,7 +81,8 @@ export function traceDiagram(t: Trace, opts: TraceDiagramOptions = {}): Diagram 
   const boxW = width - boxX - 16
   const gap = 14
   const parts: string[] = [STYLE, TRACE_STYLE]
-  let y = 44
+  // a trace that shows what a mesh would do says so under the title (`mesh trace`)
+  let y = t.illustration ? 62 : 44
   const header = `${t.from} → ${t.to}: ${t.result}`
   const endIndex = hops.findIndex((h) => !!h.verdict)
   let replyStarted = false
@@ -93,12 +96,13 @@ export function traceDiagram(t: Trace, opts: TraceDiagramOptions = {}): Diagram 
     }
     const hgt = rowHeight(h)
     const marks = changed(h)
-    const cls = ['k-hop', marks.size ? 'k-nat' : '', h.encap ? 'k-tunnel' : '', i === endIndex ? 'k-end' : ''].filter(Boolean).join(' ')
+    const cls = ['k-hop', marks.size ? 'k-nat' : '', h.encap ? 'k-tunnel' : '', h.illustration ? 'k-illus' : '', i === endIndex ? 'k-end' : ''].filter(Boolean).join(' ')
     // data-hop: the hop's number in the trace's text, for stepping through it on the page
     body.push(el('rect', { class: cls, x: boxX, y, width: boxW, height: hgt, rx: 6, 'data-hop': i + 1 }))
     body.push(text(22, y + 18, String(i + 1), { class: 'k-h', 'text-anchor': 'middle' }))
     body.push(text(boxX + 10, y + 17, fit(h.at, 70), { class: 'k-h' }))
     body.push(text(boxX + boxW - 10, y + 17, h.handler, { class: 'k-s', 'text-anchor': 'end' }))
+    if (h.illustration) body.push(text(boxX + boxW - 10, y + 32, 'illustration', { class: 'k-illus-t', 'text-anchor': 'end' }))
     let ly = y + 34
     body.push(el('text', { x: boxX + 10, y: ly, class: 'k-t' }, tupleSpans(h.before, new Set())))
     if (marks.size) {
@@ -123,6 +127,7 @@ export function traceDiagram(t: Trace, opts: TraceDiagramOptions = {}): Diagram 
   body.push(text(16, height - 10, fit(`result: ${t.result}${t.reason ? ` — ${t.reason}` : ''}`, 118), { class: 'k-s' }))
   parts.push(el('rect', { class: 'k-frame', x: 0, y: 0, width, height }))
   parts.push(text(16, 26, fit(header, 100), { class: 'k-h' }))
+  if (t.illustration) parts.push(text(16, 44, 'illustration: the simulator does not run a mesh; dashed hops show what it would do, from its documented behaviour', { class: 'k-illus-t' }))
   parts.push(...body)
   const alt = altText(t, hops)
   const svg = el(
@@ -134,10 +139,10 @@ export function traceDiagram(t: Trace, opts: TraceDiagramOptions = {}): Diagram 
 }
 
 function altText(t: Trace, hops: Hop[]): string {
-  const lines = [`Packet trace from ${t.from} to ${t.to}, ${hops.length} hops, result ${t.result}.`]
+  const lines = [`${t.illustration ? `${t.illustration[0].toUpperCase()}${t.illustration.slice(1)}. ` : ''}Packet trace from ${t.from} to ${t.to}, ${hops.length} hops, result ${t.result}.`]
   hops.forEach((h, i) => {
     const marks = changed(h)
-    let s = `${i + 1}. ${h.direction === 'reply' ? 'Reply at ' : ''}${h.at} (${h.handler}): ${tupleText(h.before)}`
+    let s = `${i + 1}. ${h.direction === 'reply' ? 'Reply at ' : ''}${h.illustration ? '(illustration) ' : ''}${h.at} (${h.handler}): ${tupleText(h.before)}`
     if (marks.size) {
       const what = [...marks].map((f) => (f === 'src' || f === 'sport' ? 'source' : 'destination'))
       s += `, ${[...new Set(what)].join(' and ')} rewritten to ${tupleText(h.after)}`

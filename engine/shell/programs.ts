@@ -13,6 +13,7 @@ import { gatewayProgram } from '../gateway/index.ts'
 import { TRAFFIC_PROGRAMS } from '../traffic/index.ts'
 import { labAwareCat, labAwarePing, labBridgeProgram, labIpProgram, sysctlProgram } from '../lab/index.ts'
 import { crictlProgram } from '../lab/crictl.ts'
+import { meshProgram } from '../mesh/index.ts'
 
 export const PROGRAMS: Record<string, Program> = {
   kubectl: kubectlProgram,
@@ -23,6 +24,8 @@ export const PROGRAMS: Record<string, Program> = {
   host: hostProgram,
   ingress: ingressProgram,
   gateway: gatewayProgram,
+  // illustrations of what the simulator does not run: a service mesh's path, a ClusterSet
+  mesh: meshProgram,
   // ip, bridge, iptables(-save), ip6tables(-save), ipvsadm, ipset, nft, hostname, ls
   ...DATAPLANE_PROGRAMS,
   // trace, curl, wget, ping, nc, traceroute

@@ -20,6 +20,7 @@ export function rewritten(h: Hop): ('src' | 'sport' | 'dst' | 'dport')[] {
 }
 
 function changeText(h: Hop): string {
+  if (h.rewriteNote) return h.rewriteNote
   const r = rewritten(h)
   const parts: string[] = []
   // Cilium's socket-LB rewrites the socket, not a packet (bpf_sock.c)
@@ -42,7 +43,7 @@ function packet(t: Tuple): string {
 
 function block(h: Hop, n: number, width: number): string[] {
   const num = String(n).padStart(3)
-  const lines = [`${num}  ${h.at.padEnd(width)}  ${h.handler}`]
+  const lines = [`${num}  ${h.at.padEnd(width)}  ${h.handler}${h.illustration ? '  (illustration)' : ''}`]
   const pad = '     '
   if (h.before.src !== '' || h.before.dst !== '') lines.push(`${pad}${packet(h.before)}`)
   if (rewritten(h).length) lines.push(`   ⇒ ${packet(h.after)}   ${changeText(h)}`)
@@ -65,7 +66,7 @@ function block(h: Hop, n: number, width: number): string[] {
 export function formatTrace(t: FullTrace): string {
   const hops = t.hops
   const width = Math.min(48, Math.max(8, ...hops.map((h) => h.at.length)))
-  const out: string[] = [`trace ${t.from} → ${t.to}${t.client ? ` (${t.client.proto})` : ''}`, '']
+  const out: string[] = [...(t.illustration ? [t.illustration] : []), `trace ${t.from} → ${t.to}${t.client ? ` (${t.client.proto})` : ''}`, '']
   let n = 0
   let inReply = false
   for (const h of hops) {

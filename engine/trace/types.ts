@@ -49,6 +49,10 @@ export type Handler =
   | 'networkpolicy'
   | 'server'
   | 'kernel'
+  /** a mesh's proxies, drawn by `mesh trace` as an illustration (engine/mesh) */
+  | 'envoy'
+  | 'ztunnel'
+  | 'waypoint'
 
 /** The outer header of an encapsulated packet. */
 export interface Encap {
@@ -85,6 +89,10 @@ export interface Hop {
   direction: 'request' | 'reply'
   /** set on the hop that ended the trace early */
   verdict?: 'drop' | 'reject' | 'refused' | 'timeout' | 'nxdomain'
+  /** what a mesh would do here, which the simulator does not run (`mesh trace`): drawn dashed */
+  illustration?: boolean
+  /** how the hop changed the packet when it is not NAT (a proxy's own new connection), for the text */
+  rewriteNote?: string
 }
 
 export type TraceResult = 'delivered' | 'refused' | 'dropped' | 'timeout' | 'nxdomain'
@@ -134,6 +142,8 @@ export interface Trace {
   /** the HTTP request the trace carried to the final server (after an Ingress controller, the proxied one) */
   http?: HttpContext
   notes: string[]
+  /** set when the trace shows what a mesh would do (`mesh trace`): says so, for the text and the diagram */
+  illustration?: string
 }
 
 /** What an HTTP client sends: used by Ingress routing and the simulated servers. */

@@ -11,10 +11,10 @@ import type { DiagramKind } from './types.ts'
 export type AnswerDiagramKind = Exclude<DiagramKind, 'topology'>
 
 /** How content/README.md and the build's messages name the command each diagram needs. */
-export const DIAGRAM_COMMAND: Record<AnswerDiagramKind, string> = { trace: 'trace', matrix: 'policy matrix', node: 'ssh NODE ip', gateway: 'gateway topology' }
+export const DIAGRAM_COMMAND: Record<AnswerDiagramKind, string> = { trace: 'trace', matrix: 'policy matrix', node: 'ssh NODE ip', gateway: 'gateway topology', clusterset: 'mesh clusterset' }
 
 export function isAnswerDiagram(kind: DiagramKind | undefined): kind is AnswerDiagramKind {
-  return kind === 'trace' || kind === 'matrix' || kind === 'node' || kind === 'gateway'
+  return kind === 'trace' || kind === 'matrix' || kind === 'node' || kind === 'gateway' || kind === 'clusterset'
 }
 
 /** The words of the program a command line runs, after `kubectl exec … --` or `ssh NODE`. */
@@ -36,7 +36,9 @@ export function drawsDiagram(kind: AnswerDiagramKind, line: string): boolean {
   // the node diagram: any `ip` run on a node (its answer carries the node's namespaces)
   if (kind === 'node') return program === 'ip' && /^\s*ssh\s/.test(line)
   if (kind === 'gateway') return program === 'gateway' && sub === 'topology'
-  return kind === 'trace' ? program === 'trace' : program === 'policy' && sub === 'matrix'
+  if (kind === 'clusterset') return program === 'mesh' && sub === 'clusterset'
+  // `mesh trace` answers with a trace too (what a mesh would do on the path)
+  return kind === 'trace' ? program === 'trace' || (program === 'mesh' && sub === 'trace') : program === 'policy' && sub === 'matrix'
 }
 
 /** The index of the last command the diagram is drawn from, or -1 when there is none. */

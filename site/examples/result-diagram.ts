@@ -14,6 +14,8 @@ import { diffMatrices } from '../../engine/policy/matrix-diff.ts'
 import type { Trace } from '../../engine/trace/types.ts'
 import { gatewayDiagram } from '../../engine/gateway/diagram.ts'
 import type { GatewayTopology } from '../../engine/gateway/topology.ts'
+import { clusterSetDiagram } from '../../engine/mesh/clusterset-diagram.ts'
+import type { ClusterSetView } from '../../engine/mesh/clusterset.ts'
 import { diagramCommandIndex, DIAGRAM_COMMAND, type AnswerDiagramKind } from './diagram-command.ts'
 import type { DiagramAnswer } from './types.ts'
 
@@ -31,6 +33,10 @@ function isNodeSnapshot(data: unknown): data is NodeSnapshot {
 
 function isGatewayTopology(data: unknown): data is GatewayTopology {
   return isObject(data) && data.kind === 'gateway-topology' && Array.isArray(data.gateways) && Array.isArray(data.routes) && Array.isArray(data.services)
+}
+
+function isClusterSet(data: unknown): data is ClusterSetView {
+  return isObject(data) && data.kind === 'clusterset' && Array.isArray(data.endpoints) && isObject(data.local) && isObject(data.peer)
 }
 
 function isMatrix(data: unknown): data is Matrix {
@@ -59,8 +65,9 @@ export function diagramFromResults(kind: AnswerDiagramKind, commands: readonly s
     const node = isObject(data) ? data.node : undefined
     if (kind === 'node' && isNodeSnapshot(node)) return { ok: true, diagram: nodeDiagram(node) }
     if (kind === 'gateway' && isGatewayTopology(data) && data.gateways.length > 0) return { ok: true, diagram: gatewayDiagram(data) }
+    if (kind === 'clusterset' && isClusterSet(data)) return { ok: true, diagram: clusterSetDiagram(data) }
   } catch (error) {
     return { ok: false, reason: `${what} could not be drawn: ${(error as Error).message}` }
   }
-  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : kind === 'matrix' ? 'matrix' : kind === 'node' ? "node's namespaces" : 'Gateway topology'} to draw` }
+  return { ok: false, reason: `${what} gave no ${kind === 'trace' ? 'trace' : kind === 'matrix' ? 'matrix' : kind === 'node' ? "node's namespaces" : kind === 'clusterset' ? 'ClusterSet' : 'Gateway topology'} to draw` }
 }

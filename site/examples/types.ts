@@ -7,7 +7,7 @@
  * The diagrams an example can ask for (`diagram="…"`): the cluster itself, or the answer of
  * its last `trace`, `policy matrix`, `gateway topology` or, for `node`, `ip` on a node (site/examples/diagram-command.ts).
  */
-export const DIAGRAMS = ['topology', 'trace', 'matrix', 'node', 'gateway'] as const
+export const DIAGRAMS = ['topology', 'trace', 'matrix', 'node', 'gateway', 'clusterset'] as const
 export type DiagramKind = (typeof DIAGRAMS)[number]
 
 /** An executable example as the author wrote it. */
