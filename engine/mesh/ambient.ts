@@ -38,7 +38,7 @@ function inbound(dest: Pod, hbone: Tuple, app: { ip: string; port: number }, sou
       at: `${podAt(dest)} mangle PREROUTING`,
       node: dest.nodeName,
       handler: 'iptables',
-      rule: `-A ISTIO_PRERT -p tcp -m tcp --dport ${HBONE} -m mark ! --mark 0x539/0xfff -j TPROXY --on-port ${HBONE} --on-ip 0.0.0.0 --tproxy-mark 0x111/0xfff`,
+      rule: `-A ISTIO_PRERT -p tcp -m tcp --dport ${HBONE} -m mark ! --mark 0x539/0xfff -j TPROXY --on-port ${HBONE} --on-ip ${hbone.dst.includes(':') ? '::' : '0.0.0.0'} --tproxy-mark 0x111/0xfff`,
       before: hbone,
       after: hbone,
       note: `ISTIO_PRERT hands HBONE to ztunnel's socket on ${HBONE} in this Pod's namespace; TPROXY does not rewrite the packet`,
@@ -67,7 +67,8 @@ export function ambientHops(input: MeshTraceInput): MeshPath {
   const { cluster, trace, client: c, server: s, seed, waypoint: w } = input
   const app = trace.client!
   const ep = trace.endpoint!
-  const loopback = app.src.includes(':') ? '::1' : '127.0.0.1'
+  const v6 = app.src.includes(':')
+  const loopback = v6 ? '::1' : '127.0.0.1'
   const viaService = app.dst !== ep.ip
   const idC = spiffeId(c)
   const idS = spiffeId(s)
@@ -75,6 +76,7 @@ export function ambientHops(input: MeshTraceInput): MeshPath {
   const notes = [
     `identities come from the Pods' service accounts: ${c.meta.name} runs as ${idC}, ${s.meta.name} as ${idS} (trust domain cluster.local, Istio's default)`,
     `HBONE uses TCP ${HBONE}: a NetworkPolicy that admits only the application's port would drop it`,
+    'drawn as if both Pods were in the mesh (their namespace labelled istio.io/dataplane-mode=ambient)',
   ]
   const redirected = tuple(app.src, app.sport, loopback, ZTUNNEL_OUTBOUND)
   hops.push(
@@ -82,7 +84,7 @@ export function ambientHops(input: MeshTraceInput): MeshPath {
       at: `${podAt(c)} nat OUTPUT`,
       node: c.nodeName,
       handler: 'iptables',
-      rule: `-A ISTIO_OUTPUT ! -d 127.0.0.1/32 -p tcp -m mark ! --mark 0x539/0xfff -j REDIRECT --to-ports ${ZTUNNEL_OUTBOUND}`,
+      rule: `-A ISTIO_OUTPUT ! -d ${v6 ? '::1/128' : '127.0.0.1/32'} -p tcp -m mark ! --mark 0x539/0xfff -j REDIRECT --to-ports ${ZTUNNEL_OUTBOUND}`,
       before: app,
       after: redirected,
       rewriteNote: `destination rewritten to ${loopback} (REDIRECT: a DNAT to the Pod itself)`,

@@ -58,7 +58,7 @@ export function clusterSetDiagram(v: ClusterSetView): ClusterSetDiagram {
   const rx = W - 16 - colW
   const top = 44
   const ports = v.ports.map((p) => `${p.port}/${p.protocol}`).join(',')
-  const importIPs = v.headless ? 'Headless: no ClusterSetIP' : `ClusterSetIP ${v.clustersetIP ?? '(the implementation picks it)'}`
+  const importIPs = v.headless ? 'Headless' : v.clustersetIP ?? 'ClusterSetIP'
   const shown = v.endpoints.slice(0, 4)
   const boxH = 150 + shown.length * 17 + (v.endpoints.length > shown.length ? 17 : 0)
   // this cluster: real
@@ -90,7 +90,12 @@ export function clusterSetDiagram(v: ClusterSetView): ClusterSetDiagram {
   // export → imports
   parts.push(arrowRight(lx + 170, lx + 186, objY + 11, true))
   parts.push(arrowRight(lx + colW, rx + 10, objY + 11, true))
-  parts.push(text(W / 2, objY - 4, 'MCS controller', { class: 'k-illus-t', 'text-anchor': 'middle' }))
+  parts.push(text(rx + 10, objY - 8, 'made by the MCS controller in both clusters', { class: 'k-illus-t' }))
+  // what a Pod of the peer would use
+  parts.push(text(rx + 10, top + 76, 'a Pod here would connect to', { class: 'k-s' }))
+  parts.push(text(rx + 10, top + 92, fit(v.setName, 46), { class: 'k-t' }))
+  parts.push(text(rx + 10, top + 108, fit(v.headless ? '→ the Pods of every exporting cluster' : `→ ${v.clustersetIP ?? 'the ClusterSetIP'}, balanced over the`, 48), { class: 'k-s' }))
+  if (!v.headless) parts.push(text(rx + 10, top + 122, 'endpoints of every exporting cluster', { class: 'k-s' }))
   // DNS
   let y = top + boxH + 24
   parts.push(text(16, y, fit(`${v.setName} → ${v.headless ? 'the Pods of every exporting cluster' : v.clustersetIP ?? 'the ClusterSetIP'} (both clusters)`, 110), { class: 'k-t' }))
@@ -99,7 +104,7 @@ export function clusterSetDiagram(v: ClusterSetView): ClusterSetDiagram {
   // the two paths
   const e = v.endpoints[0]
   const dest = e ? { t: e.pod.split('/').pop()!, s: `${e.ip}:${e.port}` } : { t: v.service, s: 'an endpoint' }
-  const node = e ? { t: e.node, s: e.nodeIP } : { t: 'its node', s: '' }
+  const node = e && e.node ? { t: e.node, s: e.nodeIP } : { t: 'the endpoint', s: 'on no node' }
   y += 40
   parts.push(
     ...chain(y, 'Submariner: through a gateway node in each cluster', [

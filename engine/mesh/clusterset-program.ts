@@ -103,10 +103,11 @@ export function formatClusterSet(v: ClusterSetView): string {
   out.push(`  ${v.localName}  → ${v.headless ? 'this cluster\'s Pods' : v.clusterIPs.join(', ')}, this cluster's Service only`)
   out.push('')
   const e = v.endpoints[0]
-  const target = e ? `${hp(e.ip, e.port)} (${e.pod} on ${e.node})` : `an endpoint of ${v.service}`
+  const target = e ? `${hp(e.ip, e.port)} (${e.pod}${e.node ? ` on ${e.node}` : ''})` : `an endpoint of ${v.service}`
+  const hop = e && e.node ? `${e.node} → ` : ''
   out.push(`from a Pod in ${v.peer.name} to ${target}`)
-  out.push(`  Submariner           Pod → ${v.peer.name}'s gateway node → encrypted tunnel (IPsec or WireGuard) → this cluster's gateway node (labelled submariner.io/gateway=true) → ${e ? `${e.node} → ${e.ip}` : 'the endpoint'}`)
-  out.push(`  Cilium Cluster Mesh  Pod → its node → ${e ? `${e.node} (${e.nodeIP})` : 'the endpoint\'s node'}, directly (tunnel or native routing, no gateway) → ${e ? e.ip : 'the endpoint'}`)
+  out.push(`  Submariner           Pod → ${v.peer.name}'s gateway node → encrypted tunnel (IPsec or WireGuard) → this cluster's gateway node (labelled submariner.io/gateway=true) → ${e ? `${hop}${e.ip}` : 'the endpoint'}`)
+  out.push(`  Cilium Cluster Mesh  Pod → its node → ${e && e.node ? `${e.node} (${e.nodeIP}), directly (tunnel or native routing, no gateway) → ` : 'directly (tunnel or native routing, no gateway) → '}${e ? e.ip : 'the endpoint'}`)
   out.push('', 'notes:', ...v.notes.map((n) => `  - ${n}`))
   return `${out.join('\n')}\n`
 }

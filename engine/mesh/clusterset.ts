@@ -123,10 +123,14 @@ export function clusterSetView(cluster: Cluster, svc: Service, peer: ClusterRang
     notes.push(`ranges overlap (${overlaps.map((o) => `${o.a} and ${o.b}`).join('; ')}): Cilium Cluster Mesh requires Pod ranges that do not overlap; Submariner needs Globalnet, which gives each exported Service an address from a global range (242.0.0.0/8 by default) and NATs between the clusters`)
   } else notes.push(`no range of ${peer.name} overlaps one of this cluster's: Pods can reach each other's addresses without NAT, which both Submariner (without Globalnet) and Cilium Cluster Mesh need`)
   if (svc.headless) notes.push('a headless Service is imported as type Headless: no ClusterSetIP, and the clusterset.local name answers with the Pods\' addresses from every exporting cluster')
-  else if (clustersetIP === undefined) notes.push('the ClusterSetIP is allocated by the MCS implementation, from a range of its own; give --clusterset-ip to draw one')
+  else if (clustersetIP === undefined) notes.push('the ClusterSetIP is allocated by the MCS implementation (KEP-1645 leaves how to it); give --clusterset-ip to draw one')
   if (clustersetIP !== undefined) {
+    // a Pod range or a live ClusterIP cannot hold it; a Service range can (some implementations make a Service per importing cluster)
     const hit = rangeOf(clustersetIP, local, peer)
-    if (hit) notes.push(`the ClusterSetIP ${clustersetIP} falls in ${hit}: an implementation must take it from a range no cluster of the set uses`)
+    if (hit && hit.includes('Pod range')) notes.push(`the ClusterSetIP ${clustersetIP} falls in ${hit}: it would collide with Pod addresses`)
+    const ip = canonicalIP(clustersetIP)
+    const taken = cluster.services.find((x) => x.clusterIPs.includes(ip ?? ''))
+    if (taken) notes.push(`the ClusterSetIP ${clustersetIP} is already the ClusterIP of ${taken.meta.namespace}/${taken.meta.name} in this cluster`)
   }
   if (endpoints.length === 0) notes.push(`${ns}/${svc.meta.name} has no ready endpoints here: the export would add none to the set`)
   const view: ClusterSetView = {

@@ -43,12 +43,13 @@ function traceCommand(inv: Invocation, args: string[]): Output {
   const out = traceProgram.run({ ...inv, argv: ['trace', ...rest] })
   const t = out.data as FullTrace | undefined
   if (!t) return { ...out, stderr: out.stderr.replace(/^trace: /, 'mesh trace: ').replace(/^usage: trace /, `usage: ${TRACE_USAGE.split(' SRC')[0]} `) }
-  const client = t.client ? inv.cluster.index.podByIP.get(t.client.src) : undefined
+  const unreached = () => fail(`mesh trace: the engine's trace does not reach a Pod (${t.result}: ${t.reason}); a mesh proxies connections between Pods, so there is nothing to redraw\n(run: trace ${rest.join(' ')})`, 1)
+  // a name that does not resolve opens no connection at all
+  if (!t.client) return unreached()
+  const client = inv.cluster.index.podByIP.get(t.client.src)
   if (!client || client.hostNetwork) return fail(`mesh trace: the source must be a Pod (a mesh proxies Pods; ${t.from} is not one)`, 2)
   if (t.client!.proto !== 'TCP') return fail(`mesh trace: Istio redirects TCP only; this ${t.client!.proto} connection would leave ${client.meta.name} as it does without a mesh`, 2)
-  if (t.result !== 'delivered' || t.endpoint?.kind !== 'pod' || !t.endpoint.pod) {
-    return fail(`mesh trace: the engine's trace does not reach a Pod (${t.result}: ${t.reason}); a mesh proxies connections between Pods, so there is nothing to redraw\n(run: trace ${rest.join(' ')})`, 1)
-  }
+  if (t.result !== 'delivered' || t.endpoint?.kind !== 'pod' || !t.endpoint.pod) return unreached()
   const server = inv.cluster.index.pod.get(t.endpoint.pod)!
   if (server.hostNetwork) return fail(`mesh trace: ${t.endpoint.pod} uses the node's network (hostNetwork); Istio puts neither a sidecar nor ztunnel's redirection in such a Pod`, 1)
   if (server === client) return fail('mesh trace: the connection stays inside one Pod; a mesh does not proxy it', 1)

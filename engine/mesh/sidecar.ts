@@ -67,6 +67,7 @@ export function sidecarHops(input: MeshTraceInput): MeshPath {
     `identities come from the Pods' service accounts: ${c.meta.name} runs as ${idC}, ${s.meta.name} as ${idS} (trust domain cluster.local, Istio's default)`,
     viaService ? 'Envoy balances per request (LEAST_REQUEST by default), so its choice may differ from the endpoint drawn here, which is the one kube-proxy\'s rules picked in the trace' : '',
     'only TCP is redirected; UDP (DNS included) leaves the Pod as it would without the mesh',
+    'drawn as if both Pods were in the mesh (their namespace labelled istio-injection=enabled, so each has an istio-proxy container)',
   ].filter(Boolean)
   if (leg.stopped) return { hops, result: leg.stopped.result, reason: `Envoy's connection: ${leg.stopped.reason}`, notes }
   const atS = tuple(app.src, sport2, ep.ip, SIDECAR_INBOUND)
