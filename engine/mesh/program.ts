@@ -52,7 +52,8 @@ function traceCommand(inv: Invocation, args: string[]): Output {
   if (t.result !== 'delivered' || t.endpoint?.kind !== 'pod' || !t.endpoint.pod) return unreached()
   const server = inv.cluster.index.pod.get(t.endpoint.pod)!
   if (server.hostNetwork) return fail(`mesh trace: ${t.endpoint.pod} uses the node's network (hostNetwork); Istio puts neither a sidecar nor ztunnel's redirection in such a Pod`, 1)
-  if (server === client) return fail('mesh trace: the connection stays inside one Pod; a mesh does not proxy it', 1)
+  // Istio proxies a Pod's call to itself too (ISTIO_OUTPUT sends the proxy's own lo traffic to ISTIO_IN_REDIRECT); not drawn here
+  if (server === client) return fail(`mesh trace: the trace ends at ${t.endpoint.pod}, the client itself; this illustration draws a connection between two Pods (try --seed N for another endpoint)`, 1)
   let waypoint
   if (waypointRef !== undefined) {
     // [NS/]POD, or pod/NAME, deploy/NAME … in the trace's namespace

@@ -57,6 +57,15 @@ export function isExampleMeta(meta: string | null | undefined): boolean {
   return !!meta && /(^|\s)example\s*=/.test(meta)
 }
 
+/** What to add when a diagram's command is missing, per diagram. */
+const RUN_HINT: Record<Exclude<DiagramKind, 'topology'>, string> = {
+  trace: 'trace SRC -> DST',
+  matrix: 'policy matrix',
+  node: 'ssh NODE ip link',
+  gateway: 'gateway topology',
+  clusterset: 'mesh clusterset SERVICE --peer NAME --peer-pods CIDR --peer-services CIDR',
+}
+
 /** Reads an example fence's attributes; every problem is a sentence in the returned list. */
 export function readExampleFence(lang: string | null | undefined, meta: string): { fence?: ExampleFence; problems: string[] } {
   const problems: string[] = []
@@ -93,7 +102,7 @@ export function readExampleFence(lang: string | null | undefined, meta: string):
   if (commands.length === 0 && diagramText === undefined) problems.push('an example needs at least one run="…" or a diagram="…"')
   if (isAnswerDiagram(diagram) && diagramCommandIndex(diagram, commands) < 0) {
     const name = DIAGRAM_COMMAND[diagram]
-    problems.push(`diagram="${diagram}" draws the answer of the last ${name} command, and no run= is one: add run="${diagram === 'trace' ? 'trace SRC -> DST' : diagram === 'node' ? 'ssh NODE ip link' : 'policy matrix'}"`)
+    problems.push(`diagram="${diagram}" draws the answer of the last ${name} command, and no run= is one: add run="${RUN_HINT[diagram]}"`)
   }
 
   const checks = (name: string) =>

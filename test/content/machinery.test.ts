@@ -146,6 +146,23 @@ spec:
     expect(example.source.diagram).toBe('trace')
   })
 
+  it('draw a mesh trace as a trace, its mesh hops dashed, and a ClusterSet from mesh clusterset', async () => {
+    const text = page('example="web" base="two-tier" run="mesh trace --mode ambient deploy/frontend -> backend:80" diagram="trace"')
+    const { problems, code } = await compile(text)
+    expect(problems).toEqual([])
+    const example = JSON.parse(JSON.parse(/example: ("(?:[^"\\]|\\.)*")/.exec(code)![1]))
+    const { svg, alt } = example.answer.diagram as { svg: string; alt: string }
+    expect(svgProblem(svg)).toBeUndefined()
+    expect(svg).toContain('class="k-hop k-nat k-illus"')
+    expect(alt).toMatch(/^Illustration: what Istio would do on this path/)
+    const cs = await compile(page('example="web" base="two-tier" run="mesh clusterset web --peer west --peer-pods 10.245.0.0/16 --peer-services 10.112.0.0/12" diagram="clusterset"'))
+    expect(cs.problems).toEqual([])
+    const drawn = JSON.parse(JSON.parse(/example: ("(?:[^"\\]|\\.)*")/.exec(cs.code)![1])).answer.diagram as { svg: string; alt: string }
+    expect(svgProblem(drawn.svg)).toBeUndefined()
+    expect(drawn.svg).toContain('aria-labelledby="knet-web-k-cs-title knet-web-k-cs-desc"')
+    expect(drawn.alt).toMatch(/^Illustration of the Multi-Cluster Services API/)
+  })
+
   it('draw the last policy matrix as a grid of allowed and denied cells', async () => {
     const text = page('example="web" base="two-tier" run="policy matrix" diagram="matrix"', CALICO + POLICY)
     const { problems, code } = await compile(text)
@@ -178,6 +195,10 @@ spec:
     expect(none.problems).toEqual(['content/chapter.mdx:6: diagram="trace" draws the answer of the last trace command, and no run= is one: add run="trace SRC -> DST"'])
     const matrix = await compile(page('example="web" base="two-tier" run="kubectl get svc" diagram="matrix"'))
     expect(matrix.problems).toEqual(['content/chapter.mdx:6: diagram="matrix" draws the answer of the last policy matrix command, and no run= is one: add run="policy matrix"'])
+    const cs = await compile(page('example="web" base="two-tier" run="kubectl get svc" diagram="clusterset"'))
+    expect(cs.problems).toEqual(['content/chapter.mdx:6: diagram="clusterset" draws the answer of the last mesh clusterset command, and no run= is one: add run="mesh clusterset SERVICE --peer NAME --peer-pods CIDR --peer-services CIDR"'])
+    const badPeer = await compile(page('example="web" base="two-tier" run="mesh clusterset web --peer west" diagram="clusterset"'))
+    expect(badPeer.problems).toEqual(['content/chapter.mdx:6: example "web": diagram="clusterset": command 1 (mesh clusterset web --peer west) gave no ClusterSet to draw'])
     const broken = await compile(page('example="web" base="two-tier" run="trace nowhere -> web" diagram="trace"'))
     expect(broken.problems).toEqual(['content/chapter.mdx:6: example "web": diagram="trace": command 1 (trace nowhere -> web) gave no trace to draw'])
   })
@@ -220,7 +241,7 @@ describe('the pieces', () => {
       { name: 'diagram', value: 'topology' },
     ])
     expect(readExampleFence('yaml', 'example="a" diagram="flow"').problems).toEqual([
-      'diagram="flow" is not a diagram the site can draw: use "topology", "trace", "matrix", "node", "gateway"',
+      'diagram="flow" is not a diagram the site can draw: use "topology", "trace", "matrix", "node", "gateway", "clusterset"',
     ])
     expect(readExampleFence('json', 'example="a" run="x"').problems[0]).toContain('must be ```yaml')
   })
