@@ -22,8 +22,8 @@ import type { Hop, Tuple } from '../trace/types.ts'
 import { spiffeId } from './identity.ts'
 import { traceLeg } from './leg.ts'
 import { HBONE, ZTUNNEL_OUTBOUND } from './ports.ts'
-import type { MeshPath, MeshTraceInput } from './trace.ts'
-import { hostPort, meshHop, podAt, proxyPort, sameFamily, tuple } from './trace.ts'
+import type { MeshPath, MeshTraceInput } from './hops.ts'
+import { hostPort, meshHop, podAt, proxyPort, sameFamily, tuple } from './hops.ts'
 
 function ztunnelAt(p: Pod, way: 'outbound' | 'inbound'): string {
   return `${p.nodeName} ztunnel (${way}, in ${p.meta.namespace}/${p.meta.name}'s netns)`

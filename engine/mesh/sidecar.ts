@@ -19,8 +19,8 @@ import { spiffeId } from './identity.ts'
 import { traceLeg } from './leg.ts'
 import { INBOUND_PASSTHROUGH_V4, INBOUND_PASSTHROUGH_V6, PROXY_UID, SIDECAR_INBOUND, SIDECAR_OUTBOUND } from './ports.ts'
 import type { Hop } from '../trace/types.ts'
-import type { MeshPath, MeshTraceInput } from './trace.ts'
-import { hostPort, meshHop, podAt, proxyPort, tuple } from './trace.ts'
+import type { MeshPath, MeshTraceInput } from './hops.ts'
+import { hostPort, meshHop, podAt, proxyPort, tuple } from './hops.ts'
 
 export function sidecarHops(input: MeshTraceInput): MeshPath {
   const { cluster, trace, client: c, server: s, seed } = input
