@@ -11,9 +11,10 @@
  * lives in the client Pod's namespace, so it leaves from the Pod's address. Inbound: mangle
  * PREROUTING → ISTIO_PRERT, `-p tcp -m tcp --dport 15008 -m mark ! --mark 0x539/0xfff -j TPROXY
  * --on-port 15008 --on-ip 0.0.0.0 --tproxy-mark 0x111/0xfff` hands it to ztunnel's socket
- * without rewriting it; ztunnel ends the tunnel and connects to the application with the
- * original source address (a transparent socket: ztunnel src/proxy/inbound.rs,
- * enable_original_source). A waypoint (an Envoy Deployment, for layer 7) receives HBONE on
+ * without rewriting it; ztunnel ends the tunnel and connects to the application from the
+ * tunnel's source address (a transparent socket: ztunnel src/proxy/inbound.rs,
+ * enable_original_source): the client Pod's, or the waypoint's when one forwarded it.
+ * A waypoint (an Envoy Deployment, for layer 7) receives HBONE on
  * 15008 too; ztunnel sends a Service's traffic there with the Service as the CONNECT target,
  * and the waypoint picks the endpoint (istio.io docs/ambient/architecture/data-plane).
  */
@@ -49,8 +50,8 @@ function inbound(dest: Pod, hbone: Tuple, app: { ip: string; port: number }, sou
       handler: 'ztunnel',
       before: hbone,
       after: plain,
-      rewriteNote: 'the tunnel ends; a plaintext connection to the application, with the client\'s address as source',
-      note: `ztunnel ends the mutual TLS, checks the peer ${peer} against the AuthorizationPolicies, and connects to ${hostPort(app.ip, app.port)} with the original source address (a transparent socket)${sameNodeAs ? `; the same ztunnel process on ${dest.nodeName} held the client's end too, in ${sameNodeAs.meta.namespace}/${sameNodeAs.meta.name}'s namespace` : ''}`,
+      rewriteNote: 'the tunnel ends; a plaintext connection to the application, from the tunnel\'s source address',
+      note: `ztunnel ends the mutual TLS, checks the peer ${peer} against the AuthorizationPolicies, and connects to ${hostPort(app.ip, app.port)} from the tunnel's source address, ${source} (a transparent socket)${sameNodeAs ? `; the same ztunnel process on ${dest.nodeName} held the client's end too, in ${sameNodeAs.meta.namespace}/${sameNodeAs.meta.name}'s namespace` : ''}`,
     }),
     meshHop({
       at: podAt(dest),
@@ -117,6 +118,7 @@ export function ambientHops(input: MeshTraceInput): MeshPath {
   if (leg1.stopped) return { hops, result: leg1.stopped.result, reason: `the HBONE connection: ${leg1.stopped.reason}`, notes }
   let last = hbone1
   let peer = idC
+  // the server's ztunnel connects to the application from the tunnel's source address (a transparent socket)
   let source = app.src
   if (w) {
     const idW = spiffeId(w)
@@ -131,7 +133,7 @@ export function ambientHops(input: MeshTraceInput): MeshPath {
         after: hbone2,
         rewriteNote: 'the tunnel ends at the waypoint; a new HBONE connection to the server Pod',
         note: `the waypoint (Envoy) ends the tunnel and applies layer 7: HTTP routes and weights, retries, timeouts, request-level AuthorizationPolicies; then it picks the endpoint (drawn: ${hostPort(ep.ip, ep.port)}) and opens HBONE to its Pod as itself`,
-        detail: [`peer identity: ${idC}; the waypoint presents ${idW}`, `CONNECT ${hostPort(ep.ip, ep.port)} HTTP/2, with the client's address in a Forwarded header`],
+        detail: [`peer identity: ${idC}; the waypoint presents ${idW}`, `CONNECT ${hostPort(ep.ip, ep.port)} HTTP/2`],
       }),
     )
     const leg2 = traceLeg(cluster, w, s, ep.ip, HBONE, sport3)
@@ -139,9 +141,11 @@ export function ambientHops(input: MeshTraceInput): MeshPath {
     if (leg2.stopped) return { hops, result: leg2.stopped.result, reason: `the waypoint's HBONE connection: ${leg2.stopped.reason}`, notes }
     last = hbone2
     peer = idW
-    notes.push(`the waypoint ${w.meta.namespace}/${w.meta.name} stands for the Envoy Deployment Istio would run for the namespace; the server's ztunnel takes the client's address from the Forwarded header the waypoint adds`)
+    notes.push(`the waypoint ${w.meta.namespace}/${w.meta.name} stands for the Envoy Deployment Istio would run for the namespace`)
+    // the server's ztunnel binds to the source of the tunnel it received, here the waypoint's (ztunnel src/proxy/inbound.rs)
+    notes.push(`the server's ztunnel keeps the source of the tunnel it received, so the application sees the waypoint's address, ${first.ip}, not the client's`)
+    source = first.ip
   }
-  source = app.src
   const sameNode = !w && c.nodeName === s.nodeName ? c : undefined
   hops.push(...inbound(s, last, { ip: ep.ip, port: ep.port }, source, seed, peer, sameNode))
   const sport4 = hops[hops.length - 1].before.sport

@@ -36,6 +36,9 @@ export function meshTrace(input: MeshTraceInput): FullTrace {
     direction: 'request',
   }
   const path = input.mode === 'sidecar' ? sidecarHops(input) : ambientHops(input)
+  // Cilium's socket-LB would rewrite the ClusterIP inside the Pod, before the mesh's redirect
+  // sees it; Istio needs it kept to the host (docs.cilium.io, "Integration with Istio")
+  if (input.cluster.config.kubeProxyReplacement) path.notes.push('this cluster\'s Cilium replaces kube-proxy; with Istio its socket load balancing must stay in the host namespace (Helm socketLB.hostNamespaceOnly=true), or it would rewrite the Service address inside the Pod before the mesh sees it. Drawn with that setting')
   const label = input.mode === 'sidecar' ? 'Istio sidecar mode' : `Istio ambient mode${input.waypoint ? ', through a waypoint' : ''}`
   const out: FullTrace = {
     from: t.from,

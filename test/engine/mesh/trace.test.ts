@@ -139,6 +139,8 @@ describe('mesh trace --mode ambient', () => {
     expect(w.node).toBe('node-3')
     expect(w.after).toMatchObject({ src: '10.244.3.2', dport: 15008, dst: t.endpoint!.ip })
     expect(t.hops.filter((h) => h.handler === 'ztunnel').length).toBe(2)
+    // the server's ztunnel connects from the tunnel's source: the waypoint's address
+    expect(t.seenFrom?.ip).toBe('10.244.3.2')
   })
   it('a NetworkPolicy that admits only the app\'s port drops HBONE, as the engine traces it', () => {
     const yaml = docs(
@@ -159,6 +161,16 @@ spec:
     expect(amb.t.reason).toMatch(/^the HBONE connection: /)
     expect(amb.t.hops.at(-1)!.verdict).toBe('drop')
     expect(amb.t.hops.at(-1)!.before.dport).toBe(15008)
+  })
+})
+
+describe('mesh trace on Cilium without kube-proxy', () => {
+  it('says Istio needs socket load balancing kept to the host namespace', () => {
+    const yaml = docs('apiVersion: knet/v1alpha1\nkind: Cluster\nspec:\n  cni: cilium\n  kubeProxyReplacement: true', base)
+    const { t, exitCode } = meshTrace('mesh trace client -> api:80', yaml)
+    expect(exitCode).toBe(0)
+    expect(t.notes.join(' ')).toContain('socketLB.hostNamespaceOnly=true')
+    expect(meshTrace('mesh trace client -> api:80').t.notes.join(' ')).not.toContain('socketLB')
   })
 })
 
