@@ -67,7 +67,7 @@ function inbound(dest: Pod, hbone: Tuple, app: { ip: string; port: number }, sou
 export function ambientHops(input: MeshTraceInput): MeshPath {
   const { cluster, trace, client: c, server: s, seed, waypoint: w } = input
   const app = trace.client!
-  const ep = trace.endpoint!
+  const ep = input.endpoint
   const v6 = app.src.includes(':')
   const loopback = v6 ? '::1' : '127.0.0.1'
   const viaService = app.dst !== ep.ip

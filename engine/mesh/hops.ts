@@ -4,7 +4,7 @@
  */
 import type { Cluster, Pod } from '../model/types.ts'
 import type { FullTrace } from '../trace/trace.ts'
-import type { Hop, Trace, Tuple } from '../trace/types.ts'
+import type { Hop, Trace, TraceEndpoint, Tuple } from '../trace/types.ts'
 import { ephemeralPort } from '../trace/choice.ts'
 
 export type MeshMode = 'sidecar' | 'ambient'
@@ -15,6 +15,8 @@ export interface MeshTraceInput {
   trace: FullTrace
   client: Pod
   server: Pod
+  /** the endpoint the trace's load balancing chose (or the Pod it was addressed to) */
+  endpoint: TraceEndpoint & { kind: 'pod'; pod: string }
   mode: MeshMode
   /** ambient: a Pod of the scenario standing for the waypoint proxy */
   waypoint?: Pod

@@ -10,7 +10,8 @@ import { traceProgram } from '../trace/program.ts'
 import { formatTrace } from '../trace/format.ts'
 import type { FullTrace } from '../trace/trace.ts'
 import { resolvePodRef } from '../kubectl/resolve.ts'
-import { meshTrace, type MeshMode } from './trace.ts'
+import { splitPort } from '../trace/parse.ts'
+import { meshTrace, type MeshMode, type MeshTraceInput } from './trace.ts'
 import { clustersetCommand, CLUSTERSET_USAGE } from './clusterset-program.ts'
 
 const TRACE_USAGE = 'mesh trace [--mode sidecar|ambient] [--waypoint [NS/]POD] [-n NS] SRC -> DST [trace flags]'
@@ -49,11 +50,12 @@ function traceCommand(inv: Invocation, args: string[]): Output {
   const client = inv.cluster.index.podByIP.get(t.client.src)
   if (!client || client.hostNetwork) return fail(`mesh trace: the source must be a Pod (a mesh proxies Pods; ${t.from} is not one)`, 2)
   if (t.client!.proto !== 'TCP') return fail(`mesh trace: Istio redirects TCP only; this ${t.client!.proto} connection would leave ${client.meta.name} as it does without a mesh`, 2)
-  if (t.result !== 'delivered' || t.endpoint?.kind !== 'pod' || !t.endpoint.pod) return unreached()
-  const server = inv.cluster.index.pod.get(t.endpoint.pod)!
-  if (server.hostNetwork) return fail(`mesh trace: ${t.endpoint.pod} uses the node's network (hostNetwork); Istio puts neither a sidecar nor ztunnel's redirection in such a Pod`, 1)
+  const endpoint = chosenPod(inv.cluster, t)
+  if (!endpoint) return unreached()
+  const server = inv.cluster.index.pod.get(endpoint.pod)!
+  if (server.hostNetwork) return fail(`mesh trace: ${endpoint.pod} uses the node's network (hostNetwork); Istio puts neither a sidecar nor ztunnel's redirection in such a Pod`, 1)
   // Istio proxies a Pod's call to itself too (ISTIO_OUTPUT sends the proxy's own lo traffic to ISTIO_IN_REDIRECT); not drawn here
-  if (server === client) return fail(`mesh trace: the trace ends at ${t.endpoint.pod}, the client itself; this illustration draws a connection between two Pods (try --seed N for another endpoint)`, 1)
+  if (server === client) return fail(`mesh trace: the trace ends at ${endpoint.pod}, the client itself; this illustration draws a connection between two Pods (try --seed N for another endpoint)`, 1)
   let waypoint
   if (waypointRef !== undefined) {
     // [NS/]POD, or pod/NAME, deploy/NAME … in the trace's namespace
@@ -66,8 +68,27 @@ function traceCommand(inv: Invocation, args: string[]): Output {
   }
   const seedFlag = rest.findIndex((a) => a === '--seed' || a.startsWith('--seed='))
   const seed = seedFlag < 0 ? 0 : Number(rest[seedFlag].includes('=') ? rest[seedFlag].slice(7) : rest[seedFlag + 1])
-  const m = meshTrace({ cluster: inv.cluster, trace: t, client, server, mode, seed, ...(waypoint ? { waypoint } : {}) })
+  const m = meshTrace({ cluster: inv.cluster, trace: t, client, server, endpoint, mode, seed, ...(waypoint ? { waypoint } : {}) })
   return { exitCode: m.result === 'delivered' ? 0 : 1, stdout: formatTrace(m), stderr: '', data: m }
+}
+
+/**
+ * The Pod the connection goes to: where the trace delivered it, or, when a policy dropped the
+ * application's own connection, the endpoint its load balancing had chosen (or the Pod it was
+ * addressed to). The mesh opens connections of its own there, which policies judge anew
+ * (HBONE's port 15008, for one). Refused, timed out or unresolved: nothing to redraw.
+ */
+function chosenPod(cluster: Invocation['cluster'], t: FullTrace): MeshTraceInput['endpoint'] | undefined {
+  if (t.result === 'delivered') return t.endpoint?.kind === 'pod' && t.endpoint.pod ? { ...t.endpoint, kind: 'pod', pod: t.endpoint.pod } : undefined
+  if (t.result !== 'dropped' || !t.client) return undefined
+  const chosen = t.alternatives?.find((a) => a.chosen && a.pod)
+  if (chosen) {
+    const { host, port } = splitPort(chosen.endpoint)
+    return { kind: 'pod', ip: host, port: Number(port), pod: chosen.pod!, ...(chosen.node ? { node: chosen.node } : {}) }
+  }
+  const pod = cluster.index.podByIP.get(t.client.dst)
+  if (!pod || pod.hostNetwork) return undefined
+  return { kind: 'pod', ip: t.client.dst, port: t.client.dport, pod: `${pod.meta.namespace}/${pod.meta.name}`, node: pod.nodeName }
 }
 
 export const meshProgram = subcommandProgram(

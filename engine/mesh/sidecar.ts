@@ -25,7 +25,7 @@ import { hostPort, meshHop, podAt, proxyPort, tuple } from './hops.ts'
 export function sidecarHops(input: MeshTraceInput): MeshPath {
   const { cluster, trace, client: c, server: s, seed } = input
   const app = trace.client!
-  const ep = trace.endpoint!
+  const ep = input.endpoint
   const v6 = app.src.includes(':')
   const loopback = v6 ? '::1' : '127.0.0.1'
   const viaService = app.dst !== ep.ip

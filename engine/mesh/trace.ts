@@ -50,8 +50,9 @@ export function meshTrace(input: MeshTraceInput): FullTrace {
     notes: path.notes,
     illustration: ILLUSTRATION,
   }
+  if (t.result !== 'delivered') path.notes.unshift(`without a mesh this connection ends ${t.result}: ${t.reason}; the connections the mesh opens instead are judged on their own here`)
   if (path.result === 'delivered') {
-    out.endpoint = t.endpoint
+    out.endpoint = input.endpoint
     if (path.seenFrom) out.seenFrom = path.seenFrom
   }
   if (t.dns) out.dns = t.dns

@@ -174,6 +174,30 @@ describe('mesh trace on Cilium without kube-proxy', () => {
   })
 })
 
+describe('mesh trace when the plain connection is dropped', () => {
+  const yaml = docs(
+    'apiVersion: knet/v1alpha1\nkind: Cluster\nspec:\n  cni: calico',
+    base,
+    `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-hbone-only}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{ports: [{port: 15008}]}]`,
+  )
+  it('judges the mesh\'s own connections: a policy admitting only 15008 lets ambient through', () => {
+    const plain = sh(cluster(yaml), 'trace client -> api:80')
+    expect(plain.exitCode).toBe(1)
+    const amb = meshTrace('mesh trace --mode ambient client -> api:80', yaml)
+    expect(amb.exitCode).toBe(0)
+    expect(amb.t.endpoint?.ip).toBe((plain.data as FullTrace).alternatives!.find((a) => a.chosen)!.endpoint.split(':')[0])
+    expect(amb.t.notes[0]).toMatch(/^without a mesh this connection ends dropped: /)
+    const side = meshTrace('mesh trace client -> api:80', yaml)
+    expect(side.exitCode).toBe(1)
+    expect(side.t.reason).toMatch(/^Envoy's connection: /)
+  })
+})
+
 describe('mesh trace refuses what a mesh does not proxy', () => {
   it('needs a Pod source, TCP and a Pod at the end', () => {
     expect(meshTrace('mesh trace node-1 -> api-far:8080')).toMatchObject({ exitCode: 2 })
