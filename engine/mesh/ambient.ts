@@ -150,5 +150,5 @@ export function ambientHops(input: MeshTraceInput): MeshPath {
   hops.push(...inbound(s, last, { ip: ep.ip, port: ep.port }, source, seed, peer, sameNode))
   const sport4 = hops[hops.length - 1].before.sport
   if (sameNode) notes.push(`client and server are both on ${s.nodeName}: one ztunnel holds both ends, and the HBONE connection still goes from one Pod's namespace to the other`)
-  return { hops, result: 'delivered', reason: `delivered through ${w ? 'ztunnel, the waypoint and ztunnel' : c.nodeName === s.nodeName ? `${c.nodeName}'s ztunnel` : `the ztunnels of ${c.nodeName} and ${s.nodeName}`}, HBONE with mutual TLS`, seenFrom: { ip: source, port: sport4 }, notes }
+  return { hops, result: 'delivered', reason: `delivered through ${w ? 'ztunnel, the waypoint and ztunnel' : c.nodeName === s.nodeName ? `${c.nodeName}'s ztunnel` : `the ztunnels of ${c.nodeName} and ${s.nodeName}`} over HBONE`, seenFrom: { ip: source, port: sport4 }, notes }
 }

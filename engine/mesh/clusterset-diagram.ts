@@ -102,15 +102,16 @@ export function clusterSetDiagram(v: ClusterSetView): ClusterSetDiagram {
   y += 16
   parts.push(text(16, y, fit(`${v.localName} → ${v.headless ? 'this cluster\'s Pods' : v.clusterIPs.join(', ')} (this cluster only)`, 110), { class: 'k-t' }))
   // the two paths
+  const podOverlap = v.overlaps.some((o) => o.a.includes('Pods') && o.b.includes('Pods'))
   const e = v.endpoints[0]
   const dest = e ? { t: e.pod.split('/').pop()!, s: `${e.ip}:${e.port}` } : { t: v.service, s: 'an endpoint' }
   const node = e && e.node ? { t: e.node, s: e.nodeIP } : { t: 'the endpoint', s: 'on no node' }
   y += 40
   parts.push(
-    ...chain(y, 'Submariner: through a gateway node in each cluster', [
+    ...chain(y, `Submariner: through a gateway node in each cluster${v.overlaps.length ? ' (needs Globalnet: ranges overlap)' : ''}`, [
       { t: `a Pod in ${v.peer.name}`, s: v.peer.podCIDRs[0] ?? '', illus: true },
       { t: `${v.peer.name} gateway`, s: 'node', illus: true },
-      { t: 'gateway here', s: 'submariner.io/gateway', illus: true },
+      { t: 'gateway here', s: 'gateway=true', illus: true },
       { ...node, illus: false },
       { ...dest, illus: false },
     ], 1),
@@ -120,7 +121,7 @@ export function clusterSetDiagram(v: ClusterSetView): ClusterSetDiagram {
   parts.push(text(16 + 2 * step - 11, y + 54, 'IPsec or WireGuard tunnel', { class: 'k-illus-t', 'text-anchor': 'middle' }))
   y += 84
   parts.push(
-    ...chain(y, 'Cilium Cluster Mesh: straight to the endpoint\'s node', [
+    ...chain(y, `Cilium Cluster Mesh: straight to the endpoint's node${podOverlap ? ' (not supported: the Pod ranges overlap)' : ''}`, [
       { t: `a Pod in ${v.peer.name}`, s: v.peer.podCIDRs[0] ?? '', illus: true },
       { t: 'its node', s: `${v.peer.name}`, illus: true },
       { ...node, illus: false },

@@ -108,5 +108,5 @@ export function sidecarHops(input: MeshTraceInput): MeshPath {
       note: `the application accepts on port ${ep.port}, in plaintext; it sees the client as ${hostPort(passthrough, sport3)}, not ${app.src} (the sidecar's TPROXY interception mode would keep the client's address)`,
     }),
   )
-  return { hops, result: 'delivered', reason: `delivered through two Envoys, mutual TLS between ${idC} and ${idS}`, seenFrom: { ip: passthrough, port: sport3 }, notes }
+  return { hops, result: 'delivered', reason: 'delivered through two Envoys, with mutual TLS between them', seenFrom: { ip: passthrough, port: sport3 }, notes }
 }

@@ -82,6 +82,13 @@ describe('diagram="clusterset"', () => {
     expect(alt).toMatch(/^Illustration of the Multi-Cluster Services API/)
     expect(alt).toContain(`directly to ${v.endpoints[0].node}`)
   })
+  it('says on each path what overlapping ranges do to it', () => {
+    const o = run('mesh clusterset web --peer east --peer-pods 10.244.0.0/16 --peer-services 10.112.0.0/12').data as ClusterSetView
+    const { svg } = clusterSetDiagram(o)
+    expect(svg).toContain('(needs Globalnet: ranges overlap)')
+    expect(svg).toContain('(not supported: the Pod ranges overlap)')
+    expect(clusterSetDiagram(v).svg).not.toContain('overlap)')
+  })
   it('escapes every label, whatever the data says', () => {
     const hostile = { ...v, service: '<script>x</script>', peer: { ...v.peer, name: 'a"b&<c>' }, setName: '<b>' }
     const { svg } = clusterSetDiagram(hostile)
