@@ -164,6 +164,25 @@ spec:
   })
 })
 
+describe('mesh trace over IPv6', () => {
+  it('redirects to ::1 and hands the connection to the app from ::6', () => {
+    const dual = docs(
+      'apiVersion: knet/v1alpha1\nkind: Cluster\nspec:\n  ipFamilies: [IPv4, IPv6]\n  podCIDR: 10.244.0.0/16,fd00:10:244::/56\n  serviceCIDR: 10.96.0.0/12,fd00:10:96::/112\n  nodes:\n    - {name: control-plane, roles: [control-plane], ips: [192.168.1.10, "fd00:192:168:1::10"]}\n    - {name: node-1, ips: [192.168.1.11, "fd00:192:168:1::11"]}\n    - {name: node-2, ips: [192.168.1.12, "fd00:192:168:1::12"]}\n    - {name: node-3, ips: [192.168.1.13, "fd00:192:168:1::13"]}',
+      base,
+    )
+    const c = cluster(dual)
+    const far = c.index.pod.get('default/api-far')!.podIPs[1]
+    expect(far).toContain(':')
+    const side = sh(c, `mesh trace client -> [${far}]:8080`).data as FullTrace
+    expect(at(side, 'client nat OUTPUT').after.dst).toBe('::1')
+    expect(side.seenFrom?.ip).toBe('::6')
+    const amb = sh(c, `mesh trace --mode ambient client -> [${far}]:8080`).data as FullTrace
+    expect(at(amb, 'client nat OUTPUT').rule).toContain('! -d ::1/128')
+    expect(at(amb, 'mangle PREROUTING').rule).toContain('--on-ip :: ')
+    expect(amb.seenFrom?.ip).toBe(c.index.pod.get('default/client')!.podIPs[1])
+  })
+})
+
 describe('mesh trace on Cilium without kube-proxy', () => {
   it('says Istio needs socket load balancing kept to the host namespace', () => {
     const yaml = docs('apiVersion: knet/v1alpha1\nkind: Cluster\nspec:\n  cni: cilium\n  kubeProxyReplacement: true', base)
