@@ -21,6 +21,12 @@
  *     other ingress-nginx annotations, canary included ............................ (c) Ingress rows
  *     cloud / load-balancer annotations on a LoadBalancer Service ................ (c) Service rows
  *     everything else (tools' bookkeeping, last-applied-configuration) ........... (b)
+ *   Pod annotations read by CNI plugins: k8s.v1.cni.cncf.io/networks (Multus),
+ *     cni.projectcalico.org/ ipAddrs, ipAddrsNoIpam, ipv4pools, ipv6pools,
+ *     floatingIPs (Calico IPAM) ..................................................... (c)
+ *     cni.projectcalico.org/ containerID, podIP, podIPs: Calico writes them ........ (b)
+ *     kubernetes.io/ingress-bandwidth and egress-bandwidth (bandwidth plugin): the
+ *     simulator models no throughput .............................................. (b)
  *   generateName, selfLink, resourceVersion, generation, finalizers,
  *     managedFields, deletionGracePeriodSeconds ............................... (b)
  *
@@ -34,8 +40,16 @@
  *   containers[] probes ......................................................... another task makes them modelled: no warning
  *   containers[] env, envFrom, resources, resizePolicy, volumeMounts,
  *     volumeDevices, lifecycle, terminationMessage*, imagePullPolicy,
- *     securityContext (capabilities included), stdin, stdinOnce, tty,
- *     workingDir, restartPolicy(Rules) of app containers ........................... (b)
+ *     securityContext (but see below), stdin, stdinOnce, tty, workingDir,
+ *     restartPolicy(Rules) of app containers ....................................... (b)
+ *   containers[].securityContext.capabilities.add NET_ADMIN (or ALL), and
+ *     privileged: a Pod's shell may change its network; the simulator's may
+ *     only look (lab/programs.ts) ................................................ (c)
+ *     the same in a hostNetwork Pod (kube-proxy, CNI agents of a pasted dump, which
+ *     the simulated add-ons stand in for) ......................................... (b)
+ *     dropping NET_RAW: containerd 2 opens net.ipv4.ping_group_range to every
+ *     group (enable_unprivileged_icmp), so ping keeps working over ICMP datagram
+ *     sockets ..................................................................... (b)
  *   initContainers[]: ports of an ordinary init container (it exits before the
  *     app starts) .................................................................. (b)
  *   initContainers[] with restartPolicy Always (sidecars) and ports ............ (c)
@@ -48,6 +62,8 @@
  *   affinity.nodeAffinity.preferredDuringScheduling…, affinity.podAffinity,
  *     affinity.podAntiAffinity, topologySpreadConstraints ........................ (c)
  *   schedulingGates (non-empty) ................................................. (c)
+ *     (these scheduling rows are quiet for a Pod pinned with spec.nodeName, which
+ *     no scheduler handles: a pasted dump's Pods)
  *   schedulerName other than default-scheduler .................................. (c)
  *   readinessGates (unless a pasted status decides readiness) ................... (c)
  *   runtimeClassName ............................................................. (c)
@@ -113,8 +129,9 @@
  * Gateway API (gateway/kinds.ts; engine/gateway)
  *   GatewayClass controllerName (a); description (b); parametersRef ............. (c)
  *   Gateway gatewayClassName, listeners (name, hostname, port, protocol,
- *     allowedRoutes, tls.mode, tls.certificateRefs), infrastructure.labels and
- *     .annotations (copied to the Envoy Service) ................................. (a)
+ *     allowedRoutes, tls.mode, tls.certificateRefs) ................................ (a)
+ *   Gateway infrastructure.labels and .annotations (to be copied onto the
+ *     resources the implementation makes) ......................................... (c)
  *   Gateway addresses ............................................................ warned in gateway/validate.ts
  *   Gateway listeners[].tls.options (implementation-specific TLS settings) ...... (b)
  *   Gateway listeners[].tls.frontendValidation, spec.tls, spec.allowedListeners,
@@ -127,7 +144,9 @@
  *     rules[].sessionPersistence ................................................... (c)
  *   ReferenceGrant from, to ...................................................... (a)
  *
- * Node: spec.podCIDR(s), taints, unschedulable; labels; status.addresses ......... (a)
+ * Node: spec.podCIDR(s), taints (NoSchedule, NoExecute), unschedulable; labels;
+ *   status.addresses .............................................................. (a)
+ *   taints with effect PreferNoSchedule (a scoring preference) .................... (c) simplified
  *   spec.providerID, configSource, externalID; status capacity, conditions,
  *     nodeInfo, images, … (a dump's not-ready node carries its taints too) ......... (b)
  * Namespace: labels (a); spec.finalizers, status (b)
@@ -157,7 +176,7 @@ export interface Match {
 }
 
 export interface UnmodelledRule {
-  /** the kinds this rule applies to; 'PodSpec' means every Pod spec and workload Pod template */
+  /** the kinds this rule applies to; 'PodSpec' and 'PodMeta' mean a Pod's spec or metadata, in a Pod or a workload's template */
   kinds: string[]
   /** field pattern below the object (or below the PodSpec): '*' is every array element or map key */
   path: string[]
@@ -168,11 +187,17 @@ export interface UnmodelledRule {
 }
 
 const WORKLOADS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']
-/** where a PodSpec sits in each kind that has one */
+/** where a PodSpec, and a Pod's metadata, sit in each kind that has one */
 const POD_SPEC_AT: Record<string, string[]> = {
   Pod: ['spec'],
   ...Object.fromEntries(WORKLOADS.map((k) => [k, ['spec', 'template', 'spec']])),
 }
+const POD_META_AT: Record<string, string[]> = {
+  Pod: ['metadata'],
+  ...Object.fromEntries(WORKLOADS.map((k) => [k, ['spec', 'template', 'metadata']])),
+}
+/** the pseudo-kinds a rule may name: every Pod spec, or every Pod metadata, with the workloads' templates */
+export const POD_TARGETS: Record<string, Record<string, string[]>> = { PodSpec: POD_SPEC_AT, PodMeta: POD_META_AT }
 
 const nonEmpty = (m: Match) => (Array.isArray(m.value) ? m.value.length > 0 : m.value !== null && m.value !== undefined)
 const lastKey = (m: Match) => String(m.path[m.path.length - 1])
@@ -181,6 +206,13 @@ const quoted = (v: Json) => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v
 
 const SCHEDULER =
   "not simulated: the simulator's scheduler filters on nodeSelector, required node affinity, taints and tolerations, and spreads a workload's replicas over the nodes; pin a Pod with spec.nodeName to place it exactly"
+
+/** engine/lab/programs.ts: a Pod's shell may look at its network (ip, sysctl) but not change it */
+const NET_ADMIN =
+  "not simulated: it gives the container CAP_NET_ADMIN, so it may change its Pod's links, addresses and routes; in the simulator a Pod's ip commands may only look (a change answers Operation not permitted): wire by hand on a node instead (ssh NODE)"
+
+/** Pod annotations Calico's CNI plugin reads when it sets the Pod up */
+const CALICO_READS = ['ipAddrs', 'ipAddrsNoIpam', 'ipv4pools', 'ipv6pools', 'floatingIPs'].map((k) => `cni.projectcalico.org/${k}`)
 
 /** ingress-nginx annotations that engine/ingress reads (servers.ts, route.ts, backend.ts) */
 const NGINX = 'nginx.ingress.kubernetes.io/'
@@ -201,11 +233,11 @@ export const UNMODELLED: UnmodelledRule[] = [
     ['affinity', 'podAffinity'],
     ['affinity', 'podAntiAffinity'],
     ['topologySpreadConstraints'],
-  ].map((path): UnmodelledRule => ({ kinds: ['PodSpec'], path, code: 'not-simulated', message: () => SCHEDULER })),
+  ].map((path): UnmodelledRule => ({ kinds: ['PodSpec'], path, when: (m) => nonEmpty(m) && !pinned(m), code: 'not-simulated', message: () => SCHEDULER })),
   {
     kinds: ['PodSpec'],
     path: ['schedulingGates'],
-    when: nonEmpty,
+    when: (m) => nonEmpty(m) && !pinned(m),
     code: 'not-simulated',
     // KEP-3521 (GA in 1.30): a gated Pod is not scheduled; kubectl shows STATUS SchedulingGated
     message: () => 'not simulated: the scheduler leaves a Pod with scheduling gates Pending (STATUS SchedulingGated) until every gate is removed; the simulator schedules it at once',
@@ -213,7 +245,7 @@ export const UNMODELLED: UnmodelledRule[] = [
   {
     kinds: ['PodSpec'],
     path: ['schedulerName'],
-    when: (m) => typeof m.value === 'string' && m.value !== '' && m.value !== 'default-scheduler',
+    when: (m) => typeof m.value === 'string' && m.value !== '' && m.value !== 'default-scheduler' && !pinned(m),
     code: 'not-simulated',
     message: (m) => `not simulated: only the scheduler named ${quoted(m.value)} binds this Pod in a real cluster (the default one skips it), and it stays Pending until that scheduler runs; the simulator places it with its own scheduler`,
   },
@@ -264,6 +296,38 @@ export const UNMODELLED: UnmodelledRule[] = [
     // podutil.FindPort resolves named targetPorts in sidecars too (pkg/api/v1/pod/util.go)
     message: () => 'not simulated: a sidecar (an init container with restartPolicy Always) keeps running beside the app, listens on these ports, and a Service\'s named targetPort may name them; the simulator runs no server in init containers and resolves a Service\'s named targetPort against spec.containers only',
   },
+  ...(['containers', 'initContainers'] as const).flatMap((field): UnmodelledRule[] => [
+    {
+      kinds: ['PodSpec'],
+      path: [field, '*', 'securityContext', 'capabilities', 'add', '*'],
+      when: (m) => typeof m.value === 'string' && ['NET_ADMIN', 'CAP_NET_ADMIN', 'ALL'].includes(m.value.toUpperCase()) && !hostNetwork(m),
+      code: 'not-simulated',
+      message: () => NET_ADMIN,
+    },
+    {
+      kinds: ['PodSpec'],
+      path: [field, '*', 'securityContext', 'privileged'],
+      when: (m) => m.value === true && !hostNetwork(m),
+      code: 'not-simulated',
+      message: () => NET_ADMIN,
+    },
+  ]),
+  // --- Pod annotations read by CNI plugins
+  {
+    kinds: ['PodMeta'],
+    path: ['annotations', 'k8s.v1.cni.cncf.io/networks'],
+    code: 'not-simulated',
+    message: () => "annotation k8s.v1.cni.cncf.io/networks: not simulated: Multus would add an interface (net1, net2, …) to the Pod for each NetworkAttachmentDefinition named here; the simulator's Pods have eth0 only",
+  },
+  {
+    kinds: ['PodMeta'],
+    path: ['annotations', '*'],
+    // the ones Calico reads (docs: "Use a specific IP address with a pod", IP pools per pod); it writes
+    // others on every Pod (containerID, podIP, podIPs), which say nothing the simulator misses
+    when: (m) => CALICO_READS.includes(lastKey(m)),
+    code: 'not-simulated',
+    message: (m) => `annotation ${lastKey(m)}: not simulated: Calico's CNI plugin would read it when it sets up the Pod (its address, IP pool or floating IP); the simulator's IPAM gives the Pod the next free address of its node's range`,
+  },
   // --- workloads
   {
     kinds: ['Deployment'],
@@ -272,6 +336,15 @@ export const UNMODELLED: UnmodelledRule[] = [
     code: 'not-simulated',
     // pkg/controller/deployment: a paused Deployment only syncs (getAllReplicaSetsAndSyncRevision with createIfNotExisted=false)
     message: () => 'not simulated: a Deployment created paused gets no ReplicaSet, and so no Pods, until it is resumed (kubectl rollout resume); the simulator runs its Pods as if it were not paused',
+  },
+  // --- Node
+  {
+    kinds: ['Node'],
+    path: ['spec', 'taints', '*'],
+    when: (m) => read.str(read.path(m.value, 'effect')) === 'PreferNoSchedule',
+    code: 'simplified',
+    // the TaintToleration score plugin: a soft preference, unlike NoSchedule and NoExecute, which filter
+    message: () => "simplified: the scheduler would place a Pod that does not tolerate this taint elsewhere when it can; the simulator's scheduler filters on NoSchedule and NoExecute taints only and ignores this one",
   },
   // --- Service
   {
@@ -318,6 +391,14 @@ export const UNMODELLED: UnmodelledRule[] = [
     path,
     code: 'not-simulated',
     message: () => `not simulated: it points at ${what}; the simulator runs each Gateway's Envoy with Envoy Gateway's defaults (a LoadBalancer Service)`,
+  })),
+  ...['labels', 'annotations'].map((field): UnmodelledRule => ({
+    kinds: ['Gateway'],
+    path: ['spec', 'infrastructure', field],
+    when: (m) => Object.keys(read.fields(m.value)).length > 0,
+    code: 'not-simulated',
+    // GatewayInfrastructure: "SHOULD be applied to any resources created in response to this Gateway"
+    message: () => `not simulated: Gateway API asks the implementation to put these ${field} on every resource it creates for the Gateway (Envoy Gateway's Envoy Deployment and Service); the simulator's Envoy objects do not carry them`,
   })),
   {
     kinds: ['Gateway'],
@@ -373,6 +454,19 @@ export const UNMODELLED: UnmodelledRule[] = [
   },
 ]
 
+/** The Pod of the match names its node (spec.nodeName): no scheduler takes part, in a real cluster or here. */
+function pinned(m: Match): boolean {
+  return !!read.str(read.path(m.obj.value, ...POD_SPEC_AT[m.obj.kind], 'nodeName'))
+}
+
+/**
+ * The Pod of the match uses the node's network namespace: a privileged agent of a pasted dump
+ * (kube-proxy, a CNI agent) that the simulator's own add-ons stand in for; no warning there.
+ */
+function hostNetwork(m: Match): boolean {
+  return read.path(m.obj.value, ...POD_SPEC_AT[m.obj.kind], 'hostNetwork') === true
+}
+
 /** a Deployment of a pasted dump, whose ReplicaSet already exists (and makes the Pods) */
 function replicaSetOf(m: Match): boolean {
   return m.ctx.objects('ReplicaSet').some(
@@ -413,7 +507,7 @@ function walk(root: Json, pattern: string[], base: Path, visit: (value: Json, pa
 export function warnUnmodelled(ctx: BuildContext, rules: UnmodelledRule[] = UNMODELLED): void {
   for (const rule of rules) {
     for (const kind of rule.kinds) {
-      const targets = kind === 'PodSpec' ? Object.entries(POD_SPEC_AT) : [[kind, [] as string[]] as const]
+      const targets = POD_TARGETS[kind] ? Object.entries(POD_TARGETS[kind]) : [[kind, [] as string[]] as const]
       for (const [k, base] of targets) {
         for (const obj of ctx.objects(k)) {
           walk(obj.value, rule.path, base, (value, path, parents) => {

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Diagnostic } from '../../../engine/index.ts'
-import { UNMODELLED } from '../../../engine/load/unmodelled.ts'
+import { POD_TARGETS, UNMODELLED } from '../../../engine/load/unmodelled.ts'
 import { kindInfo, objectSchema } from '../../../engine/load/kinds.ts'
 import type { Schema } from '../../../engine/load/schema.ts'
 import { diagnostics, docs } from './helpers.ts'
@@ -23,8 +23,9 @@ function expectOne(yaml: string, field: string, needle: string, code = 'not-simu
   const d = unmodelled(yaml)
   expect(d.map((x) => [x.field, x.code, x.line])).toEqual([[field, code, lineOf(yaml, needle)]])
   expect(d[0].severity).toBe('warning')
-  const key = field.replace(/^metadata\.(annotations|labels)\./, '')
-  expect(d[0].message.startsWith(key === field ? `${field}: ` : `${field.includes('.annotations.') ? 'annotation' : 'label'} ${key}: `)).toBe(true)
+  // a label or an annotation is named by its key; any other field by its path
+  const meta = /(?:^|\.)metadata\.(annotations|labels)\.(.+)$/.exec(field)
+  expect(d[0].message.startsWith(meta ? `${meta[1] === 'annotations' ? 'annotation' : 'label'} ${meta[2]}: ` : `${field}: `)).toBe(true)
   return d[0]
 }
 
@@ -71,6 +72,8 @@ describe('scheduling fields the simulated scheduler does not honour', () => {
   it('a scheduler other than the default one', () => {
     expect(expectOne(pod('  schedulerName: my-scheduler'), 'spec.schedulerName', 'schedulerName').message).toContain('"my-scheduler"')
     expect(unmodelled(pod('  schedulerName: default-scheduler'))).toEqual([])
+    // a Pod bound already (a pasted dump's) was placed by that scheduler; the simulator keeps its node
+    expect(unmodelled(pod('  nodeName: node-1\n  schedulerName: my-scheduler'))).toEqual([])
   })
   it('a RuntimeClass', () => {
     expectOne(deployment('', '      runtimeClassName: gvisor'), 'spec.template.spec.runtimeClassName', 'runtimeClassName')
@@ -104,6 +107,35 @@ describe('ports', () => {
     const side = pod('  initContainers:\n  - name: proxy\n    image: envoyproxy/envoy:v1.33\n    restartPolicy: Always\n    ports: [{containerPort: 15001, name: proxy}]')
     expect(expectOne(side, 'spec.initContainers[0].ports', 'containerPort: 15001').message).toContain('a sidecar')
     expect(unmodelled(side.replace('    restartPolicy: Always\n', ''))).toEqual([])
+  })
+})
+
+describe("a Pod's own network: capabilities and CNI annotations", () => {
+  it('NET_ADMIN (or ALL) in capabilities.add, and privileged, each on its field', () => {
+    const y = pod('').replace('    image: nginx\n', '    image: nginx\n    securityContext:\n      capabilities:\n        add: [NET_BIND_SERVICE, NET_ADMIN]\n')
+    expect(expectOne(y, 'spec.containers[0].securityContext.capabilities.add[1]', 'NET_ADMIN').message).toContain('Operation not permitted')
+    expect(unmodelled(y.replace(', NET_ADMIN', ''))).toEqual([])
+    const priv = deployment('', '').replace('containers: [{name: c, image: nginx}]', 'containers: [{name: c, image: nginx, securityContext: {privileged: true}}]')
+    expectOne(priv, 'spec.template.spec.containers[0].securityContext.privileged', 'privileged')
+    // a privileged agent on the node's network (kube-proxy, a CNI agent of a pasted dump): not the Pod lab's business
+    expect(unmodelled(priv.replace('    spec:\n', '    spec:\n      hostNetwork: true\n'))).toEqual([])
+  })
+  it('Multus and Calico annotations, on a Pod and on a template', () => {
+    const y = pod('').replace('metadata: {name: p}', 'metadata:\n  name: p\n  annotations:\n    k8s.v1.cni.cncf.io/networks: macvlan-conf')
+    expect(expectOne(y, 'metadata.annotations.k8s.v1.cni.cncf.io/networks', 'macvlan-conf').message).toContain('eth0 only')
+    const t = deployment('').replace('    metadata: {labels: {app: web}}', '    metadata:\n      labels: {app: web}\n      annotations: {cni.projectcalico.org/ipv4pools: \'["edge-pool"]\'}')
+    expectOne(t, 'spec.template.metadata.annotations.cni.projectcalico.org/ipv4pools', 'ipv4pools')
+    // what Calico writes on every Pod of a pasted dump is not a request
+    const dumped = pod('').replace('metadata: {name: p}', 'metadata:\n  name: p\n  annotations:\n    cni.projectcalico.org/podIP: 10.244.1.5/32\n    cni.projectcalico.org/containerID: 0123abcd')
+    expect(unmodelled(dumped)).toEqual([])
+  })
+})
+
+describe('Node taints', () => {
+  it('PreferNoSchedule is simplified; NoSchedule is modelled', () => {
+    const node = (effect: string) => `apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nspec:\n  taints:\n  - {key: spot, value: "true", effect: ${effect}}\nstatus: {addresses: [{type: InternalIP, address: 192.168.1.10}]}\n`
+    expectOne(node('PreferNoSchedule'), 'spec.taints[0]', 'spot', 'simplified')
+    expect(unmodelled(node('NoSchedule'))).toEqual([])
   })
 })
 
@@ -200,6 +232,11 @@ ${rule}`
     expectOne(gwc + '  parametersRef: {group: gateway.envoyproxy.io, kind: EnvoyProxy, name: custom, namespace: envoy-gateway-system}\n', 'spec.parametersRef', 'parametersRef')
     expectOne(gw('  infrastructure:\n    parametersRef: {group: gateway.envoyproxy.io, kind: EnvoyProxy, name: custom}\n'), 'spec.infrastructure.parametersRef', 'parametersRef')
   })
+  it('infrastructure labels and annotations (not empty maps)', () => {
+    expectOne(gw('  infrastructure:\n    annotations: {service.beta.kubernetes.io/aws-load-balancer-internal: "true"}\n'), 'spec.infrastructure.annotations', 'aws-load-balancer-internal')
+    expectOne(gw('  infrastructure:\n    labels: {team: edge}\n'), 'spec.infrastructure.labels', 'team: edge')
+    expect(unmodelled(gw('  infrastructure:\n    labels: {}\n'))).toEqual([])
+  })
   it('client certificate validation, Gateway-wide TLS and ListenerSets', () => {
     const listenerTLS = '    tls:\n      mode: Terminate\n      certificateRefs: [{name: cert}]\n      frontendValidation: {caCertificateRefs: [{group: "", kind: ConfigMap, name: ca}]}\n'
     expectOne(gw('', listenerTLS), 'spec.listeners[0].tls.frontendValidation', 'frontendValidation')
@@ -239,7 +276,7 @@ describe('the audit table itself', () => {
     const dead: string[] = []
     for (const rule of UNMODELLED) {
       for (const kind of rule.kinds) {
-        const targets: [string, string[]][] = kind === 'PodSpec' ? [['Pod', ['spec']], ['Deployment', ['spec', 'template', 'spec']]] : [[kind, []]]
+        const targets: [string, string[]][] = POD_TARGETS[kind] ? Object.entries(POD_TARGETS[kind]) : [[kind, []]]
         for (const [k, base] of targets) {
           const info = kindInfo(k)
           if (!info || !accepted(objectSchema(info), [...base, ...rule.path])) dead.push(`${k} ${[...base, ...rule.path].join('.')}`)
