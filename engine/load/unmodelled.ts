@@ -152,6 +152,14 @@
  * Namespace: labels (a); spec.finalizers, status (b)
  * ConfigMap: kube-system/coredns (Corefile) and kube-system/kube-proxy
  *   (config.conf) are read (dns/build.ts, dataplane/kube-proxy/config.ts); others (b)
+ *   KubeProxyConfiguration: mode, clusterCIDR, detectLocalMode, detectLocal,
+ *     masqueradeAll, iptables.{masqueradeBit,masqueradeAll,localhostNodePorts},
+ *     ipvs.scheduler, nodePortAddresses ........................................... (a)
+ *     ipvs.strictARP, healthzBindAddress, metricsBindAddress (moved servers),
+ *     conntrack.maxPerCore and .min (nf_conntrack_max) ............................ (c)
+ *     the whole file when kubeProxyReplacement leaves no kube-proxy to read it ...... (c)
+ *     sync periods, conntrack timeouts (no long-lived entry is shown), clientConnection, logging,
+ *     featureGates, oomScoreAdj, hostnameOverride, bindAddress, winkernel ........... (b)
  * Secret: (b): TLS material is not modelled; a listener or Ingress names the Secret only
  * Cluster (knet/v1alpha1): every field is read (cluster/config.ts, nodes.ts,
  *   dns/build.ts); cniMode warnings are cluster/config.ts's
@@ -161,6 +169,7 @@ import type { Json, JsonObject } from '../model/types.ts'
 import { read } from '../cluster/context.ts'
 import type { BuildContext, Loaded } from '../cluster/context.ts'
 import { fieldPath } from './schema.ts'
+import { parse as parseYaml } from 'yaml'
 
 type Path = (string | number)[]
 
@@ -182,7 +191,8 @@ export interface UnmodelledRule {
   path: string[]
   /** when the field is present and this holds (default: present and not null) */
   when?: (m: Match) => boolean
-  code: 'not-simulated' | 'simplified'
+  /** 'not-simulated': the field does nothing here; 'simplified': part of it does; 'ignored': nothing would read it in the real cluster either */
+  code: 'not-simulated' | 'simplified' | 'ignored'
   message: (m: Match) => string
 }
 
@@ -367,6 +377,21 @@ export const UNMODELLED: UnmodelledRule[] = [
     code: 'not-simulated',
     message: (m) => `annotation ${lastKey(m)}: not simulated: it configures the load balancer implementation (a cloud provider's controller, MetalLB, Cilium's LB IPAM), which the simulator does not run; the simulated cloud gives every LoadBalancer Service an address from 198.51.100.0/24 and reads no annotation`,
   },
+  // --- kube-proxy's configuration (kubeadm's ConfigMap kube-system/kube-proxy, key config.conf)
+  {
+    kinds: ['ConfigMap'],
+    path: ['data', 'config.conf'],
+    when: (m) => isKubeProxyConfig(m) && kubeProxyReplaced(m),
+    code: 'ignored',
+    message: () => 'ignored: with kubeProxyReplacement in the Cluster document no kube-proxy runs, so nothing reads this configuration',
+  },
+  {
+    kinds: ['ConfigMap'],
+    path: ['data', 'config.conf'],
+    when: (m) => isKubeProxyConfig(m) && !kubeProxyReplaced(m) && unreadProxySettings(m.value).length > 0,
+    code: 'not-simulated',
+    message: (m) => `not simulated: ${unreadProxySettings(m.value).join('; ')}; the simulator's kube-proxy reads mode, clusterCIDR, detectLocalMode, detectLocal, masqueradeAll, iptables (masqueradeBit, masqueradeAll, localhostNodePorts), ipvs.scheduler and nodePortAddresses`,
+  },
   // --- Ingress (ingress-nginx)
   {
     kinds: ['Ingress'],
@@ -465,6 +490,36 @@ function pinned(m: Match): boolean {
  */
 function hostNetwork(m: Match): boolean {
   return read.path(m.obj.value, ...POD_SPEC_AT[m.obj.kind], 'hostNetwork') === true
+}
+
+const isKubeProxyConfig = (m: Match) => m.obj.namespace === 'kube-system' && m.obj.name === 'kube-proxy' && typeof m.value === 'string'
+const kubeProxyReplaced = (m: Match) => m.ctx.objects('Cluster').some((c) => read.path(c.value, 'spec', 'kubeProxyReplacement') === true)
+
+/**
+ * The KubeProxyConfiguration settings of config.conf that change what kube-proxy does on the
+ * network and that dataplane/kube-proxy/config.ts does not read, each with what it would do.
+ */
+function unreadProxySettings(text: Json): string[] {
+  let doc: unknown
+  try {
+    doc = parseYaml(String(text), { maxAliasCount: 10 })
+  } catch {
+    return [] // kube-proxy's own decoding error is reported where the ConfigMap is read
+  }
+  const o = read.obj(doc as Json)
+  if (!o) return []
+  const out: string[] = []
+  if (read.path(o, 'ipvs', 'strictARP') === true) out.push('ipvs.strictARP makes the nodes answer ARP only for addresses on the interface asked (what MetalLB\'s layer 2 mode needs with IPVS)')
+  const healthz = read.str(o.healthzBindAddress)
+  if (healthz && healthz !== '0.0.0.0:10256') out.push(`healthzBindAddress moves the health server to ${healthz} (the simulated one stays on 0.0.0.0:10256)`)
+  const metrics = read.str(o.metricsBindAddress)
+  if (metrics && metrics !== '127.0.0.1:10249') out.push(`metricsBindAddress moves the metrics server to ${metrics} (the simulated one stays on 127.0.0.1:10249)`)
+  const maxPerCore = read.num(read.path(o, 'conntrack', 'maxPerCore'))
+  const min = read.num(read.path(o, 'conntrack', 'min'))
+  if ((maxPerCore !== undefined && maxPerCore !== 32768) || (min !== undefined && min !== 131072)) {
+    out.push('conntrack.maxPerCore and conntrack.min size nf_conntrack_max (the simulated kube-proxy keeps the defaults: 32768 per CPU, at least 131072)')
+  }
+  return out
 }
 
 /** a Deployment of a pasted dump, whose ReplicaSet already exists (and makes the Pods) */

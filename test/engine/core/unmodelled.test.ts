@@ -8,7 +8,7 @@ import { kindInfo, objectSchema } from '../../../engine/load/kinds.ts'
 import type { Schema } from '../../../engine/load/schema.ts'
 import { diagnostics, docs } from './helpers.ts'
 
-const unmodelled = (yaml: string): Diagnostic[] => diagnostics(yaml).filter((d) => d.code === 'not-simulated' || d.code === 'simplified')
+const unmodelled = (yaml: string): Diagnostic[] => diagnostics(yaml).filter((d) => ['not-simulated', 'simplified', 'ignored'].includes(d.code))
 
 /** The one line of `yaml` that holds `needle` (1-based), so that a test names the place it expects. */
 function lineOf(yaml: string, needle: string): number {
@@ -156,6 +156,31 @@ spec:
     spec: {containers: [{name: c, image: nginx}]}
 `
     expect(unmodelled(docs(deployment('  paused: true'), rs))).toEqual([])
+  })
+})
+
+describe("kube-proxy's configuration (ConfigMap kube-system/kube-proxy, config.conf)", () => {
+  const cm = (conf: string) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: kube-proxy, namespace: kube-system}
+data:
+  config.conf: |
+    apiVersion: kubeproxy.config.k8s.io/v1alpha1
+    kind: KubeProxyConfiguration
+${conf.split('\n').map((l) => `    ${l}`).join('\n')}
+`
+  it('settings the simulated kube-proxy does not read, named in one warning on config.conf', () => {
+    const y = cm('mode: ipvs\nipvs:\n  strictARP: true\nmetricsBindAddress: 0.0.0.0:10249\nconntrack:\n  maxPerCore: 0')
+    const d = expectOne(y, 'data.config.conf', 'config.conf')
+    expect(d.message).toContain('ipvs.strictARP makes the nodes answer ARP')
+    expect(d.message).toContain('metricsBindAddress moves the metrics server to 0.0.0.0:10249')
+    expect(d.message).toContain('conntrack.maxPerCore and conntrack.min')
+    // what it reads, and the defaults written out, are quiet
+    expect(unmodelled(cm('mode: ipvs\nipvs:\n  scheduler: lc\n  strictARP: false\nhealthzBindAddress: 0.0.0.0:10256\nconntrack:\n  maxPerCore: 32768\n  min: 131072'))).toEqual([])
+  })
+  it('the whole file, when kubeProxyReplacement leaves no kube-proxy to read it', () => {
+    const y = docs('apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {cni: cilium, kubeProxyReplacement: true}\n', cm('mode: nftables'))
+    expect(unmodelled(y).filter((d) => d.field === 'data.config.conf').map((d) => [d.code, d.message])).toEqual([['ignored', 'data.config.conf: ignored: with kubeProxyReplacement in the Cluster document no kube-proxy runs, so nothing reads this configuration']])
   })
 })
 
