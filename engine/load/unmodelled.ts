@@ -150,6 +150,19 @@
  *   spec.providerID, configSource, externalID; status capacity, conditions,
  *     nodeInfo, images, … (a dump's not-ready node carries its taints too) ......... (b)
  * Namespace: labels (a); spec.finalizers, status (b)
+ * Corefile (ConfigMap kube-system/coredns; dns/corefile.ts): kubernetes (zones, pods,
+ *   ttl, fallthrough, namespaces, endpoint_pod_names, ignore empty_service),
+ *   hosts (inline entries), forward, cache, log ..................................... (a)
+ *   plugins that write or change answers (rewrite, template, autopath,
+ *     k8s_external, file, auto, secondary, etcd, route53, azure, clouddns, minimal,
+ *     dns64, acl, any, header, chaos, whoami, local, view, dnssec, sign, grpc,
+ *     erratic); kubernetes labels, namespace_labels, noendpoints, multicluster;
+ *     forward except ................................................................ (c)
+ *   loadbalance (record order, left out so answers are stable), and plugins that
+ *     observe or operate the server (errors, health, ready, prometheus, loop,
+ *     reload, log formats aside, bind, bufsize, …); forward's upstream tuning
+ *     (policy, max_fails, health_check, force_tcp, tls…), cache prefetch and
+ *     serve_stale; kubernetes endpoint, tls, kubeconfig, apiserver_* .............. (b)
  * ConfigMap: kube-system/coredns (Corefile) and kube-system/kube-proxy
  *   (config.conf) are read (dns/build.ts, dataplane/kube-proxy/config.ts); others (b)
  *   KubeProxyConfiguration: mode, clusterCIDR, detectLocalMode, detectLocal,
@@ -170,6 +183,7 @@ import { read } from '../cluster/context.ts'
 import type { BuildContext, Loaded } from '../cluster/context.ts'
 import { fieldPath } from './schema.ts'
 import { parse as parseYaml } from 'yaml'
+import { parseCorefile } from '../dns/corefile.ts'
 
 type Path = (string | number)[]
 
@@ -392,6 +406,14 @@ export const UNMODELLED: UnmodelledRule[] = [
     code: 'not-simulated',
     message: (m) => `not simulated: ${unreadProxySettings(m.value).join('; ')}; the simulator's kube-proxy reads mode, clusterCIDR, detectLocalMode, detectLocal, masqueradeAll, iptables (masqueradeBit, masqueradeAll, localhostNodePorts), ipvs.scheduler and nodePortAddresses`,
   },
+  // --- CoreDNS's configuration (ConfigMap kube-system/coredns, key Corefile; dns/corefile.ts parses it)
+  {
+    kinds: ['ConfigMap'],
+    path: ['data', 'Corefile'],
+    when: (m) => m.obj.namespace === 'kube-system' && m.obj.name === 'coredns' && corefileUnmodelled(m.value).length > 0,
+    code: 'not-simulated',
+    message: (m) => `not simulated: ${corefileUnmodelled(m.value).map((u) => `${u.what} (Corefile:${u.line})`).join(', ')}: in a real CoreDNS these change which names get which answers; the simulated CoreDNS answers as if they were absent`,
+  },
   // --- Ingress (ingress-nginx)
   {
     kinds: ['Ingress'],
@@ -520,6 +542,13 @@ function unreadProxySettings(text: Json): string[] {
     out.push('conntrack.maxPerCore and conntrack.min size nf_conntrack_max (the simulated kube-proxy keeps the defaults: 32768 per CPU, at least 131072)')
   }
   return out
+}
+
+/** What the Corefile asks of CoreDNS that changes answers and is not modelled; nothing when CoreDNS would refuse it (dns/build.ts says so). */
+function corefileUnmodelled(text: Json): { what: string; line: number }[] {
+  if (typeof text !== 'string') return []
+  const { servers, errors } = parseCorefile(text)
+  return errors.length ? [] : servers.flatMap((s) => s.unmodelled)
 }
 
 /** a Deployment of a pasted dump, whose ReplicaSet already exists (and makes the Pods) */

@@ -184,6 +184,32 @@ ${conf.split('\n').map((l) => `    ${l}`).join('\n')}
   })
 })
 
+describe("CoreDNS's Corefile (ConfigMap kube-system/coredns)", () => {
+  const corefile = (body: string) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        errors
+${body.split('\n').map((l) => `        ${l}`).join('\n')}
+        cache 30
+        loop
+        reload
+        loadbalance
+    }
+`
+  it('plugins and options that change answers, each with its Corefile line, in one warning', () => {
+    const y = corefile('rewrite name db.example.com db.shop.svc.cluster.local\nkubernetes cluster.local in-addr.arpa ip6.arpa {\n   pods insecure\n   fallthrough in-addr.arpa ip6.arpa\n   noendpoints\n}\nforward . /etc/resolv.conf {\n   except corp.example\n}')
+    const d = expectOne(y, 'data.Corefile', 'Corefile: |')
+    expect(d.message).toBe('data.Corefile: not simulated: plugin rewrite (Corefile:3), kubernetes option noendpoints (Corefile:7), forward option except (Corefile:10): in a real CoreDNS these change which names get which answers; the simulated CoreDNS answers as if they were absent')
+  })
+  it("kubeadm's own plugins and options are quiet, and so is a Corefile CoreDNS would refuse (that has its own warning)", () => {
+    expect(unmodelled(corefile('health {\n   lameduck 5s\n}\nready\nkubernetes cluster.local in-addr.arpa ip6.arpa {\n   pods insecure\n}\nprometheus :9153\nforward . /etc/resolv.conf {\n   max_concurrent 1000\n}'))).toEqual([])
+    expect(unmodelled(corefile('rewrite name a b\nfrobnicate'))).toEqual([])
+  })
+})
+
 describe('Services', () => {
   const svc = (meta: string, spec = '') => `apiVersion: v1
 kind: Service
