@@ -558,29 +558,62 @@ function replicaSetOf(m: Match): boolean {
   )
 }
 
-/** Every value at `pattern` below `root`, with its path and the values above it. */
-function walk(root: Json, pattern: string[], base: Path, visit: (value: Json, path: Path, parents: Json[]) => void): void {
-  const go = (v: Json, i: number, path: Path, parents: Json[]) => {
-    if (i === pattern.length) return visit(v, path, parents)
-    if (v === null || typeof v !== 'object') return
-    const key = pattern[i]
-    if (key === '*') {
-      if (Array.isArray(v)) v.forEach((x, j) => go(x, i + 1, [...path, j], [...parents, v]))
-      else for (const k of Object.keys(v)) go(v[k], i + 1, [...path, k], [...parents, v])
-    } else if (!Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, key) && v[key] !== null) {
-      go(v[key], i + 1, [...path, key], [...parents, v])
+/**
+ * Calls `visit` for every value at `pattern` below `at`. `path` and `parents` are stacks pushed and
+ * popped along the walk (most patterns stop at their first key: nothing is allocated then); a
+ * visit gets copies.
+ */
+function walk(at: Json, pattern: string[], i: number, path: Path, parents: Json[], visit: (value: Json, path: Path, parents: Json[]) => void): void {
+  if (i === pattern.length) return visit(at, [...path], [...parents])
+  if (at === null || typeof at !== 'object') return
+  const key = pattern[i]
+  parents.push(at)
+  if (key === '*') {
+    if (Array.isArray(at)) {
+      for (let j = 0; j < at.length; j++) {
+        path.push(j)
+        walk(at[j], pattern, i + 1, path, parents, visit)
+        path.pop()
+      }
+    } else {
+      for (const k of Object.keys(at)) {
+        path.push(k)
+        walk(at[k], pattern, i + 1, path, parents, visit)
+        path.pop()
+      }
+    }
+  } else if (!Array.isArray(at) && Object.prototype.hasOwnProperty.call(at, key) && at[key] !== null) {
+    path.push(key)
+    walk(at[key], pattern, i + 1, path, parents, visit)
+    path.pop()
+  }
+  parents.pop()
+}
+
+interface Target {
+  /** where the rule's paths start in objects of this kind */
+  base: string[]
+  rules: UnmodelledRule[]
+}
+
+/** The rules by kind, each group with the place its paths start from. */
+function byKind(rules: UnmodelledRule[]): Map<string, Target[]> {
+  const out = new Map<string, Target[]>()
+  for (const rule of rules) {
+    for (const kind of rule.kinds) {
+      for (const [k, base] of POD_TARGETS[kind] ? Object.entries(POD_TARGETS[kind]) : [[kind, [] as string[]] as const]) {
+        const list = out.get(k) ?? []
+        let t = list.find((x) => x.base.join('.') === base.join('.'))
+        if (!t) list.push((t = { base: [...base], rules: [] }))
+        t.rules.push(rule)
+        out.set(k, list)
+      }
     }
   }
-  let at: Json = root
-  const parents: Json[] = []
-  for (const k of base) {
-    const next = read.obj(at)?.[k]
-    if (next === undefined || next === null) return
-    parents.push(at)
-    at = next
-  }
-  go(at, 0, [...base], parents)
+  return out
 }
+
+let defaultTargets: Map<string, Target[]> | undefined
 
 /**
  * Warns, on the field, about every unmodelled field in the reader's objects.
@@ -589,13 +622,27 @@ function walk(root: Json, pattern: string[], base: Path, visit: (value: Json, pa
  * warnUnmodelled(ctx) // after the objects are filed: ctx.diagnostics gains 'not-simulated' warnings
  */
 export function warnUnmodelled(ctx: BuildContext, rules: UnmodelledRule[] = UNMODELLED): void {
-  for (const rule of rules) {
-    for (const kind of rule.kinds) {
-      const targets = POD_TARGETS[kind] ? Object.entries(POD_TARGETS[kind]) : [[kind, [] as string[]] as const]
-      for (const [k, base] of targets) {
-        for (const obj of ctx.objects(k)) {
-          walk(obj.value, rule.path, base, (value, path, parents) => {
-            const m: Match = { obj, path, value, parents, ctx }
+  const targets = rules === UNMODELLED ? (defaultTargets ??= byKind(UNMODELLED)) : byKind(rules)
+  for (const [kind, groups] of targets) {
+    for (const obj of ctx.objects(kind)) {
+      for (const { base, rules: group } of groups) {
+        // go down to where the group's paths start, once per object
+        let at: Json = obj.value
+        const parents: Json[] = []
+        let found = true
+        for (const k of base) {
+          const next = read.obj(at)?.[k]
+          if (next === undefined || next === null) {
+            found = false
+            break
+          }
+          parents.push(at)
+          at = next
+        }
+        if (!found) continue
+        for (const rule of group) {
+          walk(at, rule.path, 0, [...base], parents, (value, path, above) => {
+            const m: Match = { obj, path, value, parents: above, ctx }
             if (!(rule.when ?? nonEmpty)(m)) return
             const text = rule.message(m)
             // a message about a label or an annotation names it itself; the others start with the field
