@@ -631,7 +631,7 @@ export function warnUnmodelled(ctx: BuildContext, rules: UnmodelledRule[] = UNMO
         const parents: Json[] = []
         let found = true
         for (const k of base) {
-          const next = read.obj(at)?.[k]
+          const next: Json | undefined = read.obj(at)?.[k]
           if (next === undefined || next === null) {
             found = false
             break
