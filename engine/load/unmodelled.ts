@@ -55,6 +55,8 @@
  *   initContainers[] with restartPolicy Always (sidecars) and ports ............ (c)
  *   ephemeralContainers: may declare no ports, share the Pod's network
  *     namespace the simulator already has (kubectl debug adds them) ............... (b)
+ *   dnsConfig.options: ndots, no-tld-query, edns0, single-request(-reopen) ....... (a)
+ *     use-vc, no-aaaa, rotate, timeout, attempts, trust-ad ......................... (c)
  *   hostNetwork, dnsPolicy, dnsConfig, hostname, subdomain, setHostnameAsFQDN,
  *     hostAliases (/etc/hosts), nodeName, nodeSelector, tolerations,
  *     restartPolicy, serviceAccountName/serviceAccount ............................ (a)
@@ -235,6 +237,20 @@ const SCHEDULER =
 const NET_ADMIN =
   "not simulated: it gives the container CAP_NET_ADMIN, so it may change its Pod's links, addresses and routes; in the simulator a Pod's ip commands may only look (a change answers Operation not permitted): wire by hand on a node instead (ssh NODE)"
 
+/**
+ * resolv.conf options (resolv.conf(5), glibc) that change the queries a resolver sends or how it
+ * waits; dns/stub-resolver.ts and trace/dns.ts model ndots, no-tld-query, edns0 and
+ * single-request(-reopen). musl ignores most of them.
+ */
+const RESOLVER_OPTIONS: Record<string, string> = {
+  'use-vc': 'send its queries over TCP',
+  'no-aaaa': 'stop asking for AAAA records (glibc 2.36 and later)',
+  rotate: 'take the nameservers in turn instead of the first one first',
+  timeout: 'wait that many seconds for an answer before it tries again (default 5)',
+  attempts: 'ask each nameserver that many times (default 2)',
+  'trust-ad': 'set the AD bit in its queries and keep it in answers',
+}
+
 /** Pod annotations Calico's CNI plugin reads when it sets the Pod up */
 const CALICO_READS = ['ipAddrs', 'ipAddrsNoIpam', 'ipv4pools', 'ipv6pools', 'floatingIPs'].map((k) => `cni.projectcalico.org/${k}`)
 
@@ -303,6 +319,16 @@ export const UNMODELLED: UnmodelledRule[] = [
     when: (m) => (read.str(read.path(m.value, 'name')) ?? '').startsWith('net.'),
     code: 'not-simulated',
     message: (m) => `not simulated: the kubelet sets ${read.str(read.path(m.value, 'name'))} in the Pod's network namespace; the simulated Pod keeps the kernel's default`,
+  },
+  {
+    kinds: ['PodSpec'],
+    path: ['dnsConfig', 'options', '*'],
+    when: (m) => Object.prototype.hasOwnProperty.call(RESOLVER_OPTIONS, read.str(read.path(m.value, 'name')) ?? ''),
+    code: 'not-simulated',
+    message: (m) => {
+      const name = read.str(read.path(m.value, 'name')) ?? ''
+      return `not simulated: resolver option ${name} makes the Pod's resolver ${RESOLVER_OPTIONS[name]}; the simulated resolver reads only ndots, no-tld-query, edns0 and single-request(-reopen) from the options line (it is still written to /etc/resolv.conf)`
+    },
   },
   // --- PodSpec: ports
   ...(['containers', 'initContainers'] as const).map((field): UnmodelledRule => ({

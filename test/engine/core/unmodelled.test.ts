@@ -86,6 +86,11 @@ describe('readiness and identity', () => {
     const pasted = pod('  nodeName: node-1\n  readinessGates: [{conditionType: example.com/lb-ready}]', 'status: {phase: Running, podIP: 10.244.1.9, conditions: [{type: Ready, status: "False"}]}\n')
     expect(unmodelled(pasted)).toEqual([])
   })
+  it('resolver options the simulated resolver does not read; ndots, edns0 and single-request are modelled', () => {
+    const y = pod('  dnsConfig:\n    options:\n    - {name: ndots, value: "2"}\n    - {name: edns0}\n    - {name: single-request}\n    - {name: use-vc}')
+    expect(expectOne(y, 'spec.dnsConfig.options[3]', 'use-vc').message).toContain('send its queries over TCP')
+    expect(unmodelled(pod('  dnsConfig:\n    options: [{name: constructor}]'))).toEqual([])
+  })
   it('hostnameOverride', () => {
     expect(expectOne(pod('  hostnameOverride: db.example.com'), 'spec.hostnameOverride', 'hostnameOverride').message).toContain('its DNS records do not change')
   })
