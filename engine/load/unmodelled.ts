@@ -82,6 +82,9 @@
  *
  * Pod status: phase, conditions (Ready), podIP(s), hostIP(s),
  *   containerStatuses (ready, restartCount) ....................................... (a) a pasted dump pins them
+ *   containerStatuses[].state (a waiting reason such as ImagePullBackOff): not
+ *     warned, it is the dump's own record; readiness follows ready, as endpoints
+ *     do, but kubectl's STATUS shows the phase instead of that reason ............... (b) kubectl only
  *   the rest (qosClass, startTime, resize, …) ..................................... (b)
  *
  * Deployment: replicas, selector, template ....................................... (a)
