@@ -418,7 +418,7 @@ export const UNMODELLED: UnmodelledRule[] = [
     path: ['metadata', 'annotations', '*'],
     when: (m) => read.str(read.path(m.obj.value, 'spec', 'type')) === 'LoadBalancer' && LB_ANNOTATION_PREFIXES.some((p) => lastKey(m).startsWith(p)),
     code: 'not-simulated',
-    message: (m) => `annotation ${lastKey(m)}: not simulated: it configures the load balancer implementation (a cloud provider's controller, MetalLB, Cilium's LB IPAM), which the simulator does not run; the simulated cloud gives every LoadBalancer Service an address from 198.51.100.0/24 and reads no annotation`,
+    message: (m) => `annotation ${lastKey(m)}: not simulated: it configures the load balancer implementation (a cloud provider's controller, MetalLB, Cilium's LB IPAM), which the simulator does not run; the simulated cloud reads no annotation, and gives a LoadBalancer Service without a class an address from 198.51.100.0/24`,
   },
   // --- kube-proxy's configuration (kubeadm's ConfigMap kube-system/kube-proxy, key config.conf)
   {

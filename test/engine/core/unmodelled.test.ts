@@ -237,7 +237,7 @@ ${spec}`
       ['metadata.annotations.service.beta.kubernetes.io/aws-load-balancer-scheme', lineOf(y, 'aws-load-balancer-scheme')],
       ['metadata.annotations.metallb.io/address-pool', lineOf(y, 'address-pool')],
     ])
-    expect(d[0].message).toBe('annotation service.beta.kubernetes.io/aws-load-balancer-scheme: not simulated: it configures the load balancer implementation (a cloud provider\'s controller, MetalLB, Cilium\'s LB IPAM), which the simulator does not run; the simulated cloud gives every LoadBalancer Service an address from 198.51.100.0/24 and reads no annotation')
+    expect(d[0].message).toBe('annotation service.beta.kubernetes.io/aws-load-balancer-scheme: not simulated: it configures the load balancer implementation (a cloud provider\'s controller, MetalLB, Cilium\'s LB IPAM), which the simulator does not run; the simulated cloud reads no annotation, and gives a LoadBalancer Service without a class an address from 198.51.100.0/24')
     // on a ClusterIP Service no load balancer reads them
     expect(unmodelled(y.replace('  type: LoadBalancer', ''))).toEqual([])
   })
