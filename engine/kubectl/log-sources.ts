@@ -26,6 +26,7 @@ import { imageName, imageTag, podListeners } from '../traffic/servers.ts'
 import { corefileDigest, corefileDirectives } from './coredns-digest.ts'
 import type { LogSource } from './log-source.ts'
 import { corednsQueryLog } from '../traffic/coredns-queries.ts'
+import { CNI_LOG_SOURCES } from './cni-logs/index.ts'
 
 /** coremain's second version line per release (from the release binaries' startup output). */
 const COREDNS_BUILDS: Record<string, string> = {
@@ -104,4 +105,5 @@ const agnhost: LogSource = {
   },
 }
 
-export const BUILTIN_LOG_SOURCES: LogSource[] = [kubeProxy, coredns, agnhost]
+// the CNI agents' logs: engine/kubectl/cni-logs/
+export const BUILTIN_LOG_SOURCES: LogSource[] = [kubeProxy, coredns, agnhost, ...CNI_LOG_SOURCES]
