@@ -26,6 +26,7 @@ import { nodePlumbing } from '../../../engine/dataplane/index.ts'
 import { gatewayOnLink, installRoutes } from '../../../engine/dataplane/routes.ts'
 import type { Route } from '../../../engine/dataplane/index.ts'
 import { tracePacket } from '../../../engine/trace/index.ts'
+import { Session } from '../../../engine/index.ts'
 
 function scenario(cni: string, mode: string, opts: { oneSubnet?: boolean } = {}): string {
   const w2 = opts.oneSubnet ? '10.0.1.12' : '10.0.2.11'
@@ -141,6 +142,15 @@ describe('flannel host-gw with nodes on 10.0.1.0/24 and 10.0.2.0/24', () => {
     expect(curl.exitCode).toBe(28)
     expect(sh(c, `kubectl exec a -- ping -c2 ${ip(c, 'b')}`).stdout).toContain('2 packets transmitted, 0 received, 100% packet loss')
     expect(sh(c, `kubectl exec a -- nc -zv -w2 ${ip(c, 'b')} 8080`).stderr).toContain('timed out')
+  })
+
+  it('a capture sees the SYN leave w1\'s eth0 (for the LAN gateway) and nothing reach w2', () => {
+    const { cluster: c2 } = load(scenario('flannel', 'host-gw'))
+    const s = new Session(c2)
+    s.run(`kubectl exec a -- curl -sS -m2 ${ip(c2, 'b')}:8080/hostname`)
+    expect(s.run('ssh w1 tcpdump -ni eth0').stdout).toContain(`IP ${ip(c2, 'a')}.`)
+    expect(s.run('ssh w1 tcpdump -ni eth0').stdout).toContain(`> ${ip(c2, 'b')}.8080: Flags [S]`)
+    expect(s.run('ssh w2 tcpdump -ni eth0').stderr).toContain('0 packets captured')
   })
 
   it('traffic to a node on the same subnet still works', () => {
