@@ -11,8 +11,9 @@
  * - Cilium native routing with autoDirectNodeRoutes: the agent installs a
  *   direct route only to a node it reaches without a gateway
  *   (pkg/datapath/linux/node.go createDirectRouteSpec);
- * - Antrea noEncap: relies on the node network to route Pod traffic
- *   between subnets (docs/noencap-hybrid-modes.md); Hybrid would encapsulate.
+ * - Antrea noEncap: adds no route to a peer on another subnet and leaves it
+ *   to the default route (pkg/agent/route/route_linux.go AddRoutes,
+ *   NeedsRoutingToPeer; docs/noencap-hybrid-modes.md); Hybrid would encapsulate.
  * The simulated LAN gateway routes node subnets only, so the Cluster document
  * is warned when such a mode meets nodes on two subnets.
  */

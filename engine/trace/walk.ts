@@ -552,7 +552,7 @@ function toLanGateway(ctx: WalkContext, node: Node, peer: Node, dstPod: Pod, t0:
   const missing: Record<string, string> = {
     // pkg/datapath/linux/node.go createDirectRouteSpec: "route to destination … contains gateway …, must be directly reachable"
     cilium: `cilium-agent installs a direct route only to a node it reaches without a gateway, and ${off}`,
-    // docs/noencap-hybrid-modes.md: NoEncap relies on the node network to route Pod traffic across subnets
+    // pkg/agent/route/route_linux.go AddRoutes: NoEncap to another subnet "is handled by host default route"
     antrea: `${off}, and in noEncap mode antrea-agent leaves such peers to the node network`,
   }
   const why = route.dst === 'default'

@@ -12,8 +12,8 @@
  *   peer through the default route: `via <LAN gateway> proto bird`;
  * - Cilium native routing: createDirectRouteSpec refuses a node behind a
  *   gateway ("must be directly reachable", pkg/datapath/linux/node.go);
- * - Antrea noEncap: relies on the node network between subnets
- *   (docs/noencap-hybrid-modes.md).
+ * - Antrea noEncap: no route to a peer on another subnet, "handled by host
+ *   default route" (pkg/agent/route/route_linux.go AddRoutes).
  * The packet then follows the default route to the LAN gateway, which has no
  * route for Pod ranges: lost, and the client times out. Overlays and the
  * network-routed plugins (bridge, AWS, Azure) are unaffected, and so is every
@@ -186,12 +186,16 @@ describe('the other routed modes across two subnets', () => {
     const t = traceTo(c, 'a', 'b')
     expect(t.result).toBe('timeout')
     expect(t.hops.find((h) => h.at === 'w1 routing')!.note).toContain('cilium-agent installs a direct route only to a node it reaches without a gateway')
+    // the agent never asks for the route, so the kernel has nothing to refuse
+    expect(nodePlumbing(c, node(c, 'w1')).refusedRoutes).toEqual([])
     expect(warnings.some((d) => d.code === 'needs-layer2')).toBe(true)
   })
 
   it('Antrea noEncap: the far node\'s range is left to the node network, which does not route it', () => {
     const { cluster: c, warnings } = load(scenario('antrea', 'noEncap'))
     expect(sh(c, 'ssh w1 ip route').stdout).not.toContain('10.244.2.0/24')
+    expect(sh(c, 'ssh w1 ip route').stdout).toContain('10.244.0.0/24 via 10.0.1.10 dev eth0')
+    expect(nodePlumbing(c, node(c, 'w1')).refusedRoutes).toEqual([])
     expect(traceTo(c, 'a', 'b').result).toBe('timeout')
     expect(warnings.find((d) => d.code === 'needs-layer2')?.hint).toContain('cniMode: geneve')
   })
