@@ -29,8 +29,9 @@
  *   extack message is appended); routeCheck retries every 10 s in silence (an
  *   Errno is a net.Error, route_network.go:249);
  *   vxlan: vxlan_network.go:265 "Received Subnet Event with VxLan:" with
- *   LeaseAttrs.String() (pkg/lease/lease.go) of the peer's lease: its VTEP MAC
- *   is the peer's flannel.1 MAC.
+ *   LeaseAttrs.String() (pkg/lease/lease.go) of the peer's lease, read from
+ *   the peer Node's flannel annotations (cluster/flannel-annotations.ts): its
+ *   VTEP MAC is the peer's flannel.1 MAC.
  *
  * Left out because their text or number depends on what the simulator does
  * not model: client-go's in-cluster-config warning (its line number is
@@ -39,7 +40,7 @@
  * depends on which agents came up first). Dual-stack clusters get no lines:
  * flanneld's IPv6 path logs differently and is not written here.
  */
-import type { Cluster, Container, Node, Pod } from '../../model/types.ts'
+import type { Cluster, Container, Pod } from '../../model/types.ts'
 import { addMicros, klogLine, processStart } from '../../text/klog.ts'
 import type { LogLine, Severity } from '../../text/klog.ts'
 import { imageName, imageTag } from '../../traffic/servers.ts'
@@ -48,6 +49,7 @@ import { ipFamilyOf, parsePrefix } from '../../net/ip.ts'
 import type { LogSource } from '../log-source.ts'
 
 const VERSION = 'v0.27.4'
+const PREFIX = 'flannel.alpha.coreos.com/'
 const SUBNET_FILE = '/run/flannel/subnet.env'
 
 /** main.go's CmdLineOpts printed with %+v (unexported flagSlice fields print as plain slices). */
@@ -99,7 +101,11 @@ export function flannelLog(c: Cluster, p: Pod): LogLine[] {
   const peers = c.nodes.filter((n) => n !== node).sort((a, b) => (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0))
   let at = 1_108_540
   for (const peer of peers) {
-    const peerIP = v4(peer.internalIPs)
+    // a peer's lease is read back from the annotations its flanneld wrote (kube.go nodeToLease);
+    // a node without them has no lease (handleAddLeaseEvent skips it)
+    const a = peer.meta.annotations
+    if (a[`${PREFIX}kube-subnet-manager`] !== 'true') continue
+    const peerIP = a[`${PREFIX}public-ip`]
     const peerSubnet = v4(peer.podCIDRs)
     if (!peerIP || !peerSubnet) continue
     if (backend === 'host-gw') {
@@ -109,18 +115,13 @@ export function flannelLog(c: Cluster, p: Pod): LogLine[] {
         line(at + 212, 'E', 'route_network.go:168', `Error adding route to {Ifindex: 2 Dst: ${peerSubnet} Src: <nil> Gw: ${peerIP} Flags: [] Table: 0 Realm: 0}: network is unreachable`)
       }
     } else {
-      const mac = vtepMac(c, peer)
-      if (!mac) continue
-      line(at, 'I', 'vxlan_network.go:265', `Received Subnet Event with VxLan: BackendType: vxlan, PublicIP: ${peerIP}, PublicIPv6: (nil), BackendData: {"VNI":1,"VtepMAC":"${mac}"}, BackendV6Data: (nil)`)
+      const data = a[`${PREFIX}backend-data`]
+      if (a[`${PREFIX}backend-type`] !== 'vxlan' || !data) continue
+      line(at, 'I', 'vxlan_network.go:265', `Received Subnet Event with VxLan: BackendType: vxlan, PublicIP: ${peerIP}, PublicIPv6: (nil), BackendData: ${data}, BackendV6Data: (nil)`)
     }
     at += 1_346
   }
   return out
-}
-
-/** The MAC of the peer's flannel.1, which its flanneld publishes as the lease's VtepMAC. */
-function vtepMac(c: Cluster, peer: Node): string | undefined {
-  return nodePlumbing(c, peer).host.links.find((l) => l.name === 'flannel.1')?.mac
 }
 
 export const flannelLogSource: LogSource = {

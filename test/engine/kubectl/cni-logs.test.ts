@@ -110,3 +110,47 @@ describe('what gets no flannel lines', () => {
     expect(r.stderr).toContain('no simulated log for container "kube-flannel"')
   })
 })
+
+describe('flanneld\'s Node annotations (kube.go AcquireLease), which its peers read back', () => {
+  it('VXLAN: backend-data with the VTEP MAC of flannel.1, backend-type, kube-subnet-manager, public-ip', () => {
+    const c = cluster('  cni: flannel\n')
+    const n = c.index.node.get('node-2')!
+    const mac = runCommand(c, 'ssh node-2 ip link show flannel.1').stdout.match(/link\/ether (\S+)/)![1]
+    expect(n.meta.annotations).toEqual({
+      'flannel.alpha.coreos.com/backend-data': `{"VNI":1,"VtepMAC":"${mac}"}`,
+      'flannel.alpha.coreos.com/backend-type': 'vxlan',
+      'flannel.alpha.coreos.com/kube-subnet-manager': 'true',
+      'flannel.alpha.coreos.com/public-ip': '192.168.1.12',
+    })
+    expect(runCommand(c, 'kubectl get node node-2 -o yaml').stdout).toContain(`    flannel.alpha.coreos.com/backend-data: '{"VNI":1,"VtepMAC":"${mac}"}'\n`)
+  })
+
+  it('host-gw: backend-data is null (a nil RawMessage marshals so)', () => {
+    const n = cluster('  cni: flannel\n  cniMode: host-gw\n').index.node.get('node-1')!
+    expect(n.meta.annotations['flannel.alpha.coreos.com/backend-data']).toBe('null')
+    expect(n.meta.annotations['flannel.alpha.coreos.com/backend-type']).toBe('host-gw')
+  })
+
+  it('other plugins write none of them', () => {
+    expect(cluster('  cni: calico\n').index.node.get('node-1')!.meta.annotations).toEqual({})
+  })
+
+  it('a peer without flannel\'s annotations has no lease: no line for it', () => {
+    const c = loadScenario(`apiVersion: knet/v1alpha1
+kind: Cluster
+spec: {cni: flannel}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: a, annotations: {flannel.alpha.coreos.com/kube-subnet-manager: "false"}}
+status: {addresses: [{type: InternalIP, address: 192.168.1.21}]}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: b}
+status: {addresses: [{type: InternalIP, address: 192.168.1.22}]}
+`).cluster
+    const lines = flannelLog(c, 'b')
+    expect(lines.filter((l) => l.includes('vxlan_network.go:265]'))).toEqual([])
+  })
+})
