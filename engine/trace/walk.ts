@@ -398,8 +398,9 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
     const peer = nodeOf(ctx, dstPod)
     if (!peer) return dead(ctx, 'dropped', `${podName(dstPod)} is not on a node`, t)
     const ov = overlayOf(ctx, t)
+    // IPv4 only: the CNI modules draw no IPv6 peer routes, so an IPv6 Pod packet meets the node's default route
     const peerIP = primaryIP(peer, family)
-    if (!ov && !bridge && route.via && route.via !== peerIP && !networkRoutesPodRanges(c.config.cni)) {
+    if (family === 'IPv4' && !ov && !bridge && route.via && route.via !== peerIP && !networkRoutesPodRanges(c.config.cni)) {
       return toLanGateway(ctx, node, peer, dstPod, t, route)
     }
     if (bridge) {

@@ -220,3 +220,41 @@ describe('what keeps working across two subnets', () => {
     })
   }
 })
+
+describe('IPv6 keeps its earlier model', () => {
+  it('dual-stack host-gw on one subnet: the IPv6 Pod packet meets the node\'s IPv6 default route and is still delivered (no IPv6 peer routes are drawn)', () => {
+    const { cluster: c } = load(`apiVersion: knet/v1alpha1
+kind: Cluster
+spec:
+  cni: flannel
+  cniMode: host-gw
+  ipFamilies: [IPv4, IPv6]
+  podCIDR: 10.244.0.0/16,fd00:10:244::/56
+  serviceCIDR: 10.96.0.0/12,fd00:10:96::/112
+  nodes:
+  - {name: cp, ips: [10.0.1.10, "fd00:10:0:1::10"], roles: [control-plane]}
+  - {name: w1, ips: [10.0.1.11, "fd00:10:0:1::11"]}
+  - {name: w2, ips: [10.0.1.12, "fd00:10:0:1::12"]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a}
+spec:
+  nodeName: w1
+  containers: [{name: c, image: nicolaka/netshoot}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b}
+spec:
+  nodeName: w2
+  containers: [{name: c, image: registry.k8s.io/e2e-test-images/agnhost:2.53, args: [netexec]}]
+`)
+    const b = c.index.pod.get('default/b')!.podIPs
+    expect(b).toHaveLength(2)
+    for (const addr of b) {
+      const t = tracePacket(c, { kind: 'pod', pod: c.index.pod.get('default/a')! }, { kind: 'address', ip: addr, port: 8080 })
+      expect(t.result).toBe('delivered')
+    }
+  })
+})
