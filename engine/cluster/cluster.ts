@@ -10,6 +10,8 @@ import type { ParseResult } from '../load/parse.ts'
 import { BuildContext } from './context.ts'
 import { readClusterConfig } from './config.ts'
 import { buildNodes } from './nodes.ts'
+import { checkLayer2 } from './cni-adjacency.ts'
+import { addFlannelAnnotations } from './flannel-annotations.ts'
 import { buildNamespaces } from './namespaces.ts'
 import { systemNamespaces, systemPods, systemServices } from './system.ts'
 import { expandWorkloads } from './workloads.ts'
@@ -73,6 +75,8 @@ export function buildCluster(parsed: ParseResult): Cluster {
 
   const { config, doc } = readClusterConfig(ctx)
   const nodes = buildNodes(ctx, config, doc)
+  checkLayer2(ctx, config, nodes, doc)
+  addFlannelAnnotations(config, nodes)
 
   // Namespaces used by objects
   const used = new Map<string, { kind: string; name: string; namespace: string; ref?: SourceRef }>()

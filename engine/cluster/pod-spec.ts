@@ -134,19 +134,7 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
   const subdomain = read.str(s.subdomain)
   if (subdomain) for (const p of nameProblems(subdomain, 'dns1123-label')) err(['subdomain'], `Invalid value: "${subdomain}": ${p}`)
 
-  // The simulated scheduler filters on nodeSelector, required node affinity and taints, and
-  // spreads a workload's replicas; the rest of what a Pod asks of the scheduler is said, not done
-  const affinity = read.obj(s.affinity) ?? {}
-  const unhonoured = [
-    read.path(affinity, 'nodeAffinity', 'preferredDuringSchedulingIgnoredDuringExecution') !== undefined && 'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution',
-    affinity.podAffinity !== undefined && 'affinity.podAffinity',
-    affinity.podAntiAffinity !== undefined && 'affinity.podAntiAffinity',
-    s.topologySpreadConstraints !== undefined && 'topologySpreadConstraints',
-  ].filter((x): x is string => typeof x === 'string')
-  for (const field of unhonoured) {
-    ctx.warn(obj, [...base, ...field.split('.')], `${fieldPath([...base, ...field.split('.')])}: not simulated: the simulator's scheduler filters on nodeSelector, required node affinity, taints and tolerations, and spreads a workload's replicas over the nodes; pin a Pod with spec.nodeName to place it exactly`, 'not-simulated')
-  }
-
+  // what the scheduler does not honour (preferred affinity, Pod (anti-)affinity, spread) is warned by load/unmodelled.ts
   const tolerations: Toleration[] = read.arr(s.tolerations).map((t) => ({
     key: read.str(read.path(t, 'key')),
     operator: read.str(read.path(t, 'operator')) === 'Exists' ? 'Exists' : 'Equal',

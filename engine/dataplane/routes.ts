@@ -102,3 +102,43 @@ export function routeGet(ns: NetNS, ip: string): { ok: true; text: string } | { 
   if (r.mtu !== undefined) s += `mtu ${r.mtu} `
   return { ok: true, text: `${s}\n` }
 }
+
+/**
+ * Whether the kernel accepts `r` in a namespace whose connected routes are
+ * `routes`. An IPv4 route with a gateway and no `onlink` flag needs the
+ * gateway on a connected subnet of the route's device: the kernel looks the
+ * gateway up restricted to that device and to routes of scope link or
+ * narrower (net/ipv4/fib_semantics.c fib_check_nh_v4_gw: flowi4_scope =
+ * RT_SCOPE_LINK, flowi4_oif = the device), so a gateway reachable only
+ * through the default route is refused: RTM_NEWROUTE fails with ENETUNREACH
+ * ("network is unreachable"; iproute2 with extack prints
+ * "Error: Nexthop has invalid gateway."). IPv6 gateways (fib6_nh_init) are
+ * not checked here: no CNI module writes an IPv6 route via a node address.
+ *
+ * @example
+ * gatewayOnLink([{ family: 'IPv4', dst: '10.0.1.0/24', dev: 'eth0', proto: 'kernel', scope: 'link' }],
+ *   { family: 'IPv4', dst: '10.244.2.0/24', via: '10.0.2.11', dev: 'eth0' }) // false
+ */
+export function gatewayOnLink(routes: Route[], r: Route): boolean {
+  if (r.family !== 'IPv4' || !r.via || r.onlink || (r.type && r.type !== 'unicast')) return true
+  const gw = parseAddr(r.via)
+  if (!gw) return false
+  return routes.some((c) => {
+    if (c.family !== 'IPv4' || c.via || c.scope !== 'link' || (r.dev && c.dev !== r.dev) || (c.type && c.type !== 'unicast')) return false
+    const { addr, bits } = dstPrefix(c)
+    const p = parsePrefix(`${addr}/${bits}`)
+    return !!p && prefixContains(p, gw)
+  })
+}
+
+/**
+ * Splits the routes an agent asks for into those the kernel installs and
+ * those it refuses (gatewayOnLink); connected routes come first in a real
+ * namespace, so every route is judged against the whole connected set.
+ */
+export function installRoutes(routes: Route[]): { installed: Route[]; refused: Route[] } {
+  const installed: Route[] = []
+  const refused: Route[] = []
+  for (const r of routes) (gatewayOnLink(routes, r) ? installed : refused).push(r)
+  return { installed, refused }
+}

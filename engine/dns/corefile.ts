@@ -107,6 +107,8 @@ export interface ServerBlock {
   cache?: CachePlugin
   /** directives read but without effect on answers */
   ignored: string[]
+  /** what would change answers in a real CoreDNS and is not modelled (load/unmodelled.ts warns), with its Corefile line */
+  unmodelled: { what: string; line: number }[]
 }
 
 export interface CorefileResult {
@@ -126,6 +128,13 @@ interface Directive {
 const KNOWN_PLUGINS = new Set(
   'root metadata geoip cancel tls proxyproto quic grpc_server https https3 timeouts multisocket reload nsid bufsize bind debug trace ready health pprof prometheus errors log dnstap local dns64 any chaos loadbalance tsig cache rewrite acl header dnssec autopath minimal template transfer hosts route53 azure clouddns k8s_external kubernetes file auto secondary etcd loop forward grpc erratic whoami on sign view nomad'.split(' '),
 )
+
+/**
+ * Plugins that write or change answers (each one's README), which the simulator does not run; the
+ * others it accepts only observe or operate the server (errors, health, prometheus, reload, …).
+ * loadbalance only shuffles records, and is left out so that answers are stable.
+ */
+const ANSWERING_PLUGINS = new Set('rewrite template autopath k8s_external file auto secondary etcd route53 azure clouddns minimal dns64 acl any header chaos whoami local view dnssec sign grpc erratic'.split(' '))
 
 const DEFAULT_K8S_TTL = 5 // plugin/kubernetes defaultTTL
 const CACHE_DEFAULT_SUCCESS = 3600 // plugin/cache: maxTTL
@@ -284,7 +293,7 @@ function interpretServer(keys: string[], directives: Directive[], errors: string
     zones.push(k.zone)
     port = k.port
   }
-  const block: ServerBlock = { zones, port, ignored: [] }
+  const block: ServerBlock = { zones, port, ignored: [], unmodelled: [] }
   const once = new Set<string>()
   for (const d of directives) {
     if (!KNOWN_PLUGINS.has(d.name)) {
@@ -298,12 +307,19 @@ function interpretServer(keys: string[], directives: Directive[], errors: string
       }
       once.add(d.name)
     }
-    if (d.name === 'kubernetes') block.kubernetes = readKubernetes(d, zones, errors)
-    else if (d.name === 'forward') block.forward = readForward(d, errors)
+    if (d.name === 'kubernetes') block.kubernetes = readKubernetes(d, zones, errors, block.unmodelled)
+    else if (d.name === 'forward') {
+      block.forward = readForward(d, errors)
+      // `except` keeps names from being forwarded (plugin/forward setup.go); the other options tune upstreams
+      for (const o of d.block) if (o.name === 'except') block.unmodelled.push({ what: 'forward option except', line: o.line })
+    }
     else if (d.name === 'cache') block.cache = readCache(d, zones, errors)
     else if (d.name === 'hosts') block.hosts = readHosts(d, zones, errors)
     else if (d.name === 'log') block.log = [...(block.log ?? []), ...readLog(d, errors)]
-    else block.ignored.push(d.name)
+    else {
+      block.ignored.push(d.name)
+      if (ANSWERING_PLUGINS.has(d.name)) block.unmodelled.push({ what: `plugin ${d.name}`, line: d.line })
+    }
   }
   return block
 }
@@ -313,7 +329,7 @@ function origins(args: string[], blockZones: string[]): string[] {
   return (args.length ? args : blockZones).map(canonicalName)
 }
 
-function readKubernetes(d: Directive, blockZones: string[], errors: string[]): KubernetesPlugin | undefined {
+function readKubernetes(d: Directive, blockZones: string[], errors: string[], unmodelled: ServerBlock['unmodelled']): KubernetesPlugin | undefined {
   const zones = origins(d.args, blockZones)
   const primaryZone = zones.find((z) => !isReverse(z) && z !== 'in-addr.arpa.' && z !== 'ip6.arpa.')
   if (!primaryZone) {
@@ -350,13 +366,16 @@ function readKubernetes(d: Directive, blockZones: string[], errors: string[]): K
         if (o.args[0] === 'empty_service') k.ignoreEmptyService = true
         else errors.push(`plugin/kubernetes: unable to parse ignore value: '${o.args[0] ?? ''}'`)
         break
-      case 'endpoint':
-      case 'tls':
-      case 'kubeconfig':
       case 'labels':
       case 'namespace_labels':
       case 'noendpoints':
       case 'multicluster':
+        // they change which records exist (plugin/kubernetes README); the simulated plugin serves them all
+        unmodelled.push({ what: `kubernetes option ${o.name}`, line: o.line })
+        break
+      case 'endpoint':
+      case 'tls':
+      case 'kubeconfig':
       case 'startup_timeout':
       case 'apiserver_qps':
       case 'apiserver_burst':

@@ -27,7 +27,7 @@ import { corefileDigest, corefileDirectives } from './coredns-digest.ts'
 import type { LogSource } from './log-source.ts'
 import { corednsQueryLog } from '../traffic/coredns-queries.ts'
 import { corednsBuild } from '../dns/coredns-builds.ts'
-
+import { CNI_LOG_SOURCES } from './cni-logs/index.ts'
 
 /** automaxprocs' startup line: "Updating" to a CPU limit (whole CPUs, at least 1), or "Leaving" the Go default (every CPU of the node). */
 function maxprocsLine(c: Cluster, p: Pod, k: Container): string {
@@ -102,4 +102,5 @@ const agnhost: LogSource = {
   },
 }
 
-export const BUILTIN_LOG_SOURCES: LogSource[] = [kubeProxy, coredns, agnhost]
+// the CNI agents' logs: engine/kubectl/cni-logs/
+export const BUILTIN_LOG_SOURCES: LogSource[] = [kubeProxy, coredns, agnhost, ...CNI_LOG_SOURCES]

@@ -4,7 +4,7 @@
  *
  * The lines come from a registry of log sources, one per program the engine
  * knows the output of (registerLogSource): kube-proxy, CoreDNS and agnhost
- * netexec are built in. A container no source claims prints nothing, with a
+ * netexec are built in, and the CNI agents of cni-logs/. A container no source claims prints nothing, with a
  * note on stderr saying so, rather than invented lines.
  *
  * kubectl's rules kept here:
@@ -187,7 +187,7 @@ function podLogs(cluster: Cluster, pod: Pod, f: LogsFlags, tail: number, session
     }
     const lines = containerLog(cluster, pod, c, session)
     if (!lines) {
-      stderr += `(knet: no simulated log for container "${c.name}" (image ${c.image}); the engine writes the logs of kube-proxy, CoreDNS and agnhost netexec)\n`
+      stderr += `(knet: no simulated log for container "${c.name}" (image ${c.image}); the engine writes the logs of kube-proxy, CoreDNS, agnhost netexec and flannel v0.27.4 on IPv4)\n`
       continue
     }
     const shown = tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines

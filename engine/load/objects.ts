@@ -10,6 +10,7 @@ import { KINDS, kindInfo, objectSchema } from './kinds.ts'
 import { checkSchema, closest } from './schema.ts'
 import { NAME_RULES, labelKeyProblems, labelValueProblems, nameProblems } from './names.ts'
 import type { RawObject } from './parse.ts'
+import { warnUnmodelled } from './unmodelled.ts'
 
 export function fileObjects(ctx: BuildContext, raws: RawObject[]): void {
   const seen = new Set<string>()
@@ -90,4 +91,6 @@ export function fileObjects(ctx: BuildContext, raws: RawObject[]): void {
     if (list) list.push(loaded)
     else ctx.byKind.set(kind, [loaded])
   }
+  // what is accepted but not modelled is said, on its field
+  warnUnmodelled(ctx)
 }

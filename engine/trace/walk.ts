@@ -398,6 +398,11 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
     const peer = nodeOf(ctx, dstPod)
     if (!peer) return dead(ctx, 'dropped', `${podName(dstPod)} is not on a node`, t)
     const ov = overlayOf(ctx, t)
+    // IPv4 only: the CNI modules draw no IPv6 peer routes, so an IPv6 Pod packet meets the node's default route
+    const peerIP = primaryIP(peer, family)
+    if (family === 'IPv4' && !ov && !bridge && route.via && route.via !== peerIP && !networkRoutesPodRanges(c.config.cni)) {
+      return toLanGateway(ctx, node, peer, dstPod, t, route)
+    }
     if (bridge) {
       // one L2 segment over every node (Weave): the bridge hands the frame to the overlay, no routing
       push(ctx, { at: `${node.meta.name} ${bridge}`, node: node.meta.name, handler: 'bridge', before: { ...t }, after: { ...t }, note: `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}, in the same L2 segment: the ${bridge} bridge passes the frame to ${ov ? ov.device : 'the overlay'}` })
@@ -518,6 +523,53 @@ function iptRule(ctx: WalkContext, node: Node, chain: string, targetName: string
     return true
   })
   return r ? saveRule(chain, r, rs.family) : undefined
+}
+
+/**
+ * Only the AWS and Azure fabrics, and the plain bridge plugin's setups (where
+ * cloud or static routes are the admin's job), carry Pod ranges in the
+ * network itself; every other CNI routes Pod traffic between nodes itself.
+ */
+function networkRoutesPodRanges(cni: string): boolean {
+  return cni === 'aws-vpc-cni' || cni === 'azure-cni' || cni === 'bridge'
+}
+
+/**
+ * A Pod packet for another node that the node's table sends to the LAN
+ * gateway instead of to that node: the CNI's direct route is missing (the
+ * kernel refused a gateway off the node's subnet, or the agent never added
+ * it) or points at the gateway (BIRD's recursive next hop). The gateway has no
+ * route for Pod ranges. The simulator's choice: it drops the packet silently,
+ * as a cloud VPC router does with an address no route table holds (a router
+ * could instead answer ICMP "net unreachable"; the simulated one does not),
+ * so the client times out.
+ */
+function toLanGateway(ctx: WalkContext, node: Node, peer: Node, dstPod: Pod, t0: Tuple, route: Route): WalkEnd {
+  const range = peer.podCIDRs.find((p) => ipInPrefixText(t0.dst, p)) ?? 'its Pod range'
+  const peerIP = primaryIP(peer, ipFamilyOf(t0.dst) ?? 'IPv4')
+  const refused = nodePlumbing(ctx.cluster, node).refusedRoutes.find((r) => r.via === peerIP)
+  const off = `${peerIP} is not on ${node.meta.name}'s subnet`
+  // who left the route out: the kernel (flannel's route add fails), or the agent itself
+  const missing: Record<string, string> = {
+    // pkg/datapath/linux/node.go createDirectRouteSpec: "route to destination … contains gateway …, must be directly reachable"
+    cilium: `cilium-agent installs a direct route only to a node it reaches without a gateway, and ${off}`,
+    // pkg/agent/route/route_linux.go AddRoutes: NoEncap to another subnet "is handled by host default route"
+    antrea: `${off}, and in noEncap mode antrea-agent leaves such peers to the node network`,
+  }
+  const why = route.dst === 'default'
+    ? `${node.meta.name} has no route for ${range} (${refused && !missing[ctx.cluster.config.cni] ? `the kernel refused ${refused.dst} via ${peerIP}: ${off}, so it cannot be a next hop` : missing[ctx.cluster.config.cni] ?? off}), so the default route sends it to the LAN gateway ${route.via}`
+    : `the route for it goes via ${route.via}, the LAN gateway, not via ${peer.meta.name}: ${off}, so BIRD resolved the next hop through the default route`
+  routingHop(ctx, node, route, t0, `${t0.dst} is ${podName(dstPod)} on ${peer.meta.name}, but ${why}`)
+  const t = postrouting(ctx, node, t0, route, false)
+  push(ctx, {
+    at: `LAN gateway ${route.via}`,
+    handler: 'network',
+    before: { ...t },
+    after: { ...t },
+    note: `the gateway routes node subnets, not Pod ranges: it has no route for ${range} and drops the packet without an answer, so the client times out (routed CNI modes need the nodes on one layer-2 subnet; an overlay crosses routers)`,
+    verdict: 'timeout',
+  })
+  return dead(ctx, 'timeout', `${node.meta.name} sends ${t.dst} to the LAN gateway ${route.via}, which has no route for the Pod range ${range}`, t)
 }
 
 // ---------------------------------------------------------------- receivers

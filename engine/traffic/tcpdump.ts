@@ -130,6 +130,8 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
       const out_ = /^network beyond (\S+)$/.exec(h.at)
       if (into) add({ where: into[1], iface: into[2], tuple: h.before })
       else if (out_) add({ where: out_[1], iface: 'eth0', tuple: h.before })
+      // a Pod packet a node sent to its LAN gateway (walk.ts toLanGateway): it left on that node's eth0
+      else if (h.at.startsWith('LAN gateway ') && hops[i - 1]?.node) add({ where: hops[i - 1].node!, iface: 'eth0', tuple: h.before })
       return
     }
     if (!onNodeStack(h) && h.handler !== 'underlay') return

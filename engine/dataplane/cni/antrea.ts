@@ -3,12 +3,14 @@
  * kernel as ovs-system), the gateway port antrea-gw0 holding the node range's
  * first address, and genev_sys_6081 carrying the tunnel. Pod veths are OVS
  * ports; peers' ranges are routed via their gateway address on antrea-gw0
- * (onlink). noEncap mode routes via the peers' node addresses instead.
+ * (onlink). noEncap mode routes via the peers' node addresses instead, and
+ * only to peers on the node's own subnet.
  * MTU: 1500 less 50 for Geneve.
  */
 import type { Link, NetNS, Route } from '../model.ts'
 import { randomMac, vethNames } from '../ids.ts'
-import { broadcastAddress, nthAddress, prefixLength } from './addressing.ts'
+import { broadcastAddress, lanOf, nthAddress, prefixLength } from './addressing.ts'
+import { ipInPrefixText } from '../../net/ip.ts'
 import { NIC, connectedRoute, linkLocal, wirePods } from './common.ts'
 import type { CniContext, HostPart } from './context.ts'
 import { ipOf, podCIDROf } from './context.ts'
@@ -46,10 +48,14 @@ export function buildAntrea(ctx: CniContext, pods: Map<string, NetNS>, nicMtu: n
     routes.push(connectedRoute(cidr, gw, 'antrea-gw0'))
   }
   links.push(gw0)
+  const nodeIP = ipOf(ctx.node.internalIPs, 'IPv4')
   for (const peer of ctx.peers) {
     const peerCidr = podCIDROf(peer, 'IPv4')
     const peerIP = ipOf(peer.internalIPs, 'IPv4')
     if (!peerCidr || !peerIP) continue
+    // noEncap to a peer off the node's subnet "needs underlying routing support": no route, the
+    // node's default route takes it (pkg/agent/route/route_linux.go AddRoutes, NeedsRoutingToPeer)
+    if (!encap && nodeIP && !ipInPrefixText(peerIP, lanOf(nodeIP))) continue
     routes.push(encap
       ? { family: 'IPv4', dst: peerCidr, via: nthAddress(peerCidr, 1), dev: 'antrea-gw0', onlink: true }
       : { family: 'IPv4', dst: peerCidr, via: peerIP, dev: NIC })

@@ -7,17 +7,22 @@
  * blocks are reached
  * - ipip (the manifest's default, CALICO_IPV4POOL_IPIP=Always): via tunl0, routes from BIRD `proto bird onlink`;
  * - vxlan: via vxlan.calico (VNI 4096, UDP 4789), routes written by Felix (`proto 80`);
- * - bgp: unencapsulated via the peer's node address, `proto bird`.
+ * - bgp: unencapsulated via the peer's node address, `proto bird`. BIRD's BGP
+ *   template says `gateway recursive` and its kernel protocol `learn`s the
+ *   node's own routes (confd templates bird.cfg.template), so a peer off the
+ *   node's subnet has its next hop resolved through the default route: the
+ *   block is routed `via <LAN gateway> dev eth0 proto bird`, as calico issue
+ *   7706 shows, and the gateway does not know Pod addresses.
  * MTU: 1500 less 20 (IPIP) or 50 (VXLAN).
  *
  * Canal is Calico's CNI plugin with host-local IPAM on the node's Pod range
  * and flannel's VXLAN between nodes.
  */
 import type { Node, Pod } from '../../model/types.ts'
-import { compareIP, formatPrefix, parseAddr, parsePrefix, prefixContains } from '../../net/ip.ts'
+import { compareIP, formatPrefix, ipInPrefixText, parseAddr, parsePrefix, prefixContains } from '../../net/ip.ts'
 import type { Link, NetNS, Route } from '../model.ts'
 import { randomMac, vethNames } from '../ids.ts'
-import { networkAddress } from './addressing.ts'
+import { lanGateway, lanOf, networkAddress } from './addressing.ts'
 import { NIC, linkLocal, wirePods } from './common.ts'
 import type { CniContext, HostPart } from './context.ts'
 import { ipOf } from './context.ts'
@@ -121,14 +126,18 @@ export function buildCalico(ctx: CniContext, pods: Map<string, NetNS>, nicMtu: n
     }
     const proto = mode === 'vxlan' ? '80' : 'bird'
     for (const block of calicoBlocks(ctx.node, ctx.pods)) routes.push({ family: 'IPv4', dst: block, type: 'blackhole', proto })
+    const nodeIP = ipOf(ctx.node.internalIPs, 'IPv4')
+    const nic = ctx.cluster.config.cni === 'calico' && nodeIP ? lanOf(nodeIP) : undefined
     for (const peer of ctx.peers) {
       const peerIP = ipOf(peer.internalIPs, 'IPv4')
       if (!peerIP) continue
+      // BIRD's recursive next hop: a peer off the node's subnet is reached through the LAN gateway
+      const bgpHop = nic && nodeIP && !ipInPrefixText(peerIP, nic) ? lanGateway(nodeIP) : peerIP
       const peerPods = ctx.cluster.pods.filter((p) => p.nodeName === peer.meta.name && !p.hostNetwork)
       for (const block of calicoBlocks(peer, peerPods)) {
         if (mode === 'ipip') routes.push({ family: 'IPv4', dst: block, via: peerIP, dev: 'tunl0', proto: 'bird', onlink: true })
         else if (mode === 'vxlan') routes.push({ family: 'IPv4', dst: block, via: networkAddress(peer.podCIDRs.find((c) => parsePrefix(c)?.family === 'IPv4') ?? block), dev: 'vxlan.calico', proto: '80', onlink: true })
-        else routes.push({ family: 'IPv4', dst: block, via: peerIP, dev: NIC, proto: 'bird' })
+        else routes.push({ family: 'IPv4', dst: block, via: bgpHop, dev: NIC, proto: 'bird' })
       }
     }
   }

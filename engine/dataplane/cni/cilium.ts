@@ -3,7 +3,7 @@
  * pair cilium_host/cilium_net (cilium_host holds the node's router address)
  * and the tunnel device cilium_vxlan (UDP 8472) or cilium_geneve (UDP 6081);
  * native routing uses no tunnel and, with autoDirectNodeRoutes, routes each
- * peer's range via its node address. Pods get a /32 on eth0, a default route
+ * peer's range via its node address (only a peer on the node's subnet). Pods get a /32 on eth0, a default route
  * via the router address, and the tunnel's overhead as a route MTU. Host-side
  * veths are named lxc + 12 hex digits and are not bridged: eBPF programs on
  * them forward the traffic.
@@ -11,7 +11,8 @@
  */
 import type { Link, NetNS, Route } from '../model.ts'
 import { randomMac, vethNames } from '../ids.ts'
-import { nthAddress } from './addressing.ts'
+import { lanOf, nthAddress } from './addressing.ts'
+import { ipInPrefixText } from '../../net/ip.ts'
 import { NIC, linkLocal, wirePods } from './common.ts'
 import type { CniContext, HostPart } from './context.ts'
 import { ipOf, podCIDROf } from './context.ts'
@@ -68,10 +69,14 @@ export function buildCilium(ctx: CniContext, pods: Map<string, NetNS>, nicMtu: n
   if (cidr && router) {
     routes.push({ family: 'IPv4', dst: cidr, via: router, dev: 'cilium_host', proto: 'kernel', src: router })
     routes.push({ family: 'IPv4', dst: router, dev: 'cilium_host', proto: 'kernel', scope: 'link' })
+    const nodeIP = ipOf(ctx.node.internalIPs, 'IPv4')
     for (const peer of ctx.peers) {
       const peerCidr = podCIDROf(peer, 'IPv4')
       const peerIP = ipOf(peer.internalIPs, 'IPv4')
       if (!peerCidr || !peerIP) continue
+      // a direct route needs the peer reachable without a gateway: "route to destination … contains
+      // gateway …, must be directly reachable" (pkg/datapath/linux/node.go createDirectRouteSpec)
+      if (!tunnel && nodeIP && !ipInPrefixText(peerIP, lanOf(nodeIP))) continue
       routes.push(tunnel
         ? { family: 'IPv4', dst: peerCidr, via: router, dev: 'cilium_host', proto: 'kernel', src: router, mtu: routeMtu }
         : { family: 'IPv4', dst: peerCidr, via: peerIP, dev: NIC, proto: 'kernel' })

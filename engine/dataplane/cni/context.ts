@@ -27,6 +27,12 @@ export interface NodePlumbing {
   /** key `namespace/name` */
   pods: Map<string, NetNS>
   files: CniFiles
+  /**
+   * Routes the agent asked for that the kernel refused (a gateway off every
+   * connected subnet, routes.ts gatewayOnLink): the agent logs the failure
+   * and the node has no route there.
+   */
+  refusedRoutes: Route[]
 }
 
 export interface CniFiles {

@@ -22,7 +22,7 @@ import { vethNames } from '../ids.ts'
 import { broadcastAddress, prefixLength } from './addressing.ts'
 import { podCIDROf } from './context.ts'
 import { cniFiles, flannelSubnetEnv } from './files.ts'
-import { routeOrder } from '../routes.ts'
+import { installRoutes, routeOrder } from '../routes.ts'
 
 export const NODE_MTU = 1500
 
@@ -102,10 +102,13 @@ function build(cluster: Cluster, node: Node): NodePlumbing {
   links.push(...part.links)
   routes.push(...part.routes)
   links.sort((a, b) => a.index - b.index)
+  // the kernel's own check on every route the agent adds: a gateway must sit on a connected subnet
+  const { installed, refused } = installRoutes(routes)
   return {
-    host: { links, routes: routeOrder(routes) },
-    pods: new Map([...pods].map(([k, ns]) => [k, { ...ns, routes: routeOrder(ns.routes) }])),
+    host: { links, routes: routeOrder(installed) },
+    pods: new Map([...pods].map(([k, ns]) => [k, { ...ns, routes: routeOrder(installRoutes(ns.routes).installed) }])),
     files: cniFiles(ctx, cni, mtu, extra),
+    refusedRoutes: refused,
   }
 }
 

@@ -50,7 +50,11 @@ describe('kubectl describe node', () => {
         '                    kubernetes.io/hostname=node-1',
         '                    kubernetes.io/os=linux',
         '                    topology.kubernetes.io/zone=zone-a',
-        'Annotations:        <none>',
+        // flanneld's own annotations (the default CNI; cluster/flannel-annotations.ts)
+        'Annotations:        flannel.alpha.coreos.com/backend-data: {"VNI":1,"VtepMAC":"1a:a3:66:b0:94:e3"}',
+        '                    flannel.alpha.coreos.com/backend-type: vxlan',
+        '                    flannel.alpha.coreos.com/kube-subnet-manager: true',
+        '                    flannel.alpha.coreos.com/public-ip: 192.168.1.11',
         'CreationTimestamp:  Mon, 05 Jan 2026 12:00:00 +0000',
         'Taints:             <none>',
         'Unschedulable:      false',
