@@ -126,3 +126,39 @@ describe('Calico v3.32 route priorities', () => {
     }
   })
 })
+
+describe('ip route show with proto and metric selectors', () => {
+  const c = cluster('calico', 'ipip')
+  const out = (line: string) => runCommand(c, line)
+
+  it('`proto bird` lists BIRD\'s routes and leaves the proto out of each line', () => {
+    const r = out('ssh node-1 ip route show proto bird')
+    expect(r.exitCode).toBe(0)
+    expect(lines(r.stdout)).toEqual([
+      '10.244.0.0/26 via 192.168.1.10 dev tunl0 metric 1024 onlink ',
+      `blackhole ${block(c, 'node-1')} `,
+      `${block(c, 'node-2')} via 192.168.1.12 dev tunl0 metric 1024 onlink `,
+      '10.244.0.192/26 via 192.168.1.13 dev tunl0 metric 1024 onlink ',
+    ])
+    // by number (rt_protos: bird is 12), with dev: both fields left out
+    expect(out('ssh node-1 ip route show proto 12 dev tunl0').stdout).toContain(`${block(c, 'node-2')} via 192.168.1.12 metric 1024 onlink \n`)
+  })
+
+  it('`metric 1024` lists Calico\'s routes and leaves the metric out; `proto boot` finds the Pod routes (no proto printed)', () => {
+    const m = lines(out('ssh node-1 ip route show metric 1024').stdout)
+    expect(m).toHaveLength(4)
+    for (const l of m) expect(l).not.toContain('metric')
+    expect(m).toContain(`${block(c, 'node-2')} via 192.168.1.12 dev tunl0 proto bird onlink `)
+    expect(m.some((l) => new RegExp(`^${esc(podIP(c, 'web'))} dev cali[0-9a-f]{11} scope link $`).test(l))).toBe(true)
+    const boot = lines(out('ssh node-1 ip route show proto boot').stdout)
+    expect(boot.every((l) => / dev cali[0-9a-f]{11} scope link metric 1024 $/.test(l))).toBe(true)
+    expect(out('ssh node-1 ip route show metric 0').stdout).not.toContain('cali')
+  })
+
+  it('`proto all` selects nothing; bad values fail as iproute2 does', () => {
+    expect(out('ssh node-1 ip route show proto all').stdout).toBe(out('ssh node-1 ip route').stdout)
+    expect(out('ssh node-1 ip route show proto xyz')).toMatchObject({ exitCode: 255, stderr: 'Error: argument "xyz" is wrong: invalid "protocol"\n\n' })
+    expect(out('ssh node-1 ip route show metric -1')).toMatchObject({ exitCode: 255, stderr: 'Error: argument "-1" is wrong: "metric" value is invalid\n\n' })
+    expect(out('ssh node-1 ip route show proto').exitCode).toBe(255)
+  })
+})
