@@ -5,8 +5,12 @@
  * route `IP dev cali… scope link`; the node's IPAM blocks (/26) are
  * blackholed so that stray traffic to unused addresses dies locally; peers'
  * blocks are reached
- * - ipip (the manifest's default, CALICO_IPV4POOL_IPIP=Always): via tunl0, routes from BIRD `proto bird onlink`;
- * - vxlan: via vxlan.calico (VNI 4096, UDP 4789), routes written by Felix (`proto 80`);
+ * - ipip (the manifest's default, CALICO_IPV4POOL_IPIP=Always): via tunl0, routes from BIRD `proto bird metric 1024 onlink`;
+ * - vxlan: via vxlan.calico (VNI 4096, UDP 4789), routes written by Felix: the tunnel routes
+ *   with Felix's DeviceRouteProtocol, boot (3, which `ip route` does not print), and the
+ *   VXLAN MTU (routetable defaultRouteProtocol; vxlan_mgr.go tunnelRoute sets MTU since
+ *   v3.30, "Program MTU on vxlan routes"), the blackhole with `proto 80` (route_mgr.go
+ *   calculateRouteProtocol: 80 while DeviceRouteProtocol is boot);
  * - bgp: unencapsulated via the peer's node address, `proto bird`. BIRD's BGP
  *   template says `gateway recursive` and its kernel protocol `learn`s the
  *   node's own routes (confd templates bird.cfg.template), so a peer off the
@@ -157,7 +161,7 @@ export function buildCalico(ctx: CniContext, pods: Map<string, NetNS>, nicMtu: n
       for (const block of calicoBlocks(peer, peerPods)) {
         // BIRD-learned routes carry krt_metric 1024; Felix's VXLAN routes no priority (see the header)
         if (mode === 'ipip') routes.push({ family: 'IPv4', dst: block, via: peerIP, dev: 'tunl0', proto: 'bird', metric: CALICO_NORMAL_ROUTE_PRIORITY, onlink: true })
-        else if (mode === 'vxlan') routes.push({ family: 'IPv4', dst: block, via: networkAddress(peer.podCIDRs.find((c) => parsePrefix(c)?.family === 'IPv4') ?? block), dev: 'vxlan.calico', proto: '80', onlink: true })
+        else if (mode === 'vxlan') routes.push({ family: 'IPv4', dst: block, via: networkAddress(peer.podCIDRs.find((c) => parsePrefix(c)?.family === 'IPv4') ?? block), dev: 'vxlan.calico', onlink: true, mtu })
         else routes.push({ family: 'IPv4', dst: block, via: bgpHop, dev: NIC, proto: 'bird', metric: CALICO_NORMAL_ROUTE_PRIORITY })
       }
     }

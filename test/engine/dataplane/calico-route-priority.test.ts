@@ -3,9 +3,10 @@
  * writes workload routes with IPv4NormalRoutePriority 1024 and BIRD gives
  * BGP-learned routes krt_metric 1024, so `ip route` prints `metric 1024` on
  * both; the blackhole (a BIRD static route, or Felix's in vxlan mode) and
- * Felix's VXLAN routes carry no priority. Canal's cali routes come from the
- * same Felix. Other plugins are unchanged. A metric only ranks routes of the
- * same prefix: a reader's metric-0 route beats BIRD's.
+ * Felix's VXLAN routes carry no priority (the latter no printed protocol
+ * either: boot). Canal's cali routes come from the same Felix. Other plugins
+ * are unchanged. A metric only ranks routes of the same prefix: a reader's
+ * metric-0 route beats BIRD's.
  */
 import { describe, expect, it } from 'vitest'
 import { runCommand, Session, nodeDiagram } from '../../../engine/index.ts'
@@ -46,7 +47,8 @@ describe('Calico v3.32 route priorities', () => {
     const c = cluster('calico', 'vxlan')
     const routes = run(c, 'ssh node-1 ip route')
     expect(routes).toMatch(new RegExp(`^${esc(podIP(c, 'web'))} dev cali[0-9a-f]{11} scope link metric 1024 $`, 'm'))
-    expect(routes).toMatch(new RegExp(`^${esc(block(c, 'node-2'))} via [\\d.]+ dev vxlan\\.calico proto 80 onlink $`, 'm'))
+    // the tunnel routes carry Felix's default protocol, boot (not printed), and the VXLAN MTU
+    expect(routes).toMatch(new RegExp(`^${esc(block(c, 'node-2'))} via [\\d.]+ dev vxlan\\.calico onlink mtu 1450 $`, 'm'))
     expect(routes).toContain(`blackhole ${block(c, 'node-1')} proto 80 \n`)
   })
 

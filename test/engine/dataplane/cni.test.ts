@@ -91,10 +91,10 @@ describe('calico', () => {
     expect(run(c, 'ssh node-1 ip link')).toMatch(/cali[0-9a-f]{11}@if\d+: .*\n    link\/ether ee:ee:ee:ee:ee:ee /)
   })
 
-  it('vxlan: vxlan.calico (VNI 4096, UDP 4789), routes from Felix (proto 80), MTU 1450', () => {
+  it('vxlan: vxlan.calico (VNI 4096, UDP 4789), routes from Felix (proto boot, so unprinted, with the VXLAN MTU), MTU 1450', () => {
     const c = cluster('calico', 'vxlan')
     expect(run(c, 'ssh node-1 ip -d link show vxlan.calico')).toContain('vxlan id 4096 local 192.168.1.11 dev eth0 srcport 0 0 dstport 4789')
-    expect(run(c, 'ssh node-1 ip r')).toMatch(/ via [\d.]+ dev vxlan\.calico proto 80 onlink \n/)
+    expect(run(c, 'ssh node-1 ip r')).toMatch(/ via [\d.]+ dev vxlan\.calico onlink mtu 1450 \n/)
     expect(run(c, 'kubectl exec -n shop web -- ip link show eth0')).toMatch(/mtu 1450 /)
   })
 
