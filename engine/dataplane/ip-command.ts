@@ -123,7 +123,13 @@ function route(ns: NetNS, args: string[], family: 'IPv4' | 'IPv6' | undefined): 
     }
   }
   if (table !== 'main' && table !== 'local' && table !== 'all') return fail('Error: argument "' + table + '" is wrong: table id value is invalid', 255)
-  if (table === 'local') return ok(localTable(ns, family ?? 'IPv4'))
+  if (table === 'local') {
+    // every local-table route is proto kernel at metric 0; a selector for them drops the field
+    let text = localTable(ns, family ?? 'IPv4')
+    if (proto !== undefined) text = proto === RT_PROTOS.kernel ? text.replaceAll(' proto kernel ', ' ') : ''
+    if (metric !== undefined) text = metric === 0 ? text.replaceAll(' metric 0 ', ' ') : ''
+    return ok(text)
+  }
   const fam = family ?? 'IPv4'
   if (dev && !ns.links.some((l) => l.name === dev)) return fail(`Cannot find device "${dev}"`, 1)
   const routes = ns.routes.filter((r) => r.family === fam && (!dev || r.dev === dev)

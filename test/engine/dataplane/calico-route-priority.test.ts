@@ -163,4 +163,12 @@ describe('ip route show with proto and metric selectors', () => {
     expect(out('ssh node-1 ip route show metric -1')).toMatchObject({ exitCode: 255, stderr: 'Error: argument "-1" is wrong: "metric" value is invalid\n\n' })
     expect(out('ssh node-1 ip route show proto').exitCode).toBe(255)
   })
+
+  it('the local table holds only proto kernel routes at metric 0', () => {
+    expect(out('ssh node-1 ip route show table local proto bird').stdout).toBe('')
+    expect(out('ssh node-1 ip route show table local metric 1024').stdout).toBe('')
+    const k = lines(out('ssh node-1 ip route show table local proto kernel').stdout)
+    expect(k).toContain('local 192.168.1.11 dev eth0 scope host src 192.168.1.11 ')
+    expect(k).toHaveLength(lines(out('ssh node-1 ip route show table local').stdout).length)
+  })
 })
