@@ -102,18 +102,65 @@ function route(ns: NetNS, args: string[], family: 'IPv4' | 'IPv6' | undefined): 
   const rest = args.slice(cmd ? 1 : 0)
   let dev: string | undefined
   let table = 'main'
+  let proto: number | undefined
+  let metric: number | undefined
   for (let j = 0; j < rest.length; j++) {
     if (rest[j] === 'dev') dev = rest[++j]
     else if (rest[j] === 'table') table = rest[++j] ?? 'main'
+    // `proto P` and `metric N` select routes (iproute2 ip/iproute.c iproute_list_flush_or_save, filter_nlmsg)
+    else if (matches(rest[j], 'protocol')) {
+      const a = rest[++j]
+      if (a === undefined) return fail('Command line is not complete. Try option "help"', 255)
+      const n = rtProtocol(a)
+      if (n === undefined && a !== 'all') return fail(`Error: argument "${a}" is wrong: invalid "protocol"\n\n`, 255)
+      proto = n
+    } else if (matches(rest[j], 'metric') || matches(rest[j], 'priority') || rest[j] === 'preference') {
+      const a = rest[++j]
+      if (a === undefined) return fail('Command line is not complete. Try option "help"', 255)
+      const n = u32(a)
+      if (n === undefined) return fail(`Error: argument "${a}" is wrong: "metric" value is invalid\n\n`, 255)
+      metric = n
+    }
   }
   if (table !== 'main' && table !== 'local' && table !== 'all') return fail('Error: argument "' + table + '" is wrong: table id value is invalid', 255)
-  if (table === 'local') return ok(localTable(ns, family ?? 'IPv4'))
+  if (table === 'local') {
+    // every local-table route is proto kernel at metric 0; a selector for them drops the field
+    let text = localTable(ns, family ?? 'IPv4')
+    if (proto !== undefined) text = proto === RT_PROTOS.kernel ? text.replaceAll(' proto kernel ', ' ') : ''
+    if (metric !== undefined) text = metric === 0 ? text.replaceAll(' metric 0 ', ' ') : ''
+    return ok(text)
+  }
   const fam = family ?? 'IPv4'
   if (dev && !ns.links.some((l) => l.name === dev)) return fail(`Cannot find device "${dev}"`, 1)
-  const routes = ns.routes.filter((r) => r.family === fam && (!dev || r.dev === dev))
-  // with a dev filter iproute2 leaves the dev out of each line
-  const text = routes.map((r) => formatRoute(dev ? { ...r, dev: undefined } : r)).join('\n')
+  const routes = ns.routes.filter((r) => r.family === fam && (!dev || r.dev === dev)
+    && (proto === undefined || rtProtocol(r.proto ?? 'boot') === proto)
+    && (metric === undefined || (r.metric ?? 0) === metric))
+  // a selector's field is left out of each line: dev, proto and metric (print_route's filter masks)
+  const text = routes.map((r) => formatRoute({
+    ...r,
+    dev: dev ? undefined : r.dev,
+    proto: proto !== undefined ? undefined : r.proto,
+    metric: metric !== undefined ? undefined : r.metric,
+  })).join('\n')
   return ok(text ? `${text}\n` : '')
+}
+
+/** Route protocol numbers by name (iproute2 etc/iproute2/rt_protos); a number is taken as it is. */
+const RT_PROTOS: Record<string, number> = {
+  unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12, dnrouted: 13,
+  xorp: 14, ntk: 15, dhcp: 16, keepalived: 18, babel: 42, ovn: 84, openr: 99, bgp: 186, isis: 187, ospf: 188, rip: 189, eigrp: 192,
+}
+
+function rtProtocol(a: string): number | undefined {
+  if (Object.hasOwn(RT_PROTOS, a)) return RT_PROTOS[a]
+  const n = u32(a)
+  return n !== undefined && n <= 255 ? n : undefined
+}
+
+/** strtoul with base 0, as iproute2's get_u32 reads it: decimal, 0x hex or 0 octal, at most 2^32 - 1. */
+function u32(a: string): number | undefined {
+  const n = /^0x[0-9a-f]+$/i.test(a) ? parseInt(a.slice(2), 16) : /^0[0-7]*$/.test(a) ? parseInt(a, 8) : /^[1-9]\d*$/.test(a) ? Number(a) : NaN
+  return Number.isFinite(n) && n <= 0xffffffff ? n : undefined
 }
 
 /** The local table: one `local` route per address, broadcast routes for IPv4 subnets, in trie order. */

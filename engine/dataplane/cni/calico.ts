@@ -1,12 +1,16 @@
 /**
- * Calico (calico.yaml, v3.30): Pods get a /32 on eth0 and reach everything
+ * Calico (calico.yaml, v3.32): Pods get a /32 on eth0 and reach everything
  * through the link-local next hop 169.254.1.1, which the host side answers by
  * proxy ARP (its MAC is pinned to ee:ee:ee:ee:ee:ee). Each Pod has a host
  * route `IP dev cali… scope link`; the node's IPAM blocks (/26) are
  * blackholed so that stray traffic to unused addresses dies locally; peers'
  * blocks are reached
- * - ipip (the manifest's default, CALICO_IPV4POOL_IPIP=Always): via tunl0, routes from BIRD `proto bird onlink`;
- * - vxlan: via vxlan.calico (VNI 4096, UDP 4789), routes written by Felix (`proto 80`);
+ * - ipip (the manifest's default, CALICO_IPV4POOL_IPIP=Always): via tunl0, routes from BIRD `proto bird metric 1024 onlink`;
+ * - vxlan: via vxlan.calico (VNI 4096, UDP 4789), routes written by Felix: the tunnel routes
+ *   with Felix's DeviceRouteProtocol, boot (3, which `ip route` does not print), and the
+ *   VXLAN MTU (routetable defaultRouteProtocol; vxlan_mgr.go tunnelRoute sets MTU since
+ *   v3.30, "Program MTU on vxlan routes"), the blackhole with `proto 80` (route_mgr.go
+ *   calculateRouteProtocol: 80 while DeviceRouteProtocol is boot);
  * - bgp: unencapsulated via the peer's node address, `proto bird`. BIRD's BGP
  *   template says `gateway recursive` and its kernel protocol `learn`s the
  *   node's own routes (confd templates bird.cfg.template), so a peer off the
@@ -14,6 +18,24 @@
  *   block is routed `via <LAN gateway> dev eth0 proto bird`, as calico issue
  *   7706 shows, and the gateway does not know Pod addresses.
  * MTU: 1500 less 20 (IPIP) or 50 (VXLAN).
+ *
+ * Route priorities (new in Calico v3.32, for VM live migration): Felix writes
+ * every workload route with RTA_PRIORITY IPv4NormalRoutePriority, default
+ * 1024 (felix/config/config_params.go; felix/dataplane/linux/endpoint_mgr.go
+ * calculateRoutes), so `ip route` prints `… dev cali… scope link metric 1024`.
+ * BIRD's kernel export filter gives every BGP-learned route krt_metric =
+ * NormalRoutePriority, 1024 (confd bgp_processor.go SetMetricForBGPRoutes, in
+ * bird_ipam.cfg.template's calico_kernel_programming; over the iBGP mesh it
+ * round-trips as LOCAL_PREF = INT_MAX - 1024), so the peers' blocks print
+ * `proto bird metric 1024` (iproute2 prints metric after proto/scope/src and
+ * before `onlink`). Routes without a priority stay metric 0, which `ip route`
+ * omits: the block's blackhole (a BIRD static route: the filter only sets a
+ * metric on source RTS_BGP, and BIRD sends RTA_PRIORITY only when non-zero)
+ * and, in vxlan mode, all Felix's route-manager routes (route_mgr.go
+ * blackholeRoutes and vxlan_mgr.go tunnelRoute leave RouteKey.Priority 0).
+ * Canal runs the same Felix, so its cali routes carry 1024 too; flannel's
+ * routes have none. The IPv6 host routes already print the kernel's default
+ * 1024, which is also Felix's IPv6NormalRoutePriority.
  *
  * Canal is Calico's CNI plugin with host-local IPAM on the node's Pod range
  * and flannel's VXLAN between nodes.
@@ -32,6 +54,8 @@ import { VXLAN_OVERHEAD, flannelPeerRoutes, flannelVxlanDevice } from './flannel
 export const IPIP_OVERHEAD = 20
 const CALICO_HOST_MAC = 'ee:ee:ee:ee:ee:ee'
 const CALICO_NEXT_HOP = '169.254.1.1'
+/** Felix IPv4NormalRoutePriority / BGPConfiguration IPv4NormalRoutePriority default (Calico v3.32). */
+export const CALICO_NORMAL_ROUTE_PRIORITY = 1024
 
 /** The IPAM blocks a node holds: its first block, and the /26 of any Pod address outside it. */
 export function calicoBlocks(node: Node, pods: Pod[]): string[] {
@@ -135,9 +159,10 @@ export function buildCalico(ctx: CniContext, pods: Map<string, NetNS>, nicMtu: n
       const bgpHop = nic && nodeIP && !ipInPrefixText(peerIP, nic) ? lanGateway(nodeIP) : peerIP
       const peerPods = ctx.cluster.pods.filter((p) => p.nodeName === peer.meta.name && !p.hostNetwork)
       for (const block of calicoBlocks(peer, peerPods)) {
-        if (mode === 'ipip') routes.push({ family: 'IPv4', dst: block, via: peerIP, dev: 'tunl0', proto: 'bird', onlink: true })
-        else if (mode === 'vxlan') routes.push({ family: 'IPv4', dst: block, via: networkAddress(peer.podCIDRs.find((c) => parsePrefix(c)?.family === 'IPv4') ?? block), dev: 'vxlan.calico', proto: '80', onlink: true })
-        else routes.push({ family: 'IPv4', dst: block, via: bgpHop, dev: NIC, proto: 'bird' })
+        // BIRD-learned routes carry krt_metric 1024; Felix's VXLAN routes no priority (see the header)
+        if (mode === 'ipip') routes.push({ family: 'IPv4', dst: block, via: peerIP, dev: 'tunl0', proto: 'bird', metric: CALICO_NORMAL_ROUTE_PRIORITY, onlink: true })
+        else if (mode === 'vxlan') routes.push({ family: 'IPv4', dst: block, via: networkAddress(peer.podCIDRs.find((c) => parsePrefix(c)?.family === 'IPv4') ?? block), dev: 'vxlan.calico', onlink: true, mtu })
+        else routes.push({ family: 'IPv4', dst: block, via: bgpHop, dev: NIC, proto: 'bird', metric: CALICO_NORMAL_ROUTE_PRIORITY })
       }
     }
   }
@@ -159,6 +184,9 @@ export function buildCalico(ctx: CniContext, pods: Map<string, NetNS>, nicMtu: n
           { family, dst: 'default', via: 'fe80::ecee:eeff:feee:eeee', dev: 'eth0', metric: 1024 },
         ]),
   }, pods)
-  return { links: [...links, ...wired.links], routes: [...routes, ...wired.routes] }
+  // Felix replaces the CNI plugin's metric-0 host route with its own at the normal priority
+  // (the RouteKey includes the priority; IPv6 already reads 1024, the kernel's default)
+  const hostRoutes = wired.routes.map((r) => (r.family === 'IPv4' ? { ...r, metric: CALICO_NORMAL_ROUTE_PRIORITY } : r))
+  return { links: [...links, ...wired.links], routes: [...routes, ...hostRoutes] }
 }
 

@@ -79,8 +79,8 @@ describe('calico', () => {
     const block = c.index.node.get('node-1')!.podCIDRs[0]
     expect(routes).toContain(`blackhole ${block} proto bird \n`)
     const peerBlock = c.index.node.get('node-2')!.podCIDRs[0]
-    expect(routes).toContain(`${peerBlock} via 192.168.1.12 dev tunl0 proto bird onlink \n`)
-    expect(routes).toMatch(new RegExp(`${podIP(c, 'web').replaceAll('.', '\\.')} dev cali[0-9a-f]{11} scope link \\n`))
+    expect(routes).toContain(`${peerBlock} via 192.168.1.12 dev tunl0 proto bird metric 1024 onlink \n`)
+    expect(routes).toMatch(new RegExp(`${podIP(c, 'web').replaceAll('.', '\\.')} dev cali[0-9a-f]{11} scope link metric 1024 \\n`))
     expect(run(c, 'ssh node-1 ip link show tunl0')).toMatch(/tunl0@NONE: <NOARP,UP,LOWER_UP> mtu 1480 /)
   })
 
@@ -91,17 +91,17 @@ describe('calico', () => {
     expect(run(c, 'ssh node-1 ip link')).toMatch(/cali[0-9a-f]{11}@if\d+: .*\n    link\/ether ee:ee:ee:ee:ee:ee /)
   })
 
-  it('vxlan: vxlan.calico (VNI 4096, UDP 4789), routes from Felix (proto 80), MTU 1450', () => {
+  it('vxlan: vxlan.calico (VNI 4096, UDP 4789), routes from Felix (proto boot, so unprinted, with the VXLAN MTU), MTU 1450', () => {
     const c = cluster('calico', 'vxlan')
     expect(run(c, 'ssh node-1 ip -d link show vxlan.calico')).toContain('vxlan id 4096 local 192.168.1.11 dev eth0 srcport 0 0 dstport 4789')
-    expect(run(c, 'ssh node-1 ip r')).toMatch(/ via [\d.]+ dev vxlan\.calico proto 80 onlink \n/)
+    expect(run(c, 'ssh node-1 ip r')).toMatch(/ via [\d.]+ dev vxlan\.calico onlink mtu 1450 \n/)
     expect(run(c, 'kubectl exec -n shop web -- ip link show eth0')).toMatch(/mtu 1450 /)
   })
 
   it('bgp: no tunnel, peers\' blocks via their node addresses on eth0, MTU 1500', () => {
     const c = cluster('calico', 'bgp')
     expect(linkNames(c).some((n) => n === 'tunl0' || n === 'vxlan.calico')).toBe(false)
-    expect(run(c, 'ssh node-1 ip r')).toContain(`${c.index.node.get('node-2')!.podCIDRs[0]} via 192.168.1.12 dev eth0 proto bird \n`)
+    expect(run(c, 'ssh node-1 ip r')).toContain(`${c.index.node.get('node-2')!.podCIDRs[0]} via 192.168.1.12 dev eth0 proto bird metric 1024 \n`)
     expect(run(c, 'kubectl exec -n shop web -- ip link show eth0')).toMatch(/mtu 1500 /)
   })
 })

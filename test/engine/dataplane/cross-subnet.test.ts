@@ -172,7 +172,7 @@ describe('the other routed modes across two subnets', () => {
     const { cluster: c, warnings } = load(scenario('calico', 'bgp'))
     const b = ip(c, 'b')
     const block = `${b.split('.').slice(0, 3).join('.')}.128/26`
-    expect(sh(c, 'ssh w1 ip route').stdout).toContain(`${block} via 10.0.1.1 dev eth0 proto bird \n`)
+    expect(sh(c, 'ssh w1 ip route').stdout).toContain(`${block} via 10.0.1.1 dev eth0 proto bird metric 1024 \n`)
     expect(sh(c, 'ssh w1 ip route').stdout).toMatch(/via 10\.0\.1\.10 dev eth0 proto bird/)
     const t = traceTo(c, 'a', 'b')
     expect(t.result).toBe('timeout')

@@ -85,7 +85,7 @@ describe('Pod to Pod across nodes through an overlay', () => {
 
 describe('Pod to Pod across nodes, routed', () => {
   const cases = [
-    { cluster: '{cni: calico, cniMode: bgp}', route: /via 192\.168\.1\.13 dev eth0 proto bird$/, mtu: 1500 },
+    { cluster: '{cni: calico, cniMode: bgp}', route: /via 192\.168\.1\.13 dev eth0 proto bird metric 1024$/, mtu: 1500 },
     { cluster: '{cni: flannel, cniMode: host-gw}', route: /^10\.244\.3\.0\/24 via 192\.168\.1\.13 dev eth0$/, mtu: 1500 },
     { cluster: '{cni: aws-vpc-cni}', route: /dev eth0/, mtu: 9001 },
     { cluster: '{cni: cilium, cniMode: native}', route: /via 192\.168\.1\.13 dev eth0/, mtu: 1500 },
