@@ -28,7 +28,8 @@ export function routeOrder(routes: Route[]): Route[] {
 }
 
 /**
- * One route as `ip route` prints it; iproute2 ends every attribute with a space.
+ * One route as `ip route` prints it; iproute2 ends every attribute with a space, except an IPv6
+ * route's closing `pref medium`.
  *
  * @example
  * formatRoute({ family: 'IPv4', dst: '10.244.2.0/24', via: '10.244.2.0', dev: 'flannel.1', onlink: true })
@@ -46,8 +47,10 @@ export function formatRoute(r: Route): string {
   if (r.metric !== undefined) s += `metric ${r.metric} `
   if (r.onlink) s += 'onlink '
   if (r.linkdown) s += 'linkdown '
-  if (r.family === 'IPv6' && r.type !== 'blackhole') s += 'pref medium '
+  // RTA_METRICS (mtu) before RTA_PREF, and "pref %s" is the one attribute printed without a
+  // trailing space (iproute2 ip/iproute.c print_route: print_rta_metrics, then print_rt_pref)
   if (r.mtu !== undefined) s += `mtu ${r.mtu} `
+  if (r.family === 'IPv6' && r.type !== 'blackhole') s += 'pref medium'
   return s
 }
 

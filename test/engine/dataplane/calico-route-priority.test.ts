@@ -11,6 +11,7 @@
 import { describe, expect, it } from 'vitest'
 import { runCommand, Session, nodeDiagram } from '../../../engine/index.ts'
 import type { NodeSnapshot } from '../../../engine/index.ts'
+import { formatRoute } from '../../../engine/dataplane/routes.ts'
 import { build, run } from './helpers.ts'
 
 const cluster = (cni: string, mode?: string) => build([
@@ -78,7 +79,7 @@ describe('Calico v3.32 route priorities', () => {
       'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec: {nodeName: node-1, containers: [{name: c, image: nginx}]}',
     ].join('\n---\n'))
     const v6 = c.index.pod.get('shop/web')!.podIPs.find((ip) => ip.includes(':'))!
-    expect(run(c, 'ssh node-1 ip -6 route')).toMatch(new RegExp(`^${v6} dev cali[0-9a-f]{11} metric 1024 pref medium $`, 'm'))
+    expect(run(c, 'ssh node-1 ip -6 route')).toMatch(new RegExp(`^${v6} dev cali[0-9a-f]{11} metric 1024 pref medium$`, 'm'))
   })
 
   it('route get (IPv4) prints no metric: the kernel\'s answer for a cached route carries none', () => {
@@ -170,5 +171,12 @@ describe('ip route show with proto and metric selectors', () => {
     const k = lines(out('ssh node-1 ip route show table local proto kernel').stdout)
     expect(k).toContain('local 192.168.1.11 dev eth0 scope host src 192.168.1.11 ')
     expect(k).toHaveLength(lines(out('ssh node-1 ip route show table local').stdout).length)
+  })
+})
+
+describe('iproute2 route line layout (ip/iproute.c print_route)', () => {
+  it('an IPv6 route ends with "pref medium" and no trailing space; an MTU (RTA_METRICS) comes before it', () => {
+    expect(formatRoute({ family: 'IPv6', dst: 'fd00:10:244:2::/64', via: 'fd00:10:244:2::', dev: 'cilium_host', proto: 'kernel', metric: 1024, mtu: 1450 })).toBe('fd00:10:244:2::/64 via fd00:10:244:2:: dev cilium_host proto kernel metric 1024 mtu 1450 pref medium')
+    expect(formatRoute({ family: 'IPv4', dst: '10.244.2.0/24', via: '10.244.2.0', dev: 'flannel.1', onlink: true })).toBe('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink ')
   })
 })
