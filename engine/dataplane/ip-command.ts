@@ -181,7 +181,8 @@ function localTable(ns: NetNS, family: 'IPv4' | 'IPv6'): string {
         entries.push({ key: a.address, line: `local ${a.address} dev ${l.name} proto kernel scope host src ${a.address} ` })
         if (a.broadcast && a.broadcast !== a.address) entries.push({ key: a.broadcast, line: `broadcast ${a.broadcast} dev ${l.name} proto kernel scope link src ${a.address} ` })
       } else {
-        entries.push({ key: a.address, line: `local ${a.address} dev ${l.name} table local proto kernel metric 0 pref medium` })
+        // no "table local": print_route names the table only when the listing is not filtered by one
+        entries.push({ key: a.address, line: `local ${a.address} dev ${l.name} proto kernel metric 0 pref medium` })
       }
     }
   }

@@ -11,7 +11,6 @@
 import { describe, expect, it } from 'vitest'
 import { runCommand, Session, nodeDiagram } from '../../../engine/index.ts'
 import type { NodeSnapshot } from '../../../engine/index.ts'
-import { formatRoute } from '../../../engine/dataplane/routes.ts'
 import { build, run } from './helpers.ts'
 
 const cluster = (cni: string, mode?: string) => build([
@@ -171,12 +170,5 @@ describe('ip route show with proto and metric selectors', () => {
     const k = lines(out('ssh node-1 ip route show table local proto kernel').stdout)
     expect(k).toContain('local 192.168.1.11 dev eth0 scope host src 192.168.1.11 ')
     expect(k).toHaveLength(lines(out('ssh node-1 ip route show table local').stdout).length)
-  })
-})
-
-describe('iproute2 route line layout (ip/iproute.c print_route)', () => {
-  it('an IPv6 route ends with "pref medium" and no trailing space; an MTU (RTA_METRICS) comes before it', () => {
-    expect(formatRoute({ family: 'IPv6', dst: 'fd00:10:244:2::/64', via: 'fd00:10:244:2::', dev: 'cilium_host', proto: 'kernel', metric: 1024, mtu: 1450 })).toBe('fd00:10:244:2::/64 via fd00:10:244:2:: dev cilium_host proto kernel metric 1024 mtu 1450 pref medium')
-    expect(formatRoute({ family: 'IPv4', dst: '10.244.2.0/24', via: '10.244.2.0', dev: 'flannel.1', onlink: true })).toBe('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink ')
   })
 })

@@ -1,0 +1,20 @@
+/**
+ * How iproute2 lays out a route line (ip/iproute.c print_route), checked where the simulator
+ * once differed: the IPv6 tail, and the table name in a listing filtered by table.
+ */
+import { describe, expect, it } from 'vitest'
+import { loadScenario, runCommand } from '../../../engine/index.ts'
+import { formatRoute } from '../../../engine/dataplane/routes.ts'
+
+describe('iproute2 route line layout (ip/iproute.c print_route)', () => {
+  it('an IPv6 route ends with "pref medium" and no trailing space; an MTU (RTA_METRICS) comes before it', () => {
+    expect(formatRoute({ family: 'IPv6', dst: 'fd00:10:244:2::/64', via: 'fd00:10:244:2::', dev: 'cilium_host', proto: 'kernel', metric: 1024, mtu: 1450 })).toBe('fd00:10:244:2::/64 via fd00:10:244:2:: dev cilium_host proto kernel metric 1024 mtu 1450 pref medium')
+    expect(formatRoute({ family: 'IPv4', dst: '10.244.2.0/24', via: '10.244.2.0', dev: 'flannel.1', onlink: true })).toBe('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink ')
+  })
+  it('a listing filtered by table does not name the table on each line ("table %s" only when !filter.tb)', () => {
+    const { cluster } = loadScenario('apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {ipFamilies: [IPv4, IPv6], podCIDR: "10.244.0.0/16,fd00:10:244::/56", serviceCIDR: "10.96.0.0/16,fd00:10:96::/112"}\n')
+    const out = runCommand(cluster, 'ssh node-1 ip -6 route show table local').stdout
+    expect(out).toMatch(/^local ::1 dev lo proto kernel metric 0 pref medium$/m)
+    expect(out).not.toContain('table local')
+  })
+})
