@@ -17,6 +17,7 @@ import { placePods, podDraftsFromManifests } from './pods.ts'
 import type { PodDraft } from './pod-draft.ts'
 import { buildServices, newAllocators } from './services.ts'
 import { buildEndpointSlices } from './endpoint-slices.ts'
+import { applyProbes } from './probes.ts'
 import { toGeneric } from './generic.ts'
 import { NOW } from './meta.ts'
 import { PodLabelIndex } from './pod-label-index.ts'
@@ -98,6 +99,15 @@ export function buildCluster(parsed: ParseResult): Cluster {
     ctx.byKind.set('Service', ctx.objects('Service').slice(0, LIMITS.maxServices))
   }
   const services = buildServices(ctx, config, newAllocators(config), systemServices(config))
+
+  // Ages are measured against the simulated "now", or just after the newest pasted timestamp
+  let now = NOW
+  for (const list of [pods, nodes, services]) {
+    for (const o of list) if (o.meta.creationTimestamp > now) now = o.meta.creationTimestamp
+  }
+  if (now !== NOW) now = new Date(Date.parse(now) + 5 * 60_000).toISOString().replace('.000Z', 'Z')
+  // kubelet's probes up to "now": readiness, restarts and their events (cluster/probes.ts)
+  applyProbes(ctx, pods, now)
   const nodeIndex = new Map(nodes.map((n) => [n.meta.name, n]))
   const podIndex = new PodLabelIndex(pods)
   const { slices, endpoints } = buildEndpointSlices(ctx, services, podIndex, nodeIndex)
@@ -155,13 +165,6 @@ export function buildCluster(parsed: ParseResult): Cluster {
     if (list) list.push(sl)
     else index.slicesByService.set(k, [sl])
   }
-
-  // Ages are measured against the simulated "now", or just after the newest pasted timestamp
-  let now = NOW
-  for (const list of [sortedPods, nodes, sortedServices]) {
-    for (const o of list) if (o.meta.creationTimestamp > now) now = o.meta.creationTimestamp
-  }
-  if (now !== NOW) now = new Date(Date.parse(now) + 5 * 60_000).toISOString().replace('.000Z', 'Z')
 
   const cluster: Cluster = {
     config,

@@ -11,6 +11,7 @@ import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume 
 import { podQOSClass } from './pod-resources.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
 import { crashLoop, goDuration } from '../cluster/crash-loop.ts'
+import { isoSeconds, lastKilled } from '../cluster/probes.ts'
 
 function metaJson(m: ObjectMeta, extra: JsonObject = {}): JsonObject {
   const out: JsonObject = { creationTimestamp: m.creationTimestamp, name: m.name, resourceVersion: m.resourceVersion, uid: m.uid }
@@ -68,6 +69,24 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: str
         })
         e.lastState = { terminated: { containerID: id, exitCode: c.crash.exitCode, finishedAt: loop.lastStart, reason: 'Error', startedAt: loop.lastStart } }
         e.containerID = id
+        return e
+      }
+      if (running && c.probes) {
+        // restarted after failed liveness or startup probes (cluster/probes.ts)
+        const pr = c.probes
+        const runId = (k: number) => containerID(pod, k === 0 ? c.name : `${c.name}/${k}`)
+        const current = pr.runs.length - 1
+        const last = lastKilled(pr)
+        const e = pr.waiting
+          ? entry(c.name, c.image, {
+              ready: false,
+              restartCount: c.restartCount,
+              started: false,
+              state: { waiting: { message: `back-off ${goDuration(pr.waiting.backoff)} restarting failed container=${c.name} pod=${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`, reason: 'CrashLoopBackOff' } },
+            })
+          : entry(c.name, c.image, { ready: c.ready, restartCount: c.restartCount, started: pr.started, state: { running: { startedAt: current === 0 ? started : isoSeconds(pr.runs[current].start) } } })
+        e.containerID = runId(pr.waiting ? current : current)
+        if (last) e.lastState = { terminated: { containerID: runId(last.index), exitCode: pr.exitCode, finishedAt: isoSeconds(last.killed), reason: pr.exitReason, startedAt: last.index === 0 ? started : isoSeconds(last.start) } }
         return e
       }
       return entry(c.name, c.image, { ready: running && c.ready, restartCount: c.restartCount, started: running, state: running ? { running: { startedAt: started } } : waiting })

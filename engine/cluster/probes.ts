@@ -1,0 +1,445 @@
+/**
+ * kubelet's probes (readinessProbe, livenessProbe, startupProbe), replayed on
+ * the simulated clock from each container's start to the cluster's "now".
+ *
+ * What one probe answers (pkg/kubelet/prober/prober.go runProbe, over
+ * pkg/probe/{http,tcp,grpc}): the engine knows which ports a Pod listens on
+ * and what its HTTP servers answer (traffic/servers.ts, traffic/http.ts), and
+ * a probe's answer never changes over time, so each probe is judged once:
+ *
+ * - httpGet: nothing on the port → `Get "URL": dial tcp IP:PORT: connect:
+ *   connection refused` (the Go client's error, pkg/probe/http/http.go
+ *   returns err.Error() as the output); a status outside 200..399 → `HTTP
+ *   probe failed with statuscode: N`; HTTPS to a plain-HTTP server → Go's
+ *   `http: server gave HTTP response to HTTPS client`.
+ * - tcpSocket: `dial tcp IP:PORT: connect: connection refused`
+ *   (pkg/probe/tcp/tcp.go).
+ * - grpc: nobody listening → `timeout: failed to connect service "IP:PORT"
+ *   within 1s: context deadline exceeded` (pkg/probe/grpc/grpc.go dials with
+ *   WithBlock until the probe's timeout). A server that listens is assumed to
+ *   serve grpc.health.v1 (warned: not simulated).
+ * - exec: not simulated; the command is taken to exit 0 (warned).
+ * - A port given by name resolves against the probe's own container's ports
+ *   (pkg/probe/util.go ResolveContainerPort); a name no port has falls back
+ *   to strconv.Atoi and fails: the probe *errors* ("Readiness probe errored
+ *   and resulted in unknown state: strconv.Atoi: parsing "x": invalid
+ *   syntax"), and the worker throws the result away (worker.go doProbe), so a
+ *   readiness probe stays at its initial failure and a liveness probe never
+ *   kills.
+ *
+ * When probes run (pkg/kubelet/prober/worker.go): every periodSeconds from
+ * the container's start, skipping ticks before initialDelaySeconds, and,
+ * until the startup probe has passed, every probe but the startup one. A
+ * result counts once it repeats failureThreshold (or successThreshold) times
+ * in a row. Readiness starts as failure, liveness as success. Every failed
+ * run records a Warning `Unhealthy` event "<Type> probe failed: OUTPUT"
+ * (prober.go), threshold or not. The simulator ticks at start + k·period,
+ * k ≥ 1 (kubelet's first tick finds the container not yet running; its
+ * random start-up jitter is left out), so the replay is deterministic.
+ *
+ * A liveness (or startup) failure kills the container: Normal `Killing`
+ * "Container C failed liveness probe, will be restarted"
+ * (kuberuntime_manager.go computePodActions, kuberuntime_container.go
+ * killContainer). The simulator takes the process to exit at once on the
+ * stop signal, 0 for servers that shut down gracefully (nginx, httpd, Redis,
+ * PostgreSQL, MySQL) and 143 (128 + SIGTERM) for the rest. kubelet restarts
+ * it at once the first time and after a back-off that starts at 10 s and
+ * doubles up to 5 minutes after that (pkg/kubelet/kubelet.go backOffPeriod,
+ * MaxContainerBackOff; kuberuntime_manager.go doBackOff, which emits Warning
+ * `BackOff` "Back-off restarting failed container C in pod P_NS(UID)" on each
+ * sync it holds the container back; the simulator syncs every 10 s). The
+ * simulator measures the back-off from the kill; kubelet measures it from
+ * the previous exit, which can shorten the first waits.
+ *
+ * A Pod whose manifest pastes its status (conditions or containerStatuses)
+ * keeps what the status says: no probe is replayed for it.
+ */
+import type { Container, ContainerProbes, Json, JsonObject, Pod, ProbeEvent } from '../model/types.ts'
+import { read } from './context.ts'
+import type { BuildContext, Loaded } from './context.ts'
+import { podListener, imageServes } from '../traffic/servers.ts'
+import type { App } from '../traffic/servers.ts'
+import { goDuration } from './crash-loop.ts'
+
+export type ProbeType = 'Readiness' | 'Liveness' | 'Startup'
+
+const FIELD: Record<ProbeType, string> = { Readiness: 'readinessProbe', Liveness: 'livenessProbe', Startup: 'startupProbe' }
+
+/** A probe with the API server's defaults (SetDefaults_Probe: a zero counts as unset). */
+export interface ProbeSpec {
+  type: ProbeType
+  raw: JsonObject
+  initialDelay: number
+  period: number
+  timeout: number
+  success: number
+  failure: number
+}
+
+/** What one run of a probe answers. `assumed`: the simulator cannot tell, and counts it a success (with a warning). */
+export type Verdict = { result: 'success' } | { result: 'failure'; output: string } | { result: 'error'; message: string } | { result: 'assumed'; why: string; field: string }
+
+const BASE_BACKOFF = 10
+const MAX_BACKOFF = 300
+/** kubelet's pod worker resyncs a Pod held back by a back-off about every 10 s */
+const SYNC_MS = 10_000
+/** probe failures older than this are folded into one counted event (the API server keeps events an hour) */
+const DETAIL_MS = 2 * 60 * 60 * 1000
+/** a container's runs replayed at most (the back-off reaches 5 minutes: 10 days need ~2900) */
+const MAX_RUNS = 5000
+
+function num(v: Json | undefined, dflt: number): number {
+  return typeof v === 'number' && v > 0 ? Math.floor(v) : dflt
+}
+
+export function probeSpec(type: ProbeType, container: JsonObject): ProbeSpec | undefined {
+  const raw = read.obj(container[FIELD[type]])
+  if (!raw) return undefined
+  return {
+    type,
+    raw,
+    initialDelay: typeof raw.initialDelaySeconds === 'number' && raw.initialDelaySeconds > 0 ? raw.initialDelaySeconds : 0,
+    period: num(raw.periodSeconds, 10),
+    timeout: num(raw.timeoutSeconds, 1),
+    success: num(raw.successThreshold, 1),
+    failure: num(raw.failureThreshold, 3),
+  }
+}
+
+/** pkg/probe/util.go ResolveContainerPort: a number, a port name of the probe's container, or a number in a string. */
+export function resolvePort(v: Json | undefined, container: JsonObject): { port: number } | { error: string } {
+  let port: number
+  if (typeof v === 'number') port = v
+  else if (typeof v === 'string') {
+    const named = read.arr(container.ports).map(read.fields).find((p) => p.name === v)
+    if (named && typeof named.containerPort === 'number') port = named.containerPort
+    else if (/^[+-]?\d+$/.test(v)) port = Number(v)
+    else return { error: `strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax` }
+  } else return { error: `invalid port number: -1` }
+  if (port > 0 && port < 65536) return { port }
+  return { error: `invalid port number: ${port}` }
+}
+
+/** net.JoinHostPort */
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+}
+
+/** Apps whose listening ports the engine knows in full: a port none of them listens on is refused. */
+const KNOWN_APPS = new Set<App>(['nginx', 'httpd', 'agnhost', 'serve-hostname', 'redis', 'postgres', 'mysql', 'coredns', 'echo-basic'])
+/** Apps that shut down with exit code 0 on their stop signal. */
+const GRACEFUL = new Set<App>(['nginx', 'httpd', 'redis', 'postgres', 'mysql'])
+
+function containerArgv(c: JsonObject): string[] {
+  return [...read.arr(c.command), ...read.arr(c.args)].filter((x): x is string => typeof x === 'string')
+}
+
+/**
+ * The status an HTTP GET of `path` gets from `app`, as traffic/http.ts answers
+ * curl; 'eof' for servers that close without answering, undefined when the
+ * engine cannot tell.
+ */
+export function probeHttpStatus(app: App, path: string): number | 'eof' | undefined {
+  const p = path.replace(/\?.*$/, '') || '/'
+  switch (app) {
+    case 'redis':
+    case 'postgres':
+    case 'coredns':
+      return 'eof'
+    case 'mysql':
+    case 'sshd':
+    case 'ingress-nginx':
+    case 'kubelet':
+    case 'kube-apiserver':
+    case 'etcd':
+    case 'tls-component':
+    case 'kube-proxy-health':
+    case 'kubelet-healthz':
+    case 'kube-proxy-metrics':
+      return undefined
+    default:
+  }
+  // every simulated HTTP server answers agnhost netexec's /hostname, /clientip and /echo (traffic/http.ts)
+  if (p === '/hostname' || p === '/hostName' || p === '/clientip' || p === '/echo') return 200
+  switch (app) {
+    case 'nginx':
+    case 'httpd':
+      return p === '/' || p === '/index.html' ? 200 : 404
+    case 'coredns-health':
+      return p === '/health' ? 200 : 404
+    case 'coredns-ready':
+      return p === '/ready' ? 200 : 404
+    case 'coredns-metrics':
+      return p === '/metrics' ? 200 : 404
+    case 'agnhost':
+      // netexec's "/" handler takes every path it has no handler for; /exit and /shutdown end the process
+      if (p === '/exit' || p === '/shutdown' || p === '/redirect') return undefined
+      return 200
+    default:
+      // serve-hostname, echo-basic and unknown images answer every path (traffic/http.ts)
+      return 200
+  }
+}
+
+/**
+ * One run of a probe's handler against the Pod (kubelet probes the Pod's IP).
+ *
+ * @example
+ * judge(pod, container, spec) // { result: 'failure', output: 'HTTP probe failed with statuscode: 404' }
+ */
+export function judge(pod: Pod, container: JsonObject, spec: ProbeSpec): Verdict {
+  const p = spec.raw
+  const ip = pod.podIPs[0] ?? ''
+  const apps = read.arr((read.obj(pod.raw.spec) ?? {}).containers).map((c) => imageServes(String(read.fields(c).image ?? ''), containerArgv(read.fields(c))).app)
+  const partly = apps.includes('ingress-nginx')
+  const refused = (port: number, what: string): Verdict | undefined => {
+    if (podListener(pod, 'TCP', port)) return undefined
+    if (partly) return { result: 'assumed', why: `what listens on port ${port} of an ingress-nginx controller is not simulated`, field: '' }
+    return { result: 'failure', output: what }
+  }
+  if (p.httpGet !== undefined) {
+    const h = read.fields(p.httpGet)
+    const r = resolvePort(h.port, container)
+    if ('error' in r) return { result: 'error', message: r.error }
+    const host = read.str(h.host)
+    if (host && host !== ip) return { result: 'assumed', why: `a probe of another host (${host}) is not simulated`, field: 'httpGet.host' }
+    const scheme = (read.str(h.scheme) ?? 'HTTP').toLowerCase()
+    const path = read.str(h.path) || '/'
+    const hp = hostPort(ip, r.port)
+    const url = `${scheme}://${hp}${path.startsWith('/') ? '' : '/'}${path}`
+    const no = refused(r.port, `Get ${JSON.stringify(url)}: dial tcp ${hp}: connect: connection refused`)
+    if (no) return no
+    const l = podListener(pod, 'TCP', r.port)
+    if (!l) return { result: 'success' }
+    if (scheme === 'https') {
+      if (l.app === 'ingress-nginx') return { result: 'assumed', why: 'HTTPS probes of ingress-nginx are not simulated', field: 'httpGet.scheme' }
+      return { result: 'failure', output: `Get ${JSON.stringify(url)}: http: server gave HTTP response to HTTPS client` }
+    }
+    const status = probeHttpStatus(l.app, path)
+    if (status === undefined) return { result: 'assumed', why: `what ${l.app} answers to GET ${path} is not simulated`, field: 'httpGet.path' }
+    if (status === 'eof') return { result: 'failure', output: `Get ${JSON.stringify(url)}: EOF` }
+    // 200..399 pass (a redirect to another host passes with a warning; the simulated servers do not redirect)
+    if (status >= 200 && status < 400) return { result: 'success' }
+    return { result: 'failure', output: `HTTP probe failed with statuscode: ${status}` }
+  }
+  if (p.tcpSocket !== undefined) {
+    const t = read.fields(p.tcpSocket)
+    const r = resolvePort(t.port, container)
+    if ('error' in r) return { result: 'error', message: r.error }
+    const host = read.str(t.host)
+    if (host && host !== ip) return { result: 'assumed', why: `a probe of another host (${host}) is not simulated`, field: 'tcpSocket.host' }
+    return refused(r.port, `dial tcp ${hostPort(ip, r.port)}: connect: connection refused`) ?? { result: 'success' }
+  }
+  if (p.grpc !== undefined) {
+    const port = read.num(read.path(p.grpc, 'port')) ?? 0
+    const hp = hostPort(ip, port)
+    const no = refused(port, `timeout: failed to connect service ${JSON.stringify(hp)} within ${goDuration(spec.timeout)}: context deadline exceeded`)
+    if (no) return no
+    return { result: 'assumed', why: `whether the server on port ${port} implements the gRPC health service (grpc.health.v1.Health) is not simulated`, field: 'grpc' }
+  }
+  if (p.exec !== undefined) {
+    const cmd = read.arr(read.path(p.exec, 'command')).map(String).join(' ')
+    return { result: 'assumed', why: `exec probes are not simulated: the simulator takes \`${cmd}\` to exit 0`, field: 'exec' }
+  }
+  return { result: 'assumed', why: 'a probe with no handler is not simulated', field: '' }
+}
+
+interface Judged {
+  spec: ProbeSpec
+  verdict: Verdict
+}
+
+/** The times (ms) a probe runs in [from, to): start + k·period, k ≥ 1, once initialDelaySeconds have passed. */
+function ticks(start: number, spec: ProbeSpec, from: number, to: number): { first: number; step: number; count: (until: number) => number } {
+  const step = spec.period * 1000
+  const firstK = Math.max(1, Math.ceil(spec.initialDelay / spec.period))
+  let first = start + firstK * step
+  if (first < from) first += Math.ceil((from - first) / step) * step
+  // how many ticks fall in [first, until) (until capped at `to`)
+  const count = (until: number) => (Math.min(until, to) <= first ? 0 : Math.ceil((Math.min(until, to) - first) / step))
+  return { first, step, count }
+}
+
+/** Failure events of one probe between two times: the recent ones one by one, older ones folded into the first. */
+function failureEvents(out: ProbeEvent[], start: number, j: Judged, from: number, to: number, now: number): void {
+  const v = j.verdict
+  if (v.result !== 'failure' && v.result !== 'error') return
+  const message = v.result === 'failure' ? `${j.spec.type} probe failed: ${v.output}` : `${j.spec.type} probe errored and resulted in unknown state: ${v.message}`
+  const t = ticks(start, j.spec, from, to)
+  const n = t.count(to)
+  if (n === 0) return
+  const detailFrom = now - DETAIL_MS
+  let k = 0
+  if (t.first < detailFrom) {
+    const old = Math.min(n, Math.ceil((detailFrom - t.first) / t.step))
+    // one event, first seen at the first of them, counted `old` times
+    out.push({ at: t.first, type: 'Warning', reason: 'Unhealthy', message, count: old })
+    k = old
+  }
+  for (; k < n; k++) out.push({ at: t.first + k * t.step, type: 'Warning', reason: 'Unhealthy', message })
+}
+
+/**
+ * Replays one container's probes from `start` to `now`.
+ *
+ * @example
+ * replay('web', judged, Date.parse('2026-01-15T11:55:01Z'), Date.parse('2026-01-15T12:00:00Z'), 'agnhost', 'web-0_default(uid)')
+ */
+export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>, start: number, now: number, app: App, podRef: string): ContainerProbes & { ready: boolean } {
+  const runs: ContainerProbes['runs'] = []
+  const events: ProbeEvent[] = []
+  const fails = (j: Judged | undefined) => j?.verdict.result === 'failure'
+  const errs = (j: Judged | undefined) => j?.verdict.result === 'error'
+  let t = start
+  let started = false
+  let ready = false
+  let waiting: ContainerProbes['waiting']
+  for (let n = 0; n < MAX_RUNS; n++) {
+    const run: ContainerProbes['runs'][0] = { start: t }
+    runs.push(run)
+    if (n > 0) {
+      events.push({ at: t, type: 'Normal', reason: 'Created', message: `Created container: ${name}` })
+      events.push({ at: t, type: 'Normal', reason: 'Started', message: `Started container ${name}` })
+    }
+    // startup: the other probes wait for it; failureThreshold failures in a row kill the container
+    let startedAt = t
+    let killAt = Infinity
+    let killedBy: ProbeType | undefined
+    const su = probes.Startup
+    if (su) {
+      const k = ticks(t, su.spec, t, Infinity)
+      if (fails(su)) {
+        killAt = k.first + (su.spec.failure - 1) * k.step
+        killedBy = 'Startup'
+        startedAt = Infinity
+      } else if (errs(su)) startedAt = Infinity
+      else startedAt = k.first
+      failureEvents(events, t, su, t, Math.min(now, killAt) + 1, now)
+    }
+    // liveness, from the first tick after the start
+    const lv = probes.Liveness
+    if (lv && startedAt !== Infinity && fails(lv)) {
+      const k = ticks(t, lv.spec, startedAt, Infinity)
+      const at = k.first + (lv.spec.failure - 1) * k.step
+      if (at < killAt) {
+        killAt = at
+        killedBy = 'Liveness'
+      }
+    }
+    const end = Math.min(now + 1, killAt + 1)
+    if (lv && startedAt !== Infinity) failureEvents(events, t, lv, startedAt, end, now)
+    const rd = probes.Readiness
+    if (rd && startedAt !== Infinity) failureEvents(events, t, rd, startedAt, end, now)
+    if (killAt > now) {
+      // still running now
+      started = startedAt <= now
+      if (!started) ready = false
+      else if (!rd) ready = true
+      else if (rd.verdict.result === 'success' || rd.verdict.result === 'assumed') {
+        const k = ticks(t, rd.spec, startedAt, Infinity)
+        ready = k.first + (rd.spec.success - 1) * k.step <= now
+      } else ready = false
+      break
+    }
+    run.killed = killAt
+    events.push({ at: killAt, type: 'Normal', reason: 'Killing', message: `Container ${name} failed ${killedBy === 'Startup' ? 'startup' : 'liveness'} probe, will be restarted` })
+    // the first restart comes at once, the next ones after a back-off doubling from 10 s to 5 minutes
+    const backoff = n === 0 ? 0 : Math.min(BASE_BACKOFF * 2 ** (n - 1), MAX_BACKOFF)
+    const restartAt = killAt + backoff * 1000
+    for (let s = killAt + SYNC_MS; s < restartAt && s <= now; s += SYNC_MS) {
+      events.push({ at: s, type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${name} in pod ${podRef}` })
+    }
+    if (restartAt > now) {
+      waiting = { backoff, restartAt }
+      started = false
+      ready = false
+      break
+    }
+    t = restartAt
+  }
+  events.sort((a, b) => a.at - b.at)
+  return {
+    runs,
+    started,
+    waiting,
+    exitCode: GRACEFUL.has(app) ? 0 : 143,
+    exitReason: GRACEFUL.has(app) ? 'Completed' : 'Error',
+    events,
+    ready,
+  }
+}
+
+/** The object and the path of a Pod's spec that its diagnostics point at. */
+function whereIs(ctx: BuildContext, pod: Pod): { obj?: Loaded; base: (string | number)[] } {
+  if (!pod.source) return { base: ['spec'] }
+  for (const list of ctx.byKind.values()) {
+    const obj = list.find((o) => o.ref === pod.source)
+    if (obj) return { obj, base: obj.kind === 'Pod' ? ['spec'] : ['spec', 'template', 'spec'] }
+  }
+  return { base: ['spec'] }
+}
+
+/**
+ * Runs the probes of every running Pod up to `now`, in place: the probed
+ * containers get their `probes` record and readiness, the Pod its `ready`.
+ * Pods without probes are left exactly as they are.
+ */
+export function applyProbes(ctx: BuildContext, pods: Pod[], now: string): void {
+  const nowMs = Date.parse(now)
+  const warned = new Set<string>()
+  for (const pod of pods) {
+    if (pod.phase !== 'Running' || pod.podIPs.length === 0 || pod.terminating) continue
+    const specJson = read.obj(pod.raw.spec)
+    const rawContainers = read.arr(specJson?.containers).map(read.fields)
+    if (!rawContainers.some((c) => c.readinessProbe || c.livenessProbe || c.startupProbe)) continue
+    const status = read.obj(pod.raw.status)
+    // a pasted status is what kubelet decided: it wins over the replay
+    if (status && (status.conditions !== undefined || status.containerStatuses !== undefined)) continue
+    const created = Date.parse(pod.meta.creationTimestamp)
+    if (Number.isNaN(created)) continue
+    const podRef = `${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`
+    let where: ReturnType<typeof whereIs> | undefined
+    const containers: Container[] = pod.containers.map((c, i) => {
+      const raw = rawContainers.find((x) => x.name === c.name)
+      if (!raw || c.crash) return c
+      const judged: Partial<Record<ProbeType, Judged>> = {}
+      for (const type of ['Startup', 'Liveness', 'Readiness'] as ProbeType[]) {
+        const spec = probeSpec(type, raw)
+        if (!spec) continue
+        const verdict = judge(pod, raw, spec)
+        judged[type] = { spec, verdict }
+        if (verdict.result === 'assumed') {
+          where ??= whereIs(ctx, pod)
+          const path = [...where.base, 'containers', i, FIELD[type], ...(verdict.field ? verdict.field.split('.') : [])]
+          const key = `${where.obj?.ref.source}/${where.obj?.ref.doc}/${path.join('.')}`
+          if (!warned.has(key)) {
+            warned.add(key)
+            ctx.report('warning', 'not-simulated', where.obj ? { kind: where.obj.kind, namespace: where.obj.namespace, name: where.obj.name, ref: where.obj.ref } : undefined, path, `${path.join('.')}: ${verdict.why}; the simulator counts the probe as passing`)
+          }
+        }
+      }
+      if (!judged.Startup && !judged.Liveness && !judged.Readiness) return c
+      const app = imageServes(c.image, containerArgv(raw)).app
+      // containers start a second after their Pod is created (kubectl/events.ts Started)
+      const r = replay(c.name, judged, created + 1000, nowMs, app, podRef)
+      const { ready, ...probes } = r
+      return { ...c, ready: c.ready && ready, restartCount: c.restartCount + (probes.runs.length - 1), probes }
+    })
+    pod.containers = containers
+    pod.ready = pod.ready && containers.every((c) => c.ready)
+  }
+}
+
+/** ISO time of a replay time, as the API prints it. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+/** The last run kubelet killed (lastState.terminated), if any. */
+export function lastKilled(p: ContainerProbes): { index: number; start: number; killed: number } | undefined {
+  for (let i = p.runs.length - 1; i >= 0; i--) {
+    const r = p.runs[i]
+    if (r.killed !== undefined) return { index: i, start: r.start, killed: r.killed }
+  }
+  return undefined
+}
