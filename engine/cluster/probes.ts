@@ -60,6 +60,7 @@ import type { BuildContext, Loaded } from './context.ts'
 import { podListener, imageServes } from '../traffic/servers.ts'
 import type { App } from '../traffic/servers.ts'
 import { goDuration } from './crash-loop.ts'
+import { fieldPath } from '../load/schema.ts'
 
 export type ProbeType = 'Readiness' | 'Liveness' | 'Startup'
 
@@ -408,14 +409,20 @@ export function applyProbes(ctx: BuildContext, pods: Pod[], now: string): void {
         if (!spec) continue
         const verdict = judge(pod, raw, spec)
         judged[type] = { spec, verdict }
-        if (verdict.result === 'assumed') {
+        // said once per object (the replicas of a template share it)
+        const say = (severity: 'warning' | 'error', code: string, field: string, text: string) => {
           where ??= whereIs(ctx, pod)
-          const path = [...where.base, 'containers', i, FIELD[type], ...(verdict.field ? verdict.field.split('.') : [])]
+          const path = [...where.base, 'containers', i, FIELD[type], ...(field ? field.split('.') : [])]
           const key = `${where.obj?.ref.source}/${where.obj?.ref.doc}/${path.join('.')}`
-          if (!warned.has(key)) {
-            warned.add(key)
-            ctx.report('warning', 'not-simulated', where.obj ? { kind: where.obj.kind, namespace: where.obj.namespace, name: where.obj.name, ref: where.obj.ref } : undefined, path, `${path.join('.')}: ${verdict.why}; the simulator counts the probe as passing`)
-          }
+          if (warned.has(key)) return
+          warned.add(key)
+          ctx.report(severity, code, where.obj ? { kind: where.obj.kind, namespace: where.obj.namespace, name: where.obj.name, ref: where.obj.ref } : undefined, path, `${fieldPath(path)}: ${text}`)
+        }
+        if (verdict.result === 'assumed') say('warning', 'not-simulated', verdict.field, `${verdict.why}; the simulator counts the probe as passing`)
+        if (spec.raw.terminationGracePeriodSeconds !== undefined && spec.raw.terminationGracePeriodSeconds !== null) {
+          // validation.go validateReadinessProbe: a readiness probe never kills, so it has no grace period
+          if (type === 'Readiness') say('error', 'invalid-value', 'terminationGracePeriodSeconds', `Invalid value: ${JSON.stringify(spec.raw.terminationGracePeriodSeconds)}: must not be set for readinessProbes`)
+          else say('warning', 'not-simulated', 'terminationGracePeriodSeconds', 'not simulated: the simulator takes a container kubelet kills to stop at once, so no grace period runs out')
         }
       }
       if (!judged.Startup && !judged.Liveness && !judged.Readiness) return c
