@@ -420,9 +420,8 @@ export function applyProbes(ctx: BuildContext, pods: Pod[], now: string): void {
         }
         if (verdict.result === 'assumed') say('warning', 'not-simulated', verdict.field, `${verdict.why}; the simulator counts the probe as passing`)
         if (spec.raw.terminationGracePeriodSeconds !== undefined && spec.raw.terminationGracePeriodSeconds !== null) {
-          // validation.go validateReadinessProbe: a readiness probe never kills, so it has no grace period
-          if (type === 'Readiness') say('error', 'invalid-value', 'terminationGracePeriodSeconds', `Invalid value: ${JSON.stringify(spec.raw.terminationGracePeriodSeconds)}: must not be set for readinessProbes`)
-          else say('warning', 'not-simulated', 'terminationGracePeriodSeconds', 'not simulated: the simulator takes a container kubelet kills to stop at once, so no grace period runs out')
+          // on a readiness probe the API server refuses it (cluster/probe-validation.ts)
+          if (type !== 'Readiness') say('warning', 'not-simulated', 'terminationGracePeriodSeconds', 'not simulated: the simulator takes a container kubelet kills to stop at once, so no grace period runs out')
         }
       }
       if (!judged.Startup && !judged.Liveness && !judged.Readiness) return c

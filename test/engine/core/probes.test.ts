@@ -263,3 +263,36 @@ describe('a Pod without probes is left as it was', () => {
     expect(events(c, 'a').trim().split('\n')).toHaveLength(4)
   })
 })
+
+describe('what the API server refuses in a probe (validation.go validateProbe, validateHandler)', () => {
+  const refused = (fields: string) => diagnostics(pod('a', fields)).filter((d) => d.severity === 'error').map((d) => d.message)
+  it('one handler, no more, no less', () => {
+    expect(refused('readinessProbe: {periodSeconds: 5}')).toEqual(['spec.containers[0].readinessProbe: Required value: must specify a handler type'])
+    expect(refused('readinessProbe: {httpGet: {port: 8080}, tcpSocket: {port: 8080}}')).toEqual(['spec.containers[0].readinessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type'])
+  })
+  it('liveness and startup probes need successThreshold 1', () => {
+    expect(refused('livenessProbe: {tcpSocket: {port: 8080}, successThreshold: 2}')).toEqual(['spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1'])
+    expect(refused('readinessProbe: {tcpSocket: {port: 8080}, successThreshold: 2}')).toEqual([])
+  })
+  it('ports and numbers', () => {
+    expect(refused('readinessProbe: {tcpSocket: {port: 70000}, periodSeconds: -1}')).toEqual([
+      'spec.containers[0].readinessProbe.tcpSocket.port: Invalid value: 70000: must be between 1 and 65535, inclusive',
+      'spec.containers[0].readinessProbe.periodSeconds: Invalid value: -1: must be greater than or equal to 0',
+    ])
+    expect(refused('readinessProbe: {httpGet: {port: Web_Port}}')[0]).toBe('spec.containers[0].readinessProbe.httpGet.port: Invalid value: "Web_Port": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)')
+  })
+  it('no probes on a regular init container', () => {
+    const y = pod('a', '').replace('  containers:', '  initContainers:\n  - name: init\n    image: busybox\n    readinessProbe: {tcpSocket: {port: 1}}\n  containers:')
+    expect(diagnostics(y).filter((d) => d.severity === 'error').map((d) => d.message)).toEqual(['spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always'])
+  })
+})
+
+describe('crictl on the node sees the attempts', () => {
+  it('the running attempt, and with -a the last one kubelet killed', () => {
+    const c = cluster(pod('a', 'livenessProbe: {tcpSocket: {port: 9999}, periodSeconds: 60}'))
+    const all = sh(c, 'ssh node-1 crictl ps -a').stdout
+    expect(all).toMatch(/Running +app +1 /)
+    expect(all).toMatch(/Exited +app +0 /)
+    expect(sh(c, 'ssh node-1 crictl ps').stdout).not.toMatch(/Exited/)
+  })
+})
