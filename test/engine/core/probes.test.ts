@@ -296,3 +296,30 @@ describe('crictl on the node sees the attempts', () => {
     expect(sh(c, 'ssh node-1 crictl ps').stdout).not.toMatch(/Exited/)
   })
 })
+
+describe('a StatefulSet waits for each Pod to be ready (stateful_set_control.go, OrderedReady)', () => {
+  const sts = (policy: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 3${policy}
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+      - name: app
+        image: registry.k8s.io/e2e-test-images/agnhost:2.53
+        args: [netexec]
+        readinessProbe: {tcpSocket: {port: 5432}}`
+  it('db-0 never ready: db-1 and db-2 are not made, and READY says 0/3', () => {
+    const c = cluster(sts(''))
+    expect(c.pods.filter((p) => p.meta.name.startsWith('db-')).map((p) => p.meta.name)).toEqual(['db-0'])
+    expect(sh(c, 'kubectl get sts db').stdout).toMatch(/db\s+0\/3\s+5m/)
+  })
+  it('Parallel makes them all', () => {
+    const c = cluster(sts('\n  podManagementPolicy: Parallel'))
+    expect(c.pods.filter((p) => p.meta.name.startsWith('db-')).map((p) => p.meta.name)).toEqual(['db-0', 'db-1', 'db-2'])
+  })
+})
