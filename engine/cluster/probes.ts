@@ -128,6 +128,8 @@ function hostPort(host: string, port: number): string {
 
 /** Apps whose listening ports the engine knows in full: a port none of them listens on is refused. */
 const KNOWN_APPS = new Set<App>(['nginx', 'httpd', 'agnhost', 'serve-hostname', 'redis', 'postgres', 'mysql', 'coredns', 'echo-basic'])
+/** Apps that serve plain HTTP only: an HTTPS probe gets an HTTP answer to its TLS hello. */
+const PLAIN_HTTP = new Set<App>(['nginx', 'httpd', 'agnhost', 'serve-hostname', 'echo-basic', 'coredns-health', 'coredns-ready', 'coredns-metrics'])
 /** Apps that shut down with exit code 0 on their stop signal. */
 const GRACEFUL = new Set<App>(['nginx', 'httpd', 'redis', 'postgres', 'mysql'])
 
@@ -191,11 +193,13 @@ export function probeHttpStatus(app: App, path: string): number | 'eof' | undefi
 export function judge(pod: Pod, container: JsonObject, spec: ProbeSpec): Verdict {
   const p = spec.raw
   const ip = pod.podIPs[0] ?? ''
-  const apps = read.arr((read.obj(pod.raw.spec) ?? {}).containers).map((c) => imageServes(String(read.fields(c).image ?? ''), containerArgv(read.fields(c))).app)
-  const partly = apps.includes('ingress-nginx')
+  const images = read.arr((read.obj(pod.raw.spec) ?? {}).containers).map((c) => ({ image: String(read.fields(c).image ?? ''), app: imageServes(String(read.fields(c).image ?? ''), containerArgv(read.fields(c))).app }))
+  // a port nobody listens on is refused only when the engine knows every process of the Pod
+  const unknown = images.find((x) => !KNOWN_APPS.has(x.app))
   const refused = (port: number, what: string): Verdict | undefined => {
     if (podListener(pod, 'TCP', port)) return undefined
-    if (partly) return { result: 'assumed', why: `what listens on port ${port} of an ingress-nginx controller is not simulated`, field: '' }
+    if (pod.hostNetwork) return { result: 'assumed', why: `what listens on port ${port} of the node (the Pod uses the host's network) is not simulated`, field: '' }
+    if (unknown) return { result: 'assumed', why: `the simulator does not know image ${JSON.stringify(unknown.image)}, so it cannot tell whether port ${port} answers (it knows only the ports a Pod declares)`, field: '' }
     return { result: 'failure', output: what }
   }
   if (p.httpGet !== undefined) {
@@ -213,7 +217,7 @@ export function judge(pod: Pod, container: JsonObject, spec: ProbeSpec): Verdict
     const l = podListener(pod, 'TCP', r.port)
     if (!l) return { result: 'success' }
     if (scheme === 'https') {
-      if (l.app === 'ingress-nginx') return { result: 'assumed', why: 'HTTPS probes of ingress-nginx are not simulated', field: 'httpGet.scheme' }
+      if (!PLAIN_HTTP.has(l.app)) return { result: 'assumed', why: `whether port ${r.port} speaks TLS is not simulated`, field: 'httpGet.scheme' }
       return { result: 'failure', output: `Get ${JSON.stringify(url)}: http: server gave HTTP response to HTTPS client` }
     }
     const status = probeHttpStatus(l.app, path)
@@ -347,7 +351,8 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
     // the first restart comes at once, the next ones after a back-off doubling from 10 s to 5 minutes
     const backoff = n === 0 ? 0 : Math.min(BASE_BACKOFF * 2 ** (n - 1), MAX_BACKOFF)
     const restartAt = killAt + backoff * 1000
-    for (let s = killAt + SYNC_MS; s < restartAt && s <= now; s += SYNC_MS) {
+    // the sync that kills it already finds the container in back-off, then every resync
+    for (let s = killAt + 1000; s < restartAt && s <= now; s += SYNC_MS) {
       events.push({ at: s, type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${name} in pod ${podRef}` })
     }
     if (restartAt > now) {

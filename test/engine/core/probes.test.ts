@@ -78,6 +78,13 @@ describe('what one probe answers (prober.go runProbe)', () => {
     expect(events(c, 'a')).toContain('Readiness probe failed: timeout: failed to connect service "10.244.1.2:9090" within 2s: context deadline exceeded')
   })
 
+  it('an image the engine does not know: a port it does not declare is not judged (and not refused)', () => {
+    const y = pod('a', '').replace(/    image: registry[^\n]*\n    args: \[netexec, --http-port=8080\]/, '    image: example.com/shop/api:1.4') + 'readinessProbe: {httpGet: {path: /ready, port: 9000}}'
+    const c = cluster(y)
+    expect(c.index.pod.get('default/a')!.ready).toBe(true)
+    expect(diagnostics(y).map((d) => d.message)).toContain('spec.containers[0].readinessProbe: the simulator does not know image "example.com/shop/api:1.4", so it cannot tell whether port 9000 answers (it knows only the ports a Pod declares); the simulator counts the probe as passing')
+  })
+
   it('grpc to a listening server and exec are not judged: they pass, with a warning at load', () => {
     const y = pod('a', 'readinessProbe: {exec: {command: [cat, /tmp/ready]}}\nlivenessProbe: {grpc: {port: 8080}}')
     const c = cluster(y)
@@ -205,9 +212,12 @@ describe('a failing liveness probe restarts the container (computePodActions, do
 
   it('Killing names the probe; Created and Started count the restarts', () => {
     const d = sh(c, 'kubectl describe pod n').stdout
-    expect(d).toContain('Normal   Killing    2m29s (x4 over 4m29s)   kubelet            Container app failed liveness probe, will be restarted')
+    // 25 events get through at once (Created, Started, 3 Unhealthy, Killing, …), then one per 5 minutes:
+    // the later kills are counted but not written
+    expect(d).toContain('Normal   Killing    3m19s (x3 over 4m29s)   kubelet            Container app failed liveness probe, will be restarted')
     expect(d).toContain('Normal   Created    2m59s (x4 over 4m59s)   kubelet            Created container: app')
-    expect(d).toContain('Warning  Unhealthy  2m29s (x12 over 4m49s)  kubelet            Liveness probe failed: HTTP probe failed with statuscode: 404')
+    expect(d).toContain('Warning  BackOff    3m8s (x3 over 3m58s)    kubelet            Back-off restarting failed container app in pod n_default(')
+    expect(d).toContain('Warning  Unhealthy  2m39s (x11 over 4m49s)  kubelet            Liveness probe failed: HTTP probe failed with statuscode: 404')
   })
 
   it('a process with no SIGTERM handler exits 143 (Error)', () => {
