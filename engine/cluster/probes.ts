@@ -43,13 +43,11 @@
  * killContainer). The simulator takes the process to exit at once on the
  * stop signal, 0 for servers that shut down gracefully (nginx, httpd, Redis,
  * PostgreSQL, MySQL) and 143 (128 + SIGTERM) for the rest. kubelet restarts
- * it at once the first time and after a back-off that starts at 10 s and
- * doubles up to 5 minutes after that (pkg/kubelet/kubelet.go backOffPeriod,
- * MaxContainerBackOff; kuberuntime_manager.go doBackOff, which emits Warning
- * `BackOff` "Back-off restarting failed container C in pod P_NS(UID)" on each
- * sync it holds the container back; the simulator syncs every 10 s). The
- * simulator measures the back-off from the kill; kubelet measures it from
- * the previous exit, which can shorten the first waits.
+ * it with kubelet's back-off, 10 s doubling to 5 minutes (backOffRestart
+ * below; pkg/kubelet/kubelet.go backOffPeriod, MaxContainerBackOff), and
+ * emits Warning `BackOff` "Back-off restarting failed container C in pod
+ * P_NS(UID)" on each sync it holds the container back (the simulator
+ * resyncs every 10 s).
  *
  * A Pod whose manifest pastes its status (conditions or containerStatuses)
  * keeps what the status says: no probe is replayed for it.
@@ -285,6 +283,40 @@ function failureEvents(out: ProbeEvent[], start: number, j: Judged, from: number
 }
 
 /**
+ * When kubelet starts a container again after killing it (kuberuntime_manager.go doBackOff over
+ * client-go's flowcontrol.Backoff, 10 s doubling to 5 minutes, kubelet.go): the start is held
+ * back while the newest exited run of the container finished less than the current back-off
+ * ago, and each start that goes ahead past an exited run doubles the back-off (Next). The kill
+ * and the start come in one sync, when the newest exited run is still the previous one, so the
+ * first restarts of a container that runs longer than the back-off come at once. An entry
+ * untouched for twice the maximum starts over (hasExpired).
+ */
+function backOffRestart(): { restart(killed: number, previousExit: number | undefined): { restartAt: number; backoff: number } } {
+  let backoff: number | undefined
+  let updated = 0
+  const next = (at: number, eventTime: number) => {
+    backoff = backoff === undefined || eventTime - updated > 2 * MAX_BACKOFF * 1000 ? BASE_BACKOFF : Math.min(backoff * 2, MAX_BACKOFF)
+    updated = at
+  }
+  return {
+    restart(killed, previousExit) {
+      // no exited run yet: nothing to back off from
+      if (previousExit === undefined) return { restartAt: killed, backoff: 0 }
+      const expired = backoff !== undefined && previousExit - updated > 2 * MAX_BACKOFF * 1000
+      if (backoff === undefined || expired || killed - previousExit >= backoff * 1000) {
+        next(killed, previousExit)
+        return { restartAt: killed, backoff: 0 }
+      }
+      // held back: from now on the newest exited run is the one just killed
+      const wait = backoff
+      const restartAt = killed + wait * 1000
+      next(restartAt, killed)
+      return { restartAt, backoff: wait }
+    },
+  }
+}
+
+/**
  * Replays one container's probes from `start` to `now`.
  *
  * @example
@@ -299,6 +331,7 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
   let started = false
   let ready = false
   let waiting: ContainerProbes['waiting']
+  const back = backOffRestart()
   for (let n = 0; n < MAX_RUNS; n++) {
     const run: ContainerProbes['runs'][0] = { start: t }
     runs.push(run)
@@ -348,9 +381,9 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
     }
     run.killed = killAt
     events.push({ at: killAt, type: 'Normal', reason: 'Killing', message: `Container ${name} failed ${killedBy === 'Startup' ? 'startup' : 'liveness'} probe, will be restarted` })
-    // the first restart comes at once, the next ones after a back-off doubling from 10 s to 5 minutes
-    const backoff = n === 0 ? 0 : Math.min(BASE_BACKOFF * 2 ** (n - 1), MAX_BACKOFF)
-    const restartAt = killAt + backoff * 1000
+    // kubelet kills and starts again in one sync; doBackOff holds the start back while the
+    // previous run's exit is more recent than the back-off (see backOffRestart)
+    const { restartAt, backoff } = back.restart(killAt, n > 0 ? runs[n - 1].killed! : undefined)
     // the sync that kills it already finds the container in back-off, then every resync
     for (let s = killAt + 1000; s < restartAt && s <= now; s += SYNC_MS) {
       events.push({ at: s, type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${name} in pod ${podRef}` })

@@ -200,10 +200,10 @@ describe('events: one Unhealthy event per failed run, counted, then spam-filtere
 describe('a failing liveness probe restarts the container (computePodActions, doBackOff)', () => {
   const c = cluster(pod('n', 'livenessProbe: {httpGet: {path: /healthz, port: 80}}', 'nginx'))
 
-  it('killed after 3 failures 10 s apart, restarted at once, then after 10 s, 20 s, 40 s: 4 restarts and a back-off of 80 s by 5 minutes', () => {
-    expect(sh(c, 'kubectl get pods n').stdout).toMatch(/n\s+0\/1\s+CrashLoopBackOff\s+4 \(79s ago\)\s+5m/)
+  it('killed after 3 failures 10 s apart; runs of 30 s outlast the back-off (10, 20 s) for three restarts, then it holds: 5 restarts and a back-off of 80 s by 5 minutes', () => {
+    expect(sh(c, 'kubectl get pods n').stdout).toMatch(/n\s+0\/1\s+CrashLoopBackOff\s+5 \(79s ago\)\s+5m/)
     const st = parse(sh(c, 'kubectl get pod n -o yaml').stdout).status.containerStatuses[0]
-    expect(st.restartCount).toBe(4)
+    expect(st.restartCount).toBe(5)
     expect(st.state.waiting.reason).toBe('CrashLoopBackOff')
     expect(st.state.waiting.message).toMatch(/^back-off 1m20s restarting failed container=app pod=n_default\(/)
     // nginx stops gracefully on its stop signal
@@ -213,11 +213,12 @@ describe('a failing liveness probe restarts the container (computePodActions, do
   it('Killing names the probe; Created and Started count the restarts', () => {
     const d = sh(c, 'kubectl describe pod n').stdout
     // 25 events get through at once (Created, Started, 3 Unhealthy, Killing, …), then one per 5 minutes:
-    // the later kills are counted but not written
-    expect(d).toContain('Normal   Killing    3m19s (x3 over 4m29s)   kubelet            Container app failed liveness probe, will be restarted')
-    expect(d).toContain('Normal   Created    2m59s (x4 over 4m59s)   kubelet            Created container: app')
-    expect(d).toContain('Warning  BackOff    3m8s (x3 over 3m58s)    kubelet            Back-off restarting failed container app in pod n_default(')
-    expect(d).toContain('Warning  Unhealthy  2m39s (x11 over 4m49s)  kubelet            Liveness probe failed: HTTP probe failed with statuscode: 404')
+    // the Started of the fifth run, the fifth kill and the BackOff after it are counted but not written
+    expect(d).toContain('Normal   Started    3m29s (x4 over 4m59s)   kubelet            Started container app')
+    expect(d).toContain('Normal   Created    2m59s (x5 over 4m59s)   kubelet            Created container: app')
+    expect(d).toContain('Warning  Unhealthy  2m59s (x12 over 4m49s)  kubelet            Liveness probe failed: HTTP probe failed with statuscode: 404')
+    expect(d).toContain('Normal   Killing    2m59s (x4 over 4m29s)   kubelet            Container app failed liveness probe, will be restarted')
+    expect(d).not.toContain('Warning  BackOff')
   })
 
   it('a process with no SIGTERM handler exits 143 (Error)', () => {
@@ -230,6 +231,21 @@ describe('a failing liveness probe restarts the container (computePodActions, do
     // period 60 s: the first run is killed at 3 minutes and restarted at once
     const r = cluster(pod('a', 'livenessProbe: {tcpSocket: {port: 9999}, periodSeconds: 60}'))
     expect(sh(r, 'kubectl get pods a').stdout).toMatch(/a\s+1\/1\s+Running\s+1 \(119s ago\)\s+5m/)
+  })
+})
+
+describe('the back-off (doBackOff over flowcontrol.Backoff)', () => {
+  it('a container killed every 3 minutes outlasts every back-off: each restart comes at once', () => {
+    const c = cluster(pod('a', 'livenessProbe: {tcpSocket: {port: 9999}, periodSeconds: 30, failureThreshold: 2}'))
+    // runs of 60 s: killed at 61 s, 121 s, 181 s, 241 s, each restarted at once
+    const st = parse(sh(c, 'kubectl get pod a -o yaml').stdout).status.containerStatuses[0]
+    expect([st.restartCount, Object.keys(st.state)[0]]).toEqual([4, 'running'])
+  })
+  it('short runs: held back once the back-off outgrows the run; the BackOff events say so', () => {
+    const c = cluster(pod('a', 'livenessProbe: {tcpSocket: {port: 9999}, periodSeconds: 1, failureThreshold: 1}'))
+    const st = parse(sh(c, 'kubectl get pod a -o yaml').stdout).status.containerStatuses[0]
+    expect(st.state.waiting.reason).toBe('CrashLoopBackOff')
+    expect(events(c, 'a')).toContain('BackOff')
   })
 })
 
