@@ -418,6 +418,20 @@ function whereIs(ctx: BuildContext, pod: Pod): { obj?: Loaded; base: (string | n
   return { base: ['spec'] }
 }
 
+/** Whether a PodSpec's containers have probes, once per spec (the replicas of a template share theirs). */
+const probed = new WeakMap<JsonObject, boolean>()
+function hasProbes(spec: JsonObject): boolean {
+  let v = probed.get(spec)
+  if (v === undefined) {
+    v = read.arr(spec.containers).some((c) => {
+      const o = read.obj(c)
+      return !!o && (o.readinessProbe !== undefined || o.livenessProbe !== undefined || o.startupProbe !== undefined)
+    })
+    probed.set(spec, v)
+  }
+  return v
+}
+
 /**
  * Runs the probes of every running Pod up to `now`, in place: the probed
  * containers get their `probes` record and readiness, the Pod its `ready`.
@@ -429,8 +443,8 @@ export function applyProbes(ctx: BuildContext, pods: Pod[], now: string): void {
   for (const pod of pods) {
     if (pod.phase !== 'Running' || pod.podIPs.length === 0 || pod.terminating) continue
     const specJson = read.obj(pod.raw.spec)
-    const rawContainers = read.arr(specJson?.containers).map(read.fields)
-    if (!rawContainers.some((c) => c.readinessProbe || c.livenessProbe || c.startupProbe)) continue
+    if (!specJson || !hasProbes(specJson)) continue
+    const rawContainers = read.arr(specJson.containers).map(read.fields)
     const status = read.obj(pod.raw.status)
     // a pasted status is what kubelet decided: it wins over the replay
     if (status && (status.conditions !== undefined || status.containerStatuses !== undefined)) continue
