@@ -395,6 +395,8 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
       break
     }
     t = restartAt
+    // a history longer than the replay's bound (weeks of restarts): the container is taken to be between two attempts
+    if (n === MAX_RUNS - 1) waiting = { backoff: MAX_BACKOFF, restartAt: now + 1000 }
   }
   events.sort((a, b) => a.at - b.at)
   return {
