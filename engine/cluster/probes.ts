@@ -63,6 +63,7 @@ import { fieldPath } from '../load/schema.ts'
 export type ProbeType = 'Readiness' | 'Liveness' | 'Startup'
 
 const FIELD: Record<ProbeType, string> = { Readiness: 'readinessProbe', Liveness: 'livenessProbe', Startup: 'startupProbe' }
+const TYPES: ProbeType[] = ['Startup', 'Liveness', 'Readiness']
 
 /** A probe with the API server's defaults (SetDefaults_Probe: a zero counts as unset). */
 export interface ProbeSpec {
@@ -425,7 +426,7 @@ const probed = new WeakMap<JsonObject, boolean>()
 function hasProbes(spec: JsonObject): boolean {
   let v = probed.get(spec)
   if (v === undefined) {
-    v = read.arr(spec.containers).some((c) => {
+    v = [...read.arr(spec.containers), ...read.arr(spec.initContainers)].some((c) => {
       const o = read.obj(c)
       return !!o && (o.readinessProbe !== undefined || o.livenessProbe !== undefined || o.startupProbe !== undefined)
     })
@@ -454,28 +455,34 @@ export function applyProbes(ctx: BuildContext, pods: Pod[], now: string): void {
     if (Number.isNaN(created)) continue
     const podRef = `${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`
     let where: ReturnType<typeof whereIs> | undefined
+    // said once per object (the replicas of a template share it)
+    const say = (severity: 'warning' | 'error', code: string, at: (string | number)[], text: string) => {
+      where ??= whereIs(ctx, pod)
+      const path = [...where.base, ...at]
+      const key = `${where.obj?.ref.source}/${where.obj?.ref.doc}/${path.join('.')}`
+      if (warned.has(key)) return
+      warned.add(key)
+      ctx.report(severity, code, where.obj ? { kind: where.obj.kind, namespace: where.obj.namespace, name: where.obj.name, ref: where.obj.ref } : undefined, path, `${fieldPath(path)}: ${text}`)
+    }
+    read.arr(specJson.initContainers).forEach((c, i) => {
+      for (const type of TYPES) {
+        if (read.obj(read.fields(c)[FIELD[type]])) say('warning', 'not-simulated', ['initContainers', i, FIELD[type]], "not simulated: the simulator runs the probes of a Pod's containers, not those of its sidecars (init containers with restartPolicy Always); it counts the sidecar as started and ready")
+      }
+    })
     const containers: Container[] = pod.containers.map((c, i) => {
       const raw = rawContainers.find((x) => x.name === c.name)
       if (!raw || c.crash) return c
       const judged: Partial<Record<ProbeType, Judged>> = {}
-      for (const type of ['Startup', 'Liveness', 'Readiness'] as ProbeType[]) {
+      for (const type of TYPES) {
         const spec = probeSpec(type, raw)
         if (!spec) continue
         const verdict = judge(pod, raw, spec)
         judged[type] = { spec, verdict }
-        // said once per object (the replicas of a template share it)
-        const say = (severity: 'warning' | 'error', code: string, field: string, text: string) => {
-          where ??= whereIs(ctx, pod)
-          const path = [...where.base, 'containers', i, FIELD[type], ...(field ? field.split('.') : [])]
-          const key = `${where.obj?.ref.source}/${where.obj?.ref.doc}/${path.join('.')}`
-          if (warned.has(key)) return
-          warned.add(key)
-          ctx.report(severity, code, where.obj ? { kind: where.obj.kind, namespace: where.obj.namespace, name: where.obj.name, ref: where.obj.ref } : undefined, path, `${fieldPath(path)}: ${text}`)
-        }
-        if (verdict.result === 'assumed') say('warning', 'not-simulated', verdict.field, `${verdict.why}; the simulator counts the probe as passing`)
+        const at = (field: string) => ['containers', i, FIELD[type], ...(field ? field.split('.') : [])]
+        if (verdict.result === 'assumed') say('warning', 'not-simulated', at(verdict.field), `${verdict.why}; the simulator counts the probe as passing`)
         if (spec.raw.terminationGracePeriodSeconds !== undefined && spec.raw.terminationGracePeriodSeconds !== null) {
           // on a readiness probe the API server refuses it (cluster/probe-validation.ts)
-          if (type !== 'Readiness') say('warning', 'not-simulated', 'terminationGracePeriodSeconds', 'not simulated: the simulator takes a container kubelet kills to stop at once, so no grace period runs out')
+          if (type !== 'Readiness') say('warning', 'not-simulated', at('terminationGracePeriodSeconds'), 'not simulated: the simulator takes a container kubelet kills to stop at once, so no grace period runs out')
         }
       }
       if (!judged.Startup && !judged.Liveness && !judged.Readiness) return c

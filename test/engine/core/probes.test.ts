@@ -349,3 +349,12 @@ spec:
     expect(c.pods.filter((p) => p.meta.name.startsWith('db-')).map((p) => p.meta.name)).toEqual(['db-0', 'db-1', 'db-2'])
   })
 })
+
+describe('sidecars', () => {
+  it('a sidecar\'s probes are accepted and said not to be simulated', () => {
+    const y = pod('a', '').replace('  containers:', '  initContainers:\n  - name: proxy\n    image: envoyproxy/envoy:v1.33.0\n    restartPolicy: Always\n    readinessProbe: {tcpSocket: {port: 15021}}\n  containers:')
+    const ds = diagnostics(y)
+    expect(ds.filter((d) => d.severity === 'error')).toEqual([])
+    expect(ds.map((d) => d.message)).toContain("spec.initContainers[0].readinessProbe: not simulated: the simulator runs the probes of a Pod's containers, not those of its sidecars (init containers with restartPolicy Always); it counts the sidecar as started and ready")
+  })
+})
