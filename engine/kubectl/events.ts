@@ -18,7 +18,13 @@
  *   distinct messages of one source/object/type/reason as events of their
  *   own and folds the rest into one event, "(combined from similar events):
  *   LATEST", whose count grows. The spam filter lets 25 events through at
- *   once per source and object, then one per 5 minutes.
+ *   once per source and object, then one per 5 minutes; it runs after the
+ *   logger has counted (EventCorrelate), so an update that gets through
+ *   carries every occurrence so far.
+ * - kubelet's probes (cluster/probes.ts): Warning `Unhealthy` "<Type> probe
+ *   failed: …" for every failed run, Normal `Killing` "Container C failed
+ *   liveness probe, will be restarted", `Created`/`Started` again for each
+ *   restart, Warning `BackOff` while a restart is held back.
  * - The API server forgets an event an hour after its last update
  *   (kube-apiserver --event-ttl, default 1h): the cluster's own Pods, 10 days
  *   old, have none left.
