@@ -85,7 +85,7 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: str
               state: { waiting: { message: `back-off ${goDuration(pr.waiting.backoff)} restarting failed container=${c.name} pod=${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`, reason: 'CrashLoopBackOff' } },
             })
           : entry(c.name, c.image, { ready: c.ready, restartCount: c.restartCount, started: pr.started, state: { running: { startedAt: current === 0 ? started : isoSeconds(pr.runs[current].start) } } })
-        e.containerID = runId(pr.waiting ? current : current)
+        e.containerID = runId(current)
         if (last) e.lastState = { terminated: { containerID: runId(last.index), exitCode: pr.exitCode, finishedAt: isoSeconds(last.killed), reason: pr.exitReason, startedAt: last.index === 0 ? started : isoSeconds(last.start) } }
         return e
       }
