@@ -332,6 +332,7 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
   let started = false
   let ready = false
   let waiting: ContainerProbes['waiting']
+  let readyChanged: number | undefined
   const back = backOffRestart()
   for (let n = 0; n < MAX_RUNS; n++) {
     const run: ContainerProbes['runs'][0] = { start: t }
@@ -369,17 +370,24 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
     if (lv && startedAt !== Infinity) failureEvents(events, t, lv, startedAt, end, now)
     const rd = probes.Readiness
     if (rd && startedAt !== Infinity) failureEvents(events, t, rd, startedAt, end, now)
+    // when this run turns ready: once started without a readiness probe, else at its successThreshold-th pass
+    let readyFrom = Infinity
+    if (startedAt !== Infinity) {
+      if (!rd) readyFrom = startedAt
+      else if (rd.verdict.result === 'success' || rd.verdict.result === 'assumed') {
+        const k = ticks(t, rd.spec, startedAt, Infinity)
+        readyFrom = k.first + (rd.spec.success - 1) * k.step
+      }
+    }
     if (killAt > now) {
       // still running now
       started = startedAt <= now
-      if (!started) ready = false
-      else if (!rd) ready = true
-      else if (rd.verdict.result === 'success' || rd.verdict.result === 'assumed') {
-        const k = ticks(t, rd.spec, startedAt, Infinity)
-        ready = k.first + (rd.spec.success - 1) * k.step <= now
-      } else ready = false
+      ready = readyFrom <= now
+      if (ready) readyChanged = readyFrom
       break
     }
+    // ready until the kill: not ready since then
+    if (readyFrom <= killAt) readyChanged = killAt
     run.killed = killAt
     events.push({ at: killAt, type: 'Normal', reason: 'Killing', message: `Container ${name} failed ${killedBy === 'Startup' ? 'startup' : 'liveness'} probe, will be restarted` })
     // kubelet kills and starts again in one sync; doBackOff holds the start back while the
@@ -408,6 +416,7 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
     exitReason: GRACEFUL.has(app) ? 'Completed' : 'Error',
     events,
     ready,
+    readyChanged,
   }
 }
 

@@ -138,13 +138,16 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   const scheduled = !!pod.nodeName
   const running = pod.podIPs.length > 0
   // kubelet's status manager: a False condition says which containers hold it back (Go's %s of a []string)
-  const cond = (type: string, status: boolean, reason?: string, names?: string[]): JsonObject => {
-    const c: JsonObject = { lastProbeTime: null, lastTransitionTime: started, status: status ? 'True' : 'False', type }
+  const cond = (type: string, status: boolean, reason?: string, names?: string[], since = started): JsonObject => {
+    const c: JsonObject = { lastProbeTime: null, lastTransitionTime: since, status: status ? 'True' : 'False', type }
     if (!status && reason && names) Object.assign(c, { message: `containers with ${reason === 'ContainersNotInitialized' ? 'incomplete' : 'unready'} status: [${names.join(' ')}]`, reason })
     return c
   }
   const initNames = read.arr(spec.initContainers).map((c) => String(read.fields(c).name ?? ''))
   const unready = pod.containers.filter((c) => !(running && c.ready)).map((c) => c.name)
+  // probes move the Ready condition: its last change is the latest change of a container's readiness (cluster/probes.ts)
+  const changes = pod.containers.map((c) => c.probes?.readyChanged).filter((x): x is number => x !== undefined)
+  const readySince = changes.length ? isoSeconds(Math.max(...changes)) : started
   const status: JsonObject = {
     phase: pod.phase,
     // computed once by the API server when the Pod is created (PrepareForCreate)
@@ -153,8 +156,8 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
       ? [
           cond('PodReadyToStartContainers', running),
           cond('Initialized', running || initNames.length === 0, 'ContainersNotInitialized', initNames),
-          cond('Ready', pod.ready, 'ContainersNotReady', unready),
-          cond('ContainersReady', pod.ready, 'ContainersNotReady', unready),
+          cond('Ready', pod.ready, 'ContainersNotReady', unready, readySince),
+          cond('ContainersReady', pod.ready, 'ContainersNotReady', unready, readySince),
           cond('PodScheduled', true),
         ]
       : [{ ...cond('PodScheduled', false), message: pod.pendingReason ?? '', reason: 'Unschedulable' }],

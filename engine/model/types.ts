@@ -156,6 +156,8 @@ export interface ContainerProbes {
   started: boolean
   /** killed and not yet restarted: kubelet waits out this back-off (seconds) until `restartAt` */
   waiting?: { backoff: number; restartAt: number }
+  /** when the container's readiness last changed; unset: as it was at the start (not ready) */
+  readyChanged?: number
   /** how the killed runs ended (the process's answer to the stop signal) */
   exitCode: number
   exitReason: 'Completed' | 'Error'

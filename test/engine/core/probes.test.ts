@@ -358,3 +358,16 @@ describe('sidecars', () => {
     expect(ds.map((d) => d.message)).toContain("spec.initContainers[0].readinessProbe: not simulated: the simulator runs the probes of a Pod's containers, not those of its sidecars (init containers with restartPolicy Always); it counts the sidecar as started and ready")
   })
 })
+
+describe('the Ready condition moves with the probes', () => {
+  it('ready from the first passing probe, 10 s after the start', () => {
+    const c = cluster(pod('a', readiness('{tcpSocket: {port: 8080}}')))
+    const ready = parse(sh(c, 'kubectl get pod a -o yaml').stdout).status.conditions.find((x: { type: string }) => x.type === 'Ready')
+    expect(ready).toMatchObject({ status: 'True', lastTransitionTime: '2026-01-15T11:55:11Z' })
+  })
+  it('not ready since the last kill', () => {
+    const c = cluster(pod('n', 'livenessProbe: {httpGet: {path: /healthz, port: 80}}', 'nginx'))
+    const ready = parse(sh(c, 'kubectl get pod n -o yaml').stdout).status.conditions.find((x: { type: string }) => x.type === 'Ready')
+    expect(ready).toMatchObject({ status: 'False', lastTransitionTime: '2026-01-15T11:58:41Z' })
+  })
+})
