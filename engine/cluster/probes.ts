@@ -55,7 +55,7 @@
 import type { Container, ContainerProbes, Json, JsonObject, Pod, ProbeEvent } from '../model/types.ts'
 import { read } from './context.ts'
 import type { BuildContext, Loaded } from './context.ts'
-import { podListener, imageServes } from '../traffic/servers.ts'
+import { podListener, imageServes, netexecHealthz } from '../traffic/servers.ts'
 import type { App } from '../traffic/servers.ts'
 import { goDuration } from './crash-loop.ts'
 import { fieldPath } from '../load/schema.ts'
@@ -141,7 +141,7 @@ function containerArgv(c: JsonObject): string[] {
  * curl; 'eof' for servers that close without answering, undefined when the
  * engine cannot tell.
  */
-export function probeHttpStatus(app: App, path: string): number | 'eof' | undefined {
+export function probeHttpStatus(app: App, path: string, argv: string[] = []): number | 'eof' | undefined {
   const p = path.replace(/\?.*$/, '') || '/'
   switch (app) {
     case 'redis':
@@ -176,6 +176,7 @@ export function probeHttpStatus(app: App, path: string): number | 'eof' | undefi
     case 'agnhost':
       // netexec's "/" handler takes every path it has no handler for; /exit and /shutdown end the process
       if (p === '/exit' || p === '/shutdown' || p === '/redirect') return undefined
+      if (p === '/healthz') return netexecHealthz(argv)
       return 200
     default:
       // serve-hostname, echo-basic and unknown images answer every path (traffic/http.ts)
@@ -219,7 +220,8 @@ export function judge(pod: Pod, container: JsonObject, spec: ProbeSpec): Verdict
       if (!PLAIN_HTTP.has(l.app)) return { result: 'assumed', why: `whether port ${r.port} speaks TLS is not simulated`, field: 'httpGet.scheme' }
       return { result: 'failure', output: `Get ${JSON.stringify(url)}: http: server gave HTTP response to HTTPS client` }
     }
-    const status = probeHttpStatus(l.app, path)
+    const owner = read.arr((read.obj(pod.raw.spec) ?? {}).containers).map(read.fields).find((c) => c.name === l.container)
+    const status = probeHttpStatus(l.app, path, owner ? containerArgv(owner) : [])
     if (status === undefined) return { result: 'assumed', why: `what ${l.app} answers to GET ${path} is not simulated`, field: 'httpGet.path' }
     if (status === 'eof') return { result: 'failure', output: `Get ${JSON.stringify(url)}: EOF` }
     // 200..399 pass (a redirect to another host passes with a warning; the simulated servers do not redirect)

@@ -371,3 +371,12 @@ describe('the Ready condition moves with the probes', () => {
     expect(ready).toMatchObject({ status: 'False', lastTransitionTime: '2026-01-15T11:58:41Z' })
   })
 })
+
+describe('agnhost netexec /healthz (netexec.go healthzHandler)', () => {
+  it('412 without a UDP or SCTP server, for the probe and for curl alike', () => {
+    const y = docs(pod('a', readiness('{httpGet: {path: /healthz, port: 8080}}')).replace('--http-port=8080]', '--http-port=8080, --udp-port=-1]'), pod('client', '', 'nginx', '{app: client}'))
+    const c = cluster(y)
+    expect(events(c, 'a')).toContain('Readiness probe failed: HTTP probe failed with statuscode: 412')
+    expect(sh(c, 'kubectl exec client -- curl -si http://10.244.1.2:8080/healthz').stdout).toContain('HTTP/1.1 412 Precondition Failed')
+  })
+})
