@@ -380,3 +380,12 @@ describe('agnhost netexec /healthz (netexec.go healthzHandler)', () => {
     expect(sh(c, 'kubectl exec client -- curl -si http://10.244.1.2:8080/healthz').stdout).toContain('HTTP/1.1 412 Precondition Failed')
   })
 })
+
+describe('kubectl logs of a restarted container', () => {
+  it('says the earlier attempt\'s log is not simulated, instead of denying it exists', () => {
+    const c = cluster(pod('a', 'livenessProbe: {tcpSocket: {port: 9999}}'))
+    const prev = sh(c, 'kubectl logs a --previous')
+    expect([prev.exitCode, prev.stderr]).toEqual([0, '(knet: the log of container "app"\'s previous attempt is not simulated)\n'])
+    expect(sh(c, 'kubectl logs a').stderr).toContain('has restarted 5 times')
+  })
+})
