@@ -389,3 +389,10 @@ describe('kubectl logs of a restarted container', () => {
     expect(sh(c, 'kubectl logs a').stderr).toContain('has restarted 5 times')
   })
 })
+
+describe('a probe gets the real server\'s answer', () => {
+  it('nginx has no /hostname: 404, though curl gets netexec\'s answer there in the simulator', () => {
+    const c = cluster(pod('n', readiness('{httpGet: {path: /hostname, port: 80}}'), 'nginx'))
+    expect(events(c, 'n')).toContain('HTTP probe failed with statuscode: 404')
+  })
+})
