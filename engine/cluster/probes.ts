@@ -141,13 +141,15 @@ function containerArgv(c: JsonObject): string[] {
  * curl (except for its netexec paths on other servers); 'eof' for servers that
  * close without answering, undefined when the engine cannot tell.
  */
-export function probeHttpStatus(app: App, path: string, argv: string[] = []): number | 'eof' | undefined {
+export function probeHttpStatus(app: App, path: string, argv: string[] = [], timeout = 1): number | 'eof' | 'timeout' | undefined {
   const p = path.replace(/\?.*$/, '') || '/'
   switch (app) {
     case 'redis':
     case 'postgres':
-    case 'coredns':
       return 'eof'
+    case 'coredns':
+      // DNS over TCP reads "GE" as a length prefix and waits for 18,245 bytes, until its 2 s read timeout
+      return timeout < 2 ? 'timeout' : 'eof'
     case 'mysql':
     case 'sshd':
     case 'ingress-nginx':
@@ -221,9 +223,11 @@ export function judge(pod: Pod, container: JsonObject, spec: ProbeSpec): Verdict
       return { result: 'failure', output: `Get ${JSON.stringify(url)}: http: server gave HTTP response to HTTPS client` }
     }
     const owner = read.arr((read.obj(pod.raw.spec) ?? {}).containers).map(read.fields).find((c) => c.name === l.container)
-    const status = probeHttpStatus(l.app, path, owner ? containerArgv(owner) : [])
+    const status = probeHttpStatus(l.app, path, owner ? containerArgv(owner) : [], spec.timeout)
     if (status === undefined) return { result: 'assumed', why: `what ${l.app} answers to GET ${path} is not simulated`, field: 'httpGet.path' }
     if (status === 'eof') return { result: 'failure', output: `Get ${JSON.stringify(url)}: EOF` }
+    // net/http's client timeout (the probe's timeoutSeconds)
+    if (status === 'timeout') return { result: 'failure', output: `Get ${JSON.stringify(url)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)` }
     // 200..399 pass (a redirect to another host passes with a warning; the simulated servers do not redirect)
     if (status >= 200 && status < 400) return { result: 'success' }
     return { result: 'failure', output: `HTTP probe failed with statuscode: ${status}` }
