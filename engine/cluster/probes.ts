@@ -329,7 +329,11 @@ function backOffRestart(): { restart(killed: number, previousExit: number | unde
  * @example
  * replay('web', judged, Date.parse('2026-01-15T11:55:01Z'), Date.parse('2026-01-15T12:00:00Z'), 'agnhost', 'web-0_default(uid)')
  */
-export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>, start: number, now: number, app: App, podRef: string): ContainerProbes & { ready: boolean } {
+export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>, start: number, now: number, app: App, podRef: string, restartPolicy = 'Always'): ContainerProbes & { ready: boolean } {
+  const exitCode = GRACEFUL.has(app) ? 0 : 143
+  // the Pod's restartPolicy: Never never restarts, OnFailure only after a non-zero exit
+  const restarts = restartPolicy === 'Never' ? false : restartPolicy === 'OnFailure' ? exitCode !== 0 : true
+  let terminated: number | undefined
   const runs: ContainerProbes['runs'] = []
   const events: ProbeEvent[] = []
   const fails = (j: Judged | undefined) => j?.verdict.result === 'failure'
@@ -395,7 +399,13 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
     // ready until the kill: not ready since then
     if (readyFrom <= killAt) readyChanged = killAt
     run.killed = killAt
-    events.push({ at: killAt, type: 'Normal', reason: 'Killing', message: `Container ${name} failed ${killedBy === 'Startup' ? 'startup' : 'liveness'} probe, will be restarted` })
+    events.push({ at: killAt, type: 'Normal', reason: 'Killing', message: `Container ${name} failed ${killedBy === 'Startup' ? 'startup' : 'liveness'} probe${restarts ? ', will be restarted' : ''}` })
+    if (!restarts) {
+      terminated = killAt
+      started = false
+      ready = false
+      break
+    }
     // kubelet kills and starts again in one sync; doBackOff holds the start back while the
     // previous run's exit is more recent than the back-off (see backOffRestart)
     const { restartAt, backoff } = back.restart(killAt, n > 0 ? runs[n - 1].killed! : undefined)
@@ -418,8 +428,9 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
     runs,
     started,
     waiting,
-    exitCode: GRACEFUL.has(app) ? 0 : 143,
-    exitReason: GRACEFUL.has(app) ? 'Completed' : 'Error',
+    terminated,
+    exitCode,
+    exitReason: exitCode === 0 ? 'Completed' : 'Error',
     events,
     ready,
     readyChanged,
@@ -503,12 +514,14 @@ export function applyProbes(ctx: BuildContext, pods: Pod[], now: string): void {
       if (!judged.Startup && !judged.Liveness && !judged.Readiness) return c
       const app = imageServes(c.image, containerArgv(raw)).app
       // containers start a second after their Pod is created (kubectl/events.ts Started)
-      const r = replay(c.name, judged, created + 1000, nowMs, app, podRef)
+      const r = replay(c.name, judged, created + 1000, nowMs, app, podRef, pod.restartPolicy)
       const { ready, ...probes } = r
       return { ...c, ready: c.ready && ready, restartCount: c.restartCount + (probes.runs.length - 1), probes }
     })
     pod.containers = containers
     pod.ready = pod.ready && containers.every((c) => c.ready)
+    // every container killed for good (restartPolicy Never or OnFailure): the Pod is over (kubelet_pods.go getPhase)
+    if (containers.every((c) => c.probes?.terminated !== undefined)) pod.phase = containers.some((c) => c.probes!.exitCode !== 0) ? 'Failed' : 'Succeeded'
   }
 }
 
@@ -517,7 +530,17 @@ export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
-/** The last run kubelet killed (lastState.terminated), if any. */
+/**
+ * The run containerStatuses[].lastState.terminated reports: the last one killed, or, when
+ * the current run is over for good (`terminated`, which its state reports), the one before.
+ */
+export function lastState(p: ContainerProbes): { index: number; start: number; killed: number } | undefined {
+  if (p.terminated === undefined) return lastKilled(p)
+  const i = p.runs.length - 2
+  return i >= 0 ? { index: i, start: p.runs[i].start, killed: p.runs[i].killed! } : undefined
+}
+
+/** The last run kubelet killed, if any. */
 export function lastKilled(p: ContainerProbes): { index: number; start: number; killed: number } | undefined {
   for (let i = p.runs.length - 1; i >= 0; i--) {
     const r = p.runs[i]

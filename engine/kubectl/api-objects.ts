@@ -11,7 +11,7 @@ import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume 
 import { podQOSClass } from './pod-resources.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
 import { crashLoop, goDuration } from '../cluster/crash-loop.ts'
-import { isoSeconds, lastKilled } from '../cluster/probes.ts'
+import { isoSeconds, lastState } from '../cluster/probes.ts'
 
 function metaJson(m: ObjectMeta, extra: JsonObject = {}): JsonObject {
   const out: JsonObject = { creationTimestamp: m.creationTimestamp, name: m.name, resourceVersion: m.resourceVersion, uid: m.uid }
@@ -76,8 +76,14 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: str
         const pr = c.probes
         const runId = (k: number) => containerID(pod, k === 0 ? c.name : `${c.name}/${k}`)
         const current = pr.runs.length - 1
-        const last = lastKilled(pr)
-        const e = pr.waiting
+        const e = pr.terminated !== undefined
+          ? entry(c.name, c.image, {
+              ready: false,
+              restartCount: c.restartCount,
+              started: false,
+              state: { terminated: { containerID: runId(current), exitCode: pr.exitCode, finishedAt: isoSeconds(pr.terminated), reason: pr.exitReason, startedAt: current === 0 ? started : isoSeconds(pr.runs[current].start) } },
+            })
+          : pr.waiting
           ? entry(c.name, c.image, {
               ready: false,
               restartCount: c.restartCount,
@@ -86,7 +92,8 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: str
             })
           : entry(c.name, c.image, { ready: c.ready, restartCount: c.restartCount, started: pr.started, state: { running: { startedAt: current === 0 ? started : isoSeconds(pr.runs[current].start) } } })
         e.containerID = runId(current)
-        if (last) e.lastState = { terminated: { containerID: runId(last.index), exitCode: pr.exitCode, finishedAt: isoSeconds(last.killed), reason: pr.exitReason, startedAt: last.index === 0 ? started : isoSeconds(last.start) } }
+        const previous = lastState(pr)
+        if (previous) e.lastState = { terminated: { containerID: runId(previous.index), exitCode: pr.exitCode, finishedAt: isoSeconds(previous.killed), reason: pr.exitReason, startedAt: previous.index === 0 ? started : isoSeconds(previous.start) } }
         return e
       }
       return entry(c.name, c.image, { ready: running && c.ready, restartCount: c.restartCount, started: running, state: running ? { running: { startedAt: started } } : waiting })
@@ -140,6 +147,8 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   // kubelet's status manager: a False condition says which containers hold it back (Go's %s of a []string)
   const cond = (type: string, status: boolean, reason?: string, names?: string[], since = started): JsonObject => {
     const c: JsonObject = { lastProbeTime: null, lastTransitionTime: since, status: status ? 'True' : 'False', type }
+    // a Pod that has run its course: kubelet's status manager says PodCompleted, with no message (GeneratePodReadyCondition)
+    if (!status && reason === 'ContainersNotReady' && (pod.phase === 'Succeeded' || pod.phase === 'Failed')) return Object.assign(c, { reason: 'PodCompleted' })
     if (!status && reason && names) Object.assign(c, { message: `containers with ${reason === 'ContainersNotInitialized' ? 'incomplete' : 'unready'} status: [${names.join(' ')}]`, reason })
     return c
   }

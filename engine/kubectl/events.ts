@@ -120,7 +120,8 @@ function podEvents(pod: Pod, now: number): ClusterEvent[] {
   if (!pod.nodeName) return events
 
   const kubelet: Draft[] = []
-  if (pod.podIPs.length > 0 && pod.phase === 'Running') {
+  // (a Pod its probes ended, restartPolicy Never or OnFailure, ran until then)
+  if (pod.podIPs.length > 0 && (pod.phase === 'Running' || pod.containers.some((c) => c.probes?.terminated !== undefined))) {
     pod.containers.forEach((c, i) => {
       const fieldPath = `spec.containers{${c.name}}`
       kubelet.push({ at: created + 1000, nameOffsetMs: 100 + 20 * i, type: 'Normal', reason: 'Created', message: `Created container: ${c.name}`, component: 'kubelet', fieldPath })

@@ -7,7 +7,7 @@ import { read } from '../cluster/context.ts'
 import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, Namespace, Node, Pod, Service } from '../model/types.ts'
 import { age } from '../text/duration.ts'
 import { crashLoop } from '../cluster/crash-loop.ts'
-import { isoSeconds, lastKilled } from '../cluster/probes.ts'
+import { isoSeconds, lastState } from '../cluster/probes.ts'
 import { formatLabels, formatSelector, selectorFromJson } from '../cluster/selector.ts'
 import { effectiveClass } from '../ingress/classes.ts'
 import { ingressStatus } from '../ingress/status.ts'
@@ -38,6 +38,13 @@ export function podStatus(p: Pod): string {
   if (p.phase === 'Pending' && p.nodeName && p.podIPs.length === 0) return p.initContainers.length ? `Init:0/${p.initContainers.length}` : 'ContainerCreating'
   // a waiting container's reason names the Pod's status (printPod walks the statuses backwards: the first one wins)
   if (p.phase === 'Running' && p.podIPs.length > 0 && p.containers.some((c) => c.crash || c.probes?.waiting)) return 'CrashLoopBackOff'
+  // a container its probe killed and that stays down (restartPolicy Never/OnFailure): its terminated reason
+  const term = [...p.containers].reverse().find((c) => c.probes?.terminated !== undefined)
+  if (term && p.podIPs.length > 0) {
+    const running = p.containers.some((c) => c.probes?.terminated === undefined && c.ready)
+    if (term.probes!.exitReason === 'Completed' && running) return p.ready ? 'Running' : 'NotReady'
+    return term.probes!.exitReason
+  }
   return p.phase
 }
 
@@ -47,8 +54,8 @@ function podRestarts(p: Pod, now: string): string {
   const crashing = p.podIPs.length > 0 && p.containers.some((c) => c.crash)
   if (!crashing) {
     // restarted after failed probes: the latest exit of a restarted container (cluster/probes.ts)
-    const exits = p.containers.map((c) => (c.probes ? lastKilled(c.probes)?.killed : undefined)).filter((x): x is number => x !== undefined)
-    return exits.length ? `${n} (${age(isoSeconds(Math.max(...exits)), now)} ago)` : String(n)
+    const exits = p.containers.map((c) => (c.probes ? lastState(c.probes)?.killed : undefined)).filter((x): x is number => x !== undefined)
+    return n > 0 && exits.length ? `${n} (${age(isoSeconds(Math.max(...exits)), now)} ago)` : String(n)
   }
   const loop = crashLoop(p.meta.creationTimestamp, now)
   n += loop.restarts * p.containers.filter((c) => c.crash).length

@@ -158,6 +158,8 @@ export interface ContainerProbes {
   waiting?: { backoff: number; restartAt: number }
   /** when the container's readiness last changed; unset: as it was at the start (not ready) */
   readyChanged?: number
+  /** killed and not restarted (restartPolicy Never, or OnFailure after exit 0): when */
+  terminated?: number
   /** how the killed runs ended (the process's answer to the stop signal) */
   exitCode: number
   exitReason: 'Completed' | 'Error'

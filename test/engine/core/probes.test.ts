@@ -396,3 +396,22 @@ describe('a probe gets the real server\'s answer', () => {
     expect(events(c, 'n')).toContain('HTTP probe failed with statuscode: 404')
   })
 })
+
+describe('restartPolicy Never and OnFailure (computePodActions restarts only what the policy allows)', () => {
+  it('Never: killed once, not restarted; the Pod Failed, STATUS Error, Ready PodCompleted', () => {
+    const y = pod('a', 'livenessProbe: {tcpSocket: {port: 9999}}').replace('spec:\n  containers:', 'spec:\n  restartPolicy: Never\n  containers:')
+    const c = cluster(y)
+    expect(sh(c, 'kubectl get pods a').stdout).toMatch(/a\s+0\/1\s+Error\s+0\s+5m/)
+    const st = parse(sh(c, 'kubectl get pod a -o yaml').stdout).status
+    expect(st.phase).toBe('Failed')
+    expect(st.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 143, reason: 'Error', finishedAt: '2026-01-15T11:55:31Z' })
+    expect(st.conditions.find((x: { type: string }) => x.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' })
+    expect(events(c, 'a')).toMatch(/Container app failed liveness probe\n/)
+  })
+  it('OnFailure: nginx exits 0 on its stop signal, so it is not restarted: Completed, Succeeded', () => {
+    const y = pod('n', 'livenessProbe: {tcpSocket: {port: 9999}}', 'nginx').replace('spec:\n  containers:', 'spec:\n  restartPolicy: OnFailure\n  containers:')
+    const c = cluster(y)
+    expect(sh(c, 'kubectl get pods n').stdout).toMatch(/n\s+0\/1\s+Completed\s+0\s+5m/)
+    expect(c.index.pod.get('default/n')!.phase).toBe('Succeeded')
+  })
+})
