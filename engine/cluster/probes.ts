@@ -43,11 +43,18 @@
  * killContainer). The simulator takes the process to exit at once on the
  * stop signal, 0 for servers that shut down gracefully (nginx, httpd, Redis,
  * PostgreSQL, MySQL) and 143 (128 + SIGTERM) for the rest. kubelet restarts
- * it with kubelet's back-off, 10 s doubling to 5 minutes (backOffRestart
- * below; pkg/kubelet/kubelet.go backOffPeriod, MaxContainerBackOff), and
- * emits Warning `BackOff` "Back-off restarting failed container C in pod
- * P_NS(UID)" on each sync it holds the container back (the simulator
- * resyncs every 10 s).
+ * it with its back-off, 10 s doubling to 5 minutes (backOffRestart below;
+ * pkg/kubelet/kubelet.go backOffPeriod, MaxContainerBackOff), and emits
+ * Warning `BackOff` "Back-off restarting failed container C in pod
+ * P_NS(UID)" on each sync it holds the container back (the simulator resyncs
+ * every 10 s). With restartPolicy Never (or OnFailure after exit 0) it stays
+ * down, the Killing message loses ", will be restarted", and once every
+ * container is down the Pod is Failed (or Succeeded).
+ *
+ * Not replayed: a sidecar's probes, a terminating Pod's probes, and
+ * exec probes (warned); probes of a port an image the engine does not know
+ * might listen on, or of a hostNetwork Pod's port, are counted as passing
+ * (warned).
  *
  * A Pod whose manifest pastes its status (conditions or containerStatuses)
  * keeps what the status says: no probe is replayed for it.
