@@ -19,6 +19,8 @@ import { placePods, podDraftsFromManifests } from './pods.ts'
 import type { PodDraft } from './pod-draft.ts'
 import { buildServices, newAllocators } from './services.ts'
 import { buildEndpointSlices } from './endpoint-slices.ts'
+import { applyProbes } from './probes.ts'
+import { orderedReady } from './ordered-ready.ts'
 import { toGeneric } from './generic.ts'
 import { NOW } from './meta.ts'
 import { PodLabelIndex } from './pod-label-index.ts'
@@ -95,13 +97,24 @@ export function buildCluster(parsed: ParseResult): Cluster {
   }
   // stable sort by the document of the object that made each Pod
   sortByDocument(userDrafts)
-  const { pods } = placePods(ctx, config, nodes, [...withoutReplaced(sys, userDrafts), ...userDrafts.slice(0, LIMITS.maxPods)])
+  const { pods: placed } = placePods(ctx, config, nodes, [...withoutReplaced(sys, userDrafts), ...userDrafts.slice(0, LIMITS.maxPods)])
 
   if (ctx.objects('Service').length > LIMITS.maxServices) {
     ctx.error(ctx.objects('Service')[LIMITS.maxServices], [], `too many Services (limit ${LIMITS.maxServices})`, 'too-large')
     ctx.byKind.set('Service', ctx.objects('Service').slice(0, LIMITS.maxServices))
   }
   const services = buildServices(ctx, config, newAllocators(config), systemServices(config))
+
+  // Ages are measured against the simulated "now", or just after the newest pasted timestamp
+  let now = NOW
+  for (const list of [placed, nodes, services]) {
+    for (const o of list) if (o.meta.creationTimestamp > now) now = o.meta.creationTimestamp
+  }
+  if (now !== NOW) now = new Date(Date.parse(now) + 5 * 60_000).toISOString().replace('.000Z', 'Z')
+  // kubelet's probes up to "now": readiness, restarts and their events (cluster/probes.ts)
+  applyProbes(ctx, placed, now)
+  // an OrderedReady StatefulSet waits for each Pod to be ready before it makes the next
+  const pods = orderedReady(ctx, placed)
   const nodeIndex = new Map(nodes.map((n) => [n.meta.name, n]))
   const podIndex = new PodLabelIndex(pods)
   const { slices, endpoints } = buildEndpointSlices(ctx, services, podIndex, nodeIndex)
@@ -159,13 +172,6 @@ export function buildCluster(parsed: ParseResult): Cluster {
     if (list) list.push(sl)
     else index.slicesByService.set(k, [sl])
   }
-
-  // Ages are measured against the simulated "now", or just after the newest pasted timestamp
-  let now = NOW
-  for (const list of [sortedPods, nodes, sortedServices]) {
-    for (const o of list) if (o.meta.creationTimestamp > now) now = o.meta.creationTimestamp
-  }
-  if (now !== NOW) now = new Date(Date.parse(now) + 5 * 60_000).toISOString().replace('.000Z', 'Z')
 
   const cluster: Cluster = {
     config,

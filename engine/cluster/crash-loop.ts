@@ -1,7 +1,10 @@
 /**
- * kubelet's restart back-off for a container that exits as soon as it starts:
- * 10 s after the first exit, doubling each time, at most 5 minutes
+ * kubelet's restart back-off for a container that exits as soon as it starts
  * (pkg/kubelet/kubelet.go: backOffPeriod 10s, MaxContainerBackOff 300s). The
+ * first exit is restarted at once: kuberuntime_manager.go doBackOff finds no
+ * back-off entry for the container yet (flowcontrol.Backoff IsInBackOffSince
+ * is false) and only then creates one (Next, 10 s). Each later exit waits out
+ * the current back-off, which doubles at every restart up to 5 minutes. The
  * simulator's containers start when their Pod was created and fail at once.
  */
 
@@ -19,13 +22,14 @@ export interface CrashLoop {
 
 /**
  * @example
- * crashLoop('2026-01-15T11:55:00Z', '2026-01-15T12:00:00Z') // { restarts: 4, lastStart: '2026-01-15T11:57:30Z', backoff: 160 }
+ * crashLoop('2026-01-15T11:55:00Z', '2026-01-15T12:00:00Z') // { restarts: 5, lastStart: '2026-01-15T11:57:30Z', backoff: 160 }
  */
 export function crashLoop(created: string, now: string): CrashLoop {
   const t0 = Date.parse(created)
   const span = Math.max(0, (Date.parse(now) - t0) / 1000)
   let at = 0
-  let restarts = 0
+  // the restart right after the first exit
+  let restarts = 1
   let wait = BASE
   while (at + wait <= span && restarts < 100_000) {
     at += wait

@@ -9,6 +9,7 @@ import type { Loaded } from './context.ts'
 import { fieldPath } from '../load/schema.ts'
 import { nameProblems } from '../load/names.ts'
 import { portConflicts } from './port-conflicts.ts'
+import { probeProblems } from './probe-validation.ts'
 
 export interface Toleration {
   key?: string
@@ -101,6 +102,8 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
         }
         return { name: portName, containerPort, protocol, hostPort: hostPort || undefined, hostIP: read.str(read.path(p, 'hostIP')) }
       })
+      // the probes' fields (cluster/probe-validation.ts); what they do is cluster/probes.ts's
+      for (const pr of probeProblems(read.fields(c), portNameProblems, field === 'initContainers')) err([field, ci, ...pr.path], pr.message)
       return { name, image, ports, ready: true, restartCount: 0 }
     })
   const containers = readContainers('containers')

@@ -11,6 +11,7 @@ import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume 
 import { podQOSClass } from './pod-resources.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
 import { crashLoop, goDuration } from '../cluster/crash-loop.ts'
+import { isoSeconds, lastState } from '../cluster/probes.ts'
 
 function metaJson(m: ObjectMeta, extra: JsonObject = {}): JsonObject {
   const out: JsonObject = { creationTimestamp: m.creationTimestamp, name: m.name, resourceVersion: m.resourceVersion, uid: m.uid }
@@ -70,6 +71,31 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: str
         e.containerID = id
         return e
       }
+      if (running && c.probes) {
+        // restarted after failed liveness or startup probes (cluster/probes.ts)
+        const pr = c.probes
+        const runId = (k: number) => containerID(pod, k === 0 ? c.name : `${c.name}/${k}`)
+        const current = pr.runs.length - 1
+        const e = pr.terminated !== undefined
+          ? entry(c.name, c.image, {
+              ready: false,
+              restartCount: c.restartCount,
+              started: false,
+              state: { terminated: { containerID: runId(current), exitCode: pr.exitCode, finishedAt: isoSeconds(pr.terminated), reason: pr.exitReason, startedAt: current === 0 ? started : isoSeconds(pr.runs[current].start) } },
+            })
+          : pr.waiting
+          ? entry(c.name, c.image, {
+              ready: false,
+              restartCount: c.restartCount,
+              started: false,
+              state: { waiting: { message: `back-off ${goDuration(pr.waiting.backoff)} restarting failed container=${c.name} pod=${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`, reason: 'CrashLoopBackOff' } },
+            })
+          : entry(c.name, c.image, { ready: c.ready, restartCount: c.restartCount, started: pr.started, state: { running: { startedAt: current === 0 ? started : isoSeconds(pr.runs[current].start) } } })
+        e.containerID = runId(current)
+        const previous = lastState(pr)
+        if (previous) e.lastState = { terminated: { containerID: runId(previous.index), exitCode: pr.exitCode, finishedAt: isoSeconds(previous.killed), reason: pr.exitReason, startedAt: previous.index === 0 ? started : isoSeconds(previous.start) } }
+        return e
+      }
       return entry(c.name, c.image, { ready: running && c.ready, restartCount: c.restartCount, started: running, state: running ? { running: { startedAt: started } } : waiting })
     }),
     initContainerStatuses: init.map((c) => {
@@ -119,13 +145,18 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   const scheduled = !!pod.nodeName
   const running = pod.podIPs.length > 0
   // kubelet's status manager: a False condition says which containers hold it back (Go's %s of a []string)
-  const cond = (type: string, status: boolean, reason?: string, names?: string[]): JsonObject => {
-    const c: JsonObject = { lastProbeTime: null, lastTransitionTime: started, status: status ? 'True' : 'False', type }
+  const cond = (type: string, status: boolean, reason?: string, names?: string[], since = started): JsonObject => {
+    const c: JsonObject = { lastProbeTime: null, lastTransitionTime: since, status: status ? 'True' : 'False', type }
+    // a Pod that has run its course: kubelet's status manager says PodCompleted, with no message (GeneratePodReadyCondition)
+    if (!status && reason === 'ContainersNotReady' && (pod.phase === 'Succeeded' || pod.phase === 'Failed')) return Object.assign(c, { reason: 'PodCompleted' })
     if (!status && reason && names) Object.assign(c, { message: `containers with ${reason === 'ContainersNotInitialized' ? 'incomplete' : 'unready'} status: [${names.join(' ')}]`, reason })
     return c
   }
   const initNames = read.arr(spec.initContainers).map((c) => String(read.fields(c).name ?? ''))
   const unready = pod.containers.filter((c) => !(running && c.ready)).map((c) => c.name)
+  // probes move the Ready condition: its last change is the latest change of a container's readiness (cluster/probes.ts)
+  const changes = pod.containers.map((c) => c.probes?.readyChanged).filter((x): x is number => x !== undefined)
+  const readySince = changes.length ? isoSeconds(Math.max(...changes)) : started
   const status: JsonObject = {
     phase: pod.phase,
     // computed once by the API server when the Pod is created (PrepareForCreate)
@@ -134,8 +165,8 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
       ? [
           cond('PodReadyToStartContainers', running),
           cond('Initialized', running || initNames.length === 0, 'ContainersNotInitialized', initNames),
-          cond('Ready', pod.ready, 'ContainersNotReady', unready),
-          cond('ContainersReady', pod.ready, 'ContainersNotReady', unready),
+          cond('Ready', pod.ready, 'ContainersNotReady', unready, readySince),
+          cond('ContainersReady', pod.ready, 'ContainersNotReady', unready, readySince),
           cond('PodScheduled', true),
         ]
       : [{ ...cond('PodScheduled', false), message: pod.pendingReason ?? '', reason: 'Unschedulable' }],

@@ -18,7 +18,13 @@
  *   distinct messages of one source/object/type/reason as events of their
  *   own and folds the rest into one event, "(combined from similar events):
  *   LATEST", whose count grows. The spam filter lets 25 events through at
- *   once per source and object, then one per 5 minutes.
+ *   once per source and object, then one per 5 minutes; it runs after the
+ *   logger has counted (EventCorrelate), so an update that gets through
+ *   carries every occurrence so far.
+ * - kubelet's probes (cluster/probes.ts): Warning `Unhealthy` "<Type> probe
+ *   failed: …" for every failed run, Normal `Killing` "Container C failed
+ *   liveness probe, will be restarted", `Created`/`Started` again for each
+ *   restart, Warning `BackOff` while a restart is held back.
  * - The API server forgets an event an hour after its last update
  *   (kube-apiserver --event-ttl, default 1h): the cluster's own Pods, 10 days
  *   old, have none left.
@@ -92,7 +98,12 @@ interface Draft {
   message: string
   component: string
   fieldPath?: string
+  /** occurrences this draft stands for (folded probe failures) */
+  count?: number
 }
+
+/** name offsets of the kubelet's probe-related events, so that two made at one instant differ */
+const PROBE_OFFSET: Record<string, number> = { Readiness: 0, Liveness: 1, Startup: 2, Killing: 3, BackOff: 4, Created: 5, Started: 6 }
 
 function podEvents(pod: Pod, now: number): ClusterEvent[] {
   const created = Date.parse(pod.meta.creationTimestamp)
@@ -109,7 +120,8 @@ function podEvents(pod: Pod, now: number): ClusterEvent[] {
   if (!pod.nodeName) return events
 
   const kubelet: Draft[] = []
-  if (pod.podIPs.length > 0 && pod.phase === 'Running') {
+  // (a Pod its probes ended, restartPolicy Never or OnFailure, ran until then)
+  if (pod.podIPs.length > 0 && (pod.phase === 'Running' || pod.containers.some((c) => c.probes?.terminated !== undefined))) {
     pod.containers.forEach((c, i) => {
       const fieldPath = `spec.containers{${c.name}}`
       kubelet.push({ at: created + 1000, nameOffsetMs: 100 + 20 * i, type: 'Normal', reason: 'Created', message: `Created container: ${c.name}`, component: 'kubelet', fieldPath })
@@ -121,6 +133,14 @@ function podEvents(pod: Pod, now: number): ClusterEvent[] {
       const at = Date.parse(crashLoop(pod.meta.creationTimestamp, new Date(now).toISOString()).lastStart)
       kubelet.push({ at, nameOffsetMs: 200 + 20 * i, type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${c.name} in pod ${name}_${ns}(${pod.meta.uid})`, component: 'kubelet', fieldPath: `spec.containers{${c.name}}` })
     })
+    // what the probes made kubelet say, and its restarts of the containers they failed (cluster/probes.ts)
+    pod.containers.forEach((c, i) => {
+      for (const e of c.probes?.events ?? []) {
+        const offset = PROBE_OFFSET[e.reason === 'Unhealthy' ? e.message.slice(0, e.message.indexOf(' ')) : e.reason] ?? 7
+        kubelet.push({ at: e.at, nameOffsetMs: 300 + 20 * i + offset, type: e.type, reason: e.reason, message: e.message, component: 'kubelet', fieldPath: `spec.containers{${c.name}}`, count: e.count })
+      }
+    })
+    kubelet.sort((a, b) => a.at - b.at)
   } else if (pod.podIPs.length === 0 && pod.pendingReason && !pod.hostNetwork) {
     for (let k = 0, at = created + 1000; at <= now; k++, at += SANDBOX_RETRY_MS) {
       const sandbox = sha256Hex(`sandbox/${pod.meta.uid}/${k}`)
@@ -134,59 +154,73 @@ function podEvents(pod: Pod, now: number): ClusterEvent[] {
       })
     }
   }
-  events.push(...record(pod, spamFilter(kubelet)))
+  events.push(...record(pod, kubelet))
   return events
 }
 
-/** client-go's EventSourceObjectSpamFilter: a token bucket per source and object. */
-function spamFilter(drafts: Draft[]): Draft[] {
+/** client-go's EventSourceObjectSpamFilter: a token bucket per source and object (getSpamKey). */
+function spamFilter(): (at: number) => boolean {
   let tokens = SPAM_BURST
-  let refilled = drafts[0]?.at ?? 0
-  const out: Draft[] = []
-  for (const d of drafts) {
-    const gained = Math.floor((d.at - refilled) / SPAM_REFILL_MS)
+  let refilled: number | undefined
+  return (at) => {
+    refilled ??= at
+    const gained = Math.floor((at - refilled) / SPAM_REFILL_MS)
     if (gained > 0) {
       tokens = Math.min(SPAM_BURST, tokens + gained)
       refilled += gained * SPAM_REFILL_MS
     }
-    if (tokens === 0) continue
+    if (tokens === 0) return false
     tokens--
-    out.push(d)
+    return true
   }
-  return out
 }
 
-/** EventAggregator then EventLogger: distinct messages stand alone up to 9, the rest fold into one event. */
+/**
+ * EventCorrelator.EventCorrelate: the EventAggregator (distinct messages stand alone up to 9,
+ * the rest fold into one event), then the EventLogger (the same event again bumps its count),
+ * then the spam filter. The logger counts an occurrence the filter then drops, so the next
+ * update that gets through carries every occurrence so far; what the API server holds is the
+ * last update that got through.
+ */
 function record(pod: Pod, drafts: Draft[]): ClusterEvent[] {
   const out: ClusterEvent[] = []
-  const byKey = new Map<string, { distinct: Set<string>; combined?: ClusterEvent; same: Map<string, ClusterEvent> }>()
+  interface Logged {
+    /** the logger's copy */
+    event: ClusterEvent
+    /** the API server's copy, once one update got through */
+    stored?: ClusterEvent
+  }
+  const byKey = new Map<string, { distinct: Set<string>; combined?: Logged; same: Map<string, Logged> }>()
+  const allow = spamFilter()
   for (const d of drafts) {
+    // the aggregator's key leaves the fieldPath out (EventAggregatorByReasonFunc); the logger's keeps it (getEventKey)
     const key = `${d.component}/${d.type}/${d.reason}`
+    const logKey = `${d.fieldPath ?? ''}\n${d.message}`
     let g = byKey.get(key)
     if (!g) byKey.set(key, (g = { distinct: new Set(), same: new Map() }))
-    const again = g.same.get(d.message)
-    if (again) {
-      // the same message again: the logger bumps the count of the event it made
-      again.count++
-      again.last = d.at
-      continue
-    }
-    g.distinct.add(d.message)
-    if (g.distinct.size < AGGREGATE_MAX_DISTINCT) {
-      const e = makeEvent(pod, d, 1, d.at, false)
-      g.same.set(d.message, e)
-      out.push(e)
-      continue
-    }
-    const message = `(combined from similar events): ${d.message}`
-    if (g.combined) {
-      g.combined.count++
-      g.combined.last = d.at
-      g.combined.message = message
+    const n = d.count ?? 1
+    let logged = g.same.get(logKey)
+    if (logged) {
+      logged.event.count += n
+      logged.event.last = d.at
     } else {
-      g.combined = makeEvent(pod, { ...d, message }, 1, d.at, false)
-      out.push(g.combined)
+      g.distinct.add(d.message)
+      if (g.distinct.size < AGGREGATE_MAX_DISTINCT) {
+        logged = { event: makeEvent(pod, d, n, d.at, false) }
+        g.same.set(logKey, logged)
+      } else {
+        const message = `(combined from similar events): ${d.message}`
+        if (g.combined) {
+          g.combined.event.count += n
+          g.combined.event.last = d.at
+          g.combined.event.message = message
+        } else g.combined = { event: makeEvent(pod, { ...d, message }, n, d.at, false) }
+        logged = g.combined
+      }
     }
+    if (!allow(d.at)) continue
+    if (logged.stored) Object.assign(logged.stored, { count: logged.event.count, last: logged.event.last, message: logged.event.message })
+    else out.push((logged.stored = { ...logged.event }))
   }
   return out
 }

@@ -19,7 +19,8 @@
  * - a Pod not yet running: the API server's "is waiting to start" (BadRequest);
  *   a Pod not yet scheduled has no node to ask, and the answer is empty;
  * - --timestamps (RFC 3339 with nanoseconds, trailing zeros trimmed), --prefix
- *   ([pod/NAME/CONTAINER]), -p/--previous (no container here has restarted).
+ *   ([pod/NAME/CONTAINER]), -p/--previous (a container that never restarted has no earlier
+ *   attempt; the log of a restarted one's earlier attempt is said not to be simulated).
  * -f/--follow is refused: the simulated logs never grow, so there is no stream to follow.
  */
 import type { Cluster, Container, Pod } from '../model/types.ts'
@@ -177,8 +178,14 @@ function podLogs(cluster: Cluster, pod: Pod, f: LogsFlags, tail: number, session
   let stdout = ''
   for (const c of containers) {
     if (f.previous) {
+      // restarted (a crash loop, or failed probes: cluster/probes.ts): there is an earlier attempt, whose log is not simulated
+      if ((c.probes && c.probes.runs.length > 1) || (c.crash && pod.podIPs.length > 0)) {
+        stderr += `(knet: the log of container "${c.name}"'s previous attempt is not simulated)\n`
+        continue
+      }
       return { stdout, stderr, error: `Error from server (BadRequest): previous terminated container "${c.name}" in pod "${pod.meta.name}" not found` }
     }
+    if (c.probes && c.probes.runs.length > 1) stderr += `(knet: container "${c.name}" has restarted ${c.probes.runs.length - 1} times; its log is shown as its first attempt wrote it)\n`
     // pkg/registry/core/pod/rest/log.go LogLocation: an unscheduled Pod has no kubelet to ask (empty answer);
     // a scheduled one whose containers have not started yet answers BadRequest
     if (!pod.nodeName) continue

@@ -7,6 +7,7 @@ import { read } from '../cluster/context.ts'
 import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, Namespace, Node, Pod, Service } from '../model/types.ts'
 import { age } from '../text/duration.ts'
 import { crashLoop } from '../cluster/crash-loop.ts'
+import { isoSeconds, lastState } from '../cluster/probes.ts'
 import { formatLabels, formatSelector, selectorFromJson } from '../cluster/selector.ts'
 import { effectiveClass } from '../ingress/classes.ts'
 import { ingressStatus } from '../ingress/status.ts'
@@ -36,7 +37,14 @@ export function podStatus(p: Pod): string {
   if (p.terminating) return 'Terminating'
   if (p.phase === 'Pending' && p.nodeName && p.podIPs.length === 0) return p.initContainers.length ? `Init:0/${p.initContainers.length}` : 'ContainerCreating'
   // a waiting container's reason names the Pod's status (printPod walks the statuses backwards: the first one wins)
-  if (p.phase === 'Running' && p.podIPs.length > 0 && p.containers.some((c) => c.crash)) return 'CrashLoopBackOff'
+  if (p.phase === 'Running' && p.podIPs.length > 0 && p.containers.some((c) => c.crash || c.probes?.waiting)) return 'CrashLoopBackOff'
+  // a container its probe killed and that stays down (restartPolicy Never/OnFailure): its terminated reason
+  const term = [...p.containers].reverse().find((c) => c.probes?.terminated !== undefined)
+  if (term && p.podIPs.length > 0) {
+    const running = p.containers.some((c) => c.probes?.terminated === undefined && c.ready)
+    if (term.probes!.exitReason === 'Completed' && running) return p.ready ? 'Running' : 'NotReady'
+    return term.probes!.exitReason
+  }
   return p.phase
 }
 
@@ -44,7 +52,11 @@ export function podStatus(p: Pod): string {
 function podRestarts(p: Pod, now: string): string {
   let n = p.containers.reduce((k, x) => k + x.restartCount, 0)
   const crashing = p.podIPs.length > 0 && p.containers.some((c) => c.crash)
-  if (!crashing) return String(n)
+  if (!crashing) {
+    // restarted after failed probes: the latest exit of a restarted container (cluster/probes.ts)
+    const exits = p.containers.map((c) => (c.probes ? lastState(c.probes)?.killed : undefined)).filter((x): x is number => x !== undefined)
+    return n > 0 && exits.length ? `${n} (${age(isoSeconds(Math.max(...exits)), now)} ago)` : String(n)
+  }
   const loop = crashLoop(p.meta.creationTimestamp, now)
   n += loop.restarts * p.containers.filter((c) => c.crash).length
   return `${n} (${age(loop.lastStart, now)} ago)`

@@ -105,6 +105,23 @@ export const crictlProgram: Program = {
     for (const p of pods) {
       for (const c of [...p.containers].reverse()) {
         if (!matches(f.name, c.name)) continue
+        if (c.probes && p.podIPs.length > 0) {
+          // restarted after failed probes (cluster/probes.ts): the current attempt, and the last exited one that kubelet keeps
+          const pr = c.probes
+          const image = sha256Hex(`image/${c.image}`)
+          // the container GC keeps one dead container per container (MaxPerPodContainer)
+          const last = pr.runs.length - 1
+          const shown = pr.runs[last].killed !== undefined || last === 0 ? [last] : [last - 1, last]
+          for (const k of shown) {
+            const r = pr.runs[k]
+            const exited = r.killed !== undefined
+            if (exited && !f.all) continue
+            const id = containerID(p, k === 0 ? c.name : `${c.name}/${k}`).slice('containerd://'.length)
+            const when = `${unitsHumanDuration(Date.parse(inv.cluster.now) - r.start)} ago`
+            rows.push({ at: r.start, id, row: [cut(id), f.noTrunc ? `sha256:${image}` : image.slice(0, 13), when, exited ? 'Exited' : 'Running', c.name, String(k), cut(sandboxId(p)), p.meta.name, p.meta.namespace] })
+          }
+          continue
+        }
         // a container in CrashLoopBackOff is between attempts: its last one has exited (kubelet keeps that one)
         const loop = c.crash && p.podIPs.length > 0 ? crashLoop(p.meta.creationTimestamp, inv.cluster.now) : undefined
         if (loop && !f.all) continue

@@ -144,6 +144,36 @@ export interface Container {
    * container of the Pod already holds (build/port-conflicts.ts).
    */
   crash?: ContainerCrash
+  /** what the kubelet's probes made of the container by "now" (cluster/probes.ts); unset without probes */
+  probes?: ContainerProbes
+}
+
+/** The life of a probed container, as cluster/probes.ts replays it on the simulated clock (times in ms since the epoch). */
+export interface ContainerProbes {
+  /** every run of the container: when it started, and when kubelet killed it (liveness or startup failure) */
+  runs: { start: number; killed?: number }[]
+  /** the started flag of the current run (startup probe passed, or none) */
+  started: boolean
+  /** killed and not yet restarted: kubelet waits out this back-off (seconds) until `restartAt` */
+  waiting?: { backoff: number; restartAt: number }
+  /** when the container's readiness last changed; unset: as it was at the start (not ready) */
+  readyChanged?: number
+  /** killed and not restarted (restartPolicy Never, or OnFailure after exit 0): when */
+  terminated?: number
+  /** how the killed runs ended (the process's answer to the stop signal) */
+  exitCode: number
+  exitReason: 'Completed' | 'Error'
+  /** kubelet's events about the container, oldest first (Unhealthy, Killing, Created/Started again, BackOff) */
+  events: ProbeEvent[]
+}
+
+export interface ProbeEvent {
+  at: number
+  type: 'Normal' | 'Warning'
+  reason: string
+  message: string
+  /** occurrences folded into this one (older probe failures, counted but not listed one by one) */
+  count?: number
 }
 
 export interface ContainerCrash {

@@ -11,7 +11,7 @@
  * REJECT/DROP rules) → nat POSTROUTING (masquerade). Locally generated
  * packets take nat OUTPUT instead of PREROUTING.
  */
-import type { Node, Pod } from '../model/types.ts'
+import type { Cluster, Node, Pod } from '../model/types.ts'
 import type { Route, ServicePortInfo } from '../dataplane/index.ts'
 import { nodePlumbing, nodeRuleset, proxyConfig, kubeProxyTable, saveRule } from '../dataplane/index.ts'
 import { ipFamilyOf, ipInPrefixText } from '../net/ip.ts'
@@ -302,7 +302,7 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
     }
   } else if (hit) {
     const out = kubeProxy(ctx, node, t, hit, entry)
-    if (out.kind === 'reject') return dead(ctx, 'refused', `${out.sp.nameString} has no endpoints to take the connection: kube-proxy rejects it`, t)
+    if (out.kind === 'reject') return dead(ctx, 'refused', `${out.sp.nameString} has no endpoints to take the connection${notReadyNote(c, out.sp)}: kube-proxy rejects it`, t)
     if (out.kind === 'drop') return dead(ctx, 'dropped', ctx.hops[ctx.hops.length - 1]?.note ?? 'dropped by kube-proxy', t)
     t = out.tuple
     bridge = undefined
@@ -752,3 +752,10 @@ function cloudLoadBalancer(ctx: WalkContext, t: Tuple, sp: ServicePortInfo): Wal
   return atNode(ctx, node, after, { chain: 'PREROUTING', srcLocal: false })
 }
 
+/** Why a Service with Pods has no endpoints: the Pods its EndpointSlices list as not ready (a failing readiness probe, most often). */
+function notReadyNote(c: Cluster, sp: { namespace: string; name: string }): string {
+  const names = (c.index.slicesByService.get(`${sp.namespace}/${sp.name}`) ?? []).flatMap((s) => s.endpoints.filter((e) => !e.conditions.ready && !e.conditions.terminating).map((e) => e.targetRef?.name ?? e.addresses[0]))
+  if (names.length === 0) return ''
+  const list = [...new Set(names)]
+  return ` (${list.length === 1 ? `its endpoint ${list[0]} is` : `its ${list.length} endpoints ${list.join(', ')} are`} not ready; \`kubectl describe pod\` says why)`
+}

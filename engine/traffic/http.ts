@@ -11,7 +11,7 @@
  */
 import type { Cluster, Pod } from '../model/types.ts'
 import type { FullTrace } from '../trace/index.ts'
-import { imageName, imageTag } from './servers.ts'
+import { containerArgs, imageName, imageTag, netexecHealthz } from './servers.ts'
 import { corednsBuild } from '../dns/coredns-builds.ts'
 import { proxyConfig } from '../dataplane/index.ts'
 import { envoyLocalReply, envoyProxiedReply } from '../gateway/replies.ts'
@@ -33,7 +33,7 @@ export type HttpOutcome =
   /** TLS to a plain-HTTP server (curl: (35) … wrong version number) */
   | { kind: 'tls-mismatch' }
 
-const REASONS: Record<number, string> = { 200: 'OK', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable' }
+const REASONS: Record<number, string> = { 200: 'OK', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 412: 'Precondition Failed', 502: 'Bad Gateway', 503: 'Service Unavailable' }
 
 /** HTTP's IMF-fixdate for the simulation's "now". @example httpDate('2026-01-15T12:00:00Z') // 'Thu, 15 Jan 2026 12:00:00 GMT' */
 export function httpDate(iso: string): string {
@@ -229,7 +229,7 @@ export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpO
     case 'ingress-nginx':
       return nginx(cluster, 404, 'Not Found', nginxPage(404, 'Not Found', 'nginx'), 'nginx')
     case 'agnhost':
-      if (path === '/healthz') return goText(cluster, 200, '')
+      if (path === '/healthz') return goText(cluster, pod ? netexecHealthz(containerArgs(pod, t.server?.container)) : 200, '')
       return goText(cluster, 200, `NOW: ${goNow(cluster.now, pod)}`)
     default:
       if (ep?.kind === 'external') {

@@ -106,6 +106,25 @@ function flagValue(list: string[], flag: string): number | undefined {
   return undefined
 }
 
+/**
+ * agnhost netexec's /healthz: 200 once its UDP or SCTP server runs, 412 (Precondition Failed)
+ * when neither is started (`--udp-port=-1` and no `--sctp-port`; netexec.go healthzHandler).
+ *
+ * @example
+ * netexecHealthz(['netexec', '--udp-port=-1']) // 412
+ */
+export function netexecHealthz(argv: string[]): 200 | 412 {
+  const udp = flagValue(argv, '--udp-port') ?? 8081
+  const sctp = flagValue(argv, '--sctp-port') ?? -1
+  return udp !== -1 || sctp !== -1 ? 200 : 412
+}
+
+/** What a Pod's container was started with (command, then args). */
+export function containerArgs(pod: Pod, name: string | undefined): string[] {
+  const c = pod.containers.find((x) => x.name === name)
+  return c ? args(pod, c) : []
+}
+
 /** The app an image runs and the ports it listens on without being told. */
 function imageDefaults(pod: Pod, c: Container): { app: App; ports: { proto: Listener['proto']; port: number; app?: App }[] } {
   return imageServes(c.image, args(pod, c))

@@ -21,7 +21,7 @@ spec:
     # limits only: the API server copies them into requests; 0.5 is stored as 500m
     resources: {limits: {cpu: 0.5, memory: 128Mi}}
     ports: [{containerPort: 80, name: http}]
-    livenessProbe: {httpGet: {path: /healthz, port: http}}
+    livenessProbe: {httpGet: {path: /, port: http}}
     readinessProbe: {tcpSocket: {port: 80}, initialDelaySeconds: 5, periodSeconds: 3}
     startupProbe: {exec: {command: [cat, /tmp/ready]}}
     env:
@@ -232,7 +232,7 @@ describe('kubectl describe pod: the reader\'s Pods', () => {
         '    Requests:',
         '      cpu:      500m',
         '      memory:   128Mi',
-        '    Liveness:   http-get http://:http/healthz delay=0s timeout=1s period=10s #success=1 #failure=3',
+        '    Liveness:   http-get http://:http/ delay=0s timeout=1s period=10s #success=1 #failure=3',
         '    Readiness:  tcp-socket :80 delay=5s timeout=1s period=3s #success=1 #failure=3',
         '    Startup:    exec [cat /tmp/ready] delay=0s timeout=1s period=10s #success=1 #failure=3',
         '    Environment:',
@@ -280,7 +280,7 @@ describe('kubectl describe pod: the reader\'s Pods', () => {
     const y = parse(sh(c, 'kubectl get pod guaranteed -o yaml').stdout)
     const ct = y.spec.containers[0]
     expect(ct.resources).toEqual({ limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '500m', memory: '128Mi' } })
-    expect(ct.livenessProbe).toEqual({ failureThreshold: 3, httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 })
+    expect(ct.livenessProbe).toEqual({ failureThreshold: 3, httpGet: { path: '/', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 })
     expect(ct.env[1].valueFrom.fieldRef).toEqual({ apiVersion: 'v1', fieldPath: 'metadata.name' })
     expect(y.spec.volumes).toEqual([{ configMap: { defaultMode: 420, name: 'app-config' }, name: 'config' }, { emptyDir: {}, name: 'scratch' }])
     expect([y.spec.priority, y.status.qosClass]).toEqual([0, 'Guaranteed'])

@@ -36,11 +36,11 @@ describe('a port two containers want', () => {
 
   it('leaves the second container in CrashLoopBackOff, the Pod 1/2 and out of its Service', () => {
     const { cluster } = loadScenario(NGINX_TWICE)
-    expect(runCommand(cluster, 'kubectl get pod twins').stdout).toBe('NAME    READY   STATUS             RESTARTS        AGE\ntwins   1/2     CrashLoopBackOff   4 (2m30s ago)   5m\n')
+    expect(runCommand(cluster, 'kubectl get pod twins').stdout).toBe('NAME    READY   STATUS             RESTARTS        AGE\ntwins   1/2     CrashLoopBackOff   5 (2m30s ago)   5m\n')
     const d = runCommand(cluster, 'kubectl describe pod twins').stdout
     expect(d).toContain('  second:\n')
     expect(d).toMatch(/State: +Waiting\n +Reason: +CrashLoopBackOff\n +Last State: +Terminated\n +Reason: +Error\n +Exit Code: +1\n/)
-    expect(d).toMatch(/Restart Count: +4\n/)
+    expect(d).toMatch(/Restart Count: +5\n/)
     expect(d).toMatch(/Warning +BackOff +2m30s +kubelet +Back-off restarting failed container second in pod twins_default\(/)
     expect(d).toMatch(/ContainersReady +False/)
     // not ready: the EndpointSlice lists it as such
@@ -71,16 +71,17 @@ describe('a port two containers want', () => {
   it('shows the exited attempt in crictl ps -a only', () => {
     const { cluster } = loadScenario(NGINX_TWICE)
     expect(runCommand(cluster, 'ssh node-1 crictl ps').stdout).not.toContain(' second ')
-    expect(runCommand(cluster, 'ssh node-1 crictl ps -a').stdout).toMatch(/\n[0-9a-f]{13} +[0-9a-f]{13} +2 minutes ago +Exited +second +4 /)
+    expect(runCommand(cluster, 'ssh node-1 crictl ps -a').stdout).toMatch(/\n[0-9a-f]{13} +[0-9a-f]{13} +2 minutes ago +Exited +second +5 /)
   })
 })
 
+// the first exit is restarted at once (doBackOff: no back-off entry yet), then 10 s, 20 s, 40 s…
 describe('crashLoop', () => {
   it.each([
-    [5, 0, '10s'],
-    [10, 1, '20s'],
-    [300, 4, '2m40s'],
-    [3600, 15, '5m0s'],
+    [5, 1, '10s'],
+    [10, 2, '20s'],
+    [300, 5, '2m40s'],
+    [3600, 16, '5m0s'],
   ])('after %i s: %i restarts, waiting %s', (s, restarts, wait) => {
     const c = crashLoop('2026-01-15T11:00:00Z', new Date(Date.parse('2026-01-15T11:00:00Z') + s * 1000).toISOString())
     expect(c.restarts).toBe(restarts)
