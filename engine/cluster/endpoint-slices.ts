@@ -32,6 +32,11 @@ export function findPort(pod: Pod, port: { targetPort: number | string; protocol
   for (const c of pod.containers) {
     for (const p of c.ports) if (p.name === port.targetPort && p.protocol === port.protocol) return p.containerPort
   }
+  // pkg/api/v1/pod/util.go FindPort: then the sidecars (init containers with restartPolicy Always)
+  for (const c of pod.initContainers) {
+    if (!c.sidecar) continue
+    for (const p of c.ports) if (p.name === port.targetPort && p.protocol === port.protocol) return p.containerPort
+  }
   return undefined
 }
 

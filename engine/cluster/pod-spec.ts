@@ -32,6 +32,12 @@ export interface PodSpecInfo {
   dnsConfig?: PodDNSConfig
   restartPolicy: string
   serviceAccountName: string
+  /** spec.schedulingGates[].name: while any is left the scheduler skips the Pod (KEP-3521) */
+  schedulingGates: string[]
+  /** spec.schedulerName (default-scheduler): only the scheduler of that name binds the Pod */
+  schedulerName: string
+  /** spec.readinessGates[].conditionType: each must be a True condition for the Pod to be Ready (KEP-580) */
+  readinessGates: string[]
   valid: boolean
 }
 
@@ -104,7 +110,9 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
       })
       // the probes' fields (cluster/probe-validation.ts); what they do is cluster/probes.ts's
       for (const pr of probeProblems(read.fields(c), portNameProblems, field === 'initContainers')) err([field, ci, ...pr.path], pr.message)
-      return { name, image, ports, ready: true, restartCount: 0 }
+      // a sidecar (KEP-753, GA in 1.33): an init container with restartPolicy Always keeps running beside the app
+      const sidecar = field === 'initContainers' && read.str(read.path(c, 'restartPolicy')) === 'Always'
+      return sidecar ? { name, image, ports, ready: true, restartCount: 0, sidecar } : { name, image, ports, ready: true, restartCount: 0 }
     })
   const containers = readContainers('containers')
   const initContainers = readContainers('initContainers')
@@ -145,11 +153,18 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
     effect: read.str(read.path(t, 'effect')),
   }))
 
+  const schedulingGates = read.arr(s.schedulingGates).map((g) => read.str(read.path(g, 'name')) ?? '')
+  const nodeName = read.str(s.nodeName)
+  // ValidatePodCreate (pkg/apis/core/validation/validation.go): a Pod cannot be bound while gates
+  // remain. A template is not checked there: its controller's Pod creations are refused instead.
+  if (base.length === 1 && nodeName && schedulingGates.length > 0) err(['nodeName'], 'Forbidden: cannot be set until all schedulingGates have been cleared')
+  const readinessGates = read.arr(s.readinessGates).map((g) => read.str(read.path(g, 'conditionType')) ?? '')
+
   return {
     containers,
     initContainers,
     hostNetwork,
-    nodeName: read.str(s.nodeName),
+    nodeName,
     nodeSelector: read.labels(s.nodeSelector),
     tolerations,
     hostname,
@@ -159,6 +174,9 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
     dnsConfig,
     restartPolicy: read.str(s.restartPolicy) ?? 'Always',
     serviceAccountName: read.str(s.serviceAccountName) ?? read.str(s.serviceAccount) ?? 'default',
+    schedulingGates,
+    schedulerName: read.str(s.schedulerName) || 'default-scheduler',
+    readinessGates,
     valid,
   }
 }

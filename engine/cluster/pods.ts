@@ -99,6 +99,8 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
     ips: string[]
     pinnedIPs: boolean
     pending?: string
+    /** no scheduler takes the Pod up (Pod['schedulingHold']) */
+    hold?: Pod['schedulingHold']
   }
   const work: Work[] = drafts.map((draft) => ({ draft, ips: [], pinnedIPs: false }))
   const specPath = (d: PodDraft) => (d.raw ? ['spec'] : ['spec', 'template', 'spec'])
@@ -154,6 +156,15 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
       w.pending = read.str(read.path(d.statusJson, 'conditions', 0, 'message')) ?? 'Pod is Pending in the pasted status'
     }
     if (!w.node && !w.pending) {
+      // KEP-3521: the scheduler's queue keeps a Pod with gates out of scheduling (PreEnqueue,
+      // pkg/scheduler/framework/plugins/schedulinggates); a Pod for another scheduler is not the
+      // default scheduler's (pkg/scheduler/eventhandlers.go responsibleForPod). Neither is an
+      // attempt that fails, so neither gets a FailedScheduling event.
+      w.hold = d.spec.schedulingGates.length > 0 ? 'SchedulingGated' : d.spec.schedulerName !== 'default-scheduler' ? 'SchedulerName' : undefined
+      if (w.hold) {
+        if (d.daemonNode && !scheduler.daemonNodeFits(d)) w.hold = undefined // no Pod for that node
+        continue
+      }
       const placed = scheduler.place(d)
       if (placed.node) w.node = placed.node
       else if (d.daemonNode) continue
@@ -180,7 +191,7 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
   const pods: Pod[] = []
   for (const w of work) {
     const d = w.draft
-    if (d.daemonNode && !w.node) continue
+    if (d.daemonNode && !w.node && !w.hold) continue
     const st = d.statusJson
     const readyCond = st ? read.arr(st.conditions).map((c) => read.obj(c)).find((c) => c?.type === 'Ready') : undefined
     const phaseText = read.str(st?.phase)
@@ -190,6 +201,13 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
     const terminating = read.path(d.raw, 'metadata', 'deletionTimestamp') !== undefined
     const containerStatuses = st ? read.arr(st.containerStatuses) : []
     const containers = containerStatuses.length ? withStatuses(d, containerStatuses, ready) : unreported(d, ready)
+    // readiness gates (KEP-580): each gate's condition as status.conditions records it (a pasted
+    // status; nothing else sets them here, as no controller owns the gate)
+    const conditions = st ? read.arr(st.conditions).map((c) => read.obj(c)) : []
+    const readinessGates = d.spec.readinessGates.map((conditionType) => ({ conditionType, status: read.str(conditions.find((c) => c?.type === conditionType)?.status) }))
+    // pkg/kubelet/status/generate.go GeneratePodReadyCondition: with the containers ready, every
+    // gate's condition must be True; a pasted Ready condition already holds that verdict
+    const gatesOpen = !!readyCond || readinessGates.every((g) => g.status === 'True')
     const meta = makeMeta({
       kind: 'Pod',
       name: d.name,
@@ -208,7 +226,7 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
       podIPs: w.ips,
       hostIP: w.node?.internalIPs[0] ?? '',
       phase: w.pending && !phaseText ? 'Pending' : phase,
-      ready: ready && !w.pending && containers.every((c) => c.ready),
+      ready: ready && !w.pending && containers.every((c) => c.ready) && gatesOpen,
       terminating,
       containers,
       initContainers: d.spec.initContainers,
@@ -223,6 +241,8 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
       owner: d.owner ? viewsOf(d.owner).owner : undefined,
       workload: d.workload,
       pendingReason: w.pending,
+      schedulingHold: w.hold,
+      readinessGates: readinessGates.length ? readinessGates : undefined,
       raw: d.raw ?? {
         apiVersion: 'v1',
         kind: 'Pod',

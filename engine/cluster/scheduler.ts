@@ -73,6 +73,16 @@ export class Scheduler {
     return fit
   }
 
+  /**
+   * A DaemonSet Pod's node passes the static filters (taints, selectors): the DaemonSet
+   * controller makes a Pod only for such nodes (daemon_controller.go nodeShouldRunDaemonPod),
+   * whether or not a scheduler then binds it.
+   */
+  daemonNodeFits(draft: PodDraft): boolean {
+    const i = draft.daemonNode !== undefined ? this.index.get(draft.daemonNode) : undefined
+    return i !== undefined && this.fitsStatically(draft)[i] === undefined
+  }
+
   place(draft: PodDraft): Placement {
     const fit = this.fitsStatically(draft)
     const wk = workloadKey(draft)

@@ -99,9 +99,21 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
     const overBudget = () =>
       ctx.error(w, ['spec', 'replicas'], `too many Pods in the scenario (limit ${LIMITS.maxPods}); ${w.kind} ${w.name} was not fully expanded`, 'too-large')
 
+    // ValidatePodCreate refuses a Pod bound to a node while scheduling gates remain: the
+    // controller's every create fails (a FailedCreate event on it), so the workload gets no Pods
+    const refused = !!podSpec.nodeName && podSpec.schedulingGates.length > 0
+    if (refused && !ownedBy(ctx, w.kind, w.name, w.namespace, ['ReplicaSet', 'Pod'])) {
+      ctx.warn(w, ['spec', 'template', 'spec', 'nodeName'], `spec.template.spec.nodeName: the API server refuses every Pod made from this template (spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared), so ${w.kind} ${w.name} gets no Pods`, 'refused')
+      continue
+    }
+
     if (w.kind === 'Deployment') {
       // The ReplicaSet of a pasted dump does the expanding
       if (ownedBy(ctx, 'Deployment', w.name, w.namespace, ['ReplicaSet'])) continue
+      // pkg/controller/deployment/deployment_controller.go syncDeployment: a paused Deployment
+      // only runs sync (sync.go), which calls getAllReplicaSetsAndSyncRevision with
+      // createIfNotExisted=false: created paused, it gets no ReplicaSet, and so no Pods
+      if (spec.paused === true) continue
       const hash = safeEncodeString(String(canonicalJsonHash(template)))
       const rsName = `${w.name}-${hash}`
       rec.replicaSetName = rsName

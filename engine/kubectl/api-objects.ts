@@ -157,6 +157,15 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   // probes move the Ready condition: its last change is the latest change of a container's readiness (cluster/probes.ts)
   const changes = pod.containers.map((c) => c.probes?.readyChanged).filter((x): x is number => x !== undefined)
   const readySince = changes.length ? isoSeconds(Math.max(...changes)) : started
+  // pkg/kubelet/status/generate.go GeneratePodReadyCondition: with every container ready, a gate
+  // whose condition is missing or not True keeps the Pod not Ready, with this message
+  const gatesHold =
+    running && pod.phase === 'Running' && !pod.ready && pod.containers.every((c) => c.ready) && pod.readinessGates?.some((g) => g.status !== 'True')
+      ? pod.readinessGates
+          .filter((g) => g.status !== 'True')
+          .map((g) => (g.status === undefined ? `corresponding condition of pod readiness gate "${g.conditionType}" does not exist.` : `the status of pod readiness gate "${g.conditionType}" is not "True", but ${g.status}`))
+          .join(', ')
+      : undefined
   const status: JsonObject = {
     phase: pod.phase,
     // computed once by the API server when the Pod is created (PrepareForCreate)
@@ -165,13 +174,19 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
       ? [
           cond('PodReadyToStartContainers', running),
           cond('Initialized', running || initNames.length === 0, 'ContainersNotInitialized', initNames),
-          cond('Ready', pod.ready, 'ContainersNotReady', unready, readySince),
-          cond('ContainersReady', pod.ready, 'ContainersNotReady', unready, readySince),
+          gatesHold ? { ...cond('Ready', false, undefined, undefined, readySince), message: gatesHold, reason: 'ReadinessGatesNotReady' } : cond('Ready', pod.ready, 'ContainersNotReady', unready, readySince),
+          cond('ContainersReady', pod.ready || gatesHold !== undefined, 'ContainersNotReady', unready, readySince),
           cond('PodScheduled', true),
         ]
-      : [{ ...cond('PodScheduled', false), message: pod.pendingReason ?? '', reason: 'Unschedulable' }],
+      : pod.schedulingHold === 'SchedulingGated'
+        ? // pkg/registry/core/pod/strategy.go applySchedulingGatedCondition, at creation
+          [{ ...cond('PodScheduled', false), message: 'Scheduling is blocked due to non-empty scheduling gates', reason: 'SchedulingGated' }]
+        : pod.schedulingHold === 'SchedulerName'
+          ? null // no scheduler has looked at it: the API server's status has no condition (dropped below)
+          : [{ ...cond('PodScheduled', false), message: pod.pendingReason ?? '', reason: 'Unschedulable' }],
     ...rawStatus,
   }
+  if (status.conditions === null) delete status.conditions
   if (pod.hostIP) {
     status.hostIP = pod.hostIP
     status.hostIPs = cluster.index.node.get(pod.nodeName)?.internalIPs.map((ip) => ({ ip })) ?? [{ ip: pod.hostIP }]

@@ -35,6 +35,8 @@ function listWithMore(list: string[], more: boolean, count: number, max: number)
  */
 export function podStatus(p: Pod): string {
   if (p.terminating) return 'Terminating'
+  // printPod: a PodScheduled condition with reason SchedulingGated names the status
+  if (p.schedulingHold === 'SchedulingGated') return 'SchedulingGated'
   if (p.phase === 'Pending' && p.nodeName && p.podIPs.length === 0) return p.initContainers.length ? `Init:0/${p.initContainers.length}` : 'ContainerCreating'
   // a waiting container's reason names the Pod's status (printPod walks the statuses backwards: the first one wins)
   if (p.phase === 'Running' && p.podIPs.length > 0 && p.containers.some((c) => c.crash || c.probes?.waiting)) return 'CrashLoopBackOff'
@@ -72,7 +74,14 @@ export const podTable: TableSpec<Pod> = {
     podRestarts(p, c.now),
     age(p.meta.creationTimestamp, c.now),
   ],
-  wide: (p) => [p.podIPs[0] ?? '<none>', p.nodeName || '<none>', '<none>', '<none>'],
+  wide: (p) => [p.podIPs[0] ?? '<none>', p.nodeName || '<none>', '<none>', readinessGatesText(p)],
+}
+
+/** printPod's READINESS GATES: how many of spec.readinessGates have a True condition, of how many */
+function readinessGatesText(p: Pod): string {
+  const gates = p.readinessGates
+  if (!gates?.length) return '<none>'
+  return `${gates.filter((g) => g.status === 'True').length}/${gates.length}`
 }
 
 /** printers.go makePortString */

@@ -52,7 +52,9 @@
  *     sockets ..................................................................... (b)
  *   initContainers[]: ports of an ordinary init container (it exits before the
  *     app starts) .................................................................. (b)
- *   initContainers[] with restartPolicy Always (sidecars) and ports ............ (c)
+ *   initContainers[] with restartPolicy Always (sidecars) and ports: they listen
+ *     (traffic/servers.ts), and a named targetPort resolves against them
+ *     (cluster/endpoint-slices.ts findPort) ....................................... (a)
  *   ephemeralContainers: may declare no ports, share the Pod's network
  *     namespace the simulator already has (kubectl debug adds them) ............... (b)
  *   dnsConfig.options: ndots, no-tld-query, edns0, single-request(-reopen) ....... (a)
@@ -63,11 +65,11 @@
  *   affinity.nodeAffinity.requiredDuringScheduling… ............................. (a) cluster/scheduler.ts
  *   affinity.nodeAffinity.preferredDuringScheduling…, affinity.podAffinity,
  *     affinity.podAntiAffinity, topologySpreadConstraints ........................ (c)
- *   schedulingGates (non-empty) ................................................. (c)
  *     (these scheduling rows are quiet for a Pod pinned with spec.nodeName, which
  *     no scheduler handles: a pasted dump's Pods)
- *   schedulerName other than default-scheduler .................................. (c)
- *   readinessGates (unless a pasted status decides readiness) ................... (c)
+ *   schedulingGates: the Pod stays Pending, STATUS SchedulingGated (cluster/pods.ts) (a)
+ *   schedulerName other than default-scheduler: no scheduler binds it (pods.ts) .. (a)
+ *   readinessGates: each gate's condition must be True in status.conditions ...... (a)
  *   runtimeClassName ............................................................. (c)
  *   securityContext.sysctls[] named net.* (namespaced network sysctls) ......... (c)
  *     other sysctls, and the rest of securityContext ............................ (b)
@@ -88,7 +90,7 @@
  *   the rest (qosClass, startTime, resize, …) ..................................... (b)
  *
  * Deployment: replicas, selector, template ....................................... (a)
- *   paused: a Deployment created paused gets no ReplicaSet ....................... (c)
+ *   paused: a Deployment created paused gets no ReplicaSet (workloads.ts) ......... (a)
  *   strategy, minReadySeconds, revisionHistoryLimit, progressDeadlineSeconds:
  *     rollouts over time; the simulator shows the settled state ..................... (b)
  * ReplicaSet: replicas, selector, template (a); minReadySeconds (b)
@@ -279,35 +281,12 @@ export const UNMODELLED: UnmodelledRule[] = [
   ].map((path): UnmodelledRule => ({ kinds: ['PodSpec'], path, when: (m) => nonEmpty(m) && !pinned(m), code: 'not-simulated', message: () => SCHEDULER })),
   {
     kinds: ['PodSpec'],
-    path: ['schedulingGates'],
-    when: (m) => nonEmpty(m) && !pinned(m),
-    code: 'not-simulated',
-    // KEP-3521 (GA in 1.30): a gated Pod is not scheduled; kubectl shows STATUS SchedulingGated
-    message: () => 'not simulated: the scheduler leaves a Pod with scheduling gates Pending (STATUS SchedulingGated) until every gate is removed; the simulator schedules it at once',
-  },
-  {
-    kinds: ['PodSpec'],
-    path: ['schedulerName'],
-    when: (m) => typeof m.value === 'string' && m.value !== '' && m.value !== 'default-scheduler' && !pinned(m),
-    code: 'not-simulated',
-    message: (m) => `not simulated: only the scheduler named ${quoted(m.value)} binds this Pod in a real cluster (the default one skips it), and it stays Pending until that scheduler runs; the simulator places it with its own scheduler`,
-  },
-  {
-    kinds: ['PodSpec'],
     path: ['runtimeClassName'],
     when: (m) => typeof m.value === 'string' && m.value !== '',
     code: 'not-simulated',
     message: (m) => `not simulated: RuntimeClass ${quoted(m.value)} can add a nodeSelector and tolerations to the Pod, and run it in a sandbox (gVisor, Kata Containers) with its own network stack between the app and the Pod's interface; the simulator runs the Pod as the default runtime would`,
   },
   // --- PodSpec: readiness and identity
-  {
-    kinds: ['PodSpec'],
-    path: ['readinessGates'],
-    // a pasted Pod's Ready condition already holds the gates' verdict (pods.ts reads it)
-    when: (m) => nonEmpty(m) && !(m.obj.kind === 'Pod' && read.arr(read.path(m.obj.value, 'status', 'conditions')).some((c) => read.path(c, 'type') === 'Ready')),
-    code: 'not-simulated',
-    message: (m) => `not simulated: a real Pod is Ready only once each gate's condition in status.conditions is True (the controller that owns the gate, such as a cloud load balancer's, sets it), and until then it is a not-ready endpoint; the simulator judges readiness from the containers alone${m.obj.kind === 'Pod' ? ' (write status.conditions to pin it)' : ''}`,
-  },
   {
     kinds: ['PodSpec'],
     path: ['hostnameOverride'],
@@ -341,14 +320,6 @@ export const UNMODELLED: UnmodelledRule[] = [
     code: 'simplified',
     message: (m) => `simplified: the CNI portmap plugin DNATs hostPort ${read.num(parent(m).hostPort)} only for packets to ${m.value}; the simulator maps it on every address of the node`,
   })),
-  {
-    kinds: ['PodSpec'],
-    path: ['initContainers', '*', 'ports'],
-    when: (m) => nonEmpty(m) && read.str(parent(m).restartPolicy) === 'Always',
-    code: 'not-simulated',
-    // podutil.FindPort resolves named targetPorts in sidecars too (pkg/api/v1/pod/util.go)
-    message: () => 'not simulated: a sidecar (an init container with restartPolicy Always) keeps running beside the app, listens on these ports, and a Service\'s named targetPort may name them; the simulator runs no server in init containers and resolves a Service\'s named targetPort against spec.containers only',
-  },
   ...(['containers', 'initContainers'] as const).flatMap((field): UnmodelledRule[] => [
     {
       kinds: ['PodSpec'],
@@ -382,14 +353,6 @@ export const UNMODELLED: UnmodelledRule[] = [
     message: (m) => `annotation ${lastKey(m)}: not simulated: Calico's CNI plugin would read it when it sets up the Pod (its address, IP pool or floating IP); the simulator's IPAM gives the Pod the next free address of its node's range`,
   },
   // --- workloads
-  {
-    kinds: ['Deployment'],
-    path: ['spec', 'paused'],
-    when: (m) => m.value === true && !replicaSetOf(m),
-    code: 'not-simulated',
-    // pkg/controller/deployment: a paused Deployment only syncs (getAllReplicaSetsAndSyncRevision with createIfNotExisted=false)
-    message: () => 'not simulated: a Deployment created paused gets no ReplicaSet, and so no Pods, until it is resumed (kubectl rollout resume); the simulator runs its Pods as if it were not paused',
-  },
   // --- Node
   {
     kinds: ['Node'],
@@ -578,13 +541,6 @@ function corefileUnmodelled(text: Json): { what: string; line: number }[] {
   if (typeof text !== 'string') return []
   const { servers, errors } = parseCorefile(text)
   return errors.length ? [] : servers.flatMap((s) => s.unmodelled)
-}
-
-/** a Deployment of a pasted dump, whose ReplicaSet already exists (and makes the Pods) */
-function replicaSetOf(m: Match): boolean {
-  return m.ctx.objects('ReplicaSet').some(
-    (rs) => rs.namespace === m.obj.namespace && read.arr(read.path(rs.value, 'metadata', 'ownerReferences')).some((r) => read.path(r, 'kind') === 'Deployment' && read.path(r, 'name') === m.obj.name),
-  )
 }
 
 /**

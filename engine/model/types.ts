@@ -144,6 +144,8 @@ export interface Container {
    * container of the Pod already holds (build/port-conflicts.ts).
    */
   crash?: ContainerCrash
+  /** an init container with restartPolicy Always: it keeps running beside the app containers */
+  sidecar?: boolean
   /** what the kubelet's probes made of the container by "now" (cluster/probes.ts); unset without probes */
   probes?: ContainerProbes
 }
@@ -218,6 +220,14 @@ export interface Pod {
   workload?: { kind: string; name: string }
   /** why the Pod is Pending (FailedScheduling / FailedCreatePodSandBox), if it is */
   pendingReason?: string
+  /**
+   * why no scheduler takes the Pod up, so that it stays Pending without a FailedScheduling event:
+   * 'SchedulingGated' (spec.schedulingGates not empty), 'SchedulerName' (spec.schedulerName names
+   * another scheduler, which the simulator does not run)
+   */
+  schedulingHold?: 'SchedulingGated' | 'SchedulerName'
+  /** spec.readinessGates with the status of each gate's condition (undefined: no such condition) */
+  readinessGates?: { conditionType: string; status?: string }[]
   /** the object as the reader wrote it (or as a controller would create it) */
   raw: JsonObject
   source?: SourceRef

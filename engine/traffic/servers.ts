@@ -2,8 +2,8 @@
  * What listens where, and what it answers. The simulator cannot run the
  * readers' images, so it infers a server from each container:
  *
- * - A Pod listens on the ports its containers declare (containerPort and
- *   protocol) and, when the image is one it knows, on that image's usual
+ * - A Pod listens on the ports its containers and sidecars (init containers
+ *   with restartPolicy Always) declare (containerPort and protocol) and, when the image is one it knows, on that image's usual
  *   port even when it is not declared (declaring a port is informational in
  *   Kubernetes: a process listens whether or not the spec says so):
  *
@@ -90,7 +90,9 @@ export function imageTag(image: string): string {
 }
 
 function args(pod: Pod, c: Container): string[] {
-  const list = (pod.raw as { spec?: { containers?: { name?: string; args?: unknown; command?: unknown }[] } }).spec?.containers ?? []
+  type Raw = { name?: string; args?: unknown; command?: unknown }
+  const spec = (pod.raw as { spec?: { containers?: Raw[]; initContainers?: Raw[] } }).spec
+  const list = (c.sidecar ? spec?.initContainers : spec?.containers) ?? []
   const raw = list.find((x) => x.name === c.name)
   const out: string[] = []
   for (const field of [raw?.command, raw?.args]) if (Array.isArray(field)) for (const a of field) if (typeof a === 'string') out.push(a)
@@ -121,7 +123,7 @@ export function netexecHealthz(argv: string[]): 200 | 412 {
 
 /** What a Pod's container was started with (command, then args). */
 export function containerArgs(pod: Pod, name: string | undefined): string[] {
-  const c = pod.containers.find((x) => x.name === name)
+  const c = pod.containers.find((x) => x.name === name) ?? pod.initContainers.find((x) => x.sidecar && x.name === name)
   return c ? args(pod, c) : []
 }
 
@@ -186,14 +188,17 @@ export function podListeners(pod: Pod): Listener[] {
   const add = (l: Listener) => {
     if (!out.some((x) => x.proto === l.proto && x.port === l.port)) out.push(l)
   }
-  for (const c of pod.containers) {
+  // the app containers, then the sidecars (init containers with restartPolicy Always), which run
+  // beside them (KEP-753); an ordinary init container has exited before the app starts
+  const running = pod.initContainers.some((c) => c.sidecar) ? [...pod.containers, ...pod.initContainers.filter((c) => c.sidecar)] : pod.containers
+  for (const c of running) {
     const d = imageDefaults(pod, c)
     for (const p of c.ports) {
       const known = d.ports.find((x) => x.proto === p.protocol && x.port === p.containerPort)
       add({ proto: p.protocol, port: p.containerPort, app: known?.app ?? d.app, container: c.name, declared: true })
     }
   }
-  for (const c of pod.containers) {
+  for (const c of running) {
     const d = imageDefaults(pod, c)
     for (const p of d.ports) add({ proto: p.proto, port: p.port, app: p.app ?? d.app, container: c.name, declared: false })
   }
