@@ -39,6 +39,7 @@ import { candidatesText, choose, recordAlternatives } from './kube-proxy.ts'
 import { masqueradePort } from './choice.ts'
 import { isLoopback } from './netns.ts'
 import { serviceByDest } from './service-index.ts'
+import { notReadyNote } from './not-ready.ts'
 import type { Tuple } from './types.ts'
 
 export type LbResult =
@@ -93,6 +94,8 @@ export function socketLB(ctx: WalkContext, node: Node, t: Tuple, where: string, 
   const hookName = ipFamilyOf(t.dst) === 'IPv6' ? hook.replace('sock4', 'sock6').replace('connect4', 'connect6').replace('sendmsg4', 'sendmsg6') : hook
   const rule = `${hookName}: ${frontendText(f)} [${f.flags}]`
   if (f.backends.length === 0) {
+    // endpoints that exist but are not ready are left out of the backend map, as kube-proxy leaves them out of its rules
+    const unready = f.sp.internalPolicyLocal ? '' : notReadyNote(ctx.cluster, f.sp)
     push(ctx, {
       at: `${where} ${t.proto === 'TCP' ? 'connect()' : 'sendmsg()'}`,
       node: n,
@@ -100,10 +103,10 @@ export function socketLB(ctx: WalkContext, node: Node, t: Tuple, where: string, 
       rule,
       before: { ...t },
       after: { ...t },
-      note: `${hostPort(t.dst, t.dport)}/${t.proto} is a frontend of ${f.sp.nameString} in Cilium's load-balancer map, but it has no backend${f.sp.internalPolicyLocal ? ` on ${n} (internalTrafficPolicy: Local)` : ''}: Cilium's socket hook fails the ${t.proto === 'TCP' ? 'connect()' : 'send'} at once with EHOSTUNREACH ("No route to host"); no packet is sent`,
+      note: `${hostPort(t.dst, t.dport)}/${t.proto} is a frontend of ${f.sp.nameString} in Cilium's load-balancer map, but it has no backend${f.sp.internalPolicyLocal ? ` on ${n} (internalTrafficPolicy: Local)` : unready}: Cilium's socket hook fails the ${t.proto === 'TCP' ? 'connect()' : 'send'} at once with EHOSTUNREACH ("No route to host"); no packet is sent`,
       verdict: 'refused',
     })
-    return { kind: 'refused', reason: `${f.sp.nameString} has no backend${f.sp.internalPolicyLocal ? ` on ${n}` : ''}: Cilium's socket-LB fails the connect() (No route to host)` }
+    return { kind: 'refused', reason: `${f.sp.nameString} has no backend${f.sp.internalPolicyLocal ? ` on ${n}` : unready}: Cilium's socket-LB fails the connect() (No route to host)` }
   }
   const { i, ep } = pick(ctx, f, t)
   // a socket bound to nothing gets its source from the route to the backend (127.0.0.1 cannot leave the node)
@@ -142,7 +145,7 @@ export function ciliumTc(ctx: WalkContext, node: Node, t: Tuple, nodeAddress: bo
     return { kind: 'dropped', reason: `${t.src} is not in the loadBalancerSourceRanges of ${f.sp.nameString}: Cilium drops it` }
   }
   if (f.backends.length === 0) {
-    const why = externalLocal(f) ? `externalTrafficPolicy: Local and ${n} has no ready backend of ${f.sp.nameString}, so this node's external-scope entry is empty` : `${f.sp.nameString} has no backend`
+    const why = externalLocal(f) ? `externalTrafficPolicy: Local and ${n} has no ready backend of ${f.sp.nameString}, so this node's external-scope entry is empty` : `${f.sp.nameString} has no backend${notReadyNote(ctx.cluster, f.sp)}`
     push(ctx, { at, node: n, handler: 'ebpf', rule, before: { ...t }, after: { ...t }, note: `${why}: with service-no-backend-response=reject (Cilium's default) the program answers ICMP destination unreachable (port unreachable), so the client sees "Connection refused" at once`, verdict: 'reject' })
     return { kind: 'refused', reason: `${why}: Cilium answers ICMP port unreachable` }
   }

@@ -29,6 +29,7 @@ import { hashOf, masqueradePort } from './choice.ts'
 import { nodeListener, podListener } from '../traffic/servers.ts'
 import type { Listener } from '../traffic/servers.ts'
 import type { TraceEndpoint, TraceResult, Tuple } from './types.ts'
+import { notReadyNote } from './not-ready.ts'
 
 export interface WalkEnd {
   result: TraceResult
@@ -752,10 +753,3 @@ function cloudLoadBalancer(ctx: WalkContext, t: Tuple, sp: ServicePortInfo): Wal
   return atNode(ctx, node, after, { chain: 'PREROUTING', srcLocal: false })
 }
 
-/** Why a Service with Pods has no endpoints: the Pods its EndpointSlices list as not ready (a failing readiness probe, most often). */
-function notReadyNote(c: Cluster, sp: { namespace: string; name: string }): string {
-  const names = (c.index.slicesByService.get(`${sp.namespace}/${sp.name}`) ?? []).flatMap((s) => s.endpoints.filter((e) => !e.conditions.ready && !e.conditions.terminating).map((e) => e.targetRef?.name ?? e.addresses[0]))
-  if (names.length === 0) return ''
-  const list = [...new Set(names)]
-  return ` (${list.length === 1 ? `its endpoint ${list[0]} is` : `its ${list.length} endpoints ${list.join(', ')} are`} not ready; \`kubectl describe pod\` says why)`
-}

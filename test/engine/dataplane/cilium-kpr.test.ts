@@ -160,6 +160,21 @@ describe('traces without kube-proxy', () => {
     expect(t.hops.some((h) => h.handler === 'veth')).toBe(false)
   })
 
+  it('names the endpoints that exist but are not ready when a Service has no backend (as the kube-proxy trace does)', () => {
+    // a readiness gate whose condition nobody sets keeps web-1 out of the backends (kubelet generate.go)
+    const gated = WEB[0].replace('spec: {nodeName: node-1,', 'spec: {nodeName: node-1, readinessGates: [{conditionType: example.com/lb}],')
+    const c = cluster(gated, WEB[2], WEB[3])
+    const t = trace(c, 'kubectl exec client -- trace 10.96.0.50:80')
+    expect(t.result).toBe('refused')
+    expect(t.hops.at(-1)!.note).toContain('it has no backend (its endpoint web-1 is not ready; `kubectl describe pod` says why): Cilium\'s socket hook fails')
+    const outside = trace(c, 'trace 203.0.113.9 -> 192.168.1.11:30080')
+    expect(outside.result).toBe('refused')
+    expect(outside.hops.at(-1)!.note).toContain('default/web has no backend (its endpoint web-1 is not ready; `kubectl describe pod` says why): with service-no-backend-response=reject')
+    // a Service that selects nothing says nothing more
+    const empty = cluster('apiVersion: v1\nkind: Service\nmetadata: {name: empty}\nspec: {clusterIP: 10.96.0.60, selector: {app: none}, ports: [{port: 80}]}', WEB[3])
+    expect(trace(empty, 'kubectl exec client -- trace 10.96.0.60:80').hops.at(-1)!.note).toContain('it has no backend: ')
+  })
+
   it('translates a NodePort from outside on the node\'s device, with SNAT when the backend is on another node', () => {
     // the only backend is on node-2, so the packet must cross
     const c = cluster(WEB[1], WEB[2])
