@@ -123,26 +123,31 @@ function route(ns: NetNS, args: string[], family: 'IPv4' | 'IPv6' | undefined): 
     }
   }
   if (table !== 'main' && table !== 'local' && table !== 'all') return fail('Error: argument "' + table + '" is wrong: table id value is invalid', 255)
-  if (table === 'local') {
-    // every local-table route is proto kernel at metric 0; a selector for them drops the field
-    let text = localTable(ns, family ?? 'IPv4')
-    if (proto !== undefined) text = proto === RT_PROTOS.kernel ? text.replaceAll(' proto kernel ', ' ') : ''
-    if (metric !== undefined) text = metric === 0 ? text.replaceAll(' metric 0 ', ' ') : ''
-    return ok(text)
-  }
-  const fam = family ?? 'IPv4'
   if (dev && !ns.links.some((l) => l.name === dev)) return fail(`Cannot find device "${dev}"`, 1)
+  // iproute2 ip/iproute.c: a listing filtered by a table is IPv4 unless -6 says otherwise; `table
+  // all` (filter.tb 0) dumps both families, each table in the kernel's order (main 254, then local
+  // 255), and print_route names the table of every route outside main ("table local" after dev)
+  const families: ('IPv4' | 'IPv6')[] = family ? [family] : table === 'all' ? ['IPv4', 'IPv6'] : ['IPv4']
+  let text = ''
+  for (const fam of families) {
+    if (table !== 'local') text += mainTable(ns, fam, dev, proto, metric)
+    if (table !== 'main') text += localTable(ns, fam, dev, proto, metric, table === 'all')
+  }
+  return ok(text)
+}
+
+/** The main table's routes of one family, a selector's field left out of each line (print_route's filter masks). */
+function mainTable(ns: NetNS, fam: 'IPv4' | 'IPv6', dev: string | undefined, proto: number | undefined, metric: number | undefined): string {
   const routes = ns.routes.filter((r) => r.family === fam && (!dev || r.dev === dev)
     && (proto === undefined || rtProtocol(r.proto ?? 'boot') === proto)
     && (metric === undefined || (r.metric ?? 0) === metric))
-  // a selector's field is left out of each line: dev, proto and metric (print_route's filter masks)
   const text = routes.map((r) => formatRoute({
     ...r,
     dev: dev ? undefined : r.dev,
     proto: proto !== undefined ? undefined : r.proto,
     metric: metric !== undefined ? undefined : r.metric,
   })).join('\n')
-  return ok(text ? `${text}\n` : '')
+  return text ? `${text}\n` : ''
 }
 
 /** Route protocol numbers by name (iproute2 etc/iproute2/rt_protos); a number is taken as it is. */
@@ -163,31 +168,42 @@ function u32(a: string): number | undefined {
   return Number.isFinite(n) && n <= 0xffffffff ? n : undefined
 }
 
-/** The local table: one `local` route per address, broadcast routes for IPv4 subnets, in trie order. */
-function localTable(ns: NetNS, family: 'IPv4' | 'IPv6'): string {
-  const entries: { key: string; line: string }[] = []
+/**
+ * The local table: one `local` route per address, broadcast routes for IPv4 subnets, in trie
+ * order. Every local-table route is proto kernel (IPv6: at metric 0); a selector drops its field
+ * from the lines, as in the main table, and `named` (an unfiltered listing) adds "table local".
+ */
+function localTable(ns: NetNS, family: 'IPv4' | 'IPv6', dev: string | undefined, proto: number | undefined, metric: number | undefined, named: boolean): string {
+  if (proto !== undefined && proto !== RT_PROTOS.kernel) return ''
+  const entries: { key: string; type: string; dst: string; dev: string; tail: string }[] = []
   for (const l of ns.links) {
+    if (dev && l.name !== dev) continue
     for (const a of l.addresses) {
       if (a.family !== family) continue
       if (family === 'IPv4') {
+        // IPv4 local routes carry no metric (RTA_PRIORITY 0 is not printed)
+        if (metric !== undefined && metric !== 0) continue
+        const host = `scope host src ${a.address} `
         if (a.address === '127.0.0.1') {
           entries.push(
-            { key: '127.0.0.0', line: 'local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1 ' },
-            { key: '127.0.0.1', line: 'local 127.0.0.1 dev lo proto kernel scope host src 127.0.0.1 ' },
-            { key: '127.255.255.255', line: 'broadcast 127.255.255.255 dev lo proto kernel scope link src 127.0.0.1 ' },
+            { key: '127.0.0.0', type: 'local', dst: '127.0.0.0/8', dev: l.name, tail: host },
+            { key: '127.0.0.1', type: 'local', dst: '127.0.0.1', dev: l.name, tail: host },
+            { key: '127.255.255.255', type: 'broadcast', dst: '127.255.255.255', dev: l.name, tail: 'scope link src 127.0.0.1 ' },
           )
           continue
         }
-        entries.push({ key: a.address, line: `local ${a.address} dev ${l.name} proto kernel scope host src ${a.address} ` })
-        if (a.broadcast && a.broadcast !== a.address) entries.push({ key: a.broadcast, line: `broadcast ${a.broadcast} dev ${l.name} proto kernel scope link src ${a.address} ` })
+        entries.push({ key: a.address, type: 'local', dst: a.address, dev: l.name, tail: host })
+        if (a.broadcast && a.broadcast !== a.address) entries.push({ key: a.broadcast, type: 'broadcast', dst: a.broadcast, dev: l.name, tail: `scope link src ${a.address} ` })
       } else {
-        // no "table local": print_route names the table only when the listing is not filtered by one
-        entries.push({ key: a.address, line: `local ${a.address} dev ${l.name} proto kernel metric 0 pref medium` })
+        if (metric !== undefined && metric !== 0) continue
+        entries.push({ key: a.address, type: 'local', dst: a.address, dev: l.name, tail: `${metric === undefined ? 'metric 0 ' : ''}pref medium` })
       }
     }
   }
   entries.sort((x, y) => compareIP(x.key, y.key))
-  return entries.length ? `${entries.map((e) => e.line).join('\n')}\n` : ''
+  const line = (e: (typeof entries)[number]) =>
+    `${e.type} ${e.dst} ${dev ? '' : `dev ${e.dev} `}${named ? 'table local ' : ''}${proto === undefined ? 'proto kernel ' : ''}${e.tail}`
+  return entries.length ? `${entries.map(line).join('\n')}\n` : ''
 }
 
 function netns(ctx: IpContext, args: string[]): Output {

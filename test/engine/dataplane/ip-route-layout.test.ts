@@ -17,4 +17,21 @@ describe('iproute2 route line layout (ip/iproute.c print_route)', () => {
     expect(out).toMatch(/^local ::1 dev lo proto kernel metric 0 pref medium$/m)
     expect(out).not.toContain('table local')
   })
+  it('table all lists main then local, IPv4 then IPv6 (dump_family stays AF_UNSPEC when filter.tb is 0), naming "table local" after dev', () => {
+    const { cluster } = loadScenario('apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {}\n')
+    const run = (cmd: string) => runCommand(cluster, cmd).stdout
+    const all = run('ssh node-1 ip route show table all')
+    const main4 = run('ssh node-1 ip route show')
+    const local4 = run('ssh node-1 ip route show table local')
+    const main6 = run('ssh node-1 ip -6 route show')
+    const local6 = run('ssh node-1 ip -6 route show table local')
+    const named = (text: string) => text.replace(/^(\S+ \S+ dev \S+ )/gm, '$1table local ')
+    expect(local4).toMatch(/^local 127\.0\.0\.1 dev lo proto kernel scope host src 127\.0\.0\.1 $/m)
+    expect(all).toBe(main4 + named(local4) + main6 + named(local6))
+    expect(all).toMatch(/^local 127\.0\.0\.1 dev lo table local proto kernel scope host src 127\.0\.0\.1 $/m)
+    expect(all).toMatch(/^local ::1 dev lo table local proto kernel metric 0 pref medium$/m)
+    // -4 keeps one family; a selector drops its field from local lines too
+    expect(run('ssh node-1 ip -4 route show table all')).toBe(main4 + named(local4))
+    expect(run('ssh node-1 ip route show table local dev lo')).toBe('local 127.0.0.0/8 proto kernel scope host src 127.0.0.1 \nlocal 127.0.0.1 proto kernel scope host src 127.0.0.1 \nbroadcast 127.255.255.255 proto kernel scope link src 127.0.0.1 \n')
+  })
 })
