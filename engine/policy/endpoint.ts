@@ -26,7 +26,11 @@ export interface Endpoint {
 
 export function podEndpoint(set: PolicySet, pod: Pod, family?: 'IPv4' | 'IPv6'): Endpoint | { error: string } {
   const name = `${pod.meta.namespace}/${pod.meta.name}`
-  if (pod.podIPs.length === 0) return { error: `${name} has no IP address yet (${pod.phase}${pod.pendingReason ? `: ${pod.pendingReason}` : ''}): it cannot send or receive traffic` }
+  if (pod.podIPs.length === 0) {
+    // a Pod no scheduler takes up (cluster/pods.ts): its scheduling gates, or a scheduler the simulator does not run
+    const why = pod.pendingReason ?? (pod.schedulingHold === 'SchedulingGated' ? 'Scheduling is blocked due to non-empty scheduling gates' : pod.schedulingHold === 'SchedulerName' ? 'no scheduler of its spec.schedulerName has bound it' : undefined)
+    return { error: `${name} has no IP address yet (${pod.phase}${why ? `: ${why}` : ''}): it cannot send or receive traffic` }
+  }
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return { error: `${name} has completed (${pod.phase}): it cannot send or receive traffic` }
   const ip = (family && pod.podIPs.find((x) => ipFamilyOf(x) === family)) || pod.podIPs[0]
   const node = set.cluster.index.node.get(pod.nodeName)

@@ -67,6 +67,11 @@ describe('scheduling gates', () => {
     expect(d).toMatch(/Conditions:\n\s+Type\s+Status\n\s+PodScheduled\s+False \n/)
     expect(d).toMatch(/Events:\s+<none>\n/)
   })
+  it('policy check says why the gated Pod has no address', () => {
+    const c = cluster(docs(gated, pod('rg', '').replace('name: rg, labels: {app: web}', 'name: rg, labels: {app: other}')))
+    const r = sh(c, 'policy check default/gated -> default/rg:80')
+    expect(r.stdout + r.stderr).toContain('default/gated has no IP address yet (Pending: Scheduling is blocked due to non-empty scheduling gates)')
+  })
   it('an empty list gates nothing', () => {
     const c = cluster(pod('open', '  schedulingGates: []'))
     expect(sh(c, 'kubectl get pod open').stdout).toMatch(/open\s+1\/1\s+Running/)
