@@ -67,9 +67,12 @@
  *     affinity.podAntiAffinity, topologySpreadConstraints ........................ (c)
  *     (these scheduling rows are quiet for a Pod pinned with spec.nodeName, which
  *     no scheduler handles: a pasted dump's Pods)
- *   schedulingGates: the Pod stays Pending, STATUS SchedulingGated (cluster/pods.ts) (a)
- *   schedulerName other than default-scheduler: no scheduler binds it (pods.ts) .. (a)
- *   readinessGates: each gate's condition must be True in status.conditions ...... (a)
+ *   schedulingGates: the Pod stays Pending, STATUS SchedulingGated; with
+ *     spec.nodeName a Pod is refused (cluster/pod-spec.ts, pods.ts) ................ (a)
+ *   schedulerName other than default-scheduler: no scheduler binds it, it stays
+ *     Pending without an event (cluster/pods.ts) .................................. (a)
+ *   readinessGates: Ready only once each gate's condition in status.conditions
+ *     is True (cluster/pods.ts; kubectl/api-objects.ts ReadinessGatesNotReady) ...... (a)
  *   runtimeClassName ............................................................. (c)
  *   securityContext.sysctls[] named net.* (namespaced network sysctls) ......... (c)
  *     other sysctls, and the rest of securityContext ............................ (b)
