@@ -152,15 +152,17 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
   // Pass 2: schedule and allocate the rest, in creation order
   for (const w of work) {
     const d = w.draft
-    if (!w.node && d.statusJson && read.str(d.statusJson.phase) === 'Pending' && !w.pinnedIPs) {
+    // KEP-3521: the scheduler's queue keeps a Pod with gates out of scheduling (PreEnqueue,
+    // pkg/scheduler/framework/plugins/schedulinggates), so no attempt fails and no
+    // FailedScheduling event is written, even for a pasted Pending Pod
+    if (!w.node && !w.pinnedIPs && d.spec.schedulingGates.length > 0) w.hold = 'SchedulingGated'
+    if (!w.node && !w.hold && d.statusJson && read.str(d.statusJson.phase) === 'Pending' && !w.pinnedIPs) {
       w.pending = read.str(read.path(d.statusJson, 'conditions', 0, 'message')) ?? 'Pod is Pending in the pasted status'
     }
     if (!w.node && !w.pending) {
-      // KEP-3521: the scheduler's queue keeps a Pod with gates out of scheduling (PreEnqueue,
-      // pkg/scheduler/framework/plugins/schedulinggates); a Pod for another scheduler is not the
-      // default scheduler's (pkg/scheduler/eventhandlers.go responsibleForPod). Neither is an
-      // attempt that fails, so neither gets a FailedScheduling event.
-      w.hold = d.spec.schedulingGates.length > 0 ? 'SchedulingGated' : d.spec.schedulerName !== 'default-scheduler' ? 'SchedulerName' : undefined
+      // a Pod for another scheduler is not the default scheduler's (pkg/scheduler/eventhandlers.go
+      // responsibleForPod): nobody here tries it, so it gets no FailedScheduling event either
+      if (!w.hold && d.spec.schedulerName !== 'default-scheduler') w.hold = 'SchedulerName'
       if (w.hold) {
         if (d.daemonNode && !scheduler.daemonNodeFits(d)) w.hold = undefined // no Pod for that node
         continue

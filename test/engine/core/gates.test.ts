@@ -72,6 +72,11 @@ describe('scheduling gates', () => {
     const r = sh(c, 'policy check default/gated -> default/rg:80')
     expect(r.stdout + r.stderr).toContain('default/gated has no IP address yet (Pending: Scheduling is blocked due to non-empty scheduling gates)')
   })
+  it("a pasted dump's gated Pod (status Pending, PodScheduled SchedulingGated) gets no FailedScheduling event either", () => {
+    const c = cluster(pod('gated', '  schedulingGates: [{name: example.com/quota}]', 'status:\n  phase: Pending\n  conditions: [{type: PodScheduled, status: "False", reason: SchedulingGated, message: Scheduling is blocked due to non-empty scheduling gates}]\n'))
+    expect(sh(c, 'kubectl get pod gated').stdout).toMatch(/gated\s+0\/1\s+SchedulingGated/)
+    expect(sh(c, 'kubectl get events').stdout).not.toContain('FailedScheduling')
+  })
   it('an empty list gates nothing', () => {
     const c = cluster(pod('open', '  schedulingGates: []'))
     expect(sh(c, 'kubectl get pod open').stdout).toMatch(/open\s+1\/1\s+Running/)
