@@ -64,12 +64,29 @@ function podRestarts(p: Pod, now: string): string {
   return `${n} (${age(loop.lastStart, now)} ago)`
 }
 
+/**
+ * printPod's READY: ready and running containers of how many, sidecars (init containers with
+ * restartPolicy Always) counted with the app containers (totalContainers++ for each restartable
+ * init container; a started and ready one adds to readyContainers)
+ */
+function podReady(p: Pod): string {
+  const running = p.podIPs.length > 0
+  let ready = running ? p.containers.filter((x) => x.ready).length : 0
+  let total = p.containers.length
+  for (const c of p.initContainers) {
+    if (!c.sidecar) continue
+    total++
+    if (running && c.ready) ready++
+  }
+  return `${ready}/${total}`
+}
+
 export const podTable: TableSpec<Pod> = {
   headers: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
   wideHeaders: ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
   row: (p, c) => [
     p.meta.name,
-    `${p.containers.filter((x) => x.ready && p.podIPs.length > 0).length}/${p.containers.length}`,
+    podReady(p),
     podStatus(p),
     podRestarts(p, c.now),
     age(p.meta.creationTimestamp, c.now),

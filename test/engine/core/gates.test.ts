@@ -206,11 +206,14 @@ spec:
     expect(slice.ports).toEqual([{ name: '', port: 15001, protocol: 'TCP' }])
     expect(sh(c, 'kubectl exec client -- curl -s web/hostname').stdout).toBe('app')
     expect(sh(c, 'kubectl exec app -- ss -ltn').stdout).toMatch(/\*:15001 /)
+    // printPod counts a sidecar among the Pod's containers (totalContainers++ per restartable init container)
+    expect(sh(c, 'kubectl get pod app').stdout).toMatch(/^app\s+2\/2\s+Running/m)
   })
   it('an ordinary init container has exited: its port name resolves to nothing (the slice has no port), and nothing listens there', () => {
     const c = cluster(docs(app(''), svc('proxy')))
     const slice = parse(sh(c, 'kubectl get endpointslices -l kubernetes.io/service-name=web -o yaml').stdout).items[0]
     expect(slice.ports ?? []).toEqual([])
     expect(sh(c, 'kubectl exec app -- ss -ltn').stdout).not.toContain('15001')
+    expect(sh(c, 'kubectl get pod app').stdout).toMatch(/^app\s+1\/1\s+Running/m)
   })
 })
