@@ -36,17 +36,32 @@ export function parseAddr(text: string): Addr | undefined {
 }
 
 function parseV4(text: string): bigint | undefined {
-  const parts = text.split('.')
-  if (parts.length !== 4) return undefined
-  let v = 0n
-  for (const p of parts) {
+  // four dot-separated decimal octets: scanned by hand (no split, no regex), as parsing an
+  // address is on every first run's path (issue 20); the same rules as before
+  let v = 0
+  let parts = 0
+  let i = 0
+  const n = text.length
+  while (parts < 4) {
+    const start = i
+    let octet = 0
+    while (i < n) {
+      const c = text.charCodeAt(i)
+      if (c < 48 || c > 57) break
+      octet = octet * 10 + (c - 48)
+      i++
+    }
+    const digits = i - start
     // Go's netip rejects leading zeros ("010"), as Kubernetes validation does since 1.24
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined
-    const n = Number(p)
-    if (n > 255) return undefined
-    v = (v << 8n) | BigInt(n)
+    if (digits === 0 || digits > 3 || (digits > 1 && text.charCodeAt(start) === 48) || octet > 255) return undefined
+    v = v * 256 + octet
+    parts++
+    if (parts < 4) {
+      if (text.charCodeAt(i) !== 46) return undefined
+      i++
+    }
   }
-  return v
+  return i === n ? BigInt(v) : undefined
 }
 
 function parseV6(text: string): bigint | undefined {

@@ -7,7 +7,7 @@ import type { Cluster, Node } from '../../model/types.ts'
 import type { NetNS } from '../model.ts'
 import { proxyConfig } from '../kube-proxy/config.ts'
 import { serviceIPsOnNode } from '../kube-proxy/service-ips.ts'
-import type { CniContext, HostPart, NodePlumbing } from './context.ts'
+import type { CniContext, CniFiles, HostPart, NodePlumbing } from './context.ts'
 import { podsOnNode } from './context.ts'
 import { kubeIpvs0, loopback, nicRoutes, nodeNic } from './common.ts'
 import { buildFlannel, podRoutesViaGateway } from './flannel.ts'
@@ -64,20 +64,21 @@ function build(cluster: Cluster, node: Node): NodePlumbing {
   // kube-proxy starts before the CNI agent: the agent reaches the API server through the kubernetes Service
   if (ctx.ipvsAddresses.length) links.push(kubeIpvs0(ctx))
   const pods = new Map<string, NetNS>()
-  const extra = new Map<string, string>()
+  /** files the agent writes besides the CNI's own, by path: written out with the rest on first use */
+  const extra: [string, () => string][] = []
   let part: HostPart
   let mtu = nicMtu
   switch (cni) {
     case 'flannel':
       part = buildFlannel(ctx, pods, nicMtu)
       mtu = cluster.config.cniMode === 'host-gw' ? nicMtu : nicMtu - 50
-      extra.set('/run/flannel/subnet.env', flannelSubnetEnv(ctx, mtu))
+      extra.push(['/run/flannel/subnet.env', () => flannelSubnetEnv(ctx, mtu)])
       break
     case 'calico':
     case 'canal':
       part = buildCalico(ctx, pods, nicMtu, cni === 'canal')
       mtu = cni === 'canal' || cluster.config.cniMode === 'vxlan' ? nicMtu - 50 : cluster.config.cniMode === 'ipip' ? nicMtu - 20 : nicMtu
-      if (cni === 'canal') extra.set('/run/flannel/subnet.env', flannelSubnetEnv(ctx, mtu))
+      if (cni === 'canal') extra.push(['/run/flannel/subnet.env', () => flannelSubnetEnv(ctx, mtu)])
       break
     case 'cilium':
       part = buildCilium(ctx, pods, nicMtu)
@@ -104,10 +105,15 @@ function build(cluster: Cluster, node: Node): NodePlumbing {
   links.sort((a, b) => a.index - b.index)
   // the kernel's own check on every route the agent adds: a gateway must sit on a connected subnet
   const { installed, refused } = installRoutes(routes)
+  let files: CniFiles | undefined
   return {
     host: { links, routes: routeOrder(installed) },
     pods: new Map([...pods].map(([k, ns]) => [k, { ...ns, routes: routeOrder(installRoutes(ns.routes).installed) }])),
-    files: cniFiles(ctx, cni, mtu, extra),
+    // only `cat`/`ls` on the node read the CNI's files: a trace through the node does not, so
+    // they are written on first use (issue 20: less code on the first run), once
+    get files() {
+      return (files ??= cniFiles(ctx, cni, mtu, new Map(extra.map(([path, content]) => [path, content()]))))
+    },
     refusedRoutes: refused,
   }
 }
