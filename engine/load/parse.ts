@@ -2,7 +2,8 @@
  * Turns scenario texts into raw API objects, each remembering where it stands
  * so that a field path can be turned back into a line and column.
  *
- * Two parsers, one job each: js-yaml (YAML 1.2 core schema plus merge keys,
+ * Two parsers, one job each (and, before them, simple-yaml.ts for the plain
+ * block YAML most documents are, which gives what js-yaml gives): js-yaml (YAML 1.2 core schema plus merge keys,
  * as Kubernetes' sigs.k8s.io/yaml accepts them) reads values fast; eemeli/yaml
  * keeps source ranges, bounds alias expansion and words syntax errors well, so
  * it parses a document only when that document needs a position (a diagnostic),
@@ -17,6 +18,7 @@ import type { JsonObject, SourceRef } from '../model/types.ts'
 import { LIMITS } from './limits.ts'
 import { guardText } from './text-guard.ts'
 import { describeYamlProblem } from './yaml-errors.ts'
+import { NOT_SIMPLE, readSimpleYaml } from './simple-yaml.ts'
 
 export interface ScenarioSource {
   /** shown in CLI messages (`file:line:col`) */
@@ -147,6 +149,9 @@ export function parseSources(sources: ScenarioSource[]): ParseResult {
 /** The chunk's value: fast when it can be, guarded and positioned when it must be. */
 function readChunk(chunk: Chunk, sourceIndex: number, diagnostics: Diagnostic[]): unknown {
   if (!chunk.text.includes('*') || !ALIAS.test(chunk.text)) {
+    // most documents are plain block YAML: read without js-yaml's code (simple-yaml.ts, issue 20)
+    const simple = readSimpleYaml(chunk.text)
+    if (simple !== NOT_SIMPLE) return simple
     try {
       return jsyaml.load(chunk.text, { schema: FAST_SCHEMA, json: false })
     } catch {

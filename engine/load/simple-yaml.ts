@@ -1,0 +1,300 @@
+/**
+ * A reader for the plain YAML most scenarios are written in: block mappings
+ * and sequences, one-line scalars (plain, 'single' and "double" quoted without
+ * escapes) and one-line flow sequences of scalars, with comments. It gives the
+ * value js-yaml gives with the YAML 1.2 core schema, or NOT_SIMPLE as soon as
+ * the text holds anything else (anchors, tags, block scalars, multi-line
+ * scalars, flow mappings, escapes, numbers other than plain integers,
+ * duplicate keys, bad indentation, tabs …), and then js-yaml reads it.
+ *
+ * Why: the first run in a fresh Worker compiles every function it calls
+ * (issue 20), and js-yaml's reader is some 20 KB of them; this one is a few.
+ * test/engine/load/simple-yaml.test.ts holds it to js-yaml on every YAML text
+ * of the guide and on mutations of them.
+ */
+
+export const NOT_SIMPLE: unique symbol = Symbol('not simple')
+
+interface Line {
+  indent: number
+  /** the line from its first non-space character, comment and trailing spaces included */
+  text: string
+}
+
+class NotSimple {}
+const BAIL = new NotSimple()
+
+/** characters a plain scalar may not start with here (YAML 1.2 c-indicator, and `?`/`:`) */
+const INDICATORS = '-?:,[]{}#&*!|>\'"%@`'
+/**
+ * Everything js-yaml might read as a number (core schema int: 0b/0o/0x and decimal with a
+ * sign; float: js-yaml's YAML_FLOAT_PATTERN, .inf, .nan), and a little more: only plain
+ * integers are read here. `10.0.0.1`, `0.0.0.0/0`, `100m`, `50Mi` are strings for both.
+ */
+const NUMBERISH = /^[-+]?(?:0[box][0-9a-fA-F]*|[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN))$/
+const INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/
+/** tabs, CR, BOM, NEL, surrogates and what js-yaml refuses as non-printable (its PATTERN_NON_PRINTABLE) */
+const AWKWARD = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/
+
+/**
+ * The document's value, or NOT_SIMPLE.
+ *
+ * @example
+ * readSimpleYaml('kind: Pod\nmetadata:\n  name: a\n') // { kind: 'Pod', metadata: { name: 'a' } }
+ * readSimpleYaml('data: |\n  x\n') // NOT_SIMPLE
+ */
+export function readSimpleYaml(text: string): unknown {
+  if (AWKWARD.test(text)) return NOT_SIMPLE
+  const lines: Line[] = []
+  let pos = 0
+  let first = true
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos)
+    if (end < 0) end = text.length
+    let indent = pos
+    while (indent < end && text.charCodeAt(indent) === 32) indent++
+    const c = text.charCodeAt(indent)
+    if (indent < end && c !== 35 /* # */) {
+      const line = text.slice(indent, end)
+      // the document marker the scenario splitter leaves at a document's head
+      if (first && indent === pos && /^---(?: *(?:#.*)?)?$/.test(line)) {
+        // nothing: the marker line
+      } else if (indent === pos && (line.startsWith('---') || line.startsWith('...'))) return NOT_SIMPLE
+      else lines.push({ indent: indent - pos, text: line })
+      first = false
+    }
+    pos = end + 1
+  }
+  // only comments: js-yaml reads null (or nothing), which the loader skips alike
+  if (lines.length === 0) return null
+  try {
+    const at = { i: 0 }
+    const value = block(lines, at, lines[0].indent)
+    return at.i === lines.length ? value : NOT_SIMPLE
+  } catch (e) {
+    if (e === BAIL) return NOT_SIMPLE
+    throw e
+  }
+}
+
+function bail(): never {
+  throw BAIL
+}
+
+function block(lines: Line[], at: { i: number }, indent: number): unknown {
+  return isEntry(lines[at.i].text) ? sequence(lines, at, indent) : mapping(lines, at, indent)
+}
+
+/** `-` alone or followed by a space: a sequence entry */
+function isEntry(s: string): boolean {
+  return s.charCodeAt(0) === 45 && (s.length === 1 || s.charCodeAt(1) === 32)
+}
+
+function mapping(lines: Line[], at: { i: number }, indent: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  while (at.i < lines.length) {
+    const line = lines[at.i]
+    if (line.indent < indent) break
+    if (line.indent > indent || isEntry(line.text)) bail()
+    const { key, rest } = splitKey(line.text)
+    if (Object.prototype.hasOwnProperty.call(out, key)) bail() // js-yaml: duplicated mapping key
+    at.i++
+    let value: unknown
+    if (rest === '') {
+      const next = lines[at.i]
+      if (next && next.indent > indent) value = block(lines, at, next.indent)
+      // a sequence may sit at its key's own indentation
+      else if (next && next.indent === indent && isEntry(next.text)) value = sequence(lines, at, indent)
+      else value = null
+    } else {
+      value = inline(rest)
+      // a deeper line would continue the scalar: js-yaml's to read
+      if (at.i < lines.length && lines[at.i].indent > indent) bail()
+    }
+    out[key] = value
+  }
+  return out
+}
+
+function sequence(lines: Line[], at: { i: number }, indent: number): unknown[] {
+  const out: unknown[] = []
+  while (at.i < lines.length) {
+    const line = lines[at.i]
+    if (line.indent < indent || (line.indent === indent && !isEntry(line.text))) break
+    if (line.indent > indent) bail()
+    let k = 1
+    while (line.text.charCodeAt(k) === 32) k++
+    const rest = line.text.slice(k)
+    if (rest === '' || rest.charCodeAt(0) === 35) {
+      at.i++
+      const next = lines[at.i]
+      out.push(next && next.indent > indent ? block(lines, at, next.indent) : null)
+    } else if (isEntry(rest)) bail()
+    else if (hasKey(rest)) {
+      // `- key: value`: a mapping whose first key stands after the dash
+      lines[at.i] = { indent: indent + k, text: rest }
+      out.push(mapping(lines, at, indent + k))
+    } else {
+      at.i++
+      out.push(inline(comment(rest.trimEnd())))
+      if (at.i < lines.length && lines[at.i].indent > indent) bail()
+    }
+  }
+  return out
+}
+
+/** Whether the text starts with a mapping key: `key:` then a space or the end. */
+function hasKey(s: string): boolean {
+  const q = s.charCodeAt(0)
+  if (q === 34 || q === 39) {
+    const close = s.indexOf(String.fromCharCode(q), 1)
+    return close > 0 && s.charCodeAt(close + 1) === 58 && (close + 2 === s.length || s.charCodeAt(close + 2) === 32)
+  }
+  const colon = keyColon(s)
+  return colon > 0
+}
+
+/** The colon that ends a plain key (`: ` or a final `:`), before any comment; -1 when none. */
+function keyColon(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 58 && (i + 1 === s.length || s.charCodeAt(i + 1) === 32)) return i
+    if (c === 35 && i > 0 && s.charCodeAt(i - 1) === 32) return -1
+  }
+  return -1
+}
+
+function splitKey(s: string): { key: string; rest: string } {
+  let key: string
+  let after: number
+  const q = s.charCodeAt(0)
+  if (q === 34 || q === 39) {
+    const r = quoted(s, 0)
+    if (s.charCodeAt(r.end) !== 58) bail()
+    key = r.value
+    if (key === '__proto__') bail()
+    after = r.end + 1
+  } else {
+    const colon = keyColon(s)
+    if (colon <= 0 || s.charCodeAt(colon - 1) === 32) bail()
+    key = s.slice(0, colon)
+    // keys js-yaml would read as something else than a string, merge keys, and __proto__ (set specially)
+    if (INDICATORS.includes(key[0]) || NUMBERISH.test(key) || scalar(key) !== key || key === '<<' || key === '__proto__') bail()
+    after = colon + 1
+  }
+  if (after < s.length && s.charCodeAt(after) !== 32) bail()
+  return { key, rest: comment(s.slice(after).trim()) }
+}
+
+/** The text without its comment: `#` starts one at the start or after a space. */
+function comment(s: string): string {
+  if (s.charCodeAt(0) === 35) return ''
+  const hash = s.indexOf(' #')
+  return hash < 0 ? s : s.slice(0, hash).trimEnd()
+}
+
+/** A one-line value after `key: ` or `- ` (comment already cut when plain). */
+function inline(s: string): unknown {
+  const c = s[0]
+  if (c === '"' || c === "'") {
+    const r = quoted(s, 0)
+    if (r.end < s.length && comment(s.slice(r.end).trim()) !== '') bail()
+    return r.value
+  }
+  if (c === '[') return flow(s)
+  if (s === '{}') return {}
+  // `-x` is a plain scalar, `- x` a sequence where none may start
+  if (INDICATORS.includes(c) && !(c === '-' && s.length > 1 && s[1] !== ' ')) bail()
+  // a plain scalar: a `: ` inside or a `:` at its end would make a mapping (an error in js-yaml)
+  if (s.includes(': ') || s.endsWith(':')) bail()
+  return plain(s)
+}
+
+/** A one-line flow sequence of scalars: `["a", 'b', c, 1]` or `[]`. */
+function flow(s: string): unknown[] {
+  const out: unknown[] = []
+  let i = 1
+  const skip = () => {
+    while (s.charCodeAt(i) === 32) i++
+  }
+  skip()
+  if (s[i] === ']') i++
+  else {
+    for (;;) {
+      skip()
+      const c = s[i]
+      if (c === '"' || c === "'") {
+        const r = quoted(s, i)
+        out.push(r.value)
+        i = r.end
+      } else {
+        const start = i
+        while (i < s.length && !',]'.includes(s[i])) {
+          if ('[]{}#:"\''.includes(s[i])) bail()
+          i++
+        }
+        const item = s.slice(start, i).trim()
+        if (item === '' || INDICATORS.includes(item[0])) bail()
+        out.push(plain(item))
+      }
+      skip()
+      if (s[i] === ',') i++
+      else if (s[i] === ']') {
+        i++
+        break
+      } else bail()
+    }
+  }
+  if (i < s.length && comment(s.slice(i).trim()) !== '') bail()
+  return out
+}
+
+/** A quoted scalar from `start` closed on the same line: 'single' ('' for a quote) or "double" without escapes. */
+function quoted(s: string, start: number): { value: string; end: number } {
+  const q = s[start]
+  let value = ''
+  let i = start + 1
+  for (;;) {
+    const close = s.indexOf(q, i)
+    if (close < 0) bail()
+    const part = s.slice(i, close)
+    if (q === '"' && part.includes('\\')) bail()
+    value += part
+    if (q === "'" && s[close + 1] === "'") {
+      value += "'"
+      i = close + 2
+      continue
+    }
+    return { value, end: close + 1 }
+  }
+}
+
+/** A plain scalar as the core schema resolves it: null, a boolean, a plain integer, or a string. */
+function plain(s: string): unknown {
+  const v = scalar(s)
+  if (s === '<<') bail() // js-yaml resolves it as the merge type
+  if (v === s && NUMBERISH.test(s)) {
+    if (INTEGER.test(s)) return Number(s)
+    bail() // floats, octal, hex, signs, 1_000 …: js-yaml's rules
+  }
+  return v
+}
+
+function scalar(s: string): unknown {
+  switch (s) {
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return null
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false
+  }
+  return s
+}
