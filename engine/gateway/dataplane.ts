@@ -40,6 +40,11 @@ const loaded = (kind: string, apiVersion: string, name: string, namespace: strin
 
 /** Adds the proxies of the scenario's Envoy Gateway Gateways to the objects the build reads. */
 export function addGatewayDataPlane(ctx: BuildContext): void {
+  // most scenarios have no Gateway: the rest is compiled only for those that do (issue 20)
+  if (ctx.objects('Gateway').length > 0) addProxies(ctx)
+}
+
+function addProxies(ctx: BuildContext): void {
   const classes = new Set(ctx.objects('GatewayClass').filter((c) => read.str(read.path(c.value, 'spec', 'controllerName')) === ENVOY_GATEWAY_CONTROLLER).map((c) => c.name))
   // a Gateway the API server refuses never reaches the controller
   const gateways = ctx.objects('Gateway').filter((g) => classes.has(read.str(read.path(g.value, 'spec', 'gatewayClassName')) ?? '') && !gatewayRefused(toGeneric(g)))

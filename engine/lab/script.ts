@@ -49,7 +49,11 @@ function problem(script: GenericObject, severity: 'error' | 'warning', code: str
 
 /** Load-time checks: the node exists, the commands are lines, and each command's failure is a warning on its line. */
 export function checkNodeScripts(cluster: Cluster, _locate?: Locate): ObjectProblem[] {
-  if (cluster.nodeScripts.length === 0) return []
+  // most scenarios have none: the checks are compiled only for those that do (issue 20)
+  return cluster.nodeScripts.length === 0 ? [] : checkScripts(cluster)
+}
+
+function checkScripts(cluster: Cluster): ObjectProblem[] {
   const problems: ObjectProblem[] = []
   let total = 0
   for (const script of cluster.nodeScripts) {

@@ -250,7 +250,6 @@ function chainStage(ctx: WalkContext, node: Node, t: Tuple, hit: ServiceHit, ent
   }
 
   // 1. how the packet is caught
-  let external = false
   if (hit.via === 'cluster-ip') {
     if (!p.any) {
       return refuse(`${sp.nameString} has no endpoints`, 'KUBE-SERVICES', and(target('REJECT'), dstIs(sp.clusterIP), dportIs(sp.port)), 'no-endpoint-services', vkey(sp.clusterIP, sp.port), true)
@@ -286,6 +285,38 @@ function chainStage(ctx: WalkContext, node: Node, t: Tuple, hit: ServiceHit, ent
     return toEndpoint(ctx, node, t, sp, chain, sp.internalPolicyLocal ? p.local : p.cluster, mode, rs, nft, false)
   }
 
+  // node ports, external and load-balancer IPs: a path of their own, compiled only when a packet takes it (issue 20)
+  return externalStage({ ctx, node, t, hit, entry, mode, cfg, sp, p, rs, nft, names, n, handler, natAt, filterAt, proto, vkey, srcPod, refuse })
+}
+
+/** What chainStage has worked out for one packet, for the paths of traffic from outside. */
+interface StageScope {
+  ctx: WalkContext
+  node: Node
+  t: Tuple
+  hit: ServiceHit
+  entry: Entry
+  mode: 'iptables' | 'nftables'
+  cfg: ProxyConfig
+  sp: ServicePortInfo
+  p: Pools
+  rs: Ruleset | undefined
+  nft: NftTable | undefined
+  names: { svc: string; svl: string; ext: string; fw: string }
+  n: string
+  handler: 'iptables' | 'nftables'
+  natAt: (chain: string) => string
+  filterAt: (chain: string) => string
+  proto: string
+  vkey: (ip: string, port: number) => string
+  srcPod: boolean | undefined
+  refuse: (why: string, chainIpt: string, pred: (r: Rule) => boolean, nftSet: string, nftKey: string, reject: boolean) => ProxyOutcome
+}
+
+/** A packet for a NodePort, an external IP or a load-balancer IP: how it is caught, then the external-traffic chain. */
+function externalStage(s: StageScope): ProxyOutcome {
+  const { ctx, node, t, hit, entry, mode, cfg, sp, p, rs, nft, names, n, handler, natAt, filterAt, proto, vkey, srcPod, refuse } = s
+  let external = false
   if (hit.via === 'node-port') {
     external = true
     const loopback = isLoopback(t.dst)

@@ -131,7 +131,7 @@ interface Sync {
 
 /** syncProxyRules' loop body: the rules and chains of one service port. */
 function writeServicePort(sync: Sync, sp: ServicePortInfo): void {
-  const { ctx, filter, nat, detector, localhostNodePorts, largeCluster } = sync
+  const { ctx, filter, nat, detector, largeCluster } = sync
   const { cfg, family } = ctx
 
   const chains = iptablesChains(sp)
@@ -182,6 +182,49 @@ function writeServicePort(sync: Sync, sp: ServicePortInfo): void {
   } else {
     append(filter, 'KUBE-SERVICES', r(family).comment(internalFilterComment).l4(sp.proto).dst(sp.clusterIP).dport(port).jump(internalFilterTarget))
   }
+  // externalIPs, load-balancer ingress, node ports, health-check node ports: compiled only for the Services that have them (issue 20)
+  const outside: Outside = { sync, sp, chains, hasEndpoints, hasExternalEndpoints, externalPolicyChain, externalTrafficChain, usesExternalTrafficChain, usesFWChain, loadBalancerTrafficChain, externalFilterTarget, externalFilterComment }
+  if (sp.externalIPs.length > 0 || sp.loadBalancerVIPs.length > 0 || sp.nodePort !== 0 || sp.healthCheckNodePort !== 0) captureOutside(outside)
+
+  // Set up internal traffic handling.
+  if (hasInternalEndpoints) {
+    const b = r(family).comment(clusterIPComment).l4(sp.proto).dst(sp.clusterIP).dport(port)
+    if (cfg.masqueradeAll) append(nat, internalPolicyChain, b.jump('KUBE-MARK-MASQ'))
+    else if (detector.implemented) append(nat, internalPolicyChain, ifNotLocal(b, detector).jump('KUBE-MARK-MASQ'))
+  }
+  if (usesExternalTrafficChain || usesFWChain) externalChains(outside)
+  if (usesClusterPolicyChain) {
+    writeServiceToEndpointRules(ctx, ensureChain(nat, chains.svc).rules, sp, chains.sep, clusterEndpoints, largeCluster)
+  }
+  if (usesLocalPolicyChain) {
+    writeServiceToEndpointRules(ctx, ensureChain(nat, chains.svl).rules, sp, chains.sep, localEndpoints, largeCluster)
+  }
+  // Generate the per-endpoint chains.
+  writeEndpointChains(ctx, nat, sp, chains.sep, allReachable, largeCluster)
+}
+
+/** What writeServicePort has decided about one Service port, for the traffic that comes from outside the cluster. */
+interface Outside {
+  sync: Sync
+  sp: ServicePortInfo
+  chains: ReturnType<typeof iptablesChains>
+  hasEndpoints: boolean
+  hasExternalEndpoints: boolean
+  externalPolicyChain: string
+  externalTrafficChain: string
+  usesExternalTrafficChain: boolean
+  usesFWChain: boolean
+  loadBalancerTrafficChain: string
+  externalFilterTarget: string
+  externalFilterComment: string
+}
+
+/** proxier.go: the KUBE-SERVICES, KUBE-EXTERNAL-SERVICES and KUBE-NODEPORTS rules of externalIPs, load-balancer IPs and node ports. */
+function captureOutside(o: Outside): void {
+  const { sync, sp, chains, hasEndpoints, hasExternalEndpoints, externalTrafficChain, usesFWChain, loadBalancerTrafficChain, externalFilterTarget, externalFilterComment } = o
+  const { ctx, filter, nat, localhostNodePorts } = sync
+  const { family } = ctx
+  const port = sp.port
   // Capture externalIPs.
   for (const ip of sp.externalIPs) {
     if (hasEndpoints) append(nat, 'KUBE-SERVICES', r(family).comment(`${sp.nameString} external IP`).l4(sp.proto).dst(ip).dport(port).jump(externalTrafficChain))
@@ -212,13 +255,13 @@ function writeServicePort(sync: Sync, sp: ServicePortInfo): void {
   if (sp.healthCheckNodePort !== 0) {
     append(filter, 'KUBE-NODEPORTS', r(family).comment(`${sp.nameString} health check node port`).l4('tcp').dport(sp.healthCheckNodePort).jump('ACCEPT'))
   }
+}
 
-  // Set up internal traffic handling.
-  if (hasInternalEndpoints) {
-    const b = r(family).comment(clusterIPComment).l4(sp.proto).dst(sp.clusterIP).dport(port)
-    if (cfg.masqueradeAll) append(nat, internalPolicyChain, b.jump('KUBE-MARK-MASQ'))
-    else if (detector.implemented) append(nat, internalPolicyChain, ifNotLocal(b, detector).jump('KUBE-MARK-MASQ'))
-  }
+/** proxier.go: the external-traffic chain (KUBE-EXT-) and the load-balancer firewall chain (KUBE-FW-). */
+function externalChains(o: Outside): void {
+  const { sync, sp, chains, hasExternalEndpoints, externalPolicyChain, externalTrafficChain, usesExternalTrafficChain, usesFWChain } = o
+  const { ctx, nat, detector } = sync
+  const { family } = ctx
   // Set up external traffic handling.
   if (usesExternalTrafficChain) {
     ensureChain(nat, externalTrafficChain)
@@ -243,14 +286,6 @@ function writeServicePort(sync: Sync, sp: ServicePortInfo): void {
     if (allowFromNode) for (const ip of sp.loadBalancerVIPs) append(nat, chains.fw, r(family).comment(`${sp.nameString} loadbalancer IP`).src(ip).jump(externalTrafficChain))
     append(nat, chains.fw, r(family).comment(`other traffic to ${sp.nameString} will be dropped by KUBE-PROXY-FIREWALL`).done())
   }
-  if (usesClusterPolicyChain) {
-    writeServiceToEndpointRules(ctx, ensureChain(nat, chains.svc).rules, sp, chains.sep, clusterEndpoints, largeCluster)
-  }
-  if (usesLocalPolicyChain) {
-    writeServiceToEndpointRules(ctx, ensureChain(nat, chains.svl).rules, sp, chains.sep, localEndpoints, largeCluster)
-  }
-  // Generate the per-endpoint chains.
-  writeEndpointChains(ctx, nat, sp, chains.sep, allReachable, largeCluster)
 }
 
 /** proxier.go, per endpoint: its KUBE-SEP- chain marks traffic that loops back to the originator for SNAT, then DNATs to the endpoint. */
