@@ -15,6 +15,7 @@ import { listObject, toJsonText, toYamlText } from './output-formats.ts'
 import type { KubectlFlags } from './flags.ts'
 import { fieldFilter } from './field-selector.ts'
 import { printerFor, printGeneric } from './output-printers.ts'
+import type { Printer } from './output-printers.ts'
 
 export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   if (f.args.length === 0) {
@@ -23,15 +24,9 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   // TYPE/NAME forms, or TYPE[,TYPE] NAME...
   const wanted: { rt: ResourceType; names: string[] }[] = []
   if (f.args[0].includes('/')) {
-    for (const a of f.args) {
-      const [t, n] = a.split('/', 2)
-      const rt = resourceType(t)
-      if (!rt) return fail(`error: the server doesn't have a resource type "${t}"`)
-      if (!a.includes('/')) return fail('error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. \'kubectl get resource/<resource_name>\' instead of \'kubectl get resource resource/<resource_name>\'')
-      const existing = wanted.find((w) => w.rt === rt)
-      if (existing) existing.names.push(n)
-      else wanted.push({ rt, names: [n] })
-    }
+    const r = slashForms(f.args)
+    if (!Array.isArray(r)) return r
+    wanted.push(...r)
   } else {
     for (const t of f.args[0].split(',')) {
       const rt = resourceType(t)
@@ -105,20 +100,8 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   }
   const stderr = errors.map((e) => `${e}\n`).join('')
   const data = { items: objects }
-  if (printer.kind === 'json' || printer.kind === 'yaml') {
-    const single = objects.length === 1 && wanted.length === 1 && wanted[0].names.length === 1
-    const doc = single ? objects[0] : listObject(objects)
-    if (objects.length === 0 && errors.length) return { exitCode: 1, stdout: '', stderr, data }
-    return { exitCode: errors.length ? 1 : 0, stdout: printer.kind === 'json' ? toJsonText(doc) : toYamlText(doc), stderr, data }
-  }
-  if (printer.kind === 'name') return { exitCode: errors.length ? 1 : 0, stdout: names.map((n) => `${n}\n`).join(''), stderr, data }
-  if (printer.kind === 'jsonpath' || printer.kind === 'custom-columns') {
-    // get.go printGeneric: one named object is printed as itself, anything else as a List
-    const single = objects.length === 1 && wanted.length === 1 && wanted[0].names.length === 1
-    if (objects.length === 0 && errors.length && single) return { exitCode: 1, stdout: '', stderr, data }
-    const r = printGeneric(printer, single ? objects[0] : listObject(objects), f.noHeaders)
-    return { exitCode: errors.length || r.error ? 1 : 0, stdout: r.stdout, stderr: stderr + (r.error ?? ''), data }
-  }
+  // the other printers: compiled only when asked for (issue 20)
+  if (printer.kind !== 'table') return printObjects(printer, objects, names, wanted, errors, stderr, data, f.noHeaders)
   if (!any) {
     if (errors.length) return { exitCode: 1, stdout: '', stderr, data }
     // cmd/get/get.go: "No resources found in NS namespace." when every type is namespaced and
@@ -128,4 +111,35 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   }
   const warn = wanted.some((w) => w.rt.kind === 'Endpoints') ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n' : ''
   return { ...ok(sections.join('\n'), data), stderr: warn + stderr, exitCode: errors.length ? 1 : 0 }
+}
+
+/** TYPE/NAME arguments, grouped by type (kubectl get pod/a svc/b). */
+function slashForms(args: string[]): { rt: ResourceType; names: string[] }[] | Output {
+  const wanted: { rt: ResourceType; names: string[] }[] = []
+  for (const a of args) {
+    const [t, n] = a.split('/', 2)
+    const rt = resourceType(t)
+    if (!rt) return fail(`error: the server doesn't have a resource type "${t}"`)
+    if (!a.includes('/')) return fail('error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. \'kubectl get resource/<resource_name>\' instead of \'kubectl get resource resource/<resource_name>\'')
+    const existing = wanted.find((w) => w.rt === rt)
+    if (existing) existing.names.push(n)
+    else wanted.push({ rt, names: [n] })
+  }
+  return wanted
+}
+
+/** -o json, yaml, name, jsonpath, custom-columns: the objects printed whole, or their names, or the template's text. */
+function printObjects(printer: Exclude<Printer, { kind: 'table' }>, objects: JsonObject[], names: string[], wanted: { rt: ResourceType; names: string[] }[], errors: string[], stderr: string, data: { items: JsonObject[] }, noHeaders: boolean): Output {
+  if (printer.kind === 'json' || printer.kind === 'yaml') {
+    const single = objects.length === 1 && wanted.length === 1 && wanted[0].names.length === 1
+    const doc = single ? objects[0] : listObject(objects)
+    if (objects.length === 0 && errors.length) return { exitCode: 1, stdout: '', stderr, data }
+    return { exitCode: errors.length ? 1 : 0, stdout: printer.kind === 'json' ? toJsonText(doc) : toYamlText(doc), stderr, data }
+  }
+  if (printer.kind === 'name') return { exitCode: errors.length ? 1 : 0, stdout: names.map((n) => `${n}\n`).join(''), stderr, data }
+  // jsonpath, custom-columns (get.go printGeneric): one named object is printed as itself, anything else as a List
+  const single = objects.length === 1 && wanted.length === 1 && wanted[0].names.length === 1
+  if (objects.length === 0 && errors.length && single) return { exitCode: 1, stdout: '', stderr, data }
+  const r = printGeneric(printer as Extract<Printer, { kind: 'jsonpath' | 'custom-columns' }>, single ? objects[0] : listObject(objects), noHeaders)
+  return { exitCode: errors.length || r.error ? 1 : 0, stdout: r.stdout, stderr: stderr + (r.error ?? ''), data }
 }

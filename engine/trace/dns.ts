@@ -34,19 +34,7 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
   // NSS "hosts: files dns" (glibc; musl likewise): /etc/hosts answers first, and kubelet's Pod file maps localhost
   // (pkg/kubelet/kubelet_pods.go managedHostsFileContent); curl >= 7.78 answers localhost itself (lib/hostip.c get_localhost)
   const fromFile = hostsFileLookup(ctx.cluster, place, name)
-  if (fromFile.length) {
-    const ip = fromFile.find((a) => a.includes(':') === (type === 'AAAA')) ?? fromFile[0]
-    const t: Tuple = { src: '', sport: 0, dst: ip, dport: 0, proto: 'UDP' }
-    const local = name.toLowerCase() === 'localhost'
-    push(ctx, {
-      at: who,
-      handler: 'resolver',
-      before: t,
-      after: { ...t },
-      note: `/etc/hosts has ${name} → ${fromFile.join(', ')}: the C library reads it before DNS (nsswitch.conf "hosts: files dns"; musl does the same), so no query is sent${local && place.kind === 'pod' ? '. kubelet writes "127.0.0.1 localhost" and "::1 localhost" into every Pod\'s /etc/hosts (managedHostsFileContent)' : ''}${local ? '; curl (7.78 and later) does not even ask: it answers localhost with the loopback addresses itself' : ''}`,
-    })
-    return { ip }
-  }
+  if (fromFile.length) return fromHostsFile(ctx, place, who, name, type, fromFile)
   const { data, lookup, conf } = resolveAddresses(ctx.cluster, place, name)
   const server = data.server ?? conf.nameservers[0] ?? '127.0.0.1'
   const q: Tuple = { src: srcIP, sport: ephemeralPort(srcIP, server, 53, 'UDP', ctx.seed + 1), dst: server, dport: 53, proto: 'UDP' }
@@ -68,26 +56,9 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
   const served = fromPod ? served_(ctx, lookup, srcIP, edns) : undefined
   const logs = fromPod ? logLines(ctx, served!) : []
   const reply: Tuple = { src: q.dst, sport: 53, dst: q.src, dport: q.sport, proto: 'UDP' }
-  if (data.rcode === 'TIMEOUT') {
-    push(ctx, { at: `DNS ${server}`, handler: coredns ? 'coredns' : 'upstream-dns', before: q, after: q, note: `no answer: ${data.error ?? 'timed out'}${coredns ? ' (CoreDNS is unreachable from here: a policy dropping DNS, or a workstation outside the cluster)' : ''}`, verdict: 'timeout' })
-    return { data, failure: 'timeout', served }
-  }
-  const ip = [...data.answers].reverse().find((a) => a.type === type)?.data
-  if (!ip) {
-    push(ctx, {
-      at: coredns ? `CoreDNS via ${server}` : `DNS ${server}`,
-      handler: coredns ? 'coredns' : 'upstream-dns',
-      before: reply,
-      after: reply,
-      note:
-        lookup.status === 'nodata'
-          ? `NOERROR without ${lookup.family === 'unspec' ? 'an address' : `an ${type} record`} (NODATA) for ${data.question.name}${lookup.libc === 'musl' && stoppedEarly(lookup, name) ? ': musl stops at the first answer that is not NXDOMAIN, so the names after it are never asked' : ': the name does not resolve'}`
-          : `${data.rcode}${answers ? ` (${answers}, no ${type} record)` : ''} for ${data.question.name}: the name does not resolve${data.rcode === 'NXDOMAIN' && coredns ? ' in the cluster or upstream' : ''}`,
-      detail: logs,
-      verdict: 'nxdomain',
-    })
-    return { data, failure: 'nxdomain', served }
-  }
+  const ip = data.rcode === 'TIMEOUT' ? undefined : [...data.answers].reverse().find((a) => a.type === type)?.data
+  // no address: a path of its own, compiled only when a run takes it (issue 20)
+  if (!ip) return unresolved(ctx, { data, lookup, server, q, reply, coredns, answers, served, logs, type, name })
   const cname = data.answers.find((a) => a.type === 'CNAME')
   const zone = `.svc.${ctx.cluster.config.clusterDomain}.`
   const alias = cname?.name.endsWith(zone) ? ctx.cluster.index.service.get(cname.name.slice(0, -zone.length).split('.').reverse().join('/')) : undefined
@@ -100,6 +71,43 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
     detail: logs,
   })
   return { ip, data, served }
+}
+
+/** The name is in /etc/hosts: no query is sent. */
+function fromHostsFile(ctx: WalkContext, place: Place, who: string, name: string, type: 'A' | 'AAAA', fromFile: string[]): Resolved {
+  const ip = fromFile.find((a) => a.includes(':') === (type === 'AAAA')) ?? fromFile[0]
+  const t: Tuple = { src: '', sport: 0, dst: ip, dport: 0, proto: 'UDP' }
+  const local = name.toLowerCase() === 'localhost'
+  push(ctx, {
+    at: who,
+    handler: 'resolver',
+    before: t,
+    after: { ...t },
+    note: `/etc/hosts has ${name} → ${fromFile.join(', ')}: the C library reads it before DNS (nsswitch.conf "hosts: files dns"; musl does the same), so no query is sent${local && place.kind === 'pod' ? '. kubelet writes "127.0.0.1 localhost" and "::1 localhost" into every Pod\'s /etc/hosts (managedHostsFileContent)' : ''}${local ? '; curl (7.78 and later) does not even ask: it answers localhost with the loopback addresses itself' : ''}`,
+  })
+  return { ip }
+}
+
+/** No address came back: a timeout, NXDOMAIN or NODATA. */
+function unresolved(ctx: WalkContext, r: { data: DnsLookupData; lookup: AddressLookup; server: string; q: Tuple; reply: Tuple; coredns: boolean; answers: string; served: Resolved['served']; logs: string[]; type: 'A' | 'AAAA'; name: string }): Resolved {
+  const { data, lookup, server, q, reply, coredns, answers, served, logs, type, name } = r
+  if (data.rcode === 'TIMEOUT') {
+    push(ctx, { at: `DNS ${server}`, handler: coredns ? 'coredns' : 'upstream-dns', before: q, after: q, note: `no answer: ${data.error ?? 'timed out'}${coredns ? ' (CoreDNS is unreachable from here: a policy dropping DNS, or a workstation outside the cluster)' : ''}`, verdict: 'timeout' })
+    return { data, failure: 'timeout', served }
+  }
+  push(ctx, {
+    at: coredns ? `CoreDNS via ${server}` : `DNS ${server}`,
+    handler: coredns ? 'coredns' : 'upstream-dns',
+    before: reply,
+    after: reply,
+    note:
+      lookup.status === 'nodata'
+        ? `NOERROR without ${lookup.family === 'unspec' ? 'an address' : `an ${type} record`} (NODATA) for ${data.question.name}${lookup.libc === 'musl' && stoppedEarly(lookup, name) ? ': musl stops at the first answer that is not NXDOMAIN, so the names after it are never asked' : ': the name does not resolve'}`
+        : `${data.rcode}${answers ? ` (${answers}, no ${type} record)` : ''} for ${data.question.name}: the name does not resolve${data.rcode === 'NXDOMAIN' && coredns ? ' in the cluster or upstream' : ''}`,
+    detail: logs,
+    verdict: 'nxdomain',
+  })
+  return { data, failure: 'nxdomain', served }
 }
 
 /** Did the walk end before the name as is, the last name either C library asks? */

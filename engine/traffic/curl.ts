@@ -200,49 +200,17 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
     }
     v += `*   Trying ${hostPort(ip ?? u.host, u.port)}...\n`
   }
-  const timeoutLimit = o.connectTimeout ?? o.maxTime
-  if (unresolved) {
-    if (t.dns?.rcode === 'TIMEOUT' && timeoutLimit !== undefined) {
-        return fail(o, 28, `Resolving timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds`, o.verbose ? `* Resolving timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds\n* closing connection #0\n` : '')
-      }
-    return fail(o, 6, `Could not resolve host: ${u.host}`, o.verbose ? `* Could not resolve host: ${u.host}\n* shutting down connection #0\n` : '')
-  }
-  switch (t.result) {
-    case 'refused': {
-      const ms = refusedAfter(t)
-      const msg = `Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`
-      const from = t.client ? ` from ${t.client.src} port ${t.client.sport}` : ''
-      return fail(o, 7, msg, o.verbose ? `${v}* connect to ${ip} port ${u.port}${from} failed: Connection refused\n* ${msg}\n* closing connection #0\n` : '')
-    }
-    case 'timeout':
-    case 'dropped': {
-      if (timeoutLimit !== undefined) {
-        const msg = `Connection timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds`
-        return fail(o, 28, msg, o.verbose ? `${v}* ${msg}\n* closing connection #0\n` : '')
-      }
-      const ms = kernelTimeoutMs(t)
-      const msg = `Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`
-      const from = t.client ? ` from ${t.client.src} port ${t.client.sport}` : ''
-      return fail(o, 28, msg, o.verbose ? `${v}* connect to ${ip} port ${u.port}${from} failed: Connection timed out\n* ${msg}\n* closing connection #0\n` : '')
-    }
-  }
+  // no connection: a path of its own, compiled only when a run takes it (issue 20)
+  if (unresolved || t.result === 'refused' || t.result === 'timeout' || t.result === 'dropped') return notConnected(o, u, t, v, ip, unresolved)
   // connected
   if (o.verbose) v += `* Connected to ${u.host} (${ip}) port ${u.port}\n`
   const res: HttpOutcome = respond(inv.cluster, t, { method, path: u.path, host: hostHeader, scheme: u.scheme })
   if (u.scheme === 'https') {
-    if (res.kind === 'tls-mismatch') return fail(o, 35, 'OpenSSL/3.3.2: error:0A00010B:SSL routines::wrong version number', o.verbose ? `${v}* ALPN: curl offers h2,http/1.1\n* TLSv1.3 (OUT), TLS handshake, Client hello (1):\n* OpenSSL/3.3.2: error:0A00010B:SSL routines::wrong version number\n* closing connection #0\n` : '')
-    // the simulator takes a certificate from the reader's own Secret to be trusted; the controller's fake one and the cluster CA's are not
-    const trusted = (!!t.ingress && ingressHasSecret(inv, t)) || !!t.gateway?.tlsFromSecret
-    if (!o.insecure && !trusted) {
-      const details = '\nMore details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\nestablish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the webpage mentioned above.\n'
-      const out = fail(o, 60, 'SSL certificate problem: self-signed certificate', o.verbose ? `${v}* SSL certificate problem: self-signed certificate\n* closing connection #0\n` : '')
-      return { ...out, stderr: out.stderr + (out.stderr.includes('curl: (60)') ? details : '') }
-    }
-    if (o.verbose) v += `* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / x25519 / RSASSA-PSS\n${o.insecure ? '*  SSL certificate verify result: self-signed certificate (18), continuing anyway.\n' : ''}`
+    const r = tls(inv, o, t, res, v)
+    if (typeof r !== 'string') return r
+    v = r
   }
-  if (res.kind === 'empty') return fail(o, 52, 'Empty reply from server', o.verbose ? `${v}* using HTTP/1.x\n${requestLines(o, method, u, hostHeader)}* Request completely sent off\n* Empty reply from server\n* shutting down connection #0\n` : '')
-  if (res.kind === 'http09') return fail(o, 1, 'Received HTTP/0.9 when not allowed', o.verbose ? `${v}* using HTTP/1.x\n${requestLines(o, method, u, hostHeader)}* Request completely sent off\n* Received HTTP/0.9 when not allowed\n* closing connection #0\n` : '')
-  if (res.kind === 'tls-mismatch') return fail(o, 52, 'Empty reply from server', '')
+  if (res.kind !== 'http') return notHttp(o, res, v, method, u, hostHeader)
   // what went over the wire, for tcpdump later in the run (plain HTTP only: over TLS a capture shows no HTTP)
   const record = connectionOf(inv.session, t)
   if (record && u.scheme === 'http') {
@@ -273,6 +241,53 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
   if (o.output !== undefined && o.output !== '-' && !o.silent) stderr += progressMeter(body.length)
   if (o.writeOut) stdout += writeOut(o.writeOut, res.status, t, u, body.length)
   return { exitCode: 0, stdout, stderr }
+}
+
+/** curl when the name did not resolve or the connection failed (refused, timed out, dropped). */
+function notConnected(o: CurlOptions, u: Url, t: FullTrace, v: string, ip: string | undefined, unresolved: boolean): Output {
+  const timeoutLimit = o.connectTimeout ?? o.maxTime
+  if (unresolved) {
+    if (t.dns?.rcode === 'TIMEOUT' && timeoutLimit !== undefined) {
+      return fail(o, 28, `Resolving timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds`, o.verbose ? `* Resolving timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds\n* closing connection #0\n` : '')
+    }
+    return fail(o, 6, `Could not resolve host: ${u.host}`, o.verbose ? `* Could not resolve host: ${u.host}\n* shutting down connection #0\n` : '')
+  }
+  if (t.result === 'refused') {
+    const ms = refusedAfter(t)
+    const msg = `Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`
+    const from = t.client ? ` from ${t.client.src} port ${t.client.sport}` : ''
+    return fail(o, 7, msg, o.verbose ? `${v}* connect to ${ip} port ${u.port}${from} failed: Connection refused\n* ${msg}\n* closing connection #0\n` : '')
+  }
+  // timed out or dropped
+  if (timeoutLimit !== undefined) {
+    const msg = `Connection timed out after ${Math.round(timeoutLimit * 1000) + 2} milliseconds`
+    return fail(o, 28, msg, o.verbose ? `${v}* ${msg}\n* closing connection #0\n` : '')
+  }
+  const ms = kernelTimeoutMs(t)
+  const msg = `Failed to connect to ${u.host} port ${u.port} after ${ms} ms: Couldn't connect to server`
+  const from = t.client ? ` from ${t.client.src} port ${t.client.sport}` : ''
+  return fail(o, 28, msg, o.verbose ? `${v}* connect to ${ip} port ${u.port}${from} failed: Connection timed out\n* ${msg}\n* closing connection #0\n` : '')
+}
+
+/** curl over https: the TLS handshake as the simulated server answers it; the failure, or the verbose text so far. */
+function tls(inv: Invocation, o: CurlOptions, t: FullTrace, res: HttpOutcome, v: string): Output | string {
+  if (res.kind === 'tls-mismatch') return fail(o, 35, 'OpenSSL/3.3.2: error:0A00010B:SSL routines::wrong version number', o.verbose ? `${v}* ALPN: curl offers h2,http/1.1\n* TLSv1.3 (OUT), TLS handshake, Client hello (1):\n* OpenSSL/3.3.2: error:0A00010B:SSL routines::wrong version number\n* closing connection #0\n` : '')
+  // the simulator takes a certificate from the reader's own Secret to be trusted; the controller's fake one and the cluster CA's are not
+  const trusted = (!!t.ingress && ingressHasSecret(inv, t)) || !!t.gateway?.tlsFromSecret
+  if (!o.insecure && !trusted) {
+    const details = '\nMore details here: https://curl.se/docs/sslcerts.html\n\ncurl failed to verify the legitimacy of the server and therefore could not\nestablish a secure connection to it. To learn more about this situation and\nhow to fix it, please visit the webpage mentioned above.\n'
+    const out = fail(o, 60, 'SSL certificate problem: self-signed certificate', o.verbose ? `${v}* SSL certificate problem: self-signed certificate\n* closing connection #0\n` : '')
+    return { ...out, stderr: out.stderr + (out.stderr.includes('curl: (60)') ? details : '') }
+  }
+  if (o.verbose) v += `* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / x25519 / RSASSA-PSS\n${o.insecure ? '*  SSL certificate verify result: self-signed certificate (18), continuing anyway.\n' : ''}`
+  return v
+}
+
+/** A server that does not answer HTTP. */
+function notHttp(o: CurlOptions, res: Exclude<HttpOutcome, { kind: 'http' }>, v: string, method: string, u: Url, hostHeader: string): Output {
+  if (res.kind === 'empty') return fail(o, 52, 'Empty reply from server', o.verbose ? `${v}* using HTTP/1.x\n${requestLines(o, method, u, hostHeader)}* Request completely sent off\n* Empty reply from server\n* shutting down connection #0\n` : '')
+  if (res.kind === 'http09') return fail(o, 1, 'Received HTTP/0.9 when not allowed', o.verbose ? `${v}* using HTTP/1.x\n${requestLines(o, method, u, hostHeader)}* Request completely sent off\n* Received HTTP/0.9 when not allowed\n* closing connection #0\n` : '')
+  return fail(o, 52, 'Empty reply from server', '') // tls-mismatch
 }
 
 function utf8Length(s: string): number {
