@@ -188,6 +188,13 @@ export function buildEndpointSlices(
     })
   }
 
+  // hand-written slices and Endpoints: read only when the scenario has some (issue 20: less code on the first run)
+  if (ctx.objects('EndpointSlice').length > 0 || ctx.objects('Endpoints').length > 0) handWritten(ctx, svcByKey, slices, endpoints)
+  return { slices, endpoints }
+}
+
+/** The reader's own EndpointSlices and Endpoints, and the slices the mirroring controller makes of the latter. */
+function handWritten(ctx: BuildContext, svcByKey: Map<string, Service>, slices: EndpointSlice[], endpoints: Endpoints[]): void {
   // Hand-written slices (selector-less Services, or a pasted dump)
   const handSliceKeys = new Set<string>()
   for (const s of ctx.objects('EndpointSlice')) {
@@ -242,7 +249,6 @@ export function buildEndpointSlices(
       }
     })
   }
-  return { slices, endpoints }
 }
 
 function readSlice(ctx: BuildContext, s: Loaded): EndpointSlice | undefined {

@@ -129,57 +129,80 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
           break
         }
       }
-    } else if (w.kind === 'ReplicaSet') {
-      if (ownedBy(ctx, 'ReplicaSet', w.name, w.namespace, ['Pod'])) continue
-      const owners = read.arr(read.path(w.value, 'metadata', 'ownerReferences'))
-      const dep = owners.map((o) => read.obj(o)).find((o) => o && o.kind === 'Deployment')
-      if (dep) base.workload = { kind: 'Deployment', name: String(dep.name) }
-      const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: w.name, uid: ownerUID }
-      for (let i = 0; i < replicas; i++) {
-        if (!push({ ...base, name: `${w.name}-${safeRandomString(`${w.name}/${i}`, 5)}`, generateName: `${w.name}-`, labels, owner })) {
-          overBudget()
-          break
-        }
-      }
-    } else if (w.kind === 'StatefulSet') {
-      if (ownedBy(ctx, 'StatefulSet', w.name, w.namespace, ['Pod'])) continue
-      const serviceName = read.str(spec.serviceName)
-      const start = read.num(read.path(spec, 'ordinals', 'start')) ?? 0
-      const revision = `${w.name}-${safeEncodeString(String(canonicalJsonHash(template)))}`
-      for (let i = start; i < start + replicas; i++) {
-        const name = `${w.name}-${i}`
-        const podLabels = {
-          ...labels,
-          'apps.kubernetes.io/pod-index': String(i),
-          'controller-revision-hash': revision,
-          'statefulset.kubernetes.io/pod-name': name,
-        }
-        // pkg/controller/statefulset updateIdentity: hostname = pod name, subdomain = serviceName
-        if (!push({ ...base, name, labels: podLabels, hostname: name, subdomain: serviceName, owner: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: w.name, uid: ownerUID } })) {
-          overBudget()
-          break
-        }
-      }
-    } else if (w.kind === 'DaemonSet') {
-      if (ownedBy(ctx, 'DaemonSet', w.name, w.namespace, ['Pod'])) continue
-      const revision = safeEncodeString(String(canonicalJsonHash(template))).slice(0, 10)
-      for (const node of nodeNames) {
-        const d: PodDraft = {
-          ...base,
-          name: `${w.name}-${safeRandomString(`${w.name}/${node}`, 5)}`,
-          generateName: `${w.name}-`,
-          labels: { ...labels, 'controller-revision-hash': revision, 'pod-template-generation': '1' },
-          owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: w.name, uid: ownerUID },
-          daemonNode: node,
-        }
-        if (!push(d)) {
-          overBudget()
-          break
-        }
-      }
+    } else {
+      // ReplicaSets, StatefulSets and DaemonSets of the reader's: compiled only for scenarios that have them (issue 20)
+      expandOther(ctx, w, { spec, template, labels, replicas, ownerUID, nodeNames, base, push, overBudget })
     }
   }
   return { drafts, records }
+}
+
+/** The Pods of a ReplicaSet, StatefulSet or DaemonSet, as their controllers name and label them. */
+function expandOther(
+  ctx: BuildContext,
+  w: Loaded,
+  x: {
+    spec: JsonObject
+    template: JsonObject
+    labels: Record<string, string>
+    replicas: number
+    ownerUID: string
+    nodeNames: string[]
+    base: Omit<PodDraft, 'name' | 'labels'>
+    push: (d: PodDraft) => boolean
+    overBudget: () => void
+  },
+): void {
+  const { spec, template, labels, replicas, ownerUID, nodeNames, base, push, overBudget } = x
+  if (w.kind === 'ReplicaSet') {
+    if (ownedBy(ctx, 'ReplicaSet', w.name, w.namespace, ['Pod'])) return
+    const owners = read.arr(read.path(w.value, 'metadata', 'ownerReferences'))
+    const dep = owners.map((o) => read.obj(o)).find((o) => o && o.kind === 'Deployment')
+    if (dep) base.workload = { kind: 'Deployment', name: String(dep.name) }
+    const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: w.name, uid: ownerUID }
+    for (let i = 0; i < replicas; i++) {
+      if (!push({ ...base, name: `${w.name}-${safeRandomString(`${w.name}/${i}`, 5)}`, generateName: `${w.name}-`, labels, owner })) {
+        overBudget()
+        break
+      }
+    }
+  } else if (w.kind === 'StatefulSet') {
+    if (ownedBy(ctx, 'StatefulSet', w.name, w.namespace, ['Pod'])) return
+    const serviceName = read.str(spec.serviceName)
+    const start = read.num(read.path(spec, 'ordinals', 'start')) ?? 0
+    const revision = `${w.name}-${safeEncodeString(String(canonicalJsonHash(template)))}`
+    for (let i = start; i < start + replicas; i++) {
+      const name = `${w.name}-${i}`
+      const podLabels = {
+        ...labels,
+        'apps.kubernetes.io/pod-index': String(i),
+        'controller-revision-hash': revision,
+        'statefulset.kubernetes.io/pod-name': name,
+      }
+      // pkg/controller/statefulset updateIdentity: hostname = pod name, subdomain = serviceName
+      if (!push({ ...base, name, labels: podLabels, hostname: name, subdomain: serviceName, owner: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: w.name, uid: ownerUID } })) {
+        overBudget()
+        break
+      }
+    }
+  } else if (w.kind === 'DaemonSet') {
+    if (ownedBy(ctx, 'DaemonSet', w.name, w.namespace, ['Pod'])) return
+    const revision = safeEncodeString(String(canonicalJsonHash(template))).slice(0, 10)
+    for (const node of nodeNames) {
+      const d: PodDraft = {
+        ...base,
+        name: `${w.name}-${safeRandomString(`${w.name}/${node}`, 5)}`,
+        generateName: `${w.name}-`,
+        labels: { ...labels, 'controller-revision-hash': revision, 'pod-template-generation': '1' },
+        owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: w.name, uid: ownerUID },
+        daemonNode: node,
+      }
+      if (!push(d)) {
+        overBudget()
+        break
+      }
+    }
+  }
 }
 
 export type { JsonObject }

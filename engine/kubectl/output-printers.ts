@@ -25,8 +25,12 @@ function splitFormat(output: string): { format: string; value?: string } {
 }
 
 export function printerFor(output: string): Printer | { error: string } {
+  // the table, as most commands print: the other formats are read only when asked for (issue 20)
+  return output === '' || output === 'wide' ? { kind: 'table', format: output } : otherPrinter(output)
+}
+
+function otherPrinter(output: string): Printer | { error: string } {
   const lower = output.toLowerCase()
-  if (output === '' || output === 'wide') return { kind: 'table', format: output }
   if (lower === 'json' || lower === 'yaml' || lower === 'yml') return { kind: lower === 'json' ? 'json' : 'yaml' }
   if (output === 'name') return { kind: 'name' }
   const { format, value } = splitFormat(output)

@@ -172,6 +172,20 @@ export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpO
   const tlsAtServer = req.scheme === 'https' && !(ing && ing.tls)
   const { path, query } = splitQuery(req.path || '/')
 
+  // servers other than plain HTTP ones, and the apps' own pages: compiled only when a run reaches them (issue 20)
+  if (NOT_PLAIN_HTTP.has(app) || (tlsAtServer && app !== 'ingress-nginx')) return notPlainHttp(cluster, t, req, app, path, tlsAtServer)
+  // agnhost netexec's handlers, answered by every simulated HTTP server
+  if (path === '/hostname' || path === '/hostName') return goText(cluster, 200, hostnameOf(pod, ep?.node ?? ep?.ip ?? ''))
+  if (path === '/clientip') return goText(cluster, 200, t.seenFrom ? (t.seenFrom.ip.includes(':') ? `[${t.seenFrom.ip}]:${t.seenFrom.port}` : `${t.seenFrom.ip}:${t.seenFrom.port}`) : '')
+  if (path === '/echo') return goText(cluster, 200, query.get('msg') ?? '')
+
+  return byApp(cluster, t, req, app, pod, ep, path, query)
+}
+
+/** The apps whose answers come before netexec's handlers: servers that are not HTTP, TLS ones, kube-proxy's and kubelet's. */
+const NOT_PLAIN_HTTP = new Set(['redis', 'postgres', 'coredns', 'mysql', 'sshd', 'kubelet', 'kube-apiserver', 'etcd', 'tls-component', 'kube-proxy-health', 'kubelet-healthz', 'kube-proxy-metrics'])
+
+function notPlainHttp(cluster: Cluster, t: FullTrace, req: HttpRequest, app: string, path: string, tlsAtServer: boolean): HttpOutcome {
   // servers that are not HTTP at all
   if (app === 'redis' || app === 'postgres' || app === 'coredns') return { kind: 'empty' }
   if (app === 'mysql') return { kind: 'http09', banner: '5.5.5-11.4.4-MariaDB' }
@@ -187,13 +201,12 @@ export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpO
   }
   if (tlsAtServer && app !== 'ingress-nginx') return { kind: 'tls-mismatch' }
   if (app === 'kube-proxy-health') return kubeProxyHealth(cluster, t, path)
-  if (app === 'kubelet-healthz' || app === 'kube-proxy-metrics') return loopbackDaemon(cluster, app, path)
+  // the last two of NOT_PLAIN_HTTP
+  return loopbackDaemon(cluster, app as 'kubelet-healthz' | 'kube-proxy-metrics', path)
+}
 
-  // agnhost netexec's handlers, answered by every simulated HTTP server
-  if (path === '/hostname' || path === '/hostName') return goText(cluster, 200, hostnameOf(pod, ep?.node ?? ep?.ip ?? ''))
-  if (path === '/clientip') return goText(cluster, 200, t.seenFrom ? (t.seenFrom.ip.includes(':') ? `[${t.seenFrom.ip}]:${t.seenFrom.port}` : `${t.seenFrom.ip}:${t.seenFrom.port}`) : '')
-  if (path === '/echo') return goText(cluster, 200, query.get('msg') ?? '')
-
+/** What each app answers on paths other than netexec's. */
+function byApp(cluster: Cluster, t: FullTrace, req: HttpRequest, app: string, pod: Pod | undefined, ep: FullTrace['endpoint'], path: string, query: Map<string, string>): HttpOutcome {
   switch (app) {
     case 'nginx': {
       const server = nginxServer(pod)
