@@ -179,7 +179,7 @@ function splitKey(s: string): { key: string; rest: string } {
     if (colon <= 0 || s.charCodeAt(colon - 1) === 32) bail()
     key = s.slice(0, colon)
     // keys js-yaml would read as something else than a string, merge keys, and __proto__ (set specially)
-    if (INDICATORS.includes(key[0]) || NUMBERISH.test(key) || scalar(key) !== key || key === '<<' || key === '__proto__') bail()
+    if (INDICATORS.includes(key[0]) || numberish(key) || scalar(key) !== key || key === '<<' || key === '__proto__') bail()
     after = colon + 1
   }
   if (after < s.length && s.charCodeAt(after) !== 32) bail()
@@ -273,11 +273,17 @@ function quoted(s: string, start: number): { value: string; end: number } {
 function plain(s: string): unknown {
   const v = scalar(s)
   if (s === '<<') bail() // js-yaml resolves it as the merge type
-  if (v === s && NUMBERISH.test(s)) {
+  if (v === s && numberish(s)) {
     if (INTEGER.test(s)) return Number(s)
     bail() // floats, octal, hex, signs, 1_000 …: js-yaml's rules
   }
   return v
+}
+
+/** NUMBERISH, tested only on what starts with a digit, a sign or a dot (a regex compiled on its first use costs a first run) */
+function numberish(s: string): boolean {
+  const c = s.charCodeAt(0)
+  return ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) && NUMBERISH.test(s)
 }
 
 function scalar(s: string): unknown {

@@ -36,8 +36,22 @@ export function parseAddr(text: string): Addr | undefined {
 }
 
 function parseV4(text: string): bigint | undefined {
-  // four dot-separated decimal octets: scanned by hand (no split, no regex), as parsing an
-  // address is on every first run's path (issue 20); the same rules as before
+  const v = v4Value(text)
+  return v < 0 ? undefined : BigInt(v)
+}
+
+/**
+ * True for the text of an IPv4 address as Go's netip prints it (four decimal octets, no
+ * leading zeros): the common case, checked without a bigint.
+ */
+export function isDottedQuad(text: string): boolean {
+  return v4Value(text) >= 0
+}
+
+/** The 32-bit value of a dotted quad, or -1. */
+function v4Value(text: string): number {
+  // four dot-separated decimal octets, scanned by hand (no split, no regex): parsing an address
+  // is on every first run's path (issue 20)
   let v = 0
   let parts = 0
   let i = 0
@@ -53,15 +67,15 @@ function parseV4(text: string): bigint | undefined {
     }
     const digits = i - start
     // Go's netip rejects leading zeros ("010"), as Kubernetes validation does since 1.24
-    if (digits === 0 || digits > 3 || (digits > 1 && text.charCodeAt(start) === 48) || octet > 255) return undefined
+    if (digits === 0 || digits > 3 || (digits > 1 && text.charCodeAt(start) === 48) || octet > 255) return -1
     v = v * 256 + octet
     parts++
     if (parts < 4) {
-      if (text.charCodeAt(i) !== 46) return undefined
+      if (text.charCodeAt(i) !== 46) return -1
       i++
     }
   }
-  return i === n ? BigInt(v) : undefined
+  return i === n ? v : -1
 }
 
 function parseV6(text: string): bigint | undefined {

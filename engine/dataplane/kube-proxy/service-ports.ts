@@ -6,7 +6,7 @@
  * type, deduplicated and sorted by "IP:port".
  */
 import type { Cluster, Protocol, Service } from '../../model/types.ts'
-import { canonicalIP, ipFamilyOf, parsePrefix, formatPrefix } from '../../net/ip.ts'
+import { canonicalIP, ipFamilyOf, isDottedQuad, parsePrefix, formatPrefix } from '../../net/ip.ts'
 import type { IPFamily } from '../../net/ip.ts'
 
 export interface ServicePortInfo {
@@ -200,16 +200,15 @@ function sortedUnique(list: EndpointInfo[]): EndpointInfo[] {
   return list
 }
 
-/** canonicalIP with a fast path for the common, already canonical dotted quad */
+/** canonicalIP with a fast path for the common, already canonical dotted quad (no bigint; no regex to compile on a first run) */
 function canonical(text: string): string | undefined {
-  return DOTTED_QUAD.test(text) ? text : canonicalIP(text)
+  return isDottedQuad(text) ? text : canonicalIP(text)
 }
 
 /** ipFamilyOf with the same fast path */
 function familyOf(text: string): IPFamily | undefined {
-  return DOTTED_QUAD.test(text) ? 'IPv4' : ipFamilyOf(text)
+  return isDottedQuad(text) ? 'IPv4' : ipFamilyOf(text)
 }
-const DOTTED_QUAD = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
 
 export interface Categorized {
   clusterEndpoints: EndpointInfo[]
