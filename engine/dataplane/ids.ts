@@ -4,9 +4,8 @@
  * prints the same listing.
  */
 import type { Pod } from '../model/types.ts'
-import { sha256, sha256Hex } from './sha256.ts'
+import { sha256, sha256Hex, toHex } from './sha256.ts'
 import { sha1Hex } from './sha1.ts'
-import { bytesToHex as toHex } from '@noble/hashes/utils.js'
 
 /** The Pod sandbox's 64-hex container ID (containerd draws it at random). */
 export function sandboxId(pod: Pod): string {

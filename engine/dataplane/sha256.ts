@@ -6,9 +6,10 @@
  * noble's sha256 took 10 µs a call against 3.5 µs here (20,000 chain names: 202 ms against
  * 69 ms, one process, same inputs, identical digests), and a cold iptables-save for 1,000
  * Services hashes about 10,000 of them. The FIPS vectors and Node's crypto check it.
+ * The message goes straight into the padded block (ASCII, the usual case, without an
+ * encoder) and the words are read and written by hand: no TextEncoder, DataView or hex
+ * helper to allocate and compile on a Worker's first request (issue 20).
  */
-import { bytesToHex as toHex, utf8ToBytes as utf8 } from '@noble/hashes/utils.js'
-
 // FIPS 180-4 4.2.2: first 32 bits of the fractional parts of the cube roots of the first 64 primes
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -33,21 +34,35 @@ const W = new Int32Array(64)
  * toHex(sha256('abc')) // 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
  */
 export function sha256(message: string | Uint8Array): Uint8Array {
-  const msg = typeof message === 'string' ? utf8(message) : message
   // 5.1.1 padding: a 1 bit, zeros, and the 64-bit big-endian bit length, to a multiple of 512 bits
-  const blocks = Math.ceil((msg.length + 9) / 64)
-  const padded = new Uint8Array(blocks * 64)
-  padded.set(msg)
-  padded[msg.length] = 0x80
-  const bitLength = msg.length * 8
-  const view = new DataView(padded.buffer)
-  view.setUint32(padded.length - 8, Math.floor(bitLength / 0x100000000))
-  view.setUint32(padded.length - 4, bitLength >>> 0)
+  let padded: Uint8Array | undefined
+  let length: number
+  if (typeof message === 'string') {
+    length = message.length
+    padded = asciiPadded(message)
+    if (!padded) {
+      const bytes = new TextEncoder().encode(message)
+      length = bytes.length
+      padded = new Uint8Array(paddedSize(length))
+      padded.set(bytes)
+    }
+  } else {
+    length = message.length
+    padded = new Uint8Array(paddedSize(length))
+    padded.set(message)
+  }
+  padded[length] = 0x80
+  const bitLength = length * 8
+  writeWord(padded, padded.length - 8, Math.floor(bitLength / 0x100000000))
+  writeWord(padded, padded.length - 4, bitLength >>> 0)
 
   let h0 = H0[0] | 0, h1 = H0[1] | 0, h2 = H0[2] | 0, h3 = H0[3] | 0
   let h4 = H0[4] | 0, h5 = H0[5] | 0, h6 = H0[6] | 0, h7 = H0[7] | 0
   for (let off = 0; off < padded.length; off += 64) {
-    for (let t = 0; t < 16; t++) W[t] = view.getInt32(off + t * 4)
+    for (let t = 0; t < 16; t++) {
+      const i = off + t * 4
+      W[t] = (padded[i] << 24) | (padded[i + 1] << 16) | (padded[i + 2] << 8) | padded[i + 3]
+    }
     for (let t = 16; t < 64; t++) {
       const w15 = W[t - 15]
       const w2 = W[t - 2]
@@ -76,12 +91,42 @@ export function sha256(message: string | Uint8Array): Uint8Array {
     h4 = (h4 + e) | 0; h5 = (h5 + f) | 0; h6 = (h6 + g) | 0; h7 = (h7 + h) | 0
   }
   const out = new Uint8Array(32)
-  const ov = new DataView(out.buffer)
-  ;[h0, h1, h2, h3, h4, h5, h6, h7].forEach((v, i) => ov.setInt32(i * 4, v))
+  const words = [h0, h1, h2, h3, h4, h5, h6, h7]
+  for (let i = 0; i < 8; i++) writeWord(out, i * 4, words[i])
   return out
 }
 
 /** Lower-case hex SHA-256, as `sha256sum` and Go's %x print it. */
 export function sha256Hex(message: string | Uint8Array): string {
   return toHex(sha256(message))
+}
+
+/** Lower-case hex of bytes. */
+export function toHex(bytes: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) out += HEX_DIGITS[bytes[i] >>> 4] + HEX_DIGITS[bytes[i] & 15]
+  return out
+}
+const HEX_DIGITS = '0123456789abcdef'
+
+function paddedSize(length: number): number {
+  return Math.ceil((length + 9) / 64) * 64
+}
+
+/** The padded block(s) with the string in them when it is all ASCII (its UTF-8 is then the same), or undefined. */
+function asciiPadded(s: string): Uint8Array | undefined {
+  const buf = new Uint8Array(paddedSize(s.length))
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c > 0x7f) return undefined
+    buf[i] = c
+  }
+  return buf
+}
+
+function writeWord(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24
+  b[at + 1] = (v >>> 16) & 255
+  b[at + 2] = (v >>> 8) & 255
+  b[at + 3] = v & 255
 }
