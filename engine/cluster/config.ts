@@ -58,7 +58,8 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
   if ((PROXY_MODES as string[]).includes(modeText)) proxyMode = modeText as ProxyMode
   else ctx.error(doc, ['spec', 'proxyMode'], `spec.proxyMode: Unsupported value: "${modeText}": supported values: "iptables", "ipvs", "nftables"`, 'unsupported-value')
 
-  const kubeProxyReplacement = readKubeProxyReplacement(ctx, doc, spec, cni)
+  // read (and checked) only when set: most scenarios leave it out (issue 20)
+  const kubeProxyReplacement = spec.kubeProxyReplacement === true && readKubeProxyReplacement(ctx, doc, spec, cni)
 
   const cniModeText = read.str(spec.cniMode) ?? CNI_MODES[cni][0]
   let cniMode = CNI_MODES[cni][0]

@@ -119,6 +119,11 @@ export function formatSelector(sel: LabelSelector | undefined): string {
  * Parses kubectl's `-l` syntax (labels.Parse): `a=b`, `a==b`, `a!=b`,
  * `a in (x,y)`, `a notin (x)`, `a`, `!a`, joined by commas.
  */
+/** [A-Za-z0-9_.\-/]: what a label key or value may hold, tested without a regex (issue 20: none to compile on a first run) */
+function identChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 47
+}
+
 export function parseSelectorText(text: string): Requirement[] | string {
   const reqs: Requirement[] = []
   let i = 0
@@ -129,7 +134,7 @@ export function parseSelectorText(text: string): Requirement[] | string {
   }
   const ident = () => {
     const start = i
-    while (i < s.length && /[A-Za-z0-9_.\-/]/.test(s[i])) i++
+    while (i < s.length && identChar(s.charCodeAt(i))) i++
     return s.slice(start, i)
   }
   while (i < s.length) {

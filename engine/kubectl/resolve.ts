@@ -31,6 +31,12 @@ export function resolvePodRef(cluster: Cluster, namespace: string, ref: string):
     const pod = cluster.index.pod.get(`${namespace}/${name}`)
     return pod ? { pod } : { error: `Error from server (NotFound): pods "${name}" not found` }
   }
+  // deploy/NAME, svc/NAME …: compiled only when a run names a Pod that way (issue 20)
+  return podOfWorkload(cluster, namespace, ref, slash)
+}
+
+/** The Pod `kubectl exec/logs TYPE/NAME` picks: ready ones first, then by name. */
+function podOfWorkload(cluster: Cluster, namespace: string, ref: string, slash: number): { pod: Pod } | { error: string } {
   const type = ref.slice(0, slash)
   const name = ref.slice(slash + 1)
   const kind = WORKLOAD_KINDS[type]

@@ -158,6 +158,11 @@ function readChunk(chunk: Chunk, sourceIndex: number, diagnostics: Diagnostic[])
       // fall through: the positioned parser finds and words the problem
     }
   }
+  return readPositioned(chunk, sourceIndex, diagnostics)
+}
+
+/** The chunk through the positioned parser: aliases bounded, syntax errors placed and worded. */
+function readPositioned(chunk: Chunk, sourceIndex: number, diagnostics: Diagnostic[]): unknown {
   const { doc } = positioned(chunk)
   if (doc.errors.length > 0) {
     // the first error is the real one; the parser's later ones usually follow from it
