@@ -120,54 +120,10 @@ export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc:
   if (manifests.length > 0 && docNodes.length > 0) {
     ctx.warn(clusterDoc, ['spec', 'nodes'], 'both Node manifests and Cluster spec.nodes are given: the Node manifests define the node set and spec.nodes is ignored')
   }
-  if (manifests.length > 0) {
-    for (const m of manifests) {
-      const addrs = read.arr(read.path(m.value, 'status', 'addresses'))
-      const ips: string[] = []
-      addrs.forEach((a, i) => {
-        const t = read.str(read.path(a, 'type'))
-        const ip = read.str(read.path(a, 'address'))
-        if (t === 'InternalIP' && ip) {
-          const c = canonicalIP(ip)
-          if (!c) ctx.error(m, ['status', 'addresses', i, 'address'], `status.addresses[${i}].address: Invalid value: "${ip}": must be a valid IP address`)
-          else ips.push(c)
-        }
-      })
-      const labels = read.labels(read.path(m.value, 'metadata', 'labels'))
-      const roles = Object.keys(labels).filter((l) => l.startsWith('node-role.kubernetes.io/')).map((l) => l.slice('node-role.kubernetes.io/'.length)).sort()
-      const podCIDRs = read.arr(read.path(m.value, 'spec', 'podCIDRs')).filter((x): x is string => typeof x === 'string')
-      const single = read.str(read.path(m.value, 'spec', 'podCIDR'))
-      drafts.push({
-        name: m.name,
-        ips,
-        labels,
-        roles,
-        podCIDRs: podCIDRs.length ? podCIDRs : single ? [single] : [],
-        controlPlane: roles.includes('control-plane'),
-        loaded: m,
-        path: [],
-        raw: m.value,
-      })
-    }
-  } else if (docNodes.length > 0) {
-    docNodes.forEach((n, i) => {
-      const name = read.str(read.path(n, 'name')) ?? `node-${i + 1}`
-      const ipList = [read.str(read.path(n, 'ip')), ...read.arr(read.path(n, 'ips')).map((x) => read.str(x))].filter((x): x is string => !!x)
-      const ips: string[] = []
-      for (const ip of ipList) {
-        const c = canonicalIP(ip)
-        if (!c) ctx.error(clusterDoc, ['spec', 'nodes', i, 'ip'], `spec.nodes[${i}].ip: Invalid value: "${ip}": must be a valid IP address`)
-        else ips.push(c)
-      }
-      const labels = read.labels(read.path(n, 'labels'))
-      const zone = read.str(read.path(n, 'zone'))
-      if (zone) labels['topology.kubernetes.io/zone'] = zone
-      const roles = read.arr(read.path(n, 'roles')).filter((r): r is string => typeof r === 'string')
-      for (const r of roles) labels[`node-role.kubernetes.io/${r}`] = ''
-      const pc = read.str(read.path(n, 'podCIDR'))
-      drafts.push({ name, ips, labels, roles: roles.sort(), podCIDRs: pc ? pc.split(',') : [], controlPlane: roles.includes('control-plane'), path: ['spec', 'nodes', i], loaded: clusterDoc })
-    })
-  } else {
+  // the reader's own node set, from Node manifests or the Cluster document: read only when given (issue 20)
+  if (manifests.length > 0) nodesFromManifests(ctx, manifests, drafts)
+  else if (docNodes.length > 0) nodesFromClusterDoc(ctx, clusterDoc, docNodes, drafts)
+  else {
     // kubeadm labels its control-plane nodes so cloud load balancers leave them out
     const zone = (i: number) => ({ 'topology.kubernetes.io/zone': DEFAULT_ZONES[i % DEFAULT_ZONES.length] })
     drafts.push({ name: 'control-plane', ips: [lanHost(10)], labels: { [CONTROL_PLANE_TAINT]: '', 'node.kubernetes.io/exclude-from-external-load-balancers': '', ...zone(0) }, roles: ['control-plane'], podCIDRs: [], controlPlane: true, path: [] })
@@ -265,6 +221,59 @@ export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc:
       raw: d.raw,
       source: d.loaded?.ref,
     }
+  })
+}
+
+/** Node manifests (a pasted `kubectl get nodes -o yaml`): names, InternalIPs, labels, roles and Pod CIDRs as written. */
+function nodesFromManifests(ctx: BuildContext, manifests: Loaded[], drafts: NodeDraft[]): void {
+  for (const m of manifests) {
+    const addrs = read.arr(read.path(m.value, 'status', 'addresses'))
+    const ips: string[] = []
+    addrs.forEach((a, i) => {
+      const t = read.str(read.path(a, 'type'))
+      const ip = read.str(read.path(a, 'address'))
+      if (t === 'InternalIP' && ip) {
+        const c = canonicalIP(ip)
+        if (!c) ctx.error(m, ['status', 'addresses', i, 'address'], `status.addresses[${i}].address: Invalid value: "${ip}": must be a valid IP address`)
+        else ips.push(c)
+      }
+    })
+    const labels = read.labels(read.path(m.value, 'metadata', 'labels'))
+    const roles = Object.keys(labels).filter((l) => l.startsWith('node-role.kubernetes.io/')).map((l) => l.slice('node-role.kubernetes.io/'.length)).sort()
+    const podCIDRs = read.arr(read.path(m.value, 'spec', 'podCIDRs')).filter((x): x is string => typeof x === 'string')
+    const single = read.str(read.path(m.value, 'spec', 'podCIDR'))
+    drafts.push({
+      name: m.name,
+      ips,
+      labels,
+      roles,
+      podCIDRs: podCIDRs.length ? podCIDRs : single ? [single] : [],
+      controlPlane: roles.includes('control-plane'),
+      loaded: m,
+      path: [],
+      raw: m.value,
+    })
+  }
+}
+
+/** The Cluster document's spec.nodes. */
+function nodesFromClusterDoc(ctx: BuildContext, clusterDoc: Loaded | undefined, docNodes: Json[], drafts: NodeDraft[]): void {
+  docNodes.forEach((n, i) => {
+    const name = read.str(read.path(n, 'name')) ?? `node-${i + 1}`
+    const ipList = [read.str(read.path(n, 'ip')), ...read.arr(read.path(n, 'ips')).map((x) => read.str(x))].filter((x): x is string => !!x)
+    const ips: string[] = []
+    for (const ip of ipList) {
+      const c = canonicalIP(ip)
+      if (!c) ctx.error(clusterDoc, ['spec', 'nodes', i, 'ip'], `spec.nodes[${i}].ip: Invalid value: "${ip}": must be a valid IP address`)
+      else ips.push(c)
+    }
+    const labels = read.labels(read.path(n, 'labels'))
+    const zone = read.str(read.path(n, 'zone'))
+    if (zone) labels['topology.kubernetes.io/zone'] = zone
+    const roles = read.arr(read.path(n, 'roles')).filter((r): r is string => typeof r === 'string')
+    for (const r of roles) labels[`node-role.kubernetes.io/${r}`] = ''
+    const pc = read.str(read.path(n, 'podCIDR'))
+    drafts.push({ name, ips, labels, roles: roles.sort(), podCIDRs: pc ? pc.split(',') : [], controlPlane: roles.includes('control-plane'), path: ['spec', 'nodes', i], loaded: clusterDoc })
   })
 }
 
