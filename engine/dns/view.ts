@@ -9,6 +9,7 @@ import type { Cluster, Pod, Service } from '../model/types.ts'
 import { CLUSTER_CREATED } from '../cluster/meta.ts'
 import type { CorefileResult } from './corefile.ts'
 import { kubeadmCorefile, parseCorefile } from './corefile.ts'
+import { kubeadmCorefileParsed } from './kubeadm-corefile.ts'
 import type { ExternalZone } from './external-zone.ts'
 import { buildExternalZone } from './external-zone.ts'
 
@@ -85,9 +86,10 @@ export function corefileOf(cluster: Cluster): { text: string; missingKey: boolea
 
 function buildView(cluster: Cluster): DnsView {
   const { text, missingKey } = corefileOf(cluster)
+  const domain = cluster.config.clusterDomain
   const corefile = missingKey
     ? { servers: [], errors: ['open /etc/coredns/Corefile: no such file or directory (the coredns ConfigMap has no Corefile key)'] }
-    : parseCorefile(text)
+    : ((text === kubeadmCorefile(domain) && kubeadmCorefileParsed(domain)) || parseCorefile(text))
   const serial = Math.floor(Date.parse(latestChange(cluster)) / 1000)
 
   const services = new Map<string, Service>()
