@@ -10,6 +10,7 @@ import { addrAt, formatAddr, parsePrefix } from '../net/ip.ts'
 import type { ClusterConfig, JsonObject, Node } from '../model/types.ts'
 import type { Loaded } from './context.ts'
 import { readPodSpec } from './pod-spec.ts'
+import type { PodSpecInfo } from './pod-spec.ts'
 import type { PodDraft } from './pod-draft.ts'
 import { BuildContext } from './context.ts'
 import { fnv1a32, safeEncodeString, safeRandomString, deterministicUID } from './hash.ts'
@@ -95,6 +96,8 @@ function draft(ctx: BuildContext, o: {
   workload?: PodDraft['workload']
   daemonNode?: string
   generateName?: string
+  /** the spec as read for a sibling Pod of the same template (replicas share it, as workloads.ts's do) */
+  read?: PodSpecInfo
 }): PodDraft {
   const loaded: Loaded = { kind: 'Pod', apiVersion: 'v1', name: o.name, namespace: o.namespace, value: { spec: o.spec }, ref: { source: -1, doc: -1, path: [] } }
   return {
@@ -102,7 +105,7 @@ function draft(ctx: BuildContext, o: {
     name: o.name,
     labels: o.labels,
     annotations: {},
-    spec: readPodSpec(ctx, loaded, ['spec'], o.spec),
+    spec: o.read ?? readPodSpec(ctx, loaded, ['spec'], o.spec),
     specJson: o.spec,
     owner: o.owner,
     workload: o.workload,
@@ -166,8 +169,9 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
   // A Deployment kube-system/coredns among the reader's manifests stands for kubeadm's (as after
   // `kubectl -n kube-system edit deploy coredns` or `scale --replicas=0`): its own Pods replace these two.
   const userCoreDns = ctx.objects('Deployment').some((d) => d.namespace === 'kube-system' && d.name === 'coredns')
+  let corednsRead: PodSpecInfo | undefined
   for (let i = 0; i < (userCoreDns ? 0 : 2); i++) {
-    out.push(draft(ctx, {
+    const d = draft(ctx, {
       namespace: 'kube-system',
       name: `${rs}-${safeRandomString(`${rs}/${i}`, 5)}`,
       generateName: `${rs}-`,
@@ -175,20 +179,29 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
       spec: corednsSpec,
       owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: deterministicUID(`ReplicaSet/kube-system/${rs}`) },
       workload: { kind: 'Deployment', name: 'coredns' },
-    }))
+      read: corednsRead,
+    })
+    corednsRead = d.spec
+    out.push(d)
   }
   const daemon = (namespace: string, name: string, labels: Record<string, string>, image: string, resources?: JsonObject, pod: JsonObject = {}, container: JsonObject = {}) => {
+    // one template, read once: every node's Pod shares it (issue 20: less work on the first run)
+    const spec: JsonObject = { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, ...pod, containers: [{ name: name.replace(/-ds$/, ''), image, ...container, ...(resources ? { resources } : {}) }] }
+    let read: PodSpecInfo | undefined
     for (const n of nodes) {
-      out.push(draft(ctx, {
+      const d = draft(ctx, {
         namespace,
         name: `${name}-${safeRandomString(`${name}/${n.meta.name}`, 5)}`,
         generateName: `${name}-`,
         labels: { ...labels, 'controller-revision-hash': safeRandomString(name, 10), 'pod-template-generation': '1' },
-        spec: { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, ...pod, containers: [{ name: name.replace(/-ds$/, ''), image, ...container, ...(resources ? { resources } : {}) }] },
+        spec,
         owner: { apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: deterministicUID(`DaemonSet/${namespace}/${name}`) },
         workload: { kind: 'DaemonSet', name },
         daemonNode: n.meta.name,
-      }))
+        read,
+      })
+      read = d.spec
+      out.push(d)
     }
   }
   // kubeadm's kube-proxy DaemonSet (cmd/kubeadm/app/phases/addons/proxy/manifests.go): its config from the
