@@ -26,12 +26,6 @@ const BAIL = new NotSimple()
 
 /** characters a plain scalar may not start with here (YAML 1.2 c-indicator, and `?`/`:`) */
 const INDICATORS = '-?:,[]{}#&*!|>\'"%@`'
-/**
- * Everything js-yaml might read as a number (core schema int: 0b/0o/0x and decimal with a
- * sign; float: js-yaml's YAML_FLOAT_PATTERN, .inf, .nan), and a little more: only plain
- * integers are read here. `10.0.0.1`, `0.0.0.0/0`, `100m`, `50Mi` are strings for both.
- */
-const NUMBERISH = /^[-+]?(?:0[box][0-9a-fA-F]*|[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN))$/
 const INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/
 /** tabs, CR, BOM, NEL, surrogates and what js-yaml refuses as non-printable (its PATTERN_NON_PRINTABLE) */
 const AWKWARD = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/
@@ -57,7 +51,7 @@ export function readSimpleYaml(text: string): unknown {
     if (indent < end && c !== 35 /* # */) {
       const line = text.slice(indent, end)
       // the document marker the scenario splitter leaves at a document's head
-      if (first && indent === pos && /^---(?: *(?:#.*)?)?$/.test(line)) {
+      if (first && indent === pos && isMarker(line)) {
         // nothing: the marker line
       } else if (indent === pos && (line.startsWith('---') || line.startsWith('...'))) return NOT_SIMPLE
       else lines.push({ indent: indent - pos, text: line })
@@ -280,10 +274,32 @@ function plain(s: string): unknown {
   return v
 }
 
-/** NUMBERISH, tested only on what starts with a digit, a sign or a dot (a regex compiled on its first use costs a first run) */
+/**
+ * Whether js-yaml might read the scalar as a number: a superset of its int and float forms
+ * (a sign, then a digit or a dot; at most one dot; only digits, hex digits, x, o, the letters
+ * of inf and nan, signs and dots). `10.0.0.1`, `100m`, `50Mi` are not. Checked by hand: a
+ * regex costs its compilation on a first run (issue 20).
+ */
 function numberish(s: string): boolean {
-  const c = s.charCodeAt(0)
-  return ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) && NUMBERISH.test(s)
+  let i = s.charCodeAt(0) === 45 || s.charCodeAt(0) === 43 ? 1 : 0
+  const c = s.charCodeAt(i)
+  if (!((c >= 48 && c <= 57) || c === 46)) return false
+  let dots = 0
+  for (; i < s.length; i++) {
+    const ch = s[i]
+    if (ch === '.') dots++
+    else if (!NUMBER_CHARS.includes(ch)) return false
+  }
+  return dots <= 1
+}
+const NUMBER_CHARS = '0123456789abcdefABCDEFxoinINF+-'
+
+/** `---`, then spaces, then perhaps a comment */
+function isMarker(line: string): boolean {
+  if (!line.startsWith('---')) return false
+  let k = 3
+  while (line.charCodeAt(k) === 32) k++
+  return k === line.length || line.charCodeAt(k) === 35
 }
 
 function scalar(s: string): unknown {

@@ -127,7 +127,15 @@ describe('the simple YAML reader', () => {
       'a: [1,\n  2]\n',
       '- - 1\n',
       '"__proto__": 1\n',
+      'a: 1.27\n',
+      'a: .inf\n',
+      'a: -.5\n',
+      'a: 0o17\n',
+      'a: +1\n',
+      '8080: x\n',
     ]) expect(readSimpleYaml(text), text).toBe(NOT_SIMPLE)
+    // strings that start like numbers
+    expect(readSimpleYaml('a: 10.0.0.1\nb: 100m\nc: 50Mi\nd: 0.0.0.0/0\ne: -conf\nf: 1.2.3\n')).toStrictEqual({ a: '10.0.0.1', b: '100m', c: '50Mi', d: '0.0.0.0/0', e: '-conf', f: '1.2.3' })
   })
 
   it('reads what scenarios hold', () => {
