@@ -16,6 +16,7 @@ import { newContext, podName, push, hostPort } from './context.ts'
 import type { Origin, WalkContext } from './context.ts'
 import { ephemeralPort, hashOf, pickIndex, tupleKey } from './choice.ts'
 import { resolveHops } from './dns.ts'
+import type { Resolved } from './dns.ts'
 import { resolveName } from '../dns/index.ts'
 import { atNode, fromNode, fromOutside, fromPod } from './walk.ts'
 import type { WalkEnd } from './walk.ts'
@@ -241,27 +242,10 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
       if (r.served?.length) out.dnsServed = r.served
       if (r.ip) ip = r.ip
       else {
-        // an Ingress host the scenario did not put in DNS: the trace command follows it to the Ingress anyway
-        const ing = http && opts.lenientIngressHosts ? ingressServing(cluster, http) : undefined
-        if (ing) {
-          const addr = ingressStatus(cluster, ing.ingress!.object).find((a) => a.ip)?.ip
-          if (addr) {
-            ctx.notes.push(`${name} is not in DNS (add it to the Cluster document's spec.externalHosts); the trace sends it to the address of Ingress ${ing.ingress!.key}, ${addr}, as curl --resolve ${name}:${port}:${addr} would`)
-            ip = addr
-          } else if (!ing.controller.modelled) {
-            return notModelledIngress(ctx, out, ing, http!, from, finish)
-          }
-        }
-        // the same for a host a Gateway's listeners take
-        const gw = !ip && http && opts.lenientIngressHosts ? gatewayForHost(cluster, http) : undefined
-        if (gw) {
-          ctx.notes.push(`${name} is not in DNS (add it to the Cluster document's spec.externalHosts); the trace sends it to the address of Gateway ${gw.gateway}, ${gw.address}, as curl --resolve ${name}:${port}:${gw.address} would`)
-          ip = gw.address
-        }
-        if (!ip) {
-          if (from.kind === 'node' && cluster.index.service.has(`default/${name}`)) ctx.notes.push(`nodes do not use the cluster DNS: name the Service as svc/${name} (its ClusterIP), or trace from a Pod`)
-          return finish(r.failure ?? 'nxdomain', r.failure === 'timeout' ? `the DNS query for ${name} timed out` : `${name} does not resolve (${r.data?.rcode === 'NOERROR' ? 'NODATA: the name exists, without an address' : r.data?.rcode})`)
-        }
+        // the name did not resolve: a path of its own, compiled only when a run takes it (issue 20)
+        const after = unresolvedName(ctx, out, { http, opts, from, name, port, r, finish })
+        if (typeof after !== 'string') return after
+        ip = after
       }
     }
   }
@@ -517,6 +501,42 @@ function ingressLeg(cluster: Cluster, ctx: WalkContext, out: FullTrace, r: Route
   // the first connection's reply (controller → client)
   replyHops(ctx, end, undefined)
   return finish('delivered', `delivered to ${end2.endpoint?.pod ?? hostPort(ep.ip, ep.port)} through the Ingress controller ${podName(pod)}`)
+}
+
+/**
+ * A name that did not resolve: an Ingress or Gateway host the trace command follows anyway
+ * (lenientIngressHosts), or the end of the trace. The address to go on with, or the trace.
+ */
+function unresolvedName(
+  ctx: WalkContext,
+  out: FullTrace,
+  o: { http: HttpContext | undefined; opts: TraceOptions; from: TraceFrom; name: string; port: number | undefined; r: Resolved; finish: (res: Trace['result'], why: string) => FullTrace },
+): string | FullTrace {
+  const { http, opts, from, name, port, r, finish } = o
+  const cluster = ctx.cluster
+  let ip: string | undefined
+  // an Ingress host the scenario did not put in DNS: the trace command follows it to the Ingress anyway
+  const ing = http && opts.lenientIngressHosts ? ingressServing(cluster, http) : undefined
+  if (ing) {
+    const addr = ingressStatus(cluster, ing.ingress!.object).find((a) => a.ip)?.ip
+    if (addr) {
+      ctx.notes.push(`${name} is not in DNS (add it to the Cluster document's spec.externalHosts); the trace sends it to the address of Ingress ${ing.ingress!.key}, ${addr}, as curl --resolve ${name}:${port}:${addr} would`)
+      ip = addr
+    } else if (!ing.controller.modelled) {
+      return notModelledIngress(ctx, out, ing, http!, from, finish)
+    }
+  }
+  // the same for a host a Gateway's listeners take
+  const gw = !ip && http && opts.lenientIngressHosts ? gatewayForHost(cluster, http) : undefined
+  if (gw) {
+    ctx.notes.push(`${name} is not in DNS (add it to the Cluster document's spec.externalHosts); the trace sends it to the address of Gateway ${gw.gateway}, ${gw.address}, as curl --resolve ${name}:${port}:${gw.address} would`)
+    ip = gw.address
+  }
+  if (!ip) {
+    if (from.kind === 'node' && cluster.index.service.has(`default/${name}`)) ctx.notes.push(`nodes do not use the cluster DNS: name the Service as svc/${name} (its ClusterIP), or trace from a Pod`)
+    return finish(r.failure ?? 'nxdomain', r.failure === 'timeout' ? `the DNS query for ${name} timed out` : `${name} does not resolve (${r.data?.rcode === 'NOERROR' ? 'NODATA: the name exists, without an address' : r.data?.rcode})`)
+  }
+  return ip
 }
 
 /** No controller Pods in the scenario: route the request with the Ingress rules and trace straight to the backend. */
