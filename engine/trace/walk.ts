@@ -15,6 +15,7 @@ import type { Cluster, Node, Pod } from '../model/types.ts'
 import type { Route, ServicePortInfo } from '../dataplane/index.ts'
 import { nodePlumbing, nodeRuleset, proxyConfig, kubeProxyTable, saveRule } from '../dataplane/index.ts'
 import { ipFamilyOf, ipInPrefixText } from '../net/ip.ts'
+import type { IPFamily } from '../net/ip.ts'
 import type { WalkContext } from './context.ts'
 import { hostPort, podName, push } from './context.ts'
 import { kubeProxy, localhostNodePorts } from './kube-proxy.ts'
@@ -454,25 +455,8 @@ function postrouting(ctx: WalkContext, node: Node, t: Tuple, route: Route | unde
   const host = nodePlumbing(c, node).host
   const family = ipFamilyOf(t.dst) ?? 'IPv4'
   const addr = (route && sourceAddress(host, route)) || primaryIP(node, family)
-  const mode = proxyConfig(c).mode
-  if (ctx.marked) {
-    ctx.marked = false
-    const after = { ...t, src: addr, sport: masqueradePort(t, addr, ctx.seed) }
-    const rule = mode === 'nftables'
-      ? kubeProxyTable(c, node, family).objects.find((o) => o.kind === 'chain' && o.name === 'masquerading')
-      : undefined
-    push(ctx, {
-      at: mode === 'nftables' ? `${node.meta.name} table ip kube-proxy chain masquerading` : `${node.meta.name} nat KUBE-POSTROUTING`,
-      node: node.meta.name,
-      handler: mode === 'nftables' ? 'nftables' : 'iptables',
-      rule: mode === 'nftables' ? (rule && rule.kind === 'chain' ? rule.rules.find((r) => r.startsWith('masquerade')) : undefined) : iptRule(ctx, node, 'KUBE-POSTROUTING', 'MASQUERADE', mode === 'ipvs' && t.src === t.dst ? 'set' : 'mark'),
-      before: { ...t },
-      after,
-      note: `the packet carries kube-proxy's masquerade mark: MASQUERADE rewrites the source to ${addr}${route?.dev ? ` (the address of ${route.dev}, where it leaves)` : ''} with a random port; conntrack will undo it on the reply`,
-    })
-    ctx.nat.push({ node: node.meta.name, kind: 'snat', before: { ...t }, after: { ...after }, by: 'MASQUERADE (kube-proxy)' })
-    return after
-  }
+  // kube-proxy's masquerade mark: the Service paths that set it take this (issue 20: compiled only then)
+  if (ctx.marked) return kubeProxyMasquerade(ctx, node, t, route, addr, family)
   const cni = c.config.cni
   // the bridge plugin's ipMasq rule masquerades everything not for the node's own Pod subnet, other nodes' Pods included
   const bridgeMasq = cni === 'bridge' && inPodNetwork(ctx, t.src) && !node.podCIDRs.some((p) => ipInPrefixText(t.dst, p)) && !t.dst.startsWith('224.')
@@ -480,6 +464,35 @@ function postrouting(ctx: WalkContext, node: Node, t: Tuple, route: Route | unde
   const toNode = !!c.index.nodeByIP.get(t.dst)
   // the VPC CNIs only SNAT traffic that leaves the VPC (nodes are inside it)
   if ((cni === 'aws-vpc-cni' || cni === 'azure-cni') && toNode) return t
+  return cniMasquerade(ctx, node, t, family, bridgeMasq, leavingPodNetwork)
+}
+
+/** nat KUBE-POSTROUTING: MASQUERADE of a packet kube-proxy marked, to the address it leaves by. */
+function kubeProxyMasquerade(ctx: WalkContext, node: Node, t: Tuple, route: Route | undefined, addr: string, family: IPFamily): Tuple {
+  const c = ctx.cluster
+  const mode = proxyConfig(c).mode
+  ctx.marked = false
+  const after = { ...t, src: addr, sport: masqueradePort(t, addr, ctx.seed) }
+  const rule = mode === 'nftables'
+    ? kubeProxyTable(c, node, family).objects.find((o) => o.kind === 'chain' && o.name === 'masquerading')
+    : undefined
+  push(ctx, {
+    at: mode === 'nftables' ? `${node.meta.name} table ip kube-proxy chain masquerading` : `${node.meta.name} nat KUBE-POSTROUTING`,
+    node: node.meta.name,
+    handler: mode === 'nftables' ? 'nftables' : 'iptables',
+    rule: mode === 'nftables' ? (rule && rule.kind === 'chain' ? rule.rules.find((r) => r.startsWith('masquerade')) : undefined) : iptRule(ctx, node, 'KUBE-POSTROUTING', 'MASQUERADE', mode === 'ipvs' && t.src === t.dst ? 'set' : 'mark'),
+    before: { ...t },
+    after,
+    note: `the packet carries kube-proxy's masquerade mark: MASQUERADE rewrites the source to ${addr}${route?.dev ? ` (the address of ${route.dev}, where it leaves)` : ''} with a random port; conntrack will undo it on the reply`,
+  })
+  ctx.nat.push({ node: node.meta.name, kind: 'snat', before: { ...t }, after: { ...after }, by: 'MASQUERADE (kube-proxy)' })
+  return after
+}
+
+/** The CNI's masquerade of a packet leaving the Pod network (or the bridge plugin's ipMasq). */
+function cniMasquerade(ctx: WalkContext, node: Node, t: Tuple, family: IPFamily, bridgeMasq: boolean, leavingPodNetwork: boolean): Tuple {
+  const c = ctx.cluster
+  const cni = c.config.cni
   const nodeAddr = primaryIP(node, family)
   const after = { ...t, src: nodeAddr, sport: masqueradePort(t, nodeAddr, ctx.seed) }
   const who: Record<string, string> = {
