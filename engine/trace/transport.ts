@@ -38,9 +38,14 @@ interface Overlay {
  */
 export function overlayOf(ctx: WalkContext, src?: Tuple): Overlay | undefined {
   const { cni, cniMode } = ctx.cluster.config
+  // flannel, the default cluster's: the other agents' tunnels are read only for their clusters (issue 20)
+  if (cni === 'flannel') return cniMode === 'host-gw' ? undefined : { device: 'flannel.1', kind: 'vxlan', handler: 'vxlan', port: 8472, vni: 1, overhead: 50, peerDevice: 'flannel.1', what: 'flannel VXLAN' }
+  return otherOverlay(ctx, src)
+}
+
+function otherOverlay(ctx: WalkContext, src?: Tuple): Overlay | undefined {
+  const { cni, cniMode } = ctx.cluster.config
   switch (cni) {
-    case 'flannel':
-      return cniMode === 'host-gw' ? undefined : { device: 'flannel.1', kind: 'vxlan', handler: 'vxlan', port: 8472, vni: 1, overhead: 50, peerDevice: 'flannel.1', what: 'flannel VXLAN' }
     case 'canal':
       return { device: 'flannel.1', kind: 'vxlan', handler: 'vxlan', port: 8472, vni: 1, overhead: 50, peerDevice: 'flannel.1', what: "canal's flannel VXLAN" }
     case 'calico':
