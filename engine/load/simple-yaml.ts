@@ -1,15 +1,16 @@
 /**
  * A reader for the plain YAML most scenarios are written in: block mappings
  * and sequences, one-line scalars (plain, 'single' and "double" quoted without
- * escapes) and one-line flow sequences of scalars, with comments. It gives the
- * value js-yaml gives with the YAML 1.2 core schema, or NOT_SIMPLE as soon as
- * the text holds anything else (anchors, tags, block scalars, multi-line
- * scalars, flow mappings, escapes, numbers other than plain integers,
- * duplicate keys, bad indentation, tabs …), and then js-yaml reads it.
+ * escapes), one-line flow collections (`[a, "b"]`, `{name: x, labels: {a: b}}`)
+ * and literal block scalars (`|`, `|-`), with comments. It gives the value
+ * js-yaml gives with the YAML 1.2 core schema, or NOT_SIMPLE as soon as the
+ * text holds anything else (anchors, tags, folded or kept block scalars,
+ * multi-line plain or quoted scalars, escapes, numbers other than plain
+ * integers, duplicate keys, bad indentation, tabs …), and then js-yaml reads it.
  *
  * Why: the first run in a fresh Worker compiles every function it calls
  * (issue 20), and js-yaml's reader is some 20 KB of them; this one is a few.
- * test/engine/load/simple-yaml.test.ts holds it to js-yaml on every YAML text
+ * test/engine/core/simple-yaml.test.ts holds it to js-yaml on every YAML text
  * of the guide and on mutations of them.
  */
 
@@ -19,6 +20,14 @@ interface Line {
   indent: number
   /** the line from its first non-space character, comment and trailing spaces included */
   text: string
+  /** where the line ends in the document (its newline, or the end) */
+  end: number
+}
+
+/** The reader's place: the next line, and the document (block scalars read it line by line) */
+interface At {
+  i: number
+  src: string
 }
 
 class NotSimple {}
@@ -35,7 +44,7 @@ const AWKWARD = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/
  *
  * @example
  * readSimpleYaml('kind: Pod\nmetadata:\n  name: a\n') // { kind: 'Pod', metadata: { name: 'a' } }
- * readSimpleYaml('data: |\n  x\n') // NOT_SIMPLE
+ * readSimpleYaml('data: >\n  x\n') // NOT_SIMPLE
  */
 export function readSimpleYaml(text: string): unknown {
   if (AWKWARD.test(text)) return NOT_SIMPLE
@@ -54,7 +63,7 @@ export function readSimpleYaml(text: string): unknown {
       if (first && indent === pos && isMarker(line)) {
         // nothing: the marker line
       } else if (indent === pos && (line.startsWith('---') || line.startsWith('...'))) return NOT_SIMPLE
-      else lines.push({ indent: indent - pos, text: line })
+      else lines.push({ indent: indent - pos, text: line, end })
       first = false
     }
     pos = end + 1
@@ -62,7 +71,7 @@ export function readSimpleYaml(text: string): unknown {
   // only comments: js-yaml reads null (or nothing), which the loader skips alike
   if (lines.length === 0) return null
   try {
-    const at = { i: 0 }
+    const at: At = { i: 0, src: text }
     const value = block(lines, at, lines[0].indent)
     return at.i === lines.length ? value : NOT_SIMPLE
   } catch (e) {
@@ -75,7 +84,7 @@ function bail(): never {
   throw BAIL
 }
 
-function block(lines: Line[], at: { i: number }, indent: number): unknown {
+function block(lines: Line[], at: At, indent: number): unknown {
   return isEntry(lines[at.i].text) ? sequence(lines, at, indent) : mapping(lines, at, indent)
 }
 
@@ -84,7 +93,7 @@ function isEntry(s: string): boolean {
   return s.charCodeAt(0) === 45 && (s.length === 1 || s.charCodeAt(1) === 32)
 }
 
-function mapping(lines: Line[], at: { i: number }, indent: number): Record<string, unknown> {
+function mapping(lines: Line[], at: At, indent: number): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   while (at.i < lines.length) {
     const line = lines[at.i]
@@ -100,6 +109,8 @@ function mapping(lines: Line[], at: { i: number }, indent: number): Record<strin
       // a sequence may sit at its key's own indentation
       else if (next && next.indent === indent && isEntry(next.text)) value = sequence(lines, at, indent)
       else value = null
+    } else if (rest === '|' || rest === '|-') {
+      value = literal(lines, at, indent, rest === '|-')
     } else {
       value = inline(rest)
       // a deeper line would continue the scalar: js-yaml's to read
@@ -110,7 +121,7 @@ function mapping(lines: Line[], at: { i: number }, indent: number): Record<strin
   return out
 }
 
-function sequence(lines: Line[], at: { i: number }, indent: number): unknown[] {
+function sequence(lines: Line[], at: At, indent: number): unknown[] {
   const out: unknown[] = []
   while (at.i < lines.length) {
     const line = lines[at.i]
@@ -126,7 +137,7 @@ function sequence(lines: Line[], at: { i: number }, indent: number): unknown[] {
     } else if (isEntry(rest)) bail()
     else if (hasKey(rest)) {
       // `- key: value`: a mapping whose first key stands after the dash
-      lines[at.i] = { indent: indent + k, text: rest }
+      lines[at.i] = { indent: indent + k, text: rest, end: line.end }
       out.push(mapping(lines, at, indent + k))
     } else {
       at.i++
@@ -195,8 +206,11 @@ function inline(s: string): unknown {
     if (r.end < s.length && comment(s.slice(r.end).trim()) !== '') bail()
     return r.value
   }
-  if (c === '[') return flow(s)
-  if (s === '{}') return {}
+  if (c === '[' || c === '{') {
+    const r = flowAt(s, 0)
+    if (r.end < s.length && comment(s.slice(r.end).trim()) !== '') bail()
+    return r.value
+  }
   // `-x` is a plain scalar, `- x` a sequence where none may start
   if (INDICATORS.includes(c) && !(c === '-' && s.length > 1 && s[1] !== ' ')) bail()
   // a plain scalar: a `: ` inside or a `:` at its end would make a mapping (an error in js-yaml)
@@ -204,43 +218,113 @@ function inline(s: string): unknown {
   return plain(s)
 }
 
-/** A one-line flow sequence of scalars: `["a", 'b', c, 1]` or `[]`. */
-function flow(s: string): unknown[] {
-  const out: unknown[] = []
-  let i = 1
-  const skip = () => {
-    while (s.charCodeAt(i) === 32) i++
-  }
-  skip()
-  if (s[i] === ']') i++
-  else {
+/** A one-line flow collection from s[i] (`[` or `{`), nested ones included: its value and where it ends. */
+function flowAt(s: string, i: number): { value: unknown; end: number } {
+  const open = s[i]
+  const close = open === '[' ? ']' : '}'
+  const seq: unknown[] = []
+  const map: Record<string, unknown> = {}
+  i = skipSpaces(s, i + 1)
+  if (s[i] !== close) {
     for (;;) {
-      skip()
-      const c = s[i]
-      if (c === '"' || c === "'") {
-        const r = quoted(s, i)
-        out.push(r.value)
-        i = r.end
+      i = skipSpaces(s, i)
+      if (open === '{') {
+        const k = flowKey(s, i)
+        if (Object.prototype.hasOwnProperty.call(map, k.key)) bail() // js-yaml: duplicated mapping key
+        const v = flowItem(s, skipSpaces(s, k.end))
+        map[k.key] = v.value
+        i = v.end
       } else {
-        const start = i
-        while (i < s.length && !',]'.includes(s[i])) {
-          if ('[]{}#:"\''.includes(s[i])) bail()
-          i++
-        }
-        const item = s.slice(start, i).trim()
-        if (item === '' || INDICATORS.includes(item[0])) bail()
-        out.push(plain(item))
+        const v = flowItem(s, i)
+        seq.push(v.value)
+        i = v.end
       }
-      skip()
-      if (s[i] === ',') i++
-      else if (s[i] === ']') {
-        i++
-        break
-      } else bail()
+      i = skipSpaces(s, i)
+      if (s[i] === ',') i++ // a trailing comma leaves an empty item: bailed on below
+      else if (s[i] === close) break
+      else bail()
     }
   }
-  if (i < s.length && comment(s.slice(i).trim()) !== '') bail()
-  return out
+  return { value: open === '[' ? seq : map, end: i + 1 }
+}
+
+function skipSpaces(s: string, i: number): number {
+  while (s.charCodeAt(i) === 32) i++
+  return i
+}
+
+/** A flow collection's key and its `: `, as block keys are read (strings only). */
+function flowKey(s: string, i: number): { key: string; end: number } {
+  let key: string
+  let colon: number
+  const c = s[i]
+  if (c === '"' || c === "'") {
+    const r = quoted(s, i)
+    key = r.value
+    colon = r.end
+  } else {
+    const start = i
+    while (i < s.length && s[i] !== ':') {
+      if (',[]{}#"\''.includes(s[i])) bail()
+      i++
+    }
+    key = s.slice(start, i)
+    colon = i
+    if (key === '' || key.endsWith(' ') || INDICATORS.includes(key[0]) || numberish(key) || scalar(key) !== key || key === '<<') bail()
+  }
+  if (s[colon] !== ':' || s[colon + 1] !== ' ' || key === '__proto__') bail()
+  return { key, end: colon + 2 }
+}
+
+/** A flow item: a nested collection, a quoted scalar, or a plain one (no `: `, `#`, quotes or brackets in it). */
+function flowItem(s: string, i: number): { value: unknown; end: number } {
+  const c = s[i]
+  if (c === '[' || c === '{') return flowAt(s, i)
+  if (c === '"' || c === "'") return quoted(s, i)
+  const start = i
+  while (i < s.length && s[i] !== ',' && s[i] !== ']' && s[i] !== '}') {
+    if ('[{#:"\''.includes(s[i])) bail()
+    i++
+  }
+  const item = s.slice(start, i).trim()
+  if (item === '' || INDICATORS.includes(item[0])) bail()
+  return { value: plain(item), end: i }
+}
+
+/**
+ * A literal block scalar (`|`, or `|-` without its final newline) under a key at `indent`:
+ * the deeper lines that follow, less the indentation of the first. Leading blank lines,
+ * blank lines holding more spaces than the indentation, and a line less indented than the
+ * first are js-yaml's to read.
+ */
+function literal(lines: Line[], at: At, indent: number, strip: boolean): string {
+  const src = at.src
+  const out: string[] = []
+  let blockIndent = -1
+  let p = lines[at.i - 1].end + 1
+  let last = lines[at.i - 1].end
+  while (p < src.length) {
+    let e = src.indexOf('\n', p)
+    if (e < 0) e = src.length
+    let k = p
+    while (k < e && src.charCodeAt(k) === 32) k++
+    const n = k - p
+    if (k === e) {
+      if (blockIndent < 0 || n > blockIndent) bail()
+      out.push('')
+    } else {
+      if (n <= indent) break
+      if (blockIndent < 0) blockIndent = n
+      else if (n < blockIndent) bail()
+      out.push(src.slice(p + blockIndent, e))
+      last = e
+    }
+    p = e + 1
+  }
+  // the lines it took, and the blank ones after them, are the scalar's
+  while (at.i < lines.length && lines[at.i].end <= last) at.i++
+  while (out.length && out[out.length - 1] === '') out.pop()
+  return out.length === 0 ? '' : out.join('\n') + (strip ? '' : '\n')
 }
 
 /** A quoted scalar from `start` closed on the same line: 'single' ('' for a quote) or "double" without escapes. */
