@@ -2,17 +2,19 @@
  * Turns scenario texts into raw API objects, each remembering where it stands
  * so that a field path can be turned back into a line and column.
  *
- * Two parsers, one job each (and, before them, simple-yaml.ts for the plain
- * block YAML most documents are, which gives what js-yaml gives): js-yaml (YAML 1.2 core schema plus merge keys,
- * as Kubernetes' sigs.k8s.io/yaml accepts them) reads values fast; eemeli/yaml
- * keeps source ranges, bounds alias expansion and words syntax errors well, so
- * it parses a document only when that document needs a position (a diagnostic),
- * has aliases, or fails the fast path. Documents are split at `---`/`...`
- * lines, which the YAML spec forbids inside any node at column 0.
+ * Two parsers, one job each (YAML 1.2 core schema plus merge keys, as
+ * Kubernetes' sigs.k8s.io/yaml accepts them): simple-yaml.ts reads the plain
+ * YAML nine documents in ten are written in, fast and with little code to
+ * compile on a first run (issue 20); eemeli/yaml reads everything else, keeps
+ * source ranges, bounds alias expansion and words syntax errors well, so it
+ * parses a document when that document needs a position (a diagnostic), has
+ * aliases, or is not plain. (js-yaml stood between the two until the simple
+ * reader took most of its documents: one YAML library less in the Worker.)
+ * Documents are split at `---`/`...` lines, which the YAML spec forbids inside
+ * any node at column 0.
  */
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair } from 'yaml'
 import type { Document, Node as YamlNode } from 'yaml'
-import * as jsyaml from 'js-yaml'
 import type { Diagnostic } from '../model/diagnostic.ts'
 import type { JsonObject, SourceRef } from '../model/types.ts'
 import { LIMITS } from './limits.ts'
@@ -53,8 +55,6 @@ export interface ParseResult {
 
 type Path = (string | number)[]
 
-// js-yaml exports its built-in types at runtime; its typings leave them out
-const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend([(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge])
 const DOC_MARKER = /^(?:---|\.\.\.)(?=\s|$)/
 /** an alias (`*name`) where a node may start; such documents take the guarded parser */
 const ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/
@@ -149,14 +149,9 @@ export function parseSources(sources: ScenarioSource[]): ParseResult {
 /** The chunk's value: fast when it can be, guarded and positioned when it must be. */
 function readChunk(chunk: Chunk, sourceIndex: number, diagnostics: Diagnostic[]): unknown {
   if (!chunk.text.includes('*') || !ALIAS.test(chunk.text)) {
-    // most documents are plain block YAML: read without js-yaml's code (simple-yaml.ts, issue 20)
+    // most documents are plain YAML: read without a YAML library's code (simple-yaml.ts, issue 20)
     const simple = readSimpleYaml(chunk.text)
     if (simple !== NOT_SIMPLE) return simple
-    try {
-      return jsyaml.load(chunk.text, { schema: FAST_SCHEMA, json: false })
-    } catch {
-      // fall through: the positioned parser finds and words the problem
-    }
   }
   return readPositioned(chunk, sourceIndex, diagnostics)
 }

@@ -283,7 +283,9 @@ function flowItem(s: string, i: number): { value: unknown; end: number } {
   if (c === '"' || c === "'") return quoted(s, i)
   const start = i
   while (i < s.length && s[i] !== ',' && s[i] !== ']' && s[i] !== '}') {
-    if ('[{#:"\''.includes(s[i])) bail()
+    // a colon inside a plain scalar (an image's tag) when what follows cannot end it
+    if (s[i] === ':' && (i + 1 >= s.length || ' ,[]{}'.includes(s[i + 1]))) bail()
+    if ('[{#"\''.includes(s[i])) bail()
     i++
   }
   const item = s.slice(start, i).trim()
