@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { stringify, parse } from 'yaml'
 import { parseSources } from '../../../engine/load/parse.ts'
 
-/** The fast path (js-yaml) and the positioned parser (eemeli/yaml) must read every document alike. */
+/** The fast path (engine/load/simple-yaml.ts) and the positioned parser (eemeli/yaml) must read every document alike. */
 describe('the two YAML parsers agree', () => {
   const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom('yes', 'no', 'on', '0755', '1e3', '2026-01-15T11:55:00Z', '~', 'null', '"quoted"', '- dash', '---', '#x', 'a: b'))
   const value = fc.letrec((tie) => ({
