@@ -57,7 +57,11 @@ function judge(ctx: WalkContext, src: PolicyEnd, dst: PolicyEnd, t: Tuple): Verd
  * policyCheck(ctx, 'egress', node, { pod: client }, { pod: server }, tuple)
  */
 export function policyCheck(ctx: WalkContext, direction: 'egress' | 'ingress', node: Node | undefined, src: PolicyEnd, dst: PolicyEnd, t: Tuple): boolean {
-  if (!anyPolicy(ctx)) return true
+  // no policy in the scenario: the verdicts are compiled only for scenarios that have some (issue 20)
+  return !anyPolicy(ctx) || judged(ctx, direction, node, src, dst, t)
+}
+
+function judged(ctx: WalkContext, direction: 'egress' | 'ingress', node: Node | undefined, src: PolicyEnd, dst: PolicyEnd, t: Tuple): boolean {
   const v = judge(ctx, src, dst, t)
   if (!v) return true
   const side = direction === 'egress' ? v.egress : v.ingress

@@ -362,6 +362,22 @@ function reverse(t: Tuple): Tuple {
   return { src: t.dst, sport: t.dport, dst: t.src, dport: t.sport, proto: t.proto }
 }
 
+/** Cilium's socket-LB: no NAT to reverse on the reply, only what the application is shown. */
+function socketLbReply(ctx: WalkContext, rec: WalkContext['nat'][number], r: Tuple): Tuple {
+  // nothing to undo on the packet: the socket itself is connected to the backend (bpf_sock.c)
+  const shown = { ...r, src: rec.before.dst, sport: rec.before.dport }
+  ctx.hops.push({
+    at: `${ctx.origin.kind === 'pod' ? `pod ${podName(ctx.origin.pod)}` : rec.node} socket`,
+    node: rec.node,
+    handler: 'ebpf',
+    before: { ...r },
+    after: shown,
+    note: `no NAT to reverse: the reply really comes from ${hostPort(r.src, r.sport)}, the backend the socket is connected to; Cilium's getpeername()/recvmsg() hooks (cil_sock${r.src.includes(':') ? 6 : 4}_getpeername${r.proto === 'UDP' ? ', cil_sock' + (r.src.includes(':') ? 6 : 4) + '_recvmsg' : ''}) show the application the Service address ${hostPort(shown.src, shown.sport)}`,
+    direction: 'reply',
+  })
+  return shown
+}
+
 /** The reply: conntrack undoes each NAT on the node that did it, newest first. */
 function replyHops(ctx: WalkContext, end: WalkEnd, originText?: string): void {
   let r = reverse(end.tuple)
@@ -380,18 +396,7 @@ function replyHops(ctx: WalkContext, end: WalkEnd, originText?: string): void {
   }
   for (const rec of [...ctx.nat].reverse()) {
     if (rec.by === 'Cilium socket-LB') {
-      // nothing to undo on the packet: the socket itself is connected to the backend (bpf_sock.c)
-      const shown = { ...r, src: rec.before.dst, sport: rec.before.dport }
-      ctx.hops.push({
-        at: `${ctx.origin.kind === 'pod' ? `pod ${podName(ctx.origin.pod)}` : rec.node} socket`,
-        node: rec.node,
-        handler: 'ebpf',
-        before: { ...r },
-        after: shown,
-        note: `no NAT to reverse: the reply really comes from ${hostPort(r.src, r.sport)}, the backend the socket is connected to; Cilium's getpeername()/recvmsg() hooks (cil_sock${r.src.includes(':') ? 6 : 4}_getpeername${r.proto === 'UDP' ? ', cil_sock' + (r.src.includes(':') ? 6 : 4) + '_recvmsg' : ''}) show the application the Service address ${hostPort(shown.src, shown.sport)}`,
-        direction: 'reply',
-      })
-      r = shown
+      r = socketLbReply(ctx, rec, r)
       continue
     }
     const next = { ...r }
