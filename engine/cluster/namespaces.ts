@@ -17,16 +17,8 @@ export function buildNamespaces(ctx: BuildContext, system: string[], used: Map<s
       system: true,
     })
   }
-  for (const n of ctx.objects('Namespace')) {
-    const meta = makeMeta({ kind: 'Namespace', name: n.name, namespace: '', raw: n.value })
-    const given = meta.labels['kubernetes.io/metadata.name']
-    if (given !== undefined && given !== n.name) {
-      ctx.warn(n, ['metadata', 'labels', 'kubernetes.io/metadata.name'], `the API server sets kubernetes.io/metadata.name to the namespace's name ("${n.name}"); "${given}" is replaced`, 'overridden')
-    }
-    meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': n.name }
-    const prev = out.get(n.name)
-    out.set(n.name, { meta: prev ? { ...meta, creationTimestamp: prev.meta.creationTimestamp } : meta, implicit: false, system: !!prev, source: n.ref })
-  }
+  // the reader's own Namespace manifests: read only when there are some (issue 20)
+  if (ctx.objects('Namespace').length > 0) declaredNamespaces(ctx, out)
   for (const [ns, user] of used) {
     if (out.has(ns)) continue
     ctx.report('warning', 'implicit-namespace', user, ['metadata', 'namespace'], `namespace "${ns}" is not declared; the simulator creates it (a real API server would answer: namespaces "${ns}" not found)`, {
@@ -39,4 +31,18 @@ export function buildNamespaces(ctx: BuildContext, system: string[], used: Map<s
     })
   }
   return [...out.values()].sort((a, b) => (a.meta.name < b.meta.name ? -1 : 1))
+}
+
+/** Namespace manifests: their labels, with kubernetes.io/metadata.name set by the API server. */
+function declaredNamespaces(ctx: BuildContext, out: Map<string, Namespace>): void {
+  for (const n of ctx.objects('Namespace')) {
+    const meta = makeMeta({ kind: 'Namespace', name: n.name, namespace: '', raw: n.value })
+    const given = meta.labels['kubernetes.io/metadata.name']
+    if (given !== undefined && given !== n.name) {
+      ctx.warn(n, ['metadata', 'labels', 'kubernetes.io/metadata.name'], `the API server sets kubernetes.io/metadata.name to the namespace's name ("${n.name}"); "${given}" is replaced`, 'overridden')
+    }
+    meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': n.name }
+    const prev = out.get(n.name)
+    out.set(n.name, { meta: prev ? { ...meta, creationTimestamp: prev.meta.creationTimestamp } : meta, implicit: false, system: !!prev, source: n.ref })
+  }
 }
