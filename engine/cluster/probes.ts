@@ -239,6 +239,12 @@ export function judge(pod: Pod, container: JsonObject, spec: ProbeSpec): Verdict
     if (status >= 200 && status < 400) return { result: 'success' }
     return { result: 'failure', output: `HTTP probe failed with statuscode: ${status}` }
   }
+  // tcpSocket, grpc, exec: compiled only for Pods that use them (issue 20; kubeadm's CoreDNS probes are httpGet)
+  return otherHandler(p, container, spec, ip, refused)
+}
+
+/** A probe's tcpSocket, grpc or exec handler (or none). */
+function otherHandler(p: ProbeSpec['raw'], container: JsonObject, spec: ProbeSpec, ip: string, refused: (port: number, what: string) => Verdict | undefined): Verdict {
   if (p.tcpSocket !== undefined) {
     const t = read.fields(p.tcpSocket)
     const r = resolvePort(t.port, container)
