@@ -57,45 +57,8 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: str
   }
   return {
     containerStatuses: pod.containers.map((c) => {
-      if (running && c.crash) {
-        // CrashLoopBackOff: waiting out the back-off after the last attempt exited (build/crash-loop.ts)
-        const loop = crashLoop(started, now)
-        const id = containerID(pod, `${c.name}/${loop.restarts}`)
-        const e = entry(c.name, c.image, {
-          ready: false,
-          restartCount: c.restartCount + loop.restarts,
-          started: false,
-          state: { waiting: { message: `back-off ${goDuration(loop.backoff)} restarting failed container=${c.name} pod=${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`, reason: 'CrashLoopBackOff' } },
-        })
-        e.lastState = { terminated: { containerID: id, exitCode: c.crash.exitCode, finishedAt: loop.lastStart, reason: 'Error', startedAt: loop.lastStart } }
-        e.containerID = id
-        return e
-      }
-      if (running && c.probes) {
-        // restarted after failed liveness or startup probes (cluster/probes.ts)
-        const pr = c.probes
-        const runId = (k: number) => containerID(pod, k === 0 ? c.name : `${c.name}/${k}`)
-        const current = pr.runs.length - 1
-        const e = pr.terminated !== undefined
-          ? entry(c.name, c.image, {
-              ready: false,
-              restartCount: c.restartCount,
-              started: false,
-              state: { terminated: { containerID: runId(current), exitCode: pr.exitCode, finishedAt: isoSeconds(pr.terminated), reason: pr.exitReason, startedAt: current === 0 ? started : isoSeconds(pr.runs[current].start) } },
-            })
-          : pr.waiting
-          ? entry(c.name, c.image, {
-              ready: false,
-              restartCount: c.restartCount,
-              started: false,
-              state: { waiting: { message: `back-off ${goDuration(pr.waiting.backoff)} restarting failed container=${c.name} pod=${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`, reason: 'CrashLoopBackOff' } },
-            })
-          : entry(c.name, c.image, { ready: c.ready, restartCount: c.restartCount, started: pr.started, state: { running: { startedAt: current === 0 ? started : isoSeconds(pr.runs[current].start) } } })
-        e.containerID = runId(current)
-        const previous = lastState(pr)
-        if (previous) e.lastState = { terminated: { containerID: runId(previous.index), exitCode: pr.exitCode, finishedAt: isoSeconds(previous.killed), reason: pr.exitReason, startedAt: previous.index === 0 ? started : isoSeconds(previous.start) } }
-        return e
-      }
+      // crash loops and probe restarts: compiled only when a Pod has them (issue 20)
+      if (running && (c.crash || c.probes)) return restartedStatus(pod, c, started, now, entry)
       return entry(c.name, c.image, { ready: running && c.ready, restartCount: c.restartCount, started: running, state: running ? { running: { startedAt: started } } : waiting })
     }),
     initContainerStatuses: init.map((c) => {
@@ -105,6 +68,47 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: str
       return entry(name, c.image, { ready: running, restartCount: 0, started: running && sidecar, state: !running ? waiting : sidecar ? { running: { startedAt: started } } : done })
     }),
   }
+}
+
+/** The status of a container that crash-loops, or that probes restarted or stopped. */
+function restartedStatus(pod: Pod, c: Pod['containers'][number], started: string, now: string, entry: (name: string, image: Json | undefined, o: { ready: boolean; restartCount: number; started: boolean; state: JsonObject }) => JsonObject): JsonObject {
+  if (c.crash) {
+    // CrashLoopBackOff: waiting out the back-off after the last attempt exited (build/crash-loop.ts)
+    const loop = crashLoop(started, now)
+    const id = containerID(pod, `${c.name}/${loop.restarts}`)
+    const e = entry(c.name, c.image, {
+      ready: false,
+      restartCount: c.restartCount + loop.restarts,
+      started: false,
+      state: { waiting: { message: `back-off ${goDuration(loop.backoff)} restarting failed container=${c.name} pod=${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`, reason: 'CrashLoopBackOff' } },
+    })
+    e.lastState = { terminated: { containerID: id, exitCode: c.crash.exitCode, finishedAt: loop.lastStart, reason: 'Error', startedAt: loop.lastStart } }
+    e.containerID = id
+    return e
+  }
+  // restarted after failed liveness or startup probes (cluster/probes.ts)
+  const pr = c.probes!
+  const runId = (k: number) => containerID(pod, k === 0 ? c.name : `${c.name}/${k}`)
+  const current = pr.runs.length - 1
+  const e = pr.terminated !== undefined
+    ? entry(c.name, c.image, {
+        ready: false,
+        restartCount: c.restartCount,
+        started: false,
+        state: { terminated: { containerID: runId(current), exitCode: pr.exitCode, finishedAt: isoSeconds(pr.terminated), reason: pr.exitReason, startedAt: current === 0 ? started : isoSeconds(pr.runs[current].start) } },
+      })
+    : pr.waiting
+    ? entry(c.name, c.image, {
+        ready: false,
+        restartCount: c.restartCount,
+        started: false,
+        state: { waiting: { message: `back-off ${goDuration(pr.waiting.backoff)} restarting failed container=${c.name} pod=${pod.meta.name}_${pod.meta.namespace}(${pod.meta.uid})`, reason: 'CrashLoopBackOff' } },
+      })
+    : entry(c.name, c.image, { ready: c.ready, restartCount: c.restartCount, started: pr.started, state: { running: { startedAt: current === 0 ? started : isoSeconds(pr.runs[current].start) } } })
+  e.containerID = runId(current)
+  const previous = lastState(pr)
+  if (previous) e.lastState = { terminated: { containerID: runId(previous.index), exitCode: pr.exitCode, finishedAt: isoSeconds(previous.killed), reason: pr.exitReason, startedAt: previous.index === 0 ? started : isoSeconds(previous.start) } }
+  return e
 }
 
 /** A Pod as the API returns it: the reader's spec with the API server's defaults and admission, and the status kubelet reports */
