@@ -6,6 +6,7 @@
  */
 import type { Cluster, GenericObject, JsonObject, Pod } from '../model/types.ts'
 import { makeMeta } from '../cluster/meta.ts'
+import { read } from '../cluster/context.ts'
 
 const cache = new WeakMap<Cluster, GenericObject[]>()
 
@@ -48,6 +49,15 @@ function build(c: Cluster): GenericObject[] {
     }
     if (d.kind !== 'DaemonSet') spec.replicas = d.pods.length
     const owner = d.deployment ? c.workloads.find((w) => w.kind === 'Deployment' && w.meta.namespace === namespace && w.meta.name === d.deployment) : undefined
+    // the Deployment controller's ReplicaSet: its template (with the hash label), replicas and minReadySeconds (sync.go getNewReplicaSet)
+    const ownerSpec = owner ? read.fields(owner.raw.spec) : undefined
+    const ownerTemplate = ownerSpec ? read.obj(ownerSpec.template) : undefined
+    if (ownerSpec && ownerTemplate) {
+      const tmeta = read.fields(ownerTemplate.metadata)
+      spec.template = { ...ownerTemplate, metadata: { ...tmeta, labels: { ...read.labels(tmeta.labels), 'pod-template-hash': labels['pod-template-hash'] ?? '' } } }
+      spec.replicas = typeof ownerSpec.replicas === 'number' ? ownerSpec.replicas : 1
+      if (typeof ownerSpec.minReadySeconds === 'number') spec.minReadySeconds = ownerSpec.minReadySeconds
+    }
     const meta = makeMeta({
       kind: d.kind,
       name: d.name,
