@@ -20,6 +20,7 @@ import type { Quantity } from '../model/quantity.ts'
 import { addList, podRequestsAndLimits } from './pod-resources.ts'
 import { annotations, multiline, rfc1123z } from './describe-text.ts'
 import { describePod } from './describe-pod.ts'
+import { WORKLOAD_DESCRIBERS } from './describe-workloads.ts'
 import { kubeProxyNodeEvents } from '../dataplane/kube-proxy/startup-log.ts'
 import type { ResourceList } from './pod-resources.ts'
 
@@ -203,7 +204,7 @@ export const describeNode: Describer = (c, _ns, name) => {
   return tabwrite(w, 0, 2)
 }
 
-const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode }
+const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode, ...WORKLOAD_DESCRIBERS }
 
 /** Other modules add describers for their kinds (e.g. NetworkPolicy). */
 export function registerDescriber(kind: string, d: Describer): void {

@@ -36,6 +36,7 @@ import { deterministicUID } from '../cluster/hash.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
 import { crashLoop } from '../cluster/crash-loop.ts'
 import { humanDuration } from '../text/duration.ts'
+import { workloadEvents } from './workload-events.ts'
 
 export interface ClusterEvent {
   meta: ObjectMeta
@@ -72,6 +73,7 @@ export function clusterEvents(cluster: Cluster): ClusterEvent[] {
   const now = Date.parse(cluster.now)
   const out: ClusterEvent[] = []
   for (const pod of cluster.pods) out.push(...podEvents(pod, now))
+  out.push(...workloadEvents(cluster))
   const kept = out.filter((e) => now - e.last < EVENT_TTL_MS && e.first <= now)
   kept.sort((a, b) => cmp(a.meta.namespace, b.meta.namespace) || cmp(a.meta.name, b.meta.name))
   cache.set(cluster, kept)
