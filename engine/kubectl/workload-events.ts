@@ -11,7 +11,7 @@
  * "(combined from similar events)" event, and the spam filter caps each object's updates.
  */
 import type { Cluster, GenericObject, Pod } from '../model/types.ts'
-import type { ClusterEvent } from './events.ts'
+import type { ClusterEvent } from './event-types.ts'
 import { deterministicUID } from '../cluster/hash.ts'
 import { allWorkloads } from './derived-workloads.ts'
 import { deploymentReplicaSets } from './workload-status.ts'
