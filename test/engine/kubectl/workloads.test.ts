@@ -269,3 +269,29 @@ describe('events', () => {
     expect(ev.filter((e: { count: number }) => e.count === 1)).toHaveLength(9)
   })
 })
+
+describe('kubectl rollout status (kubectl pkg/polymorphichelpers/rollout_status.go)', () => {
+  it('a finished rollout of each kind; a default StatefulSet reports a partitioned roll out (partition is always set)', () => {
+    expect(sh(c, 'kubectl rollout status deploy/web')).toMatchObject({ exitCode: 0, stdout: 'deployment "web" successfully rolled out\n', stderr: '' })
+    expect(sh(c, 'kubectl rollout status daemonset agent').stdout).toBe('daemon set "agent" successfully rolled out\n')
+    expect(sh(c, 'kubectl rollout status sts/db').stdout).toBe('partitioned roll out complete: 2 new pods have been updated...\n')
+  })
+
+  it('an unfinished one prints its waiting line; the frozen cluster never finishes it', () => {
+    expect(sh(c, 'kubectl rollout status deploy/bad --watch=false')).toMatchObject({ exitCode: 0, stdout: 'Waiting for deployment "bad" rollout to finish: 0 of 4 updated replicas are available...\n', stderr: '' })
+    const timed = sh(c, 'kubectl rollout status deploy/bad --timeout=30s')
+    expect([timed.exitCode, timed.stderr]).toEqual([1, 'error: timed out waiting for the condition\n'])
+    expect(sh(c, 'kubectl rollout status deploy/bad').exitCode).toBe(1)
+  })
+
+  it('past the progress deadline it is an error', () => {
+    const old = cluster(failing('bad', 2, ', creationTimestamp: "2026-01-15T11:40:00Z"'))
+    expect(sh(old, 'kubectl rollout status deploy/bad')).toMatchObject({ exitCode: 1, stdout: '', stderr: 'error: deployment "bad" exceeded its progress deadline\n' })
+  })
+
+  it('what it cannot do', () => {
+    expect(sh(c, 'kubectl rollout status rs/x').stderr).toBe('error: no status viewer has been implemented for ReplicaSet\n')
+    expect(sh(c, 'kubectl rollout status deploy/nope').stderr).toBe('Error from server (NotFound): deployments.apps "nope" not found\n')
+    expect(sh(c, 'kubectl rollout restart deploy/web').stderr).toContain('is not simulated here')
+  })
+})
