@@ -7,6 +7,8 @@
 import type { Cluster, GenericObject, JsonObject, Pod } from '../model/types.ts'
 import { makeMeta } from '../cluster/meta.ts'
 import { read } from '../cluster/context.ts'
+import { safeEncodeString } from '../cluster/hash.ts'
+import { canonicalJsonHash } from '../cluster/canonical-json.ts'
 
 const cache = new WeakMap<Cluster, GenericObject[]>()
 
@@ -69,6 +71,36 @@ function build(c: Cluster): GenericObject[] {
     // as old as the Pods it made (they are created right after it)
     meta.creationTimestamp = owner?.meta.creationTimestamp ?? first.meta.creationTimestamp
     out.push({ apiVersion: 'apps/v1', kind: d.kind, meta, spec, status: {}, raw: { apiVersion: 'apps/v1', kind: d.kind, spec } })
+  }
+  // a Deployment scaled to zero has its ReplicaSet all the same, with no Pods to derive it from
+  // (sync.go getNewReplicaSet creates it whatever the replica count; a paused one gets none)
+  for (const w of c.workloads) {
+    if (w.kind !== 'Deployment' || w.source === undefined) continue
+    const spec = read.fields(w.raw.spec)
+    const template = read.obj(spec.template)
+    if (spec.paused === true || !template || spec.replicas !== 0) continue
+    if (out.some((x) => x.kind === 'ReplicaSet' && x.meta.namespace === w.meta.namespace && x.meta.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === w.meta.name))) continue
+    // cluster/workloads.ts names it the same way: NAME-<ComputeHash of the template>
+    const hash = safeEncodeString(String(canonicalJsonHash(template)))
+    const tmeta = read.fields(template.metadata)
+    const labels = { ...read.labels(tmeta.labels), 'pod-template-hash': hash }
+    const selector = read.fields(spec.selector)
+    const rsSpec: JsonObject = {
+      replicas: 0,
+      selector: { ...selector, matchLabels: { ...read.labels(selector.matchLabels), 'pod-template-hash': hash } },
+      template: { ...template, metadata: { ...tmeta, labels } },
+    }
+    if (typeof spec.minReadySeconds === 'number') rsSpec.minReadySeconds = spec.minReadySeconds
+    const meta = makeMeta({
+      kind: 'ReplicaSet',
+      name: `${w.meta.name}-${hash}`,
+      namespace: w.meta.namespace,
+      labels,
+      system: false,
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: w.meta.name, uid: w.meta.uid, controller: true, blockOwnerDeletion: true }],
+    })
+    meta.creationTimestamp = w.meta.creationTimestamp
+    out.push({ apiVersion: 'apps/v1', kind: 'ReplicaSet', meta, spec: rsSpec, status: {}, raw: { apiVersion: 'apps/v1', kind: 'ReplicaSet', spec: rsSpec } })
   }
   return out
 }

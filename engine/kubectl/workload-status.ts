@@ -13,6 +13,7 @@ import type { Cluster, GenericObject, JsonObject, Pod } from '../model/types.ts'
 import { read } from '../cluster/context.ts'
 import { isoSeconds } from '../cluster/probes.ts'
 import { maxUnavailable } from './workload-defaults.ts'
+import { allWorkloads } from './derived-workloads.ts'
 import { safeEncodeString } from '../cluster/hash.ts'
 import { canonicalJsonHash } from '../cluster/canonical-json.ts'
 
@@ -57,9 +58,12 @@ export function templateHash(g: GenericObject): string {
   return safeEncodeString(String(canonicalJsonHash(read.obj(read.fields(g.raw.spec).template) ?? {})))
 }
 
-/** the ReplicaSets of a Deployment, by the Pods' owners: the new one is its current template's */
+/** the ReplicaSets of a Deployment (those it controls): the new one is its current template's */
 export function deploymentReplicaSets(c: Cluster, g: GenericObject): { newRS?: string; old: string[] } {
-  const names = [...new Set(c.pods.filter((p) => p.meta.namespace === g.meta.namespace && p.workload?.kind === 'Deployment' && p.workload.name === g.meta.name && p.owner?.kind === 'ReplicaSet').map((p) => p.owner!.name))].sort()
+  const names = allWorkloads(c)
+    .filter((w) => w.kind === 'ReplicaSet' && w.meta.namespace === g.meta.namespace && w.meta.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === g.meta.name))
+    .map((w) => w.meta.name)
+    .sort()
   if (names.length === 0) return { old: [] }
   const own = `${g.meta.name}-${templateHash(g)}`
   const newRS = names.includes(own) ? own : names[names.length - 1]

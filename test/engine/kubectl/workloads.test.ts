@@ -295,3 +295,14 @@ describe('kubectl rollout status (kubectl pkg/polymorphichelpers/rollout_status.
     expect(sh(c, 'kubectl rollout restart deploy/web').stderr).toContain('is not simulated here')
   })
 })
+
+describe('a Deployment scaled to zero', () => {
+  it('still has its ReplicaSet, named by the same template hash its Pods would carry', () => {
+    const zero = cluster(deployment('web', 0, { app: 'web' }))
+    const one = cluster(deployment('web', 1, { app: 'web' }))
+    const name = (x: ReturnType<typeof cluster>) => json(x, 'kubectl get rs -o json').items.map((r: { metadata: { name: string } }) => r.metadata.name)
+    expect(name(zero)).toEqual(name(one))
+    expect(sh(zero, 'kubectl describe deploy web').stdout).toContain(`NewReplicaSet:   ${name(one)[0]} (0/0 replicas created)\n`)
+    expect(json(zero, 'kubectl get deploy web -o json').status.conditions.map((k: Record<string, string>) => k.reason)).toEqual(['MinimumReplicasAvailable', 'NewReplicaSetAvailable'])
+  })
+})
