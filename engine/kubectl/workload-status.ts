@@ -35,6 +35,15 @@ export function availableAt(p: Pod, minReadySeconds: number, now: number): numbe
 /** controller.FilterActivePods: neither finished nor being deleted */
 const active = (p: Pod) => p.phase !== 'Succeeded' && p.phase !== 'Failed' && !p.terminating
 
+/** controller.FilterTerminatingPods: being deleted, not finished */
+function terminatingCount(c: Cluster, g: GenericObject): number {
+  const ns = g.meta.namespace
+  const name = g.meta.name
+  return c.pods.filter(
+    (p) => p.meta.namespace === ns && p.terminating && p.phase !== 'Succeeded' && p.phase !== 'Failed' && (g.kind === 'Deployment' ? p.workload?.kind === 'Deployment' && p.workload.name === name && p.owner?.kind === 'ReplicaSet' : p.owner?.kind === g.kind && p.owner.name === name),
+  ).length
+}
+
 /** the Pods a workload's controller owns (a Deployment's: those of its ReplicaSets), active only */
 export function workloadPods(c: Cluster, g: GenericObject): Pod[] {
   const ns = g.meta.namespace
@@ -89,6 +98,9 @@ export function deploymentStatus(c: Cluster, g: GenericObject, spec: JsonObject)
     readyReplicas: pods.filter((p) => p.ready).length,
     availableReplicas: avail.length,
     unavailableReplicas: Math.max(0, total - avail.length),
+    // DeploymentReplicaSetTerminatingReplicas (beta, on by default since v1.35): a pointer, so 0 is written;
+    // the sum over its ReplicaSets, none when it has none
+    ...(newRS ? { terminatingReplicas: terminatingCount(c, g) } : {}),
   }
   const cond = (type: string, st: string, reason: string, message: string, transition: number, update = transition): JsonObject => ({
     lastTransitionTime: iso(transition),
@@ -124,7 +136,7 @@ export function deploymentStatus(c: Cluster, g: GenericObject, spec: JsonObject)
     }
   }
   status.conditions = conditions
-  return omitZero(status)
+  return omitZero(status, ['terminatingReplicas'])
 }
 
 export function replicaSetStatus(c: Cluster, g: GenericObject, spec: JsonObject): JsonObject {
@@ -139,8 +151,10 @@ export function replicaSetStatus(c: Cluster, g: GenericObject, spec: JsonObject)
       observedGeneration: 1,
       readyReplicas: pods.filter((p) => p.ready).length,
       replicas: pods.length,
+      // DeploymentReplicaSetTerminatingReplicas (beta, on by default since v1.35)
+      terminatingReplicas: terminatingCount(c, g),
     },
-    ['replicas'],
+    ['replicas', 'terminatingReplicas'],
   )
 }
 
@@ -169,7 +183,8 @@ export function daemonSetStatus(c: Cluster, g: GenericObject, spec: JsonObject):
   const now = Date.parse(c.now)
   const pods = workloadPods(c, g)
   const minReady = num(spec.minReadySeconds, 0)
-  const scheduled = pods.filter((p) => p.nodeName)
+  // the controller counts a node as scheduled once its daemon Pod exists, bound or still pending (nodesShouldRunDaemonPod)
+  const scheduled = pods
   const available = scheduled.filter((p) => availableAt(p, minReady, now) !== undefined).length
   const desired = pods.length
   return omitZero(

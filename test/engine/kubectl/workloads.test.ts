@@ -111,6 +111,8 @@ describe('status, from the Pods', () => {
     const rs = json(c, 'kubectl get rs -l app=web -o json').items[0].metadata.name
     expect(d.status).toMatchObject({ observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 })
     expect(d.status.unavailableReplicas).toBeUndefined()
+    // DeploymentReplicaSetTerminatingReplicas, beta and on since v1.35: a pointer, so its 0 is written
+    expect(d.status.terminatingReplicas).toBe(0)
     expect(d.status.conditions.map((k: Record<string, string>) => [k.type, k.status, k.reason, k.message])).toEqual([
       ['Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'],
       ['Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rs}" has successfully progressed.`],
@@ -170,7 +172,7 @@ describe('status, from the Pods', () => {
 
   it('a ReplicaSet: replicas, fullyLabeled, ready, available', () => {
     const rs = json(c, 'kubectl get rs -l app=bad -o json').items[0]
-    expect(rs.status).toEqual({ fullyLabeledReplicas: 4, observedGeneration: 1, replicas: 4 })
+    expect(rs.status).toEqual({ fullyLabeledReplicas: 4, observedGeneration: 1, replicas: 4, terminatingReplicas: 0 })
   })
 })
 
