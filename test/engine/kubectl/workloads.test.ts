@@ -308,3 +308,33 @@ describe('a Deployment scaled to zero', () => {
     expect(json(zero, 'kubectl get deploy web -o json').status.conditions.map((k: Record<string, string>) => k.reason)).toEqual(['MinimumReplicasAvailable', 'NewReplicaSetAvailable'])
   })
 })
+
+describe('a pasted ReplicaSet with a Pod being deleted', () => {
+  const dump = docs(
+    `apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web-abc, uid: 11111111-1111-1111-1111-111111111111}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: a, image: nginx:1.27}]`,
+    ...['aaaaa', 'bbbbb'].map(
+      (x, i) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: web-abc-${x}
+  labels: {app: web}
+${i === 0 ? '  deletionTimestamp: "2026-01-15T11:59:50Z"\n' : ''}  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-abc, uid: 11111111-1111-1111-1111-111111111111, controller: true}]
+spec:
+  containers: [{name: a, image: nginx:1.27}]`,
+    ),
+  )
+  it('counts it as terminating, not among the replicas; describe counts Pods by phase, terminating or not', () => {
+    const r = cluster(dump)
+    expect(json(r, 'kubectl get rs web-abc -o json').status).toEqual({ availableReplicas: 1, fullyLabeledReplicas: 1, observedGeneration: 1, readyReplicas: 1, replicas: 1, terminatingReplicas: 1 })
+    expect(sh(r, 'kubectl describe rs web-abc').stdout).toContain('Replicas:     1 current / 1 desired\nPods Status:  2 Running / 0 Waiting / 0 Succeeded / 0 Failed\n')
+  })
+})
