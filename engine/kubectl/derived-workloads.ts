@@ -7,7 +7,7 @@
 import type { Cluster, GenericObject, JsonObject, Pod } from '../model/types.ts'
 import { makeMeta } from '../cluster/meta.ts'
 import { read } from '../cluster/context.ts'
-import { safeEncodeString } from '../cluster/hash.ts'
+import { deterministicUID, safeEncodeString } from '../cluster/hash.ts'
 import { canonicalJsonHash } from '../cluster/canonical-json.ts'
 
 const cache = new WeakMap<Cluster, GenericObject[]>()
@@ -41,8 +41,9 @@ function build(c: Cluster): GenericObject[] {
     const labels = { ...first.meta.labels }
     // the template's labels, without what each Pod gets of its own
     for (const k of ['controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']) delete labels[k]
+    // only a ReplicaSet's template and selector carry the hash; a Deployment's never do
+    if (d.kind !== 'ReplicaSet') delete labels['pod-template-hash']
     const selector = { ...labels }
-    if (d.kind !== 'ReplicaSet') delete selector['pod-template-hash']
     const objectLabels = d.kind === 'ReplicaSet' ? labels : Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'pod-template-hash'))
     const containers = first.containers.map((x): JsonObject => ({ name: x.name, image: x.image }))
     const spec: JsonObject = {
@@ -66,7 +67,10 @@ function build(c: Cluster): GenericObject[] {
       namespace,
       labels: objectLabels,
       system: !first.source,
-      ownerReferences: owner ? [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner.meta.name, uid: owner.meta.uid, controller: true, blockOwnerDeletion: true }] : undefined,
+      // its Deployment: the reader's, or one derived here too (the add-ons' CoreDNS), whose uid makeMeta derives alike
+      ownerReferences: d.deployment
+        ? [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.deployment, uid: owner?.meta.uid ?? deterministicUID(`Deployment/${namespace}/${d.deployment}`), controller: true, blockOwnerDeletion: true }]
+        : undefined,
     })
     // as old as the Pods it made (they are created right after it)
     meta.creationTimestamp = owner?.meta.creationTimestamp ?? first.meta.creationTimestamp

@@ -6,6 +6,7 @@
 import type { Cluster, GenericObject, JsonObject } from '../model/types.ts'
 import { read } from '../cluster/context.ts'
 import { genericJson } from './api-objects.ts'
+import { allWorkloads } from './derived-workloads.ts'
 import { defaultWorkloadSpec, fenceposts } from './workload-defaults.ts'
 import { daemonSetStatus, deploymentReplicaSets, deploymentStatus, replicaSetStatus, statefulSetRevision, statefulSetStatus } from './workload-status.ts'
 
@@ -15,7 +16,7 @@ const cache = new WeakMap<GenericObject, { c: Cluster; json: JsonObject }>()
 export function owningDeployment(c: Cluster, g: GenericObject): GenericObject | undefined {
   const ref = g.meta.ownerReferences?.find((o) => o.kind === 'Deployment')
   if (!ref) return undefined
-  return c.workloads.find((w) => w.kind === 'Deployment' && w.meta.namespace === g.meta.namespace && w.meta.name === ref.name)
+  return allWorkloads(c).find((w) => w.kind === 'Deployment' && w.meta.namespace === g.meta.namespace && w.meta.name === ref.name)
 }
 
 export function workloadJson(g: GenericObject, c: Cluster): JsonObject {

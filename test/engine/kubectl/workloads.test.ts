@@ -338,3 +338,15 @@ spec:
     expect(sh(r, 'kubectl describe rs web-abc').stdout).toContain('Replicas:     1 current / 1 desired\nPods Status:  2 Running / 0 Waiting / 0 Succeeded / 0 Failed\n')
   })
 })
+
+describe("the add-ons' CoreDNS Deployment", () => {
+  it('owns its ReplicaSet (by uid), whose template alone carries the hash label', () => {
+    const d = json(c, 'kubectl get deploy coredns -n kube-system -o json')
+    const rs = json(c, 'kubectl get rs -n kube-system -o json').items.find((r: { metadata: { name: string } }) => r.metadata.name.startsWith('coredns-'))
+    expect(rs.metadata.ownerReferences[0]).toMatchObject({ kind: 'Deployment', name: 'coredns', uid: d.metadata.uid, controller: true })
+    expect(d.spec.template.metadata.labels['pod-template-hash']).toBeUndefined()
+    expect(rs.spec.template.metadata.labels['pod-template-hash']).toBe(rs.metadata.labels['pod-template-hash'])
+    expect(d.status).toMatchObject({ replicas: 2, updatedReplicas: 2, availableReplicas: 2 })
+    expect(sh(c, 'kubectl describe deploy coredns -n kube-system').stdout).toContain(`NewReplicaSet:   ${rs.metadata.name} (2/2 replicas created)\n`)
+  })
+})
