@@ -350,3 +350,15 @@ describe("the add-ons' CoreDNS Deployment", () => {
     expect(sh(c, 'kubectl describe deploy coredns -n kube-system').stdout).toContain(`NewReplicaSet:   ${rs.metadata.name} (2/2 replicas created)\n`)
   })
 })
+
+describe('a StatefulSet held back by OrderedReady', () => {
+  it('counts only the Pods it made: ordinal 0 never gets ready, so 1 of 3 exists', () => {
+    const r = cluster(sts.replace('replicas: 2', 'replicas: 3').replace('containers: [{name: db, image: postgres:17}]', 'containers: [{name: db, image: postgres:17, readinessProbe: {tcpSocket: {port: 9999}}}]'))
+    const s = json(r, 'kubectl get sts db -o json').status
+    expect(s).toMatchObject({ replicas: 1, currentReplicas: 1, updatedReplicas: 1, availableReplicas: 0 })
+    expect(s.readyReplicas).toBeUndefined()
+    expect(sh(r, 'kubectl describe sts db').stdout).toContain('Replicas:           3 desired | 1 total\n')
+    expect(sh(r, 'kubectl rollout status sts/db --watch=false').stdout).toBe('Waiting for 3 pods to be ready...\n')
+    expect(sh(r, 'kubectl get sts db').stdout).toMatch(/^db\s+0\/3\s/m)
+  })
+})
