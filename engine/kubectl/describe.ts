@@ -219,6 +219,19 @@ export function registerDescriber(kind: string, d: Describer): void {
  */
 export function kubectlDescribe(cluster: Cluster, f: KubectlFlags): Output {
   if (f.args.length === 0) return fail('error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.')
+  // cli-runtime's builder: TYPE/NAME arguments each name their own type, and cannot be mixed with bare names
+  if (f.args.length > 1 && f.args[0].includes('/')) {
+    if (!f.args.every((a) => a.includes('/'))) return fail('error: arguments in resource/name form must have a single resource and name')
+    const outs = f.args.map((a) => kubectlDescribe(cluster, { ...f, args: [a] }))
+    return {
+      exitCode: outs.some((o) => o.exitCode !== 0) ? 1 : 0,
+      stdout: outs.map((o) => o.stdout).filter((x) => x !== '').join('\n\n'),
+      stderr: outs.map((o) => o.stderr).join(''),
+    }
+  }
+  if (f.args.length > 1 && f.args.slice(1).some((a) => a.includes('/'))) {
+    return fail("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")
+  }
   let [typeText, ...names] = f.args
   if (typeText.includes('/')) {
     names = [typeText.slice(typeText.indexOf('/') + 1), ...names]

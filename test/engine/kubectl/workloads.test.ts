@@ -362,3 +362,13 @@ describe('a StatefulSet held back by OrderedReady', () => {
     expect(sh(r, 'kubectl get sts db').stdout).toMatch(/^db\s+0\/3\s/m)
   })
 })
+
+describe('kubectl describe TYPE/NAME TYPE/NAME', () => {
+  it('describes each with its own type; bare names cannot follow, nor a type precede them (cli-runtime builder)', () => {
+    const out = sh(c, 'kubectl describe ds/agent deploy/web')
+    expect(out.exitCode).toBe(0)
+    expect(out.stdout).toMatch(/^Name: +agent\n[\s\S]*\n\nName: +web\n/)
+    expect(sh(c, 'kubectl describe ds/agent web').stderr).toBe('error: arguments in resource/name form must have a single resource and name\n')
+    expect(sh(c, 'kubectl describe ds ds/agent').stderr).toMatch(/^error: there is no need to specify a resource type as a separate argument/)
+  })
+})
