@@ -372,3 +372,12 @@ describe('kubectl describe TYPE/NAME TYPE/NAME', () => {
     expect(sh(c, 'kubectl describe ds ds/agent').stderr).toMatch(/^error: there is no need to specify a resource type as a separate argument/)
   })
 })
+
+describe('progressDeadlineSeconds shorter than the five minutes the scenario has run', () => {
+  it('a Deployment whose Pods never get ready has exceeded it', () => {
+    const r = cluster(failing('bad', 2).replace('  replicas: 2\n', '  replicas: 2\n  progressDeadlineSeconds: 120\n'))
+    const p = json(r, 'kubectl get deploy bad -o json').status.conditions[1]
+    expect(p).toMatchObject({ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', lastTransitionTime: '2026-01-15T11:57:00Z' })
+    expect(sh(r, 'kubectl describe deploy bad').stdout).toMatch(/Progressing {4}False {3}ProgressDeadlineExceeded\n/)
+  })
+})
