@@ -52,6 +52,8 @@ export function workloadJson(g: GenericObject, c: Cluster): JsonObject {
     annotations['deprecated.daemonset.template.generation'] ??= '1'
     status = daemonSetStatus(c, g, spec)
   }
+  // the controller has seen the spec as it is (the simulator shows the settled state)
+  if (status.observedGeneration !== undefined) status.observedGeneration = metadata.generation
   if (Object.keys(annotations).length) metadata.annotations = annotations
   const json: JsonObject = { ...base, metadata, spec, status }
   cache.set(g, { c, json })

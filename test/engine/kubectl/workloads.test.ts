@@ -381,3 +381,12 @@ describe('progressDeadlineSeconds shorter than the five minutes the scenario has
     expect(sh(r, 'kubectl describe deploy bad').stdout).toMatch(/Progressing {4}False {3}ProgressDeadlineExceeded\n/)
   })
 })
+
+describe('a pasted generation', () => {
+  it('is kept, and the controller has observed it', () => {
+    const r = cluster(deployment('web', 1, { app: 'web' }).replace('metadata: {name: web, namespace: default}', 'metadata: {name: web, namespace: default, generation: 4}'))
+    const d = json(r, 'kubectl get deploy web -o json')
+    expect([d.metadata.generation, d.status.observedGeneration]).toEqual([4, 4])
+    expect(sh(r, 'kubectl rollout status deploy/web').stdout).toBe('deployment "web" successfully rolled out\n')
+  })
+})
