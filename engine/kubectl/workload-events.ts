@@ -4,8 +4,9 @@
  *   when it creates the new ReplicaSet (pkg/controller/deployment/sync.go getNewReplicaSet)
  * - replicaset-controller and daemonset-controller: Normal SuccessfulCreate "Created pod: NAME"
  *   for each Pod (pkg/controller/controller_utils.go RealPodControl.createPods)
- * - statefulset-controller: Normal SuccessfulCreate "create Pod NAME in StatefulSet SET
- *   successful" (pkg/controller/statefulset/stateful_pod_control.go recordPodEvent)
+ * - statefulset-controller: Normal SuccessfulCreate "create Claim CLAIM Pod NAME in StatefulSet
+ *   SET success" for each volumeClaimTemplate, then "create Pod NAME in StatefulSet SET
+ *   successful" (pkg/controller/statefulset/stateful_pod_control.go recordClaimEvent, recordPodEvent)
  * Each Pod's event is stamped with the Pod's creation. The correlator folds them as it folds
  * kubelet's (events.ts record): a tenth distinct message on one object joins a single
  * "(combined from similar events)" event, and the spam filter caps each object's updates.
@@ -13,6 +14,7 @@
 import type { Cluster, GenericObject, Pod } from '../model/types.ts'
 import type { ClusterEvent } from './event-types.ts'
 import { deterministicUID } from '../cluster/hash.ts'
+import { read } from '../cluster/context.ts'
 import { allWorkloads } from './derived-workloads.ts'
 import { deploymentReplicaSets } from './workload-status.ts'
 
@@ -106,7 +108,13 @@ export function workloadEvents(c: Cluster): ClusterEvent[] {
       // scaling a new ReplicaSet from 0 to 0 records nothing
       if (newRS && replicas > 0) out.push(...correlate(g, 'deployment-controller', 'ScalingReplicaSet', [{ at: Date.parse(g.meta.creationTimestamp), message: `Scaled up replica set ${newRS} from 0 to ${replicas}` }]))
     } else if (g.kind === 'StatefulSet') {
-      out.push(...correlate(g, 'statefulset-controller', 'SuccessfulCreate', pods.map((p) => ({ at: at(p), message: `create Pod ${p.meta.name} in StatefulSet ${g.meta.name} successful` }))))
+      // each Pod's claims from volumeClaimTemplates come first (createPersistentVolumeClaims, recordClaimEvent: "success")
+      const claims = read.arr(read.fields(g.raw.spec).volumeClaimTemplates).map((t) => read.str(read.path(t, 'metadata', 'name')) ?? '').filter((x) => x !== '')
+      const occurrences = pods.flatMap((p) => [
+        ...claims.map((t) => ({ at: at(p), message: `create Claim ${t}-${p.meta.name} Pod ${p.meta.name} in StatefulSet ${g.meta.name} success` })),
+        { at: at(p), message: `create Pod ${p.meta.name} in StatefulSet ${g.meta.name} successful` },
+      ])
+      out.push(...correlate(g, 'statefulset-controller', 'SuccessfulCreate', occurrences))
     } else {
       const component = g.kind === 'ReplicaSet' ? 'replicaset-controller' : 'daemonset-controller'
       out.push(...correlate(g, component, 'SuccessfulCreate', pods.map((p) => ({ at: at(p), message: `Created pod: ${p.meta.name}` }))))

@@ -390,3 +390,12 @@ describe('a pasted generation', () => {
     expect(sh(r, 'kubectl rollout status deploy/web').stdout).toBe('deployment "web" successfully rolled out\n')
   })
 })
+
+describe('a StatefulSet with volumeClaimTemplates', () => {
+  it("records each Pod's claim before the Pod (stateful_pod_control.go recordClaimEvent), and describe lists the templates", () => {
+    const r = cluster(sts.replace('replicas: 2', 'replicas: 1') + '  volumeClaimTemplates:\n  - metadata: {name: data}\n    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n')
+    const out = sh(r, 'kubectl describe sts db').stdout
+    expect(out).toContain('Volume Claims:\n  Name:          data\n  StorageClass:  \n  Labels:        <none>\n  Annotations:   <none>\n  Capacity:      1Gi\n  Access Modes:  ReadWriteOnce\n')
+    expect(out).toMatch(/create Claim data-db-0 Pod db-0 in StatefulSet db success\n.*create Pod db-0 in StatefulSet db successful\n$/)
+  })
+})
