@@ -399,3 +399,19 @@ describe('a StatefulSet with volumeClaimTemplates', () => {
     expect(out).toMatch(/create Claim data-db-0 Pod db-0 in StatefulSet db success\n.*create Pod db-0 in StatefulSet db successful\n$/)
   })
 })
+
+describe('kubectl wait --for=condition (kubectl pkg/cmd/wait)', () => {
+  it('prints "condition met" for each object whose condition has the status (case-insensitive, true by default)', () => {
+    expect(sh(c, 'kubectl wait --for=condition=Available deploy/web')).toMatchObject({ exitCode: 0, stdout: 'deployment.apps/web condition met\n' })
+    expect(sh(c, 'kubectl wait --for=condition=available=FALSE deployment bad').stdout).toBe('deployment.apps/bad condition met\n')
+    expect(sh(c, 'kubectl wait --for=condition=Ready pod -l app=db').stdout).toBe('pod/db-0 condition met\npod/db-1 condition met\n')
+  })
+
+  it('an unmet condition is never met in a cluster that does not change: kubectl times out on it', () => {
+    const r = sh(c, 'kubectl wait --for=condition=Available deploy/web deploy/bad --timeout=60s')
+    expect(r).toMatchObject({ exitCode: 1, stdout: 'deployment.apps/web condition met\n', stderr: 'error: timed out waiting for the condition on deployments/bad\n' })
+    expect(sh(c, 'kubectl wait --for=delete pod/db-0').stderr).toBe('error: timed out waiting for the condition on pods/db-0\n')
+    expect(sh(c, 'kubectl wait --for=condition=Ready pod -l app=nope').stderr).toBe('error: no matching resources found\n')
+    expect(sh(c, 'kubectl wait --for=condition=Ready pod/nope').stderr).toBe('Error from server (NotFound): pods "nope" not found\n')
+  })
+})
