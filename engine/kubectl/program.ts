@@ -13,11 +13,11 @@ import { verbNotSimulated } from './not-simulated.ts'
 import { kubectlRollout } from './rollout-status.ts'
 import { kubectlWait } from './wait.ts'
 
-const SIMULATED = ['get', 'describe', 'exec', 'logs', 'debug', 'port-forward', 'version']
+const SIMULATED = ['get', 'describe', 'exec', 'logs', 'debug', 'port-forward', 'rollout status', 'wait', 'version']
 
 export const kubectlProgram: Program = {
   places: ['workstation'],
-  summary: 'talk to the simulated API server: get, describe, exec, logs, debug, port-forward',
+  summary: 'talk to the simulated API server: get, describe, exec, logs, debug, port-forward, rollout status, wait',
   usage: [
     'kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels] [-L KEY,…] [--no-headers]',
     "  -o jsonpath='{.items[*].metadata.name}'   (fields, [*], [n], [?(@.x==\"y\")], range … end, {\"\\n\"}, ..)",
