@@ -219,6 +219,17 @@ export function registerDescriber(kind: string, d: Describer): void {
  */
 export function kubectlDescribe(cluster: Cluster, f: KubectlFlags): Output {
   if (f.args.length === 0) return fail('error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.')
+  // TYPE,TYPE…: each type in turn, as one list of objects (cli-runtime's builder)
+  if (f.args[0].includes(',') && !f.args[0].includes('/')) {
+    const outs = f.args[0].split(',').filter((t) => t !== '').map((t) => kubectlDescribe(cluster, { ...f, args: [t, ...f.args.slice(1)] }))
+    const found = outs.filter((o) => o.stdout !== '')
+    if (found.length === 0) return outs.find((o) => o.exitCode !== 0) ?? outs[0] ?? fail('error: You must specify the type of resource to describe.')
+    return {
+      exitCode: outs.some((o) => o.exitCode !== 0) ? 1 : 0,
+      stdout: found.map((o) => o.stdout.replace(/\n+$/, '\n')).join('\n\n'),
+      stderr: outs.filter((o) => o.exitCode !== 0).map((o) => o.stderr).join(''),
+    }
+  }
   // cli-runtime's builder: TYPE/NAME arguments each name their own type, and cannot be mixed with bare names
   if (f.args.length > 1 && f.args[0].includes('/')) {
     if (!f.args.every((a) => a.includes('/'))) return fail('error: arguments in resource/name form must have a single resource and name')

@@ -415,3 +415,11 @@ describe('kubectl wait --for=condition (kubectl pkg/cmd/wait)', () => {
     expect(sh(c, 'kubectl wait --for=condition=Ready pod/nope').stderr).toBe('Error from server (NotFound): pods "nope" not found\n')
   })
 })
+
+describe('kubectl describe TYPE,TYPE', () => {
+  it('describes every object of each type, separated as kubectl separates them', () => {
+    const out = sh(c, 'kubectl describe deploy,sts').stdout
+    expect(out.match(/^Name: +\S+$/gm)).toEqual(['Name:                   bad', 'Name:                   web', 'Name:               db'])
+    expect(out).toContain('\n\n\nName:               db\n')
+  })
+})
