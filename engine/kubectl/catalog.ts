@@ -11,6 +11,7 @@ import { ipAddresses, ipAddressJson, serviceCIDRs, serviceCIDRJson } from './ser
 import type { IPAddressObject, ServiceCIDRObject } from './service-cidrs.ts'
 import { age } from '../text/duration.ts'
 import { allWorkloads } from './derived-workloads.ts'
+import { workloadJson } from './workload-objects.ts'
 import { clusterEvents, eventJson, eventTable } from './events.ts'
 import type { ClusterEvent } from './events.ts'
 import { gatewayAdapter } from '../gateway/tables.ts'
@@ -83,6 +84,6 @@ export function adapterFor(rt: ResourceType): Adapter {
     case 'ReferenceGrant':
       return gatewayAdapter(rt.kind)
     default:
-      return generic(rt.kind, T.workloadTable(rt.kind), (c) => allWorkloads(c).filter((w) => w.kind === rt.kind))
+      return adapter((c) => allWorkloads(c).filter((w) => w.kind === rt.kind), T.workloadTable(rt.kind), workloadJson)
   }
 }

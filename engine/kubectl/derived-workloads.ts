@@ -6,6 +6,9 @@
  */
 import type { Cluster, GenericObject, JsonObject, Pod } from '../model/types.ts'
 import { makeMeta } from '../cluster/meta.ts'
+import { read } from '../cluster/context.ts'
+import { deterministicUID, safeEncodeString } from '../cluster/hash.ts'
+import { canonicalJsonHash } from '../cluster/canonical-json.ts'
 
 const cache = new WeakMap<Cluster, GenericObject[]>()
 
@@ -38,8 +41,9 @@ function build(c: Cluster): GenericObject[] {
     const labels = { ...first.meta.labels }
     // the template's labels, without what each Pod gets of its own
     for (const k of ['controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']) delete labels[k]
+    // only a ReplicaSet's template and selector carry the hash; a Deployment's never do
+    if (d.kind !== 'ReplicaSet') delete labels['pod-template-hash']
     const selector = { ...labels }
-    if (d.kind !== 'ReplicaSet') delete selector['pod-template-hash']
     const objectLabels = d.kind === 'ReplicaSet' ? labels : Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'pod-template-hash'))
     const containers = first.containers.map((x): JsonObject => ({ name: x.name, image: x.image }))
     const spec: JsonObject = {
@@ -48,17 +52,59 @@ function build(c: Cluster): GenericObject[] {
     }
     if (d.kind !== 'DaemonSet') spec.replicas = d.pods.length
     const owner = d.deployment ? c.workloads.find((w) => w.kind === 'Deployment' && w.meta.namespace === namespace && w.meta.name === d.deployment) : undefined
+    // the Deployment controller's ReplicaSet: its template (with the hash label), replicas and minReadySeconds (sync.go getNewReplicaSet)
+    const ownerSpec = owner ? read.fields(owner.raw.spec) : undefined
+    const ownerTemplate = ownerSpec ? read.obj(ownerSpec.template) : undefined
+    if (ownerSpec && ownerTemplate) {
+      const tmeta = read.fields(ownerTemplate.metadata)
+      spec.template = { ...ownerTemplate, metadata: { ...tmeta, labels: { ...read.labels(tmeta.labels), 'pod-template-hash': labels['pod-template-hash'] ?? '' } } }
+      spec.replicas = typeof ownerSpec.replicas === 'number' ? ownerSpec.replicas : 1
+      if (typeof ownerSpec.minReadySeconds === 'number') spec.minReadySeconds = ownerSpec.minReadySeconds
+    }
     const meta = makeMeta({
       kind: d.kind,
       name: d.name,
       namespace,
       labels: objectLabels,
       system: !first.source,
-      ownerReferences: owner ? [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner.meta.name, uid: owner.meta.uid, controller: true, blockOwnerDeletion: true }] : undefined,
+      // its Deployment: the reader's, or one derived here too (the add-ons' CoreDNS), whose uid makeMeta derives alike
+      ownerReferences: d.deployment
+        ? [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.deployment, uid: owner?.meta.uid ?? deterministicUID(`Deployment/${namespace}/${d.deployment}`), controller: true, blockOwnerDeletion: true }]
+        : undefined,
     })
     // as old as the Pods it made (they are created right after it)
     meta.creationTimestamp = owner?.meta.creationTimestamp ?? first.meta.creationTimestamp
     out.push({ apiVersion: 'apps/v1', kind: d.kind, meta, spec, status: {}, raw: { apiVersion: 'apps/v1', kind: d.kind, spec } })
+  }
+  // a Deployment scaled to zero has its ReplicaSet all the same, with no Pods to derive it from
+  // (sync.go getNewReplicaSet creates it whatever the replica count; a paused one gets none)
+  for (const w of c.workloads) {
+    if (w.kind !== 'Deployment' || w.source === undefined) continue
+    const spec = read.fields(w.raw.spec)
+    const template = read.obj(spec.template)
+    if (spec.paused === true || !template || spec.replicas !== 0) continue
+    if (out.some((x) => x.kind === 'ReplicaSet' && x.meta.namespace === w.meta.namespace && x.meta.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === w.meta.name))) continue
+    // cluster/workloads.ts names it the same way: NAME-<ComputeHash of the template>
+    const hash = safeEncodeString(String(canonicalJsonHash(template)))
+    const tmeta = read.fields(template.metadata)
+    const labels = { ...read.labels(tmeta.labels), 'pod-template-hash': hash }
+    const selector = read.fields(spec.selector)
+    const rsSpec: JsonObject = {
+      replicas: 0,
+      selector: { ...selector, matchLabels: { ...read.labels(selector.matchLabels), 'pod-template-hash': hash } },
+      template: { ...template, metadata: { ...tmeta, labels } },
+    }
+    if (typeof spec.minReadySeconds === 'number') rsSpec.minReadySeconds = spec.minReadySeconds
+    const meta = makeMeta({
+      kind: 'ReplicaSet',
+      name: `${w.meta.name}-${hash}`,
+      namespace: w.meta.namespace,
+      labels,
+      system: false,
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: w.meta.name, uid: w.meta.uid, controller: true, blockOwnerDeletion: true }],
+    })
+    meta.creationTimestamp = w.meta.creationTimestamp
+    out.push({ apiVersion: 'apps/v1', kind: 'ReplicaSet', meta, spec: rsSpec, status: {}, raw: { apiVersion: 'apps/v1', kind: 'ReplicaSet', spec: rsSpec } })
   }
   return out
 }

@@ -155,11 +155,12 @@ function describeState(title: string, s: JsonObject): string {
 }
 
 /** describeContainers: basic info, command, state, resources, probes, environment, mounts */
-function describeContainers(label: string, containers: JsonObject[], statuses: JsonObject[], pod: JsonObject): string {
-  let w = `${label}:${containers.length ? '' : ' <none>'}\n`
+export function describeContainers(label: string, containers: JsonObject[], statuses: JsonObject[], pod: JsonObject, space = ''): string {
+  let w = `${space}${label}:${containers.length ? '' : ' <none>'}\n`
   for (const c of containers) {
     const st = [...statuses].reverse().find((s) => s.name === c.name)
-    w += `  ${str(c.name)}:\n`
+    // describeContainerBasicInfo: a template's container names get one more space
+    w += `  ${space ? ' ' : ''}${str(c.name)}:\n`
     if (st) w += `    Container ID:\t${str(st.containerID)}\n`
     w += `    Image:\t${str(c.image)}\n`
     if (st) w += `    Image ID:\t${str(st.imageID)}\n`
@@ -198,11 +199,11 @@ function describeContainers(label: string, containers: JsonObject[], statuses: J
  * describeVolumes for the common sources. Other sources (nfs, csi, iscsi, the
  * cloud disks…) print their name only: their layouts are not reproduced here.
  */
-function describeVolumes(volumes: JsonObject[]): string {
-  if (!volumes.length) return 'Volumes:\t<none>\n'
-  let w = 'Volumes:\n'
+export function describeVolumes(volumes: JsonObject[], space = ''): string {
+  if (!volumes.length) return `${space}Volumes:\t<none>\n`
+  let w = `${space}Volumes:\n`
   for (const v of volumes) {
-    w += `  ${str(v.name)}:\n`
+    w += `  ${space ? ' ' : ''}${str(v.name)}:\n`
     const line = (type: string, fields: [string, string][] = []) => `    Type:\t${type}\n${fields.map(([k, x]) => `    ${k}:\t${x}\n`).join('')}`
     if (v.hostPath !== undefined) w += line('HostPath (bare host directory volume)', [['Path', str(read.fields(v.hostPath).path)], ['HostPathType', read.fields(v.hostPath).type === undefined ? '<none>' : str(read.fields(v.hostPath).type)]])
     else if (v.emptyDir !== undefined) {
@@ -233,8 +234,8 @@ function describeVolumes(volumes: JsonObject[]): string {
 }
 
 /** printTolerationsMultilineWithIndent: sorted by key; `op=Exists` alone for the toleration that matches every taint */
-function describeTolerations(tolerations: JsonObject[]): string {
-  if (!tolerations.length) return 'Tolerations:\t<none>\n'
+export function describeTolerations(tolerations: JsonObject[], space = ''): string {
+  if (!tolerations.length) return `${space}Tolerations:\t<none>\n`
   const sorted = [...tolerations].sort((a, b) => (str(a.key) < str(b.key) ? -1 : str(a.key) > str(b.key) ? 1 : 0))
   return sorted
     .map((t, i) => {
@@ -243,18 +244,18 @@ function describeTolerations(tolerations: JsonObject[]): string {
       if (str(t.effect)) s += `:${str(t.effect)}`
       if (t.operator === 'Exists' && !str(t.value)) s += str(t.key) || str(t.effect) ? ' op=Exists' : 'op=Exists'
       if (typeof t.tolerationSeconds === 'number') s += ` for ${t.tolerationSeconds}s`
-      return `${i === 0 ? 'Tolerations:' : ''}\t${s}\n`
+      return `${i === 0 ? `${space}Tolerations:` : ''}\t${s}\n`
     })
     .join('')
 }
 
 /** describeTopologySpreadConstraints, sorted by topology key */
-function describeSpread(constraints: JsonObject[]): string {
+export function describeSpread(constraints: JsonObject[], space = ''): string {
   const sorted = [...constraints].sort((a, b) => (str(a.topologyKey) < str(b.topologyKey) ? -1 : str(a.topologyKey) > str(b.topologyKey) ? 1 : 0))
   return sorted
     .map((t, i) => {
       const sel = t.labelSelector !== undefined && t.labelSelector !== null ? ` for selector ${formatSelector(selectorFromJson(t.labelSelector))}` : ''
-      return `${i === 0 ? 'Topology Spread Constraints:' : ''}\t${str(t.topologyKey)}:${str(t.whenUnsatisfiable)} when max skew ${str(t.maxSkew)} is exceeded${sel}\n`
+      return `${i === 0 ? `${space}Topology Spread Constraints:` : ''}\t${str(t.topologyKey)}:${str(t.whenUnsatisfiable)} when max skew ${str(t.maxSkew)} is exceeded${sel}\n`
     })
     .join('')
 }

@@ -20,6 +20,7 @@ import type { Quantity } from '../model/quantity.ts'
 import { addList, podRequestsAndLimits } from './pod-resources.ts'
 import { annotations, multiline, rfc1123z } from './describe-text.ts'
 import { describePod } from './describe-pod.ts'
+import { WORKLOAD_DESCRIBERS } from './describe-workloads.ts'
 import { kubeProxyNodeEvents } from '../dataplane/kube-proxy/startup-log.ts'
 import type { ResourceList } from './pod-resources.ts'
 
@@ -203,7 +204,7 @@ export const describeNode: Describer = (c, _ns, name) => {
   return tabwrite(w, 0, 2)
 }
 
-const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode }
+const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode, ...WORKLOAD_DESCRIBERS }
 
 /** Other modules add describers for their kinds (e.g. NetworkPolicy). */
 export function registerDescriber(kind: string, d: Describer): void {
@@ -218,6 +219,30 @@ export function registerDescriber(kind: string, d: Describer): void {
  */
 export function kubectlDescribe(cluster: Cluster, f: KubectlFlags): Output {
   if (f.args.length === 0) return fail('error: You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.')
+  // TYPE,TYPE…: each type in turn, as one list of objects (cli-runtime's builder)
+  if (f.args[0].includes(',') && !f.args[0].includes('/')) {
+    const outs = f.args[0].split(',').filter((t) => t !== '').map((t) => kubectlDescribe(cluster, { ...f, args: [t, ...f.args.slice(1)] }))
+    const found = outs.filter((o) => o.stdout !== '')
+    if (found.length === 0) return outs.find((o) => o.exitCode !== 0) ?? outs[0] ?? fail('error: You must specify the type of resource to describe.')
+    return {
+      exitCode: outs.some((o) => o.exitCode !== 0) ? 1 : 0,
+      stdout: found.map((o) => o.stdout.replace(/\n+$/, '\n')).join('\n\n'),
+      stderr: outs.filter((o) => o.exitCode !== 0).map((o) => o.stderr).join(''),
+    }
+  }
+  // cli-runtime's builder: TYPE/NAME arguments each name their own type, and cannot be mixed with bare names
+  if (f.args.length > 1 && f.args[0].includes('/')) {
+    if (!f.args.every((a) => a.includes('/'))) return fail('error: arguments in resource/name form must have a single resource and name')
+    const outs = f.args.map((a) => kubectlDescribe(cluster, { ...f, args: [a] }))
+    return {
+      exitCode: outs.some((o) => o.exitCode !== 0) ? 1 : 0,
+      stdout: outs.map((o) => o.stdout).filter((x) => x !== '').join('\n\n'),
+      stderr: outs.map((o) => o.stderr).join(''),
+    }
+  }
+  if (f.args.length > 1 && f.args.slice(1).some((a) => a.includes('/'))) {
+    return fail("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")
+  }
   let [typeText, ...names] = f.args
   if (typeText.includes('/')) {
     names = [typeText.slice(typeText.indexOf('/') + 1), ...names]

@@ -30,32 +30,16 @@
  *   old, have none left.
  * Image pulls are not simulated, so there are no Pulling/Pulled events.
  */
-import type { Cluster, JsonObject, ObjectMeta, Pod } from '../model/types.ts'
+import type { Cluster, JsonObject, Pod } from '../model/types.ts'
 import { read } from '../cluster/context.ts'
 import { deterministicUID } from '../cluster/hash.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
 import { crashLoop } from '../cluster/crash-loop.ts'
 import { humanDuration } from '../text/duration.ts'
+import type { ClusterEvent } from './event-types.ts'
+import { workloadEvents } from './workload-events.ts'
 
-export interface ClusterEvent {
-  meta: ObjectMeta
-  involved: { apiVersion: string; kind: string; namespace: string; name: string; uid: string; fieldPath?: string }
-  type: 'Normal' | 'Warning'
-  reason: string
-  message: string
-  /** core/v1 source.component (kubelet), empty for events.k8s.io/v1 writers (the scheduler) */
-  component: string
-  host?: string
-  reportingController: string
-  reportingInstance: string
-  /** ms since the epoch */
-  first: number
-  last: number
-  count: number
-  /** written through events.k8s.io/v1: eventTime instead of first/lastTimestamp */
-  eventTime: boolean
-  action?: string
-}
+export type { ClusterEvent }
 
 const EVENT_TTL_MS = 60 * 60 * 1000
 const SANDBOX_RETRY_MS = 12_000
@@ -72,6 +56,7 @@ export function clusterEvents(cluster: Cluster): ClusterEvent[] {
   const now = Date.parse(cluster.now)
   const out: ClusterEvent[] = []
   for (const pod of cluster.pods) out.push(...podEvents(pod, now))
+  out.push(...workloadEvents(cluster))
   const kept = out.filter((e) => now - e.last < EVENT_TTL_MS && e.first <= now)
   kept.sort((a, b) => cmp(a.meta.namespace, b.meta.namespace) || cmp(a.meta.name, b.meta.name))
   cache.set(cluster, kept)

@@ -10,17 +10,22 @@ import { kubectlGet } from './get.ts'
 import { kubectlDescribe } from './describe.ts'
 import { kubectlLogs } from './logs.ts'
 import { verbNotSimulated } from './not-simulated.ts'
+import { kubectlRollout } from './rollout-status.ts'
+import { kubectlWait } from './wait.ts'
 
-const SIMULATED = ['get', 'describe', 'exec', 'logs', 'debug', 'port-forward', 'version']
+const SIMULATED = ['get', 'describe', 'exec', 'logs', 'debug', 'port-forward', 'rollout status', 'wait', 'version']
 
 export const kubectlProgram: Program = {
   places: ['workstation'],
-  summary: 'talk to the simulated API server: get, describe, exec, logs, debug, port-forward',
+  summary: 'talk to the simulated API server: get, describe, exec, logs, debug, port-forward, rollout status, wait',
   usage: [
     'kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels] [-L KEY,…] [--no-headers]',
     "  -o jsonpath='{.items[*].metadata.name}'   (fields, [*], [n], [?(@.x==\"y\")], range … end, {\"\\n\"}, ..)",
     '  -o custom-columns=NAME:.metadata.name,IP:.status.podIP',
     'kubectl describe pod|service|node|networkpolicy NAME [-n NS]',
+    'kubectl describe deployment|replicaset|statefulset|daemonset NAME [-n NS]',
+    'kubectl rollout status deployment|statefulset|daemonset/NAME [-n NS] [--watch=false] [--timeout=DURATION]',
+    'kubectl wait --for=condition=NAME[=VALUE] TYPE/NAME… | TYPE (-l SELECTOR | --all) [-n NS] [--timeout=DURATION]   (the cluster does not change while it waits)',
     'kubectl exec [-n NS] POD -- COMMAND [ARGS…]',
     'kubectl logs (POD | TYPE/NAME | -l SELECTOR) [-n NS] [-c CONTAINER | --all-containers] [--tail N] [--timestamps] [--prefix]',
     'kubectl debug [-n NS] POD -it --image=IMAGE [--target=CONTAINER] -- COMMAND [ARGS…]   (an ephemeral container in the Pod\'s network namespace)',
@@ -32,6 +37,8 @@ export const kubectlProgram: Program = {
     if (logsVerb(inv.argv.slice(1))) return kubectlLogs(inv.cluster, inv.argv.slice(1), inv.session)
     // a real verb that is not simulated is answered before its flags are read
     const verb = inv.argv[1]
+    if (verb === 'rollout') return kubectlRollout(inv.cluster, inv.argv.slice(1))
+    if (verb === 'wait') return kubectlWait(inv.cluster, inv.argv.slice(1))
     const missing = verb && !SIMULATED.includes(verb) ? verbNotSimulated(verb, SIMULATED) : undefined
     if (missing) return fail(missing)
     const f = parseKubectlFlags(inv.argv.slice(1))

@@ -3,6 +3,7 @@
  * pkg/printers/internalversion/printers.go (AddHandlers), with its helpers
  * for ports, endpoints, external IPs and hosts.
  */
+import { workloadJson } from './workload-objects.ts'
 import { read } from '../cluster/context.ts'
 import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, Namespace, Node, Pod, Service } from '../model/types.ts'
 import { age } from '../text/duration.ts'
@@ -316,24 +317,28 @@ export const baselineAdminNetworkPolicyTable: TableSpec<GenericObject> = {
 
 /** Deployments, StatefulSets, DaemonSets, ReplicaSets: counts from the simulated Pods */
 export function workloadTable(kind: string): TableSpec<GenericObject> {
-  const podsOf = (g: GenericObject, c: Cluster) =>
-    c.pods.filter((p) => p.meta.namespace === g.meta.namespace && ((p.workload?.kind === kind && p.workload.name === g.meta.name) || (p.owner?.kind === kind && p.owner.name === g.meta.name)))
+  // printers.go printDeployment / printReplicaSet / printStatefulSet / printDaemonSet read the status the controllers wrote
+  const view = (g: GenericObject, c: Cluster) => {
+    const o = workloadJson(g, c)
+    const spec = o.spec as Record<string, Json>
+    const status = o.status as Record<string, Json>
+    const n = (k: string) => String(typeof status[k] === 'number' ? status[k] : 0)
+    return { spec, n, desired: String(typeof spec.replicas === 'number' ? spec.replicas : 0) }
+  }
   const containers = (g: GenericObject) => read.arr(((g.spec.template as Record<string, Json>)?.spec as Record<string, Json>)?.containers) as Record<string, Json>[]
   const wide = (g: GenericObject) => [
     containers(g).map((x) => str(x.name) ?? '').join(','),
     containers(g).map((x) => str(x.image) ?? '').join(','),
     formatSelector(selectorFromJson(g.spec.selector)),
   ]
-  const desired = (g: GenericObject) => (typeof g.spec.replicas === 'number' ? g.spec.replicas : 1)
   switch (kind) {
     case 'Deployment':
       return {
         headers: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
         wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
         row: (g, c) => {
-          const pods = podsOf(g, c)
-          const ready = pods.filter((p) => p.ready).length
-          return [g.meta.name, `${ready}/${desired(g)}`, String(pods.length), String(ready), age(g.meta.creationTimestamp, c.now)]
+          const v = view(g, c)
+          return [g.meta.name, `${v.n('readyReplicas')}/${v.desired}`, v.n('updatedReplicas'), v.n('availableReplicas'), age(g.meta.creationTimestamp, c.now)]
         },
         wide,
       }
@@ -341,7 +346,10 @@ export function workloadTable(kind: string): TableSpec<GenericObject> {
       return {
         headers: ['NAME', 'READY', 'AGE'],
         wideHeaders: ['CONTAINERS', 'IMAGES'],
-        row: (g, c) => [g.meta.name, `${podsOf(g, c).filter((p) => p.ready).length}/${desired(g)}`, age(g.meta.creationTimestamp, c.now)],
+        row: (g, c) => {
+          const v = view(g, c)
+          return [g.meta.name, `${v.n('readyReplicas')}/${v.desired}`, age(g.meta.creationTimestamp, c.now)]
+        },
         wide: (g) => wide(g).slice(0, 2),
       }
     case 'DaemonSet':
@@ -349,10 +357,9 @@ export function workloadTable(kind: string): TableSpec<GenericObject> {
         headers: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE'],
         wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
         row: (g, c) => {
-          const pods = podsOf(g, c)
-          const ready = pods.filter((p) => p.ready).length
+          const v = view(g, c)
           const ns = ((g.spec.template as Record<string, Json>)?.spec as Record<string, Json>)?.nodeSelector
-          return [g.meta.name, String(pods.length), String(pods.length), String(ready), String(pods.length), String(ready), formatLabels(ns as Record<string, string>), age(g.meta.creationTimestamp, c.now)]
+          return [g.meta.name, v.n('desiredNumberScheduled'), v.n('currentNumberScheduled'), v.n('numberReady'), v.n('updatedNumberScheduled'), v.n('numberAvailable'), formatLabels(ns as Record<string, string>), age(g.meta.creationTimestamp, c.now)]
         },
         wide,
       }
@@ -361,8 +368,8 @@ export function workloadTable(kind: string): TableSpec<GenericObject> {
         headers: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'],
         wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
         row: (g, c) => {
-          const pods = podsOf(g, c)
-          return [g.meta.name, String(desired(g)), String(pods.length), String(pods.filter((p) => p.ready).length), age(g.meta.creationTimestamp, c.now)]
+          const v = view(g, c)
+          return [g.meta.name, v.desired, v.n('replicas'), v.n('readyReplicas'), age(g.meta.creationTimestamp, c.now)]
         },
         wide,
       }

@@ -38,7 +38,10 @@ describe('kubectl get events', () => {
     expect(lines[1]).toMatch(/^5m\s+Normal\s+Scheduled\s+pod\/web-\S+\s+Successfully assigned default\/web-\S+ to node-\d$/)
     expect(lines[2]).toMatch(/^4m59s\s+Normal\s+Created\s+pod\/web-\S+\s+Created container: web$/)
     expect(lines[3]).toMatch(/^4m59s\s+Normal\s+Started\s+pod\/web-\S+\s+Started container web$/)
-    expect(lines).toHaveLength(4)
+    // then the controllers' own: the ReplicaSet's Pod creation, the Deployment's scale-up (workload-events.ts)
+    expect(lines[4]).toMatch(/^5m\s+Normal\s+SuccessfulCreate\s+replicaset\/web-\S+\s+Created pod: web-\S+$/)
+    expect(lines[5]).toMatch(/^5m\s+Normal\s+ScalingReplicaSet\s+deployment\/web\s+Scaled up replica set web-\S+ from 0 to 1$/)
+    expect(lines).toHaveLength(6)
   })
 
   it('has nothing left for the cluster\'s own Pods: the API server keeps events for an hour', () => {
