@@ -94,16 +94,20 @@
  *
  * Deployment: replicas, selector, template ....................................... (a)
  *   paused: a Deployment created paused gets no ReplicaSet (workloads.ts) ......... (a)
- *   strategy, minReadySeconds, revisionHistoryLimit, progressDeadlineSeconds:
- *     rollouts over time; the simulator shows the settled state ..................... (b)
- * ReplicaSet: replicas, selector, template (a); minReadySeconds (b)
+ *   minReadySeconds, progressDeadlineSeconds: availableReplicas and the Available
+ *     and Progressing conditions (kubectl/workload-status.ts) ....................... (a)
+ *   strategy, revisionHistoryLimit: rollouts over time; the simulator shows the
+ *     settled state (strategy is defaulted and described, workload-defaults.ts) ...... (b)
+ * ReplicaSet: replicas, selector, template, minReadySeconds (availableReplicas) .... (a)
  * StatefulSet: replicas, selector, template, serviceName (hostname/subdomain),
  *   ordinals.start ............................................................... (a)
- *   podManagementPolicy, updateStrategy, minReadySeconds, revisionHistoryLimit,
- *     volumeClaimTemplates, persistentVolumeClaimRetentionPolicy: order and
- *     storage; the settled Pods are the same ........................................ (b)
- * DaemonSet: selector, template (a); updateStrategy, minReadySeconds,
- *   revisionHistoryLimit (b)
+ *   podManagementPolicy: OrderedReady holds later ordinals behind an unready Pod;
+ *     minReadySeconds: availableReplicas ............................................. (a)
+ *   updateStrategy, revisionHistoryLimit, volumeClaimTemplates,
+ *     persistentVolumeClaimRetentionPolicy: order and storage; the settled Pods
+ *     are the same ................................................................... (b)
+ * DaemonSet: selector, template, minReadySeconds (numberAvailable) (a);
+ *   updateStrategy, revisionHistoryLimit (b)
  *
  * Service: every spec field is modelled (cluster/services.ts, dataplane/,
  *   trace/): type, ports (appProtocol copied to EndpointSlices, which kube-proxy
