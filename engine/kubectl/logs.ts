@@ -35,6 +35,7 @@ import { shiftLogLine } from '../text/klog.ts'
 import { crashLoop } from '../cluster/crash-loop.ts'
 import { lastState } from '../cluster/probes.ts'
 import { crashAttemptLog } from './crash-log.ts'
+import { defaultContainerOf, defaultedNote, specContainerOf } from '../model/containers.ts'
 import { resolvePodRef } from './resolve.ts'
 import { BUILTIN_LOG_SOURCES } from './log-sources.ts'
 
@@ -149,16 +150,12 @@ function rfc3339Nano(time: string): string {
   return frac ? `${m[1]}.${frac}Z` : `${m[1]}Z`
 }
 
-/** kubectl.kubernetes.io/default-container, else the first container (podcmd.FindOrDefaultContainerByName). */
+/** kubectl.kubernetes.io/default-container, else the first container (podcmd.FindOrDefaultContainerByName; model/containers.ts). */
 function defaultContainer(pod: Pod): { container: Container; note?: string } | undefined {
-  const wanted = pod.meta.annotations['kubectl.kubernetes.io/default-container']
-  const byAnnotation = wanted ? pod.containers.find((c) => c.name === wanted) : undefined
-  const container = byAnnotation ?? pod.containers[0]
+  const container = defaultContainerOf(pod)
   if (!container) return undefined
-  const all = pod.containers.length + pod.initContainers.length
-  if (byAnnotation || all <= 1) return { container }
-  const names = [...pod.containers.map((c) => c.name), ...pod.initContainers.map((c) => `${c.name} (init)`)]
-  return { container, note: `Defaulted container "${container.name}" out of: ${names.join(', ')}\n` }
+  const note = defaultedNote(pod)
+  return note ? { container, note } : { container }
 }
 
 interface Chunk {
@@ -216,7 +213,8 @@ function podLogs(cluster: Cluster, pod: Pod, f: LogsFlags, tail: number, session
   let containers: Container[]
   if (f.allContainers) containers = [...pod.initContainers, ...pod.containers]
   else if (f.container !== undefined) {
-    const c = [...pod.containers, ...pod.initContainers].find((x) => x.name === f.container)
+    // any container of the spec: a sidecar's log streams like an app container's, a finished init container's stays readable
+    const c = specContainerOf(pod, f.container)
     if (!c) return { stdout: '', stderr: '', error: `error: container ${f.container} is not valid for pod ${pod.meta.name}` }
     containers = [c]
   } else {

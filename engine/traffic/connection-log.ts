@@ -14,6 +14,7 @@ import type { Invocation, Place } from '../shell/types.ts'
 import { imageName } from './servers.ts'
 import type { Session } from '../shell/session.ts'
 import type { FullTrace } from '../trace/index.ts'
+import { placeContainer } from '../model/containers.ts'
 
 /** The most connections one run remembers. */
 export const MAX_CONNECTIONS = 64
@@ -73,7 +74,7 @@ export function secondsAgo(session: Session, c: Connection): number {
 
 /** The container (or kubectl debug's ephemeral one) is nicolaka/netshoot, which ships conntrack and tcpdump. */
 export function hasNetshoot(place: Extract<Place, { kind: 'pod' }>): boolean {
-  const c = place.pod.containers.find((x) => x.name === place.container) ?? place.pod.containers[0]
+  const c = placeContainer(place.pod, place.container)
   return imageName(place.image ?? c?.image ?? '') === 'netshoot'
 }
 
