@@ -73,6 +73,17 @@ describe('kubectl exec and logs reach a sidecar', () => {
   })
 })
 
+describe('crictl on the node (engine/lab/crictl.ts)', () => {
+  it('ps lists the running sidecars; ps -a adds the init container that exited', () => {
+    const c = cluster(web().replace('spec:\n', 'spec:\n  nodeName: node-1\n'))
+    const ps = sh(c, 'ssh node-1 crictl ps').stdout
+    expect(ps).toMatch(/ Running +echo +0 /)
+    expect(ps).toMatch(/ Running +tools +0 /)
+    expect(ps).not.toContain(' setup ')
+    expect(sh(c, 'ssh node-1 crictl ps -a').stdout).toMatch(/ Exited +setup +0 /)
+  })
+})
+
 describe('a sidecar\'s ports', () => {
   it('the sidecar starts first, so an app container on its port crash-loops', () => {
     const c = cluster(web('{}', 'image: registry.k8s.io/e2e-test-images/agnhost:2.53\n    args: [netexec, --http-port=8080, --udp-port=-1]'))
