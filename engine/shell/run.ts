@@ -114,7 +114,12 @@ function kubectlExec(session: Session, args: string[]): Output {
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return fail(`error: cannot exec into a container in a completed pod; current phase is ${pod.phase}`)
     return fail(`error: unable to upgrade connection: container not found ("${container ?? defaultContainerOf(pod)?.name ?? ''}")`)
   }
-  if (container && !containerOf(pod, container)) return fail(`error: unable to upgrade connection: container not found ("${container}")`)
+  // kubelet execs only into a running container (kubelet.go findContainer over the running pods):
+  // not a regular init container (the default-container annotation may name one), nor a container
+  // between attempts (CrashLoopBackOff, or killed by its probes and waiting or stopped)
+  const reached = container ?? defaultContainerOf(pod)?.name
+  const rc = reached === undefined ? undefined : containerOf(pod, reached)
+  if (reached !== undefined && (!rc || rc.crash || rc.probes?.waiting || rc.probes?.terminated !== undefined)) return fail(`error: unable to upgrade connection: container not found ("${reached}")`)
   const out = exec(session, { kind: 'pod', pod, container }, cmd)
   // kubectl exec without -c (podcmd.go FindOrDefaultContainerByName): says which container it picked
   const note = container || quiet ? '' : defaultedNote(pod)

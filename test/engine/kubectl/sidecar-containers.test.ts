@@ -73,6 +73,24 @@ describe('kubectl exec and logs reach a sidecar', () => {
   })
 })
 
+describe('kubectl exec reaches running containers only (kubelet.go findContainer)', () => {
+  it('not a container between crash-loop attempts, nor a regular init container the annotation names', () => {
+    const twins = `apiVersion: v1
+kind: Pod
+metadata: {name: twins}
+spec:
+  containers:
+  - {name: first, image: nginx:1.27}
+  - {name: second, image: nginx:1.27}
+`
+    const c = cluster(twins)
+    expect(sh(c, 'kubectl exec twins -c second -- ls').stderr).toBe('error: unable to upgrade connection: container not found ("second")\n')
+    expect(sh(c, 'kubectl exec twins -c first -- cat /etc/hostname').stdout).toBe('twins\n')
+    const d = cluster(web('{kubectl.kubernetes.io/default-container: setup}'))
+    expect(sh(d, 'kubectl exec web -- ls').stderr).toBe('error: unable to upgrade connection: container not found ("setup")\n')
+  })
+})
+
 describe('crictl on the node (engine/lab/crictl.ts)', () => {
   it('ps lists the running sidecars; ps -a adds the init container that exited', () => {
     const c = cluster(web().replace('spec:\n', 'spec:\n  nodeName: node-1\n'))
