@@ -18,13 +18,16 @@
  *   nginx is still starting, an [emerg] goes to stderr too as `nginx: [emerg] …`
  *   (src/core/ngx_log.c ngx_log_error_core: ngx_use_stderr, and the log's fd is not 2).
  *
+ * A container whose `command` replaces the image's entrypoint, or whose `args` do not start
+ * nginx, is left out too: what it runs is not the image's default.
+ *
  * Left out (the caller says so): agnhost netexec, whose HTTP bind error races its UDP
  * server's goroutine ("Started UDP server …" may or may not come first), and the images
  * whose messages are not confirmed here (httpd, Redis, CoreDNS, …).
  *
  * The microseconds between the lines are the simulator's choice (fixed, so runs repeat).
  */
-import type { Container } from '../model/types.ts'
+import type { Container, Pod } from '../model/types.ts'
 import { addMicros } from '../text/klog.ts'
 import type { LogLine } from '../text/klog.ts'
 import { imageName, imageTag } from '../traffic/servers.ts'
@@ -64,10 +67,15 @@ const ENTRYPOINT = [
  * not know what the container's program prints.
  *
  * @example
- * crashAttemptLog(container, '2026-01-15T11:57:30Z')!.at(-1)!.text // 'nginx: [emerg] still could not bind()'
+ * crashAttemptLog(pod, container, '2026-01-15T11:57:30Z')!.at(-1)!.text // 'nginx: [emerg] still could not bind()'
  */
-export function crashAttemptLog(c: Container, startISO: string): LogLine[] | undefined {
+export function crashAttemptLog(pod: Pod, c: Container, startISO: string): LogLine[] | undefined {
   if (!c.crash || !modernNginx(c.image)) return undefined
+  // the image's ENTRYPOINT and CMD as they are: a `command` replaces docker-entrypoint.sh, and
+  // `args` other than nginx's own make it skip its scripts (and may run another program)
+  const raw = (pod.raw as { spec?: { containers?: { name?: string; command?: unknown; args?: unknown }[] } }).spec?.containers?.find((x) => x.name === c.name)
+  const args = Array.isArray(raw?.args) ? raw.args : undefined
+  if (raw?.command !== undefined || (args && args[0] !== 'nginx' && args[0] !== 'nginx-debug')) return undefined
   const port = c.crash.port.port
   const out: LogLine[] = []
   const at = (micros: number, text: string) => out.push({ time: addMicros(startISO, micros), text })

@@ -192,7 +192,7 @@ function attempt(cluster: Cluster, pod: Pod, c: Container, previous: boolean, se
   if (c.crash && pod.podIPs.length > 0) {
     // crash-looping (cluster/port-conflicts.ts): waiting in back-off, so both ask for the last attempt
     const loop = crashLoop(pod.meta.creationTimestamp, cluster.now)
-    const lines = crashAttemptLog(c, loop.lastStart)
+    const lines = crashAttemptLog(pod, c, loop.lastStart)
     if (lines) return { lines }
     return { note: `(knet: what container "${c.name}" (image ${c.image}) writes when it cannot bind port ${c.crash.port.port}/${c.crash.port.protocol}, which container "${c.crash.port.heldBy}" holds, is not simulated)\n` }
   }

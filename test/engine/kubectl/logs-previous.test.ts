@@ -57,6 +57,21 @@ describe('a container that cannot bind its port (crash loop)', () => {
   })
 })
 
+describe('a command of its own replaces the image\'s entrypoint', () => {
+  it('command: no entrypoint lines to tell, so the log is not simulated; args: [nginx, …] keeps it', () => {
+    const own = (extra: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: twins}
+spec:
+  containers:
+  - {name: first, image: "nginx:1.27"}
+  - {name: second, image: "nginx:1.27", ${extra}}
+`
+    expect(sh(cluster(own('command: [nginx, -g, "daemon off;"]')), 'kubectl logs twins -c second -p').stderr).toContain('is not simulated')
+    expect(sh(cluster(own('args: [nginx, -g, "daemon off;"]')), 'kubectl logs twins -c second -p').stdout).toContain('nginx: [emerg] still could not bind()')
+  })
+})
+
 describe('shiftLogLine', () => {
   it('moves the time and a klog header, keeping the microseconds', () => {
     expect(shiftLogLine({ time: '2026-01-05T12:00:00.412133Z', text: 'I0105 12:00:00.412133       1 x.go:1] hi' }, 90_000_000)).toEqual({
