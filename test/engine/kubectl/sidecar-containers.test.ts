@@ -91,6 +91,16 @@ spec:
   })
 })
 
+describe('kubectl debug (validation.go validateEphemeralContainers: init containers count)', () => {
+  it('--target may name a sidecar, and -c may not reuse a sidecar\'s name', () => {
+    const c = cluster(web())
+    const t = sh(c, 'kubectl debug -it web --image=nicolaka/netshoot --target=tools -- ip -br addr')
+    expect(t.exitCode).toBe(0)
+    expect(t.stdout).toContain('Targeting container "tools".')
+    expect(sh(c, 'kubectl debug -it web --image=busybox -c echo -- true').stderr).toBe('The Pod "web" is invalid: spec.ephemeralContainers[0].name: Duplicate value: "echo"\n')
+  })
+})
+
 describe('crictl on the node (engine/lab/crictl.ts)', () => {
   it('ps lists the running sidecars; ps -a adds the init container that exited', () => {
     const c = cluster(web().replace('spec:\n', 'spec:\n  nodeName: node-1\n'))
