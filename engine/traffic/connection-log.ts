@@ -92,9 +92,10 @@ export function hasCapability(place: Extract<Place, { kind: 'pod' }>, cap: 'NET_
     return byDefault
   }
   type Sc = { privileged?: boolean; runAsUser?: unknown; capabilities?: { add?: unknown[]; drop?: unknown[] } }
-  const spec = (place.pod.raw as { spec?: { securityContext?: { runAsUser?: unknown }; containers?: { name?: string; securityContext?: Sc }[] } } | undefined)?.spec
-  const list = spec?.containers ?? []
-  const c = (place.container ? list.find((x) => x.name === place.container) : undefined) ?? list[0]
+  const spec = (place.pod.raw as { spec?: { securityContext?: { runAsUser?: unknown }; containers?: { name?: string; securityContext?: Sc }[]; initContainers?: { name?: string; securityContext?: Sc }[] } } | undefined)?.spec
+  // the container the command runs in: an app container or a sidecar (model/containers.ts)
+  const name = placeContainer(place.pod, place.container)?.name
+  const c = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].find((x) => x.name === name)
   const sc = c?.securityContext
   if (sc?.privileged === true) return true
   // a process that does not run as root starts with no effective capabilities, whatever the container is granted

@@ -101,6 +101,28 @@ describe('kubectl debug (validation.go validateEphemeralContainers: init contain
   })
 })
 
+describe('a sidecar\'s own securityContext decides its capabilities', () => {
+  it('NET_ADMIN added to the sidecar lets its conntrack read the table; the app container has no such capability', () => {
+    const c = cluster(`apiVersion: v1
+kind: Pod
+metadata: {name: capy}
+spec:
+  initContainers:
+  - name: tools
+    image: nicolaka/netshoot:v0.13
+    restartPolicy: Always
+    command: [sleep, infinity]
+    securityContext: {capabilities: {add: [NET_ADMIN]}}
+  containers:
+  - name: app
+    image: nicolaka/netshoot:v0.13
+    command: [sleep, infinity]
+`)
+    expect(sh(c, 'kubectl exec capy -c tools -- conntrack -L').exitCode).toBe(0)
+    expect(sh(c, 'kubectl exec capy -c app -- conntrack -L').stderr).toContain('you must be root or get CAP_NET_ADMIN')
+  })
+})
+
 describe('crictl on the node (engine/lab/crictl.ts)', () => {
   it('ps lists the running sidecars; ps -a adds the init container that exited', () => {
     const c = cluster(web().replace('spec:\n', 'spec:\n  nodeName: node-1\n'))
