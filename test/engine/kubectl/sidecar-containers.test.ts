@@ -123,6 +123,13 @@ spec:
   })
 })
 
+describe('a probe answered by a sidecar\'s server', () => {
+  it('reads the sidecar\'s own args: netexec without UDP answers /healthz with 412 (netexec.go healthzHandler)', () => {
+    const c = cluster(web('{}', 'image: busybox:1.36\n    command: [sleep, infinity]\n    readinessProbe: {httpGet: {path: /healthz, port: 8080}}'))
+    expect(sh(c, 'kubectl get events --field-selector involvedObject.name=web').stdout).toContain('Readiness probe failed: HTTP probe failed with statuscode: 412')
+  })
+})
+
 describe('crictl on the node (engine/lab/crictl.ts)', () => {
   it('ps lists the running sidecars; ps -a adds the init container that exited', () => {
     const c = cluster(web().replace('spec:\n', 'spec:\n  nodeName: node-1\n'))
