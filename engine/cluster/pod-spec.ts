@@ -116,8 +116,11 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
     })
   const containers = readContainers('containers')
   const initContainers = readContainers('initContainers')
-  // a container whose port an earlier one holds exits at once, over and over
-  for (const [i, crash] of portConflicts(rawContainers.map((c) => read.fields(c)))) if (containers[i]) containers[i].crash = crash
+  // a container whose port an earlier one holds exits at once, over and over; the sidecars start
+  // first (kuberuntime_manager.go SyncPod: init containers, a sidecar kept running, before the app
+  // containers), so an app container cannot take a sidecar's port (a sidecar's own crash is not simulated)
+  const sidecarsRaw = read.arr(s.initContainers).map((c) => read.fields(c)).filter((c) => read.str(read.path(c, 'restartPolicy')) === 'Always')
+  for (const [i, crash] of portConflicts([...sidecarsRaw, ...rawContainers.map((c) => read.fields(c))])) if (i >= sidecarsRaw.length && containers[i - sidecarsRaw.length]) containers[i - sidecarsRaw.length].crash = crash
 
   const hostNetwork = read.bool(s.hostNetwork) ?? false
   const dnsText = read.str(s.dnsPolicy) ?? 'ClusterFirst'

@@ -229,7 +229,9 @@ export function judge(pod: Pod, container: JsonObject, spec: ProbeSpec): Verdict
       if (!PLAIN_HTTP.has(l.app)) return { result: 'assumed', why: `whether port ${r.port} speaks TLS is not simulated`, field: 'httpGet.scheme' }
       return { result: 'failure', output: `Get ${JSON.stringify(url)}: http: server gave HTTP response to HTTPS client` }
     }
-    const owner = read.arr((read.obj(pod.raw.spec) ?? {}).containers).map(read.fields).find((c) => c.name === l.container)
+    // the listener may be a sidecar's (an init container with restartPolicy Always)
+    const podSpec = read.obj(pod.raw.spec) ?? {}
+    const owner = [...read.arr(podSpec.containers), ...read.arr(podSpec.initContainers)].map(read.fields).find((c) => c.name === l.container)
     const status = probeHttpStatus(l.app, path, owner ? containerArgv(owner) : [], spec.timeout)
     if (status === undefined) return { result: 'assumed', why: `what ${l.app} answers to GET ${path} is not simulated`, field: 'httpGet.path' }
     if (status === 'eof') return { result: 'failure', output: `Get ${JSON.stringify(url)}: EOF` }

@@ -11,6 +11,7 @@ import type { AddressLookup, Family, Libc, StubResult } from './stub-resolver.ts
 import { addressLookup, libcLookup, libcOf } from './stub-resolver.ts'
 import type { ResolvConf } from './resolv-conf.ts'
 import { sendQuery } from './transport.ts'
+import { placeContainer } from '../model/containers.ts'
 
 export interface DnsAnswer {
   name: string
@@ -78,7 +79,7 @@ export function lookupData(r: StubResult, resolver: string, asked: { name: strin
  */
 export function resolveName(cluster: Cluster, place: Place, name: string, type: RRType, libc?: Libc): DnsLookupData {
   const conf = resolvConfFor(cluster, place)
-  const lib = libc ?? (place.kind === 'pod' ? libcOf(place.image ?? place.pod.containers.find((c) => c.name === place.container)?.image ?? place.pod.containers[0]?.image ?? '') : 'glibc')
+  const lib = libc ?? (place.kind === 'pod' ? libcOf(place.image ?? placeContainer(place.pod, place.container)?.image ?? '') : 'glibc')
   const r = libcLookup(lib, conf, (server, n, t) => sendQuery(cluster, place, server, { name: n, type: t }), name, type)
   return lookupData(r, lib, { name, type })
 }
@@ -86,7 +87,7 @@ export function resolveName(cluster: Cluster, place: Place, name: string, type: 
 /** The C library of the program that runs at `place`: the container's image decides in a Pod; nodes and the workstation are glibc. */
 export function libcAt(place: Place): Libc {
   if (place.kind !== 'pod') return 'glibc'
-  const c = place.pod.containers.find((x) => x.name === place.container) ?? place.pod.containers[0]
+  const c = placeContainer(place.pod, place.container)
   return libcOf(c?.image ?? '')
 }
 

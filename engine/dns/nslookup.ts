@@ -25,12 +25,13 @@ import type { Attempt } from './stub-resolver.ts'
 import { bindSearch, busyboxNames, query } from './stub-resolver.ts'
 import { sendQuery } from './transport.ts'
 import { canonicalIP, ipFamilyOf } from '../net/ip.ts'
+import { placeContainer } from '../model/containers.ts'
 
 /** Which nslookup an image carries. */
 export function nslookupFlavor(inv: Invocation): 'busybox' | 'bind' {
   const place = inv.place
   if (place.kind !== 'pod') return 'bind'
-  const image = (place.image ?? (place.pod.containers.find((c) => c.name === place.container) ?? place.pod.containers[0])?.image ?? '').toLowerCase()
+  const image = (place.image ?? placeContainer(place.pod, place.container)?.image ?? '').toLowerCase()
   return /busybox|alpine/.test(image) ? 'busybox' : 'bind'
 }
 

@@ -21,6 +21,7 @@ import type { Output, Place } from '../shell/types.ts'
 import { fail } from '../shell/types.ts'
 import { safeRandomString } from '../cluster/hash.ts'
 import { resolvePodRef } from './resolve.ts'
+import { specContainerOf } from '../model/containers.ts'
 
 type Exec = (cluster: Cluster, place: Place, argv: string[]) => Output
 
@@ -131,10 +132,11 @@ export function kubectlDebug(cluster: Cluster, args: string[], exec: Exec): Outp
   if ('error' in found) return fail(found.error)
   const pod = found.pod
   if (f.target !== undefined && !f.quiet) stdout += `Targeting container "${f.target}". If you don't see processes from this container it may be because the container runtime doesn't support this feature.\n`
-  if (f.target !== undefined && !pod.containers.some((c) => c.name === f.target)) {
+  // validateEphemeralContainers: the target and the new name are checked against every container of the spec, init containers (sidecars) included
+  if (f.target !== undefined && !specContainerOf(pod, f.target)) {
     return { exitCode: 1, stdout, stderr: `${stderr}The Pod "${pod.meta.name}" is invalid: spec.ephemeralContainers[0].targetContainerName: Not found: "${f.target}"\n` }
   }
-  if (f.container !== undefined && pod.containers.some((c) => c.name === f.container)) {
+  if (f.container !== undefined && specContainerOf(pod, f.container)) {
     return { exitCode: 1, stdout, stderr: `${stderr}The Pod "${pod.meta.name}" is invalid: spec.ephemeralContainers[0].name: Duplicate value: "${f.container}"\n` }
   }
   // computeDebugContainerName: debugger-<5 random characters>, unless -c names it

@@ -20,15 +20,22 @@
  *   a Pod not yet scheduled has no node to ask, and the answer is empty;
  * - --timestamps (RFC 3339 with nanoseconds, trailing zeros trimmed), --prefix
  *   ([pod/NAME/CONTAINER]), -p/--previous (a container that never restarted has no earlier
- *   attempt; the log of a restarted one's earlier attempt is said not to be simulated).
+ *   attempt: BadRequest; a restarted one's earlier attempt is replayed: the bind errors of a
+ *   crash loop, crash-log.ts, or the startup lines of a run a liveness probe killed, at that
+ *   run's start on the simulated clock, cluster/probes.ts).
  * -f/--follow is refused: the simulated logs never grow, so there is no stream to follow.
  */
-import type { Cluster, Container, Pod } from '../model/types.ts'
+import type { Cluster, Container, ContainerProbes, Pod } from '../model/types.ts'
 import type { Output } from '../shell/types.ts'
 import type { Session } from '../shell/session.ts'
 import { fail } from '../shell/types.ts'
 import { matchesRequirements, parseSelectorText } from '../cluster/selector.ts'
 import type { LogLine } from '../text/klog.ts'
+import { shiftLogLine } from '../text/klog.ts'
+import { crashLoop } from '../cluster/crash-loop.ts'
+import { lastState } from '../cluster/probes.ts'
+import { crashAttemptLog } from './crash-log.ts'
+import { defaultContainerOf, defaultedNote, specContainerOf } from '../model/containers.ts'
 import { resolvePodRef } from './resolve.ts'
 import { BUILTIN_LOG_SOURCES } from './log-sources.ts'
 
@@ -143,16 +150,12 @@ function rfc3339Nano(time: string): string {
   return frac ? `${m[1]}.${frac}Z` : `${m[1]}Z`
 }
 
-/** kubectl.kubernetes.io/default-container, else the first container (podcmd.FindOrDefaultContainerByName). */
+/** kubectl.kubernetes.io/default-container, else the first container (podcmd.FindOrDefaultContainerByName; model/containers.ts). */
 function defaultContainer(pod: Pod): { container: Container; note?: string } | undefined {
-  const wanted = pod.meta.annotations['kubectl.kubernetes.io/default-container']
-  const byAnnotation = wanted ? pod.containers.find((c) => c.name === wanted) : undefined
-  const container = byAnnotation ?? pod.containers[0]
+  const container = defaultContainerOf(pod)
   if (!container) return undefined
-  const all = pod.containers.length + pod.initContainers.length
-  if (byAnnotation || all <= 1) return { container }
-  const names = [...pod.containers.map((c) => c.name), ...pod.initContainers.map((c) => `${c.name} (init)`)]
-  return { container, note: `Defaulted container "${container.name}" out of: ${names.join(', ')}\n` }
+  const note = defaultedNote(pod)
+  return note ? { container, note } : { container }
 }
 
 interface Chunk {
@@ -161,12 +164,57 @@ interface Chunk {
   error?: string
 }
 
+/** The run of a probe-restarted container as its log shows it: the first run's startup lines moved to its start, cut where it was killed. */
+function runLines(pod: Pod, p: ContainerProbes, k: number, lines: LogLine[]): LogLine[] {
+  const t = (l: LogLine) => Date.parse(l.time)
+  const firstEnd = p.runs[0].killed ?? Infinity
+  const run = p.runs[k]
+  // a killed run's log ends where the stop signal ended the process (the simulated programs print nothing on SIGTERM)
+  const end = run.killed ?? Infinity
+  // run 0 started with the Pod (its startedAt is the creation time, api-objects.ts); later runs at their own start
+  const delta = k === 0 ? 0 : run.start - Date.parse(pod.meta.creationTimestamp)
+  const startup = lines.filter((l) => t(l) < firstEnd).map((l) => shiftLogLine(l, delta * 1000))
+  // lines written later in the run (CoreDNS's query log: at the times of the queries)
+  const later = k === 0 ? [] : lines.filter((l) => t(l) >= firstEnd && t(l) >= run.start)
+  return [...startup, ...later].filter((l) => t(l) < end)
+}
+
+type Attempt = { lines: LogLine[] } | { note: string } | { error: string } | { skip: true }
+
+/**
+ * The attempt of container `c` whose log kubelet serves (pkg/kubelet/kubelet_pods.go
+ * validateContainerLogStatus): --previous, the one lastState.terminated names (none: "previous
+ * terminated container … not found"); otherwise the running one, or the one that ended last
+ * when the container waits to be restarted (CrashLoopBackOff) or stays terminated.
+ */
+function attempt(cluster: Cluster, pod: Pod, c: Container, previous: boolean, session?: Session): Attempt {
+  const notFound = { error: `Error from server (BadRequest): previous terminated container "${c.name}" in pod "${pod.meta.name}" not found` }
+  if (c.crash && pod.podIPs.length > 0) {
+    // crash-looping (cluster/port-conflicts.ts): waiting in back-off, so both ask for the last attempt
+    const loop = crashLoop(pod.meta.creationTimestamp, cluster.now)
+    const lines = crashAttemptLog(pod, c, loop.lastStart)
+    if (lines) return { lines }
+    return { note: `(knet: what container "${c.name}" (image ${c.image}) writes when it cannot bind port ${c.crash.port.port}/${c.crash.port.protocol}, which container "${c.crash.port.heldBy}" holds, is not simulated)\n` }
+  }
+  const p = c.probes
+  const k = !p ? 0 : previous ? lastState(p)?.index : p.runs.length - 1
+  if (previous && (!p || k === undefined)) return notFound
+  // pkg/registry/core/pod/rest/log.go LogLocation: an unscheduled Pod has no kubelet to ask (empty answer);
+  // a scheduled one whose containers have not started yet answers BadRequest
+  if (!pod.nodeName) return { skip: true }
+  if (pod.phase === 'Pending') return { error: `Error from server (BadRequest): container "${c.name}" in pod "${pod.meta.name}" is waiting to start: ContainerCreating` }
+  const lines = containerLog(cluster, pod, c, session)
+  if (!lines) return { note: `(knet: no simulated log for container "${c.name}" (image ${c.image}); the engine writes the logs of kube-proxy, CoreDNS, agnhost netexec, nginx failing to bind its port, and flannel v0.27.4 on IPv4)\n` }
+  return { lines: p && k !== undefined ? runLines(pod, p, k, lines) : lines }
+}
+
 function podLogs(cluster: Cluster, pod: Pod, f: LogsFlags, tail: number, session?: Session): Chunk {
   let stderr = ''
   let containers: Container[]
   if (f.allContainers) containers = [...pod.initContainers, ...pod.containers]
   else if (f.container !== undefined) {
-    const c = [...pod.containers, ...pod.initContainers].find((x) => x.name === f.container)
+    // any container of the spec: a sidecar's log streams like an app container's, a finished init container's stays readable
+    const c = specContainerOf(pod, f.container)
     if (!c) return { stdout: '', stderr: '', error: `error: container ${f.container} is not valid for pod ${pod.meta.name}` }
     containers = [c]
   } else {
@@ -177,26 +225,14 @@ function podLogs(cluster: Cluster, pod: Pod, f: LogsFlags, tail: number, session
   }
   let stdout = ''
   for (const c of containers) {
-    if (f.previous) {
-      // restarted (a crash loop, or failed probes: cluster/probes.ts): there is an earlier attempt, whose log is not simulated
-      if ((c.probes && c.probes.runs.length > 1) || (c.crash && pod.podIPs.length > 0)) {
-        stderr += `(knet: the log of container "${c.name}"'s previous attempt is not simulated)\n`
-        continue
-      }
-      return { stdout, stderr, error: `Error from server (BadRequest): previous terminated container "${c.name}" in pod "${pod.meta.name}" not found` }
-    }
-    if (c.probes && c.probes.runs.length > 1) stderr += `(knet: container "${c.name}" has restarted ${c.probes.runs.length - 1} times; its log is shown as its first attempt wrote it)\n`
-    // pkg/registry/core/pod/rest/log.go LogLocation: an unscheduled Pod has no kubelet to ask (empty answer);
-    // a scheduled one whose containers have not started yet answers BadRequest
-    if (!pod.nodeName) continue
-    if (pod.phase === 'Pending') {
-      return { stdout, stderr, error: `Error from server (BadRequest): container "${c.name}" in pod "${pod.meta.name}" is waiting to start: ContainerCreating` }
-    }
-    const lines = containerLog(cluster, pod, c, session)
-    if (!lines) {
-      stderr += `(knet: no simulated log for container "${c.name}" (image ${c.image}); the engine writes the logs of kube-proxy, CoreDNS, agnhost netexec and flannel v0.27.4 on IPv4)\n`
+    const a = attempt(cluster, pod, c, f.previous, session)
+    if ('error' in a) return { stdout, stderr, error: a.error }
+    if ('note' in a) {
+      stderr += a.note
       continue
     }
+    if ('skip' in a) continue
+    const lines = a.lines
     const shown = tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines
     for (const l of shown) {
       const pre = f.prefix ? `[pod/${pod.meta.name}/${c.name}] ` : ''

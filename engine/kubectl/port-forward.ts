@@ -21,6 +21,8 @@ import { resolvePodRef } from './resolve.ts'
 const USAGE = "error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples"
 
 /** pkg/util: LookupContainerPortNumberByName */
+// kubectl/pkg/util/service_port.go lookupContainerPortNumberByName: spec.containers only, so a
+// sidecar's named port is not found (its number works: the Pod has one network namespace)
 function containerPortByName(pod: Pod, name: string): number | { error: string } {
   for (const c of pod.containers) for (const p of c.ports) if (p.name === name) return p.containerPort
   return { error: `error: Pod '${pod.meta.name}' does not have a named port '${name}'` }

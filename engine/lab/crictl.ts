@@ -103,8 +103,18 @@ export const crictlProgram: Program = {
     }
     const rows: { at: number; row: string[]; id: string }[] = []
     for (const p of pods) {
-      for (const c of [...p.containers].reverse()) {
+      // init containers were created first (newest first: the app containers, then the init ones);
+      // a sidecar runs on, a regular init container has exited (kubelet keeps it: crictl ps -a)
+      for (const c of [...p.initContainers, ...p.containers].reverse()) {
         if (!matches(f.name, c.name)) continue
+        const init = p.initContainers.includes(c)
+        if (init && (p.podIPs.length === 0 || (!c.sidecar && !f.all))) continue
+        if (init && !c.sidecar) {
+          const id = containerID(p, c.name).slice('containerd://'.length)
+          const image = sha256Hex(`image/${c.image}`)
+          rows.push({ at: Date.parse(p.meta.creationTimestamp), id, row: [cut(id), f.noTrunc ? `sha256:${image}` : image.slice(0, 13), created(inv.cluster, p), 'Exited', c.name, '0', cut(sandboxId(p)), p.meta.name, p.meta.namespace] })
+          continue
+        }
         if (c.probes && p.podIPs.length > 0) {
           // restarted after failed probes (cluster/probes.ts): the current attempt, and the last exited one that kubelet keeps
           const pr = c.probes

@@ -179,8 +179,7 @@ export interface ProbeEvent {
 }
 
 export interface ContainerCrash {
-  /** what the container prints before it exits (its log, as `kubectl logs` would show it) */
-  log: string[]
+  /** (what an attempt writes before it exits: kubectl/crash-log.ts) */
   exitCode: number
   /** the port it could not bind, and the container of the same Pod that holds it */
   port: { protocol: Protocol; port: number; heldBy: string }

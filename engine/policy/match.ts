@@ -6,6 +6,7 @@
  */
 import type { Labels, Pod, Protocol } from '../model/types.ts'
 import { matchesRequirements } from '../cluster/selector.ts'
+import { runningContainers } from '../model/containers.ts'
 import type { Addr, Prefix } from '../net/ip.ts'
 import type { AdminPeer, AdminPort, CompiledAdminPolicy, CompiledNetworkPolicy, NpPeer, NpPort, NpRule, Reqs } from './model.ts'
 import type { Endpoint } from './endpoint.ts'
@@ -52,11 +53,16 @@ export function npPeerMatches(np: CompiledNetworkPolicy, peer: NpPeer, e: Endpoi
   return peer.podSel ? matches(peer.podSel, pod.meta.labels) : true
 }
 
-/** A named port resolves against the destination Pod's container ports, name and protocol both matching. */
+/**
+ * A named port resolves against the destination Pod's container ports, name and protocol both
+ * matching: the app containers, then the sidecars, as a Service's targetPort does
+ * (pkg/api/v1/pod/util.go FindPort). A regular init container has exited and serves nothing.
+ * (Implementations differ on sidecars: kube-network-policies' PodInfo, pkg/api/helper.go
+ * NewPodInfo, lists spec.containers only.)
+ */
 export function namedPortNumber(pod: Pod | undefined, name: string, protocol: Protocol): number | undefined {
   if (!pod) return undefined
-  for (const c of pod.containers) for (const p of c.ports) if (p.name === name && p.protocol === protocol) return p.containerPort
-  for (const c of pod.initContainers) for (const p of c.ports) if (p.name === name && p.protocol === protocol) return p.containerPort
+  for (const c of runningContainers(pod)) for (const p of c.ports) if (p.name === name && p.protocol === protocol) return p.containerPort
   return undefined
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Place } from './types.ts'
 import { imageName } from '../traffic/servers.ts'
+import { placeContainer } from '../model/containers.ts'
 
 const NETSHOOT = ['tshark', 'termshark', 'ngrep', 'iperf', 'iperf3', 'mtr', 'tcptraceroute', 'tracepath', 'nmap', 'nping', 'fping', 'socat', 'websocat', 'ethtool', 'iftop', 'iptraf-ng', 'calicoctl', 'grpcurl', 'arping', 'drill', 'strace', 'ltrace', 'fortio', 'hey', 'oha', 'ab', 'speedtest-cli', 'swaks', 'scapy', 'tc', 'openssl', 'jq', 'netstat', 'arp', 'route', 'ifconfig']
 const NODE = ['socat', 'ethtool', 'ebtables', 'tc', 'tracepath', 'arping', 'crictl', 'ctr', 'journalctl', 'systemctl', 'strace', 'openssl', 'netstat', 'mtr']
@@ -51,7 +52,7 @@ const INSTEAD: Record<string, string> = {
 export function notSimulated(place: Place, name: string): { message: string } | undefined {
   let where: string | undefined
   if (place.kind === 'pod') {
-    const c = place.pod.containers.find((x) => x.name === place.container) ?? place.pod.containers[0]
+    const c = placeContainer(place.pod, place.container)
     if (c && imageName(c.image) === 'netshoot' && NETSHOOT.includes(name)) where = `the real ${name} is in this container's image (${c.image})`
   } else if (place.kind === 'node' && NODE.includes(name)) where = `the real ${name} is on ${place.node.meta.name}`
   if (!where) return undefined

@@ -15,6 +15,7 @@ import { notSimulated } from './not-simulated.ts'
 import { kubectlDebug } from '../kubectl/debug.ts'
 import { kubectlPortForward } from '../kubectl/port-forward.ts'
 import { Session, setSessionRunner } from './session.ts'
+import { containerOf, defaultContainerOf, defaultedNote, specContainerOf } from '../model/containers.ts'
 
 setHelpTable(PROGRAMS)
 setSessionRunner(runInSession)
@@ -82,6 +83,7 @@ function kubectlExec(session: Session, args: string[]): Output {
   const cluster = session.cluster
   let namespace = 'default'
   let container: string | undefined
+  let quiet = false
   let target: string | undefined
   let i = 0
   for (; i < args.length; i++) {
@@ -91,7 +93,8 @@ function kubectlExec(session: Session, args: string[]): Output {
     else if (a.startsWith('--namespace=')) namespace = a.slice(12)
     else if (a === '-c' || a === '--container') container = args[++i]
     else if (a.startsWith('--container=')) container = a.slice(12)
-    else if (/^-[it]+$/.test(a) || a === '--stdin' || a === '--tty' || a === '-q' || a === '--quiet') continue
+    else if (a === '-q' || a === '--quiet') quiet = true
+    else if (/^-[it]+$/.test(a) || a === '--stdin' || a === '--tty') continue
     else if (a.startsWith('-')) return fail(`error: unknown shorthand flag: '${a.replace(/^-+/, '')[0]}' in ${a}\nSee 'kubectl exec --help' for usage.`)
     else if (!target) target = a
     else return fail('error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee \'kubectl exec -h\' for help and examples')
@@ -102,14 +105,25 @@ function kubectlExec(session: Session, args: string[]): Output {
   const found = resolvePodRef(cluster, namespace, target)
   if ('error' in found) return fail(found.error)
   const pod: Pod = found.pod
-  if (container && !pod.containers.some((c) => c.name === container)) {
+  // the API server knows every container of the spec (pod/strategy.go streamLocation: app, init,
+  // ephemeral); the kubelet execs only into a running one: an app container or a sidecar
+  if (container && !specContainerOf(pod, container)) {
     return fail(`Error from server (BadRequest): container ${container} is not valid for pod ${pod.meta.name}`)
   }
   if (pod.phase !== 'Running' || pod.podIPs.length === 0) {
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return fail(`error: cannot exec into a container in a completed pod; current phase is ${pod.phase}`)
-    return fail(`error: unable to upgrade connection: container not found ("${container ?? pod.containers[0]?.name ?? ''}")`)
+    return fail(`error: unable to upgrade connection: container not found ("${container ?? defaultContainerOf(pod)?.name ?? ''}")`)
   }
-  return exec(session, { kind: 'pod', pod, container }, cmd)
+  // kubelet execs only into a running container (kubelet.go findContainer over the running pods):
+  // not a regular init container (the default-container annotation may name one), nor a container
+  // between attempts (CrashLoopBackOff, or killed by its probes and waiting or stopped)
+  const reached = container ?? defaultContainerOf(pod)?.name
+  const rc = reached === undefined ? undefined : containerOf(pod, reached)
+  if (reached !== undefined && (!rc || rc.crash || rc.probes?.waiting || rc.probes?.terminated !== undefined)) return fail(`error: unable to upgrade connection: container not found ("${reached}")`)
+  const out = exec(session, { kind: 'pod', pod, container }, cmd)
+  // kubectl exec without -c (podcmd.go FindOrDefaultContainerByName): says which container it picked
+  const note = container || quiet ? '' : defaultedNote(pod)
+  return note ? { ...out, stderr: note + out.stderr } : out
 }
 
 /** ssh NODE COMMAND [args...]: the node by name or by address */

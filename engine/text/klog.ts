@@ -88,3 +88,20 @@ export function processStart(creationTimestamp: string, podName: string): string
   }
   return addMicros(creationTimestamp, h % 1_000_000)
 }
+
+/**
+ * The same line written `deltaMicros` later (another run of the same program): the time moves,
+ * and so does a klog header's wall time at the start of the text (other text is left as it is).
+ *
+ * @example
+ * shiftLogLine({ time: '2026-01-05T12:00:00.412133Z', text: 'I0105 12:00:00.412133       1 x.go:1] hi' }, 30_000_000).text
+ * // 'I0105 12:00:30.412133       1 x.go:1] hi'
+ */
+export function shiftLogLine(line: LogLine, deltaMicros: number): LogLine {
+  // addMicros reads its base through Date.parse (milliseconds): carry the microseconds over by hand
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(line.time)
+  const time = m ? addMicros(`${m[1]}Z`, Number((m[2] ?? '').padEnd(6, '0').slice(0, 6)) + deltaMicros) : addMicros(line.time, deltaMicros)
+  const old = headerTime(line.time)
+  const text = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} /.test(line.text) && line.text.slice(1, 1 + old.length) === old ? `${line.text[0]}${headerTime(time)}${line.text.slice(1 + old.length)}` : line.text
+  return { time, text }
+}

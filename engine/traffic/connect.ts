@@ -15,6 +15,7 @@ import { imageName } from './servers.ts'
 import { hashOf } from '../trace/choice.ts'
 import { libcOf } from '../dns/index.ts'
 import { recordConnection } from './connection-log.ts'
+import { placeContainer } from '../model/containers.ts'
 
 export interface ConnectRequest {
   host: string
@@ -80,7 +81,7 @@ export function lookupFailed(t: FullTrace): boolean {
  */
 export function gaiError(place: Place, t: FullTrace): string {
   const again = t.dns?.rcode === 'TIMEOUT' || t.dns?.rcode === 'SERVFAIL'
-  const image = place.kind === 'pod' ? (place.pod.containers.find((c) => c.name === place.container) ?? place.pod.containers[0])?.image ?? '' : ''
+  const image = place.kind === 'pod' ? placeContainer(place.pod, place.container)?.image ?? '' : ''
   if (place.kind === 'pod' && libcOf(image) === 'musl') return again ? 'Try again' : 'Name does not resolve'
   return again ? 'Temporary failure in name resolution' : 'Name or service not known'
 }
@@ -88,7 +89,7 @@ export function gaiError(place: Place, t: FullTrace): string {
 /** BusyBox applets (busybox, Alpine-based images) or the full tools (Debian/Ubuntu images, nodes, the workstation). @example flavour({ kind: 'pod', pod: busyboxPod }) // 'busybox' */
 export function flavour(place: Place): 'busybox' | 'gnu' {
   if (place.kind !== 'pod') return 'gnu'
-  const c = place.pod.containers.find((x) => x.name === place.container) ?? place.pod.containers[0]
+  const c = placeContainer(place.pod, place.container)
   const image = (place.image ?? c?.image ?? '').toLowerCase()
   const name = imageName(image)
   if (name === 'busybox' || name === 'alpine' || name === 'curl' || image.includes('alpine')) return 'busybox'

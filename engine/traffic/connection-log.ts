@@ -14,6 +14,7 @@ import type { Invocation, Place } from '../shell/types.ts'
 import { imageName } from './servers.ts'
 import type { Session } from '../shell/session.ts'
 import type { FullTrace } from '../trace/index.ts'
+import { placeContainer } from '../model/containers.ts'
 
 /** The most connections one run remembers. */
 export const MAX_CONNECTIONS = 64
@@ -73,7 +74,7 @@ export function secondsAgo(session: Session, c: Connection): number {
 
 /** The container (or kubectl debug's ephemeral one) is nicolaka/netshoot, which ships conntrack and tcpdump. */
 export function hasNetshoot(place: Extract<Place, { kind: 'pod' }>): boolean {
-  const c = place.pod.containers.find((x) => x.name === place.container) ?? place.pod.containers[0]
+  const c = placeContainer(place.pod, place.container)
   return imageName(place.image ?? c?.image ?? '') === 'netshoot'
 }
 
@@ -91,9 +92,10 @@ export function hasCapability(place: Extract<Place, { kind: 'pod' }>, cap: 'NET_
     return byDefault
   }
   type Sc = { privileged?: boolean; runAsUser?: unknown; capabilities?: { add?: unknown[]; drop?: unknown[] } }
-  const spec = (place.pod.raw as { spec?: { securityContext?: { runAsUser?: unknown }; containers?: { name?: string; securityContext?: Sc }[] } } | undefined)?.spec
-  const list = spec?.containers ?? []
-  const c = (place.container ? list.find((x) => x.name === place.container) : undefined) ?? list[0]
+  const spec = (place.pod.raw as { spec?: { securityContext?: { runAsUser?: unknown }; containers?: { name?: string; securityContext?: Sc }[]; initContainers?: { name?: string; securityContext?: Sc }[] } } | undefined)?.spec
+  // the container the command runs in: an app container or a sidecar (model/containers.ts)
+  const name = placeContainer(place.pod, place.container)?.name
+  const c = [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].find((x) => x.name === name)
   const sc = c?.securityContext
   if (sc?.privileged === true) return true
   // a process that does not run as root starts with no effective capabilities, whatever the container is granted

@@ -16,6 +16,7 @@ import { corednsBuild } from '../dns/coredns-builds.ts'
 import { proxyConfig } from '../dataplane/index.ts'
 import { envoyLocalReply, envoyProxiedReply } from '../gateway/replies.ts'
 import { echoBasicBody } from '../gateway/echo.ts'
+import { runningContainers } from '../model/containers.ts'
 
 export interface HttpRequest {
   method: string
@@ -107,7 +108,7 @@ function nginxPage(status: number, reason: string, server: string): string {
 }
 
 function nginxServer(pod: Pod | undefined): string {
-  const image = pod?.containers.find((c) => /nginx/i.test(c.image))?.image ?? ''
+  const image = (pod ? runningContainers(pod) : []).find((c) => /nginx/i.test(c.image))?.image ?? ''
   const tag = imageTag(image)
   return /^\d+\.\d+\.\d+/.test(tag) ? `nginx/${tag.match(/^\d+\.\d+\.\d+/)![0]}` : 'nginx'
 }

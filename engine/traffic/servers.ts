@@ -35,6 +35,7 @@
  *   node address only (kubeadm's --listen-peer-urls).
  */
 import type { Cluster, Container, Node, Pod } from '../model/types.ts'
+import { containerOf, runningContainers } from '../model/containers.ts'
 
 export type App =
   | 'nginx'
@@ -123,7 +124,7 @@ export function netexecHealthz(argv: string[]): 200 | 412 {
 
 /** What a Pod's container was started with (command, then args). */
 export function containerArgs(pod: Pod, name: string | undefined): string[] {
-  const c = pod.containers.find((x) => x.name === name) ?? pod.initContainers.find((x) => x.sidecar && x.name === name)
+  const c = name === undefined ? undefined : containerOf(pod, name)
   return c ? args(pod, c) : []
 }
 
@@ -190,7 +191,7 @@ export function podListeners(pod: Pod): Listener[] {
   }
   // the app containers, then the sidecars (init containers with restartPolicy Always), which run
   // beside them (KEP-753); an ordinary init container has exited before the app starts
-  const running = pod.initContainers.some((c) => c.sidecar) ? [...pod.containers, ...pod.initContainers.filter((c) => c.sidecar)] : pod.containers
+  const running = runningContainers(pod)
   for (const c of running) {
     const d = imageDefaults(pod, c)
     for (const p of c.ports) {

@@ -40,6 +40,7 @@ import type { Listener } from './servers.ts'
 import { hashOf, EPHEMERAL_MIN, EPHEMERAL_MAX } from '../trace/choice.ts'
 import { proxyConfig } from '../dataplane/kube-proxy/config.ts'
 import { ipFamilyOf } from '../net/ip.ts'
+import { containerOf, defaultContainerOf } from '../model/containers.ts'
 
 type State = 'LISTEN' | 'UNCONN' | 'ESTAB'
 
@@ -151,7 +152,7 @@ export function nodeSockets(cluster: Cluster, node: Node): Socket[] {
 
 /** The process name ss reads from /proc/PID/stat (comm: at most 15 characters). */
 function processOf(pod: Pod, l: Listener): string {
-  const c = pod.containers.find((x) => x.name === l.container)
+  const c = l.container === undefined ? undefined : containerOf(pod, l.container)
   const app = l.app
   const name =
     app === 'nginx' || app === 'ingress-nginx' ? 'nginx'
@@ -167,7 +168,7 @@ function processOf(pod: Pod, l: Listener): string {
 
 /** The sockets of a Pod's own network namespace, as seen from `container`. */
 export function podSockets(cluster: Cluster, pod: Pod, container?: string): Socket[] {
-  const inside = container ?? pod.containers[0]?.name
+  const inside = container ?? defaultContainerOf(pod)?.name
   const out: Socket[] = []
   const fds = new Map<string, number>()
   for (const l of podListeners(pod)) {

@@ -382,11 +382,18 @@ describe('agnhost netexec /healthz (netexec.go healthzHandler)', () => {
 })
 
 describe('kubectl logs of a restarted container', () => {
-  it('says the earlier attempt\'s log is not simulated, instead of denying it exists', () => {
+  it('--previous shows the killed run\'s startup lines at that run\'s start (kubelet_pods.go validateContainerLogStatus)', () => {
     const c = cluster(pod('a', 'livenessProbe: {tcpSocket: {port: 9999}}'))
-    const prev = sh(c, 'kubectl logs a --previous')
-    expect([prev.exitCode, prev.stderr]).toEqual([0, '(knet: the log of container "app"\'s previous attempt is not simulated)\n'])
-    expect(sh(c, 'kubectl logs a').stderr).toContain('has restarted 5 times')
+    const prev = sh(c, 'kubectl logs a --previous --timestamps')
+    expect(prev.exitCode).toBe(0)
+    expect(prev.stderr).toBe('')
+    // the last run started 11:58:11 and was killed 11:58:41 (lastState.terminated); agnhost prints nothing on SIGTERM
+    expect(prev.stdout).toBe(
+      '2026-01-15T11:58:11.287112Z I0115 11:58:11.287112       1 log.go:195] Started HTTP server on port 8080\n' +
+        '2026-01-15T11:58:11.287319Z I0115 11:58:11.287319       1 log.go:195] Started UDP server on port  8081\n',
+    )
+    // waiting in back-off, the container's log is that same last run
+    expect(sh(c, 'kubectl logs a --timestamps').stdout).toBe(prev.stdout)
   })
 })
 
