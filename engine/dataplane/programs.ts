@@ -25,6 +25,7 @@ import { formatNftObject, formatNftTable, kubeProxyTable } from './kube-proxy/nf
 import { dataplaneList } from './files.ts'
 import { ciliumFrontends, formatBpfLbList, formatServiceList } from './cilium-lb.ts'
 import { ipFamilyOf } from '../net/ip.ts'
+import { notFound } from '../shell/container-shell.ts'
 
 function where(inv: Invocation) {
   return namespaceOf(inv.cluster, inv.place)
@@ -356,7 +357,7 @@ export const ciliumDbgProgram: Program = {
     const c = inv.cluster
     const agentPod = inv.place.kind === 'pod' && inv.place.pod.meta.labels['k8s-app'] === 'cilium' && inv.place.pod.meta.namespace === 'kube-system'
     // the binary ships in the agent's image; the simulator also puts it on the nodes Cilium runs on
-    if (c.config.cni !== 'cilium' || (inv.place.kind === 'pod' && !agentPod)) return fail('sh: cilium-dbg: not found', 127)
+    if (c.config.cni !== 'cilium' || (inv.place.kind === 'pod' && !agentPod)) return notFound(inv.session, inv.place, 'cilium-dbg', inv.via)
     const w = where(inv)
     if ('error' in w) return fail(w.error)
     const args = inv.argv.slice(1).filter((a) => a !== '-n' && a !== '--numeric')

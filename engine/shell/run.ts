@@ -16,6 +16,8 @@ import { kubectlDebug } from '../kubectl/debug.ts'
 import { kubectlPortForward } from '../kubectl/port-forward.ts'
 import { Session, setSessionRunner } from './session.ts'
 import { containerOf, defaultContainerOf, defaultedNote, specContainerOf } from '../model/containers.ts'
+import { isStartFailure, notFound, runScript, shellFor, shellName, simulatorAnswer } from './container-shell.ts'
+import type { Via } from './container-shell.ts'
 
 setHelpTable(PROGRAMS)
 setSessionRunner(runInSession)
@@ -62,20 +64,30 @@ function runLine(session: Session, line: string): Output {
   return exec(session, workstation, words)
 }
 
-export function exec(session: Session, place: Place, argv: string[]): Output {
+export function exec(session: Session, place: Place, argv: string[], via?: Via): Output {
   const name = argv[0]
+  // a shell the reader named: `sh -c "…"` runs its script here, if the image has that shell
+  const sh = place.kind === 'workstation' ? undefined : shellName(name)
+  if (sh !== undefined) {
+    const kind = shellFor(place, sh)
+    if (!kind) return notFound(session, place, name, via)
+    if (argv[1] !== '-c') return simulatorAnswer(fail(`${name}: an interactive shell or a script file is not simulated here: give the commands with -c, e.g. ${name} -c "curl -s web; echo done"`, 2))
+    if (argv.length < 3) return fail(`${name}: -c requires an argument`, 2)
+    // the words after the script set $0, $1, … (unused without expansion)
+    return runScript(argv[2], argv[3] ?? name, (words) => exec(session, place, words, { kind: 'shell', arg0: argv[3] ?? name, shell: kind }))
+  }
   const program = Object.prototype.hasOwnProperty.call(PROGRAMS, name) ? PROGRAMS[name] : undefined
   if (!program || !program.places.includes(place.kind)) {
     // 126: found but cannot be run, as a shell says of a file it cannot execute
     const missing = program ? undefined : notSimulated(place, name)
-    if (missing) return fail(missing.message, 126)
+    if (missing) return simulatorAnswer(fail(missing.message, 126))
     const hint =
       program && place.kind === 'workstation'
         ? `\n(${name} runs inside the cluster: try kubectl exec POD -- ${argv.join(' ')}, or ssh NODE ${argv.join(' ')})`
         : ''
-    return fail(`sh: ${name}: not found${hint}`, 127)
+    return notFound(session, place, name, via, hint)
   }
-  return program.run({ cluster: session.cluster, session, place, argv })
+  return program.run({ cluster: session.cluster, session, place, argv, via })
 }
 
 /** kubectl exec [-n NS] [-i] [-t] [-c CONTAINER] POD -- COMMAND [args...] */
@@ -120,7 +132,11 @@ function kubectlExec(session: Session, args: string[]): Output {
   const reached = container ?? defaultContainerOf(pod)?.name
   const rc = reached === undefined ? undefined : containerOf(pod, reached)
   if (reached !== undefined && (!rc || rc.crash || rc.probes?.waiting || rc.probes?.terminated !== undefined)) return fail(`error: unable to upgrade connection: container not found ("${reached}")`)
-  const out = exec(session, { kind: 'pod', pod, container }, cmd)
+  const ran = exec(session, { kind: 'pod', pod, container }, cmd, { kind: 'exec' })
+  // a remote exit status: client-go tools/remotecommand/v4.go errorDecoderV4 returns it as an
+  // exec.CodeExitError "command terminated with exit code N", which kubectl's checkErr
+  // (k8s.io/kubectl/pkg/cmd/util/helpers.go, case utilexec.ExitError) prints as is and exits with
+  const out = ran.exitCode !== 0 && !isStartFailure(ran) ? { ...ran, stderr: `${ran.stderr}command terminated with exit code ${ran.exitCode}\n` } : ran
   // kubectl exec without -c (podcmd.go FindOrDefaultContainerByName): says which container it picked
   const note = container || quiet ? '' : defaultedNote(pod)
   return note ? { ...out, stderr: note + out.stderr } : out

@@ -12,6 +12,15 @@ export type Place =
   | { kind: 'pod'; pod: Pod; container?: string; image?: string; profile?: string }
   | { kind: 'node'; node: Node }
 
+/** The shell families whose words differ: BusyBox ash, dash (Debian's /bin/sh), GNU bash. */
+export type ShellKind = 'ash' | 'dash' | 'bash'
+
+/**
+ * How a program was started: `exec` straight from kubectl exec (no shell: the runtime execs
+ * argv[0]), or by a shell running a `-c` script (its name as argv[0] called it, and its family).
+ */
+export type Via = { kind: 'exec' } | { kind: 'shell'; arg0: string; shell: ShellKind }
+
 export interface Invocation {
   cluster: Cluster
   /** the run this command belongs to: its per-run state (session.ts) */
@@ -19,6 +28,8 @@ export interface Invocation {
   place: Place
   /** argv[0] is the program name */
   argv: string[]
+  /** what started it: kubectl exec directly, or a shell's -c script (container-shell.ts) */
+  via?: Via
 }
 
 

@@ -31,6 +31,7 @@ import type { Tuple } from '../trace/index.ts'
 import { canonicalIP } from '../net/ip.ts'
 import { connectionsOf, hasCapability, hasNetshoot, secondsAgo } from './connection-log.ts'
 import { dnsExchanges, nodeLegs, reverse } from './flows.ts'
+import { notFound } from '../shell/container-shell.ts'
 
 const PREFIX = 'conntrack v1.4.8 (conntrack-tools): '
 
@@ -155,7 +156,7 @@ export const conntrackProgram: Program = {
   usage: ['conntrack -L [-p tcp|udp|icmp] [-s ADDRESS] [-d ADDRESS]   (on a node; in a Pod, its own network namespace)'],
   run(inv): Output {
     const place = inv.place
-    if (place.kind === 'pod' && !hasNetshoot(place)) return fail('sh: conntrack: not found', 127)
+    if (place.kind === 'pod' && !hasNetshoot(place)) return notFound(inv.session, place, 'conntrack', inv.via)
     const a = parseArgs(inv.argv.slice(1))
     if ('error' in a) return fail(a.error, a.code)
     let entries: CtEntry[] = []

@@ -41,6 +41,7 @@ import { canonicalIP } from '../net/ip.ts'
 import { connectionsOf, hasCapability, hasNetshoot, secondsAgo } from './connection-log.ts'
 import type { Connection } from './connection-log.ts'
 import { dnsExchanges, nodeLegs, onNodeStack, reverse } from './flows.ts'
+import { notFound } from '../shell/container-shell.ts'
 
 /** Where a packet is seen: a node's interface or a Pod's. */
 interface Point {
@@ -488,7 +489,7 @@ export const tcpdumpProgram: Program = {
   usage: ['tcpdump -n -i IFACE [-c COUNT] [FILTER]   (FILTER: host, port, src, dst, tcp, udp, icmp, icmp6, and, or, not)'],
   run(inv): Output {
     const place = inv.place
-    if (place.kind === 'pod' && !hasNetshoot(place)) return fail('sh: tcpdump: not found', 127)
+    if (place.kind === 'pod' && !hasNetshoot(place)) return notFound(inv.session, place, 'tcpdump', inv.via)
     const args = inv.argv.slice(1)
     let iface: string | undefined
     let count: number | undefined

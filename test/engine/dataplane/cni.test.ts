@@ -153,7 +153,7 @@ describe('ip inside a Pod', () => {
   it('answers like iproute2 on unknown devices and objects', () => {
     const r = (line: string) => import('../../../engine/index.ts').then(({ runCommand }) => runCommand(c, line))
     return Promise.all([
-      r('kubectl exec -n shop web -- ip link show cni0').then((x) => expect([x.exitCode, x.stderr]).toEqual([1, 'Device "cni0" does not exist.\n'])),
+      r('kubectl exec -n shop web -- ip link show cni0').then((x) => expect([x.exitCode, x.stderr]).toEqual([1, 'Device "cni0" does not exist.\ncommand terminated with exit code 1\n'])),
       r('ssh node-1 ip foo').then((x) => expect(x.stderr).toBe('Object "foo" is unknown, try "ip help".\n')),
       r('ip a').then((x) => expect(x.exitCode).toBe(127)),
     ])

@@ -138,7 +138,7 @@ describe('flannel host-gw with nodes on 10.0.1.0/24 and 10.0.2.0/24', () => {
 
   it('the traffic tools time out as they do for a drop', () => {
     const curl = sh(c, `kubectl exec a -- curl -m2 ${ip(c, 'b')}:8080/hostname`)
-    expect(curl.stderr).toBe('curl: (28) Connection timed out after 2002 milliseconds\n')
+    expect(curl.stderr).toBe('curl: (28) Connection timed out after 2002 milliseconds\ncommand terminated with exit code 28\n')
     expect(curl.exitCode).toBe(28)
     expect(sh(c, `kubectl exec a -- ping -c2 ${ip(c, 'b')}`).stdout).toContain('2 packets transmitted, 0 received, 100% packet loss')
     expect(sh(c, `kubectl exec a -- nc -zv -w2 ${ip(c, 'b')} 8080`).stderr).toContain('timed out')

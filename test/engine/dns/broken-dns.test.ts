@@ -37,7 +37,7 @@ describe('CoreDNS replaced by the reader\'s Deployment', () => {
     expect(ns.exitCode).not.toBe(0)
     const curl = sh(c, 'kubectl exec client -- curl -sS --max-time 5 http://web/')
     expect(curl.exitCode).toBe(28)
-    expect(curl.stderr).toBe('curl: (28) Resolving timed out after 5002 milliseconds\n')
+    expect(curl.stderr).toBe('curl: (28) Resolving timed out after 5002 milliseconds\ncommand terminated with exit code 28\n')
   })
   it('replicas: 2 brings two CoreDNS Pods of its own, and names resolve again', () => {
     const c = cluster(docs(...base, corednsDeployment(2)))
@@ -66,14 +66,14 @@ spec:
   const c = cluster(docs('apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {cni: calico}', ...base, policy))
   it('curl with a time limit: "Resolving timed out", exit 28', () => {
     const r = sh(c, 'kubectl exec client -- curl -sS --max-time 3 http://web/')
-    expect(r).toMatchObject({ exitCode: 28, stderr: 'curl: (28) Resolving timed out after 3002 milliseconds\n' })
+    expect(r).toMatchObject({ exitCode: 28, stderr: 'curl: (28) Resolving timed out after 3002 milliseconds\ncommand terminated with exit code 28\n' })
   })
   it('curl without one: the resolver gives up, "Could not resolve host", exit 6', () => {
     const r = sh(c, 'kubectl exec client -- curl -sS http://web/')
-    expect(r).toMatchObject({ exitCode: 6, stderr: 'curl: (6) Could not resolve host: web\n' })
+    expect(r).toMatchObject({ exitCode: 6, stderr: 'curl: (6) Could not resolve host: web\ncommand terminated with exit code 6\n' })
   })
   it('BusyBox wget: "bad address"', () => {
-    expect(sh(c, 'kubectl exec client -- wget -qO- http://web/').stderr).toBe("wget: bad address 'web'\n")
+    expect(sh(c, 'kubectl exec client -- wget -qO- http://web/').stderr).toBe("wget: bad address 'web'\ncommand terminated with exit code 1\n")
   })
   it('by address the connection still goes through', () => {
     const svc = sh(c, 'kubectl get svc web').stdout.split('\n')[1].split(/\s+/)[2]

@@ -64,6 +64,6 @@ describe('resolv.conf per dnsPolicy', () => {
   it('cat of a file that does not exist', () => {
     const r = sh(c, 'kubectl exec dflt -- cat /etc/nope')
     expect(r.exitCode).toBe(1)
-    expect(r.stderr).toBe('cat: /etc/nope: No such file or directory\n')
+    expect(r.stderr).toBe('cat: /etc/nope: No such file or directory\ncommand terminated with exit code 1\n')
   })
 })

@@ -244,8 +244,8 @@ describe('what ip prints for each mistake', () => {
 
   it('refuses changes inside a Pod, which has no CAP_NET_ADMIN', () => {
     const k = cluster('apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {nodeName: node-1, containers: [{name: c, image: nginx}]}')
-    expect(runCommand(k, 'kubectl exec web -- ip link add br0 type bridge')).toMatchObject({ exitCode: 2, stderr: 'RTNETLINK answers: Operation not permitted\n' })
-    expect(runCommand(k, 'kubectl exec web -- sysctl -w net.ipv4.ip_forward=1')).toMatchObject({ exitCode: 255, stderr: 'sysctl: setting key "net.ipv4.ip_forward": Read-only file system\n' })
+    expect(runCommand(k, 'kubectl exec web -- ip link add br0 type bridge')).toMatchObject({ exitCode: 2, stderr: 'RTNETLINK answers: Operation not permitted\ncommand terminated with exit code 2\n' })
+    expect(runCommand(k, 'kubectl exec web -- sysctl -w net.ipv4.ip_forward=1')).toMatchObject({ exitCode: 255, stderr: 'sysctl: setting key "net.ipv4.ip_forward": Read-only file system\ncommand terminated with exit code 255\n' })
   })
 })
 

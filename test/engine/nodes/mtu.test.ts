@@ -63,7 +63,7 @@ describe('ping -M do across nodes', () => {
     const r = runCommand(c, `kubectl exec a -- ping -c 3 -M do -s 1423 ${ip}`)
     expect(r.exitCode).toBe(1)
     expect(r.stdout).toBe(`PING ${ip} (${ip}) 1423(1451) bytes of data.\n\n--- ${ip} ping statistics ---\n3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 2036ms\n`)
-    expect(r.stderr).toBe('ping: local error: message too long, mtu=1450\n'.repeat(3))
+    expect(r.stderr).toBe('ping: local error: message too long, mtu=1450\n'.repeat(3) + 'command terminated with exit code 1\n')
   })
 
   it('answers at the MTU with the ICMP size, and fragments a bigger packet without -M do', () => {
@@ -91,8 +91,8 @@ describe('ping -M do across nodes', () => {
 
   it('rejects a bad -M value and an oversized -s as iputils does', () => {
     const c = twoPods('flannel')
-    expect(runCommand(c, 'kubectl exec a -- ping -M sometimes 10.244.2.2').stderr).toBe('ping: invalid -M argument: sometimes\n')
-    expect(runCommand(c, 'kubectl exec a -- ping -s 70000 10.244.2.2').stderr).toBe('ping: packet size 70000 is too large. Maximum is 65507\n')
+    expect(runCommand(c, 'kubectl exec a -- ping -M sometimes 10.244.2.2').stderr).toBe('ping: invalid -M argument: sometimes\ncommand terminated with exit code 2\n')
+    expect(runCommand(c, 'kubectl exec a -- ping -s 70000 10.244.2.2').stderr).toBe('ping: packet size 70000 is too large. Maximum is 65507\ncommand terminated with exit code 2\n')
   })
 })
 

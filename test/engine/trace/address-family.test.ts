@@ -63,7 +63,7 @@ describe('address family of a lookup', () => {
     expect(t).toContain('result: delivered')
   })
   it('asking for a family the name lacks: "Could not resolve host"', () => {
-    expect(clientip('-4 http://v6/')).toMatchObject({ exitCode: 6, stderr: 'curl: (6) Could not resolve host: v6\n' })
-    expect(clientip('-6 http://v4/')).toMatchObject({ exitCode: 6, stderr: 'curl: (6) Could not resolve host: v4\n' })
+    expect(clientip('-4 http://v6/')).toMatchObject({ exitCode: 6, stderr: 'curl: (6) Could not resolve host: v6\ncommand terminated with exit code 6\n' })
+    expect(clientip('-6 http://v4/')).toMatchObject({ exitCode: 6, stderr: 'curl: (6) Could not resolve host: v4\ncommand terminated with exit code 6\n' })
   })
 })

@@ -48,7 +48,7 @@ describe('loopback inside a Pod', () => {
   it('a port no container listens on is refused, with curl\'s wording', () => {
     const r = exec('curl -sS http://localhost:9001/')
     expect(r.exitCode).toBe(7)
-    expect(r.stderr).toBe("curl: (7) Failed to connect to localhost port 9001 after 0 ms: Couldn't connect to server\n")
+    expect(r.stderr).toBe("curl: (7) Failed to connect to localhost port 9001 after 0 ms: Couldn't connect to server\ncommand terminated with exit code 7\n")
     const t = data(r)
     expect(t.result).toBe('refused')
     expect(request(t).at(-1)).toMatchObject({ handler: 'socket', verdict: 'refused', at: 'pod prod/pair' })

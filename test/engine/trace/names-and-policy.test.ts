@@ -54,8 +54,8 @@ describe('names outside the cluster', () => {
   it('a name nobody knows is NXDOMAIN: curl exits 6, wget says bad address', () => {
     const t = trace(c, fromPod(c, 'client'), { kind: 'name', name: 'nowhere.example.org', port: 80 })
     expect(t.result).toBe('nxdomain')
-    expect(sh(c, 'kubectl exec -n prod client -- curl http://nowhere.example.org/').stderr).toBe('curl: (6) Could not resolve host: nowhere.example.org\n')
-    expect(sh(c, 'kubectl exec -n prod client -- wget http://nowhere.example.org/').stderr).toBe("wget: bad address 'nowhere.example.org'\n")
+    expect(sh(c, 'kubectl exec -n prod client -- curl http://nowhere.example.org/').stderr).toBe('curl: (6) Could not resolve host: nowhere.example.org\ncommand terminated with exit code 6\n')
+    expect(sh(c, 'kubectl exec -n prod client -- wget http://nowhere.example.org/').stderr).toBe("wget: bad address 'nowhere.example.org'\ncommand terminated with exit code 1\n")
   })
 
   it('an address nobody declared answers nothing: timeout', () => {
@@ -97,9 +97,9 @@ describe('NetworkPolicy on Calico (enforced)', () => {
 
   it('a dropped connection times out (policies drop, they do not reject)', () => {
     const curl = sh(c, `kubectl exec -n prod client -- curl -m 5 http://${c.index.pod.get('prod/nginx')!.podIPs[0]}/`)
-    expect(curl.stderr).toBe('curl: (28) Connection timed out after 5002 milliseconds\n')
+    expect(curl.stderr).toBe('curl: (28) Connection timed out after 5002 milliseconds\ncommand terminated with exit code 28\n')
     const nc = sh(c, 'kubectl exec -n prod client -- nc -zv -w 3 web 80')
-    expect(nc.stderr).toMatch(/^nc: web \(\S+:80\): Connection timed out\n$/)
+    expect(nc.stderr).toMatch(/^nc: web \(\S+:80\): Connection timed out\ncommand terminated with exit code 1\n$/)
   })
 })
 

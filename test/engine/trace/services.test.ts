@@ -131,7 +131,7 @@ describe('a Service without endpoints', () => {
     expect(last.rule).toBe(`-A KUBE-SERVICES -d ${c.index.service.get('prod/empty')!.clusterIPs[0]}/32 -p tcp -m comment --comment "prod/empty has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable`)
     const curl = sh(c, 'kubectl exec -n prod client -- curl empty')
     expect(curl.exitCode).toBe(7)
-    expect(curl.stderr).toBe("curl: (7) Failed to connect to empty port 80 after 0 ms: Couldn't connect to server\n")
+    expect(curl.stderr).toBe("curl: (7) Failed to connect to empty port 80 after 0 ms: Couldn't connect to server\ncommand terminated with exit code 7\n")
   })
 
   it('nftables: the no-endpoint-services map sends it to reject-chain', () => {

@@ -44,11 +44,11 @@ describe('curl', () => {
     const r = exec('curl -v empty')
     expect(r.exitCode).toBe(7)
     expect(r.stderr).toMatch(/\* connect to \S+ port 80 from 10\.244\.2\.3 port \d+ failed: Connection refused\n/)
-    expect(r.stderr.endsWith("curl: (7) Failed to connect to empty port 80 after 0 ms: Couldn't connect to server\n")).toBe(true)
+    expect(r.stderr.endsWith("curl: (7) Failed to connect to empty port 80 after 0 ms: Couldn't connect to server\ncommand terminated with exit code 7\n")).toBe(true)
   })
 
   it('a port nothing listens on is refused by the Pod', () => {
-    expect(exec('curl http://10.244.3.2:9090/').stderr).toBe("curl: (7) Failed to connect to 10.244.3.2 port 9090 after 1 ms: Couldn't connect to server\n")
+    expect(exec('curl http://10.244.3.2:9090/').stderr).toBe("curl: (7) Failed to connect to 10.244.3.2 port 9090 after 1 ms: Couldn't connect to server\ncommand terminated with exit code 7\n")
   })
 
   it('nginx answers its welcome page; -i shows nginx\'s headers', () => {
@@ -63,8 +63,8 @@ describe('curl', () => {
   })
 
   it('servers that are not HTTP: Redis closes (52), MySQL greets first (1)', () => {
-    expect(exec('curl http://10.244.3.3:6379/')).toMatchObject({ exitCode: 52, stderr: 'curl: (52) Empty reply from server\n' })
-    expect(exec('curl http://10.244.3.4:3306/')).toMatchObject({ exitCode: 1, stderr: 'curl: (1) Received HTTP/0.9 when not allowed\n' })
+    expect(exec('curl http://10.244.3.3:6379/')).toMatchObject({ exitCode: 52, stderr: 'curl: (52) Empty reply from server\ncommand terminated with exit code 52\n' })
+    expect(exec('curl http://10.244.3.4:3306/')).toMatchObject({ exitCode: 1, stderr: 'curl: (1) Received HTTP/0.9 when not allowed\ncommand terminated with exit code 1\n' })
   })
 
   it('HTTPS to a plain HTTP server fails the TLS handshake (35)', () => {
@@ -72,12 +72,12 @@ describe('curl', () => {
   })
 
   it('-f turns HTTP errors into exit 22; -sS shows errors despite -s', () => {
-    expect(exec('curl -sf http://10.244.2.4/missing')).toMatchObject({ exitCode: 22, stdout: '', stderr: '' })
-    expect(exec('curl -sSf http://10.244.2.4/missing').stderr).toBe('curl: (22) The requested URL returned error: 404\n')
+    expect(exec('curl -sf http://10.244.2.4/missing')).toMatchObject({ exitCode: 22, stdout: '', stderr: 'command terminated with exit code 22\n' })
+    expect(exec('curl -sSf http://10.244.2.4/missing').stderr).toBe('curl: (22) The requested URL returned error: 404\ncommand terminated with exit code 22\n')
   })
 
   it('unknown options are refused as curl does', () => {
-    expect(exec('curl --frobnicate web')).toMatchObject({ exitCode: 2, stderr: "curl: option --frobnicate: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n" })
+    expect(exec('curl --frobnicate web')).toMatchObject({ exitCode: 2, stderr: "curl: option --frobnicate: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\ncommand terminated with exit code 2\n" })
   })
 
   it('-w reports the local address and port of the connection', () => {
@@ -105,8 +105,8 @@ describe('wget (BusyBox)', () => {
 
   it('refused and timed out, in BusyBox words', () => {
     const ip = c.index.service.get('prod/empty')!.clusterIPs[0]
-    expect(exec('wget http://empty/').stderr).toBe(`Connecting to empty (${ip}:80)\nwget: can't connect to remote host (${ip}): Connection refused\n`)
-    expect(exec('wget -T 5 http://web:8080/').stderr).toMatch(/wget: download timed out\n$/)
+    expect(exec('wget http://empty/').stderr).toBe(`Connecting to empty (${ip}:80)\nwget: can't connect to remote host (${ip}): Connection refused\ncommand terminated with exit code 1\n`)
+    expect(exec('wget -T 5 http://web:8080/').stderr).toMatch(/wget: download timed out\ncommand terminated with exit code 1\n$/)
   })
 })
 
@@ -144,8 +144,8 @@ describe('ping', () => {
 
   it('an unknown name', () => {
     const c = build(shop())
-    expect(sh(c, 'kubectl exec -n prod tools -- ping nowhere')).toMatchObject({ exitCode: 2, stderr: 'ping: nowhere: Name or service not known\n' })
-    expect(sh(c, 'kubectl exec -n prod client -- ping nowhere')).toMatchObject({ exitCode: 1, stderr: "ping: bad address 'nowhere'\n" })
+    expect(sh(c, 'kubectl exec -n prod tools -- ping nowhere')).toMatchObject({ exitCode: 2, stderr: 'ping: nowhere: Name or service not known\ncommand terminated with exit code 2\n' })
+    expect(sh(c, 'kubectl exec -n prod client -- ping nowhere')).toMatchObject({ exitCode: 1, stderr: "ping: bad address 'nowhere'\ncommand terminated with exit code 1\n" })
   })
 })
 
@@ -155,15 +155,15 @@ describe('nc -z', () => {
   it('BusyBox: "open" with -v; a refusal is only reported with -vv', () => {
     const ip = c.index.service.get('prod/web')!.clusterIPs[0]
     expect(sh(c, 'kubectl exec -n prod client -- nc -zv web 80')).toMatchObject({ exitCode: 0, stderr: `web (${ip}:80) open\n` })
-    expect(sh(c, 'kubectl exec -n prod client -- nc -zv empty 80')).toMatchObject({ exitCode: 1, stderr: '' })
-    expect(sh(c, 'kubectl exec -n prod client -- nc -zvv empty 80').stderr).toMatch(/^nc: empty \(\S+:80\): Connection refused\n$/)
+    expect(sh(c, 'kubectl exec -n prod client -- nc -zv empty 80')).toMatchObject({ exitCode: 1, stderr: 'command terminated with exit code 1\n' })
+    expect(sh(c, 'kubectl exec -n prod client -- nc -zvv empty 80').stderr).toMatch(/^nc: empty \(\S+:80\): Connection refused\ncommand terminated with exit code 1\n$/)
   })
 
   it('OpenBSD netcat: succeeded / failed: Connection refused / timed out', () => {
     const ip = c.index.service.get('prod/web')!.clusterIPs[0]
     expect(sh(c, 'kubectl exec -n prod tools -- nc -zv web 80').stderr).toBe(`Connection to web (${ip}) 80 port [tcp/http] succeeded!\n`)
-    expect(sh(c, 'kubectl exec -n prod tools -- nc -zv empty 80').stderr).toBe('nc: connect to empty port 80 (tcp) failed: Connection refused\n')
-    expect(sh(c, 'kubectl exec -n prod tools -- nc -zv -w 2 web 81').stderr).toBe('nc: connect to web port 81 (tcp) timed out: Operation now in progress\n')
+    expect(sh(c, 'kubectl exec -n prod tools -- nc -zv empty 80').stderr).toBe('nc: connect to empty port 80 (tcp) failed: Connection refused\ncommand terminated with exit code 1\n')
+    expect(sh(c, 'kubectl exec -n prod tools -- nc -zv -w 2 web 81').stderr).toBe('nc: connect to web port 81 (tcp) timed out: Operation now in progress\ncommand terminated with exit code 1\n')
   })
 })
 
