@@ -26,6 +26,7 @@ export const helpProgram: Program = {
       '  COMMAND                          on the workstation (e.g. kubectl get pods -o wide)',
       '  kubectl exec [-n NS] POD -- CMD  inside a Pod',
       '  ssh NODE CMD                     on a node',
+      '  … sh -c "A; B && C || D"         a list of commands, in a Pod or on a node (no pipes or redirections)',
       '',
       'Commands:',
       ...rows,
