@@ -221,7 +221,17 @@ export function runScript(script: string, arg0: string, run: (argv: string[]) =>
  * which dash's echo reads and bash's does not, are refused rather than guessed.
  */
 function builtin(w: string[]): Output | undefined {
-  if (w[0] === 'true' || w[0] === ':') return { exitCode: 0, stdout: '', stderr: '' }
+  if (w[0] === ':') return { exitCode: 0, stdout: '', stderr: '' }
+  return smallUtility(w)
+}
+
+/**
+ * `echo`, `true` and `false` as programs: every image with a shell also has them as files
+ * (GNU coreutils, or BusyBox applets), so `kubectl exec POD -- echo hi` runs them; an image
+ * without a shell has neither.
+ */
+export function smallUtility(w: string[]): Output | undefined {
+  if (w[0] === 'true') return { exitCode: 0, stdout: '', stderr: '' }
   if (w[0] === 'false') return { exitCode: 1, stdout: '', stderr: '' }
   if (w[0] === 'echo') {
     const noNewline = w[1] === '-n'

@@ -16,7 +16,7 @@ import { kubectlDebug } from '../kubectl/debug.ts'
 import { kubectlPortForward } from '../kubectl/port-forward.ts'
 import { Session, setSessionRunner } from './session.ts'
 import { containerOf, defaultContainerOf, defaultedNote, specContainerOf } from '../model/containers.ts'
-import { isStartFailure, notFound, runScript, shellFor, shellName, simulatorAnswer } from './container-shell.ts'
+import { isStartFailure, notFound, runScript, shellFor, shellName, shellsAt, simulatorAnswer, smallUtility } from './container-shell.ts'
 import type { Via } from './container-shell.ts'
 
 setHelpTable(PROGRAMS)
@@ -75,6 +75,10 @@ export function exec(session: Session, place: Place, argv: string[], via?: Via):
     if (argv.length < 3) return fail(`${name}: -c requires an argument`, 2)
     // the words after the script set $0, $1, … (unused without expansion)
     return runScript(argv[2], argv[3] ?? name, (words) => exec(session, place, words, { kind: 'shell', arg0: argv[3] ?? name, shell: kind }))
+  }
+  if (place.kind !== 'workstation' && shellsAt(place).sh !== undefined) {
+    const small = smallUtility(argv)
+    if (small) return small
   }
   const program = Object.prototype.hasOwnProperty.call(PROGRAMS, name) ? PROGRAMS[name] : undefined
   if (!program || !program.places.includes(place.kind)) {

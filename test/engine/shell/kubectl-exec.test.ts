@@ -61,6 +61,13 @@ describe('kubectl exec: a program the image does not have', () => {
     expect(sh(c, 'kubectl exec bb -- bash -c "echo hi"').stderr).toMatch(OCI('bash'))
     expect(sh(c, 'kubectl exec alp -- /bin/bash -c "echo hi"').stderr).toMatch(OCI('/bin/bash'))
   })
+  it('echo, true and false are files in any image with a shell, and absent from one without', () => {
+    expect(sh(c, 'kubectl exec deb -- echo hi there')).toMatchObject({ exitCode: 0, stdout: 'hi there\n' })
+    expect(sh(c, 'kubectl exec bb -- false')).toMatchObject({ exitCode: 1, stderr: 'command terminated with exit code 1\n' })
+    expect(sh(c, 'kubectl exec dns -- echo hi').stderr).toMatch(OCI('echo'))
+    // exit is a shell builtin, never a file
+    expect(sh(c, 'kubectl exec deb -- exit 3').stderr).toMatch(OCI('exit'))
+  })
   it('ssh to a node still answers as its shell', () => {
     expect(sh(c, 'ssh node-1 nope')).toMatchObject({ exitCode: 127, stderr: 'sh: nope: not found\n' })
   })
