@@ -149,8 +149,14 @@ export function kubectlDebug(cluster: Cluster, args: string[], exec: Exec): Outp
   return combine(stdout, stderr, exec(cluster, { kind: 'pod', pod, container: cn, image: f.image, profile: f.profile }, f.command))
 }
 
+/**
+ * kubectl debug exits 0 whatever the command's status: handleAttachPod (debug.go) returns nil
+ * after the attach, or after the logs of a container that already ended, and the kubelet's
+ * attach stream ends with Success (cri/streaming/remotecommand/attach.go ServeAttach), so no
+ * "command terminated with exit code N" either (that is kubectl exec's, run.ts kubectlExec).
+ */
 function combine(stdout: string, stderr: string, r: Output): Output {
-  return { exitCode: r.exitCode, stdout: stdout + r.stdout, stderr: stderr + r.stderr, data: r.data }
+  return { exitCode: 0, stdout: stdout + r.stdout, stderr: stderr + r.stderr, data: r.data }
 }
 
 function interactive(stdout: string, stderr: string, attach: boolean, quiet: boolean, example: string): Output {

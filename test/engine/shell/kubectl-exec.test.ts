@@ -119,3 +119,15 @@ describe('kubectl exec: sh -c', () => {
     expect(sh(c, 'ssh node-1 bash -c nope').stderr).toBe('bash: line 1: nope: command not found\n')
   })
 })
+
+describe('kubectl debug: attaching passes no exit status on', () => {
+  // k8s.io/kubectl pkg/cmd/debug/debug.go handleAttachPod returns nil after the attach (or the
+  // logs of a container that already ended); the kubelet's attach stream ends in Success
+  it('exits 0 with the command\'s output and no "command terminated" line', () => {
+    const r = sh(c, 'kubectl debug -it deb --image=busybox:1.36 -- cat /etc/nope')
+    expect(r.exitCode).toBe(0)
+    expect(r.stderr).toContain('cat: /etc/nope: No such file or directory\n')
+    expect(r.stderr).not.toContain('command terminated')
+    expect(sh(c, 'kubectl debug -it deb --image=busybox:1.36 -- sh -c "cat /etc/nope || echo fallback"').stdout).toContain('fallback\n')
+  })
+})
