@@ -68,13 +68,26 @@ function head(o: JsonObject, withCreation: boolean): string {
 
 const selectorText = (spec: JsonObject) => formatSelector(selectorFromJson(spec.selector))
 
-function describeDeployment(c: Cluster, ns: string, name: string): string | undefined {
-  const g = find(c, 'Deployment', ns, name)
+/** The stored object of one workload, with the three parts every describer reads. */
+interface Stored {
+  g: GenericObject
+  o: JsonObject
+  meta: JsonObject
+  spec: JsonObject
+  status: JsonObject
+}
+
+function stored(c: Cluster, kind: string, ns: string, name: string): Stored | undefined {
+  const g = find(c, kind, ns, name)
   if (!g) return undefined
   const o = workloadJson(g, c)
-  const meta = read.fields(o.metadata)
-  const spec = read.fields(o.spec)
-  const status = read.fields(o.status)
+  return { g, o, meta: read.fields(o.metadata), spec: read.fields(o.spec), status: read.fields(o.status) }
+}
+
+function describeDeployment(c: Cluster, ns: string, name: string): string | undefined {
+  const w0 = stored(c, 'Deployment', ns, name)
+  if (!w0) return undefined
+  const { g, o, meta, spec, status } = w0
   let w = head(o, true)
   w += multiline('Labels', labels(meta.labels))
   w += annotations(labels(meta.annotations))
@@ -108,12 +121,9 @@ function describeDeployment(c: Cluster, ns: string, name: string): string | unde
 }
 
 function describeReplicaSet(c: Cluster, ns: string, name: string): string | undefined {
-  const g = find(c, 'ReplicaSet', ns, name)
-  if (!g) return undefined
-  const o = workloadJson(g, c)
-  const meta = read.fields(o.metadata)
-  const spec = read.fields(o.spec)
-  const status = read.fields(o.status)
+  const w0 = stored(c, 'ReplicaSet', ns, name)
+  if (!w0) return undefined
+  const { g, o, meta, spec, status } = w0
   let w = head(o, false)
   w += `Selector:\t${selectorText(spec)}\n`
   w += multiline('Labels', labels(meta.labels))
@@ -129,12 +139,9 @@ function describeReplicaSet(c: Cluster, ns: string, name: string): string | unde
 }
 
 function describeStatefulSet(c: Cluster, ns: string, name: string): string | undefined {
-  const g = find(c, 'StatefulSet', ns, name)
-  if (!g) return undefined
-  const o = workloadJson(g, c)
-  const meta = read.fields(o.metadata)
-  const spec = read.fields(o.spec)
-  const status = read.fields(o.status)
+  const w0 = stored(c, 'StatefulSet', ns, name)
+  if (!w0) return undefined
+  const { g, o, meta, spec, status } = w0
   let w = head(o, true)
   w += `Selector:\t${selectorText(spec)}\n`
   w += multiline('Labels', labels(meta.labels))
@@ -171,12 +178,9 @@ function describeStatefulSet(c: Cluster, ns: string, name: string): string | und
 }
 
 function describeDaemonSet(c: Cluster, ns: string, name: string): string | undefined {
-  const g = find(c, 'DaemonSet', ns, name)
-  if (!g) return undefined
-  const o = workloadJson(g, c)
-  const meta = read.fields(o.metadata)
-  const spec = read.fields(o.spec)
-  const status = read.fields(o.status)
+  const w0 = stored(c, 'DaemonSet', ns, name)
+  if (!w0) return undefined
+  const { g, o, meta, spec, status } = w0
   let w = head(o, false)
   w += `Selector:\t${selectorText(spec)}\n`
   w += `Node-Selector:\t${formatLabels(labels(read.fields(read.fields(spec.template).spec).nodeSelector))}\n`
