@@ -24,7 +24,7 @@ import { spiffeId } from './identity.ts'
 import { traceLeg } from './leg.ts'
 import { HBONE, ZTUNNEL_OUTBOUND } from './ports.ts'
 import type { MeshPath, MeshTraceInput } from './hops.ts'
-import { hostPort, meshHop, podAt, proxyPort, sameFamily, tuple } from './hops.ts'
+import { appConnection, hostPort, meshHop, podAt, proxyPort, sameFamily, tuple } from './hops.ts'
 
 function ztunnelAt(p: Pod, way: 'outbound' | 'inbound'): string {
   return `${p.nodeName} ztunnel (${way}, in ${p.meta.namespace}/${p.meta.name}'s netns)`
@@ -65,14 +65,9 @@ function inbound(dest: Pod, hbone: Tuple, app: { ip: string; port: number }, sou
 }
 
 export function ambientHops(input: MeshTraceInput): MeshPath {
-  const { cluster, trace, client: c, server: s, seed, waypoint: w } = input
-  const app = trace.client!
-  const ep = input.endpoint
+  const { cluster, client: c, server: s, seed, waypoint: w } = input
+  const { app, endpoint: ep, loopback, viaService, clientId: idC, serverId: idS } = appConnection(input)
   const v6 = app.src.includes(':')
-  const loopback = v6 ? '::1' : '127.0.0.1'
-  const viaService = app.dst !== ep.ip
-  const idC = spiffeId(c)
-  const idS = spiffeId(s)
   const hops: Hop[] = []
   const notes = [
     `identities come from the Pods' service accounts: ${c.meta.name} runs as ${idC}, ${s.meta.name} as ${idS} (trust domain cluster.local, Istio's default)`,

@@ -6,6 +6,7 @@ import type { Cluster, Pod } from '../model/types.ts'
 import type { FullTrace } from '../trace/trace.ts'
 import type { Hop, Trace, TraceEndpoint, Tuple } from '../trace/types.ts'
 import { ephemeralPort } from '../trace/choice.ts'
+import { spiffeId } from './identity.ts'
 
 export type MeshMode = 'sidecar' | 'ambient'
 
@@ -21,6 +22,30 @@ export interface MeshTraceInput {
   /** ambient: a Pod of the scenario standing for the waypoint proxy */
   waypoint?: Pod
   seed: number
+}
+
+/** What both builders read off the application's connection first. */
+export interface AppConnection {
+  /** the application's own connect(), as the engine traced it */
+  app: Tuple
+  endpoint: MeshTraceInput['endpoint']
+  loopback: string
+  /** the application dialled a Service address, not the Pod */
+  viaService: boolean
+  clientId: string
+  serverId: string
+}
+
+export function appConnection(input: MeshTraceInput): AppConnection {
+  const app = input.trace.client!
+  return {
+    app,
+    endpoint: input.endpoint,
+    loopback: app.src.includes(':') ? '::1' : '127.0.0.1',
+    viaService: app.dst !== input.endpoint.ip,
+    clientId: spiffeId(input.client),
+    serverId: spiffeId(input.server),
+  }
 }
 
 /** What the proxies' builders return: the hops after the app's connect(), and how it ended. */

@@ -15,22 +15,16 @@
  * Pod's own address from 127.0.0.6 (InboundPassthroughBindIpv4); ISTIO_OUTPUT lets that out
  * (`-s 127.0.0.6/32 -o lo -j RETURN`).
  */
-import { spiffeId } from './identity.ts'
 import { traceLeg } from './leg.ts'
 import { INBOUND_PASSTHROUGH_V4, INBOUND_PASSTHROUGH_V6, PROXY_UID, SIDECAR_INBOUND, SIDECAR_OUTBOUND } from './ports.ts'
 import type { Hop } from '../trace/types.ts'
 import type { MeshPath, MeshTraceInput } from './hops.ts'
-import { hostPort, meshHop, podAt, proxyPort, tuple } from './hops.ts'
+import { appConnection, hostPort, meshHop, podAt, proxyPort, tuple } from './hops.ts'
 
 export function sidecarHops(input: MeshTraceInput): MeshPath {
-  const { cluster, trace, client: c, server: s, seed } = input
-  const app = trace.client!
-  const ep = input.endpoint
+  const { cluster, client: c, server: s, seed } = input
+  const { app, endpoint: ep, loopback, viaService, clientId: idC, serverId: idS } = appConnection(input)
   const v6 = app.src.includes(':')
-  const loopback = v6 ? '::1' : '127.0.0.1'
-  const viaService = app.dst !== ep.ip
-  const idC = spiffeId(c)
-  const idS = spiffeId(s)
   const hops: Hop[] = []
   const redirected = tuple(app.src, app.sport, loopback, SIDECAR_OUTBOUND)
   hops.push(
