@@ -13,7 +13,7 @@ import { readPodSpec } from './pod-spec.ts'
 import type { PodSpecInfo } from './pod-spec.ts'
 import type { PodDraft } from './pod-draft.ts'
 import { BuildContext } from './context.ts'
-import { fnv1a32, safeEncodeString, safeRandomString, deterministicUID } from './hash.ts'
+import { safeEncodeString, safeRandomString, deterministicUID } from './hash.ts'
 import { canonicalJsonHash } from './canonical-json.ts'
 import { DEFAULT_COREDNS_IMAGE } from '../dns/coredns-builds.ts'
 

@@ -17,7 +17,7 @@ import type { Attachment, BackendProblem, GatewayState, ListenerState, RouteStat
 import type { BackendRefView, FilterView, GRPCMatchView, HTTPMatchView, RuleView } from './model.ts'
 import { compareHttpMatches, grpcMatchHolds, httpMatchHolds } from './match.ts'
 import type { HttpRequestView } from './match.ts'
-import { compareSpecificity, hostnameMatches, specificity } from './hostnames.ts'
+import { compareSpecificity, specificity } from './hostnames.ts'
 import { applyFilters } from './filters.ts'
 import type { FilterOutcome } from './filters.ts'
 import { resolveService } from './backend.ts'

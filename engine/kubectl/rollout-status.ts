@@ -70,13 +70,13 @@ export function kubectlRollout(c: Cluster, argv: string[]): Output {
   const rest = argv.slice(argv.indexOf('status') + 1)
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]
-    const value = (flag: string) => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i])
-    if (a === '-n' || a === '--namespace' || a.startsWith('--namespace=')) namespace = value('namespace') ?? ''
+    const value = () => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i])
+    if (a === '-n' || a === '--namespace' || a.startsWith('--namespace=')) namespace = value() ?? ''
     else if (/^-n.+/.test(a)) namespace = a.slice(2)
-    else if (a === '-w' || a === '--watch' || a.startsWith('--watch=') || a.startsWith('-w=')) watch = !a.includes('=') || !/^(false|0|f|F|FALSE|False)$/.test(value('watch') ?? '')
-    else if (a === '--timeout' || a.startsWith('--timeout=')) timeout = value('timeout')
+    else if (a === '-w' || a === '--watch' || a.startsWith('--watch=') || a.startsWith('-w=')) watch = !a.includes('=') || !/^(false|0|f|F|FALSE|False)$/.test(value() ?? '')
+    else if (a === '--timeout' || a.startsWith('--timeout=')) timeout = value()
     else if (a === '--revision' || a.startsWith('--revision=')) {
-      if (value('revision') !== '0') return fail('error: kubectl rollout status --revision is not simulated here (every workload is at revision 1)')
+      if (value() !== '0') return fail('error: kubectl rollout status --revision is not simulated here (every workload is at revision 1)')
     } else if (a.startsWith('-')) return fail(`error: unknown flag: ${a.replace(/=.*$/, '')}`)
     else args.push(a)
   }

@@ -225,7 +225,6 @@ function chainStage(ctx: WalkContext, node: Node, t: Tuple, hit: ServiceHit, ent
   const handler = mode
   const natAt = (chain: string) => (mode === 'iptables' ? `${n} nat ${chain}` : `${n} table ${family === 'IPv4' ? 'ip' : 'ip6'} kube-proxy chain ${chain}`)
   const filterAt = (chain: string) => (mode === 'iptables' ? `${n} filter ${chain}` : natAt(chain))
-  const filterFrom = entry.chain === 'OUTPUT' ? 'OUTPUT' : 'FORWARD'
   const proto = sp.proto
   const vkey = (ip: string, port: number) => `${ip} . ${proto} . ${port}`
   const srcPod = fromPodNetwork(cfg, node, t.src, family)
@@ -315,7 +314,7 @@ interface StageScope {
 
 /** A packet for a NodePort, an external IP or a load-balancer IP: how it is caught, then the external-traffic chain. */
 function externalStage(s: StageScope): ProxyOutcome {
-  const { ctx, node, t, hit, entry, mode, cfg, sp, p, rs, nft, names, n, handler, natAt, filterAt, proto, vkey, srcPod, refuse } = s
+  const { ctx, node, t, hit, entry, mode, sp, p, rs, nft, names, n, handler, natAt, filterAt, proto, vkey, srcPod, refuse } = s
   let external = false
   if (hit.via === 'node-port') {
     external = true

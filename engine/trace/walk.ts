@@ -11,7 +11,7 @@
  * REJECT/DROP rules) → nat POSTROUTING (masquerade). Locally generated
  * packets take nat OUTPUT instead of PREROUTING.
  */
-import type { Cluster, Node, Pod } from '../model/types.ts'
+import type { Node, Pod } from '../model/types.ts'
 import type { Route, ServicePortInfo } from '../dataplane/index.ts'
 import { nodePlumbing, nodeRuleset, proxyConfig, kubeProxyTable, saveRule } from '../dataplane/index.ts'
 import { ipFamilyOf, ipInPrefixText } from '../net/ip.ts'

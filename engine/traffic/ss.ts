@@ -38,7 +38,6 @@ import type { Output, Program } from '../shell/types.ts'
 import { podListeners } from './servers.ts'
 import type { Listener } from './servers.ts'
 import { hashOf, EPHEMERAL_MIN, EPHEMERAL_MAX } from '../trace/choice.ts'
-import { proxyConfig } from '../dataplane/kube-proxy/config.ts'
 import { ipFamilyOf } from '../net/ip.ts'
 import { containerOf, defaultContainerOf } from '../model/containers.ts'
 

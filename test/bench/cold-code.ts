@@ -13,11 +13,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
-import { guideRun } from './cold.bench.ts'
-
-const root = fileURLToPath(new URL('../..', import.meta.url))
+import { bundleEngine, guideRun } from './cold.bench.ts'
 
 // Runs in the fresh process: coverage counts are reset after the import, so only the run counts.
 const DRIVER = `
@@ -45,19 +41,7 @@ interface Range {
 const top = Number(process.argv[2] ?? 30)
 const dir = mkdtempSync(join(tmpdir(), 'knet-cold-code-'))
 try {
-  const file = join(dir, 'engine.mjs')
-  await build({
-    entryPoints: [join(root, 'engine/index.ts')],
-    bundle: true,
-    minifySyntax: true,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['browser', 'module', 'main'],
-    conditions: ['workerd', 'worker', 'browser'],
-    target: 'es2022',
-    outfile: file,
-    logLevel: 'error',
-  })
+  const file = await bundleEngine(dir, true)
   writeFileSync(join(dir, 'driver.mjs'), DRIVER)
   const url = new URL(`file://${file}`).href
   const functions = JSON.parse(execFileSync(process.execPath, [join(dir, 'driver.mjs'), url, JSON.stringify(guideRun())], { encoding: 'utf8', maxBuffer: 1 << 28 })) as { functionName: string; ranges: Range[] }[]

@@ -74,13 +74,16 @@ interface Sample {
 
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-/** The engine as one minified ESM file, bundled as wrangler bundles the Worker. */
-export async function bundleEngine(dir: string): Promise<string> {
+/**
+ * The engine as one minified ESM file, bundled as wrangler bundles the Worker; `syntaxOnly`
+ * keeps names and comments (cold-code.ts reads them), minifying syntax alone.
+ */
+export async function bundleEngine(dir: string, syntaxOnly = false): Promise<string> {
   const file = join(dir, 'engine.mjs')
   await build({
     entryPoints: [join(root, 'engine/index.ts')],
     bundle: true,
-    minify: true,
+    ...(syntaxOnly ? { minifySyntax: true } : { minify: true }),
     format: 'esm',
     platform: 'neutral',
     mainFields: ['browser', 'module', 'main'],
