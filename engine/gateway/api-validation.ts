@@ -11,10 +11,12 @@
  */
 import type { Cluster, GenericObject, Json } from '../model/types.ts'
 import type { ObjectProblem } from '../cluster/checks.ts'
+import { FieldErrors, goValue } from '../cluster/field-errors.ts'
+import type { Path } from '../cluster/field-errors.ts'
 import { read } from '../cluster/context.ts'
 import { fieldPath } from '../load/schema.ts'
 
-export type Path = (string | number)[]
+export type { Path }
 
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'
 const HOSTNAME = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'
@@ -39,24 +41,11 @@ const FILTER_FIELD: Record<string, string> = {
   CORS: 'cors',
 }
 
-function goValue(v: Json | undefined): string {
-  if (typeof v === 'string') return JSON.stringify(v)
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
-  return 'null'
-}
-
-class Collector {
-  readonly out: ObjectProblem[] = []
-  constructor(private readonly o: GenericObject) {}
-  push(path: Path, message: string, code: string): void {
-    this.out.push({ severity: 'error', code, kind: this.o.kind, namespace: this.o.meta.namespace, name: this.o.meta.name, source: this.o.source, path, message })
-  }
+/** The field errors of apiextensions-apiserver: the core ones, and the OpenAPI and CEL shapes. */
+class Collector extends FieldErrors {
   /** a CEL rule on an object or list */
   cel(path: Path, what: 'object' | 'array', message: string): void {
     this.push(path, `${fieldPath(path)}: Invalid value: "${what}": ${message}`, 'invalid-value')
-  }
-  required(path: Path): void {
-    this.push(path, `${fieldPath(path)}: Required value`, 'required')
   }
   enumOf(path: Path, v: Json | undefined, supported: (string | number)[]): void {
     if (v === undefined || supported.includes(v as string | number)) return

@@ -9,53 +9,14 @@
  */
 import type { Cluster, GenericObject, Json } from '../model/types.ts'
 import { read } from '../cluster/context.ts'
-import { fieldPath } from '../load/schema.ts'
 import { nameProblems } from '../load/names.ts'
 import { portNameProblems } from '../cluster/pod-spec.ts'
 import type { ObjectProblem } from '../cluster/checks.ts'
+import { FieldErrors } from '../cluster/field-errors.ts'
+import type { Path } from '../cluster/field-errors.ts'
 import { ANNOTATION_INGRESS_CLASS } from './model.ts'
 
-export type Path = (string | number)[]
-
-/** field.Error.Error(): strings quoted (%q), numbers bare, anything else as Go's %#v would show it. */
-function goValue(v: Json | undefined | { go: string }): string {
-  if (v && typeof v === 'object' && 'go' in v && typeof v.go === 'string') return v.go
-  if (typeof v === 'string') return JSON.stringify(v)
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
-  return 'null'
-}
-
-class Collector {
-  readonly out: ObjectProblem[] = []
-  constructor(private readonly o: GenericObject) {}
-  private push(path: Path, message: string, code: string, locate: Path = path): void {
-    this.out.push({
-      severity: 'error',
-      code,
-      kind: this.o.kind,
-      namespace: this.o.meta.namespace,
-      name: this.o.meta.name,
-      source: this.o.source,
-      path: locate,
-      message,
-    })
-  }
-  invalid(path: Path, value: Json | undefined | { go: string }, detail: string, locate?: Path, shown?: string): void {
-    this.push(path, `${shown ?? fieldPath(path)}: Invalid value: ${goValue(value)}: ${detail}`, 'invalid-value', locate)
-  }
-  required(path: Path, detail = ''): void {
-    this.push(path, `${fieldPath(path)}: Required value${detail ? `: ${detail}` : ''}`, 'required')
-  }
-  unsupported(path: Path, value: string, supported: string[]): void {
-    this.push(path, `${fieldPath(path)}: Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map((s) => `"${s}"`).join(', ')}`, 'unsupported-value')
-  }
-  tooLong(path: Path, max: number): void {
-    this.push(path, `${fieldPath(path)}: Too long: may not be more than ${max} bytes`, 'too-long')
-  }
-  forbidden(path: Path, detail: string): void {
-    this.push(path, `${fieldPath(path)}: Forbidden: ${detail}`, 'forbidden')
-  }
-}
+export type { Path }
 
 const SUPPORTED_PATH_TYPES = ['Exact', 'ImplementationSpecific', 'Prefix']
 const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F']
@@ -88,7 +49,7 @@ export function isIPSloppy(s: string): boolean {
   return dbl.length === 2 ? groups.length <= 7 : groups.length === 8
 }
 
-function validateBackend(c: Collector, b: Json | undefined, path: Path): void {
+function validateBackend(c: FieldErrors, b: Json | undefined, path: Path): void {
   const o = read.obj(b) ?? {}
   const hasResource = o.resource !== undefined && o.resource !== null
   const hasService = o.service !== undefined && o.service !== null
@@ -129,7 +90,7 @@ function pathSegmentProblems(s: string): string[] {
   return out
 }
 
-function validatePath(c: Collector, p: Json | undefined, path: Path): void {
+function validatePath(c: FieldErrors, p: Json | undefined, path: Path): void {
   const pathType = read.str(read.path(p, 'pathType'))
   const value = read.str(read.path(p, 'path')) ?? ''
   if (pathType === undefined) return c.required([...path, 'pathType'], 'pathType must be specified')
@@ -145,7 +106,7 @@ function validatePath(c: Collector, p: Json | undefined, path: Path): void {
   validateBackend(c, read.path(p, 'backend'), [...path, 'backend'])
 }
 
-function validateRules(c: Collector, rules: Json[]): void {
+function validateRules(c: FieldErrors, rules: Json[]): void {
   rules.forEach((r, i) => {
     const host = read.str(read.path(r, 'host')) ?? ''
     const hp: Path = ['spec', 'rules', i, 'host']
@@ -163,7 +124,7 @@ function validateRules(c: Collector, rules: Json[]): void {
 }
 
 function validateIngress(g: GenericObject): ObjectProblem[] {
-  const c = new Collector(g)
+  const c = new FieldErrors(g)
   const spec = g.spec
   const rules = spec.rules
   const ruleList = read.arr(rules)
@@ -197,7 +158,7 @@ function validateIngress(g: GenericObject): ObjectProblem[] {
 const HTTP_PATH = /^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/
 
 function validateIngressClass(g: GenericObject): ObjectProblem[] {
-  const c = new Collector(g)
+  const c = new FieldErrors(g)
   const controller = read.str(g.spec.controller) ?? ''
   const cp: Path = ['spec', 'controller']
   if (controller === '') c.required(cp)
