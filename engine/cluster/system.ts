@@ -26,6 +26,15 @@ const KUBEADM_ETCD_TAG = '3.7.0-0'
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system']
 
+/**
+ * What an add-on's workload object says beyond the Pod template it shares with its Pods:
+ * kubeadm's CoreDNS Deployment asks for `maxUnavailable: 1` (manifests.go CoreDNSDeployment;
+ * the API server defaults maxSurge to 25%).
+ */
+export const ADDON_WORKLOAD_SPEC: Record<string, JsonObject> = {
+  'Deployment/kube-system/coredns': { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } } },
+}
+
 const TOLERATE_ALL = [{ operator: 'Exists' }]
 const CONTROL_PLANE_TOLERATIONS: JsonObject[] = [
   { key: 'CriticalAddonsOnly', operator: 'Exists' },
@@ -138,30 +147,43 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
       }))
     }
   }
-  // CoreDNS: Deployment coredns → ReplicaSet coredns-<hash>, placed on the control plane when there is one
+  // CoreDNS: Deployment coredns → ReplicaSet coredns-<hash>. The template is kubeadm's, field for field
+  // (cmd/kubeadm/app/phases/addons/dns/manifests.go CoreDNSDeployment; named probe ports since v1.34,
+  // kubernetes#131587). Its Pods are created at `kubeadm init`, when the control plane is the only node,
+  // so the scheduler binds both there (the preferred anti-affinity cannot spread them): their nodeName.
   const corednsSpec: JsonObject = {
     priorityClassName: 'system-cluster-critical',
     serviceAccountName: 'coredns',
-    dnsPolicy: 'Default',
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 100,
+          podAffinityTerm: { labelSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['kube-dns'] }] }, topologyKey: 'kubernetes.io/hostname' },
+        }],
+      },
+    },
     tolerations: CONTROL_PLANE_TOLERATIONS,
-    ...(cp.length ? { nodeSelector: { 'node-role.kubernetes.io/control-plane': '' } } : {}),
+    nodeSelector: { 'kubernetes.io/os': 'linux' },
     containers: [{
       name: 'coredns',
       image: DEFAULT_COREDNS_IMAGE,
-      args: ['-conf', '/etc/coredns/Corefile'],
-      // kubeadm's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go): resources, the Corefile from
-      // the coredns ConfigMap, the health plugin's :8080/health and the ready plugin's :8181/ready as probes
+      imagePullPolicy: 'IfNotPresent',
       resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
+      args: ['-conf', '/etc/coredns/Corefile'],
       volumeMounts: [{ name: 'config-volume', mountPath: '/etc/coredns', readOnly: true }],
-      livenessProbe: { httpGet: { path: '/health', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5 },
-      readinessProbe: { httpGet: { path: '/ready', port: 8181, scheme: 'HTTP' } },
-      securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] }, readOnlyRootFilesystem: true },
       ports: [
         { containerPort: 53, name: 'dns', protocol: 'UDP' },
         { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
         { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
+        { containerPort: 8080, name: 'liveness-probe', protocol: 'TCP' },
+        { containerPort: 8181, name: 'readiness-probe', protocol: 'TCP' },
       ],
+      // the health plugin's :8080/health and the ready plugin's :8181/ready
+      livenessProbe: { httpGet: { path: '/health', port: 'liveness-probe', scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5 },
+      readinessProbe: { httpGet: { path: '/ready', port: 'readiness-probe', scheme: 'HTTP' } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] }, readOnlyRootFilesystem: true },
     }],
+    dnsPolicy: 'Default',
     volumes: [{ name: 'config-volume', configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }] } }],
   }
   const hash = safeEncodeString(String(canonicalJsonHash(corednsSpec)))
@@ -176,7 +198,7 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
       name: `${rs}-${safeRandomString(`${rs}/${i}`, 5)}`,
       generateName: `${rs}-`,
       labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': hash },
-      spec: corednsSpec,
+      spec: cp.length ? { ...corednsSpec, nodeName: cp[0].meta.name } : corednsSpec,
       owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: deterministicUID(`ReplicaSet/kube-system/${rs}`) },
       workload: { kind: 'Deployment', name: 'coredns' },
       read: corednsRead,

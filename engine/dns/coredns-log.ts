@@ -48,9 +48,18 @@ export function requestSize(q: ServedQuery): number {
   return messageSize(m, { compress: false, cookieBytes: 0, edns: !!q.edns })
 }
 
-/** The reply's size: CoreDNS packs without name compression when the reply fits, and echoes OPT only to an EDNS request. */
+/** The reply's size on the wire: CoreDNS packs without name compression when the reply fits, and echoes OPT only to an EDNS request. */
 export function replySize(q: ServedQuery): number {
   return messageSize(q.reply, { compress: false, cookieBytes: 0, edns: !!q.edns })
+}
+
+/**
+ * The size the log plugin records: the reply's, except for a reply no plugin wrote, which it
+ * logs as the bare message it synthesizes (msg.SetRcode: no OPT, where the server's own
+ * answer adds one; plugin/log/log.go since v1.14.5, coredns#8200).
+ */
+function loggedSize(q: ServedQuery): number {
+  return q.reply.synthesized ? messageSize(q.reply, { compress: false, cookieBytes: 0, edns: false }) : replySize(q)
 }
 
 /** appendFlags: the reply's header flags, comma-separated (the request's RD is echoed). */
@@ -95,7 +104,7 @@ export function formatLogLine(format: string, q: ServedQuery): string {
     '{>do}': String(q.edns?.do ?? false),
     '{>bufsize}': String(bufsize),
     '{rcode}': r.rcode,
-    '{rsize}': String(replySize(q)),
+    '{rsize}': String(loggedSize(q)),
     '{duration}': seconds(r.from === 'coredns' ? LOCAL_DURATION : FORWARDED_DURATION),
     '{>rflags}': flags(r),
   }

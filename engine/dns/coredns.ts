@@ -58,11 +58,18 @@ function chain(view: DnsView, block: ServerBlock, q: Question, depth: number): D
   return servfail(q)
 }
 
+/** A plugin's SERVFAIL that nothing wrote (plugin.NextOrFailure, hosts without SOA): the server answers it. */
 function servfail(q: Question): DnsMessage {
-  return { rcode: 'SERVFAIL', aa: false, ra: false, question: q, answer: [], authority: [], additional: [], from: 'coredns' }
+  return { rcode: 'SERVFAIL', aa: false, ra: false, question: q, answer: [], authority: [], additional: [], from: 'coredns', synthesized: true }
 }
 
-/** plugin/hosts ServeDNS: inline entries; a name it does not hold falls through only with `fallthrough`. */
+/**
+ * plugin/hosts ServeDNS (CoreDNS v1.14.6): inline entries; a name it does not
+ * hold falls through only with `fallthrough`. Since v1.14.5 an owner `*.zone`
+ * answers any name one label below it that has no entry of that family
+ * (hostsfile.go lookupStaticHostLocked, wildcard.go), and a query of another
+ * type than A, AAAA or PTR goes to the next plugin when `fallthrough` covers it.
+ */
 function serveHosts(h: HostsPlugin, q: Question): DnsMessage | undefined {
   const name = canonicalName(q.name)
   const inZone = !!matchZone(name, h.zones)
@@ -73,17 +80,27 @@ function serveHosts(h: HostsPlugin, q: Question): DnsMessage | undefined {
     return reply(names.map((n) => ({ name: fqdn(q.name), type: 'PTR', ttl: h.ttl, data: n })))
   }
   if (!inZone) return undefined
-  const ips = h.names.get(name) ?? []
-  const answer: RR[] =
-    q.type === 'A' || q.type === 'AAAA'
-      ? ips.filter((ip) => ipFamilyOf(ip) === (q.type === 'A' ? 'IPv4' : 'IPv6')).map((ip) => ({ name: fqdn(q.name), type: q.type, ttl: h.ttl, data: ip }))
-      : []
-  if (answer.length === 0 && ips.length === 0) {
-    if (h.fallthrough.length && matchZone(name, h.fallthrough)) return undefined
-    // plugin/hosts has no SOA to send NXDOMAIN with, so it answers SERVFAIL
+  const falls = h.fallthrough.length > 0 && !!matchZone(name, h.fallthrough)
+  const v4 = hostsLookup(h, name, 'IPv4')
+  const v6 = hostsLookup(h, name, 'IPv6')
+  const ips = q.type === 'A' ? v4 : q.type === 'AAAA' ? v6 : []
+  if (q.type !== 'A' && q.type !== 'AAAA' && falls) return undefined
+  if (ips.length === 0 && v4.length === 0 && v6.length === 0) {
+    if (falls) return undefined
+    // plugin/hosts has no SOA to send NXDOMAIN with, so it answers SERVFAIL (and writes nothing)
     return servfail(q)
   }
-  return reply(answer)
+  return reply(ips.map((ip) => ({ name: fqdn(q.name), type: q.type, ttl: h.ttl, data: ip })))
+}
+
+/** One family's addresses for a name: its own entries, else the wildcard one label up (`*.` + the name less its first label). */
+function hostsLookup(h: HostsPlugin, name: string, family: 'IPv4' | 'IPv6'): string[] {
+  const own = (h.names.get(name) ?? []).filter((ip) => ipFamilyOf(ip) === family)
+  if (own.length) return own
+  const dot = name.indexOf('.')
+  // dns.NextLabel: the top-level label alone has no wildcard above it
+  if (dot < 0 || dot === name.length - 1) return []
+  return (h.wild.get(`*.${name.slice(dot + 1)}`) ?? []).filter((ip) => ipFamilyOf(ip) === family)
 }
 
 /**

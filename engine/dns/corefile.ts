@@ -10,7 +10,7 @@
  * here; loadbalance's shuffling is left out so answers are stable.
  */
 import { canonicalIP } from '../net/ip.ts'
-import { canonicalName, isReverse } from './names.ts'
+import { canonicalName, isReverse, matchZone } from './names.ts'
 
 /**
  * kubeadm's Corefile, byte for byte as kubeadm renders it (unchanged from v1.34 to v1.37) for `domain`
@@ -66,6 +66,8 @@ export interface HostsPlugin {
   zones: string[]
   /** name (canonical) → addresses, in file order */
   names: Map<string, string[]>
+  /** wildcard owner names (`*.example.com.`, CoreDNS ≥ 1.14.5: plugin/hosts/wildcard.go) → addresses; no PTR */
+  wild: Map<string, string[]>
   /** address → names, for PTR */
   addrs: Map<string, string[]>
   ttl: number
@@ -124,7 +126,7 @@ interface Directive {
   line: number
 }
 
-/** Every plugin CoreDNS v1.14.4 compiles in (plugin.cfg; 1.13–1.14 added proxyproto, quic, grpc_server, https, https3 and nomad); anything else is "Unknown directive". */
+/** Every plugin CoreDNS v1.14.6 compiles in (unchanged since v1.14.4) (plugin.cfg; 1.13–1.14 added proxyproto, quic, grpc_server, https, https3 and nomad); anything else is "Unknown directive". */
 const KNOWN_PLUGINS = new Set(
   'root metadata geoip cancel tls proxyproto quic grpc_server https https3 timeouts multisocket reload nsid bufsize bind debug trace ready health pprof prometheus errors log dnstap local dns64 any chaos loadbalance tsig cache rewrite acl header dnssec autopath minimal template transfer hosts route53 azure clouddns k8s_external kubernetes file auto secondary etcd loop forward grpc erratic whoami on sign view nomad'.split(' '),
 )
@@ -463,7 +465,7 @@ function readCache(d: Directive, blockZones: string[], errors: string[]): CacheP
 function readHosts(d: Directive, blockZones: string[], errors: string[]): HostsPlugin {
   // `hosts [FILE [ZONES...]]`: files are not modelled (the default /etc/hosts of the CoreDNS image is empty of names)
   const zoneArgs = d.args.slice(1)
-  const h: HostsPlugin = { zones: origins(zoneArgs, blockZones), names: new Map(), addrs: new Map(), ttl: 3600, fallthrough: [], noReverse: false }
+  const h: HostsPlugin = { zones: origins(zoneArgs, blockZones), names: new Map(), wild: new Map(), addrs: new Map(), ttl: 3600, fallthrough: [], noReverse: false }
   for (const o of d.block) {
     if (o.name === 'fallthrough') h.fallthrough = o.args.length ? o.args.map(canonicalName) : ['.']
     else if (o.name === 'ttl') {
@@ -477,6 +479,13 @@ function readHosts(d: Directive, blockZones: string[], errors: string[]): HostsP
       if (!ip) continue // the hosts file format skips lines it cannot read
       for (const n of o.args) {
         const key = canonicalName(n)
+        // hostsfile.go parse: a name outside the plugin's zones is skipped; a wildcard owner
+        // (`*.` first) goes to its own table and gets no PTR record
+        if (!matchZone(key, h.zones)) continue
+        if (key.startsWith('*.')) {
+          h.wild.set(key, [...(h.wild.get(key) ?? []), ip])
+          continue
+        }
         h.names.set(key, [...(h.names.get(key) ?? []), ip])
         h.addrs.set(ip, [...(h.addrs.get(ip) ?? []), key])
       }

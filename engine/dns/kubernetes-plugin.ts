@@ -1,5 +1,5 @@
 /**
- * CoreDNS's `kubernetes` plugin (CoreDNS v1.14.4, the version kubeadm v1.37
+ * CoreDNS's `kubernetes` plugin (CoreDNS v1.14.6, the version kubeadm v1.37
  * installs): the records of the Kubernetes DNS-Based Service Discovery
  * specification (kubernetes/dns docs/specification.md) and exactly where
  * the plugin draws the line between NXDOMAIN and NODATA. The structure

@@ -64,6 +64,12 @@ export interface DnsMessage {
   additional: RR[]
   /** who produced it, for the `data` of the tools */
   from: 'coredns' | 'upstream'
+  /**
+   * No plugin wrote it: a plugin returned an error code and CoreDNS's server
+   * answered for it (core/dnsserver errorFunc). The `log` plugin then logs the
+   * bare reply it synthesizes (plugin/log/log.go, CoreDNS ≥ 1.14.5, coredns#8200).
+   */
+  synthesized?: true
 }
 
 /** How a query can fail before any answer comes back. */

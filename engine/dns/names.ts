@@ -97,7 +97,7 @@ export function isReverse(name: string): boolean {
  * hostname: dots or colons become dashes, and since CoreDNS 1.12.3 an IPv6
  * label that would end in a dash (an address ending in `::`) gets a `0`, as a
  * DNS label cannot end with `-` (plugin/kubernetes/kubernetes.go
- * endpointHostname, coredns#7431; kubeadm v1.37 installs v1.14.4).
+ * endpointHostname, coredns#7431; kubeadm v1.37 installs v1.14.6).
  *
  * @example
  * dashedIP('fd00:10:244:1::') // 'fd00-10-244-1--0'

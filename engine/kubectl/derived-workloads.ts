@@ -9,6 +9,7 @@ import { makeMeta } from '../cluster/meta.ts'
 import { read } from '../cluster/context.ts'
 import { deterministicUID, safeEncodeString } from '../cluster/hash.ts'
 import { canonicalJsonHash } from '../cluster/canonical-json.ts'
+import { ADDON_WORKLOAD_SPEC } from '../cluster/system.ts'
 
 const cache = new WeakMap<Cluster, GenericObject[]>()
 
@@ -45,12 +46,12 @@ function build(c: Cluster): GenericObject[] {
     if (d.kind !== 'ReplicaSet') delete labels['pod-template-hash']
     const selector = { ...labels }
     const objectLabels = d.kind === 'ReplicaSet' ? labels : Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'pod-template-hash'))
-    const containers = first.containers.map((x): JsonObject => ({ name: x.name, image: x.image }))
     const spec: JsonObject = {
       selector: { matchLabels: selector },
-      template: { metadata: { labels }, spec: { containers, ...(Object.keys(first.nodeSelector).length ? { nodeSelector: { ...first.nodeSelector } } : {}) } },
+      template: { metadata: { labels }, spec: templateSpec(first) },
     }
     if (d.kind !== 'DaemonSet') spec.replicas = d.pods.length
+    if (!first.source) Object.assign(spec, ADDON_WORKLOAD_SPEC[`${d.kind}/${namespace}/${d.name}`])
     const owner = d.deployment ? c.workloads.find((w) => w.kind === 'Deployment' && w.meta.namespace === namespace && w.meta.name === d.deployment) : undefined
     // the Deployment controller's ReplicaSet: its template (with the hash label), replicas and minReadySeconds (sync.go getNewReplicaSet)
     const ownerSpec = owner ? read.fields(owner.raw.spec) : undefined
@@ -107,4 +108,19 @@ function build(c: Cluster): GenericObject[] {
     out.push({ apiVersion: 'apps/v1', kind: 'ReplicaSet', meta, spec: rsSpec, status: {}, raw: { apiVersion: 'apps/v1', kind: 'ReplicaSet', spec: rsSpec } })
   }
   return out
+}
+
+/**
+ * The Pod template a controller created `pod` from: an add-on's Pod spec is its manifest's template
+ * (cluster/system.ts), less what the scheduler set (nodeName); a Pod of the reader's whose
+ * controller object is not in the scenario keeps only what is certain (its containers and nodeSelector).
+ */
+function templateSpec(pod: Pod): JsonObject {
+  const raw = read.obj(pod.raw.spec)
+  if (!pod.source && raw) {
+    const { nodeName: _bound, ...spec } = raw
+    return spec
+  }
+  const containers = pod.containers.map((x): JsonObject => ({ name: x.name, image: x.image }))
+  return { containers, ...(Object.keys(pod.nodeSelector).length ? { nodeSelector: { ...pod.nodeSelector } } : {}) }
 }

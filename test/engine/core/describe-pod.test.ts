@@ -105,11 +105,11 @@ describe('kubectl describe pod: the cluster add-ons', () => {
         'Containers:',
         '  coredns:',
         `    Container ID:  ${podJson(c, p).status.containerStatuses[0].containerID}`,
-        '    Image:         registry.k8s.io/coredns/coredns:v1.14.4',
+        '    Image:         registry.k8s.io/coredns/coredns:v1.14.6',
         '    Image ID:      ',
         // kubectl 1.34 names each port
-        '    Ports:         53/UDP (dns), 53/TCP (dns-tcp), 9153/TCP (metrics)',
-        '    Host Ports:    0/UDP (dns), 0/TCP (dns-tcp), 0/TCP (metrics)',
+        '    Ports:         53/UDP (dns), 53/TCP (dns-tcp), 9153/TCP (metrics), 8080/TCP (liveness-probe), 8181/TCP (readiness-probe)',
+        '    Host Ports:    0/UDP (dns), 0/TCP (dns-tcp), 0/TCP (metrics), 0/TCP (liveness-probe), 0/TCP (readiness-probe)',
         '    Args:',
         '      -conf',
         '      /etc/coredns/Corefile',
@@ -122,9 +122,10 @@ describe('kubectl describe pod: the cluster add-ons', () => {
         '    Requests:',
         '      cpu:        100m',
         '      memory:     70Mi',
-        // kubeadm's probes: the health plugin on :8080, the ready plugin on :8181 (its timeouts and thresholds defaulted)
-        '    Liveness:     http-get http://:8080/health delay=60s timeout=5s period=10s #success=1 #failure=5',
-        '    Readiness:    http-get http://:8181/ready delay=0s timeout=1s period=10s #success=1 #failure=3',
+        // kubeadm's probes (named ports since v1.34, kubernetes#131587): the health plugin on :8080, the ready
+        // plugin on :8181, printed by port name as kubectl's describe does (timeouts and thresholds defaulted)
+        '    Liveness:     http-get http://:liveness-probe/health delay=60s timeout=5s period=10s #success=1 #failure=5',
+        '    Readiness:    http-get http://:readiness-probe/ready delay=0s timeout=1s period=10s #success=1 #failure=3',
         '    Environment:  <none>',
         '    Mounts:',
         '      /etc/coredns from config-volume (ro)',
@@ -141,7 +142,7 @@ describe('kubectl describe pod: the cluster add-ons', () => {
         '    Name:        coredns',
         '    Optional:    false',
         'QoS Class:       Burstable',
-        'Node-Selectors:  node-role.kubernetes.io/control-plane=',
+        'Node-Selectors:  kubernetes.io/os=linux',
         'Tolerations:     CriticalAddonsOnly op=Exists',
         '                 node-role.kubernetes.io/control-plane:NoSchedule',
         '                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s',

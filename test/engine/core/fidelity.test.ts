@@ -237,21 +237,26 @@ describe('current Kubernetes (v1.37.0: CHANGELOG-1.38.md is "since v1.37.0")', (
     expect(sh(c, 'kubectl version').stdout).toContain('Server Version: v1.37.0')
     expect(sh(c, 'kubectl get nodes').stdout).toContain('v1.37.0')
   })
-  it('kubeadm v1.37\'s add-ons: CoreDNS v1.14.4 (kubernetes#139735) and etcd 3.7.0-0 (3.7.0-rc.0 in alpha.1, 3.7.1 only after v1.37.0)', () => {
+  it('kubeadm v1.37\'s add-ons: CoreDNS v1.14.6 (kubernetes#140497, merged before the 2026-07-23 code freeze) and etcd 3.7.0-0 (3.7.0-rc.0 in alpha.1, 3.7.1 only after v1.37.0)', () => {
     const c = cluster('')
-    expect(sh(c, 'kubectl get deploy coredns -n kube-system -o jsonpath={.spec.template.spec.containers[0].image}').stdout).toBe('registry.k8s.io/coredns/coredns:v1.14.4')
+    expect(sh(c, 'kubectl get deploy coredns -n kube-system -o jsonpath={.spec.template.spec.containers[0].image}').stdout).toBe('registry.k8s.io/coredns/coredns:v1.14.6')
     expect(sh(c, 'kubectl get pods -n kube-system -l component=etcd -o jsonpath={.items[0].spec.containers[0].image}').stdout).toBe('registry.k8s.io/etcd:3.7.0-0')
   })
-  it('CoreDNS v1.14.4\'s banner and build metric: the tag\'s .go-version (1.26.3) and commit (232d7ca)', () => {
+  it('CoreDNS v1.14.6\'s banner and build metric: the tag\'s .go-version (1.26.5) and commit (424d125)', () => {
     const c = cluster('')
     const logs = sh(c, 'kubectl logs -n kube-system deploy/coredns').stdout
-    expect(logs).toContain('CoreDNS-1.14.4\nlinux/amd64, go1.26.3, 232d7ca\n')
+    expect(logs).toContain('CoreDNS-1.14.6\nlinux/amd64, go1.26.5, 424d125\n')
+  })
+  it('a Deployment that pins CoreDNS v1.14.4 gets that build\'s banner', () => {
+    const pinned = sh(cluster(''), 'kubectl get deploy coredns -n kube-system -o yaml').stdout.replace('coredns:v1.14.6', 'coredns:v1.14.4')
+    const c = cluster(pinned)
+    expect(sh(c, 'kubectl logs -n kube-system deploy/coredns').stdout).toContain('CoreDNS-1.14.4\nlinux/amd64, go1.26.3, 232d7ca\n')
   })
   it('CoreDNS 1.14 compiles in the plugins 1.13–1.14 added (plugin.cfg), so a Corefile using them loads', () => {
     const corefile = '.:53 {\n    errors\n    proxyproto\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n}\n'
     const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata:\n  Corefile: |\n${corefile.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n')}`
     const c = cluster(cm)
-    expect(sh(c, 'kubectl logs -n kube-system deploy/coredns').stdout).toContain('CoreDNS-1.14.4')
+    expect(sh(c, 'kubectl logs -n kube-system deploy/coredns').stdout).toContain('CoreDNS-1.14.6')
   })
 })
 

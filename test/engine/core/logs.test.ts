@@ -91,7 +91,7 @@ describe('kubectl logs', () => {
     const r = sh('kubectl logs -n kube-system deploy/coredns')
     // as a kubeadm cluster's CoreDNS 1.12 prints it (the digest is that of kubeadm's Corefile, see coredns-digest.test.ts)
     expect(r.stdout).toBe(
-      'maxprocs: Leaving GOMAXPROCS=2: CPU quota undefined\n.:53\n[INFO] plugin/reload: Running configuration SHA512 = 1b226df79860026c6a52e67daa10d7f0d57ec5b023288ec00c5e05f93523c894564e15b91770d3a07ae1cfbe861d15b37d4a0027e69c546ab112970993a3b03b\nCoreDNS-1.14.4\nlinux/amd64, go1.26.3, 232d7ca\n',
+      'maxprocs: Leaving GOMAXPROCS=2: CPU quota undefined\n.:53\n[INFO] plugin/reload: Running configuration SHA512 = 1b226df79860026c6a52e67daa10d7f0d57ec5b023288ec00c5e05f93523c894564e15b91770d3a07ae1cfbe861d15b37d4a0027e69c546ab112970993a3b03b\nCoreDNS-1.14.6\nlinux/amd64, go1.26.5, 424d125\n',
     )
   })
 

@@ -276,7 +276,7 @@ describe('CoreDNS log plugin lines in kubectl logs', () => {
     const trace = runCommand(logging, 'kubectl exec -n prod tools -- trace web:80').stdout
     for (const q of queries) expect(trace).toContain(q)
     // after the startup lines, and never in another run
-    expect(after.indexOf('CoreDNS-1.14.4')).toBeLessThan(after.indexOf('[INFO] 10.'))
+    expect(after.indexOf('CoreDNS-1.14.6')).toBeLessThan(after.indexOf('[INFO] 10.'))
     expect(runCommand(logging, 'kubectl logs -n kube-system -l k8s-app=kube-dns').stdout).not.toContain('[INFO] 10.')
   })
 
