@@ -25,8 +25,13 @@ export interface ServedQuery {
   id: number
   question: Question
   proto?: 'udp' | 'tcp'
-  /** the request's EDNS0 OPT record, if it had one (glibc sends none unless `options edns0`; musl never) */
-  edns?: { bufsize: number; do: boolean }
+  /**
+   * the request's EDNS0 OPT record, if it had one (glibc sends none unless `options edns0`; musl
+   * never; dig always, with an 8-byte client COOKIE that CoreDNS echoes)
+   */
+  edns?: { bufsize: number; do: boolean; cookie?: number }
+  /** recursion desired: set unless the client cleared it (dig +norecurse); the reply echoes it */
+  rd?: boolean
   /** the reply CoreDNS wrote */
   reply: DnsMessage
 }
@@ -45,12 +50,12 @@ export function responseClass(m: DnsMessage): 'success' | 'denial' | 'error' {
 /** The request's size on the wire: header, question, and the OPT record when it has one. */
 export function requestSize(q: ServedQuery): number {
   const m: DnsMessage = { rcode: 'NOERROR', aa: false, ra: false, question: q.question, answer: [], authority: [], additional: [], from: 'coredns' }
-  return messageSize(m, { compress: false, cookieBytes: 0, edns: !!q.edns })
+  return messageSize(m, { compress: false, cookieBytes: q.edns?.cookie ?? 0, edns: !!q.edns })
 }
 
 /** The reply's size on the wire: CoreDNS packs without name compression when the reply fits, and echoes OPT only to an EDNS request. */
 export function replySize(q: ServedQuery): number {
-  return messageSize(q.reply, { compress: false, cookieBytes: 0, edns: !!q.edns })
+  return messageSize(q.reply, { compress: false, cookieBytes: q.edns?.cookie ?? 0, edns: !!q.edns })
 }
 
 /**
@@ -63,8 +68,8 @@ function loggedSize(q: ServedQuery): number {
 }
 
 /** appendFlags: the reply's header flags, comma-separated (the request's RD is echoed). */
-function flags(m: DnsMessage): string {
-  return ['qr', m.aa ? 'aa' : '', 'rd', m.ra ? 'ra' : ''].filter(Boolean).join(',')
+function flags(m: DnsMessage, rd: boolean): string {
+  return ['qr', m.aa ? 'aa' : '', rd ? 'rd' : '', m.ra ? 'ra' : ''].filter(Boolean).join(',')
 }
 
 /** strconv.AppendFloat(secs, 'f', -1, 64) + "s" */
@@ -106,7 +111,7 @@ export function formatLogLine(format: string, q: ServedQuery): string {
     '{rcode}': r.rcode,
     '{rsize}': String(loggedSize(q)),
     '{duration}': seconds(r.from === 'coredns' ? LOCAL_DURATION : FORWARDED_DURATION),
-    '{>rflags}': flags(r),
+    '{>rflags}': flags(r, q.rd !== false),
   }
   return format.replace(LABEL, (label) => {
     const key = label.startsWith('{>') ? label.toLowerCase() : label

@@ -20,6 +20,7 @@ import { resolvConfFor } from './resolv-conf.ts'
 import type { Attempt } from './stub-resolver.ts'
 import { bindSearch, glibcSearch } from './stub-resolver.ts'
 import { sendQuery } from './transport.ts'
+import { recordQueries } from './query-record.ts'
 import { messageSize } from './wire.ts'
 
 /** The dig these images ship (Debian bookworm's dnsutils). */
@@ -179,6 +180,13 @@ export const digProgram: Program = {
     const cmdline = `; <<>> DiG ${DIG_VERSION} <<>> ${inv.argv.slice(1).join(' ')}`
     const placeKey = inv.place.kind === 'pod' ? `${inv.place.pod.meta.namespace}/${inv.place.pod.meta.name}` : inv.place.kind === 'node' ? inv.place.node.meta.name : 'workstation'
     const data: DnsLookupData = lookupData(r, 'bind9', { name: fqdn(name), type })
+    // the queries leave their trace in the run (conntrack, tcpdump, CoreDNS's log): dig's EDNS with
+    // UDP size 1232 and, by default, an 8-byte client cookie
+    recordQueries(
+      inv,
+      r.attempts.map((a) => ({ ...a, id: digQueryId(placeKey, a) })),
+      { edns: o.edns ? { bufsize: 1232, do: false, ...(o.cookie ? { cookie: 8 } : {}) } : undefined, rd: o.recurse, tcp: o.tcp },
+    )
 
     let out = ''
     // dig.c printgreeting builds the lookup's cmdline once; dighost.c next_origin clones the
@@ -211,8 +219,13 @@ function hex(seed: string, bytes: number): string {
   return out.slice(0, bytes * 2)
 }
 
+/** The message id dig gives a query (random in bind9; derived here from the place and the question). */
+function digQueryId(placeKey: string, a: Pick<Attempt, 'name' | 'type' | 'server'>): number {
+  return fnv1a32(`dig ${placeKey} ${a.name} ${a.type} ${a.server}`) % 65536
+}
+
 function printMessage(inv: Invocation, o: DigOptions, a: Attempt, m: DnsMessage, placeKey: string): string {
-  const id = fnv1a32(`dig ${placeKey} ${a.name} ${a.type} ${a.server}`) % 65536
+  const id = digQueryId(placeKey, a)
   if (o.short) {
     return m.answer.map((rr) => `${rr.data}\n`).join('')
   }

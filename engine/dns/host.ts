@@ -14,7 +14,8 @@ import { fqdn, reverseName } from './names.ts'
 import { resolvConfFor } from './resolv-conf.ts'
 import type { Attempt } from './stub-resolver.ts'
 import { bindSearch, query } from './stub-resolver.ts'
-import { sendQuery } from './transport.ts'
+import { withQueryRecord } from './query-record.ts'
+import type { Send } from './query-record.ts'
 import { canonicalIP } from '../net/ip.ts'
 
 const PHRASES: Partial<Record<RRType, string>> = {
@@ -46,65 +47,69 @@ export const hostProgram: Program = {
   summary: 'look a name or address up in DNS (bind9 host)',
   usage: ['host [-t TYPE] [-N NDOTS] NAME|ADDRESS [SERVER]'],
   run(inv: Invocation): Output {
-    let type: RRType | undefined
-    let ndots: number | undefined
-    const rest: string[] = []
-    const args = inv.argv.slice(1)
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]
-      if (a === '-t') {
-        const t = (args[++i] ?? '').toUpperCase()
-        if (!isRRType(t)) return { exitCode: 1, stdout: '', stderr: `host: invalid type: ${args[i] ?? ''}\n` }
-        type = t
-      } else if (a === '-N') ndots = Number(args[++i])
-      else if (['-W', '-R', '-c', '-p', '-m'].includes(a)) i++
-      else if (/^-[46aACdilrsTUvVw]+$/.test(a)) continue
-      else if (a.startsWith('-')) return { exitCode: 1, stdout: '', stderr: USAGE }
-      else rest.push(a)
-    }
-    const name = rest[0]
-    if (!name) return { exitCode: 1, stdout: '', stderr: USAGE }
-    const conf = resolvConfFor(inv.cluster, inv.place)
-    const serverArg = rest[1]
-    const servers = serverArg !== undefined ? [canonicalIP(serverArg) ?? serverArg] : conf.nameservers.length ? conf.nameservers : ['127.0.0.1']
-    const c = { ...conf, nameservers: servers }
-    const send = (s: string, n: string, t: RRType) => sendQuery(inv.cluster, inv.place, s, { name: n, type: t })
-    const ptr = type === undefined ? reverseName(name) : undefined
-    const defaultLookups = type === undefined && !ptr
-    const first = bindSearch(c, send, ptr ?? name, type ?? (ptr ? 'PTR' : 'A'), { useSearch: true, ndots })
-    const data = lookupData(first, 'bind9', { name: fqdn(ptr ?? name), type: type ?? (ptr ? 'PTR' : 'A') })
-    let out = serverArg !== undefined ? `Using domain server:\nName: ${serverArg}\nAddress: ${servers[0]}#53\nAliases: \n\n` : ''
-    const fin = first.final!
-    if (fin.delivery.kind !== 'answer') {
-      return { exitCode: 1, stdout: out + unreachable(servers, fin.delivery.kind === 'refused' ? 'connection refused' : 'timed out', 2), stderr: '', data }
-    }
-    let failed = false
-    const print = (a: Attempt, m: DnsMessage, typed: string) => {
-      if (m.rcode !== 'NOERROR') {
-        failed = true
-        out += `Host ${m.rcode === 'NXDOMAIN' ? typed : formatName(a.name)} not found: ${RCODE_NUMBERS[m.rcode]}(${m.rcode})\n`
-        return
-      }
-      out += m.answer.map(line).join('')
-      if (!defaultLookups && m.answer.length === 0) out += `${formatName(a.name)} has no ${a.type} record\n`
-    }
-    print(fin, fin.delivery.message, name)
-    if (defaultLookups && fin.delivery.message.rcode === 'NOERROR') {
-      // AAAA and MX for the name found, after its CNAME chain (host.c printmessage, chase_cnamechain)
-      let target = fin.name
-      for (const rr of fin.delivery.message.answer) if (rr.type === 'CNAME' && rr.name.toLowerCase() === target.toLowerCase()) target = rr.data
-      for (const t of ['AAAA', 'MX'] as const) {
-        const a = query(c, send, fqdn(target), t)
-        data.tried.push(a.name)
-        if (a.delivery.kind !== 'answer') {
-          failed = true
-          out += unreachable(servers, a.delivery.kind === 'refused' ? 'connection refused' : 'timed out', 2)
-          continue
-        }
-        data.answers.push(...a.delivery.message.answer.map((rr) => ({ name: rr.name, type: rr.type, ttl: rr.ttl, data: rr.data })))
-        print(a, a.delivery.message, formatName(target))
-      }
-    }
-    return { exitCode: failed ? 1 : 0, stdout: out, stderr: '', data }
+    // bind9's host sends no OPT record, with RD set
+    return withQueryRecord(inv, { rd: true }, (send) => host(inv, send))
   },
+}
+
+function host(inv: Invocation, send: Send): Output {
+  let type: RRType | undefined
+  let ndots: number | undefined
+  const rest: string[] = []
+  const args = inv.argv.slice(1)
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === '-t') {
+      const t = (args[++i] ?? '').toUpperCase()
+      if (!isRRType(t)) return { exitCode: 1, stdout: '', stderr: `host: invalid type: ${args[i] ?? ''}\n` }
+      type = t
+    } else if (a === '-N') ndots = Number(args[++i])
+    else if (['-W', '-R', '-c', '-p', '-m'].includes(a)) i++
+    else if (/^-[46aACdilrsTUvVw]+$/.test(a)) continue
+    else if (a.startsWith('-')) return { exitCode: 1, stdout: '', stderr: USAGE }
+    else rest.push(a)
+  }
+  const name = rest[0]
+  if (!name) return { exitCode: 1, stdout: '', stderr: USAGE }
+  const conf = resolvConfFor(inv.cluster, inv.place)
+  const serverArg = rest[1]
+  const servers = serverArg !== undefined ? [canonicalIP(serverArg) ?? serverArg] : conf.nameservers.length ? conf.nameservers : ['127.0.0.1']
+  const c = { ...conf, nameservers: servers }
+  const ptr = type === undefined ? reverseName(name) : undefined
+  const defaultLookups = type === undefined && !ptr
+  const first = bindSearch(c, send, ptr ?? name, type ?? (ptr ? 'PTR' : 'A'), { useSearch: true, ndots })
+  const data = lookupData(first, 'bind9', { name: fqdn(ptr ?? name), type: type ?? (ptr ? 'PTR' : 'A') })
+  let out = serverArg !== undefined ? `Using domain server:\nName: ${serverArg}\nAddress: ${servers[0]}#53\nAliases: \n\n` : ''
+  const fin = first.final!
+  if (fin.delivery.kind !== 'answer') {
+    return { exitCode: 1, stdout: out + unreachable(servers, fin.delivery.kind === 'refused' ? 'connection refused' : 'timed out', 2), stderr: '', data }
+  }
+  let failed = false
+  const print = (a: Attempt, m: DnsMessage, typed: string) => {
+    if (m.rcode !== 'NOERROR') {
+      failed = true
+      out += `Host ${m.rcode === 'NXDOMAIN' ? typed : formatName(a.name)} not found: ${RCODE_NUMBERS[m.rcode]}(${m.rcode})\n`
+      return
+    }
+    out += m.answer.map(line).join('')
+    if (!defaultLookups && m.answer.length === 0) out += `${formatName(a.name)} has no ${a.type} record\n`
+  }
+  print(fin, fin.delivery.message, name)
+  if (defaultLookups && fin.delivery.message.rcode === 'NOERROR') {
+    // AAAA and MX for the name found, after its CNAME chain (host.c printmessage, chase_cnamechain)
+    let target = fin.name
+    for (const rr of fin.delivery.message.answer) if (rr.type === 'CNAME' && rr.name.toLowerCase() === target.toLowerCase()) target = rr.data
+    for (const t of ['AAAA', 'MX'] as const) {
+      const a = query(c, send, fqdn(target), t)
+      data.tried.push(a.name)
+      if (a.delivery.kind !== 'answer') {
+        failed = true
+        out += unreachable(servers, a.delivery.kind === 'refused' ? 'connection refused' : 'timed out', 2)
+        continue
+      }
+      data.answers.push(...a.delivery.message.answer.map((rr) => ({ name: rr.name, type: rr.type, ttl: rr.ttl, data: rr.data })))
+      print(a, a.delivery.message, formatName(target))
+    }
+  }
+  return { exitCode: failed ? 1 : 0, stdout: out, stderr: '', data }
 }

@@ -23,7 +23,8 @@ import type { ResolvConf } from './resolv-conf.ts'
 import { resolvConfFor } from './resolv-conf.ts'
 import type { Attempt } from './stub-resolver.ts'
 import { bindSearch, busyboxNames, query } from './stub-resolver.ts'
-import { sendQuery } from './transport.ts'
+import { withQueryRecord } from './query-record.ts'
+import type { Send } from './query-record.ts'
 import { canonicalIP, ipFamilyOf } from '../net/ip.ts'
 import { placeContainer } from '../model/containers.ts'
 
@@ -46,7 +47,8 @@ export const nslookupProgram: Program = {
   summary: 'query DNS for a name (BusyBox nslookup in busybox/alpine images, bind9 elsewhere)',
   usage: ['nslookup [-type=TYPE] NAME [SERVER]'],
   run(inv: Invocation): Output {
-    return nslookupFlavor(inv) === 'busybox' ? busybox(inv) : bind(inv)
+    // bind9's nslookup and BusyBox's send no OPT record, with RD set
+    return withQueryRecord(inv, { rd: true }, (send) => (nslookupFlavor(inv) === 'busybox' ? busybox(inv, send) : bind(inv, send)))
   },
 }
 
@@ -58,10 +60,6 @@ function busyboxUsage(): Output {
     stdout: '',
     stderr: 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n',
   }
-}
-
-function send(inv: Invocation) {
-  return (server: string, name: string, type: RRType) => sendQuery(inv.cluster, inv.place, server, { name, type })
 }
 
 /** Owner and target names as BusyBox prints them: ns_name_uncompress, no final dot. */
@@ -104,7 +102,7 @@ function sockaddr(ip: string): string {
   return ipFamilyOf(ip) === 'IPv6' ? `[${ip}]:53` : `${ip}:53`
 }
 
-function busybox(inv: Invocation): Output {
+function busybox(inv: Invocation, send: Send): Output {
   const types: RRType[] = []
   const args = inv.argv.slice(1)
   let i = 0
@@ -136,7 +134,7 @@ function busybox(inv: Invocation): Output {
   }
 
   for (const server of servers) {
-    const attempts: Attempt[] = queries.map((q) => ({ name: q.name, type: q.type, server, delivery: sendQuery(inv.cluster, inv.place, server, { name: q.name, type: q.type }) }))
+    const attempts: Attempt[] = queries.map((q) => ({ name: q.name, type: q.type, server, delivery: send(server, q.name, q.type) }))
     if (!attempts.some((a) => a.delivery.kind === 'answer')) continue
     let out = `Server:\t\t${server}\nAddress:\t${sockaddr(server)}\n\n`
     let exitCode = 0
@@ -160,7 +158,7 @@ function busybox(inv: Invocation): Output {
   }
   // no server answered: a rejected packet shows as a read error first (ECONNREFUSED), then the timeout
   const last = servers[servers.length - 1]
-  const refused = sendQuery(inv.cluster, inv.place, last, { name: queries[0].name, type: queries[0].type }).kind === 'refused'
+  const refused = send(last, queries[0].name, queries[0].type).kind === 'refused'
   const attempts: Attempt[] = queries.map((q) => ({ name: q.name, type: q.type, server: last, delivery: { kind: refused ? 'refused' : 'timeout' } }))
   return { exitCode: 1, stdout: ';; connection timed out; no servers could be reached\n\n', stderr: refused ? 'nslookup: read: Connection refused\n' : '', data: busyboxData(attempts, queries[0]) }
 }
@@ -188,7 +186,7 @@ function bindRecord(rr: RR, section: 'answer' | 'other'): string {
   return `${name}\t${text[rr.type] ?? `rdata_${rr.type} = `}${rr.data}\n`
 }
 
-function bind(inv: Invocation): Output {
+function bind(inv: Invocation, send: Send): Output {
   const args = inv.argv.slice(1)
   let type: RRType | undefined
   let useSearch = true
@@ -220,7 +218,7 @@ function bind(inv: Invocation): Output {
   const defaultLookups = type === undefined && !ptr
   const firstType: RRType = type ?? (ptr ? 'PTR' : 'A')
   const firstName = ptr && type === undefined ? ptr : host
-  const r = bindSearch(c, send(inv), firstName, firstType, { useSearch, ndots })
+  const r = bindSearch(c, send, firstName, firstType, { useSearch, ndots })
   const final = r.final!
   const data = lookupData(r, 'bind9', { name: fqdn(firstName), type: firstType })
   if (final.delivery.kind !== 'answer') {
@@ -245,7 +243,7 @@ function bind(inv: Invocation): Output {
     // the AAAA query for the name found (after CNAMEs), as is
     let target = final.name
     for (const rr of m.answer) if (rr.type === 'CNAME' && rr.name.toLowerCase() === target.toLowerCase()) target = rr.data
-    const aaaa = query(c, send(inv), fqdn(target), 'AAAA')
+    const aaaa = query(c, send, fqdn(target), 'AAAA')
     data.tried.push(aaaa.name)
     if (aaaa.delivery.kind === 'answer') {
       const m6 = aaaa.delivery.message

@@ -15,6 +15,7 @@ import { notSimulated } from './not-simulated.ts'
 import { kubectlDebug } from '../kubectl/debug.ts'
 import { kubectlPortForward } from '../kubectl/port-forward.ts'
 import { Session, setSessionRunner } from './session.ts'
+import { flushLookups } from '../traffic/lookup-record.ts'
 import { containerOf, defaultContainerOf, defaultedNote, specContainerOf } from '../model/containers.ts'
 import { isStartFailure, notFound, runScript, shellFor, shellName, shellsAt, simulatorAnswer, smallUtility } from './container-shell.ts'
 import type { Via } from './container-shell.ts'
@@ -91,7 +92,10 @@ export function exec(session: Session, place: Place, argv: string[], via?: Via):
         : ''
     return notFound(session, place, name, via, hint)
   }
-  return program.run({ cluster: session.cluster, session, place, argv, via })
+  const out = program.run({ cluster: session.cluster, session, place, argv, via })
+  // what a DNS tool asked CoreDNS stays in the run, for conntrack, tcpdump and CoreDNS's log
+  flushLookups(session)
+  return out
 }
 
 /** kubectl exec [-n NS] [-i] [-t] [-c CONTAINER] POD -- COMMAND [args...] */

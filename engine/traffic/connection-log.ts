@@ -46,7 +46,7 @@ function logOf(session: Session): Log {
 }
 
 /** Remembers a connection a tool just made; answers it so the tool can add what it sent. */
-export function recordConnection(inv: Invocation, trace: FullTrace): Connection {
+export function recordConnection(inv: Pick<Invocation, 'session' | 'argv'>, trace: FullTrace): Connection {
   const log = logOf(inv.session)
   const c: Connection = { tool: inv.argv[0] ?? '', seq: log.next++, trace }
   log.items.push(c)

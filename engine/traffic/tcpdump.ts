@@ -232,8 +232,9 @@ function tcpSegments(c: Connection, mss: number, smss: number): { dir: 'request'
   return out
 }
 
+/** print-domain.c ns_print, a request: id, "+" when RD is set, " [1au]" for the OPT record, the question, the size. */
 function dnsQueryText(q: ServedQuery): string {
-  return `${q.id}+ ${q.question.type}? ${q.question.name.endsWith('.') ? q.question.name : `${q.question.name}.`} (${requestSize(q)})`
+  return `${q.id}${q.rd === false ? '' : '+'}${q.edns ? ' [1au]' : ''} ${q.question.type}? ${q.question.name.endsWith('.') ? q.question.name : `${q.question.name}.`} (${requestSize(q)})`
 }
 
 function dnsReplyText(q: ServedQuery): string {

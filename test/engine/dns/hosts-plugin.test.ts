@@ -106,4 +106,14 @@ describe('the log plugin and a reply no plugin wrote (CoreDNS ≥ 1.14.5, coredn
     // 12-byte header + the question (18 bytes of name + type and class) = 34
     expect(line).toMatch(/"A IN nope\.example\.com\. udp 34 false 512" SERVFAIL qr,rd 34 0\.0001s$/)
   })
+
+  it('for dig\'s EDNS query, logs the bare 34 bytes while dig receives 57 (the server\'s answer echoes OPT and cookie)', () => {
+    const c = scenario(corefile('hosts /etc/hosts example.com {\n    1.2.3.4 aa.example.com\n}'))
+    const s = new Session(c)
+    const dig = runCommand(c, 'kubectl exec client -- dig nope.example.com', s).stdout
+    expect(dig).toContain('status: SERVFAIL')
+    expect(dig).toContain('MSG SIZE  rcvd: 57')
+    const log = runCommand(c, 'kubectl logs -n kube-system -l k8s-app=kube-dns', s).stdout
+    expect(log).toMatch(/"A IN nope\.example\.com\. udp 57 false 1232" SERVFAIL qr,rd 34 0\.0001s\n/)
+  })
 })
