@@ -212,7 +212,10 @@ function agentOn(c: Cluster, node: string): Pod | undefined {
 
 /** The micro-second offsets (from the container's start) of the milestones every node's log shares. */
 interface Timeline {
-  start: string
+  /** the Pod's creation time, whole seconds */
+  base: string
+  /** the container's start, in microseconds after base (klog.ts processStart's fraction of a second) */
+  start: number
   /** runsvdir starting the services */
   runsvdir: number
   /** BIRD's second start, with its configuration */
@@ -267,9 +270,11 @@ const RUNSVDIR_GAP = 9_702
 const BIRD_RESTART = 1_003_410
 
 function timelineOf(c: Cluster, p: Pod, first: boolean): Timeline {
-  const start = processStart(p.meta.creationTimestamp, p.meta.name)
+  const base = p.meta.creationTimestamp
+  // addMicros reads its base to the millisecond: keep the base whole and carry the start's microseconds here
+  const start = microsBetween(base, processStart(base, p.meta.name))
   const runsvdir = STARTUP_AT + (first ? STARTUP_LEN_FIRST : STARTUP_LEN) + ALLOCATOR_GAP + ALLOCATOR_LEN + RUNSVDIR_GAP
-  return { start, runsvdir, birdUp: runsvdir + BIRD_RESTART }
+  return { base, start, runsvdir, birdUp: runsvdir + BIRD_RESTART }
 }
 
 /** The PIDs of the programs that print them (see the header's count). */
@@ -300,8 +305,8 @@ export function calicoLog(c: Cluster, p: Pod): LogLine[] {
   let seq = 0
   const put = (at: number, line: LogLine) => timed.push({ at, seq: seq++, line })
   const go = (at: number, level: Level, pid: number, component: string, where: string, msg: string, fields: Fields = []) =>
-    put(at, calicoLine(addMicros(t.start, at), level, pid, component, where, msg, fields))
-  const plain = (at: number, text: string) => put(at, { time: addMicros(t.start, at), text })
+    put(at, calicoLine(addMicros(t.base, t.start + at), level, pid, component, where, msg, fields))
+  const plain = (at: number, text: string) => put(at, { time: addMicros(t.base, t.start + at), text })
 
   // 1. calico-node -startup
   const name = node.meta.name
@@ -403,7 +408,7 @@ function birdLines(c: Cluster, node: Node, nodeIP: string, t: Timeline, plain: (
     if (!ip || !pod || ip === nodeIP) continue
     // both BIRDs up on the simulated clock, then the active side's connect delay (1.5 s + up to 0.5 s)
     const theirs = timelineOf(c, pod, pod === first)
-    const theirUp = microsBetween(t.start, theirs.start) + theirs.birdUp
+    const theirUp = microsBetween(t.base, theirs.base) + theirs.start - t.start + theirs.birdUp
     const [lo, hi] = nodeIP < ip ? [nodeIP, ip] : [ip, nodeIP]
     const activeUp = hi === nodeIP ? t.birdUp : theirUp
     const delay = 1_500_000 + (fnv(`${lo}-${hi}`) % 500_000)
