@@ -61,7 +61,8 @@
  *    to run a BGP daemon", for none "… is none - no BGP daemon running", then
  *    "Calico node started successfully".
  * 4. runsvdir's services (rc.local enables node-services and felix, and for
- *    bird: bird, bird6 and confd), started together:
+ *    bird: bird, bird6 and confd), started together, their lines interleaved
+ *    by time:
  *    - bird and bird6 (`bird -R -s … -d -c …`, node/filesystem/etc/service/
  *      available/bird/run and bird6/run; BIRD v0.3.3-211-g9111ec3c per metadata.mk, read at
  *      projectcalico/bird v0.3.3-208-g1e2ff99d): confd has not written their
@@ -95,6 +96,22 @@
  *      and ends before "Started".
  *    - confd (`calico-node -confd`): config.go:81 (no /etc/confd/confd.toml),
  *      run.go:18.
+ *    - felix (`calico-node -felix` with /etc/calico/felix.cfg; its run script
+ *      exports FELIX_FELIXHOSTNAME=$NODENAME, FELIX_DATASTORETYPE and six empty
+ *      FELIX_ETCD* from the unset ETCD_* variables): felix/daemon/daemon.go:153
+ *      the KUBERNETES_SERVICE_* variables kubelet gives every container (the
+ *      `kubernetes` Service's address, 443), daemon.go:158 and 184, then
+ *      config_params.go:660 the environment's map, :669 one "Ignoring empty
+ *      configuration parameter" per empty FELIX_ETCD* (fields name, and
+ *      source, a fmt.Stringer printed bare), resolve()'s :797/:833 per
+ *      parameter; :660 felix.cfg's map (MetadataAddr, LogFilePath,
+ *      LogSeverityFile, LogSeveritySys = None), and resolve() again from
+ *      scratch: the environment's parameters, then the file's with :814
+ *      "Value set to 'none', replacing with zero-value: \"\"." (order within
+ *      each source: by name, one of the orders Go's map iteration gives);
+ *      libcalico-go/lib/health/health.go:376 (FELIX_HEALTHENABLED, port 9099),
+ *      config_params.go:942 and :978 (DatastoreConfig: no pool read yet, so no
+ *      encapsulation), daemon.go:216 and 223.
  *    - node-services: nodeservices.go:52/57/62/68/75, the goroutines' start
  *      lines in the order the errgroup starts them (monitor-addresses not for
  *      backend none; CALICO_MANAGE_CNI unset, so the CNI monitor runs).
@@ -117,12 +134,14 @@
  * program's lines a few milliseconds apart as the API round trips take them.
  *
  * Left out, because their text, count or order depends on what the simulator
- * does not model: Felix's whole log (its "Felix starting up" carries the
- * build date, its environment lines come in the order the shell exports them,
- * the datastore config holds the cluster's random ClusterGUID, and the
+ * does not model: Felix's "Felix starting up" (it carries the build date),
+ * its "Found felix environment variable" lines (they come in the order the
+ * shell exports the variables), and everything after its datastore client
+ * (the datastore config holds the cluster's random ClusterGUID, the
  * dataplane's "Received *proto.… update" lines print protobuf text, whose
- * spacing protobuf-go varies per binary); the tunnel allocator's "Found felix
- * environment variable" lines (the shell's export order again) and the IPAM
+ * spacing protobuf-go varies per binary, and the rest follows timers and
+ * goroutines); the tunnel allocator's "Found felix environment variable"
+ * lines (the shell's export order again) and the IPAM
  * library's block-claiming lines between allocateip.go:395 and :518 (one of
  * them prints the time the search took); confd's lines after run.go:18 (its
  * syncer's readiness and its templates are rendered by concurrent
@@ -197,11 +216,14 @@ function calicoTime(iso: string): string {
   return m ? `${m[1]} ${m[2]}.${m[3]}` : '0001-01-01 00:00:00.000'
 }
 
-type Fields = [key: string, value: string][]
+/** a field's value: a string (Go-quoted), an int (%#v: bare), or a fmt.Stringer's text (bare) */
+type Fields = [key: string, value: string | number | { stringer: string }][]
 
-/** One logrus line through logutils.Formatter; string fields are Go-quoted, sorted by key. */
+const fieldText = (v: Fields[number][1]) => (typeof v === 'string' ? goQuote(v) : typeof v === 'number' ? String(v) : v.stringer)
+
+/** One logrus line through logutils.Formatter (appendKVsAndNewLine: fields sorted by key). */
 function calicoLine(iso: string, level: Level, pid: number, component: string, where: string, msg: string, fields: Fields = []): LogLine {
-  const kv = [...fields].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, v]) => ` ${k}=${goQuote(v)}`).join('')
+  const kv = [...fields].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, v]) => ` ${k}=${fieldText(v)}`).join('')
   return { time: iso, text: `${calicoTime(iso)} [${level}][${pid}] ${component}/${where}: ${msg}${kv}` }
 }
 
@@ -278,7 +300,7 @@ function timelineOf(c: Cluster, p: Pod, first: boolean): Timeline {
 }
 
 /** The PIDs of the programs that print them (see the header's count). */
-function pidsOf(setup: Setup): { startup: number; allocator: number; confd: number; nodeServices: number } {
+function pidsOf(setup: Setup): { startup: number; allocator: number; confd: number; felix: number; nodeServices: number } {
   const startup = 4
   const allocator = startup + GO_THREADS + 1 + 1
   let next = allocator + GO_THREADS + 1
@@ -289,7 +311,7 @@ function pidsOf(setup: Setup): { startup: number; allocator: number; confd: numb
   const order = [...services].sort()
   next += order.length // one runsv each
   const pidOf = (s: string) => next + order.indexOf(s)
-  return { startup, allocator, confd: pidOf('confd'), nodeServices: pidOf('node-services') }
+  return { startup, allocator, confd: pidOf('confd'), felix: pidOf('felix'), nodeServices: pidOf('node-services') }
 }
 
 export function calicoLog(c: Cluster, p: Pod): LogLine[] {
@@ -385,6 +407,7 @@ export function calicoLog(c: Cluster, p: Pod): LogLine[] {
     go(s0 + 17_406, 'INFO', pids.confd, 'confd', 'config.go 81', 'Skipping confd config file.')
     go(s0 + 17_592, 'INFO', pids.confd, 'confd', 'run.go 18', 'Starting calico-confd')
   }
+  felixLines(c, name, setup, (o, where, msg, fields) => go(s0 + o, 'INFO', pids.felix, 'felix', where, msg, fields))
   const ns = (o: number, where: string, msg: string) => go(s0 + o, 'INFO', pids.nodeServices, 'node-services', where, msg)
   ns(19_250, 'nodeservices.go 52', 'Starting complete-startup service')
   ns(19_262, 'nodeservices.go 57', 'Starting tunnel IP allocator service')
@@ -395,6 +418,53 @@ export function calicoLog(c: Cluster, p: Pod): LogLine[] {
 
   timed.sort((x, y) => x.at - y.at || x.seq - y.seq)
   return timed.map((x) => x.line)
+}
+
+/**
+ * Felix's first lines, up to its datastore client (see the header): the variables its run
+ * script exports (FELIX_FELIXHOSTNAME, FELIX_DATASTORETYPE and six empty FELIX_ETCD*) and the
+ * manifest's, then felix.cfg's four "None" settings, each merge resolved from scratch.
+ */
+function felixLines(c: Cluster, node: string, setup: Setup, line: (at: number, where: string, msg: string, fields?: Fields) => void): void {
+  // kubelet gives every container the kubernetes Service's address (pkg/kubelet/kubelet_pods.go getServiceEnvVarMap)
+  const service = c.services.find((x) => x.meta.namespace === 'default' && x.meta.name === 'kubernetes')
+  const host = service?.clusterIPs[0] ?? ''
+  const etcd = ['etcdaddr', 'etcdcafile', 'etcdcertfile', 'etcdendpoints', 'etcdkeyfile', 'etcdscheme']
+  const env: Setup['felixEnv'] = [
+    ...setup.felixEnv,
+    ['datastoretype', 'DatastoreType', 'kubernetes', 'kubernetes'],
+    ['felixhostname', 'FelixHostname', node, node],
+  ]
+  const file: [string, string][] = [['LogFilePath', 'None'], ['LogSeverityFile', 'None'], ['LogSeveritySys', 'None'], ['MetadataAddr', 'None']]
+  const byKey = [...env.map(([k, , v]) => [k, v] as const), ...etcd.map((k) => [k, ''] as const)].sort((a, b) => (a[0] < b[0] ? -1 : 1))
+  const byParam = [...env].sort((a, b) => (a[1] < b[1] ? -1 : 1))
+  let o = 15_842
+  const next = (where: string, msg: string, fields?: Fields, gap = 11) => line((o += gap), where, msg, fields)
+  next('daemon.go 153', 'Kubernetes server override env vars.', [['KUBERNETES_SERVICE_HOST', host], ['KUBERNETES_SERVICE_PORT', '443']], 0)
+  next('daemon.go 158', 'Loading configuration...')
+  next('daemon.go 184', 'Loading config file: /etc/calico/felix.cfg', undefined, 64)
+  next('config_params.go 660', `Merging in config from environment variable: map[${byKey.map(([k, v]) => `${k}:${v}`).join(' ')}]`, undefined, 112)
+  // the Source is a fmt.Stringer: printed bare
+  for (const k of etcd) next('config_params.go 669', "Ignoring empty configuration parameter. Use value 'none' if your intention is to explicitly disable the default value.", [['name', k], ['source', { stringer: 'environment variable' }]], 9)
+  const envParsing = () => {
+    for (const [, param, raw, parsed] of byParam) {
+      next('config_params.go 797', `Parsing value for ${param}: ${raw} (from environment variable)`, undefined, 13)
+      next('config_params.go 833', `Parsed value for ${param}: ${parsed} (from environment variable)`, undefined, 5)
+    }
+  }
+  envParsing()
+  next('config_params.go 660', `Merging in config from config file: map[${file.map(([k, v]) => `${k}:${v}`).join(' ')}]`, undefined, 40)
+  envParsing()
+  for (const [param, raw] of file) {
+    next('config_params.go 797', `Parsing value for ${param}: ${raw} (from config file)`, undefined, 13)
+    next('config_params.go 814', 'Value set to \'none\', replacing with zero-value: "".', undefined, 4)
+    next('config_params.go 833', `Parsed value for ${param}:  (from config file)`, undefined, 4)
+  }
+  next('health.go 376', 'Health enabled.  Starting server.', [['host', 'localhost'], ['port', 9099]], 52)
+  next('config_params.go 942', 'Overriding DatastoreType from felix config to kubernetes', undefined, 140)
+  next('config_params.go 978', 'Encap disabled, disabling node poll (if KDD is in use).', undefined, 21)
+  next('daemon.go 216', 'Connecting to datastore', [['datastore', 'kubernetes']], 9)
+  next('daemon.go 223', 'Created datastore client', undefined, 2_318)
 }
 
 /** BIRD's and BIRD6's second start and the mesh sessions (see the header). */

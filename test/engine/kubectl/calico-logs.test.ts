@@ -104,6 +104,20 @@ describe('calico-node (calico.yaml v3.32.0, IPIP), on a worker', () => {
     ])
   })
 
+  it('Felix loads its environment, then felix.cfg\'s four None settings, and connects to the datastore', () => {
+    const felix = lines.map(body).filter((l) => l.includes('] felix/'))
+    expect(felix[0]).toBe('[INFO][44] felix/daemon.go 153: Kubernetes server override env vars. KUBERNETES_SERVICE_HOST="10.96.0.1" KUBERNETES_SERVICE_PORT="443"')
+    expect(felix).toContain('[INFO][44] felix/config_params.go 660: Merging in config from environment variable: map[datastoretype:kubernetes defaultendpointtohostaction:ACCEPT etcdaddr: etcdcafile: etcdcertfile: etcdendpoints: etcdkeyfile: etcdscheme: felixhostname:node-1 healthenabled:true ipinipmtu:0 ipv6support:false vxlanmtu:0 wireguardmtu:0]')
+    expect(felix.filter((l) => l.includes('Ignoring empty configuration parameter'))).toHaveLength(6)
+    expect(felix).toContain(`[INFO][44] felix/config_params.go 669: Ignoring empty configuration parameter. Use value 'none' if your intention is to explicitly disable the default value. name="etcdaddr" source=environment variable`)
+    // resolve() starts over on each merge: the environment's 8 parameters twice, the file's 4 once
+    expect(felix.filter((l) => l.includes('(from environment variable)') && l.includes('Parsed value'))).toHaveLength(16)
+    expect(felix.filter((l) => l.includes(`Value set to 'none', replacing with zero-value: "".`))).toHaveLength(4)
+    expect(felix).toContain('[INFO][44] felix/config_params.go 833: Parsed value for LogFilePath:  (from config file)')
+    expect(felix).toContain('[INFO][44] felix/health.go 376: Health enabled.  Starting server. host="localhost" port=9099')
+    expect(felix.slice(-2)).toEqual(['[INFO][44] felix/daemon.go 216: Connecting to datastore datastore="kubernetes"', '[INFO][44] felix/daemon.go 223: Created datastore client'])
+  })
+
   it('times grow monotonically, and logrus\'s millisecond time is the line\'s time cut, not rounded', () => {
     const r = runCommand(c, `kubectl logs -n kube-system ${agentOf(c, 'node-1').meta.name} --timestamps`)
     const rows = r.stdout.trimEnd().split('\n')
