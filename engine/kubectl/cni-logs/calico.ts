@@ -63,6 +63,10 @@
  * 4. runsvdir's services (rc.local enables node-services and felix, and for
  *    bird: bird, bird6 and confd), started together, their lines interleaved
  *    by time:
+ *    runsvdir.c sleeps one second before its first scan when the directory's
+ *    mtime is the current second, as it is when rc.local copied the services
+ *    in a few milliseconds before (unless a new second began in between): the
+ *    services start about a second after rc.local's last line.
  *    - bird and bird6 (`bird -R -s … -d -c …`, node/filesystem/etc/service/
  *      available/bird/run and bird6/run; BIRD v0.3.3-211-g9111ec3c per metadata.mk, read at
  *      projectcalico/bird v0.3.3-208-g1e2ff99d): confd has not written their
@@ -288,14 +292,23 @@ const STARTUP_LEN_FIRST = 131_240
 const STARTUP_LEN = 88_507
 const ALLOCATOR_GAP = 6_118
 const ALLOCATOR_LEN = 41_380
-const RUNSVDIR_GAP = 9_702
+/** rc.local's last `cp -a` into /etc/service/enabled, after the allocator */
+const LAST_COPY = 2_300
+/** start_runit's exec of runsvdir, after the allocator */
+const RUNSVDIR_EXEC = 9_702
+/** a service that ran less than a second is started again one second after it exits (runsv.c: sleep(1)) */
 const BIRD_RESTART = 1_003_410
 
 function timelineOf(c: Cluster, p: Pod, first: boolean): Timeline {
   const base = p.meta.creationTimestamp
   // addMicros reads its base to the millisecond: keep the base whole and carry the start's microseconds here
   const start = microsBetween(base, processStart(base, p.meta.name))
-  const runsvdir = STARTUP_AT + (first ? STARTUP_LEN_FIRST : STARTUP_LEN) + ALLOCATOR_GAP + ALLOCATOR_LEN + RUNSVDIR_GAP
+  const allocatorEnd = STARTUP_AT + (first ? STARTUP_LEN_FIRST : STARTUP_LEN) + ALLOCATOR_GAP + ALLOCATOR_LEN
+  // runsvdir.c: on its first scan, when the directory's mtime is the current second, it sleeps a
+  // second first (rc.local's cp changed it a few milliseconds before, unless a second began since)
+  const second = (at: number) => Math.floor((Date.parse(base) * 1000 + start + at) / 1_000_000)
+  const exec = allocatorEnd + RUNSVDIR_EXEC
+  const runsvdir = exec + (second(allocatorEnd + LAST_COPY) === second(exec) ? 1_000_000 : 0) + 412
   return { base, start, runsvdir, birdUp: runsvdir + BIRD_RESTART }
 }
 

@@ -137,6 +137,14 @@ describe('calico-node (calico.yaml v3.32.0, IPIP), on a worker', () => {
     }
   })
 
+  it('runsvdir waits a second before its first scan (rc.local changed the directory this second), so BIRD fails a second after rc.local ends', () => {
+    const rows = runCommand(c, `kubectl logs -n kube-system ${agentOf(c, 'node-1').meta.name} --timestamps`).stdout.trimEnd().split('\n')
+    const at = (text: string) => Date.parse(rows.find((r) => r.endsWith(text))!.split(' ')[0])
+    const gap = at('bird: Unable to open configuration file /etc/calico/confd/config/bird.cfg: No such file or directory') - at(' Calico node started successfully')
+    expect(gap).toBeGreaterThanOrEqual(1000)
+    expect(gap).toBeLessThan(1100)
+  })
+
   it('is the same on every run, and --tail keeps the last lines', () => {
     expect(calicoLog(cluster('  cni: calico\n'), 'node-1')).toEqual(lines)
     expect(calicoLog(c, 'node-1', ' --tail 3')).toEqual(lines.slice(-3))
