@@ -90,7 +90,9 @@
  *      peer with the higher address (the mesh is one-way: the lower side is
  *      `passive on`) connects after the template's `connect delay time 2`
  *      (bgp_start_timer: 1.5 s plus up to 0.5 s at random; fixed here from the
- *      pair's addresses) once both BIRDs run. iBGP is multihop by default, so a
+ *      pair's addresses); a connection refused because the other BIRD is not
+ *      up yet sends it back to wait another delay (bgp_sock_err, bgp_decision,
+ *      bgp_active), all silent without `debug { events }`. iBGP is multihop by default, so a
  *      peer on another subnet establishes too: the lines are the same. Both
  *      sides are still recovering (their capability has the restart bit), so
  *      bgp.c bgp_conn_enter_established drops its graceful-restart lock
@@ -489,13 +491,15 @@ function birdLines(c: Cluster, node: Node, nodeIP: string, t: Timeline, plain: (
     const ip = v4(peer.internalIPs)
     const pod = agentOn(c, peer.meta.name)
     if (!ip || !pod || ip === nodeIP) continue
-    // both BIRDs up on the simulated clock, then the active side's connect delay (1.5 s + up to 0.5 s)
+    // the active side (the higher address) connects after its connect delay (1.5 s + up to 0.5 s);
+    // refused while the passive side's BIRD is not up yet, it waits a new delay (bgp_decision → bgp_active)
     const theirs = timelineOf(c, pod, pod === first)
     const theirUp = microsBetween(t.base, theirs.base) + theirs.start - t.start + theirs.birdUp
     const [lo, hi] = nodeIP < ip ? [nodeIP, ip] : [ip, nodeIP]
-    const activeUp = hi === nodeIP ? t.birdUp : theirUp
-    const delay = 1_500_000 + (fnv(`${lo}-${hi}`) % 500_000)
-    const up = Math.max(activeUp + delay, t.birdUp, theirUp) + 1_204
+    const [activeUp, passiveUp] = hi === nodeIP ? [t.birdUp, theirUp] : [theirUp, t.birdUp]
+    let attempt = activeUp
+    for (let k = 0; k === 0 || attempt < passiveUp; k++) attempt += 1_500_000 + (fnv(`${lo}-${hi}/${k}`) % 500_000)
+    const up = attempt + 1_204
     peers.push({ name: `Mesh_${ip.replaceAll('.', '_')}`, ip, up })
   }
   peers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
