@@ -68,13 +68,15 @@
  *    in a few milliseconds before (unless a new second began in between): the
  *    services start about a second after rc.local's last line.
  *    - bird and bird6 (`bird -R -s … -d -c …`, node/filesystem/etc/service/
- *      available/bird/run and bird6/run; BIRD v0.3.3-211-g9111ec3c per metadata.mk, read at
- *      projectcalico/bird v0.3.3-208-g1e2ff99d): confd has not written their
+ *      available/bird/run and bird6/run; BIRD v0.3.3-211-g9111ec3c per
+ *      metadata.mk, read at projectcalico/bird v0.3.3-208-g1e2ff99d, three
+ *      commits older): confd has not written their
  *      configuration yet, so each dies at once with sysdep/unix/main.c
  *      read_config's "Unable to open configuration file …: No such file or
  *      directory"; with -d, log.c default_log_list sends everything to stderr
- *      with the "bird: " prefix and no time. runsv starts a service again one
- *      second after it exits (runit 2.1.2 runsv), and by then confd has
+ *      with the "bird: " prefix and no time. runsv starts a service that ran
+ *      under a second again one second after it exits (runit 2.1.2 runsv.c
+ *      sleep(1)), and by then confd has
  *      written the files (we assume every peer's startup set its address
  *      before confd's first render, so no reconfiguration follows). BIRD then
  *      logs, with confd's DebugMode "{ states }" (bgp_processor.go
@@ -92,8 +94,9 @@
  *      (bgp_start_timer: 1.5 s plus up to 0.5 s at random; fixed here from the
  *      pair's addresses); a connection refused because the other BIRD is not
  *      up yet sends it back to wait another delay (bgp_sock_err, bgp_decision,
- *      bgp_active), all silent without `debug { events }`. iBGP is multihop by default, so a
- *      peer on another subnet establishes too: the lines are the same. Both
+ *      bgp_active), all silent without `debug { events }`. iBGP is multihop
+ *      by default, so a peer on another subnet establishes too: the lines are
+ *      the same. Both
  *      sides are still recovering (their capability has the restart bit), so
  *      bgp.c bgp_conn_enter_established drops its graceful-restart lock
  *      without a wait: "Connected to table master", "State changed to feed",
@@ -171,7 +174,7 @@ const VERSION = 'v3.32.0'
 const GO_THREADS = 8
 
 type Backend = 'bird' | 'vxlan' | 'none'
-type Level = 'INFO' | 'WARNING'
+type Level = 'INFO'
 
 interface Setup {
   backend: Backend
@@ -301,7 +304,7 @@ const RUNSVDIR_EXEC = 9_702
 /** a service that ran less than a second is started again one second after it exits (runsv.c: sleep(1)) */
 const BIRD_RESTART = 1_003_410
 
-function timelineOf(c: Cluster, p: Pod, first: boolean): Timeline {
+function timelineOf(p: Pod, first: boolean): Timeline {
   const base = p.meta.creationTimestamp
   // addMicros reads its base to the millisecond: keep the base whole and carry the start's microseconds here
   const start = microsBetween(base, processStart(base, p.meta.name))
@@ -336,7 +339,7 @@ export function calicoLog(c: Cluster, p: Pod): LogLine[] {
   if (!node || !nodeIP || !pool) return []
   const setup = setupOf(c)
   const first = firstAgent(c) === p
-  const t = timelineOf(c, p, first)
+  const t = timelineOf(p, first)
   const pids = pidsOf(setup)
   const timed: { at: number; seq: number; line: LogLine }[] = []
   let seq = 0
@@ -493,7 +496,7 @@ function birdLines(c: Cluster, node: Node, nodeIP: string, t: Timeline, plain: (
     if (!ip || !pod || ip === nodeIP) continue
     // the active side (the higher address) connects after its connect delay (1.5 s + up to 0.5 s);
     // refused while the passive side's BIRD is not up yet, it waits a new delay (bgp_decision → bgp_active)
-    const theirs = timelineOf(c, pod, pod === first)
+    const theirs = timelineOf(pod, pod === first)
     const theirUp = microsBetween(t.base, theirs.base) + theirs.start - t.start + theirs.birdUp
     const [lo, hi] = nodeIP < ip ? [nodeIP, ip] : [ip, nodeIP]
     const [activeUp, passiveUp] = hi === nodeIP ? [t.birdUp, theirUp] : [theirUp, t.birdUp]
