@@ -48,6 +48,8 @@ function addressLines(l: Link, a: LinkAddress): string[] {
   if (a.broadcast) s += `brd ${a.broadcast} `
   s += `scope ${a.scope} `
   for (const f of a.flags ?? []) s += `${f} `
+  // iproute2 ip/ipaddress.c print_addrinfo: the address protocol after the flags
+  if (a.proto) s += `proto ${a.proto} `
   // the label (IFA_LABEL) exists for IPv4 addresses only, and ends the line without a space
   if (a.family === 'IPv4') s += l.name
   const life = a.lifetime ?? 'forever'

@@ -138,7 +138,7 @@ function route(ns: NetNS, args: string[], family: 'IPv4' | 'IPv6' | undefined): 
 
 /** The main table's routes of one family, a selector's field left out of each line (print_route's filter masks). */
 function mainTable(ns: NetNS, fam: 'IPv4' | 'IPv6', dev: string | undefined, proto: number | undefined, metric: number | undefined): string {
-  const routes = ns.routes.filter((r) => r.family === fam && (!dev || r.dev === dev)
+  const routes = (fam === 'IPv6' ? withLinkLocalRoutes(ns) : ns.routes).filter((r) => r.family === fam && (!dev || r.dev === dev)
     && (proto === undefined || rtProtocol(r.proto ?? 'boot') === proto)
     && (metric === undefined || (r.metric ?? 0) === metric))
   const text = routes.map((r) => formatRoute({
@@ -148,6 +148,26 @@ function mainTable(ns: NetNS, fam: 'IPv4' | 'IPv6', dev: string | undefined, pro
     metric: metric !== undefined ? undefined : r.metric,
   })).join('\n')
   return text ? `${text}\n` : ''
+}
+
+/**
+ * The main table's IPv6 routes with the kernel's fe80::/64 prefix route for every device that has
+ * a link-local address (addrconf_add_linklocal → addrconf_prefix_route, metric 256): eth0, cni0,
+ * flannel.1 and every veth alike, in the order the devices came up (fib6 keeps routes of one
+ * prefix and metric in insertion order). They stand where the first one stood, else before
+ * the default routes.
+ */
+function withLinkLocalRoutes(ns: NetNS): NetNS['routes'] {
+  const isLL = (r: NetNS['routes'][number]) => r.family === 'IPv6' && r.dst === 'fe80::/64' && r.proto === 'kernel'
+  const stored = ns.routes.filter(isLL)
+  const derived = ns.links
+    .filter((l) => l.kind !== 'loopback' && l.addresses.some((a) => a.family === 'IPv6' && a.scope === 'link' && a.address.toLowerCase().startsWith('fe80:')))
+    .map((l) => stored.find((r) => r.dev === l.name) ?? { family: 'IPv6' as const, dst: 'fe80::/64', dev: l.name, proto: 'kernel', metric: 256 })
+  const rest = ns.routes.filter((r) => !isLL(r))
+  const first = ns.routes.findIndex(isLL)
+  const at = first >= 0 ? ns.routes.slice(0, first).filter((r) => !isLL(r)).length : rest.findIndex((r) => r.family === 'IPv6' && r.dst === 'default')
+  const i = at >= 0 ? at : rest.length
+  return [...rest.slice(0, i), ...derived, ...rest.slice(i)]
 }
 
 /** Route protocol numbers by name (iproute2 etc/iproute2/rt_protos); a number is taken as it is. */
@@ -198,6 +218,11 @@ function localTable(ns: NetNS, family: 'IPv4' | 'IPv6', dev: string | undefined,
         if (metric !== undefined && metric !== 0) continue
         entries.push({ key: a.address, type: 'local', dst: a.address, dev: l.name, tail: `${metric === undefined ? 'metric 0 ' : ''}pref medium` })
       }
+    }
+    // every IPv6 device but lo gets the multicast route ff00::/8 in the local table (addrconf_add_mroute,
+    // metric IP6_RT_PRIO_ADDRCONF 256), after the local routes in trie order, in the order the devices came up
+    if (family === 'IPv6' && l.kind !== 'loopback' && (metric === undefined || metric === 256) && l.addresses.some((a) => a.family === 'IPv6')) {
+      entries.push({ key: 'ff00::', type: 'multicast', dst: 'ff00::/8', dev: l.name, tail: `${metric === undefined ? 'metric 256 ' : ''}pref medium` })
     }
   }
   entries.sort((x, y) => compareIP(x.key, y.key))

@@ -16,6 +16,8 @@ export interface LinkAddress {
   scope: 'global' | 'link' | 'host'
   /** IFA_F_* flags iproute2 prints after the scope: dynamic, noprefixroute */
   flags?: string[]
+  /** IFA_PROTO (kernel 6.1+, iproute2 prints `proto NAME`): kernel_ll for a link-local address the kernel made itself */
+  proto?: 'kernel_ll'
   /** IFA_RT_PRIORITY, printed as `metric N` (systemd-networkd sets 100 on DHCP addresses) */
   metric?: number
   /** e.g. "86000sec" for DHCP leases; forever otherwise */

@@ -33,8 +33,8 @@ export function loopback(): Link {
   }
 }
 
-export function linkLocal(mac: string): LinkAddress {
-  return { family: 'IPv6', address: linkLocalFromMac(mac), prefixLength: 64, scope: 'link' }
+export function linkLocal(mac: string, byKernel = true): LinkAddress {
+  return { family: 'IPv6', address: linkLocalFromMac(mac), prefixLength: 64, scope: 'link', ...(byKernel ? { proto: 'kernel_ll' as const } : {}) }
 }
 
 /** The node's NIC: static addresses on a /24 (and /64), as netplan configures a lab node. */
@@ -47,7 +47,9 @@ export function nodeNic(node: Node, mtu: number): Link {
       ? { family: fam, address: ip, prefixLength: 24, broadcast: broadcastAddress(lan), scope: 'global' }
       : { family: fam, address: ip, prefixLength: 64, scope: 'global' }
   })
-  addresses.push(linkLocal(mac))
+  // netplan's systemd-networkd configures the NIC's IPv6 link-local itself: no IFA_PROTO (devices the
+  // CNI creates get theirs from the kernel's addrconf, IFAPROT_KERNEL_LL, printed `proto kernel_ll`)
+  addresses.push(linkLocal(mac, false))
   return {
     index: 2,
     name: NIC,

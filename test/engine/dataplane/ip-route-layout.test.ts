@@ -35,3 +35,44 @@ describe('iproute2 route line layout (ip/iproute.c print_route)', () => {
     expect(run('ssh node-1 ip route show table local dev lo')).toBe('local 127.0.0.0/8 proto kernel scope host src 127.0.0.1 \nlocal 127.0.0.1 proto kernel scope host src 127.0.0.1 \nbroadcast 127.255.255.255 proto kernel scope link src 127.0.0.1 \n')
   })
 })
+
+describe('the routes and addresses the kernel gives every IPv6 device (net/ipv6/addrconf.c)', () => {
+  const { cluster } = loadScenario('apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {nodeName: node-1, containers: [{name: c, image: nicolaka/netshoot}]}\n')
+  const run = (cmd: string) => runCommand(cluster, cmd).stdout
+  const devices = (text: string, re: RegExp) => [...text.matchAll(re)].map((m) => m[1])
+
+  it('a fe80::/64 prefix route for each device with a link-local address, bridge ports and tunnels included, in the order they came up', () => {
+    const main6 = run('ssh node-1 ip -6 route')
+    const withLL = devices(run('ssh node-1 ip -6 addr'), /^\d+: ([^:@]+)[:@][\s\S]*?(?=^\d+: |$(?![\s\S]))/gm).filter((d) => d !== 'lo')
+    expect(devices(main6, /^fe80::\/64 dev (\S+) proto kernel metric 256 pref medium$/gm)).toEqual(withLL)
+    expect(withLL).toEqual(expect.arrayContaining(['eth0', 'flannel.1', 'cni0']))
+    expect(withLL.some((d) => d.startsWith('veth'))).toBe(true)
+    // and one in the Pod, for its eth0
+    expect(run('kubectl exec a -- ip -6 route')).toBe('fe80::/64 dev eth0 proto kernel metric 256 pref medium\n')
+  })
+
+  it('the local table has multicast ff00::/8 for every device but lo, after the local routes (addrconf_add_mroute, metric 256)', () => {
+    const local6 = run('ssh node-1 ip -6 route show table local')
+    const lines = local6.trimEnd().split('\n')
+    const firstMulticast = lines.findIndex((l) => l.startsWith('multicast '))
+    expect(lines.slice(firstMulticast).every((l) => /^multicast ff00::\/8 dev \S+ proto kernel metric 256 pref medium$/.test(l))).toBe(true)
+    expect(devices(local6, /^multicast ff00::\/8 dev (\S+) /gm)).toEqual(devices(run('ssh node-1 ip -6 route'), /^fe80::\/64 dev (\S+) /gm))
+    expect(local6).not.toMatch(/^multicast .* dev lo /m)
+    // `metric 256` keeps them alone; `metric 0`, only the local routes
+    expect(run('ssh node-1 ip -6 route show table local metric 256').split('\n').filter(Boolean).every((l) => l.startsWith('multicast ff00::/8 '))).toBe(true)
+    expect(run('ssh node-1 ip -6 route show table local metric 0')).not.toContain('multicast')
+    expect(run('kubectl exec a -- ip -6 route show table local')).toMatch(/^multicast ff00::\/8 dev eth0 proto kernel metric 256 pref medium\n$/m)
+  })
+
+  it('a link-local address the kernel made is "proto kernel_ll" (IFA_PROTO); the NIC\'s, configured by systemd-networkd, has none', () => {
+    const addrs = run('ssh node-1 ip -6 addr')
+    expect(addrs).toMatch(/^ {4}inet6 fe80::\S+\/64 scope link proto kernel_ll $/m)
+    const eth0 = run('ssh node-1 ip -6 addr show eth0')
+    expect(eth0).toMatch(/^ {4}inet6 fe80::\S+\/64 scope link $/m)
+    expect(run('ssh node-1 ip -6 addr show cni0')).toMatch(/scope link proto kernel_ll \n/)
+    expect(run('kubectl exec a -- ip -6 addr show eth0')).toMatch(/scope link proto kernel_ll \n/)
+    // lo's ::1 has no protocol
+    expect(run('ssh node-1 ip -6 addr show lo')).toContain('inet6 ::1/128 scope host noprefixroute \n')
+  })
+})
+
