@@ -12,6 +12,7 @@ import { fail, ok } from '../shell/types.ts'
 import { fnv1a32 } from '../cluster/hash.ts'
 import { namespaceOf } from './place.ts'
 import { runIp } from './ip-command.ts'
+import { unameProgram } from './uname.ts'
 import { formatBridgeLinks } from './interfaces.ts'
 import { proxyConfig } from './kube-proxy/config.ts'
 import { nodeRuleset } from './kube-proxy/node-ruleset.ts'
@@ -389,6 +390,7 @@ export const DATAPLANE_PROGRAMS: Record<string, Program> = {
   nft: nftProgram,
   'proxy-scale': proxyScaleProgram,
   hostname: hostnameProgram,
+  uname: unameProgram,
   ls: lsProgram,
   sysctl: sysctlProgram,
   'cilium-dbg': ciliumDbgProgram,
