@@ -53,6 +53,7 @@ export function runIp(ctx: IpContext, args: string[]): Output {
   if (matches(object, 'address')) return addrOrLink(ns, 'addr', rest, family, details, brief)
   if (matches(object, 'link')) return addrOrLink(ns, 'link', rest, family, details, brief)
   if (matches(object, 'route')) return route(ns, rest, family)
+  if (matches(object, 'neighbor') || matches(object, 'neighbour')) return neigh(ns, rest, family)
   if (matches(object, 'netns', 3)) return netns(ctx, rest)
   return fail(`Object "${object}" is unknown, try "ip help".`, 255)
 }
@@ -229,6 +230,29 @@ function localTable(ns: NetNS, family: 'IPv4' | 'IPv6', dev: string | undefined,
   const line = (e: (typeof entries)[number]) =>
     `${e.type} ${e.dst} ${dev ? '' : `dev ${e.dev} `}${named ? 'table local ' : ''}${proto === undefined ? 'proto kernel ' : ''}${e.tail}`
   return entries.length ? `${entries.map(line).join('\n')}\n` : ''
+}
+
+/**
+ * `ip neigh [show] [dev DEV]`: the permanent entries an agent wrote (flanneld's and Felix's on
+ * their VXLAN devices), in iproute2's layout (ip/ipneigh.c print_neigh: "dev" only without a
+ * device filter, the state word followed by a space). The entries the kernel learns from
+ * traffic (REACHABLE, STALE…) depend on what the node talked to and when: not simulated, and
+ * said so when a listing could hold them.
+ */
+function neigh(ns: NetNS, args: string[], family: 'IPv4' | 'IPv6' | undefined): Output {
+  if (args[0] !== undefined && !isShow(args[0])) return fail(`knet: ip neigh ${args[0]} is not simulated here; the simulator shows the table (ip neigh show [dev DEV])`, 1)
+  const rest = args.slice(args.length && isShow(args[0]) ? 1 : 0)
+  let dev: string | undefined
+  for (let j = 0; j < rest.length; j++) {
+    if (rest[j] === 'dev') dev = rest[++j]
+    else return fail(`knet: ip neigh show ${rest[j]} is not simulated here; the simulator filters by dev only`, 1)
+  }
+  if (dev !== undefined && !ns.links.some((l) => l.name === dev)) return fail(`Cannot find device "${dev}"`, 1)
+  const entries = (ns.neighbours ?? []).filter((n) => (!dev || n.dev === dev) && (!family || family === (n.dst.includes(':') ? 'IPv6' : 'IPv4')))
+  const text = entries.map((n) => `${n.dst} ${dev ? '' : `dev ${n.dev} `}lladdr ${n.lladdr} PERMANENT \n`).join('')
+  // a VXLAN device with learning off holds only what its agent wrote (and Cilium's none: it tunnels in BPF)
+  const agentOnly = dev !== undefined && ns.links.find((l) => l.name === dev)?.kind === 'vxlan'
+  return { exitCode: 0, stdout: text, stderr: agentOnly ? '' : 'knet: the entries the kernel learns from traffic (ARP and neighbour discovery: REACHABLE, STALE…) are not simulated; only the permanent ones an agent writes (on its VXLAN device) are shown\n', data: entries }
 }
 
 function netns(ctx: IpContext, args: string[]): Output {

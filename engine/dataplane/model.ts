@@ -73,9 +73,27 @@ export interface Route {
   table?: 'main' | 'local'
 }
 
+/** A neighbour (ARP/NDP) entry a program wrote itself: `ip neigh` (NUD_PERMANENT) */
+export interface Neighbour {
+  dst: string
+  dev: string
+  lladdr: string
+}
+
+/** A forwarding-database entry on a VXLAN device: which node's address a tunnel MAC is behind (`bridge fdb`, NTF_SELF, permanent) */
+export interface FdbEntry {
+  mac: string
+  dev: string
+  dst: string
+}
+
 export interface NetNS {
   /** `ip netns` name of the namespace (cni-…), or undefined for the node's own */
   name?: string
   links: Link[]
   routes: Route[]
+  /** the permanent neighbour entries an agent wrote (flanneld, Felix): the ones the simulator knows */
+  neighbours?: Neighbour[]
+  /** the VXLAN devices' forwarding entries an agent wrote */
+  fdb?: FdbEntry[]
 }

@@ -7,13 +7,15 @@
 import { proxyScaleProgram } from './kube-proxy/scale.ts'
 import { sysctlProgram } from './sysctl.ts'
 import type { IPFamily } from '../net/ip.ts'
-import type { Invocation, Program } from '../shell/types.ts'
+import type { Invocation, Output, Program } from '../shell/types.ts'
+import type { NetNS } from './model.ts'
 import { fail, ok } from '../shell/types.ts'
 import { fnv1a32 } from '../cluster/hash.ts'
 import { namespaceOf } from './place.ts'
 import { runIp } from './ip-command.ts'
 import { unameProgram } from './uname.ts'
 import { formatBridgeLinks } from './interfaces.ts'
+import { formatFdb } from './fdb.ts'
 import { proxyConfig } from './kube-proxy/config.ts'
 import { nodeRuleset } from './kube-proxy/node-ruleset.ts'
 import { saveRuleset } from './kube-proxy/iptables-save.ts'
@@ -47,17 +49,34 @@ export const ipProgram: Program = {
 
 export const bridgeProgram: Program = {
   places: ['pod', 'node'],
-  summary: 'show Linux bridge ports (iproute2 bridge)',
-  usage: ['bridge link [show]'],
+  summary: 'show Linux bridge ports and VXLAN forwarding entries (iproute2 bridge)',
+  usage: ['bridge link [show]', 'bridge fdb [show] [dev DEV]'],
   run(inv) {
     const w = where(inv)
     if ('error' in w) return fail(w.error)
     const [obj, cmd] = inv.argv.slice(1)
+    if (obj && 'fdb'.startsWith(obj)) return fdbCommand(w.ns, inv.argv.slice(2))
     if (!obj || !(('link'.startsWith(obj) && obj.length >= 1))) return fail(`Object "${obj ?? ''}" is unknown, try "bridge help".`, 255)
     if (cmd && !'show'.startsWith(cmd) && !'list'.startsWith(cmd)) return fail(`Command "${cmd}" is unknown, try "bridge link help".`, 255)
     const ports = w.ns.links.filter((l) => l.master && l.bridgePort)
     return ok(formatBridgeLinks(w.ns.links), { ports: ports.map((p) => ({ index: p.index, name: p.name, master: p.master, state: p.bridgePort!.state })) })
   },
+}
+
+function fdbCommand(ns: NetNS, args: string[]): Output {
+  const show = (w: string | undefined) => w === undefined || 'show'.startsWith(w) || 'list'.startsWith(w)
+  if (args[0] !== undefined && !show(args[0]) && args[0] !== 'dev') return fail(`knet: bridge fdb ${args[0]} is not simulated here; the simulator shows the table (bridge fdb show [dev DEV])`, 1)
+  const rest = args[0] !== undefined && show(args[0]) ? args.slice(1) : args
+  let dev: string | undefined
+  for (let j = 0; j < rest.length; j++) {
+    if (rest[j] === 'dev') dev = rest[++j]
+    else return fail(`knet: bridge fdb show ${rest[j]} is not simulated here; the simulator filters by dev only`, 1)
+  }
+  const link = dev === undefined ? undefined : ns.links.find((l) => l.name === dev)
+  if (dev !== undefined && !link) return fail(`Cannot find device "${dev}"`, 1)
+  const { text, entries } = formatFdb(ns, dev)
+  const complete = link?.kind === 'vxlan'
+  return { exitCode: 0, stdout: text, stderr: complete ? '' : 'knet: only the VXLAN devices\' entries are simulated; a bridge\'s and its ports\' (their multicast addresses and the MACs they learn) are not shown\n', data: entries }
 }
 
 function rulesetFor(inv: Invocation, family: IPFamily) {

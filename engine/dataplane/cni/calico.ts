@@ -49,7 +49,8 @@ import { NIC, linkLocal, wirePods } from './common.ts'
 import type { CniContext, HostPart } from './context.ts'
 import { ipOf } from './context.ts'
 import { CALICO_BLOCK_BITS } from '../../cluster/nodes.ts'
-import { VXLAN_OVERHEAD, flannelPeerRoutes, flannelVxlanDevice } from './flannel.ts'
+import { VXLAN_OVERHEAD, flannelPeerRoutes, flannelVxlanDevice, flannelVxlanEntries } from './flannel.ts'
+import { vxlanPeerEntries } from './vxlan-peers.ts'
 
 export const IPIP_OVERHEAD = 20
 const CALICO_HOST_MAC = 'ee:ee:ee:ee:ee:ee'
@@ -187,6 +188,16 @@ export function buildCalico(ctx: CniContext, pods: Map<string, NetNS>, nicMtu: n
   // Felix replaces the CNI plugin's metric-0 host route with its own at the normal priority
   // (the RouteKey includes the priority; IPv6 already reads 1024, the kernel's default)
   const hostRoutes = wired.routes.map((r) => (r.family === 'IPv4' ? { ...r, metric: CALICO_NORMAL_ROUTE_PRIORITY } : r))
-  return { links: [...links, ...wired.links], routes: [...routes, ...hostRoutes] }
+  // the tunnel device's neighbour and forwarding entries: flanneld's on canal's flannel.1, Felix's on vxlan.calico
+  const entries = links.some((l) => l.name === 'flannel.1')
+    ? flannelVxlanEntries(ctx)
+    : links.some((l) => l.name === 'vxlan.calico')
+      ? vxlanPeerEntries('vxlan.calico', ctx.peers.flatMap((peer) => {
+          const cidr = peer.podCIDRs.find((c) => parsePrefix(c)?.family === 'IPv4')
+          const nodeIP = ipOf(peer.internalIPs, 'IPv4')
+          return cidr && nodeIP ? [{ tunnelIP: networkAddress(cidr), mac: randomMac(`${peer.meta.name}/vxlan.calico`), nodeIP }] : []
+        }))
+      : undefined
+  return { links: [...links, ...wired.links], routes: [...routes, ...hostRoutes], ...entries }
 }
 

@@ -6,7 +6,7 @@
 import type { Cluster, Node, Pod } from '../../model/types.ts'
 import { compareIP, ipFamilyOf, parsePrefix } from '../../net/ip.ts'
 import type { IPFamily } from '../../net/ip.ts'
-import type { Link, NetNS, Route } from '../model.ts'
+import type { FdbEntry, Link, NetNS, Neighbour, Route } from '../model.ts'
 
 export interface CniContext {
   cluster: Cluster
@@ -50,6 +50,8 @@ export interface CniFiles {
 export interface HostPart {
   links: Link[]
   routes: Route[]
+  neighbours?: Neighbour[]
+  fdb?: FdbEntry[]
 }
 
 export function podsOnNode(cluster: Cluster, node: Node): Pod[] {

@@ -13,6 +13,8 @@ import { broadcastAddress, networkAddress, nthAddress, prefixLength } from './ad
 import { NIC, connectedRoute, linkLocal, wirePods } from './common.ts'
 import { bridgeDevice } from './bridge-device.ts'
 import type { CniContext, HostPart } from './context.ts'
+import { vxlanPeerEntries } from './vxlan-peers.ts'
+import type { VxlanPeer } from './vxlan-peers.ts'
 import { podCIDROf, ipOf } from './context.ts'
 
 export const VXLAN_OVERHEAD = 50
@@ -41,6 +43,17 @@ export function flannelVxlanDevice(ctx: CniContext, mtu: number): Link | undefin
   }
 }
 
+/** flannel.1's neighbour and forwarding entries, one of each per peer (its flannel.1 MAC, as the peer's backend-data annotation says). */
+export function flannelVxlanEntries(ctx: CniContext) {
+  const peers: VxlanPeer[] = []
+  for (const peer of ctx.peers) {
+    const cidr = podCIDROf(peer, 'IPv4')
+    const peerIP = ipOf(peer.internalIPs, 'IPv4')
+    if (cidr && peerIP) peers.push({ tunnelIP: networkAddress(cidr), mac: randomMac(`${peer.meta.name}/flannel.1`), nodeIP: peerIP })
+  }
+  return vxlanPeerEntries('flannel.1', peers)
+}
+
 /** One route per peer: VXLAN via the peer's flannel.1 address, or host-gw via its node address. */
 export function flannelPeerRoutes(ctx: CniContext, mode: string): Route[] {
   const routes: Route[] = []
@@ -65,6 +78,7 @@ export function buildFlannel(ctx: CniContext, pods: Map<string, NetNS>, nicMtu: 
     if (dev) links.push(dev)
   }
   routes.push(...flannelPeerRoutes(ctx, mode))
+  const entries = links.some((l) => l.name === 'flannel.1') ? flannelVxlanEntries(ctx) : undefined
   const cidrs = ctx.node.podCIDRs
   if (ctx.pods.length > 0 && cidrs.length > 0) {
     const br = bridgeDevice(ctx, 'cni0', mtu, cidrs)
@@ -82,7 +96,7 @@ export function buildFlannel(ctx: CniContext, pods: Map<string, NetNS>, nicMtu: 
     podBroadcast: (family) => (family === 'IPv4' ? broadcastAddress(podCIDROf(ctx.node, 'IPv4')!) : undefined),
     podRoutes: (_pod, ip, family) => podRoutesViaGateway(ctx, ip, family, clusterCIDRs.filter((c) => ipFamilyOf(c.split('/')[0]) === family)),
   }, pods)
-  return { links: [...links, ...wired.links], routes: [...routes, ...wired.routes] }
+  return { links: [...links, ...wired.links], routes: [...routes, ...wired.routes], ...entries }
 }
 
 /**

@@ -107,7 +107,7 @@ function build(cluster: Cluster, node: Node): NodePlumbing {
   const { installed, refused } = installRoutes(routes)
   let files: CniFiles | undefined
   return {
-    host: { links, routes: routeOrder(installed) },
+    host: { links, routes: routeOrder(installed), ...(part.neighbours ? { neighbours: part.neighbours } : {}), ...(part.fdb ? { fdb: part.fdb } : {}) },
     pods: new Map([...pods].map(([k, ns]) => [k, { ...ns, routes: routeOrder(installRoutes(ns.routes).installed) }])),
     // only `cat`/`ls` on the node read the CNI's files: a trace through the node does not, so
     // they are written on first use (issue 20: less code on the first run), once
