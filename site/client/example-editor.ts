@@ -46,6 +46,15 @@ export async function startEditing(
   const figure = q('.knet-figure')
   const status = q('[data-knet-status]')!
   const diagnosticsList = q('[data-knet-diagnostics]')!
+  // a challenge's warnings about the example as written, folded until the reader asks (KnetExample.astro):
+  // neither listed nor underlined before; warnings that only the reader's edits bring show as usual
+  const checksBox = q<HTMLDetailsElement>('[data-knet-checks]')
+  const checksList = q('[data-knet-checks-list]')
+  const spoilers = new Set([...(checksList?.querySelectorAll<HTMLElement>('li') ?? [])].map((li) => li.dataset.message ?? ''))
+  let shown: { diagnostics: PlacedDiagnostic[]; scenario: ComposedScenario } | undefined
+  checksBox?.addEventListener('toggle', () => {
+    if (shown) showDiagnostics(shown.diagnostics, shown.scenario)
+  })
   const goalStatus = q('[data-knet-goal]')
   const goalChecks = (data.goal?.checks ?? [])
     .map((source) => parseCheck(source, data.commands.length))
@@ -213,9 +222,12 @@ export async function startEditing(
   }
 
   function showDiagnostics(diagnostics: PlacedDiagnostic[], scenario: ComposedScenario) {
+    shown = { diagnostics, scenario }
     const forBase: EditorDiagnostic[] = []
     const forManifests: EditorDiagnostic[] = []
-    const items = diagnostics.map((d) => {
+    const folded: HTMLLIElement[] = []
+    const items = diagnostics.flatMap((d) => {
+      const fold = checksBox !== null && checksList !== null && d.severity !== 'error' && spoilers.has(d.message)
       const item = document.createElement('li')
       item.className = 'knet-diagnostic'
       item.dataset.severity = d.severity
@@ -226,13 +238,22 @@ export async function startEditing(
         const endAt = d.endLine > 0 ? locateLine(scenario, d.endLine) : at
         const range = toRange(view.state.doc, at.line, d.column, endAt.part === at.part ? endAt.line : at.line, d.endColumn)
         const message = d.hint ? `${d.message} (${d.hint})` : d.message
-        ;(view === baseView ? forBase : forManifests).push({ ...range, severity: d.severity, message, source: d.code })
+        if (!fold || checksBox.open) (view === baseView ? forBase : forManifests).push({ ...range, severity: d.severity, message, source: d.code })
         where = `${at.part === 'base' ? `${data.base?.name ?? 'base'}.yaml ` : ''}line ${at.line}:${Math.max(1, d.column)}: `
       }
       item.textContent = `${where}${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`
-      return item
+      if (fold) {
+        item.dataset.message = d.message
+        folded.push(item)
+        return []
+      }
+      return [item]
     })
     diagnosticsList.replaceChildren(...items)
+    if (checksBox && checksList) {
+      checksList.replaceChildren(...folded)
+      checksBox.hidden = folded.length === 0
+    }
     manifestsView.dispatch(setDiagnostics(manifestsView.state, forManifests))
     if (baseView) baseView.dispatch(setDiagnostics(baseView.state, forBase))
     if (baseView && baseDetails && forBase.some((d) => d.severity === 'error')) baseDetails.open = true
