@@ -7,7 +7,8 @@ import { registerCheck } from './cluster/checks.ts'
 import { lintPolicies, validatePolicies } from './policy/index.ts'
 import { validateIngresses } from './ingress/index.ts'
 import { validateGateways } from './gateway/index.ts'
-import { registerFileResolver } from './dns/index.ts'
+import { registerFile, registerFileResolver } from './dns/index.ts'
+import { nodeOsRelease } from './cluster/os-release.ts'
 import { dataplaneFile } from './dataplane/index.ts'
 import { registerSessionStart } from './shell/session.ts'
 import { checkNodeScripts, runNodeScripts } from './lab/script.ts'
@@ -26,6 +27,8 @@ registerCheck((cluster) => (cluster.gatewayClasses.length + cluster.gateways.len
 
 // CNI configuration, host-local IPAM state, flannel's subnet.env and /proc/sys/net through `cat`
 registerFileResolver(dataplaneFile)
+// the node's operating system, as `cat /etc/os-release` on it shows
+registerFile('/etc/os-release', nodeOsRelease)
 
 // NodeScripts (the by-hand lab): checked at load, run when each run begins
 registerCheck((cluster) => checkNodeScripts(cluster))

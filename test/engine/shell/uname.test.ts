@@ -42,3 +42,13 @@ describe('uname', () => {
     expect(bb.stderr).toContain('Usage: uname [-amnrspvio]')
   })
 })
+
+describe('/etc/os-release on a node', () => {
+  it('is the file of the OS kubectl reports (OS-IMAGE): Ubuntu 24.04.3, noble', () => {
+    const text = sh('ssh node-2 cat /etc/os-release').stdout
+    const osImage = runCommand(cluster, 'kubectl get node node-2 -o jsonpath={.status.nodeInfo.osImage}').stdout
+    expect(text).toContain(`PRETTY_NAME="${osImage}"\n`)
+    expect(text).toContain('VERSION="24.04.3 LTS (Noble Numbat)"\nVERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\n')
+    expect(text.endsWith('UBUNTU_CODENAME=noble\nLOGO=ubuntu-logo\n')).toBe(true)
+  })
+})
