@@ -498,6 +498,9 @@ export function applyProbes(ctx: BuildContext, pods: Pod[], now: string): void {
     let where: ReturnType<typeof whereIs> | undefined
     // said once per object (the replicas of a template share it)
     const say = (severity: 'warning' | 'error', code: string, at: (string | number)[], text: string) => {
+      // the add-ons' own probes (calico-node's exec probes, cluster/addon-manifests.ts) are no reader's
+      // manifest: they pass, as in a healthy cluster, without a note about a file the reader never wrote
+      if (!pod.source) return
       where ??= whereIs(ctx, pod)
       const path = [...where.base, ...at]
       const key = `${where.obj?.ref.source}/${where.obj?.ref.doc}/${path.join('.')}`

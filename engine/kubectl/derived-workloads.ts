@@ -10,6 +10,7 @@ import { read } from '../cluster/context.ts'
 import { deterministicUID, safeEncodeString } from '../cluster/hash.ts'
 import { canonicalJsonHash } from '../cluster/canonical-json.ts'
 import { ADDON_WORKLOAD_SPEC } from '../cluster/system.ts'
+import { ADDON_DAEMONSETS } from '../cluster/addon-manifests.ts'
 
 const cache = new WeakMap<Cluster, GenericObject[]>()
 
@@ -45,7 +46,9 @@ function build(c: Cluster): GenericObject[] {
     // only a ReplicaSet's template and selector carry the hash; a Deployment's never do
     if (d.kind !== 'ReplicaSet') delete labels['pod-template-hash']
     const selector = { ...labels }
-    const objectLabels = d.kind === 'ReplicaSet' ? labels : Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'pod-template-hash'))
+    // an add-on's object may carry labels its template does not (kube-flannel.yml's k8s-app)
+    const objectLabels = (!first.source ? ADDON_DAEMONSETS[`${d.kind}/${namespace}/${d.name}`]?.labels : undefined)
+      ?? (d.kind === 'ReplicaSet' ? labels : Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'pod-template-hash')))
     const spec: JsonObject = {
       selector: { matchLabels: selector },
       template: { metadata: { labels }, spec: templateSpec(first) },
