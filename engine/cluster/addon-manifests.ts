@@ -10,7 +10,9 @@
  * cluster runs none (kubectl/cni-logs/calico.ts's log has the first calico-node create the
  * default tiers because no kube-controllers races it for them).
  */
-import type { JsonObject } from '../model/types.ts'
+import type { ClusterConfig, GenericObject, JsonObject } from '../model/types.ts'
+import { makeMeta } from './meta.ts'
+import { parsePrefix } from '../net/ip.ts'
 
 export interface AddonDaemonSet {
   namespace: string
@@ -407,4 +409,103 @@ export function addonInitContainerLog(spec: JsonObject | undefined, name: string
   const c = list.find((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x) && x.name === name)
   const command = c && Array.isArray(c.command) ? c.command : []
   return command.length === 1 && command[0] === 'cp' ? [] : undefined
+}
+
+/**
+ * The labels the stock manifests give the add-ons' own Namespaces: kube-flannel.yml's
+ * kube-flannel (its Pods need the privileged Pod Security level).
+ */
+export const ADDON_NAMESPACE_LABELS: Record<string, Record<string, string>> = {
+  'kube-flannel': { 'k8s-app': 'flannel', 'pod-security.kubernetes.io/enforce': 'privileged' },
+}
+
+/**
+ * net-conf.json with the cluster's Pod range in Network (kube-flannel.yml ships 10.244.0.0/16, the
+ * range kubeadm is told with --pod-network-cidr) and the backend of cniMode. A dual-stack cluster
+ * adds EnableIPv6 and IPv6Network, an IPv6-only one EnableIPv4 false, as flannel's
+ * Documentation/configuration.md says. canal.yaml's has no EnableNFTables line.
+ */
+function netConf(config: ClusterConfig, backend: string, nftables: boolean): string {
+  const v4 = config.podCIDRs.find((c) => parsePrefix(c)?.family === 'IPv4')
+  const v6 = config.podCIDRs.find((c) => parsePrefix(c)?.family === 'IPv6')
+  const lines = [
+    ...(v4 ? [`  "Network": "${v4}",`] : ['  "EnableIPv4": false,']),
+    ...(v6 ? ['  "EnableIPv6": true,', `  "IPv6Network": "${v6}",`] : []),
+    ...(nftables ? ['  "EnableNFTables": false,'] : []),
+    '  "Backend": {',
+    `    "Type": "${backend}"`,
+    '  }',
+  ]
+  return `{\n${lines.join('\n')}\n}\n`
+}
+
+/** calico.yaml's and canal.yaml's cni_network_config (a `|-` block: no final newline); the installer fills the __…__ values. */
+function calicoCniTemplate(ipam: string[]): string {
+  return [
+    '{',
+    '  "name": "k8s-pod-network",',
+    '  "cniVersion": "0.3.1",',
+    '  "plugins": [',
+    '    {',
+    '      "type": "calico",',
+    '      "log_level": "info",',
+    '      "log_file_path": "/var/log/calico/cni/cni.log",',
+    '      "datastore_type": "kubernetes",',
+    '      "nodename": "__KUBERNETES_NODE_NAME__",',
+    '      "mtu": __CNI_MTU__,',
+    '      "ipam": {',
+    ...ipam.map((l) => `          ${l}`),
+    '      },',
+    '      "policy": {',
+    '          "type": "k8s"',
+    '      },',
+    '      "kubernetes": {',
+    '          "kubeconfig": "__KUBECONFIG_FILEPATH__"',
+    '      }',
+    '    },',
+    '    {',
+    '      "type": "portmap",',
+    '      "snat": true,',
+    '      "capabilities": {"portMappings": true}',
+    '    }',
+    '  ]',
+    '}',
+  ].join('\n')
+}
+
+/**
+ * The ConfigMaps the CNI's stock manifest creates, which its DaemonSet's Pods read:
+ * kube-flannel.yml's kube-flannel-cfg, calico.yaml's calico-config (calico-vxlan.yaml's
+ * calico_backend "vxlan" for cniMode vxlan), canal.yaml's canal-config. One the scenario
+ * brings itself stays as written (the simulator reads none of them).
+ */
+export function withAddonConfigMaps(config: ClusterConfig, configMaps: GenericObject[]): GenericObject[] {
+  const add: [string, string, Record<string, string> | undefined, Record<string, string>][] = []
+  if (config.cni === 'flannel') {
+    const cniConf = '{\n  "name": "cbr0",\n  "cniVersion": "0.3.1",\n  "plugins": [\n    {\n      "type": "flannel",\n      "delegate": {\n        "hairpinMode": true,\n        "isDefaultGateway": true\n      }\n    },\n    {\n      "type": "portmap",\n      "capabilities": {\n        "portMappings": true\n      }\n    }\n  ]\n}\n'
+    add.push(['kube-flannel', 'kube-flannel-cfg', { tier: 'node', 'k8s-app': 'flannel', app: 'flannel' }, { 'cni-conf.json': cniConf, 'net-conf.json': netConf(config, config.cniMode, true) }])
+  } else if (config.cni === 'calico') {
+    add.push(['kube-system', 'calico-config', undefined, {
+      typha_service_name: 'none',
+      calico_backend: config.cniMode === 'vxlan' ? 'vxlan' : 'bird',
+      veth_mtu: '0',
+      cni_network_config: calicoCniTemplate(['"type": "calico-ipam"']),
+    }])
+  } else if (config.cni === 'canal') {
+    add.push(['kube-system', 'canal-config', undefined, {
+      typha_service_name: 'none',
+      canal_iface: '',
+      masquerade: 'true',
+      veth_mtu: '0',
+      cni_network_config: calicoCniTemplate(['"type": "host-local",', '"subnet": "usePodCidr"']),
+      'net-conf.json': netConf(config, 'vxlan', false),
+    }])
+  }
+  const out = [...configMaps]
+  for (const [namespace, name, labels, data] of add) {
+    if (configMaps.some((c) => c.meta.namespace === namespace && c.meta.name === name)) continue
+    const raw: JsonObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, ...(labels ? { labels } : {}) }, data }
+    out.push({ apiVersion: 'v1', kind: 'ConfigMap', meta: makeMeta({ kind: 'ConfigMap', name, namespace, labels, raw, system: true }), spec: {}, status: {}, raw })
+  }
+  return out
 }

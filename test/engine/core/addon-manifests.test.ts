@@ -86,6 +86,24 @@ describe('flannel v0.27.4: kube-flannel.yml', () => {
   })
 })
 
+describe("the manifests' other objects the Pods read", () => {
+  it('flannel: Namespace kube-flannel runs privileged Pods; kube-flannel-cfg has the Pod range and the backend', () => {
+    const { cluster: c } = cluster('  cni: flannel\n  cniMode: host-gw\n')
+    expect(runCommand(c, 'kubectl get ns kube-flannel --show-labels').stdout).toContain('k8s-app=flannel,kubernetes.io/metadata.name=kube-flannel,pod-security.kubernetes.io/enforce=privileged')
+    const cm = JSON.parse(runCommand(c, 'kubectl get cm -n kube-flannel kube-flannel-cfg -o json').stdout)
+    expect(JSON.parse(cm.data['net-conf.json'])).toEqual({ Network: '10.244.0.0/16', EnableNFTables: false, Backend: { Type: 'host-gw' } })
+    expect(JSON.parse(cm.data['cni-conf.json']).plugins.map((p: J) => p.type)).toEqual(['flannel', 'portmap'])
+  })
+
+  it('calico: calico-config names the backend (vxlan for calico-vxlan.yaml) and the CNI template', () => {
+    const data = (mode: string) => JSON.parse(runCommand(cluster(`  cni: calico\n  cniMode: ${mode}\n`).cluster, 'kubectl get cm -n kube-system calico-config -o json').stdout).data
+    expect(data('ipip').calico_backend).toBe('bird')
+    expect(data('vxlan').calico_backend).toBe('vxlan')
+    expect(data('ipip').veth_mtu).toBe('0')
+    expect(data('ipip').cni_network_config).toContain('"mtu": __CNI_MTU__,')
+  })
+})
+
 describe('calico v3.32.0: calico.yaml', () => {
   const { cluster: c, warnings } = cluster('  cni: calico\n')
   const d = ds(c, 'kube-system', 'calico-node')
