@@ -64,6 +64,25 @@ const CNI_AGENTS: Partial<Record<ClusterConfig['cni'], [string, string, Record<s
   antrea: ['kube-system', 'antrea-agent', { app: 'antrea', component: 'antrea-agent' }, 'antrea/antrea-agent-ubuntu:v2.4.0'],
 }
 
+/**
+ * The add-ons' DaemonSets: kubeadm's kube-proxy (none with Cilium's kube-proxy replacement: its
+ * guide has kubeadm init skip the phase addon/kube-proxy, docs.cilium.io network/kubernetes/kubeproxy-free)
+ * and the CNI agent's.
+ */
+export function addonDaemonSets(config: ClusterConfig): AddonDaemonSet[] {
+  const out: AddonDaemonSet[] = []
+  if (!config.kubeProxyReplacement) out.push(kubeProxyDaemonSet(`registry.k8s.io/kube-proxy:${config.kubernetesVersion}`))
+  const manifest = CNI_MANIFESTS[config.cni]
+  const agent = CNI_AGENTS[config.cni]
+  if (manifest) out.push(manifest(config.cniMode))
+  else if (agent) {
+    const [namespace, name, labels, image, resources] = agent
+    const container: JsonObject = { name: name.replace(/-ds$/, ''), image, ...(resources ? { resources } : {}) }
+    out.push({ namespace, name, labels, spec: { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [container] } })
+  }
+  return out
+}
+
 export function systemNamespaces(config: ClusterConfig): string[] {
   const ns = config.cni === 'flannel' ? 'kube-flannel' : CNI_AGENTS[config.cni]?.[0]
   return [...new Set([...SYSTEM_NAMESPACES, ...(ns ? [ns] : [])])].sort()
@@ -231,16 +250,6 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
       out.push(d)
     }
   }
-  // None with Cilium's kube-proxy replacement: its guide has kubeadm init skip the phase addon/kube-proxy
-  // (docs.cilium.io network/kubernetes/kubeproxy-free)
-  if (!config.kubeProxyReplacement) daemon(kubeProxyDaemonSet(`registry.k8s.io/kube-proxy:${config.kubernetesVersion}`))
-  const manifest = CNI_MANIFESTS[config.cni]
-  const agent = CNI_AGENTS[config.cni]
-  if (manifest) daemon(manifest(config.cniMode))
-  else if (agent) {
-    const [namespace, name, labels, image, resources] = agent
-    const container: JsonObject = { name: name.replace(/-ds$/, ''), image, ...(resources ? { resources } : {}) }
-    daemon({ namespace, name, labels, spec: { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [container] } })
-  }
+  for (const ds of addonDaemonSets(config)) daemon(ds)
   return out
 }

@@ -86,6 +86,19 @@ describe('flannel v0.27.4: kube-flannel.yml', () => {
   })
 })
 
+describe('a node whose NoExecute taint kube-flannel.yml does not tolerate', () => {
+  const c = loadScenario(
+    'apiVersion: v1\nkind: Node\nmetadata: {name: gpu-1}\nspec:\n  taints: [{key: dedicated, value: ml, effect: NoExecute}]\nstatus:\n  addresses: [{type: InternalIP, address: 10.0.0.5}]\n',
+  ).cluster
+
+  it('gets no flannel Pod, and the DaemonSet is still listed, desiring none', () => {
+    expect(c.pods.filter((p) => p.meta.namespace === 'kube-flannel')).toEqual([])
+    const out = runCommand(c, 'kubectl get ds -n kube-flannel').stdout
+    expect(out).toMatch(/^kube-flannel-ds +0 +0 +0 +0 +0 +<none> +10d$/m)
+    expect(runCommand(c, 'kubectl get ds -n kube-system kube-proxy').stdout).toMatch(/^kube-proxy +1 +1 +1 /m)
+  })
+})
+
 describe("the manifests' other objects the Pods read", () => {
   it('flannel: Namespace kube-flannel runs privileged Pods; kube-flannel-cfg has the Pod range and the backend', () => {
     const { cluster: c } = cluster('  cni: flannel\n  cniMode: host-gw\n')
