@@ -76,6 +76,16 @@ describe('flannel v0.27.4: kube-flannel.yml', () => {
     expect(init.stdout).toBe('')
   })
 
+  it("each Pod is pinned to its node: the DaemonSet controller replaces the template's required node affinity", () => {
+    const pod = c.pods.find((p) => p.meta.namespace === 'kube-flannel' && p.nodeName === 'node-2')!
+    const json = JSON.parse(runCommand(c, `kubectl get pod -n kube-flannel ${pod.meta.name} -o json`).stdout)
+    expect(json.spec.affinity).toEqual({
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-2'] }] }] } },
+    })
+    // the template keeps the manifest's
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key).toBe('kubernetes.io/os')
+  })
+
   it('shows the init containers completed in describe, and says nothing about the add-ons in warnings', () => {
     const pod = c.pods.find((p) => p.meta.namespace === 'kube-flannel')!
     const out = runCommand(c, `kubectl describe pod -n kube-flannel ${pod.meta.name}`).stdout
