@@ -97,9 +97,19 @@ describe('flannel v0.27.4: kube-flannel.yml', () => {
 })
 
 describe('a node whose NoExecute taint kube-flannel.yml does not tolerate', () => {
-  const c = loadScenario(
+  const loaded = loadScenario(
     'apiVersion: v1\nkind: Node\nmetadata: {name: gpu-1}\nspec:\n  taints: [{key: dedicated, value: ml, effect: NoExecute}]\nstatus:\n  addresses: [{type: InternalIP, address: 10.0.0.5}]\n',
-  ).cluster
+  )
+  const c = loaded.cluster
+
+  it('is warned about at the taint: the real node would stay NotReady without its CNI agent', () => {
+    const w = loaded.diagnostics.filter((d) => d.code === 'addon-not-scheduled')
+    expect(w.map((d) => [d.severity, d.line, d.message])).toEqual([[
+      'warning',
+      5,
+      'DaemonSet kube-flannel/kube-flannel-ds makes no Pod for node gpu-1: the node had untolerated taint {dedicated: ml}; a real node without its flannel agent stays NotReady (container runtime network not ready: cni plugin not initialized) and its Pods wait in ContainerCreating, which the simulator does not model: it networks them anyway',
+    ]])
+  })
 
   it('gets no flannel Pod, and the DaemonSet is still listed, desiring none', () => {
     expect(c.pods.filter((p) => p.meta.namespace === 'kube-flannel')).toEqual([])
