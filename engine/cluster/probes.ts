@@ -18,7 +18,8 @@
  *   within 1s: context deadline exceeded` (pkg/probe/grpc/grpc.go dials with
  *   WithBlock until the probe's timeout). A server that listens is assumed to
  *   serve grpc.health.v1 (warned: not simulated).
- * - exec: not simulated; the command is taken to exit 0 (warned).
+ * - exec: not simulated; the command is taken to exit 0 (warned, except for the add-ons' own
+ *   Pods, such as calico-node's `/bin/calico-node -felix-live`, which pass as in a healthy cluster).
  * - A port given by name resolves against the probe's own container's ports
  *   (pkg/probe/util.go ResolveContainerPort); a name no port has falls back
  *   to strconv.Atoi and fails: the probe *errors* ("Readiness probe errored
