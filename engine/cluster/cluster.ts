@@ -29,6 +29,7 @@ import { clusterChecks } from './checks.ts'
 import type { Locate } from './checks.ts'
 import { locate } from '../load/parse.ts'
 import { readExternalHosts, withCorednsConfigMap } from '../dns/build.ts'
+import { withAddonConfigMaps } from './addon-manifests.ts'
 import { addGatewayDataPlane } from '../gateway/dataplane.ts'
 
 const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Service', 'EndpointSlice', 'Endpoints', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant']
@@ -188,7 +189,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
     adminNetworkPolicies: generic('AdminNetworkPolicy'),
     baselineAdminNetworkPolicies: generic('BaselineAdminNetworkPolicy'),
     clusterNetworkPolicies: generic('ClusterNetworkPolicy'),
-    configMaps: withCorednsConfigMap(ctx, config, generic('ConfigMap')),
+    configMaps: withAddonConfigMaps(config, withCorednsConfigMap(ctx, config, generic('ConfigMap'))),
     gatewayClasses: generic('GatewayClass'),
     gateways: generic('Gateway'),
     httpRoutes: generic('HTTPRoute'),

@@ -7,12 +7,14 @@
 import type { Namespace } from '../model/types.ts'
 import { BuildContext } from './context.ts'
 import { makeMeta } from './meta.ts'
+import { ADDON_NAMESPACE_LABELS } from './addon-manifests.ts'
 
 export function buildNamespaces(ctx: BuildContext, system: string[], used: Map<string, { kind: string; name: string; namespace: string; ref?: import('../model/types.ts').SourceRef }>): Namespace[] {
   const out = new Map<string, Namespace>()
   for (const name of system) {
     out.set(name, {
-      meta: makeMeta({ kind: 'Namespace', name, namespace: '', system: true, labels: { 'kubernetes.io/metadata.name': name } }),
+      // an add-on's own Namespace carries its manifest's labels (addon-manifests.ts)
+      meta: makeMeta({ kind: 'Namespace', name, namespace: '', system: true, labels: { ...ADDON_NAMESPACE_LABELS[name], 'kubernetes.io/metadata.name': name } }),
       implicit: false,
       system: true,
     })

@@ -169,7 +169,10 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
       }
       const placed = scheduler.place(d)
       if (placed.node) w.node = placed.node
-      else if (d.daemonNode) continue
+      else if (d.daemonNode) {
+        if (d.system) addonRefused(ctx, config, d, placed.reason)
+        continue
+      }
       else w.pending = placed.reason
     }
     if (!w.node) continue
@@ -261,4 +264,25 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
 function isTerminal(d: PodDraft): boolean {
   const phase = d.statusJson ? read.str(d.statusJson.phase) : undefined
   return phase === 'Succeeded' || phase === 'Failed'
+}
+
+/**
+ * An add-on's DaemonSet that makes no Pod for a node (kube-flannel.yml's DaemonSet tolerates
+ * NoSchedule taints only, so a NoExecute taint keeps flanneld off the node): said at the Node.
+ * Without its CNI agent a real node never gets the plugin's configuration: the runtime reports
+ * NetworkPluginNotReady, the node stays NotReady and its Pods wait in ContainerCreating
+ * (cni.mdx), which the simulator does not model.
+ */
+function addonRefused(ctx: BuildContext, config: ClusterConfig, d: PodDraft, reason: string | undefined): void {
+  const node = d.daemonNode ?? ''
+  const ds = `${d.namespace}/${d.workload?.name ?? d.name}`
+  const cni = d.workload?.name !== 'kube-proxy'
+  // the scheduler's FailedScheduling words for this one node: "0/1 nodes are available: 1 node(s) had …."
+  const m = reason ? /^0\/\d+ nodes are available: \d+ node\(s\) (.*?)\.?$/.exec(reason) : null
+  const why = m ? `: the node ${m[1]}` : reason ? `: ${reason}` : ''
+  const then = cni
+    ? `; a real node without its ${config.cni} agent stays NotReady (container runtime network not ready: cni plugin not initialized) and its Pods wait in ContainerCreating, which the simulator does not model: it networks them anyway`
+    : ''
+  const loaded = ctx.objects('Node').find((o) => o.name === node)
+  ctx.warn(loaded, loaded && reason?.includes('taint') ? ['spec', 'taints'] : [], `DaemonSet ${ds} makes no Pod for node ${node}${why}${then}`, 'addon-not-scheduled')
 }

@@ -18,7 +18,8 @@
  *   within 1s: context deadline exceeded` (pkg/probe/grpc/grpc.go dials with
  *   WithBlock until the probe's timeout). A server that listens is assumed to
  *   serve grpc.health.v1 (warned: not simulated).
- * - exec: not simulated; the command is taken to exit 0 (warned).
+ * - exec: not simulated; the command is taken to exit 0 (warned, except for the add-ons' own
+ *   Pods, such as calico-node's `/bin/calico-node -felix-live`, which pass as in a healthy cluster).
  * - A port given by name resolves against the probe's own container's ports
  *   (pkg/probe/util.go ResolveContainerPort); a name no port has falls back
  *   to strconv.Atoi and fails: the probe *errors* ("Readiness probe errored
@@ -498,6 +499,9 @@ export function applyProbes(ctx: BuildContext, pods: Pod[], now: string): void {
     let where: ReturnType<typeof whereIs> | undefined
     // said once per object (the replicas of a template share it)
     const say = (severity: 'warning' | 'error', code: string, at: (string | number)[], text: string) => {
+      // the add-ons' own probes (calico-node's exec probes, cluster/addon-manifests.ts) are no reader's
+      // manifest: they pass, as in a healthy cluster, without a note about a file the reader never wrote
+      if (!pod.source) return
       where ??= whereIs(ctx, pod)
       const path = [...where.base, ...at]
       const key = `${where.obj?.ref.source}/${where.obj?.ref.doc}/${path.join('.')}`

@@ -16,6 +16,8 @@ import { BuildContext } from './context.ts'
 import { safeEncodeString, safeRandomString, deterministicUID } from './hash.ts'
 import { canonicalJsonHash } from './canonical-json.ts'
 import { DEFAULT_COREDNS_IMAGE } from '../dns/coredns-builds.ts'
+import { ADDON_DAEMONSETS, calicoNodeDaemonSet, canalDaemonSet, flannelDaemonSet, kubeProxyDaemonSet } from './addon-manifests.ts'
+import type { AddonDaemonSet } from './addon-manifests.ts'
 
 /**
  * kubeadm v1.37's etcd image tag (constants.DefaultEtcdVersion): 3.7.0-rc.0 in
@@ -33,6 +35,8 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', '
  */
 export const ADDON_WORKLOAD_SPEC: Record<string, JsonObject> = {
   'Deployment/kube-system/coredns': { strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } } },
+  // the DaemonSets' selectors and updateStrategy as their manifests write them (addon-manifests.ts)
+  ...Object.fromEntries(Object.entries(ADDON_DAEMONSETS).map(([k, v]) => [k, v.spec])),
 }
 
 const TOLERATE_ALL = [{ operator: 'Exists' }]
@@ -42,15 +46,17 @@ const CONTROL_PLANE_TOLERATIONS: JsonObject[] = [
 ]
 
 /**
- * The CNI agent each plugin's stock manifest runs: [namespace, DaemonSet, label, image, resources].
- * Resources as those manifests request them (kube-flannel.yml: 100m/50Mi; calico.yaml's calico-node
- * and canal: 250m; aws-vpc-cni's aws-node: 25m); the others set none by default.
+ * The CNI agent each plugin runs: flannel, calico and canal as their stock manifests define them
+ * (addon-manifests.ts); the others as [namespace, DaemonSet, label, image, resources] only, the
+ * image and the resources their manifests name (aws-vpc-cni's aws-node: 25m).
  */
 // calico/canal v3.32: the first Calico with ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2; network-policy-api PR #376)
+const CNI_MANIFESTS: Partial<Record<ClusterConfig['cni'], (mode: string) => AddonDaemonSet>> = {
+  flannel: flannelDaemonSet,
+  calico: calicoNodeDaemonSet,
+  canal: canalDaemonSet,
+}
 const CNI_AGENTS: Partial<Record<ClusterConfig['cni'], [string, string, Record<string, string>, string, JsonObject?]>> = {
-  flannel: ['kube-flannel', 'kube-flannel-ds', { app: 'flannel', 'k8s-app': 'flannel' }, 'ghcr.io/flannel-io/flannel:v0.27.4', { requests: { cpu: '100m', memory: '50Mi' } }],
-  calico: ['kube-system', 'calico-node', { 'k8s-app': 'calico-node' }, 'docker.io/calico/node:v3.32.0', { requests: { cpu: '250m' } }],
-  canal: ['kube-system', 'canal', { 'k8s-app': 'canal' }, 'docker.io/calico/node:v3.32.0', { requests: { cpu: '250m' } }],
   cilium: ['kube-system', 'cilium', { 'k8s-app': 'cilium' }, 'quay.io/cilium/cilium:v1.18.2'],
   weave: ['kube-system', 'weave-net', { name: 'weave-net' }, 'ghcr.io/weaveworks/launcher/weave-kube:2.8.1'],
   'aws-vpc-cni': ['kube-system', 'aws-node', { 'k8s-app': 'aws-node' }, '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.20.2', { requests: { cpu: '25m' } }],
@@ -58,9 +64,28 @@ const CNI_AGENTS: Partial<Record<ClusterConfig['cni'], [string, string, Record<s
   antrea: ['kube-system', 'antrea-agent', { app: 'antrea', component: 'antrea-agent' }, 'antrea/antrea-agent-ubuntu:v2.4.0'],
 }
 
-export function systemNamespaces(config: ClusterConfig): string[] {
+/**
+ * The add-ons' DaemonSets: kubeadm's kube-proxy (none with Cilium's kube-proxy replacement: its
+ * guide has kubeadm init skip the phase addon/kube-proxy, docs.cilium.io network/kubernetes/kubeproxy-free)
+ * and the CNI agent's.
+ */
+export function addonDaemonSets(config: ClusterConfig): AddonDaemonSet[] {
+  const out: AddonDaemonSet[] = []
+  if (!config.kubeProxyReplacement) out.push(kubeProxyDaemonSet(`registry.k8s.io/kube-proxy:${config.kubernetesVersion}`))
+  const manifest = CNI_MANIFESTS[config.cni]
   const agent = CNI_AGENTS[config.cni]
-  return [...new Set([...SYSTEM_NAMESPACES, ...(agent ? [agent[0]] : [])])].sort()
+  if (manifest) out.push(manifest(config.cniMode))
+  else if (agent) {
+    const [namespace, name, labels, image, resources] = agent
+    const container: JsonObject = { name: name.replace(/-ds$/, ''), image, ...(resources ? { resources } : {}) }
+    out.push({ namespace, name, labels, spec: { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, containers: [container] } })
+  }
+  return out
+}
+
+export function systemNamespaces(config: ClusterConfig): string[] {
+  const ns = config.cni === 'flannel' ? 'kube-flannel' : CNI_AGENTS[config.cni]?.[0]
+  return [...new Set([...SYSTEM_NAMESPACES, ...(ns ? [ns] : [])])].sort()
 }
 
 export function systemServices(config: ClusterConfig): Loaded[] {
@@ -206,9 +231,8 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
     corednsRead = d.spec
     out.push(d)
   }
-  const daemon = (namespace: string, name: string, labels: Record<string, string>, image: string, resources?: JsonObject, pod: JsonObject = {}, container: JsonObject = {}) => {
+  const daemon = ({ namespace, name, labels, spec }: AddonDaemonSet) => {
     // one template, read once: every node's Pod shares it (issue 20: less work on the first run)
-    const spec: JsonObject = { hostNetwork: true, priorityClassName: 'system-node-critical', tolerations: TOLERATE_ALL, ...pod, containers: [{ name: name.replace(/-ds$/, ''), image, ...container, ...(resources ? { resources } : {}) }] }
     let read: PodSpecInfo | undefined
     for (const n of nodes) {
       const d = draft(ctx, {
@@ -226,29 +250,6 @@ export function systemPods(ctx: BuildContext, config: ClusterConfig, nodes: Node
       out.push(d)
     }
   }
-  // kubeadm's kube-proxy DaemonSet (cmd/kubeadm/app/phases/addons/proxy/manifests.go): its config from the
-  // kube-proxy ConfigMap, the xtables lock shared with other iptables users, the host's kernel modules.
-  // None with Cilium's kube-proxy replacement: its guide has kubeadm init skip the phase addon/kube-proxy
-  // (docs.cilium.io network/kubernetes/kubeproxy-free)
-  if (!config.kubeProxyReplacement) daemon('kube-system', 'kube-proxy', { 'k8s-app': 'kube-proxy' }, `registry.k8s.io/kube-proxy:${config.kubernetesVersion}`, undefined, {
-    serviceAccountName: 'kube-proxy',
-    nodeSelector: { 'kubernetes.io/os': 'linux' },
-    volumes: [
-      { name: 'kube-proxy', configMap: { name: 'kube-proxy' } },
-      { name: 'xtables-lock', hostPath: { path: '/run/xtables.lock', type: 'FileOrCreate' } },
-      { name: 'lib-modules', hostPath: { path: '/lib/modules' } },
-    ],
-  }, {
-    command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'],
-    env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
-    securityContext: { privileged: true },
-    volumeMounts: [
-      { mountPath: '/var/lib/kube-proxy', name: 'kube-proxy' },
-      { mountPath: '/run/xtables.lock', name: 'xtables-lock', readOnly: false },
-      { mountPath: '/lib/modules', name: 'lib-modules', readOnly: true },
-    ],
-  })
-  const agent = CNI_AGENTS[config.cni]
-  if (agent) daemon(agent[0], agent[1], agent[2], agent[3], agent[4])
+  for (const ds of addonDaemonSets(config)) daemon(ds)
   return out
 }

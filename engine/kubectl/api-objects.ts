@@ -135,6 +135,14 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   if (Array.isArray(spec.initContainers)) defaultedSpec.initContainers = spec.initContainers.map((c) => defaultContainer(read.fields(c), hostNetwork))
   if (Array.isArray(spec.volumes)) defaultedSpec.volumes = spec.volumes.map((v) => defaultVolume(read.fields(v)))
   if (pod.nodeName) defaultedSpec.nodeName = pod.nodeName
+  // the DaemonSet controller pins each Pod to its node: the template's required node affinity is
+  // replaced by one matchFields term on metadata.name (pkg/controller/daemon/util ReplaceDaemonSetPodNodeNameNodeAffinity)
+  if (pod.owner?.kind === 'DaemonSet' && pod.nodeName) {
+    const affinity = read.fields(spec.affinity)
+    const nodeAffinity = read.fields(affinity.nodeAffinity)
+    const pinned = { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [pod.nodeName] }] }] }
+    defaultedSpec.affinity = { ...affinity, nodeAffinity: { ...nodeAffinity, requiredDuringSchedulingIgnoredDuringExecution: pinned } }
+  }
   if (pod.hostname) defaultedSpec.hostname = pod.hostname
   if (pod.subdomain) defaultedSpec.subdomain = pod.subdomain
   const metadata = metaJson(pod.meta)

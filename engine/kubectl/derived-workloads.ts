@@ -9,7 +9,8 @@ import { makeMeta } from '../cluster/meta.ts'
 import { read } from '../cluster/context.ts'
 import { deterministicUID, safeEncodeString } from '../cluster/hash.ts'
 import { canonicalJsonHash } from '../cluster/canonical-json.ts'
-import { ADDON_WORKLOAD_SPEC } from '../cluster/system.ts'
+import { ADDON_WORKLOAD_SPEC, addonDaemonSets } from '../cluster/system.ts'
+import { ADDON_DAEMONSETS } from '../cluster/addon-manifests.ts'
 
 const cache = new WeakMap<Cluster, GenericObject[]>()
 
@@ -45,7 +46,9 @@ function build(c: Cluster): GenericObject[] {
     // only a ReplicaSet's template and selector carry the hash; a Deployment's never do
     if (d.kind !== 'ReplicaSet') delete labels['pod-template-hash']
     const selector = { ...labels }
-    const objectLabels = d.kind === 'ReplicaSet' ? labels : Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'pod-template-hash'))
+    // an add-on's object may carry labels its template does not (kube-flannel.yml's k8s-app)
+    const objectLabels = (!first.source ? ADDON_DAEMONSETS[`${d.kind}/${namespace}/${d.name}`]?.labels : undefined)
+      ?? (d.kind === 'ReplicaSet' ? labels : Object.fromEntries(Object.entries(labels).filter(([k]) => k !== 'pod-template-hash')))
     const spec: JsonObject = {
       selector: { matchLabels: selector },
       template: { metadata: { labels }, spec: templateSpec(first) },
@@ -76,6 +79,15 @@ function build(c: Cluster): GenericObject[] {
     // as old as the Pods it made (they are created right after it)
     meta.creationTimestamp = owner?.meta.creationTimestamp ?? first.meta.creationTimestamp
     out.push({ apiVersion: 'apps/v1', kind: d.kind, meta, spec, status: {}, raw: { apiVersion: 'apps/v1', kind: d.kind, spec } })
+  }
+  // an add-on's DaemonSet whose template no node accepts (kube-flannel.yml tolerates NoSchedule taints
+  // only, so a NoExecute taint keeps flanneld off that node) is there all the same, with no Pods
+  for (const a of addonDaemonSets(c.config)) {
+    const k = `DaemonSet/${a.namespace}/${a.name}`
+    if (have.has(k) || derived.has(k)) continue
+    const spec: JsonObject = { selector: { matchLabels: { ...a.labels } }, template: { metadata: { labels: { ...a.labels } }, spec: a.spec }, ...ADDON_WORKLOAD_SPEC[k] }
+    const meta = makeMeta({ kind: 'DaemonSet', name: a.name, namespace: a.namespace, labels: ADDON_DAEMONSETS[k]?.labels ?? a.labels, system: true })
+    out.push({ apiVersion: 'apps/v1', kind: 'DaemonSet', meta, spec, status: {}, raw: { apiVersion: 'apps/v1', kind: 'DaemonSet', spec } })
   }
   // a Deployment scaled to zero has its ReplicaSet all the same, with no Pods to derive it from
   // (sync.go getNewReplicaSet creates it whatever the replica count; a paused one gets none)

@@ -37,6 +37,8 @@ import { lastState } from '../cluster/probes.ts'
 import { crashAttemptLog } from './crash-log.ts'
 import { defaultContainerOf, defaultedNote, specContainerOf } from '../model/containers.ts'
 import { resolvePodRef } from './resolve.ts'
+import { addonInitContainerLog } from '../cluster/addon-manifests.ts'
+import { read } from '../cluster/context.ts'
 import { BUILTIN_LOG_SOURCES } from './log-sources.ts'
 
 import type { LogSource } from './log-source.ts'
@@ -203,7 +205,9 @@ function attempt(cluster: Cluster, pod: Pod, c: Container, previous: boolean, se
   // a scheduled one whose containers have not started yet answers BadRequest
   if (!pod.nodeName) return { skip: true }
   if (pod.phase === 'Pending') return { error: `Error from server (BadRequest): container "${c.name}" in pod "${pod.meta.name}" is waiting to start: ContainerCreating` }
-  const lines = containerLog(cluster, pod, c, session)
+  // an add-on's finished init container ran a copy or an installer, not the agent its image also holds
+  const addonInit = !pod.source && !c.sidecar && pod.initContainers.includes(c)
+  const lines = addonInit ? addonInitContainerLog(read.obj(pod.raw.spec), c.name) : containerLog(cluster, pod, c, session)
   if (!lines) return { note: `(knet: no simulated log for container "${c.name}" (image ${c.image}); the engine writes the logs of kube-proxy, CoreDNS, agnhost netexec, nginx failing to bind its port, flannel v0.27.4 and calico-node v3.32.0 (calico, canal) on IPv4)\n` }
   return { lines: p && k !== undefined ? runLines(pod, p, k, lines) : lines }
 }

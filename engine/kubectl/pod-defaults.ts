@@ -48,6 +48,11 @@ function defaultProbe(p: JsonObject): JsonObject {
 
 /** An env var: fieldRef.apiVersion defaults to v1 (SetDefaults_ObjectFieldSelector); a divisor left out is stored as "0" */
 function defaultEnvVar(e: JsonObject): JsonObject {
+  // EnvVar.Value is a string with omitempty: `value: ""` is stored as no value (canal.yaml's IP)
+  if (e.value === '') {
+    const { value: _empty, ...rest } = e
+    e = rest
+  }
   const from = read.fields(e.valueFrom)
   if (from.fieldRef !== undefined) return { ...e, valueFrom: { ...from, fieldRef: { apiVersion: 'v1', ...read.fields(from.fieldRef) } } }
   if (from.resourceFieldRef !== undefined) {
@@ -77,6 +82,11 @@ export function defaultContainer(c: JsonObject, hostNetwork: boolean): JsonObjec
   }
   for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (c[k] !== undefined && c[k] !== null) out[k] = defaultProbe(read.fields(c[k]))
   if (Array.isArray(c.env)) out.env = c.env.map((e) => defaultEnvVar(read.fields(e)))
+  // VolumeMount.ReadOnly is a plain bool with omitempty (core/v1 types.go): a false one is not stored
+  if (Array.isArray(c.volumeMounts)) out.volumeMounts = c.volumeMounts.map((m) => {
+    const { readOnly, ...rest } = read.fields(m)
+    return readOnly === false ? rest : { ...rest, ...(readOnly !== undefined ? { readOnly } : {}) }
+  })
   return out
 }
 

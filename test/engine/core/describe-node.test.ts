@@ -182,15 +182,16 @@ spec:
       [
         'Allocated resources:',
         '  (Total limits may be over 100 percent, i.e., overcommitted.)',
-        // the train Pod plus kube-flannel's 100m / 50Mi request
-        '  Resource           Requests      Limits',
-        '  --------           --------      ------',
-        '  cpu                1850m (46%)   0 (0%)',
-        '  memory             2098Mi (26%)  4Gi (52%)',
-        '  ephemeral-storage  1Gi (1%)      0 (0%)',
-        '  hugepages-2Mi      0 (0%)        0 (0%)',
+        // the train Pod alone: kube-flannel.yml's DaemonSet tolerates NoSchedule taints only, so
+        // dedicated=ml:NoExecute keeps its Pod off gpu-1 (daemon controller NodeShouldRunDaemonPod)
+        '  Resource           Requests     Limits',
+        '  --------           --------     ------',
+        '  cpu                1750m (43%)  0 (0%)',
+        '  memory             2Gi (26%)    4Gi (52%)',
+        '  ephemeral-storage  1Gi (1%)     0 (0%)',
+        '  hugepages-2Mi      0 (0%)       0 (0%)',
         // extended resources: totals only
-        '  nvidia.com/gpu     1             1',
+        '  nvidia.com/gpu     1            1',
         'Events:              <none>',
         '',
       ].join('\n'),

@@ -236,9 +236,9 @@ describe('canal (canal.yaml\'s calico-node: CALICO_NETWORKING_BACKEND=none, USE_
     expect(lines.map(body)).toContain('[INFO][14] tunnel-ip-allocator/config_params.go 833: Parsed value for IptablesRefreshInterval: 1m0s (from environment variable)')
   })
 
-  it('kubectl logs -c on the canal container and by label', () => {
+  it('kubectl logs -c on canal.yaml\'s calico-node container and by label', () => {
     const pod = agentOf(c, 'node-1').meta.name
-    expect(runCommand(c, `kubectl logs -n kube-system ${pod} -c canal`).stdout.trimEnd().split('\n')).toEqual(lines)
+    expect(runCommand(c, `kubectl logs -n kube-system ${pod} -c calico-node`).stdout.trimEnd().split('\n')).toEqual(lines)
     expect(runCommand(c, 'kubectl logs -n kube-system -l k8s-app=canal --tail 1').stdout.trimEnd().split('\n')).toHaveLength(4)
   })
 })
