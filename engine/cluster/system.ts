@@ -48,7 +48,7 @@ const CONTROL_PLANE_TOLERATIONS: JsonObject[] = [
  */
 // calico/canal v3.32: the first Calico with ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2; network-policy-api PR #376)
 const CNI_AGENTS: Partial<Record<ClusterConfig['cni'], [string, string, Record<string, string>, string, JsonObject?]>> = {
-  flannel: ['kube-flannel', 'kube-flannel-ds', { app: 'flannel', 'k8s-app': 'flannel' }, 'ghcr.io/flannel-io/flannel:v0.27.4', { requests: { cpu: '100m', memory: '50Mi' } }],
+  flannel: ['kube-flannel', 'kube-flannel-ds', { app: 'flannel', 'k8s-app': 'flannel' }, 'ghcr.io/flannel-io/flannel:v0.28.9', { requests: { cpu: '100m', memory: '50Mi' } }],
   calico: ['kube-system', 'calico-node', { 'k8s-app': 'calico-node' }, 'docker.io/calico/node:v3.32.0', { requests: { cpu: '250m' } }],
   canal: ['kube-system', 'canal', { 'k8s-app': 'canal' }, 'docker.io/calico/node:v3.32.0', { requests: { cpu: '250m' } }],
   cilium: ['kube-system', 'cilium', { 'k8s-app': 'cilium' }, 'quay.io/cilium/cilium:v1.18.2'],

@@ -204,7 +204,7 @@ function attempt(cluster: Cluster, pod: Pod, c: Container, previous: boolean, se
   if (!pod.nodeName) return { skip: true }
   if (pod.phase === 'Pending') return { error: `Error from server (BadRequest): container "${c.name}" in pod "${pod.meta.name}" is waiting to start: ContainerCreating` }
   const lines = containerLog(cluster, pod, c, session)
-  if (!lines) return { note: `(knet: no simulated log for container "${c.name}" (image ${c.image}); the engine writes the logs of kube-proxy, CoreDNS, agnhost netexec, nginx failing to bind its port, flannel v0.27.4 and calico-node v3.32.0 (calico, canal) on IPv4)\n` }
+  if (!lines) return { note: `(knet: no simulated log for container "${c.name}" (image ${c.image}); the engine writes the logs of kube-proxy, CoreDNS, agnhost netexec, nginx failing to bind its port, flannel v0.28.9 and calico-node v3.32.0 (calico, canal) on IPv4)\n` }
   return { lines: p && k !== undefined ? runLines(pod, p, k, lines) : lines }
 }
 
