@@ -42,10 +42,12 @@ const fieldRef = (fieldPath: string): JsonObject => ({ valueFrom: { fieldRef: { 
 const configKey = (name: string, key: string): JsonObject => ({ valueFrom: { configMapKeyRef: { name, key } } })
 const hostPath = (name: string, path: string, type?: string): JsonObject => ({ name, hostPath: type ? { path, type } : { path } })
 
-export const FLANNEL_VERSION = 'v0.27.4'
+export const FLANNEL_VERSION = 'v0.28.9'
 
 /**
- * flannel v0.27.4's kube-flannel-ds (flannel-io/flannel, tag v0.27.4, Documentation/kube-flannel.yml).
+ * flannel v0.28.9's kube-flannel-ds (flannel-io/flannel, tag v0.28.9, Documentation/kube-flannel.yml): since
+ * v0.28.6 install-cni writes the configuration with /opt/bin/install-conf (a temporary file renamed into
+ * place), since v0.28.9 flanneld serves /healthz and /readyz on 8081 for the kubelet's probes.
  * The template's labels lack the object's k8s-app, and the selector asks for app only. The backend
  * (vxlan, host-gw) is the kube-flannel-cfg ConfigMap's net-conf.json: the DaemonSet is the same for both.
  */
@@ -70,7 +72,7 @@ export function flannelDaemonSet(): AddonDaemonSet {
       initContainers: [
         {
           name: 'install-cni-plugin',
-          image: 'ghcr.io/flannel-io/flannel-cni-plugin:v1.8.0-flannel1',
+          image: 'ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3',
           command: ['cp'],
           args: ['-f', '/flannel', '/opt/cni/bin/flannel'],
           volumeMounts: [{ name: 'cni-plugin', mountPath: '/opt/cni/bin' }],
@@ -78,8 +80,8 @@ export function flannelDaemonSet(): AddonDaemonSet {
         {
           name: 'install-cni',
           image,
-          command: ['cp'],
-          args: ['-f', '/etc/kube-flannel/cni-conf.json', '/etc/cni/net.d/10-flannel.conflist'],
+          command: ['/opt/bin/install-conf'],
+          args: ['/etc/kube-flannel/cni-conf.json', '/etc/cni/net.d/10-flannel.conflist'],
           volumeMounts: [
             { name: 'cni', mountPath: '/etc/cni/net.d' },
             { name: 'flannel-cfg', mountPath: '/etc/kube-flannel/' },
@@ -90,7 +92,10 @@ export function flannelDaemonSet(): AddonDaemonSet {
         name: 'kube-flannel',
         image,
         command: ['/opt/bin/flanneld'],
-        args: ['--ip-masq', '--kube-subnet-mgr'],
+        args: ['--ip-masq', '--kube-subnet-mgr', '--healthz-port=8081'],
+        ports: [{ name: 'healthz', containerPort: 8081, protocol: 'TCP' }],
+        livenessProbe: { httpGet: { path: '/healthz', port: 'healthz' }, initialDelaySeconds: 10, periodSeconds: 30 },
+        readinessProbe: { httpGet: { path: '/readyz', port: 'healthz' }, initialDelaySeconds: 5, periodSeconds: 10 },
         resources: { requests: { cpu: '100m', memory: '50Mi' } },
         securityContext: { privileged: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } },
         env: [
@@ -400,15 +405,19 @@ export function kubeProxyDaemonSet(image: string): AddonDaemonSet {
 }
 
 /**
- * What an add-on's finished init container wrote, for `kubectl logs -c NAME`: flannel's two
- * `cp -f` copies print nothing (cp is silent without -v). Undefined for the others (calico's
- * install, calico-ipam -upgrade, calico-node -init): their logs are not simulated.
+ * What an add-on's finished init container wrote, for `kubectl logs -c NAME`: flannel's
+ * install-cni-plugin `cp -f` prints nothing (cp is silent without -v), nor does install-cni's
+ * /opt/bin/install-conf when it succeeds (flannel cmd/install_conf/main.go writes only usage and
+ * errors, to stderr). Undefined for the others (calico's install, calico-ipam -upgrade,
+ * calico-node -init): their logs are not simulated.
  */
+const SILENT_INSTALLERS = new Set(['cp', '/opt/bin/install-conf'])
+
 export function addonInitContainerLog(spec: JsonObject | undefined, name: string): [] | undefined {
   const list = Array.isArray(spec?.initContainers) ? spec.initContainers : []
   const c = list.find((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x) && x.name === name)
   const command = c && Array.isArray(c.command) ? c.command : []
-  return command.length === 1 && command[0] === 'cp' ? [] : undefined
+  return command.length === 1 && typeof command[0] === 'string' && SILENT_INSTALLERS.has(command[0]) ? [] : undefined
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * The annotations flanneld writes on its own Node when it takes its lease
- * (kube-flannel.yml's `--kube-subnet-mgr`; flannel v0.27.4
+ * (kube-flannel.yml's `--kube-subnet-mgr`; flannel v0.28.9
  * pkg/subnet/kube/kube.go AcquireLease, names from annotations.go with the
- * default prefix flannel.alpha.coreos.com):
+ * default prefix flannel.alpha.coreos.com; neither changed since v0.27.4):
  * - backend-data: the lease's BackendData as JSON, `{"VNI":1,"VtepMAC":"…"}`
  *   for VXLAN (the MAC of the node's flannel.1, vxlan.go newSubnetAttrs), and
  *   `null` for host-gw, which has none (a nil json.RawMessage marshals so);

@@ -208,7 +208,7 @@ function attempt(cluster: Cluster, pod: Pod, c: Container, previous: boolean, se
   // an add-on's finished init container ran a copy or an installer, not the agent its image also holds
   const addonInit = !pod.source && !c.sidecar && pod.initContainers.includes(c)
   const lines = addonInit ? addonInitContainerLog(read.obj(pod.raw.spec), c.name) : containerLog(cluster, pod, c, session)
-  if (!lines) return { note: `(knet: no simulated log for container "${c.name}" (image ${c.image}); the engine writes the logs of kube-proxy, CoreDNS, agnhost netexec, nginx failing to bind its port, flannel v0.27.4 and calico-node v3.32.0 (calico, canal) on IPv4)\n` }
+  if (!lines) return { note: `(knet: no simulated log for container "${c.name}" (image ${c.image}); the engine writes the logs of kube-proxy, CoreDNS, agnhost netexec, nginx failing to bind its port, flannel v0.28.9 and calico-node v3.32.0 (calico, canal) on IPv4)\n` }
   return { lines: p && k !== undefined ? runLines(pod, p, k, lines) : lines }
 }
 

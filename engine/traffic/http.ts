@@ -184,7 +184,7 @@ export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpO
 }
 
 /** The apps whose answers come before netexec's handlers: servers that are not HTTP, TLS ones, kube-proxy's and kubelet's. */
-const NOT_PLAIN_HTTP = new Set(['redis', 'postgres', 'coredns', 'mysql', 'sshd', 'kubelet', 'kube-apiserver', 'etcd', 'tls-component', 'kube-proxy-health', 'kubelet-healthz', 'kube-proxy-metrics'])
+const NOT_PLAIN_HTTP = new Set(['redis', 'postgres', 'coredns', 'mysql', 'sshd', 'kubelet', 'kube-apiserver', 'etcd', 'tls-component', 'kube-proxy-health', 'kubelet-healthz', 'kube-proxy-metrics', 'flanneld-healthz'])
 
 function notPlainHttp(cluster: Cluster, t: FullTrace, req: HttpRequest, app: string, path: string, tlsAtServer: boolean): HttpOutcome {
   // servers that are not HTTP at all
@@ -202,6 +202,7 @@ function notPlainHttp(cluster: Cluster, t: FullTrace, req: HttpRequest, app: str
   }
   if (tlsAtServer && app !== 'ingress-nginx') return { kind: 'tls-mismatch' }
   if (app === 'kube-proxy-health') return kubeProxyHealth(cluster, t, path)
+  if (app === 'flanneld-healthz') return flanneldHealthz(cluster, path)
   // the last two of NOT_PLAIN_HTTP
   return loopbackDaemon(cluster, app as 'kubelet-healthz' | 'kube-proxy-metrics', path)
 }
@@ -266,6 +267,19 @@ function loopbackDaemon(cluster: Cluster, app: 'kubelet-healthz' | 'kube-proxy-m
   if (path === '/healthz') return plain('ok')
   if (app === 'kube-proxy-metrics' && path === '/proxyMode') return plain(proxyConfig(cluster).mode)
   return goText(cluster, 404, '404 page not found\n')
+}
+
+/**
+ * flanneld's healthz server (flannel v0.28.9 main.go mustRunHealthz, on http.DefaultServeMux):
+ * /healthz "flanneld is running", /readyz "flanneld is ready" once subnet.env is written (the
+ * simulated agent has long finished starting), other paths net/http's NotFound (http.Error:
+ * Content-Type and X-Content-Type-Options set by the handler, then Date and Content-Length).
+ */
+function flanneldHealthz(cluster: Cluster, path: string): HttpOutcome {
+  if (path === '/healthz') return goText(cluster, 200, 'flanneld is running')
+  if (path === '/readyz') return goText(cluster, 200, 'flanneld is ready')
+  const body = '404 page not found\n'
+  return { kind: 'http', status: 404, reason: 'Not Found', headers: [['Content-Type', 'text/plain; charset=utf-8'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body }
 }
 
 /** kube-proxy's health servers: /healthz on 10256, and each healthCheckNodePort (pkg/proxy/healthcheck). */

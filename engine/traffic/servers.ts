@@ -32,7 +32,8 @@
  *   metrics server 127.0.0.1:10249 (metricsBindAddress, with /proxyMode),
  *   and, as kubeadm runs them (--bind-address=127.0.0.1), the controller
  *   manager 10257 and the scheduler 10259; etcd's peer port 2380 is on the
- *   node address only (kubeadm's --listen-peer-urls).
+ *   node address only (kubeadm's --listen-peer-urls). With flannel, flanneld's
+ *   healthz server listens on 8081 (kube-flannel.yml v0.28.9's --healthz-port).
  */
 import type { Cluster, Container, Node, Pod } from '../model/types.ts'
 import { containerOf, runningContainers } from '../model/containers.ts'
@@ -57,6 +58,7 @@ export type App =
   | 'kube-proxy-health'
   | 'kube-proxy-metrics'
   | 'kubelet-healthz'
+  | 'flanneld-healthz'
   | 'kube-apiserver'
   | 'etcd'
   | 'tls-component'
@@ -247,6 +249,9 @@ export function nodeListener(cluster: Cluster, node: Node, proto: string, port: 
     const noKubeProxy = !!cluster.config.kubeProxyReplacement
     const d = NODE_PORTS.find((x) => x.port === port && (!x.controlPlane || cp) && x.bind !== (loopback ? 'node' : 'loopback') && !(noKubeProxy && x.app.startsWith('kube-proxy')))
     if (d) return { listener: { proto: 'TCP', port, app: d.app, declared: false } }
+    // flanneld's healthz server: kube-flannel.yml v0.28.9 runs it with --healthz-port=8081 on every address
+    // (main.go mustRunHealthz); it comes before the DaemonSet Pod's declared port so that it answers as flanneld
+    if (port === 8081 && cluster.config.cni === 'flannel') return { listener: { proto: 'TCP', port, app: 'flanneld-healthz', declared: false } }
   }
   for (const p of cluster.pods) {
     if (!p.hostNetwork || p.nodeName !== node.meta.name || p.phase !== 'Running') continue

@@ -15,7 +15,8 @@
  * systemd-resolved on 127.0.0.53%lo:53 and 127.0.0.54:53; sshd on 22. The
  * CNI adds its own: the kernel's VXLAN socket (UDP 8472 for flannel and
  * Cilium, 4789 for Calico VXLAN, Geneve 6081), which no process owns; BIRD's
- * BGP port 179 and Felix's health port 127.0.0.1:9099 (Calico);
+ * BGP port 179 and Felix's health port 127.0.0.1:9099 (Calico); flanneld's
+ * healthz/readyz server on *:8081 (kube-flannel.yml v0.28.9's --healthz-port);
  * cilium-agent's 127.0.0.1:9879 (health API) and 127.0.0.1:9890 (gops), as
  * Cilium's firewall-requirements table lists them.
  * In a Pod: the ports its containers listen on (engine/traffic/servers.ts);
@@ -133,6 +134,9 @@ export function nodeSockets(cluster: Cluster, node: Node): Socket[] {
   if ((cni === 'flannel' && cniMode === 'vxlan') || cni === 'canal' || (cni === 'cilium' && cniMode === 'vxlan')) add('udp', '0.0.0.0', 8472, undefined)
   if (cni === 'calico' && cniMode === 'vxlan') add('udp', '0.0.0.0', 4789, undefined)
   if ((cni === 'cilium' && cniMode === 'geneve') || (cni === 'antrea' && cniMode === 'geneve')) add('udp', '0.0.0.0', 6081, undefined)
+  // flanneld's healthz server (/healthz, /readyz): kube-flannel.yml v0.28.9 passes --healthz-port=8081 and
+  // leaves --healthz-ip at 0.0.0.0, which Go's net.Listen opens as a dual-stack wildcard socket (ss: *)
+  if (cni === 'flannel') add('tcp', '*', 8081, 'flanneld')
   if (cni === 'calico' || cni === 'canal') add('tcp', '127.0.0.1', 9099, 'calico-node')
   if (cni === 'calico' && cniMode !== 'vxlan') add('tcp', '0.0.0.0', 179, 'bird', 8)
   if (cni === 'cilium') {

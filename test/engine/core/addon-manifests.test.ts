@@ -1,6 +1,6 @@
 /**
  * The add-ons' DaemonSets as `kubectl get ds -o json` prints them, against the stock manifests
- * of the versions the engine names: flannel v0.27.4 (Documentation/kube-flannel.yml), calico
+ * of the versions the engine names: flannel v0.28.9 (Documentation/kube-flannel.yml), calico
  * v3.32.0 (manifests/calico.yaml, calico-vxlan.yaml, canal.yaml) and kubeadm's kube-proxy
  * (cmd/kubeadm/app/phases/addons/proxy/manifests.go).
  */
@@ -27,7 +27,7 @@ const names = (list: J[] | undefined) => (list ?? []).map((x) => x.name)
 const container = (d: J, name: string): J => d.spec.template.spec.containers.find((c: J) => c.name === name)
 const env = (c: J) => Object.fromEntries((c.env as J[]).map((e) => [e.name, e.value ?? e.valueFrom]))
 
-describe('flannel v0.27.4: kube-flannel.yml', () => {
+describe('flannel v0.28.9: kube-flannel.yml', () => {
   const { cluster: c, warnings } = cluster('  cni: flannel\n')
   const d = ds(c, 'kube-flannel', 'kube-flannel-ds')
   const spec = d.spec.template.spec
@@ -50,16 +50,20 @@ describe('flannel v0.27.4: kube-flannel.yml', () => {
 
   it('copies the CNI plugin and its config in two init containers', () => {
     expect(spec.initContainers.map((x: J) => [x.name, x.image, [...x.command, ...x.args].join(' ')])).toEqual([
-      ['install-cni-plugin', 'ghcr.io/flannel-io/flannel-cni-plugin:v1.8.0-flannel1', 'cp -f /flannel /opt/cni/bin/flannel'],
-      ['install-cni', 'ghcr.io/flannel-io/flannel:v0.27.4', 'cp -f /etc/kube-flannel/cni-conf.json /etc/cni/net.d/10-flannel.conflist'],
+      ['install-cni-plugin', 'ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3', 'cp -f /flannel /opt/cni/bin/flannel'],
+      ['install-cni', 'ghcr.io/flannel-io/flannel:v0.28.9', '/opt/bin/install-conf /etc/kube-flannel/cni-conf.json /etc/cni/net.d/10-flannel.conflist'],
     ])
   })
 
-  it('runs flanneld --ip-masq --kube-subnet-mgr with NET_ADMIN and NET_RAW, unprivileged', () => {
+  it('runs flanneld --ip-masq --kube-subnet-mgr with NET_ADMIN and NET_RAW, unprivileged, probed on its health port', () => {
     const k = container(d, 'kube-flannel')
-    expect(k.image).toBe('ghcr.io/flannel-io/flannel:v0.27.4')
+    expect(k.image).toBe('ghcr.io/flannel-io/flannel:v0.28.9')
     expect(k.command).toEqual(['/opt/bin/flanneld'])
-    expect(k.args).toEqual(['--ip-masq', '--kube-subnet-mgr'])
+    expect(k.args).toEqual(['--ip-masq', '--kube-subnet-mgr', '--healthz-port=8081'])
+    // a host-network Pod's hostPort defaults to its containerPort (SetDefaults_PodSpec), in the template too
+    expect(k.ports).toEqual([{ name: 'healthz', containerPort: 8081, hostPort: 8081, protocol: 'TCP' }])
+    expect(k.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'healthz', scheme: 'HTTP' })
+    expect(k.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'healthz', scheme: 'HTTP' })
     expect(k.securityContext).toEqual({ privileged: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } })
     expect(k.resources).toEqual({ requests: { cpu: '100m', memory: '50Mi' } })
     expect(Object.keys(env(k))).toEqual(['POD_NAME', 'POD_NAMESPACE', 'EVENT_QUEUE_DEPTH', 'CONT_WHEN_CACHE_NOT_READY'])
@@ -67,7 +71,7 @@ describe('flannel v0.27.4: kube-flannel.yml', () => {
     expect(names(spec.volumes)).toEqual(['run', 'cni-plugin', 'cni', 'flannel-cfg', 'xtables-lock'])
   })
 
-  it('kubectl logs picks kube-flannel and names the init containers; theirs are the empty output of cp', () => {
+  it('kubectl logs picks kube-flannel and names the init containers; theirs are empty (cp and install-conf print nothing)', () => {
     const r = runCommand(c, 'kubectl logs -n kube-flannel ds/kube-flannel-ds --tail=1')
     expect(r.stderr).toContain('Defaulted container "kube-flannel" out of: kube-flannel, install-cni-plugin (init), install-cni (init)\n')
     expect(r.stdout).toMatch(/^I\d{4} /)

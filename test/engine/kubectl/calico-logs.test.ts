@@ -254,7 +254,7 @@ describe('what gets no calico lines', () => {
   it('a flannel cluster\'s log is flannel\'s, with no calico line', () => {
     const c = cluster('  cni: flannel\n')
     const r = runCommand(c, 'kubectl logs -n kube-flannel ds/kube-flannel-ds')
-    expect(r.stdout).toContain('main.go:215] CLI flags config')
+    expect(r.stdout).toContain('main.go:229] CLI flags config')
     expect(r.stdout).not.toMatch(/\[INFO\]\[\d+\]|bird: /)
   })
 })

@@ -1,6 +1,6 @@
 /**
- * The CNI agents' logs, line by line against flanneld v0.27.4's source
- * (flannel-io/flannel at v0.27.4: main.go, pkg/subnet/kube/kube.go,
+ * The CNI agents' logs, line by line against flanneld v0.28.9's source
+ * (flannel-io/flannel at v0.28.9: main.go, pkg/subnet/kube/kube.go,
  * pkg/ipmatch/match.go, pkg/trafficmngr/iptables/iptables.go,
  * pkg/trafficmngr/nftables/nftables.go, pkg/backend/route_network.go,
  * pkg/backend/vxlan/vxlan.go and vxlan_network.go, pkg/lease/lease.go) and
@@ -27,7 +27,7 @@ function flannelLog(c: Cluster, node: string): string[] {
 
 const body = (line: string) => line.replace(/^([IWE])\d{4} \d\d:\d\d:\d\d\.\d{6}       1 /, '$1 ')
 
-describe('flanneld (kube-flannel.yml v0.27.4), VXLAN', () => {
+describe('flanneld (kube-flannel.yml v0.28.9), VXLAN', () => {
   const c = cluster('  cni: flannel\n')
   const lines = flannelLog(c, 'node-1')
 
@@ -36,34 +36,54 @@ describe('flanneld (kube-flannel.yml v0.27.4), VXLAN', () => {
   })
 
   it('starts as main.go, the kube subnet manager and the interface lookup say, in that order', () => {
-    expect(lines.slice(0, 13).map(body)).toEqual([
-      'I main.go:215] CLI flags config: {etcdEndpoints:http://127.0.0.1:4001,http://127.0.0.1:2379 etcdPrefix:/coreos.com/network etcdKeyfile: etcdCertfile: etcdCAFile: etcdUsername: etcdPassword: version:false kubeSubnetMgr:true kubeApiUrl: kubeAnnotationPrefix:flannel.alpha.coreos.com kubeConfigFile: iface:[] ifaceRegex:[] ipMasq:true ipMasqRandomFullyDisable:false ifaceCanReach: subnetFile:/run/flannel/subnet.env publicIP: publicIPv6: subnetLeaseRenewMargin:60 healthzIP:0.0.0.0 healthzPort:0 iptablesResyncSeconds:5 iptablesForwardRules:true blackholeRoute:false netConfPath:/etc/kube-flannel/net-conf.json setNodeNetworkUnavailable:true}',
+    expect(lines.slice(0, 14).map(body)).toEqual([
+      'I main.go:229] CLI flags config: {etcdEndpoints:http://127.0.0.1:4001,http://127.0.0.1:2379 etcdPrefix:/coreos.com/network etcdKeyfile: etcdCertfile: etcdCAFile: etcdUsername: etcdPassword: version:false kubeSubnetMgr:true kubeApiUrl: kubeAnnotationPrefix:flannel.alpha.coreos.com kubeConfigFile: iface:[] ifaceRegex:[] ipMasq:true ipMasqRandomFullyDisable:false ifaceCanReach: subnetFile:/run/flannel/subnet.env publicIP: publicIPv6: subnetLeaseRenewMargin:60 healthzIP:0.0.0.0 healthzPort:8081 iptablesResyncSeconds:5 iptablesForwardRules:true blackholeRoute:false netConfPath:/etc/kube-flannel/net-conf.json setNodeNetworkUnavailable:true}',
       'I kube.go:139] Waiting 10m0s for node controller to sync',
       'I kube.go:537] Starting kube subnet manager',
       'I kube.go:163] Node controller sync successful',
-      'I main.go:241] Created subnet manager: Kubernetes Subnet Manager - node-1',
-      'I main.go:244] Installing signal handlers',
-      'I main.go:523] Found network config - Backend type: vxlan',
+      'I main.go:255] Created subnet manager: Kubernetes Subnet Manager - node-1',
+      'I main.go:258] Installing signal handlers',
+      // kube-flannel.yml v0.28.9 passes --healthz-port=8081 for its liveness and readiness probes
+      'I main.go:554] Start healthz server on 0.0.0.0:8081',
+      'I main.go:540] Found network config - Backend type: vxlan',
       'I match.go:211] Determining IP address of default interface',
       'I match.go:269] Using interface with name eth0 and address 192.168.1.11',
       'I match.go:291] Defaulting external address to interface address (192.168.1.11)',
       'I vxlan.go:128] VXLAN config: VNI=1 Port=0 GBP=false Learning=false DirectRouting=false',
-      'I main.go:378] Cleaning-up unused traffic manager rules',
+      'I main.go:392] Cleaning-up unused traffic manager rules',
       'I nftables.go:280] Cleaning-up nftables rules...',
     ])
   })
 
   it('finds no subnet.env on its first start, so it recycles the rules of the empty network', () => {
-    expect(lines.map(body)).toContain('W main.go:577] no subnet found for key: FLANNEL_SUBNET in file: /run/flannel/subnet.env')
+    expect(lines.map(body)).toContain('W main.go:610] no subnet found for key: FLANNEL_SUBNET in file: /run/flannel/subnet.env')
+    expect(lines.map(body)).toContain('W main.go:646] no subnet found for key: FLANNEL_IPV6_SUBNET in file: /run/flannel/subnet.env')
     expect(lines.map(body)).toContain('I iptables.go:101] Current network or subnet (10.244.0.0/16, 10.244.1.0/24) is not equal to previous one (0.0.0.0/0, 0.0.0.0/0), trying to recycle old iptables rules')
-    expect(lines.map(body)).toContain('I main.go:467] Wrote subnet file to /run/flannel/subnet.env')
+  })
+
+  it('bootstraps each iptables rule set before it goes on (v0.28.9, flannel#2523), then writes subnet.env and is ready', () => {
+    const all = lines.map(body)
+    const from = all.indexOf('I iptables.go:111] Setting up masking rules')
+    expect(from).toBeGreaterThan(0)
+    expect(all.slice(from, from + 9)).toEqual([
+      'I iptables.go:111] Setting up masking rules',
+      'I iptables.go:358] bootstrap done',
+      'I iptables.go:212] Changing default FORWARD chain policy to ACCEPT',
+      'I iptables.go:358] bootstrap done',
+      'I main.go:481] Wrote subnet file to /run/flannel/subnet.env',
+      'I main.go:484] flannel is ready',
+      'I main.go:488] Running backend.',
+      'I main.go:509] Waiting for all goroutines to exit',
+      'I vxlan_network.go:68] watching for new subnet leases',
+    ])
+    expect(all.filter((l) => l.includes('bootstrap done'))).toHaveLength(2)
   })
 
   it('logs each peer\'s lease with the VTEP MAC its flannel.1 really has', () => {
-    const events = lines.filter((l) => l.includes('vxlan_network.go:265]'))
+    const events = lines.filter((l) => l.includes('vxlan_network.go:270]'))
     expect(events).toHaveLength(3)
     const mac = runCommand(c, 'ssh node-2 ip link show flannel.1').stdout.match(/link\/ether (\S+)/)![1]
-    expect(events.map(body)).toContain(`I vxlan_network.go:265] Received Subnet Event with VxLan: BackendType: vxlan, PublicIP: 192.168.1.12, PublicIPv6: (nil), BackendData: {"VNI":1,"VtepMAC":"${mac}"}, BackendV6Data: (nil)`)
+    expect(events.map(body)).toContain(`I vxlan_network.go:270] Received Subnet Event with VxLan: BackendType: vxlan, PublicIP: 192.168.1.12, PublicIPv6: (nil), BackendData: {"VNI":1,"VtepMAC":"${mac}"}, BackendV6Data: (nil)`)
     // own lease filtered out (pkg/lease LeaseWatcher.OwnLease)
     expect(events.some((l) => l.includes('PublicIP: 192.168.1.11,'))).toBe(false)
   })
@@ -78,7 +98,7 @@ describe('flanneld (kube-flannel.yml v0.27.4), VXLAN', () => {
 describe('flanneld host-gw', () => {
   it('on one subnet: one "Subnet added" per peer, by node name, and no error', () => {
     const lines = flannelLog(cluster('  cni: flannel\n  cniMode: host-gw\n'), 'node-2').map(body)
-    expect(lines).toContain('I main.go:523] Found network config - Backend type: host-gw')
+    expect(lines).toContain('I main.go:540] Found network config - Backend type: host-gw')
     expect(lines).toContain('I route_network.go:56] Watching for new subnet leases')
     expect(lines.filter((l) => l.includes('route_network.go:93]'))).toEqual([
       'I route_network.go:93] Subnet added: 10.244.0.0/24 via 192.168.1.10',
@@ -151,6 +171,7 @@ metadata: {name: b}
 status: {addresses: [{type: InternalIP, address: 192.168.1.22}]}
 `).cluster
     const lines = flannelLog(c, 'b')
-    expect(lines.filter((l) => l.includes('vxlan_network.go:265]'))).toEqual([])
+    expect(lines.map(body)).toContain('I vxlan_network.go:68] watching for new subnet leases')
+    expect(lines.filter((l) => l.includes('vxlan_network.go:270]'))).toEqual([])
   })
 })

@@ -55,6 +55,25 @@ describe('ss on a node', () => {
     expect(run(cluster('calico', 'ipip'), 'ssh node-1 ss -ltnp')).toMatch(/0\.0\.0\.0:179 .*"bird"/)
   })
 
+  it('flannel: flanneld\'s healthz server on *:8081 (kube-flannel.yml v0.28.9 --healthz-port=8081), which answers /healthz and /readyz', () => {
+    const c = cluster()
+    // Go's net.Listen on 0.0.0.0 opens one dual-stack socket, which ss prints as *
+    expect(run(c, 'ssh node-1 ss -ltnp')).toMatch(/^LISTEN 0      4096               \*:8081             \*:\*    users:\(\("flanneld",pid=\d+,fd=\d+\)\)$/m)
+    // the same process as its API connection
+    const pid = run(c, 'ssh node-1 ss -ltnp').match(/"flanneld",pid=(\d+)/)![1]
+    expect(run(c, 'ssh node-1 ss -tnp')).toContain(`("flanneld",pid=${pid},`)
+    expect(run(c, 'ssh node-1 curl -s http://192.168.1.11:8081/healthz')).toBe('flanneld is running')
+    expect(run(c, 'ssh node-2 curl -s http://192.168.1.11:8081/readyz')).toBe('flanneld is ready')
+    // http.DefaultServeMux's NotFound: http.Error sets its headers before Date and Content-Length
+    expect(run(c, 'ssh node-1 curl -si http://localhost:8081/metrics')).toMatch(/^HTTP\/1\.1 404 Not Found\r?\nContent-Type: text\/plain; charset=utf-8\r?\nX-Content-Type-Options: nosniff\r?\nDate: .*\r?\nContent-Length: 19\r?\n\r?\n404 page not found\n$/)
+    expect(run(cluster('flannel', 'host-gw'), 'ssh node-1 ss -ltn')).toContain('*:8081')
+    for (const other of ['calico', 'cilium']) {
+      const o = cluster(other)
+      expect(run(o, 'ssh node-1 ss -ltn')).not.toContain(':8081')
+      expect(runCommand(o, 'ssh node-1 curl -sS http://192.168.1.11:8081/healthz').exitCode).toBe(7)
+    }
+  })
+
   it('Cilium: the agent\'s local health (9879) and gops (9890) ports, and the kernel\'s VXLAN socket', () => {
     const c = cluster('cilium')
     expect(run(c, 'ssh node-1 ss -ltnp')).toMatch(/127\.0\.0\.1:9879 .*"cilium-agent"/)
