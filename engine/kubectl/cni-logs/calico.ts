@@ -1,5 +1,5 @@
 /**
- * calico-node's log (docker.io/calico/node:v3.32.0, projectcalico/calico at
+ * calico-node's log (quay.io/calico/node:v3.32.0, as calico.yaml v3.32.0 pulls it, projectcalico/calico at
  * tag v3.32.0, commit eb1cf57823a1dd8d25c48b82fd023ea9e3e17996), as the
  * manifests of that release run it: calico.yaml for `cniMode: ipip` (its
  * default, CALICO_IPV4POOL_IPIP=Always), the same with
