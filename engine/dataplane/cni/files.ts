@@ -31,6 +31,47 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`
 }
 
+/**
+ * calico.yaml's and canal.yaml's ConfigMap cni_network_config (projectcalico/calico v3.32.0,
+ * manifests/): install-cni (cni-plugin/pkg/install/install.go) replaces the placeholders in the
+ * text and writes it as it is, so the file keeps the template's layout (a `|-` block: no final
+ * newline). `__CNI_MTU__` is the ConfigMap's veth_mtu, "0" in both manifests: Calico then sizes
+ * each Pod's interface itself. calico IPAM for calico, host-local on the node's range for canal.
+ */
+function calicoConflist(node: string, cni: 'calico' | 'canal'): string {
+  const ipam = cni === 'calico' ? '"type": "calico-ipam"' : '"type": "host-local",\n          "subnet": "usePodCidr"'
+  return [
+    '{',
+    '  "name": "k8s-pod-network",',
+    '  "cniVersion": "0.3.1",',
+    '  "plugins": [',
+    '    {',
+    '      "type": "calico",',
+    '      "log_level": "info",',
+    '      "log_file_path": "/var/log/calico/cni/cni.log",',
+    '      "datastore_type": "kubernetes",',
+    `      "nodename": "${node}",`,
+    '      "mtu": 0,',
+    '      "ipam": {',
+    `          ${ipam}`,
+    '      },',
+    '      "policy": {',
+    '          "type": "k8s"',
+    '      },',
+    '      "kubernetes": {',
+    '          "kubeconfig": "/etc/cni/net.d/calico-kubeconfig"',
+    '      }',
+    '    },',
+    '    {',
+    '      "type": "portmap",',
+    '      "snat": true,',
+    '      "capabilities": {"portMappings": true}',
+    '    }',
+    '  ]',
+    '}',
+  ].join('\n')
+}
+
 /** The conflist each plugin's manifest installs, with this node's values filled in. */
 function confFiles(ctx: CniContext, cni: CniName, mtu: number): Map<string, string> {
   const files = new Map<string, string>()
@@ -44,21 +85,10 @@ function confFiles(ctx: CniContext, cni: CniName, mtu: number): Map<string, stri
       files.set('10-flannel.conflist', json({ name: 'cbr0', cniVersion: '0.3.1', plugins: [{ type: 'flannel', delegate: { hairpinMode: true, isDefaultGateway: true } }, { type: 'portmap', capabilities: { portMappings: true } }] }))
       break
     case 'calico':
-    case 'canal': {
-      // calico.yaml / canal.yaml, ConfigMap cni_network_config after install-cni's substitutions
-      const ipam = cni === 'calico' ? { type: 'calico-ipam' } : { type: 'host-local', subnet: 'usePodCidr' }
-      files.set(cni === 'calico' ? '10-calico.conflist' : '10-canal.conflist', json({
-        name: 'k8s-pod-network',
-        cniVersion: '0.3.1',
-        plugins: [
-          { type: 'calico', log_level: 'info', log_file_path: '/var/log/calico/cni/cni.log', datastore_type: 'kubernetes', nodename: node, mtu: cni === 'calico' ? 0 : mtu, ipam, policy: { type: 'k8s' }, kubernetes: { kubeconfig: '/etc/cni/net.d/calico-kubeconfig' } },
-          portmap,
-          bandwidth,
-        ],
-      }))
+    case 'canal':
+      files.set(cni === 'calico' ? '10-calico.conflist' : '10-canal.conflist', calicoConflist(node, cni))
       files.set('calico-kubeconfig', calicoKubeconfig)
       break
-    }
     case 'cilium':
       files.set('05-cilium.conflist', json({ cniVersion: '0.3.1', name: 'cilium', plugins: [{ type: 'cilium-cni', 'enable-debug': false, 'log-file': '/var/run/cilium/cilium-cni.log' }] }))
       break

@@ -44,6 +44,20 @@ describe('/etc/cni/net.d', () => {
     const conf = JSON.parse(cat(cluster('calico'), 'node-2', '/etc/cni/net.d/10-calico.conflist'))
     expect(conf.plugins[0]).toMatchObject({ type: 'calico', nodename: 'node-2', ipam: { type: 'calico-ipam' } })
   })
+
+  it('calico\'s and canal\'s conflists are the manifests\' template text as install-cni writes it: calico and portmap only, mtu 0 (veth_mtu), no final newline', () => {
+    for (const cni of ['calico', 'canal'] as const) {
+      const text = cat(cluster(cni), 'node-1', `/etc/cni/net.d/10-${cni}.conflist`)
+      const conf = JSON.parse(text)
+      expect(conf.plugins.map((p: { type: string }) => p.type)).toEqual(['calico', 'portmap'])
+      expect(conf.plugins[0].mtu).toBe(0)
+      // the template's own layout: nested objects indented by four more, portmap's capabilities on one line
+      expect(text).toContain('      "policy": {\n          "type": "k8s"\n      },\n')
+      expect(text).toContain('      "capabilities": {"portMappings": true}\n')
+      expect(text.endsWith('  ]\n}')).toBe(true)
+    }
+    expect(JSON.parse(cat(cluster('canal'), 'node-1', '/etc/cni/net.d/10-canal.conflist')).plugins[0].ipam).toEqual({ type: 'host-local', subnet: 'usePodCidr' })
+  })
 })
 
 describe('/var/lib/cni/networks (host-local)', () => {
