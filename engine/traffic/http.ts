@@ -69,6 +69,16 @@ function goText(cluster: Cluster, status: number, body: string): HttpOutcome {
   return { kind: 'http', status, reason: REASONS[status] ?? '', headers: [['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))], ['Content-Type', 'text/plain; charset=utf-8']], body }
 }
 
+/**
+ * net/http's NotFound, as a ServeMux answers a path it has no handler for: http.Error sets
+ * Content-Type and X-Content-Type-Options in the handler's headers, written first, then the
+ * server's Date and Content-Length (goText's order is that of a handler that sets nothing).
+ */
+function goNotFound(cluster: Cluster): HttpOutcome {
+  const body = '404 page not found\n'
+  return { kind: 'http', status: 404, reason: 'Not Found', headers: [['Content-Type', 'text/plain; charset=utf-8'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body }
+}
+
 function utf8Length(s: string): number {
   let n = 0
   for (let i = 0; i < s.length; i++) {
@@ -228,13 +238,13 @@ function byApp(cluster: Cluster, t: FullTrace, req: HttpRequest, app: string, po
     case 'serve-hostname':
       return goText(cluster, 200, hostnameOf(pod, ''))
     case 'coredns-health':
-      return path === '/health' ? goText(cluster, 200, 'OK') : goText(cluster, 404, '404 page not found\n')
+      return path === '/health' ? goText(cluster, 200, 'OK') : goNotFound(cluster)
     case 'coredns-ready':
-      return path === '/ready' ? goText(cluster, 200, 'OK') : goText(cluster, 404, '404 page not found\n')
+      return path === '/ready' ? goText(cluster, 200, 'OK') : goNotFound(cluster)
     case 'coredns-metrics':
       return path === '/metrics'
         ? goText(cluster, 200, corednsBuildInfo(pod))
-        : goText(cluster, 404, '404 page not found\n')
+        : goNotFound(cluster)
     case 'echo-basic': {
       // through ingress-nginx: the forwarding headers its nginx.tmpl sets (X-Request-ID, a random id, is not modelled)
       const viaNginx: [string, string][] = t.ingress && t.http?.forwardedFor ? [['X-Real-Ip', t.http.forwardedFor], ['X-Forwarded-For', t.http.forwardedFor], ['X-Forwarded-Host', req.host], ['X-Forwarded-Port', String(t.port ?? (req.scheme === 'https' ? 443 : 80))], ['X-Forwarded-Proto', req.scheme], ['X-Forwarded-Scheme', req.scheme], ['X-Scheme', req.scheme]] : []
@@ -266,7 +276,7 @@ function loopbackDaemon(cluster: Cluster, app: 'kubelet-healthz' | 'kube-proxy-m
   const plain = (body: string): HttpOutcome => ({ kind: 'http', status: 200, reason: 'OK', headers: [['Content-Type', 'text/plain; charset=utf-8'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body })
   if (path === '/healthz') return plain('ok')
   if (app === 'kube-proxy-metrics' && path === '/proxyMode') return plain(proxyConfig(cluster).mode)
-  return goText(cluster, 404, '404 page not found\n')
+  return goNotFound(cluster)
 }
 
 /**
@@ -278,8 +288,7 @@ function loopbackDaemon(cluster: Cluster, app: 'kubelet-healthz' | 'kube-proxy-m
 function flanneldHealthz(cluster: Cluster, path: string): HttpOutcome {
   if (path === '/healthz') return goText(cluster, 200, 'flanneld is running')
   if (path === '/readyz') return goText(cluster, 200, 'flanneld is ready')
-  const body = '404 page not found\n'
-  return { kind: 'http', status: 404, reason: 'Not Found', headers: [['Content-Type', 'text/plain; charset=utf-8'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body }
+  return goNotFound(cluster)
 }
 
 /** kube-proxy's health servers: /healthz on 10256, and each healthCheckNodePort (pkg/proxy/healthcheck). */
@@ -287,13 +296,13 @@ function kubeProxyHealth(cluster: Cluster, t: FullTrace, path: string): HttpOutc
   const node = t.endpoint?.node ? cluster.index.node.get(t.endpoint.node) : undefined
   const json = (status: number, body: string): HttpOutcome => ({ kind: 'http', status, reason: REASONS[status] ?? '', headers: [['Content-Type', 'application/json'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body })
   if (t.port === 10256) {
-    if (path !== '/healthz' && path !== '/livez') return goText(cluster, 404, '404 page not found\n')
+    if (path !== '/healthz' && path !== '/livez') return goNotFound(cluster)
     // pkg/proxy/healthcheck/proxy_health.go: fmt.Fprintf(`{"lastUpdated": %q,"currentTime": %q, "nodeEligible": %v}`) of two time.Time values
     const now = goNow(cluster.now).replace(/ m=.*$/, '')
     return json(200, `{"lastUpdated": "${now}","currentTime": "${now}", "nodeEligible": true}`)
   }
   const svc = cluster.services.find((s) => s.healthCheckNodePort === t.port)
-  if (!svc || !node) return goText(cluster, 404, '404 page not found\n')
+  if (!svc || !node) return goNotFound(cluster)
   let local = 0
   for (const sl of cluster.index.slicesByService.get(`${svc.meta.namespace}/${svc.meta.name}`) ?? []) for (const e of sl.endpoints) if (e.nodeName === node.meta.name && e.conditions.ready) local++
   const out = json(local > 0 ? 200 : 503, `{\n\t"service": {\n\t\t"namespace": "${svc.meta.namespace}",\n\t\t"name": "${svc.meta.name}"\n\t},\n\t"localEndpoints": ${local},\n\t"serviceProxyHealthy": true\n}`)

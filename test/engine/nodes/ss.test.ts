@@ -66,6 +66,12 @@ describe('ss on a node', () => {
     expect(run(c, 'ssh node-2 curl -s http://192.168.1.11:8081/readyz')).toBe('flanneld is ready')
     // http.DefaultServeMux's NotFound: http.Error sets its headers before Date and Content-Length
     expect(run(c, 'ssh node-1 curl -si http://localhost:8081/metrics')).toMatch(/^HTTP\/1\.1 404 Not Found\r?\nContent-Type: text\/plain; charset=utf-8\r?\nX-Content-Type-Options: nosniff\r?\nDate: .*\r?\nContent-Length: 19\r?\n\r?\n404 page not found\n$/)
+    // every Go ServeMux answers an unknown path so: kubelet's healthz, kube-proxy's servers, CoreDNS's health
+    const notFound = /^HTTP\/1\.1 404 Not Found\r?\nContent-Type: text\/plain; charset=utf-8\r?\nX-Content-Type-Options: nosniff\r?\nDate: .*\r?\nContent-Length: 19\r?\n\r?\n404 page not found\n$/
+    expect(run(c, 'ssh node-1 curl -si http://127.0.0.1:10248/nope')).toMatch(notFound)
+    expect(run(c, 'ssh node-1 curl -si http://127.0.0.1:10256/nope')).toMatch(notFound)
+    const coredns = c.pods.find((p) => p.meta.labels['k8s-app'] === 'kube-dns')!.podIPs[0]
+    expect(run(c, `ssh node-1 curl -si http://${coredns}:8080/nope`)).toMatch(notFound)
     expect(run(cluster('flannel', 'host-gw'), 'ssh node-1 ss -ltn')).toContain('*:8081')
     for (const other of ['calico', 'cilium']) {
       const o = cluster(other)
