@@ -44,7 +44,9 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
     ctx.error(extra, ['kind'], 'only one Cluster document is allowed in a scenario', 'duplicate')
   }
   const doc = docs[0]
-  const spec = read.obj(doc?.value.spec) ?? {}
+  // no Cluster document (most scenarios): the defaults, which need no checks (issue 20)
+  if (!doc) return { config: defaultConfig() }
+  const spec = read.obj(doc.value.spec) ?? {}
 
   const cniText = read.str(spec.cni) ?? 'flannel'
   let cni: CniName = 'flannel'
@@ -155,6 +157,30 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
       workstationIP: parseAddr(workstationIP) ? workstationIP : DEFAULTS.workstationIP,
       ...(kubeProxyReplacement ? { kubeProxyReplacement } : {}),
     },
+  }
+}
+
+/**
+ * The cluster a scenario without a Cluster document gets: every field at its
+ * default, as readClusterConfig reads an empty spec (test/engine/core/loading.test.ts
+ * holds the two equal), without reading or checking anything.
+ */
+function defaultConfig(): ClusterConfig {
+  return {
+    cni: 'flannel',
+    cniMode: CNI_MODES.flannel[0],
+    proxyMode: 'iptables',
+    podCIDRs: [DEFAULTS.podCIDR],
+    serviceCIDRs: [DEFAULTS.serviceCIDR],
+    nodePortRange: { min: 30000, max: 32767 },
+    clusterDomain: DEFAULTS.clusterDomain,
+    ipFamilies: ['IPv4'],
+    serviceIPFamilies: ['IPv4'],
+    // kubeadm: the DNS Service takes the tenth address of the primary Service range (cmd/kubeadm constants.GetDNSIP)
+    dnsServiceIPs: [formatAddr(addrAt(parsePrefix(DEFAULTS.serviceCIDR)!, 10n))],
+    nodeCIDRMaskSizes: { IPv4: 24, IPv6: 64 },
+    kubernetesVersion: DEFAULTS.kubernetesVersion,
+    workstationIP: DEFAULTS.workstationIP,
   }
 }
 
