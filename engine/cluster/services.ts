@@ -54,29 +54,11 @@ export function buildServices(ctx: BuildContext, config: ClusterConfig, alloc: S
     const d = readService(ctx, config, s, system.includes(s))
     if (d) drafts.push(d)
   }
-  // Pass 1: pinned ClusterIPs and NodePorts
+  // Pass 1: pinned ClusterIPs and NodePorts (issue 20: compiled only when a manifest pins one)
   for (const d of drafts) {
-    const svc = d.service
-    d.wantedIPs.forEach((ip, i) => {
-      const fam = ipFamilyOf(ip)!
-      const a = alloc.ip.get(fam)
-      const why = a ? a.take(ip) : `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${config.serviceCIDRs.join(',')}`
-      if (why) ctx.error(d.loaded, ['spec', d.wantedIPs.length > 1 ? 'clusterIPs' : 'clusterIP'], `spec.clusterIPs[${i}]: Invalid value: "${ip}": failed to allocate IP ${ip}: ${why}`, why.includes('already') ? 'duplicate' : 'invalid-value')
-      else svc.clusterIPs.push(ip)
-    })
-    d.wantedNodePorts.forEach((np, i) => {
-      if (np === undefined) return
-      const why = alloc.nodePort.take(np)
-      if (why) {
-        ctx.error(d.loaded, ['spec', 'ports', i, 'nodePort'], `spec.ports[${i}].nodePort: Invalid value: ${np}: ${why}`, why.includes('already') ? 'duplicate' : 'invalid-value')
-      } else svc.ports[i].nodePort = np
-    })
-    if (d.wantedHealthCheck !== undefined) {
-      const why = alloc.nodePort.take(d.wantedHealthCheck)
-      if (why) ctx.error(d.loaded, ['spec', 'healthCheckNodePort'], `spec.healthCheckNodePort: Invalid value: ${d.wantedHealthCheck}: ${why}`)
-      else svc.healthCheckNodePort = d.wantedHealthCheck
+    if (d.wantedIPs.length || d.wantedHealthCheck !== undefined || d.service.loadBalancerIngress.length || d.wantedNodePorts.some((np) => np !== undefined)) {
+      takePinned(ctx, config, alloc, d)
     }
-    for (const ing of svc.loadBalancerIngress) if (ing.ip && alloc.lb.contains(ing.ip)) alloc.lb.take(ing.ip)
   }
   // Pass 2: allocate the rest
   for (const d of drafts) {
@@ -90,30 +72,9 @@ export function buildServices(ctx: BuildContext, config: ClusterConfig, alloc: S
         else svc.clusterIPs.push(ip)
       }
       // primary family first
-      svc.clusterIPs.sort((a, b) => svc.ipFamilies.indexOf(ipFamilyOf(a)!) - svc.ipFamilies.indexOf(ipFamilyOf(b)!))
+      if (svc.clusterIPs.length > 1) svc.clusterIPs.sort((a, b) => svc.ipFamilies.indexOf(ipFamilyOf(a)!) - svc.ipFamilies.indexOf(ipFamilyOf(b)!))
     }
-    if (svc.type === 'NodePort' || (svc.type === 'LoadBalancer' && read.bool(read.path(d.loaded?.value, 'spec', 'allocateLoadBalancerNodePorts')) !== false)) {
-      svc.ports.forEach((p, i) => {
-        if (p.nodePort) return
-        const np = alloc.nodePort.allocate(`${key}/${p.name ?? ''}/${p.port}/${p.protocol}`)
-        if (np === undefined) ctx.error(d.loaded, ['spec', 'ports', i, 'nodePort'], `spec.ports[${i}].nodePort: Internal error: failed to allocate a nodePort: range is full`, 'exhausted')
-        else p.nodePort = np
-      })
-    }
-    // pkg/registry/core/service: a health-check NodePort for LoadBalancer + externalTrafficPolicy Local
-    if (svc.type === 'LoadBalancer' && svc.externalTrafficPolicy === 'Local' && !svc.healthCheckNodePort) {
-      svc.healthCheckNodePort = alloc.nodePort.allocate(`${key}/health`)
-    }
-    // the cloud's own service controller leaves a Service with a loadBalancerClass to that
-    // class's controller (KEP-1959); the simulated cluster runs none, so the Service stays pending
-    const lbClass = read.str(read.path(d.loaded?.value, 'spec', 'loadBalancerClass'))
-    if (svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length === 0 && lbClass !== undefined) {
-      ctx.warn(d.loaded, ['spec', 'loadBalancerClass'], `spec.loadBalancerClass "${lbClass}": the simulated cloud's controller only serves Services without a class, and no controller of this class runs here, so the Service keeps EXTERNAL-IP <pending> (write status.loadBalancer.ingress to give it an address)`, 'not-simulated')
-    } else if (svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length === 0) {
-      const wanted = read.str(read.path(d.loaded?.value, 'spec', 'loadBalancerIP'))
-      const ip = wanted && !alloc.lb.isUsed(wanted) && alloc.lb.take(wanted) === undefined ? wanted : wanted ?? alloc.lb.allocate(key)
-      if (ip) svc.loadBalancerIngress.push({ ip, ipMode: 'VIP' })
-    }
+    if (svc.type === 'NodePort' || svc.type === 'LoadBalancer') allocateExternal(ctx, alloc, d, key)
   }
   return drafts.map((d) => d.service)
 }
@@ -264,6 +225,58 @@ function readService(ctx: BuildContext, config: ClusterConfig, s: Loaded, system
     source: system ? undefined : s.ref,
   }
   return { loaded: system ? undefined : s, service, wantedIPs, wantedNodePorts, wantedHealthCheck: hc && hc > 0 ? hc : undefined }
+}
+
+/** What a manifest pins (ClusterIPs, NodePorts, the health-check port, load-balancer addresses), taken before anything is allocated. */
+function takePinned(ctx: BuildContext, config: ClusterConfig, alloc: ServiceAllocators, d: Draft): void {
+  const svc = d.service
+  d.wantedIPs.forEach((ip, i) => {
+    const fam = ipFamilyOf(ip)!
+    const a = alloc.ip.get(fam)
+    const why = a ? a.take(ip) : `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${config.serviceCIDRs.join(',')}`
+    if (why) ctx.error(d.loaded, ['spec', d.wantedIPs.length > 1 ? 'clusterIPs' : 'clusterIP'], `spec.clusterIPs[${i}]: Invalid value: "${ip}": failed to allocate IP ${ip}: ${why}`, why.includes('already') ? 'duplicate' : 'invalid-value')
+    else svc.clusterIPs.push(ip)
+  })
+  d.wantedNodePorts.forEach((np, i) => {
+    if (np === undefined) return
+    const why = alloc.nodePort.take(np)
+    if (why) {
+      ctx.error(d.loaded, ['spec', 'ports', i, 'nodePort'], `spec.ports[${i}].nodePort: Invalid value: ${np}: ${why}`, why.includes('already') ? 'duplicate' : 'invalid-value')
+    } else svc.ports[i].nodePort = np
+  })
+  if (d.wantedHealthCheck !== undefined) {
+    const why = alloc.nodePort.take(d.wantedHealthCheck)
+    if (why) ctx.error(d.loaded, ['spec', 'healthCheckNodePort'], `spec.healthCheckNodePort: Invalid value: ${d.wantedHealthCheck}: ${why}`)
+    else svc.healthCheckNodePort = d.wantedHealthCheck
+  }
+  for (const ing of svc.loadBalancerIngress) if (ing.ip && alloc.lb.contains(ing.ip)) alloc.lb.take(ing.ip)
+}
+
+/** A NodePort or LoadBalancer Service's NodePorts, health-check port and load-balancer address. */
+function allocateExternal(ctx: BuildContext, alloc: ServiceAllocators, d: Draft, key: string): void {
+  const svc = d.service
+  if (svc.type === 'NodePort' || (svc.type === 'LoadBalancer' && read.bool(read.path(d.loaded?.value, 'spec', 'allocateLoadBalancerNodePorts')) !== false)) {
+    svc.ports.forEach((p, i) => {
+      if (p.nodePort) return
+      const np = alloc.nodePort.allocate(`${key}/${p.name ?? ''}/${p.port}/${p.protocol}`)
+      if (np === undefined) ctx.error(d.loaded, ['spec', 'ports', i, 'nodePort'], `spec.ports[${i}].nodePort: Internal error: failed to allocate a nodePort: range is full`, 'exhausted')
+      else p.nodePort = np
+    })
+  }
+  // pkg/registry/core/service: a health-check NodePort for LoadBalancer + externalTrafficPolicy Local
+  if (svc.type === 'LoadBalancer' && svc.externalTrafficPolicy === 'Local' && !svc.healthCheckNodePort) {
+    svc.healthCheckNodePort = alloc.nodePort.allocate(`${key}/health`)
+  }
+  // the cloud's own service controller leaves a Service with a loadBalancerClass to that
+  // class's controller (KEP-1959); the simulated cluster runs none, so the Service stays pending
+  const lbClass = read.str(read.path(d.loaded?.value, 'spec', 'loadBalancerClass'))
+  if (svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length === 0 && lbClass !== undefined) {
+    ctx.warn(d.loaded, ['spec', 'loadBalancerClass'], `spec.loadBalancerClass "${lbClass}": the simulated cloud's controller only serves Services without a class, and no controller of this class runs here, so the Service keeps EXTERNAL-IP <pending> (write status.loadBalancer.ingress to give it an address)`, 'not-simulated')
+  } else if (svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length === 0) {
+    const wanted = read.str(read.path(d.loaded?.value, 'spec', 'loadBalancerIP'))
+    const ip = wanted && !alloc.lb.isUsed(wanted) && alloc.lb.take(wanted) === undefined ? wanted : wanted ?? alloc.lb.allocate(key)
+    if (ip) svc.loadBalancerIngress.push({ ip, ipMode: 'VIP' })
+  }
 }
 
 type Err = (path: (string | number)[], msg: string, code?: string) => void

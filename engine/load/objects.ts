@@ -37,7 +37,8 @@ export function fileObjects(ctx: BuildContext, raws: RawObject[]): void {
         continue
       }
     }
-    let fatal = name ? badName(ctx, stub, name, nameProblems(name, NAME_RULES[kind] ?? 'dns1123-subdomain')) : false
+    const nameProblemsFound = name ? nameProblems(name, NAME_RULES[kind] ?? 'dns1123-subdomain') : []
+    let fatal = nameProblemsFound.length > 0 && badName(ctx, stub, name, nameProblemsFound)
     const labels = read.obj(read.path(v, 'metadata', 'labels')) ?? {}
     for (const [k, val] of Object.entries(labels)) {
       const keyProblems = labelKeyProblems(k)

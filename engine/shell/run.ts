@@ -111,16 +111,39 @@ function kubectlExec(session: Session, args: string[]): Output {
     else if (a.startsWith('--container=')) container = a.slice(12)
     else if (a === '-q' || a === '--quiet') quiet = true
     else if (/^-[it]+$/.test(a) || a === '--stdin' || a === '--tty') continue
-    else if (a.startsWith('-')) return fail(`error: unknown shorthand flag: '${a.replace(/^-+/, '')[0]}' in ${a}\nSee 'kubectl exec --help' for usage.`)
-    else if (!target) target = a
-    else return fail('error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee \'kubectl exec -h\' for help and examples')
+    else if (a.startsWith('-') || target) return execUsage(a, !!target)
+    else target = a
   }
-  if (!target) return fail('error: pod, type/name or --filename must be specified')
   const cmd = args.slice(i + 1)
-  if (i >= args.length || cmd.length === 0) return fail('error: you must specify at least one command for the container')
+  if (!target || i >= args.length || cmd.length === 0) return execUsage(undefined, !!target)
   const found = resolvePodRef(cluster, namespace, target)
   if ('error' in found) return fail(found.error)
   const pod: Pod = found.pod
+  const reached = container ?? defaultContainerOf(pod)?.name
+  const rc = reached === undefined ? undefined : containerOf(pod, reached)
+  if ((container && !specContainerOf(pod, container)) || pod.phase !== 'Running' || pod.podIPs.length === 0 || (reached !== undefined && (!rc || rc.crash || rc.probes?.waiting || rc.probes?.terminated !== undefined))) {
+    return execRefused(pod, container, reached)
+  }
+  const ran = exec(session, { kind: 'pod', pod, container }, cmd, { kind: 'exec' })
+  // a remote exit status: client-go tools/remotecommand/v4.go errorDecoderV4 returns it as an
+  // exec.CodeExitError "command terminated with exit code N", which kubectl's checkErr
+  // (k8s.io/kubectl/pkg/cmd/util/helpers.go, case utilexec.ExitError) prints as is and exits with
+  const out = ran.exitCode !== 0 && !isStartFailure(ran) ? { ...ran, stderr: `${ran.stderr}command terminated with exit code ${ran.exitCode}\n` } : ran
+  // kubectl exec without -c (podcmd.go FindOrDefaultContainerByName): says which container it picked
+  const note = container || quiet ? '' : defaultedNote(pod)
+  return note ? { ...out, stderr: note + out.stderr } : out
+}
+
+/** kubectl exec's usage errors: an unknown flag or a second name at `a`, or no Pod or no command. */
+function execUsage(a: string | undefined, hasTarget: boolean): Output {
+  if (a !== undefined && a.startsWith('-')) return fail(`error: unknown shorthand flag: '${a.replace(/^-+/, '')[0]}' in ${a}\nSee 'kubectl exec --help' for usage.`)
+  if (a !== undefined) return fail('error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee \'kubectl exec -h\' for help and examples')
+  if (!hasTarget) return fail('error: pod, type/name or --filename must be specified')
+  return fail('error: you must specify at least one command for the container')
+}
+
+/** Why kubectl exec cannot reach the container. */
+function execRefused(pod: Pod, container: string | undefined, reached: string | undefined): Output {
   // the API server knows every container of the spec (pod/strategy.go streamLocation: app, init,
   // ephemeral); the kubelet execs only into a running one: an app container or a sidecar
   if (container && !specContainerOf(pod, container)) {
@@ -133,17 +156,7 @@ function kubectlExec(session: Session, args: string[]): Output {
   // kubelet execs only into a running container (kubelet.go findContainer over the running pods):
   // not a regular init container (the default-container annotation may name one), nor a container
   // between attempts (CrashLoopBackOff, or killed by its probes and waiting or stopped)
-  const reached = container ?? defaultContainerOf(pod)?.name
-  const rc = reached === undefined ? undefined : containerOf(pod, reached)
-  if (reached !== undefined && (!rc || rc.crash || rc.probes?.waiting || rc.probes?.terminated !== undefined)) return fail(`error: unable to upgrade connection: container not found ("${reached}")`)
-  const ran = exec(session, { kind: 'pod', pod, container }, cmd, { kind: 'exec' })
-  // a remote exit status: client-go tools/remotecommand/v4.go errorDecoderV4 returns it as an
-  // exec.CodeExitError "command terminated with exit code N", which kubectl's checkErr
-  // (k8s.io/kubectl/pkg/cmd/util/helpers.go, case utilexec.ExitError) prints as is and exits with
-  const out = ran.exitCode !== 0 && !isStartFailure(ran) ? { ...ran, stderr: `${ran.stderr}command terminated with exit code ${ran.exitCode}\n` } : ran
-  // kubectl exec without -c (podcmd.go FindOrDefaultContainerByName): says which container it picked
-  const note = container || quiet ? '' : defaultedNote(pod)
-  return note ? { ...out, stderr: note + out.stderr } : out
+  return fail(`error: unable to upgrade connection: container not found ("${reached}")`)
 }
 
 /** ssh NODE COMMAND [args...]: the node by name or by address */

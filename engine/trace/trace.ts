@@ -196,7 +196,7 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
   const name = dest.name
 
   if (name !== undefined) {
-    const override = opts.resolve ? resolveOverride(ctx, cluster, opts.resolve, who, name, port, http) : undefined
+    const override = opts.resolve?.length ? resolveOverride(ctx, cluster, opts.resolve, who, name, port, http) : undefined
     if (override !== undefined) {
       ip = override
     } else {
