@@ -106,25 +106,9 @@ export function fromPod(ctx: WalkContext, pod: Pod, t0: Tuple): WalkEnd {
     if (lb && lb.kind !== 'translated') return dead(ctx, lb.kind, lb.reason, t)
     if (lb) t = lb.tuple
   }
-  if (pod.podIPs.includes(t.dst) || isLoopback(t.dst)) {
-    // the local table sends it over lo; a Pod's containers share one network namespace (and one lo). NetworkPolicy
-    // cannot block it ("Pods cannot currently block localhost access", kubernetes.io network-policies, What you can't do)
-    push(ctx, {
-      at: `pod ${podName(pod)} lo`,
-      node: node.meta.name,
-      handler: 'loopback',
-      rule: localRouteText(t.dst, isLoopback(t.dst) ? 'lo' : 'eth0'),
-      before: { ...t },
-      after: { ...t },
-      note: `${t.dst} is ${isLoopback(t.dst) ? 'a loopback address' : 'the Pod\'s own address'}: the packet loops back inside ${podName(pod)}'s network namespace, which all its containers share. It never reaches the veth or the node, so no kube-proxy rule, CNI route or NetworkPolicy sees it (policies cannot block a Pod's own loopback traffic)`,
-    })
-    return deliverToPod(ctx, node, pod, t, true)
-  }
+  if (pod.podIPs.includes(t.dst) || isLoopback(t.dst)) return podLoopback(ctx, node, pod, t)
   const route = lookupRoute(ns, t.dst)
-  if (!route) {
-    push(ctx, { at: `pod ${podName(pod)} eth0`, node: node.meta.name, handler: 'route', before: { ...t }, after: { ...t }, note: 'no route in the Pod: "Network is unreachable"', verdict: 'drop' })
-    return dead(ctx, 'dropped', 'the Pod has no route to this address (Network is unreachable)', t)
-  }
+  if (!route) return podUnreachable(ctx, node, pod, t)
   const veth = hostVeth(ctx.cluster, pod)
   push(ctx, {
     at: `pod ${podName(pod)} eth0`,
@@ -147,6 +131,27 @@ export function fromPod(ctx: WalkContext, pod: Pod, t0: Tuple): WalkEnd {
   })
   const switched = !route.via && !!veth?.master
   return atNode(ctx, node, t, { chain: 'PREROUTING', srcLocal: false }, switched ? veth!.master : undefined)
+}
+
+/** A Pod's packet to its own address or to loopback: it never leaves the Pod's network namespace. */
+function podLoopback(ctx: WalkContext, node: Node, pod: Pod, t: Tuple): WalkEnd {
+  // the local table sends it over lo; a Pod's containers share one network namespace (and one lo). NetworkPolicy
+  // cannot block it ("Pods cannot currently block localhost access", kubernetes.io network-policies, What you can't do)
+  push(ctx, {
+    at: `pod ${podName(pod)} lo`,
+    node: node.meta.name,
+    handler: 'loopback',
+    rule: localRouteText(t.dst, isLoopback(t.dst) ? 'lo' : 'eth0'),
+    before: { ...t },
+    after: { ...t },
+    note: `${t.dst} is ${isLoopback(t.dst) ? 'a loopback address' : 'the Pod\'s own address'}: the packet loops back inside ${podName(pod)}'s network namespace, which all its containers share. It never reaches the veth or the node, so no kube-proxy rule, CNI route or NetworkPolicy sees it (policies cannot block a Pod's own loopback traffic)`,
+  })
+  return deliverToPod(ctx, node, pod, t, true)
+}
+
+function podUnreachable(ctx: WalkContext, node: Node, pod: Pod, t: Tuple): WalkEnd {
+  push(ctx, { at: `pod ${podName(pod)} eth0`, node: node.meta.name, handler: 'route', before: { ...t }, after: { ...t }, note: 'no route in the Pod: "Network is unreachable"', verdict: 'drop' })
+  return dead(ctx, 'dropped', 'the Pod has no route to this address (Network is unreachable)', t)
 }
 
 /** The node's routing decision for t, as one hop (no route: no rule to show). */
