@@ -94,20 +94,8 @@ function renderMatch(m: Match, family: IPFamily): string {
       if (p) s += ` --probability ${kernelProbability(p.values[0])}`
       return s
     }
-    case 'recent': {
-      // libxt_recent recent_save: action, --seconds, --reap, --hitcount, --rttl, --name, --mask, side
-      for (const a of ['set', 'rcheck', 'update', 'remove']) if (find(m.opts, a)) s += ` --${a}`
-      const secs = find(m.opts, 'seconds')
-      if (secs) s += ` --seconds ${secs.values[0]}`
-      if (find(m.opts, 'reap')) s += ' --reap'
-      const hits = find(m.opts, 'hitcount')
-      if (hits) s += ` --hitcount ${hits.values[0]}`
-      if (find(m.opts, 'rttl')) s += ' --rttl'
-      s += ` --name ${find(m.opts, 'name')?.values[0] ?? 'DEFAULT'}`
-      s += ` --mask ${find(m.opts, 'mask')?.values[0] ?? (family === 'IPv4' ? '255.255.255.255' : 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')}`
-      s += find(m.opts, 'rdest') ? ' --rdest' : ' --rsource'
-      return s
-    }
+    case 'recent':
+      return s + renderRecent(m, family)
     case 'addrtype': {
       const src = find(m.opts, 'src-type')
       const dst = find(m.opts, 'dst-type')
@@ -126,9 +114,31 @@ function renderMatch(m: Match, family: IPFamily): string {
       return `${s}${neg(o)} --ctstate ${ordered.join(',')}`
     }
     default:
-      for (const o of m.opts) s += `${neg(o)} --${o.name}${o.values.map((v) => ` ${v}`).join('')}`
-      return s
+      return s + renderOther(m)
   }
+}
+
+/** libxt_recent recent_save: action, --seconds, --reap, --hitcount, --rttl, --name, --mask, side (ClientIP affinity's rules). */
+function renderRecent(m: Match, family: IPFamily): string {
+  let s = ''
+  for (const a of ['set', 'rcheck', 'update', 'remove']) if (find(m.opts, a)) s += ` --${a}`
+  const secs = find(m.opts, 'seconds')
+  if (secs) s += ` --seconds ${secs.values[0]}`
+  if (find(m.opts, 'reap')) s += ' --reap'
+  const hits = find(m.opts, 'hitcount')
+  if (hits) s += ` --hitcount ${hits.values[0]}`
+  if (find(m.opts, 'rttl')) s += ' --rttl'
+  s += ` --name ${find(m.opts, 'name')?.values[0] ?? 'DEFAULT'}`
+  s += ` --mask ${find(m.opts, 'mask')?.values[0] ?? (family === 'IPv4' ? '255.255.255.255' : 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')}`
+  s += find(m.opts, 'rdest') ? ' --rdest' : ' --rsource'
+  return s
+}
+
+/** Any other match module: its options in the order given. */
+function renderOther(m: Match): string {
+  let s = ''
+  for (const o of m.opts) s += `${neg(o)} --${o.name}${o.values.map((v) => ` ${v}`).join('')}`
+  return s
 }
 
 function saveTarget(rule: IptRule, family: IPFamily): string {
