@@ -6,7 +6,7 @@
 import type { Cluster, Pod } from '../model/types.ts'
 import { LIMITS } from '../load/limits.ts'
 import { tokenize } from './tokenize.ts'
-import type { CommandResult, Output, Place } from './types.ts'
+import type { CommandResult, Output, Place, Program } from './types.ts'
 import { fail } from './types.ts'
 import { PROGRAMS } from './programs.ts'
 import { setHelpTable } from './help.ts'
@@ -68,30 +68,38 @@ export function exec(session: Session, place: Place, argv: string[], via?: Via):
   const name = argv[0]
   // a shell the reader named: `sh -c "…"` runs its script here, if the image has that shell
   const sh = place.kind === 'workstation' ? undefined : shellName(name)
-  if (sh !== undefined) {
-    const kind = shellFor(place, sh)
-    if (!kind) return notFound(session, place, name, via)
-    if (argv[1] !== '-c') return simulatorAnswer(fail(`${name}: an interactive shell or a script file is not simulated here: give the commands with -c, e.g. ${name} -c "curl -s web; echo done"`, 2))
-    if (argv.length < 3) return fail(`${name}: -c requires an argument`, 2)
-    // the words after the script set $0, $1, … (unused without expansion)
-    return runScript(argv[2], argv[3] ?? name, (words) => exec(session, place, words, { kind: 'shell', arg0: argv[3] ?? name, shell: kind }))
-  }
+  if (sh !== undefined) return shellCommand(session, place, argv, sh, via)
   if (place.kind !== 'workstation' && shellsAt(place).sh !== undefined) {
     const small = smallUtility(argv)
     if (small) return small
   }
   const program = Object.prototype.hasOwnProperty.call(PROGRAMS, name) ? PROGRAMS[name] : undefined
-  if (!program || !program.places.includes(place.kind)) {
-    // 126: found but cannot be run, as a shell says of a file it cannot execute
-    const missing = program ? undefined : notSimulated(place, name)
-    if (missing) return simulatorAnswer(fail(missing.message, 126))
-    const hint =
-      program && place.kind === 'workstation'
-        ? `\n(${name} runs inside the cluster: try kubectl exec POD -- ${argv.join(' ')}, or ssh NODE ${argv.join(' ')})`
-        : ''
-    return notFound(session, place, name, via, hint)
-  }
+  if (!program || !program.places.includes(place.kind)) return noProgram(session, place, argv, program, via)
   return program.run({ cluster: session.cluster, session, place, argv, via })
+}
+
+/** `sh -c "…"` (or bash, ash): the script runs here, if the image has that shell. */
+function shellCommand(session: Session, place: Place, argv: string[], sh: string, via?: Via): Output {
+  const name = argv[0]
+  const kind = shellFor(place, sh)
+  if (!kind) return notFound(session, place, name, via)
+  if (argv[1] !== '-c') return simulatorAnswer(fail(`${name}: an interactive shell or a script file is not simulated here: give the commands with -c, e.g. ${name} -c "curl -s web; echo done"`, 2))
+  if (argv.length < 3) return fail(`${name}: -c requires an argument`, 2)
+  // the words after the script set $0, $1, … (unused without expansion)
+  return runScript(argv[2], argv[3] ?? name, (words) => exec(session, place, words, { kind: 'shell', arg0: argv[3] ?? name, shell: kind }))
+}
+
+/** A command the simulator does not have, or not here. */
+function noProgram(session: Session, place: Place, argv: string[], program: Program | undefined, via?: Via): Output {
+  const name = argv[0]
+  // 126: found but cannot be run, as a shell says of a file it cannot execute
+  const missing = program ? undefined : notSimulated(place, name)
+  if (missing) return simulatorAnswer(fail(missing.message, 126))
+  const hint =
+    program && place.kind === 'workstation'
+      ? `\n(${name} runs inside the cluster: try kubectl exec POD -- ${argv.join(' ')}, or ssh NODE ${argv.join(' ')})`
+      : ''
+  return notFound(session, place, name, via, hint)
 }
 
 /** kubectl exec [-n NS] [-i] [-t] [-c CONTAINER] POD -- COMMAND [args...] */

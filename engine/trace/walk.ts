@@ -753,22 +753,7 @@ function outside(ctx: WalkContext, t: Tuple): WalkEnd {
 
 /** The receiving socket: a listener takes the connection, else the kernel refuses it (TCP RST, ICMP port unreachable). */
 function receive(ctx: WalkContext, ep: TraceEndpoint, t: Tuple, l: Listener | undefined, who: string, node?: Node, pod?: Pod): WalkEnd {
-  if (t.proto === 'ICMP') {
-    push(ctx, { at: who, node: node?.meta.name, handler: 'kernel', before: { ...t }, after: { ...t }, note: 'the kernel answers the ICMP echo request itself' })
-    return { result: 'delivered', reason: `${who} answers the echo`, tuple: t, endpoint: ep, pod, node }
-  }
-  if (!l) {
-    push(ctx, {
-      at: who,
-      node: node?.meta.name,
-      handler: 'socket',
-      before: { ...t },
-      after: { ...t },
-      note: `nothing listens on ${t.dport}/${t.proto} there: the kernel answers ${t.proto === 'TCP' ? 'with a TCP RST' : 'ICMP port unreachable'}, "Connection refused"`,
-      verdict: 'refused',
-    })
-    return { result: 'refused', reason: `nothing listens on port ${t.dport}/${t.proto} at ${who}`, tuple: t, endpoint: ep, pod, node }
-  }
+  if (t.proto === 'ICMP' || !l) return noListener(ctx, ep, t, who, node, pod)
   push(ctx, {
     at: who,
     node: node?.meta.name,
@@ -780,6 +765,24 @@ function receive(ctx: WalkContext, ep: TraceEndpoint, t: Tuple, l: Listener | un
       : `${l.app === 'generic' ? 'the server' : l.app}${l.container ? ` (container ${l.container})` : ''} accepts on port ${t.dport}/${t.proto}${l.declared || ep.kind === 'node' ? '' : ' (the image\'s usual port, not declared in the spec)'}; it sees the client as ${hostPort(t.src, t.sport)}`,
   })
   return { result: 'delivered', reason: `delivered to ${who}`, tuple: t, endpoint: ep, listener: l, pod, node }
+}
+
+/** An ICMP echo (the kernel answers it), or a port nobody listens on (the kernel refuses it). */
+function noListener(ctx: WalkContext, ep: TraceEndpoint, t: Tuple, who: string, node?: Node, pod?: Pod): WalkEnd {
+  if (t.proto === 'ICMP') {
+    push(ctx, { at: who, node: node?.meta.name, handler: 'kernel', before: { ...t }, after: { ...t }, note: 'the kernel answers the ICMP echo request itself' })
+    return { result: 'delivered', reason: `${who} answers the echo`, tuple: t, endpoint: ep, pod, node }
+  }
+  push(ctx, {
+    at: who,
+    node: node?.meta.name,
+    handler: 'socket',
+    before: { ...t },
+    after: { ...t },
+    note: `nothing listens on ${t.dport}/${t.proto} there: the kernel answers ${t.proto === 'TCP' ? 'with a TCP RST' : 'ICMP port unreachable'}, "Connection refused"`,
+    verdict: 'refused',
+  })
+  return { result: 'refused', reason: `nothing listens on port ${t.dport}/${t.proto} at ${who}`, tuple: t, endpoint: ep, pod, node }
 }
 
 // ---------------------------------------------------------------- cloud load balancer
