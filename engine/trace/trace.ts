@@ -220,12 +220,9 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
   out.port = port
 
   // a URL whose Ingress controller the scenario does not run: trace to the backend directly
-  if (http && to.kind === 'url') {
-    const ing = ingressServing(cluster, http)
-    const published = ing ? ingressStatus(cluster, ing.ingress!.object).some((a) => a.ip === ip) : false
-    if (ing && published && (!ing.controller.modelled || controllerPods(cluster, ing).length === 0) && !isClusterAddress(cluster, ip)) {
-      return notModelledIngress(ctx, out, ing, http, from, finish)
-    }
+  if (http && to.kind === 'url' && cluster.ingresses.length > 0) {
+    const direct = unservedIngress(cluster, ctx, out, http, from, ip, finish)
+    if (direct) return direct
   }
 
   // 2. the connection
@@ -303,6 +300,16 @@ function resolveOverride(ctx: WalkContext, cluster: Cluster, resolve: NonNullabl
   const ip = override.ip
   push(ctx, { at: who, handler: 'resolver', before: noTuple(ip), after: noTuple(ip), note: `--resolve ${name}:${override.port ?? '*'}:${override.ip}: no DNS query, the client uses ${override.ip}` })
   return ip
+}
+
+/** An Ingress whose published address the URL names, but whose controller the scenario does not run (or run modelled): the trace goes to the backend directly. */
+function unservedIngress(cluster: Cluster, ctx: WalkContext, out: FullTrace, http: HttpContext, from: TraceFrom, ip: string, finish: (result: Trace['result'], reason: string) => FullTrace): FullTrace | undefined {
+  const ing = ingressServing(cluster, http)
+  const published = ing ? ingressStatus(cluster, ing.ingress!.object).some((a) => a.ip === ip) : false
+  if (ing && published && (!ing.controller.modelled || controllerPods(cluster, ing).length === 0) && !isClusterAddress(cluster, ip)) {
+    return notModelledIngress(ctx, out, ing, http, from, finish)
+  }
+  return undefined
 }
 
 function noTuple(ip: string): Tuple {
