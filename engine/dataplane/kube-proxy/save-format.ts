@@ -147,22 +147,26 @@ function saveTarget(rule: IptRule, family: IPFamily): string {
   if (t.goto) return ` -g ${t.name}`
   let s = ` -j ${t.name}`
   switch (t.name) {
-    case 'MARK': {
-      const or = find(t.opts, 'or-mark')
-      const xor = find(t.opts, 'xor-mark')
-      const set = find(t.opts, 'set-mark')
-      const xset = find(t.opts, 'set-xmark')
-      if (or) s += ` --set-xmark ${hex(or.values[0])}/${hex(or.values[0])}`
-      else if (xor) s += ` --set-xmark ${hex(xor.values[0])}/0x0`
-      else if (set) s += ` --set-xmark ${markText(set.values[0]).split('/')[0]}/0xffffffff`
-      else if (xset) s += ` --set-xmark ${markText(xset.values[0])}`
-      return s
-    }
+    case 'MARK':
+      return s + markTarget(t.opts)
     case 'REJECT':
       return `${s} --reject-with ${find(t.opts, 'reject-with')?.values[0] ?? (family === 'IPv4' ? 'icmp-port-unreachable' : 'icmp6-port-unreachable')}`
     default:
       return s + optsText(t.opts)
   }
+}
+
+/** MARK's options as iptables-save prints them: every form as --set-xmark value/mask. */
+function markTarget(opts: Opt[]): string {
+  const or = find(opts, 'or-mark')
+  const xor = find(opts, 'xor-mark')
+  const set = find(opts, 'set-mark')
+  const xset = find(opts, 'set-xmark')
+  if (or) return ` --set-xmark ${hex(or.values[0])}/${hex(or.values[0])}`
+  if (xor) return ` --set-xmark ${hex(xor.values[0])}/0x0`
+  if (set) return ` --set-xmark ${markText(set.values[0]).split('/')[0]}/0xffffffff`
+  if (xset) return ` --set-xmark ${markText(xset.values[0])}`
+  return ''
 }
 
 /** ` --name v1 v2 …` for each option, negations left to the caller */
