@@ -3,7 +3,7 @@
  * with the messages of pkg/apis/core/validation. Field paths are relative to
  * where the spec sits (`spec` or `spec.template.spec`).
  */
-import type { Container, ContainerPort, DNSPolicy, Json, JsonObject, PodDNSConfig, Protocol } from '../model/types.ts'
+import type { Container, ContainerPort, DNSPolicy, JsonObject, PodDNSConfig, Protocol } from '../model/types.ts'
 import { BuildContext, read } from './context.ts'
 import type { Loaded } from './context.ts'
 import { fieldPath } from '../load/schema.ts'
@@ -80,18 +80,20 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
       if (!image) err([field, ci, 'image'], 'Required value')
       const ports: ContainerPort[] = read.arr(read.path(c, 'ports')).map((p, pi) => {
         const at = [field, ci, 'ports', pi]
-        const cpRaw = read.path(p, 'containerPort')
-        const containerPort = read.num(cpRaw) ?? 0
+        const containerPort = read.num(read.path(p, 'containerPort')) ?? 0
+        if (read.path(p, 'containerPort') === undefined) err([...at, 'containerPort'], 'Required value')
+        else if (containerPort < 1 || containerPort > 65535) err([...at, 'containerPort'], `Invalid value: ${containerPort}: must be between 1 and 65535, inclusive`)
         const protoText = read.str(read.path(p, 'protocol')) ?? 'TCP'
-        const portName = read.str(read.path(p, 'name'))
-        const nameProbs = portName === undefined ? [] : portNameProblems(portName)
-        const hostPort = read.num(read.path(p, 'hostPort'))
-        // the checks' messages only for a port that fails one (issue 20)
-        if (cpRaw === undefined || containerPort < 1 || containerPort > 65535 || !(PROTOCOLS as string[]).includes(protoText) || nameProbs.length > 0 || (portName !== undefined && portNames.has(portName)) || (hostPort !== undefined && (hostPort < 0 || hostPort > 65535))) {
-          containerPortProblems(err, at, { cpRaw, containerPort, protoText, portName, nameProbs, duplicateName: portName !== undefined && portNames.has(portName), hostPort })
-        }
-        if (portName !== undefined) portNames.add(portName)
+        if (!(PROTOCOLS as string[]).includes(protoText)) err([...at, 'protocol'], `Unsupported value: "${protoText}": supported values: "SCTP", "TCP", "UDP"`)
         const protocol = ((PROTOCOLS as string[]).includes(protoText) ? protoText : 'TCP') as Protocol
+        const portName = read.str(read.path(p, 'name'))
+        if (portName !== undefined) {
+          for (const prob of portNameProblems(portName)) err([...at, 'name'], `Invalid value: "${portName}": ${prob}`)
+          if (portNames.has(portName)) err([...at, 'name'], `Duplicate value: "${portName}"`)
+          portNames.add(portName)
+        }
+        const hostPort = read.num(read.path(p, 'hostPort'))
+        if (hostPort !== undefined && (hostPort < 0 || hostPort > 65535)) err([...at, 'hostPort'], `Invalid value: ${hostPort}: must be between 1 and 65535, inclusive`)
         // The API server accepts the same port in two containers, with a warning
         // (pkg/api/pod/warnings.go); what happens at run time is cluster/port-conflicts.ts's
         const key = `${containerPort}/${protocol}`
@@ -167,16 +169,6 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
 }
 
 type SpecErr = (path: (string | number)[], msg: string) => void
-
-/** A container port's field errors, in the API server's order. */
-function containerPortProblems(err: SpecErr, at: (string | number)[], p: { cpRaw: Json | undefined; containerPort: number; protoText: string; portName?: string; nameProbs: string[]; duplicateName: boolean; hostPort?: number }): void {
-  if (p.cpRaw === undefined) err([...at, 'containerPort'], 'Required value')
-  else if (p.containerPort < 1 || p.containerPort > 65535) err([...at, 'containerPort'], `Invalid value: ${p.containerPort}: must be between 1 and 65535, inclusive`)
-  if (!(PROTOCOLS as string[]).includes(p.protoText)) err([...at, 'protocol'], `Unsupported value: "${p.protoText}": supported values: "SCTP", "TCP", "UDP"`)
-  for (const prob of p.nameProbs) err([...at, 'name'], `Invalid value: "${p.portName}": ${prob}`)
-  if (p.duplicateName) err([...at, 'name'], `Duplicate value: "${p.portName}"`)
-  if (p.hostPort !== undefined && (p.hostPort < 0 || p.hostPort > 65535)) err([...at, 'hostPort'], `Invalid value: ${p.hostPort}: must be between 1 and 65535, inclusive`)
-}
 
 /** The API server's warnings for a port another container of the Pod declares too. */
 function portOverlaps(ctx: BuildContext, obj: Loaded, path: (string | number)[], here: string, owners: { field: string; hostIP: string; hostPort: number }[], hostIP: string, hostPort: number | undefined): void {

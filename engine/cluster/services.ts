@@ -126,25 +126,40 @@ function readService(ctx: BuildContext, config: ClusterConfig, s: Loaded, system
   const portProto = new Set<string>()
   const wantedNodePorts: (number | undefined)[] = []
   const ports: ServicePort[] = rawPorts.map((p, i) => {
+    const at = ['spec', 'ports', i]
     const name = read.str(read.path(p, 'name'))
-    const nameProbs = name ? nameProblems(name, 'dns1123-label') : []
+    if (rawPorts.length > 1 && !name) err([...at, 'name'], `spec.ports[${i}].name: Required value`, 'required')
+    if (name) {
+      for (const prob of nameProblems(name, 'dns1123-label')) err([...at, 'name'], `spec.ports[${i}].name: Invalid value: "${name}": ${prob}`)
+      if (names.has(name)) err([...at, 'name'], `spec.ports[${i}].name: Duplicate value: "${name}"`, 'duplicate')
+      names.add(name)
+    }
     const port = read.num(read.path(p, 'port'))
+    if (port === undefined) err([...at, 'port'], `spec.ports[${i}].port: Required value`, 'required')
+    else if (port < 1 || port > 65535) err([...at, 'port'], `spec.ports[${i}].port: Invalid value: ${port}: must be between 1 and 65535, inclusive`)
     const protoText = read.str(read.path(p, 'protocol')) ?? 'TCP'
+    if (!(PROTOCOLS as string[]).includes(protoText)) err([...at, 'protocol'], `spec.ports[${i}].protocol: Unsupported value: "${protoText}": supported values: "SCTP", "TCP", "UDP"`, 'unsupported-value')
     const protocol = ((PROTOCOLS as string[]).includes(protoText) ? protoText : 'TCP') as Protocol
     const pp = `${port}/${protocol}`
-    const tpRaw = read.path(p, 'targetPort')
-    const tpProbs = typeof tpRaw === 'string' ? portNameProblems(tpRaw) : []
-    const np = read.num(read.path(p, 'nodePort'))
-    const forbiddenNodePort = np !== undefined && np !== 0 && (type === 'ClusterIP' || type === 'ExternalName')
-    // the checks' messages only for a port that fails one (issue 20)
-    if ((rawPorts.length > 1 && !name) || nameProbs.length > 0 || (name && names.has(name)) || port === undefined || port < 1 || port > 65535 || protoText !== protocol || portProto.has(pp) || (typeof tpRaw === 'number' && (tpRaw < 1 || tpRaw > 65535)) || tpProbs.length > 0 || forbiddenNodePort) {
-      servicePortProblems(err, i, { multiple: rawPorts.length > 1, name, nameProbs, duplicateName: !!name && names.has(name), port, protoText, pp, duplicatePort: portProto.has(pp), tpRaw, tpProbs, forbiddenNodePort, type })
-    }
-    if (name) names.add(name)
+    if (portProto.has(pp)) err(at, `spec.ports[${i}]: Duplicate value: "${pp}"`, 'duplicate')
     portProto.add(pp)
-    // a string that is a number is still a name to the API (intstr), which then fails IANA_SVC_NAME
-    const targetPort: number | string = typeof tpRaw === 'number' || typeof tpRaw === 'string' ? tpRaw : port ?? 0
-    wantedNodePorts.push(np !== undefined && np !== 0 && !forbiddenNodePort ? np : undefined)
+    const tpRaw = read.path(p, 'targetPort')
+    let targetPort: number | string = port ?? 0
+    if (typeof tpRaw === 'number') {
+      if (tpRaw < 1 || tpRaw > 65535) err([...at, 'targetPort'], `spec.ports[${i}].targetPort: Invalid value: ${tpRaw}: must be between 1 and 65535, inclusive`)
+      targetPort = tpRaw
+    } else if (typeof tpRaw === 'string') {
+      // a string that is a number is still a name to the API (intstr), which then fails IANA_SVC_NAME
+      for (const prob of portNameProblems(tpRaw)) err([...at, 'targetPort'], `spec.ports[${i}].targetPort: Invalid value: "${tpRaw}": ${prob}`)
+      targetPort = tpRaw
+    }
+    const np = read.num(read.path(p, 'nodePort'))
+    if (np !== undefined && np !== 0) {
+      if (type === 'ClusterIP' || type === 'ExternalName') {
+        err([...at, 'nodePort'], `spec.ports[${i}].nodePort: Forbidden: may not be used when \`type\` is '${type}'`, 'forbidden')
+        wantedNodePorts.push(undefined)
+      } else wantedNodePorts.push(np)
+    } else wantedNodePorts.push(undefined)
     return { name: name || undefined, protocol, port: port ?? 0, targetPort, appProtocol: read.str(read.path(p, 'appProtocol')) }
   })
 
@@ -262,21 +277,6 @@ function allocateExternal(ctx: BuildContext, alloc: ServiceAllocators, d: Draft,
     const ip = wanted && !alloc.lb.isUsed(wanted) && alloc.lb.take(wanted) === undefined ? wanted : wanted ?? alloc.lb.allocate(key)
     if (ip) svc.loadBalancerIngress.push({ ip, ipMode: 'VIP' })
   }
-}
-
-/** A Service port's field errors, in the API server's order. */
-function servicePortProblems(err: Err, i: number, p: { multiple: boolean; name?: string; nameProbs: string[]; duplicateName: boolean; port?: number; protoText: string; pp: string; duplicatePort: boolean; tpRaw: Json | undefined; tpProbs: string[]; forbiddenNodePort: boolean; type: ServiceType }): void {
-  const at = ['spec', 'ports', i]
-  if (p.multiple && !p.name) err([...at, 'name'], `spec.ports[${i}].name: Required value`, 'required')
-  for (const prob of p.nameProbs) err([...at, 'name'], `spec.ports[${i}].name: Invalid value: "${p.name}": ${prob}`)
-  if (p.duplicateName) err([...at, 'name'], `spec.ports[${i}].name: Duplicate value: "${p.name}"`, 'duplicate')
-  if (p.port === undefined) err([...at, 'port'], `spec.ports[${i}].port: Required value`, 'required')
-  else if (p.port < 1 || p.port > 65535) err([...at, 'port'], `spec.ports[${i}].port: Invalid value: ${p.port}: must be between 1 and 65535, inclusive`)
-  if (!(PROTOCOLS as string[]).includes(p.protoText)) err([...at, 'protocol'], `spec.ports[${i}].protocol: Unsupported value: "${p.protoText}": supported values: "SCTP", "TCP", "UDP"`, 'unsupported-value')
-  if (p.duplicatePort) err(at, `spec.ports[${i}]: Duplicate value: "${p.pp}"`, 'duplicate')
-  if (typeof p.tpRaw === 'number' && (p.tpRaw < 1 || p.tpRaw > 65535)) err([...at, 'targetPort'], `spec.ports[${i}].targetPort: Invalid value: ${p.tpRaw}: must be between 1 and 65535, inclusive`)
-  for (const prob of p.tpProbs) err([...at, 'targetPort'], `spec.ports[${i}].targetPort: Invalid value: "${p.tpRaw}": ${prob}`)
-  if (p.forbiddenNodePort) err([...at, 'nodePort'], `spec.ports[${i}].nodePort: Forbidden: may not be used when \`type\` is '${p.type}'`, 'forbidden')
 }
 
 type Err = (path: (string | number)[], msg: string, code?: string) => void
