@@ -69,6 +69,15 @@ function docOrder(a: { ref: SourceRef }, b: { ref: SourceRef }): number {
   return refOrder(a.ref, b.ref)
 }
 
+function tooMany(ctx: BuildContext, at: Parameters<BuildContext['error']>[0], what: string, limit: number): void {
+  ctx.error(at, [], `too many ${what} (limit ${limit})`, 'too-large')
+}
+
+function selectsNothing(ctx: BuildContext, svc: Cluster['services'][number]): void {
+  const loaded = ctx.objects('Service').find((s) => s.name === svc.meta.name && s.namespace === svc.meta.namespace)
+  ctx.warn(loaded, ['spec', 'selector'], `Service ${svc.meta.name}: selector ${formatLabels(svc.selector!)} matches no Pods in namespace ${svc.meta.namespace}, so it has no endpoints`, 'selector-matches-nothing')
+}
+
 export function buildCluster(parsed: ParseResult): Cluster {
   const ctx = new BuildContext(parsed.sources)
   ctx.diagnostics.push(...parsed.diagnostics)
@@ -93,15 +102,13 @@ export function buildCluster(parsed: ParseResult): Cluster {
   const schedulable = nodes.map((n) => n.meta.name)
   const { drafts: workloadPods } = expandWorkloads(ctx, schedulable, budget)
   const userDrafts: PodDraft[] = [...manifestPods, ...workloadPods]
-  if (manifestPods.length > budget.pods) {
-    ctx.error(manifestPods[LIMITS.maxPods]?.loaded, [], `too many Pods in the scenario (limit ${LIMITS.maxPods})`, 'too-large')
-  }
+  if (manifestPods.length > budget.pods) tooMany(ctx, manifestPods[LIMITS.maxPods]?.loaded, 'Pods in the scenario', LIMITS.maxPods)
   // stable sort by the document of the object that made each Pod
   sortByDocument(userDrafts)
   const { pods: placed } = placePods(ctx, config, nodes, [...withoutReplaced(sys, userDrafts), ...userDrafts.slice(0, LIMITS.maxPods)])
 
   if (ctx.objects('Service').length > LIMITS.maxServices) {
-    ctx.error(ctx.objects('Service')[LIMITS.maxServices], [], `too many Services (limit ${LIMITS.maxServices})`, 'too-large')
+    tooMany(ctx, ctx.objects('Service')[LIMITS.maxServices], 'Services', LIMITS.maxServices)
     ctx.byKind.set('Service', ctx.objects('Service').slice(0, LIMITS.maxServices))
   }
   const services = buildServices(ctx, config, newAllocators(config), systemServices(config))
@@ -123,10 +130,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
   // A Service whose selector matches no Pod gets no endpoints: the most common mistake there is
   for (const svc of services) {
     if (!svc.selector || svc.system) continue
-    if (!podIndex.selectsAny(svc.meta.namespace, svc.selector)) {
-      const loaded = ctx.objects('Service').find((s) => s.name === svc.meta.name && s.namespace === svc.meta.namespace)
-      ctx.warn(loaded, ['spec', 'selector'], `Service ${svc.meta.name}: selector ${formatLabels(svc.selector)} matches no Pods in namespace ${svc.meta.namespace}, so it has no endpoints`, 'selector-matches-nothing')
-    }
+    if (!podIndex.selectsAny(svc.meta.namespace, svc.selector)) selectsNothing(ctx, svc)
   }
 
   const generic = (kind: string) => ctx.objects(kind).sort(docOrder).map(toGeneric)

@@ -44,7 +44,13 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
     ctx.error(extra, ['kind'], 'only one Cluster document is allowed in a scenario', 'duplicate')
   }
   const doc = docs[0]
-  const spec = read.obj(doc?.value.spec) ?? {}
+  // no Cluster document (most scenarios): the defaults, which need no checks (issue 20)
+  return doc ? { config: readClusterDocument(ctx, doc), doc } : { config: defaultConfig() }
+}
+
+/** The Cluster document's spec, checked field by field; what is wrong keeps its default. */
+function readClusterDocument(ctx: BuildContext, doc: Loaded): ClusterConfig {
+  const spec = read.obj(doc.value.spec) ?? {}
 
   const cniText = read.str(spec.cni) ?? 'flannel'
   let cni: CniName = 'flannel'
@@ -136,25 +142,46 @@ export function readClusterConfig(ctx: BuildContext): { config: ClusterConfig; d
   if (!parseAddr(workstationIP)) ctx.error(doc, ['spec', 'workstationIP'], `spec.workstationIP: Invalid value: "${workstationIP}": must be a valid IP address`)
 
   return {
-    doc,
-    config: {
-      cni,
-      cniMode,
-      // no kube-proxy with Cilium's replacement: nothing may build kube-proxy's state (kube-ipvs0, its nft table)
-      proxyMode: kubeProxyReplacement ? 'iptables' : proxyMode,
-      podCIDRs: pods.length ? pods : [DEFAULTS.podCIDR],
-      serviceCIDRs: svcs.length ? svcs : [DEFAULTS.serviceCIDR],
-      nodePortRange,
-      clusterDomain,
-      ipFamilies: families.length ? families : ['IPv4'],
-      serviceIPFamilies: svcs.length ? svcs.map((c) => parsePrefix(c)!.family) : ['IPv4'],
-      // kubeadm: the DNS Service takes the tenth address of the primary Service range (cmd/kubeadm constants.GetDNSIP)
-      dnsServiceIPs: [formatAddr(addrAt(parsePrefix(svcs[0] ?? DEFAULTS.serviceCIDR)!, 10n))],
-      nodeCIDRMaskSizes: { IPv4: maskV4, IPv6: maskV6 },
-      kubernetesVersion: read.str(spec.kubernetesVersion) ?? DEFAULTS.kubernetesVersion,
-      workstationIP: parseAddr(workstationIP) ? workstationIP : DEFAULTS.workstationIP,
-      ...(kubeProxyReplacement ? { kubeProxyReplacement } : {}),
-    },
+    cni,
+    cniMode,
+    // no kube-proxy with Cilium's replacement: nothing may build kube-proxy's state (kube-ipvs0, its nft table)
+    proxyMode: kubeProxyReplacement ? 'iptables' : proxyMode,
+    podCIDRs: pods.length ? pods : [DEFAULTS.podCIDR],
+    serviceCIDRs: svcs.length ? svcs : [DEFAULTS.serviceCIDR],
+    nodePortRange,
+    clusterDomain,
+    ipFamilies: families.length ? families : ['IPv4'],
+    serviceIPFamilies: svcs.length ? svcs.map((c) => parsePrefix(c)!.family) : ['IPv4'],
+    // kubeadm: the DNS Service takes the tenth address of the primary Service range (cmd/kubeadm constants.GetDNSIP)
+    dnsServiceIPs: [formatAddr(addrAt(parsePrefix(svcs[0] ?? DEFAULTS.serviceCIDR)!, 10n))],
+    nodeCIDRMaskSizes: { IPv4: maskV4, IPv6: maskV6 },
+    kubernetesVersion: read.str(spec.kubernetesVersion) ?? DEFAULTS.kubernetesVersion,
+    workstationIP: parseAddr(workstationIP) ? workstationIP : DEFAULTS.workstationIP,
+    ...(kubeProxyReplacement ? { kubeProxyReplacement } : {}),
+  }
+}
+
+/**
+ * The cluster a scenario without a Cluster document gets: every field at its
+ * default, as readClusterDocument reads an empty spec (test/engine/core/loading.test.ts
+ * holds the two equal), without reading or checking anything.
+ */
+function defaultConfig(): ClusterConfig {
+  return {
+    cni: 'flannel',
+    cniMode: CNI_MODES.flannel[0],
+    proxyMode: 'iptables',
+    podCIDRs: [DEFAULTS.podCIDR],
+    serviceCIDRs: [DEFAULTS.serviceCIDR],
+    nodePortRange: { min: 30000, max: 32767 },
+    clusterDomain: DEFAULTS.clusterDomain,
+    ipFamilies: ['IPv4'],
+    serviceIPFamilies: ['IPv4'],
+    // kubeadm: the DNS Service takes the tenth address of the primary Service range (cmd/kubeadm constants.GetDNSIP)
+    dnsServiceIPs: [formatAddr(addrAt(parsePrefix(DEFAULTS.serviceCIDR)!, 10n))],
+    nodeCIDRMaskSizes: { IPv4: 24, IPv6: 64 },
+    kubernetesVersion: DEFAULTS.kubernetesVersion,
+    workstationIP: DEFAULTS.workstationIP,
   }
 }
 

@@ -61,6 +61,17 @@ function conditionsOf(ready: boolean, serving: boolean, terminating: boolean): E
   return CONDITIONS[(ready ? 4 : 0) | (serving ? 2 : 0) | (terminating ? 1 : 0)]
 }
 
+/** The controller's TopologyAwareHintsDisabled event, shown where the reader asked for hints. */
+function hintsDisabled(ctx: BuildContext, svc: Service, message: string | undefined): void {
+  const loaded = ctx.objects('Service').find((o) => o.name === svc.meta.name && o.namespace === svc.meta.namespace)
+  ctx.warn(loaded, ['metadata', 'annotations'], `Service ${svc.meta.name}: TopologyAwareHintsDisabled: ${message}; its EndpointSlices carry no hints, so kube-proxy spreads traffic over every zone`, 'topology-hints-disabled')
+}
+
+function tooManyEndpoints(ctx: BuildContext, svc: Service, need: number): void {
+  const loaded = ctx.objects('Service').find((o) => o.name === svc.meta.name && o.namespace === svc.meta.namespace)
+  ctx.error(loaded, ['spec', 'selector'], `too many endpoints in the scenario: Service ${svc.meta.name} would add ${need} (limit ${LIMITS.maxEndpoints} across all Services); its EndpointSlices, and those of every Service after it, are left incomplete`, 'too-large')
+}
+
 export function buildEndpointSlices(
   ctx: BuildContext,
   services: Service[],
@@ -88,12 +99,9 @@ export function buildEndpointSlices(
     if (!svc.selector || svc.type === 'ExternalName') continue
     let eligible = eligibleFor(svc)
     const need = eligible.length * Math.max(1, svc.ipFamilies.length)
-    if (need > endpointBudget && !overBudget) {
-      overBudget = true
-      const loaded = ctx.objects('Service').find((o) => o.name === svc.meta.name && o.namespace === svc.meta.namespace)
-      ctx.error(loaded, ['spec', 'selector'], `too many endpoints in the scenario: Service ${svc.meta.name} would add ${need} (limit ${LIMITS.maxEndpoints} across all Services); its EndpointSlices, and those of every Service after it, are left incomplete`, 'too-large')
-    }
     if (need > endpointBudget) {
+      if (!overBudget) tooManyEndpoints(ctx, svc, need)
+      overBudget = true
       eligible = eligible.slice(0, Math.floor(endpointBudget / Math.max(1, svc.ipFamilies.length)))
     }
     endpointBudget -= eligible.length * Math.max(1, svc.ipFamilies.length)
@@ -155,11 +163,7 @@ export function buildEndpointSlices(
       }
     }
     const hints = addHints(svc, mine, nodes.values())
-    if (hints && !hints.enabled) {
-      // the controller's TopologyAwareHintsDisabled event, shown where the reader asked for hints
-      const loaded = ctx.objects('Service').find((o) => o.name === svc.meta.name && o.namespace === svc.meta.namespace)
-      ctx.warn(loaded, ['metadata', 'annotations'], `Service ${svc.meta.name}: TopologyAwareHintsDisabled: ${hints.message}; its EndpointSlices carry no hints, so kube-proxy spreads traffic over every zone`, 'topology-hints-disabled')
-    }
+    if (hints && !hints.enabled) hintsDisabled(ctx, svc, hints.message)
     slices.push(...mine)
     endpoints.push(legacyEndpoints(svc, mine))
   }

@@ -111,6 +111,19 @@ interface NodeDraft {
   raw?: Node['raw']
 }
 
+function defaultAddress(ctx: BuildContext, d: NodeDraft, ip: string): void {
+  d.ips.push(ip)
+  ctx.warn(d.loaded, d.path.length ? d.path : ['status'], `node ${d.name} has no InternalIP; the simulator gives it ${ip}`, 'defaulted')
+}
+
+/** A node address inside the Pod or Service range. */
+function addressInRange(ctx: BuildContext, config: ClusterConfig, clusterDoc: Loaded | undefined, d: NodeDraft, ip: string, range: string): void {
+  // the default nodes are written nowhere: blame the range that swallowed them
+  const field = config.podCIDRs.includes(range) ? 'podCIDR' : 'serviceCIDR'
+  const [obj, path] = d.loaded ? [d.loaded, d.path.length ? [...d.path, 'ip'] : ['status', 'addresses']] : [clusterDoc, ['spec', field]]
+  ctx.warn(obj, path, `node ${d.name}'s address ${ip} lies inside ${range}; node, Pod and Service ranges must not overlap, or packets for one are taken for the other`, 'overlap')
+}
+
 export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc: Loaded | undefined): Node[] {
   const drafts: NodeDraft[] = []
   const lan = defaultNodeNetwork(config)
@@ -141,24 +154,15 @@ export function buildNodes(ctx: BuildContext, config: ClusterConfig, clusterDoc:
   drafts.forEach((d, i) => {
     if (seenNames.has(d.name)) ctx.error(d.loaded, [...d.path, ...(d.path.length ? ['name'] : ['metadata', 'name'])], `nodes "${d.name}" already exists`, 'duplicate')
     seenNames.set(d.name, d)
-    if (d.ips.length === 0) {
-      // The engine needs an address to route to; give the next one of the textbook network and say so
-      const ip = lanHost(11 + i)
-      d.ips.push(ip)
-      ctx.warn(d.loaded, d.path.length ? d.path : ['status'], `node ${d.name} has no InternalIP; the simulator gives it ${ip}`, 'defaulted')
-    }
+    // The engine needs an address to route to; give the next one of the textbook network and say so
+    if (d.ips.length === 0) defaultAddress(ctx, d, lanHost(11 + i))
     for (const ip of d.ips) {
       const other = seenIPs.get(ip)
       if (other) ctx.error(d.loaded, d.path.length ? [...d.path, 'ip'] : ['status', 'addresses'], `node ${d.name} has the address ${ip} of node ${other}`, 'duplicate')
       seenIPs.set(ip, d.name)
       for (const range of [...config.podCIDRs, ...config.serviceCIDRs]) {
         const a = parseAddr(ip)!
-        if (prefixContains(parsePrefix(range)!, a)) {
-          // the default nodes are written nowhere: blame the range that swallowed them
-          const field = config.podCIDRs.includes(range) ? 'podCIDR' : 'serviceCIDR'
-          const [obj, path] = d.loaded ? [d.loaded, d.path.length ? [...d.path, 'ip'] : ['status', 'addresses']] : [clusterDoc, ['spec', field]]
-          ctx.warn(obj, path, `node ${d.name}'s address ${ip} lies inside ${range}; node, Pod and Service ranges must not overlap, or packets for one are taken for the other`, 'overlap')
-        }
+        if (prefixContains(parsePrefix(range)!, a)) addressInRange(ctx, config, clusterDoc, d, ip, range)
       }
     }
   })

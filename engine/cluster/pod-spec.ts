@@ -100,11 +100,9 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
         const hostIP = read.str(read.path(p, 'hostIP')) ?? ''
         if (field === 'containers' && containerPort > 0) {
           const here = fieldPath([...base, ...at])
-          for (const other of portOwners.get(key) ?? []) {
-            if (other.hostIP === hostIP && other.hostPort === (hostPort ?? 0)) ctx.warn(obj, [...base, ...at], `${here}: duplicate port definition with ${other.field}`, 'duplicate-port')
-            else if (!hostPort || !other.hostPort) ctx.warn(obj, [...base, ...at], `${here}: overlapping port definition with ${other.field}`, 'duplicate-port')
-          }
-          portOwners.set(key, [...(portOwners.get(key) ?? []), { field: here, hostIP, hostPort: hostPort ?? 0 }])
+          const owners = portOwners.get(key)
+          if (owners) portOverlaps(ctx, obj, [...base, ...at], here, owners, hostIP, hostPort)
+          portOwners.set(key, [...(owners ?? []), { field: here, hostIP, hostPort: hostPort ?? 0 }])
         }
         return { name: portName, containerPort, protocol, hostPort: hostPort || undefined, hostIP: read.str(read.path(p, 'hostIP')) }
       })
@@ -128,25 +126,11 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
   if ((DNS_POLICIES as string[]).includes(dnsText)) dnsPolicy = dnsText as DNSPolicy
   else err(['dnsPolicy'], `Unsupported value: "${dnsText}": supported values: "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"`)
   const dnsRaw = read.obj(s.dnsConfig)
-  const dnsConfig: PodDNSConfig | undefined = dnsRaw
-    ? {
-        nameservers: read.arr(dnsRaw.nameservers).filter((x): x is string => typeof x === 'string'),
-        searches: read.arr(dnsRaw.searches).filter((x): x is string => typeof x === 'string'),
-        options: read.arr(dnsRaw.options).map((o) => ({ name: read.str(read.path(o, 'name')) ?? '', value: read.str(read.path(o, 'value')) })),
-      }
-    : undefined
-  // validateDNSPolicy / validatePodDNSConfig
-  if (dnsPolicy === 'None' && !dnsConfig) err(['dnsConfig'], 'Required value: must provide `dnsConfig` when `dnsPolicy` is None')
-  if (dnsPolicy === 'None' && dnsConfig && (dnsConfig.nameservers?.length ?? 0) === 0) {
-    err(['dnsConfig', 'nameservers'], 'Required value: must provide at least one DNS nameserver when `dnsPolicy` is None')
-  }
-  if ((dnsConfig?.nameservers?.length ?? 0) > 3) err(['dnsConfig', 'nameservers'], `Invalid value: "${dnsConfig!.nameservers!.join(',')}": must not have more than 3 nameservers`)
-  if ((dnsConfig?.searches?.length ?? 0) > 32) err(['dnsConfig', 'searches'], 'Invalid value: must not have more than 32 search paths')
-
+  // dnsConfig, hostname and subdomain: read and checked when set (issue 20: most Pods set none)
+  const dnsConfig = dnsRaw || dnsPolicy === 'None' ? readDnsConfig(dnsRaw, dnsPolicy, err) : undefined
   const hostname = read.str(s.hostname)
-  if (hostname) for (const p of nameProblems(hostname, 'dns1123-label')) err(['hostname'], `Invalid value: "${hostname}": ${p}`)
   const subdomain = read.str(s.subdomain)
-  if (subdomain) for (const p of nameProblems(subdomain, 'dns1123-label')) err(['subdomain'], `Invalid value: "${subdomain}": ${p}`)
+  if (hostname || subdomain) checkHostnames(hostname, subdomain, err)
 
   // what the scheduler does not honour (preferred affinity, Pod (anti-)affinity, spread) is warned by load/unmodelled.ts
   const tolerations: Toleration[] = read.arr(s.tolerations).map((t) => ({
@@ -182,6 +166,40 @@ export function readPodSpec(ctx: BuildContext, obj: Loaded, base: (string | numb
     readinessGates,
     valid,
   }
+}
+
+type SpecErr = (path: (string | number)[], msg: string) => void
+
+/** The API server's warnings for a port another container of the Pod declares too. */
+function portOverlaps(ctx: BuildContext, obj: Loaded, path: (string | number)[], here: string, owners: { field: string; hostIP: string; hostPort: number }[], hostIP: string, hostPort: number | undefined): void {
+  for (const other of owners) {
+    if (other.hostIP === hostIP && other.hostPort === (hostPort ?? 0)) ctx.warn(obj, path, `${here}: duplicate port definition with ${other.field}`, 'duplicate-port')
+    else if (!hostPort || !other.hostPort) ctx.warn(obj, path, `${here}: overlapping port definition with ${other.field}`, 'duplicate-port')
+  }
+}
+
+/** spec.dnsConfig, and what validateDNSPolicy / validatePodDNSConfig refuse of it. */
+function readDnsConfig(dnsRaw: JsonObject | undefined, dnsPolicy: DNSPolicy, err: SpecErr): PodDNSConfig | undefined {
+  const dnsConfig: PodDNSConfig | undefined = dnsRaw
+    ? {
+        nameservers: read.arr(dnsRaw.nameservers).filter((x): x is string => typeof x === 'string'),
+        searches: read.arr(dnsRaw.searches).filter((x): x is string => typeof x === 'string'),
+        options: read.arr(dnsRaw.options).map((o) => ({ name: read.str(read.path(o, 'name')) ?? '', value: read.str(read.path(o, 'value')) })),
+      }
+    : undefined
+  // validateDNSPolicy / validatePodDNSConfig
+  if (dnsPolicy === 'None' && !dnsConfig) err(['dnsConfig'], 'Required value: must provide `dnsConfig` when `dnsPolicy` is None')
+  if (dnsPolicy === 'None' && dnsConfig && (dnsConfig.nameservers?.length ?? 0) === 0) {
+    err(['dnsConfig', 'nameservers'], 'Required value: must provide at least one DNS nameserver when `dnsPolicy` is None')
+  }
+  if ((dnsConfig?.nameservers?.length ?? 0) > 3) err(['dnsConfig', 'nameservers'], `Invalid value: "${dnsConfig!.nameservers!.join(',')}": must not have more than 3 nameservers`)
+  if ((dnsConfig?.searches?.length ?? 0) > 32) err(['dnsConfig', 'searches'], 'Invalid value: must not have more than 32 search paths')
+  return dnsConfig
+}
+
+function checkHostnames(hostname: string | undefined, subdomain: string | undefined, err: SpecErr): void {
+  if (hostname) for (const p of nameProblems(hostname, 'dns1123-label')) err(['hostname'], `Invalid value: "${hostname}": ${p}`)
+  if (subdomain) for (const p of nameProblems(subdomain, 'dns1123-label')) err(['subdomain'], `Invalid value: "${subdomain}": ${p}`)
 }
 
 /** v1helper.TolerationsTolerateTaint */

@@ -4,7 +4,7 @@
  * readiness) wins over the simulated scheduler and IPAM.
  */
 import { canonicalIP, parseAddr, parsePrefix, prefixContains } from '../net/ip.ts'
-import type { ClusterConfig, Json, Node, ObjectMeta, Pod } from '../model/types.ts'
+import type { ClusterConfig, Json, JsonObject, Node, ObjectMeta, Pod } from '../model/types.ts'
 import { BuildContext, read } from './context.ts'
 import type { Loaded } from './context.ts'
 import { makeMeta } from './meta.ts'
@@ -103,26 +103,34 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
     hold?: Pod['schedulingHold']
   }
   const work: Work[] = drafts.map((draft) => ({ draft, ips: [], pinnedIPs: false }))
-  const specPath = (d: PodDraft) => (d.raw ? ['spec'] : ['spec', 'template', 'spec'])
 
   // Pass 1: what the manifests pin
   for (const w of work) {
     const d = w.draft
-    const st = d.statusJson
-    if (!st && !d.spec.nodeName) continue // nothing pinned: most workload Pods
-    const podIPs = st
-      ? [...read.arr(st.podIPs).map((x) => read.str(read.path(x, 'ip'))), read.str(st.podIP)].filter((x): x is string => !!x)
-      : []
+    if (d.statusJson) pinnedByStatus(w, d.statusJson)
+    else if (d.spec.nodeName) {
+      // a static Pod's, a DaemonSet's or the reader's spec.nodeName
+      w.node = nodeByName.get(d.spec.nodeName)
+      if (w.node) scheduler.bind(d, w.node)
+      else noSuchNode(ctx, d)
+    }
+    // nothing pinned: most workload Pods
+  }
+
+  /** A pasted status: its addresses and node (issue 20: compiled only for a scenario that pastes one). */
+  function pinnedByStatus(w: Work, st: JsonObject): void {
+    const d = w.draft
+    const podIPs = [...read.arr(st.podIPs).map((x) => read.str(read.path(x, 'ip'))), read.str(st.podIP)].filter((x): x is string => !!x)
     const uniq: string[] = []
     for (const ip of podIPs) {
       const c = canonicalIP(ip)
       if (!c) ctx.error(d.loaded, ['status', 'podIP'], `status.podIP: Invalid value: "${ip}": must be a valid IP address`)
       else if (!uniq.includes(c)) uniq.push(c)
     }
-    const hostIP = read.str(st?.hostIP)
+    const hostIP = read.str(st.hostIP)
     if (d.spec.nodeName) {
       const n = nodeByName.get(d.spec.nodeName)
-      if (!n) ctx.error(d.loaded, [...specPath(d), 'nodeName'], `${d.raw ? 'spec' : 'spec.template.spec'}.nodeName: Invalid value: "${d.spec.nodeName}": no node with this name exists in the scenario`, 'not-found', 'declare the Node (or list it in the Cluster document\'s spec.nodes)')
+      if (!n) noSuchNode(ctx, d)
       w.node = n
     } else if (hostIP && nodeByIP.get(hostIP)) {
       w.node = nodeByIP.get(hostIP)
@@ -258,6 +266,12 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
     })
   }
   return { pods, ipam }
+}
+
+/** spec.nodeName names no node of the scenario. */
+function noSuchNode(ctx: BuildContext, d: PodDraft): void {
+  const specPath = d.raw ? ['spec'] : ['spec', 'template', 'spec']
+  ctx.error(d.loaded, [...specPath, 'nodeName'], `${d.raw ? 'spec' : 'spec.template.spec'}.nodeName: Invalid value: "${d.spec.nodeName}": no node with this name exists in the scenario`, 'not-found', 'declare the Node (or list it in the Cluster document\'s spec.nodes)')
 }
 
 /** A Pod whose pasted phase is Succeeded or Failed: its sandbox is gone, and so is its hold on its address. */

@@ -24,8 +24,10 @@ import { read } from './context.ts'
  * portConflicts([{ name: 'a', image: 'nginx' }, { name: 'b', image: 'nginx' }]) // Map { 1 => { port: { protocol: 'TCP', port: 80, heldBy: 'a' }, … } }
  */
 export function portConflicts(containers: JsonObject[]): Map<number, ContainerCrash> {
-  const held = new Map<string, string>()
   const out = new Map<number, ContainerCrash>()
+  // one container has no earlier one to hold its ports: most Pods (issue 20: no image lookup for them)
+  if (containers.length < 2) return out
+  const held = new Map<string, string>()
   containers.forEach((c, i) => {
     const name = read.str(c.name) ?? ''
     const image = read.str(c.image) ?? ''

@@ -217,7 +217,7 @@ export function judge(pod: Pod, container: JsonObject, spec: ProbeSpec): Verdict
     const r = resolvePort(h.port, container)
     if ('error' in r) return { result: 'error', message: r.error }
     const host = read.str(h.host)
-    if (host && host !== ip) return { result: 'assumed', why: `a probe of another host (${host}) is not simulated`, field: 'httpGet.host' }
+    if (host && host !== ip) return otherHost(host)
     const scheme = (read.str(h.scheme) ?? 'HTTP').toLowerCase()
     const path = read.str(h.path) || '/'
     const hp = hostPort(ip, r.port)
@@ -226,24 +226,36 @@ export function judge(pod: Pod, container: JsonObject, spec: ProbeSpec): Verdict
     if (no) return no
     const l = podListener(pod, 'TCP', r.port)
     if (!l) return { result: 'success' }
-    if (scheme === 'https') {
-      if (!PLAIN_HTTP.has(l.app)) return { result: 'assumed', why: `whether port ${r.port} speaks TLS is not simulated`, field: 'httpGet.scheme' }
-      return { result: 'failure', output: `Get ${JSON.stringify(url)}: http: server gave HTTP response to HTTPS client` }
-    }
+    if (scheme === 'https') return httpsProbe(l.app, r.port, url)
     // the listener may be a sidecar's (an init container with restartPolicy Always)
     const podSpec = read.obj(pod.raw.spec) ?? {}
     const owner = [...read.arr(podSpec.containers), ...read.arr(podSpec.initContainers)].map(read.fields).find((c) => c.name === l.container)
     const status = probeHttpStatus(l.app, path, owner ? containerArgv(owner) : [], spec.timeout)
-    if (status === undefined) return { result: 'assumed', why: `what ${l.app} answers to GET ${path} is not simulated`, field: 'httpGet.path' }
-    if (status === 'eof') return { result: 'failure', output: `Get ${JSON.stringify(url)}: EOF` }
-    // net/http's client timeout (the probe's timeoutSeconds)
-    if (status === 'timeout') return { result: 'failure', output: `Get ${JSON.stringify(url)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)` }
     // 200..399 pass (a redirect to another host passes with a warning; the simulated servers do not redirect)
-    if (status >= 200 && status < 400) return { result: 'success' }
-    return { result: 'failure', output: `HTTP probe failed with statuscode: ${status}` }
+    if (typeof status === 'number' && status >= 200 && status < 400) return { result: 'success' }
+    return httpProbeFailure(status, l.app, path, url)
   }
   // tcpSocket, grpc, exec: compiled only for Pods that use them (issue 20; kubeadm's CoreDNS probes are httpGet)
   return otherHandler(p, container, spec, ip, refused)
+}
+
+function otherHost(host: string): Verdict {
+  return { result: 'assumed', why: `a probe of another host (${host}) is not simulated`, field: 'httpGet.host' }
+}
+
+/** An https probe of a listener: a plain-HTTP server fails the TLS handshake. */
+function httpsProbe(app: App, port: number, url: string): Verdict {
+  if (!PLAIN_HTTP.has(app)) return { result: 'assumed', why: `whether port ${port} speaks TLS is not simulated`, field: 'httpGet.scheme' }
+  return { result: 'failure', output: `Get ${JSON.stringify(url)}: http: server gave HTTP response to HTTPS client` }
+}
+
+/** An http probe that did not get a 2xx or 3xx: unknown path, EOF, the client's timeout, or the status. */
+function httpProbeFailure(status: ReturnType<typeof probeHttpStatus>, app: string, path: string, url: string): Verdict {
+  if (status === undefined) return { result: 'assumed', why: `what ${app} answers to GET ${path} is not simulated`, field: 'httpGet.path' }
+  if (status === 'eof') return { result: 'failure', output: `Get ${JSON.stringify(url)}: EOF` }
+  // net/http's client timeout (the probe's timeoutSeconds)
+  if (status === 'timeout') return { result: 'failure', output: `Get ${JSON.stringify(url)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)` }
+  return { result: 'failure', output: `HTTP probe failed with statuscode: ${status}` }
 }
 
 /** A probe's tcpSocket, grpc or exec handler (or none). */
@@ -359,7 +371,8 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
   let ready = false
   let waiting: ContainerProbes['waiting']
   let readyChanged: number | undefined
-  const back = backOffRestart()
+  // the restart back-off, made at the first kill (most containers are never killed)
+  let back: ReturnType<typeof backOffRestart> | undefined
   for (let n = 0; n < MAX_RUNS; n++) {
     const run: ContainerProbes['runs'][0] = { start: t }
     runs.push(run)
@@ -380,7 +393,7 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
         startedAt = Infinity
       } else if (errs(su)) startedAt = Infinity
       else startedAt = k.first
-      failureEvents(events, t, su, t, Math.min(now, killAt) + 1, now)
+      if (fails(su) || errs(su)) failureEvents(events, t, su, t, Math.min(now, killAt) + 1, now)
     }
     // liveness, from the first tick after the start
     const lv = probes.Liveness
@@ -393,9 +406,9 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
       }
     }
     const end = Math.min(now + 1, killAt + 1)
-    if (lv && startedAt !== Infinity) failureEvents(events, t, lv, startedAt, end, now)
+    if (lv && startedAt !== Infinity && (fails(lv) || errs(lv))) failureEvents(events, t, lv, startedAt, end, now)
     const rd = probes.Readiness
-    if (rd && startedAt !== Infinity) failureEvents(events, t, rd, startedAt, end, now)
+    if (rd && startedAt !== Infinity && (fails(rd) || errs(rd))) failureEvents(events, t, rd, startedAt, end, now)
     // when this run turns ready: once started without a readiness probe, else at its successThreshold-th pass
     let readyFrom = Infinity
     if (startedAt !== Infinity) {
@@ -424,7 +437,7 @@ export function replay(name: string, probes: Partial<Record<ProbeType, Judged>>,
     }
     // kubelet kills and starts again in one sync; doBackOff holds the start back while the
     // previous run's exit is more recent than the back-off (see backOffRestart)
-    const { restartAt, backoff } = back.restart(killAt, n > 0 ? runs[n - 1].killed! : undefined)
+    const { restartAt, backoff } = (back ??= backOffRestart()).restart(killAt, n > 0 ? runs[n - 1].killed! : undefined)
     // the sync that kills it already finds the container in back-off, then every resync
     for (let s = killAt + 1000; s < restartAt && s <= now; s += SYNC_MS) {
       events.push({ at: s, type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${name} in pod ${podRef}` })

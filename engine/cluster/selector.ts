@@ -124,6 +124,37 @@ function identChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 47
 }
 
+/** `key in (a, b)` or `key notin (a)` from s[i]: the requirement and the index after it, or the parse error. */
+function setRequirement(s: string, i0: number, key: string): { req: Requirement; i: number } | string {
+  let i = i0
+  const ws = () => {
+    while (i < s.length && s[i] === ' ') i++
+  }
+  const op = s.startsWith('in', i) ? 'In' : 'NotIn'
+  i += op === 'In' ? 2 : 5
+  ws()
+  if (s[i] !== '(') return `unable to parse requirement: found '${s[i] ?? ''}', expected: '('`
+  i++
+  const values: string[] = []
+  for (;;) {
+    ws()
+    const start = i
+    while (i < s.length && identChar(s.charCodeAt(i))) i++
+    values.push(s.slice(start, i))
+    ws()
+    if (s[i] === ',') {
+      i++
+      continue
+    }
+    if (s[i] === ')') {
+      i++
+      break
+    }
+    return `unable to parse requirement: found '${s[i] ?? ''}', expected: ',', ')'`
+  }
+  return { req: { key, op, values }, i }
+}
+
 export function parseSelectorText(text: string): Requirement[] | string {
   const reqs: Requirement[] = []
   let i = 0
@@ -159,27 +190,11 @@ export function parseSelectorText(text: string): Requirement[] | string {
       ws()
       reqs.push({ key, op: 'Equals', values: [ident()] })
     } else if (s.startsWith('in', i) || s.startsWith('notin', i)) {
-      const op = s.startsWith('in', i) ? 'In' : 'NotIn'
-      i += op === 'In' ? 2 : 5
-      ws()
-      if (s[i] !== '(') return `unable to parse requirement: found '${s[i] ?? ''}', expected: '('`
-      i++
-      const values: string[] = []
-      for (;;) {
-        ws()
-        values.push(ident())
-        ws()
-        if (s[i] === ',') {
-          i++
-          continue
-        }
-        if (s[i] === ')') {
-          i++
-          break
-        }
-        return `unable to parse requirement: found '${s[i] ?? ''}', expected: ',', ')'`
-      }
-      reqs.push({ key, op, values })
+      // set-based: compiled only for a selector that has one (issue 20)
+      const set = setRequirement(s, i, key)
+      if (typeof set === 'string') return set
+      reqs.push(set.req)
+      i = set.i
     } else {
       reqs.push({ key, op: 'Exists', values: [] })
     }

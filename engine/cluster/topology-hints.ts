@@ -30,19 +30,28 @@ export function topologyModeAuto(svc: Service): boolean {
  * Returns the topology cache's outcome when the annotation asked for it.
  */
 export function addHints(svc: Service, slices: EndpointSlice[], nodes: Iterable<Node>): HintsOutcome | undefined {
-  if (topologyModeAuto(svc)) {
-    const byFamily = new Map<string, EndpointSlice[]>()
-    for (const s of slices) byFamily.set(s.addressType, [...(byFamily.get(s.addressType) ?? []), s])
-    let outcome: HintsOutcome = { enabled: true }
-    const ratios = cpuRatiosByZone(nodes)
-    for (const [family, list] of byFamily) {
-      const r = zoneHints(list, ratios)
-      if (!r.enabled) outcome = { enabled: false, message: `${r.message}, addressType: ${family}` }
-    }
-    return outcome
-  }
+  if (topologyModeAuto(svc)) return autoHints(slices, nodes)
   const td = svc.trafficDistribution
   if (td !== 'PreferClose' && td !== 'PreferSameZone' && td !== 'PreferSameNode') return undefined
+  distributionHints(slices, td)
+  return undefined
+}
+
+/** topology-mode Auto: the topology cache's proportional zone hints, per address family. */
+function autoHints(slices: EndpointSlice[], nodes: Iterable<Node>): HintsOutcome {
+  const byFamily = new Map<string, EndpointSlice[]>()
+  for (const s of slices) byFamily.set(s.addressType, [...(byFamily.get(s.addressType) ?? []), s])
+  let outcome: HintsOutcome = { enabled: true }
+  const ratios = cpuRatiosByZone(nodes)
+  for (const [family, list] of byFamily) {
+    const r = zoneHints(list, ratios)
+    if (!r.enabled) outcome = { enabled: false, message: `${r.message}, addressType: ${family}` }
+  }
+  return outcome
+}
+
+/** trafficDistribution: each ready endpoint's own zone (and, for PreferSameNode, node) as its hint. */
+function distributionHints(slices: EndpointSlice[], td: 'PreferClose' | 'PreferSameZone' | 'PreferSameNode'): void {
   for (const slice of slices) {
     for (const ep of slice.endpoints) {
       if (!ep.conditions.ready) continue
@@ -51,7 +60,6 @@ export function addHints(svc: Service, slices: EndpointSlice[], nodes: Iterable<
       if (forZones || forNodes) ep.hints = { ...(forZones ? { forZones } : {}), ...(forNodes ? { forNodes } : {}) }
     }
   }
-  return undefined
 }
 
 /**

@@ -7,7 +7,7 @@
  * - DaemonSet → one `<name>-<5 chars>` per node that the Pod tolerates
  * A pasted dump that already holds the Pods (ownerReferences) is not expanded again.
  */
-import type { JsonObject } from '../model/types.ts'
+import type { JsonObject, LabelSelector } from '../model/types.ts'
 import { LIMITS } from '../load/limits.ts'
 import { BuildContext, read } from './context.ts'
 import type { Loaded } from './context.ts'
@@ -36,6 +36,23 @@ function ownedBy(ctx: BuildContext, kind: string, name: string, namespace: strin
   return false
 }
 
+/** A missing or empty selector, or one the template's labels do not match. */
+function badSelector(ctx: BuildContext, w: Loaded, selector: LabelSelector | undefined, labels: Record<string, string>): void {
+  if (!selector) {
+    ctx.error(w, ['spec', 'selector'], 'spec.selector: Required value')
+  } else if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0) {
+    ctx.error(w, ['spec', 'selector'], 'spec.selector: Invalid value: "null": empty selector is invalid for deployment')
+  } else {
+    const shown = `map[string]string{${Object.keys(labels).sort().map((k) => `"${k}":"${labels[k]}"`).join(', ')}}`
+    ctx.error(w, ['spec', 'template', 'metadata', 'labels'], `spec.template.metadata.labels: Invalid value: ${shown}: \`selector\` does not match template \`labels\``)
+  }
+}
+
+function badReplicas(ctx: BuildContext, w: Loaded, replicas: number): void {
+  if (replicas < 0) ctx.error(w, ['spec', 'replicas'], `spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`)
+  else ctx.error(w, ['spec', 'replicas'], `spec.replicas: Invalid value: ${replicas}: the simulator runs at most ${LIMITS.maxReplicas} replicas per workload`, 'too-large')
+}
+
 export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: { pods: number }): { drafts: PodDraft[]; records: WorkloadRecord[] } {
   const drafts: PodDraft[] = []
   const records: WorkloadRecord[] = []
@@ -50,18 +67,8 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
     const tmeta = read.obj(template?.metadata) ?? {}
     const labels = read.labels(tmeta.labels)
     const selector = selectorFromJson(spec.selector)
-    let ok = true
-    if (!selector) {
-      ctx.error(w, ['spec', 'selector'], 'spec.selector: Required value')
-      ok = false
-    } else if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0) {
-      ctx.error(w, ['spec', 'selector'], 'spec.selector: Invalid value: "null": empty selector is invalid for deployment')
-      ok = false
-    } else if (!matchesSelector(selector, labels)) {
-      const shown = `map[string]string{${Object.keys(labels).sort().map((k) => `"${k}":"${labels[k]}"`).join(', ')}}`
-      ctx.error(w, ['spec', 'template', 'metadata', 'labels'], `spec.template.metadata.labels: Invalid value: ${shown}: \`selector\` does not match template \`labels\``)
-      ok = false
-    }
+    let ok = !!selector && (Object.keys(selector.matchLabels ?? {}).length > 0 || (selector.matchExpressions ?? []).length > 0) && matchesSelector(selector, labels)
+    if (!ok) badSelector(ctx, w, selector, labels)
     if (!template) {
       ctx.error(w, ['spec', 'template'], 'spec.template: Required value')
       continue
@@ -69,12 +76,8 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
     const podSpec = readPodSpec(ctx, w, ['spec', 'template', 'spec'], read.obj(template.spec))
     if (!podSpec.valid) ok = false
     let replicas = w.kind === 'DaemonSet' ? 0 : (read.num(spec.replicas) ?? 1)
-    if (replicas < 0) {
-      ctx.error(w, ['spec', 'replicas'], `spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`)
-      ok = false
-    }
-    if (replicas > LIMITS.maxReplicas) {
-      ctx.error(w, ['spec', 'replicas'], `spec.replicas: Invalid value: ${replicas}: the simulator runs at most ${LIMITS.maxReplicas} replicas per workload`, 'too-large')
+    if (replicas < 0 || replicas > LIMITS.maxReplicas) {
+      badReplicas(ctx, w, replicas)
       ok = false
     }
     if (!ok) continue

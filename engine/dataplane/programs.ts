@@ -115,32 +115,26 @@ function iptablesProgram(family: IPFamily): Program {
     summary: `list the node's ${name} rules`,
     usage: [`${name} [-t TABLE] -L [CHAIN] [-n] [-v] [--line-numbers]`, `${name} [-t TABLE] -S [CHAIN]`, `${name} -V`],
     run(inv) {
-      let table = 'filter'
-      let action: 'L' | 'S' | undefined
-      let chain: string | undefined
-      const o = { numeric: false, verbose: false, lineNumbers: false }
+      const st: IptablesArgs = { table: 'filter', o: { numeric: false, verbose: false, lineNumbers: false } }
+      const { o } = st
       const args = inv.argv.slice(1)
       for (let i = 0; i < args.length; i++) {
         const a = args[i]
-        if (a === '-t' || a === '--table') table = args[++i] ?? ''
+        if (a === '-t' || a === '--table') st.table = args[++i] ?? ''
         else if (a === '-L' || a === '--list' || a === '-S' || a === '--list-rules') {
-          action = a === '-L' || a === '--list' ? 'L' : 'S'
-          if (args[i + 1] && !args[i + 1].startsWith('-')) chain = args[++i]
+          st.action = a === '-L' || a === '--list' ? 'L' : 'S'
+          if (args[i + 1] && !args[i + 1].startsWith('-')) st.chain = args[++i]
         } else if (a === '-n' || a === '--numeric') o.numeric = true
         else if (a === '-v' || a === '--verbose') o.verbose = true
-        else if (a === '-x' || a === '--exact' || a === '-w' || a === '--wait') continue
-        else if (a === '--line-numbers') o.lineNumbers = true
-        else if (a === '-V' || a === '--version') return ok(`${name} v1.8.10 (nf_tables)\n`)
-        else if (/^-[nvLSx]+$/.test(a)) {
-          for (const ch of a.slice(1)) {
-            if (ch === 'n') o.numeric = true
-            else if (ch === 'v') o.verbose = true
-            else if (ch === 'L' || ch === 'S') action = ch
-          }
-          if ((a.includes('L') || a.includes('S')) && args[i + 1] && !args[i + 1].startsWith('-')) chain = args[++i]
-        } else return fail(`${name} v1.8.10 (nf_tables): unknown option "${a}"\nTry \`${name} -h' or '${name} --help' for more information.`, 2)
+        else {
+          // bundled flags, no-ops, -V and the unknown: compiled when a command line has one (issue 20)
+          const r = iptablesOption(name, args, i, st)
+          if (typeof r !== 'number') return r
+          i = r
+        }
       }
-      if (!action) return fail(`${name} v1.8.10 (nf_tables): no command specified\nTry \`${name} -h' or '${name} --help' for more information.`, 2)
+      const { table, action, chain } = st
+      if (!action) return iptablesUsage(name, 'no command specified')
       const rs = rulesetFor(inv, family)!
       const t = rs.tables.find((x) => x.name === table)
       if (!t) return fail(`${name} v1.8.10 (nf_tables): table '${table}' does not exist\nPerhaps ${name} or your kernel needs to be upgraded.`, 3)
@@ -160,6 +154,39 @@ function iptablesProgram(family: IPFamily): Program {
       return ok(text)
     },
   }
+}
+
+interface IptablesArgs {
+  table: string
+  action?: 'L' | 'S'
+  chain?: string
+  o: { numeric: boolean; verbose: boolean; lineNumbers: boolean }
+}
+
+/** iptables' less common options at args[i]: the index of the last argument taken, or the answer to give. */
+function iptablesOption(name: string, args: string[], i: number, st: IptablesArgs): number | ReturnType<typeof ok> {
+  const a = args[i]
+  const { o } = st
+  if (a === '-x' || a === '--exact' || a === '-w' || a === '--wait') return i
+  if (a === '--line-numbers') {
+    o.lineNumbers = true
+    return i
+  }
+  if (a === '-V' || a === '--version') return ok(`${name} v1.8.10 (nf_tables)\n`)
+  if (/^-[nvLSx]+$/.test(a)) {
+    for (const ch of a.slice(1)) {
+      if (ch === 'n') o.numeric = true
+      else if (ch === 'v') o.verbose = true
+      else if (ch === 'L' || ch === 'S') st.action = ch
+    }
+    if ((a.includes('L') || a.includes('S')) && args[i + 1] && !args[i + 1].startsWith('-')) st.chain = args[++i]
+    return i
+  }
+  return iptablesUsage(name, `unknown option "${a}"`)
+}
+
+function iptablesUsage(name: string, problem: string): ReturnType<typeof fail> {
+  return fail(`${name} v1.8.10 (nf_tables): ${problem}\nTry \`${name} -h' or '${name} --help' for more information.`, 2)
 }
 
 export const iptablesSaveProgram = saveProgram('IPv4')

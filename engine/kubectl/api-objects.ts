@@ -111,6 +111,15 @@ function restartedStatus(pod: Pod, c: Pod['containers'][number], started: string
   return e
 }
 
+/** A Pod no node took: why, as its PodScheduled condition says (none when no scheduler looked at it). */
+function unscheduledConditions(pod: Pod, scheduled: JsonObject): JsonObject[] | null {
+  // pkg/registry/core/pod/strategy.go applySchedulingGatedCondition, at creation
+  if (pod.schedulingHold === 'SchedulingGated') return [{ ...scheduled, message: 'Scheduling is blocked due to non-empty scheduling gates', reason: 'SchedulingGated' }]
+  // no scheduler has looked at it: the API server's status has no condition (dropped below)
+  if (pod.schedulingHold === 'SchedulerName') return null
+  return [{ ...scheduled, message: pod.pendingReason ?? '', reason: 'Unschedulable' }]
+}
+
 /** A Pod as the API returns it: the reader's spec with the API server's defaults and admission, and the status kubelet reports */
 export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   const raw = read.fields(clone(pod.raw))
@@ -190,12 +199,7 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
           cond('ContainersReady', pod.ready || gatesHold !== undefined, 'ContainersNotReady', unready, readySince),
           cond('PodScheduled', true),
         ]
-      : pod.schedulingHold === 'SchedulingGated'
-        ? // pkg/registry/core/pod/strategy.go applySchedulingGatedCondition, at creation
-          [{ ...cond('PodScheduled', false), message: 'Scheduling is blocked due to non-empty scheduling gates', reason: 'SchedulingGated' }]
-        : pod.schedulingHold === 'SchedulerName'
-          ? null // no scheduler has looked at it: the API server's status has no condition (dropped below)
-          : [{ ...cond('PodScheduled', false), message: pod.pendingReason ?? '', reason: 'Unschedulable' }],
+      : unscheduledConditions(pod, cond('PodScheduled', false)),
     ...rawStatus,
   }
   if (status.conditions === null) delete status.conditions

@@ -49,6 +49,14 @@ export function adapterFor(rt: ResourceType): Adapter {
       return adapter((c) => c.services, T.serviceTable, J.serviceJson)
     case 'EndpointSlice':
       return adapter((c) => c.endpointSlices, T.endpointSliceTable, J.endpointSliceJson)
+    default:
+      // the other kinds: compiled only when a command asks for one (issue 20)
+      return otherAdapter(rt)
+  }
+}
+
+function otherAdapter(rt: ResourceType): Adapter {
+  switch (rt.kind) {
     case 'Endpoints':
       return adapter((c) => c.endpoints, T.endpointsTable, J.endpointsJson)
     case 'Node':

@@ -18,9 +18,7 @@ import { printerFor, printGeneric } from './output-printers.ts'
 import type { Printer } from './output-printers.ts'
 
 export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
-  if (f.args.length === 0) {
-    return fail('You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee \'kubectl get -h\' for help and examples')
-  }
+  if (f.args.length === 0) return noResourceType()
   // TYPE/NAME forms, or TYPE[,TYPE] NAME...
   const wanted: { rt: ResourceType; names: string[] }[] = []
   if (f.args[0].includes('/')) {
@@ -102,15 +100,22 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   const data = { items: objects }
   // the other printers: compiled only when asked for (issue 20)
   if (printer.kind !== 'table') return printObjects(printer, objects, names, wanted, errors, stderr, data, f.noHeaders)
-  if (!any) {
-    if (errors.length) return { exitCode: 1, stdout: '', stderr, data }
-    // cmd/get/get.go: "No resources found in NS namespace." when every type is namespaced and
-    // no -A, else "No resources found" (Fprintln, no full stop)
-    const namespaced = !f.allNamespaces && wanted.every((w) => w.rt.namespaced)
-    return { exitCode: 0, stdout: '', stderr: namespaced ? `No resources found in ${f.namespace} namespace.\n` : 'No resources found\n', data }
-  }
+  if (!any) return nothingFound(f, wanted, errors, stderr, data)
   const warn = wanted.some((w) => w.rt.kind === 'Endpoints') ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n' : ''
   return { ...ok(sections.join('\n'), data), stderr: warn + stderr, exitCode: errors.length ? 1 : 0 }
+}
+
+function noResourceType(): Output {
+  return fail('You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee \'kubectl get -h\' for help and examples')
+}
+
+/** Nothing to print: the NotFound errors, or "No resources found". */
+function nothingFound(f: KubectlFlags, wanted: { rt: ResourceType; names: string[] }[], errors: string[], stderr: string, data: { items: JsonObject[] }): Output {
+  if (errors.length) return { exitCode: 1, stdout: '', stderr, data }
+  // cmd/get/get.go: "No resources found in NS namespace." when every type is namespaced and
+  // no -A, else "No resources found" (Fprintln, no full stop)
+  const namespaced = !f.allNamespaces && wanted.every((w) => w.rt.namespaced)
+  return { exitCode: 0, stdout: '', stderr: namespaced ? `No resources found in ${f.namespace} namespace.\n` : 'No resources found\n', data }
 }
 
 /** TYPE/NAME arguments, grouped by type (kubectl get pod/a svc/b). */

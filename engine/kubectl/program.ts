@@ -3,9 +3,10 @@
  * shell handles before it gets here. Other verbs answer as kubectl would if
  * they were unknown, with a pointer to what is simulated.
  */
-import type { Program } from '../shell/types.ts'
+import type { Invocation, Output, Program } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
 import { parseKubectlFlags } from './flags.ts'
+import type { KubectlFlags } from './flags.ts'
 import { kubectlGet } from './get.ts'
 import { kubectlDescribe } from './describe.ts'
 import { kubectlLogs } from './logs.ts'
@@ -43,19 +44,22 @@ export const kubectlProgram: Program = {
     if (missing) return fail(missing)
     const f = parseKubectlFlags(inv.argv.slice(1))
     if ('error' in f) return fail(f.error)
-    switch (f.verb) {
-      case 'get':
-        return kubectlGet(inv.cluster, f)
-      case 'describe':
-        return kubectlDescribe(inv.cluster, f)
-      case 'version':
-        return ok(`Client Version: ${inv.cluster.config.kubernetesVersion}\nKustomize Version: v5.7.1\nServer Version: ${inv.cluster.config.kubernetesVersion}\n`)
-      case '':
-        return ok('kubectl controls the Kubernetes cluster manager.\n\nSimulated here: ' + SIMULATED.join(', ') + '\n')
-      default:
-        return fail(`error: unknown command "${f.verb}" for "kubectl"\n(simulated verbs: ${SIMULATED.join(', ')})`)
-    }
+    return f.verb === 'get' ? kubectlGet(inv.cluster, f) : otherVerb(inv, f)
   },
+}
+
+/** kubectl's verbs other than get (and those answered before the flags are read). */
+function otherVerb(inv: Invocation, f: KubectlFlags): Output {
+  switch (f.verb) {
+    case 'describe':
+      return kubectlDescribe(inv.cluster, f)
+    case 'version':
+      return ok(`Client Version: ${inv.cluster.config.kubernetesVersion}\nKustomize Version: v5.7.1\nServer Version: ${inv.cluster.config.kubernetesVersion}\n`)
+    case '':
+      return ok('kubectl controls the Kubernetes cluster manager.\n\nSimulated here: ' + SIMULATED.join(', ') + '\n')
+    default:
+      return fail(`error: unknown command "${f.verb}" for "kubectl"\n(simulated verbs: ${SIMULATED.join(', ')})`)
+  }
 }
 
 /** The verb is the first argument that is neither a flag nor the value of -n/-l/-o/-c/--tail. */

@@ -15,25 +15,23 @@ export function nameProblems(name: string, rule: NameRule): string[] {
   const out: string[] = []
   if (rule === 'dns1123-subdomain') {
     if (name.length > 253) out.push('must be no more than 253 characters')
-    if (!DNS1123_SUBDOMAIN.test(name)) {
-      out.push(
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-      )
-    }
+    if (!DNS1123_SUBDOMAIN.test(name)) out.push(syntaxMessage(rule))
     return out
   }
   if (name.length > 63) out.push('must be no more than 63 characters')
-  if (rule === 'dns1123-label' && !DNS1123_LABEL.test(name)) {
-    out.push(
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-    )
-  }
-  if (rule === 'dns1035-label' && !DNS1035_LABEL.test(name)) {
-    out.push(
-      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
-    )
-  }
+  if (!(rule === 'dns1123-label' ? DNS1123_LABEL : DNS1035_LABEL).test(name)) out.push(syntaxMessage(rule))
   return out
+}
+
+/** apimachinery's message for a name of the wrong syntax (compiled only when a name has one: issue 20). */
+function syntaxMessage(rule: NameRule): string {
+  if (rule === 'dns1123-subdomain') {
+    return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+  }
+  if (rule === 'dns1123-label') {
+    return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+  }
+  return "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
 }
 
 export function labelValueProblems(value: string): string[] {

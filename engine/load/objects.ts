@@ -20,69 +20,44 @@ export function fileObjects(ctx: BuildContext, raws: RawObject[]): void {
     const apiVersion = read.str(v.apiVersion)
     const name = read.str(read.path(v, 'metadata', 'name')) ?? ''
     const stub = { kind: kind ?? 'Object', name, namespace: '', ref: raw.ref }
-    if (!kind || !apiVersion) {
-      const missing = [!apiVersion && 'apiVersion not set', !kind && 'kind not set'].filter(Boolean).join(', ')
-      ctx.report('error', 'missing-kind', stub, [], `error validating data: [${missing}]`)
-      continue
-    }
-    const info = kindInfo(kind)
-    if (!info || !info.apiVersions.includes(apiVersion)) {
-      const near = info ? undefined : closest(kind, KINDS.map((k) => k.kind))
-      const hint = info
-        ? `${kind} is served at ${info.apiVersions.join(', ')}`
-        : near
-          ? `did you mean kind: ${near}?`
-          : `the simulator knows ${KINDS.map((k) => k.kind).join(', ')}`
-      ctx.report('error', 'unknown-kind', stub, [info ? 'apiVersion' : 'kind'], `no matches for kind "${kind}" in version "${apiVersion}"`, { hint })
+    const info = kind && apiVersion ? kindInfo(kind) : undefined
+    if (!kind || !apiVersion || !info || !info.apiVersions.includes(apiVersion)) {
+      // the error paths in functions of their own, compiled only when a run takes them (issue 20)
+      unknownKind(ctx, stub, kind, apiVersion)
       continue
     }
     const problems = checkSchema(v, objectSchema(info))
-    let fatal = false
-    for (const p of problems) {
-      // the API server's decoding error, for unknown fields and wrong types alike
-      const message = `${kind} in version "${apiVersion.split('/').pop()}" cannot be handled as a ${kind}: ${p.message}`
-      ctx.report('error', p.code, stub, p.path, message, { key: p.code === 'unknown-field', hint: p.hint })
-      fatal = true
+    if (problems.length) {
+      schemaProblems(ctx, stub, kind, apiVersion, problems)
+      continue
     }
-    if (fatal) continue
     if (!name) {
       if (kind !== 'Cluster') {
         ctx.report('error', 'required', stub, ['metadata'], 'metadata.name: Required value: name or generateName is required')
         continue
       }
-    } else {
-      for (const problem of nameProblems(name, NAME_RULES[kind] ?? 'dns1123-subdomain')) {
-        ctx.report('error', 'invalid-value', stub, ['metadata', 'name'], `metadata.name: Invalid value: "${name}": ${problem}`)
-        fatal = true
-      }
     }
+    const nameProblemsFound = name ? nameProblems(name, NAME_RULES[kind] ?? 'dns1123-subdomain') : []
+    let fatal = nameProblemsFound.length > 0 && badName(ctx, stub, name, nameProblemsFound)
     const labels = read.obj(read.path(v, 'metadata', 'labels')) ?? {}
     for (const [k, val] of Object.entries(labels)) {
-      for (const problem of labelKeyProblems(k)) {
-        ctx.report('error', 'invalid-value', stub, ['metadata', 'labels', k], `metadata.labels: Invalid value: "${k}": ${problem}`, { key: true })
-        fatal = true
-      }
-      for (const problem of labelValueProblems(String(val))) {
-        ctx.report('error', 'invalid-value', stub, ['metadata', 'labels', k], `metadata.labels: Invalid value: "${String(val)}": ${problem}`)
-        fatal = true
-      }
+      const keyProblems = labelKeyProblems(k)
+      const valueProblems = labelValueProblems(String(val))
+      if (keyProblems.length || valueProblems.length) fatal = badLabel(ctx, stub, k, String(val), keyProblems, valueProblems)
     }
     if (fatal) continue
     let namespace = ''
     if (info.namespaced) {
       namespace = read.str(read.path(v, 'metadata', 'namespace')) ?? 'default'
-      for (const problem of nameProblems(namespace, 'dns1123-label')) {
-        ctx.report('error', 'invalid-value', stub, ['metadata', 'namespace'], `metadata.namespace: Invalid value: "${namespace}": ${problem}`)
-        fatal = true
+      const problems = nameProblems(namespace, 'dns1123-label')
+      if (problems.length) {
+        badNamespace(ctx, stub, namespace, problems)
+        continue
       }
-      if (fatal) continue
     }
     const key = `${kind}/${namespace}/${name}`
     if (seen.has(key) && kind !== 'Cluster') {
-      const where = namespace ? ` in namespace "${namespace}"` : ''
-      ctx.report('error', 'duplicate', { ...stub, namespace }, ['metadata', 'name'], `${info.resource} "${name}" already exists${where}`, {
-        hint: 'each object needs a unique name within its kind and namespace',
-      })
+      duplicate(ctx, stub, info.resource, namespace)
       continue
     }
     seen.add(key)
@@ -93,4 +68,60 @@ export function fileObjects(ctx: BuildContext, raws: RawObject[]): void {
   }
   // what is accepted but not modelled is said, on its field
   warnUnmodelled(ctx)
+}
+
+type Stub = { kind: string; name: string; namespace: string; ref: RawObject['ref'] }
+
+/** No kind or apiVersion, or a kind (or version of it) the simulator does not know. */
+function unknownKind(ctx: BuildContext, stub: Stub, kind: string | undefined, apiVersion: string | undefined): void {
+  if (!kind || !apiVersion) {
+    const missing = [!apiVersion && 'apiVersion not set', !kind && 'kind not set'].filter(Boolean).join(', ')
+    ctx.report('error', 'missing-kind', stub, [], `error validating data: [${missing}]`)
+    return
+  }
+  const info = kindInfo(kind)
+  const near = info ? undefined : closest(kind, KINDS.map((k) => k.kind))
+  const hint = info
+    ? `${kind} is served at ${info.apiVersions.join(', ')}`
+    : near
+      ? `did you mean kind: ${near}?`
+      : `the simulator knows ${KINDS.map((k) => k.kind).join(', ')}`
+  ctx.report('error', 'unknown-kind', stub, [info ? 'apiVersion' : 'kind'], `no matches for kind "${kind}" in version "${apiVersion}"`, { hint })
+}
+
+function schemaProblems(ctx: BuildContext, stub: Stub, kind: string, apiVersion: string, problems: ReturnType<typeof checkSchema>): void {
+  for (const p of problems) {
+    // the API server's decoding error, for unknown fields and wrong types alike
+    const message = `${kind} in version "${apiVersion.split('/').pop()}" cannot be handled as a ${kind}: ${p.message}`
+    ctx.report('error', p.code, stub, p.path, message, { key: p.code === 'unknown-field', hint: p.hint })
+  }
+}
+
+/** Reports the name's problems; whether there were any. */
+function badName(ctx: BuildContext, stub: Stub, name: string, problems: string[]): boolean {
+  for (const problem of problems) ctx.report('error', 'invalid-value', stub, ['metadata', 'name'], `metadata.name: Invalid value: "${name}": ${problem}`)
+  return problems.length > 0
+}
+
+function badLabel(ctx: BuildContext, stub: Stub, k: string, val: string, keyProblems: string[], valueProblems: string[]): true {
+  for (const problem of keyProblems) {
+    ctx.report('error', 'invalid-value', stub, ['metadata', 'labels', k], `metadata.labels: Invalid value: "${k}": ${problem}`, { key: true })
+  }
+  for (const problem of valueProblems) {
+    ctx.report('error', 'invalid-value', stub, ['metadata', 'labels', k], `metadata.labels: Invalid value: "${val}": ${problem}`)
+  }
+  return true
+}
+
+function badNamespace(ctx: BuildContext, stub: Stub, namespace: string, problems: string[]): void {
+  for (const problem of problems) {
+    ctx.report('error', 'invalid-value', stub, ['metadata', 'namespace'], `metadata.namespace: Invalid value: "${namespace}": ${problem}`)
+  }
+}
+
+function duplicate(ctx: BuildContext, stub: Stub, resource: string, namespace: string): void {
+  const where = namespace ? ` in namespace "${namespace}"` : ''
+  ctx.report('error', 'duplicate', { ...stub, namespace }, ['metadata', 'name'], `${resource} "${stub.name}" already exists${where}`, {
+    hint: 'each object needs a unique name within its kind and namespace',
+  })
 }

@@ -141,20 +141,24 @@ function walk(value: Json, schema: Schema, path: (string | number)[], parentGo: 
       for (const k in value) {
         const field = schema.fields[k]
         path.push(k)
-        if (!field) {
-          const near = closest(k, Object.keys(schema.fields))
-          out.push({
-            code: 'unknown-field',
-            path: [...path],
-            message: `strict decoding error: unknown field "${fieldPath(path)}"`,
-            hint: near ? `did you mean "${near}"?` : undefined,
-          })
-        } else walk(value[k], field, path, schema.go, out)
+        if (!field) unknownField(k, schema.fields, path, out)
+        else walk(value[k], field, path, schema.go, out)
         path.pop()
       }
       return
     }
   }
+}
+
+/** The API server's strict decoding error for a field the schema does not have, with the nearest known name. */
+function unknownField(k: string, fields: Record<string, Schema>, path: (string | number)[], out: SchemaProblem[]): void {
+  const near = closest(k, Object.keys(fields))
+  out.push({
+    code: 'unknown-field',
+    path: [...path],
+    message: `strict decoding error: unknown field "${fieldPath(path)}"`,
+    hint: near ? `did you mean "${near}"?` : undefined,
+  })
 }
 
 /** The known name closest to a misspelt one (edit distance ≤ 2, or a case-only difference). */

@@ -6,7 +6,7 @@
 import type { Cluster, Pod } from '../model/types.ts'
 import { LIMITS } from '../load/limits.ts'
 import { tokenize } from './tokenize.ts'
-import type { CommandResult, Output, Place } from './types.ts'
+import type { CommandResult, Output, Place, Program } from './types.ts'
 import { fail } from './types.ts'
 import { PROGRAMS } from './programs.ts'
 import { setHelpTable } from './help.ts'
@@ -69,33 +69,41 @@ export function exec(session: Session, place: Place, argv: string[], via?: Via):
   const name = argv[0]
   // a shell the reader named: `sh -c "…"` runs its script here, if the image has that shell
   const sh = place.kind === 'workstation' ? undefined : shellName(name)
-  if (sh !== undefined) {
-    const kind = shellFor(place, sh)
-    if (!kind) return notFound(session, place, name, via)
-    if (argv[1] !== '-c') return simulatorAnswer(fail(`${name}: an interactive shell or a script file is not simulated here: give the commands with -c, e.g. ${name} -c "curl -s web; echo done"`, 2))
-    if (argv.length < 3) return fail(`${name}: -c requires an argument`, 2)
-    // the words after the script set $0, $1, … (unused without expansion)
-    return runScript(argv[2], argv[3] ?? name, (words) => exec(session, place, words, { kind: 'shell', arg0: argv[3] ?? name, shell: kind }))
-  }
+  if (sh !== undefined) return shellCommand(session, place, argv, sh, via)
   if (place.kind !== 'workstation' && shellsAt(place).sh !== undefined) {
     const small = smallUtility(argv)
     if (small) return small
   }
   const program = Object.prototype.hasOwnProperty.call(PROGRAMS, name) ? PROGRAMS[name] : undefined
-  if (!program || !program.places.includes(place.kind)) {
-    // 126: found but cannot be run, as a shell says of a file it cannot execute
-    const missing = program ? undefined : notSimulated(place, name)
-    if (missing) return simulatorAnswer(fail(missing.message, 126))
-    const hint =
-      program && place.kind === 'workstation'
-        ? `\n(${name} runs inside the cluster: try kubectl exec POD -- ${argv.join(' ')}, or ssh NODE ${argv.join(' ')})`
-        : ''
-    return notFound(session, place, name, via, hint)
-  }
+  if (!program || !program.places.includes(place.kind)) return noProgram(session, place, argv, program, via)
   const out = program.run({ cluster: session.cluster, session, place, argv, via })
   // what a DNS tool asked CoreDNS stays in the run, for conntrack, tcpdump and CoreDNS's log
   flushLookups(session)
   return out
+}
+
+/** `sh -c "…"` (or bash, ash): the script runs here, if the image has that shell. */
+function shellCommand(session: Session, place: Place, argv: string[], sh: string, via?: Via): Output {
+  const name = argv[0]
+  const kind = shellFor(place, sh)
+  if (!kind) return notFound(session, place, name, via)
+  if (argv[1] !== '-c') return simulatorAnswer(fail(`${name}: an interactive shell or a script file is not simulated here: give the commands with -c, e.g. ${name} -c "curl -s web; echo done"`, 2))
+  if (argv.length < 3) return fail(`${name}: -c requires an argument`, 2)
+  // the words after the script set $0, $1, … (unused without expansion)
+  return runScript(argv[2], argv[3] ?? name, (words) => exec(session, place, words, { kind: 'shell', arg0: argv[3] ?? name, shell: kind }))
+}
+
+/** A command the simulator does not have, or not here. */
+function noProgram(session: Session, place: Place, argv: string[], program: Program | undefined, via?: Via): Output {
+  const name = argv[0]
+  // 126: found but cannot be run, as a shell says of a file it cannot execute
+  const missing = program ? undefined : notSimulated(place, name)
+  if (missing) return simulatorAnswer(fail(missing.message, 126))
+  const hint =
+    program && place.kind === 'workstation'
+      ? `\n(${name} runs inside the cluster: try kubectl exec POD -- ${argv.join(' ')}, or ssh NODE ${argv.join(' ')})`
+      : ''
+  return notFound(session, place, name, via, hint)
 }
 
 /** kubectl exec [-n NS] [-i] [-t] [-c CONTAINER] POD -- COMMAND [args...] */
@@ -115,16 +123,39 @@ function kubectlExec(session: Session, args: string[]): Output {
     else if (a.startsWith('--container=')) container = a.slice(12)
     else if (a === '-q' || a === '--quiet') quiet = true
     else if (/^-[it]+$/.test(a) || a === '--stdin' || a === '--tty') continue
-    else if (a.startsWith('-')) return fail(`error: unknown shorthand flag: '${a.replace(/^-+/, '')[0]}' in ${a}\nSee 'kubectl exec --help' for usage.`)
-    else if (!target) target = a
-    else return fail('error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee \'kubectl exec -h\' for help and examples')
+    else if (a.startsWith('-') || target) return execUsage(a, !!target)
+    else target = a
   }
-  if (!target) return fail('error: pod, type/name or --filename must be specified')
   const cmd = args.slice(i + 1)
-  if (i >= args.length || cmd.length === 0) return fail('error: you must specify at least one command for the container')
+  if (!target || i >= args.length || cmd.length === 0) return execUsage(undefined, !!target)
   const found = resolvePodRef(cluster, namespace, target)
   if ('error' in found) return fail(found.error)
   const pod: Pod = found.pod
+  const reached = container ?? defaultContainerOf(pod)?.name
+  const rc = reached === undefined ? undefined : containerOf(pod, reached)
+  if ((container && !specContainerOf(pod, container)) || pod.phase !== 'Running' || pod.podIPs.length === 0 || (reached !== undefined && (!rc || rc.crash || rc.probes?.waiting || rc.probes?.terminated !== undefined))) {
+    return execRefused(pod, container, reached)
+  }
+  const ran = exec(session, { kind: 'pod', pod, container }, cmd, { kind: 'exec' })
+  // a remote exit status: client-go tools/remotecommand/v4.go errorDecoderV4 returns it as an
+  // exec.CodeExitError "command terminated with exit code N", which kubectl's checkErr
+  // (k8s.io/kubectl/pkg/cmd/util/helpers.go, case utilexec.ExitError) prints as is and exits with
+  const out = ran.exitCode !== 0 && !isStartFailure(ran) ? { ...ran, stderr: `${ran.stderr}command terminated with exit code ${ran.exitCode}\n` } : ran
+  // kubectl exec without -c (podcmd.go FindOrDefaultContainerByName): says which container it picked
+  const note = container || quiet ? '' : defaultedNote(pod)
+  return note ? { ...out, stderr: note + out.stderr } : out
+}
+
+/** kubectl exec's usage errors: an unknown flag or a second name at `a`, or no Pod or no command. */
+function execUsage(a: string | undefined, hasTarget: boolean): Output {
+  if (a !== undefined && a.startsWith('-')) return fail(`error: unknown shorthand flag: '${a.replace(/^-+/, '')[0]}' in ${a}\nSee 'kubectl exec --help' for usage.`)
+  if (a !== undefined) return fail('error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee \'kubectl exec -h\' for help and examples')
+  if (!hasTarget) return fail('error: pod, type/name or --filename must be specified')
+  return fail('error: you must specify at least one command for the container')
+}
+
+/** Why kubectl exec cannot reach the container. */
+function execRefused(pod: Pod, container: string | undefined, reached: string | undefined): Output {
   // the API server knows every container of the spec (pod/strategy.go streamLocation: app, init,
   // ephemeral); the kubelet execs only into a running one: an app container or a sidecar
   if (container && !specContainerOf(pod, container)) {
@@ -137,17 +168,7 @@ function kubectlExec(session: Session, args: string[]): Output {
   // kubelet execs only into a running container (kubelet.go findContainer over the running pods):
   // not a regular init container (the default-container annotation may name one), nor a container
   // between attempts (CrashLoopBackOff, or killed by its probes and waiting or stopped)
-  const reached = container ?? defaultContainerOf(pod)?.name
-  const rc = reached === undefined ? undefined : containerOf(pod, reached)
-  if (reached !== undefined && (!rc || rc.crash || rc.probes?.waiting || rc.probes?.terminated !== undefined)) return fail(`error: unable to upgrade connection: container not found ("${reached}")`)
-  const ran = exec(session, { kind: 'pod', pod, container }, cmd, { kind: 'exec' })
-  // a remote exit status: client-go tools/remotecommand/v4.go errorDecoderV4 returns it as an
-  // exec.CodeExitError "command terminated with exit code N", which kubectl's checkErr
-  // (k8s.io/kubectl/pkg/cmd/util/helpers.go, case utilexec.ExitError) prints as is and exits with
-  const out = ran.exitCode !== 0 && !isStartFailure(ran) ? { ...ran, stderr: `${ran.stderr}command terminated with exit code ${ran.exitCode}\n` } : ran
-  // kubectl exec without -c (podcmd.go FindOrDefaultContainerByName): says which container it picked
-  const note = container || quiet ? '' : defaultedNote(pod)
-  return note ? { ...out, stderr: note + out.stderr } : out
+  return fail(`error: unable to upgrade connection: container not found ("${reached}")`)
 }
 
 /** ssh NODE COMMAND [args...]: the node by name or by address */

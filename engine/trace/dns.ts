@@ -60,17 +60,25 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
   // no address: a path of its own, compiled only when a run takes it (issue 20)
   if (!ip) return unresolved(ctx, { data, lookup, server, q, reply, coredns, answers, served, logs, type, name })
   const cname = data.answers.find((a) => a.type === 'CNAME')
-  const zone = `.svc.${ctx.cluster.config.clusterDomain}.`
-  const alias = cname?.name.endsWith(zone) ? ctx.cluster.index.service.get(cname.name.slice(0, -zone.length).split('.').reverse().join('/')) : undefined
   push(ctx, {
     at: coredns ? `CoreDNS via ${server}` : `DNS ${server}`,
     handler: coredns ? 'coredns' : 'upstream-dns',
     before: reply,
     after: reply,
-    note: `${answers}${alias?.type === 'ExternalName' ? `: Service ${alias.meta.namespace}/${alias.meta.name} is an ExternalName, a DNS alias for ${alias.externalName}; CoreDNS answers with the CNAME (and the upstream resolver's addresses), and ${ctx.cluster.config.kubeProxyReplacement ? 'Cilium\'s load balancer has no frontend' : 'kube-proxy has no rule'} for it: the connection goes straight to ${ip}` : cname ? `: ${cname.name} is an alias (CNAME)` : ''}${coredns ? (ctx.cluster.config.kubeProxyReplacement ? ' (the query itself went to a CoreDNS Pod through Cilium\'s socket-LB, like any Service connection)' : ' (the query itself went through kube-proxy to a CoreDNS Pod, like any Service connection)') : ''}`,
+    // an alias: compiled only for an answer with a CNAME (issue 20)
+    note: `${answers}${cname ? cnameNote(ctx, cname.name, ip) : ''}${coredns ? (ctx.cluster.config.kubeProxyReplacement ? ' (the query itself went to a CoreDNS Pod through Cilium\'s socket-LB, like any Service connection)' : ' (the query itself went through kube-proxy to a CoreDNS Pod, like any Service connection)') : ''}`,
     detail: logs,
   })
   return { ip, data, served }
+}
+
+/** An answer through a CNAME: an ExternalName Service's alias (which no proxy rule serves), or any other. */
+function cnameNote(ctx: WalkContext, cname: string, ip: string): string {
+  const zone = `.svc.${ctx.cluster.config.clusterDomain}.`
+  const alias = cname.endsWith(zone) ? ctx.cluster.index.service.get(cname.slice(0, -zone.length).split('.').reverse().join('/')) : undefined
+  return alias?.type === 'ExternalName'
+    ? `: Service ${alias.meta.namespace}/${alias.meta.name} is an ExternalName, a DNS alias for ${alias.externalName}; CoreDNS answers with the CNAME (and the upstream resolver's addresses), and ${ctx.cluster.config.kubeProxyReplacement ? 'Cilium\'s load balancer has no frontend' : 'kube-proxy has no rule'} for it: the connection goes straight to ${ip}`
+    : `: ${cname} is an alias (CNAME)`
 }
 
 /** The name is in /etc/hosts: no query is sent. */

@@ -269,23 +269,26 @@ function chainStage(ctx: WalkContext, node: Node, t: Tuple, hit: ServiceHit, ent
       note: `nat ${entry.chain} sends every new connection through kube-proxy's services ${mode === 'iptables' ? 'chain' : 'map'}; ${hostPort(sp.clusterIP, sp.port)}/${sp.protocol} is the ClusterIP of ${sp.nameString}`,
     })
     // masquerade for sources outside the Pod network (pkg/proxy/iptables: "! -s clusterCIDR -j KUBE-MARK-MASQ")
-    if (cfg.masqueradeAll || srcPod === false) {
-      ctx.marked = true
-      push(ctx, {
-        at: natAt(chain),
-        node: n,
-        handler,
-        rule: mode === 'iptables' ? ruleIn(rs!, 'nat', chain, target('KUBE-MARK-MASQ')) : nftRule(nft!, chain, (r) => r.includes('mark-for-masquerade')),
-        before: { ...t },
-        after: { ...t },
-        note: cfg.masqueradeAll ? 'masqueradeAll: every Service packet is marked for SNAT' : `the source ${t.src} is not in the Pod CIDR (${cfg.clusterCIDRs.join(', ')}), so the packet is marked (0x4000) for masquerade: the endpoint must reply through this node`,
-      })
-    }
+    if (cfg.masqueradeAll || srcPod === false) markForMasquerade(ctx, t, cfg, mode, rs, nft, n, natAt(chain), chain)
     return toEndpoint(ctx, node, t, sp, chain, sp.internalPolicyLocal ? p.local : p.cluster, mode, rs, nft, false)
   }
 
   // node ports, external and load-balancer IPs: a path of their own, compiled only when a packet takes it (issue 20)
   return externalStage({ ctx, node, t, hit, entry, mode, cfg, sp, p, rs, nft, names, n, handler, natAt, filterAt, proto, vkey, srcPod, refuse })
+}
+
+/** kube-proxy's KUBE-MARK-MASQ jump (nftables: mark-for-masquerade) for a ClusterIP packet from outside the Pod network, or for every one with masqueradeAll. */
+function markForMasquerade(ctx: WalkContext, t: Tuple, cfg: ProxyConfig, mode: 'iptables' | 'nftables', rs: Ruleset | undefined, nft: NftTable | undefined, n: string, at: string, chain: string): void {
+  ctx.marked = true
+  push(ctx, {
+    at,
+    node: n,
+    handler: mode,
+    rule: mode === 'iptables' ? ruleIn(rs!, 'nat', chain, target('KUBE-MARK-MASQ')) : nftRule(nft!, chain, (r) => r.includes('mark-for-masquerade')),
+    before: { ...t },
+    after: { ...t },
+    note: cfg.masqueradeAll ? 'masqueradeAll: every Service packet is marked for SNAT' : `the source ${t.src} is not in the Pod CIDR (${cfg.clusterCIDRs.join(', ')}), so the packet is marked (0x4000) for masquerade: the endpoint must reply through this node`,
+  })
 }
 
 /** What chainStage has worked out for one packet, for the paths of traffic from outside. */

@@ -12,7 +12,8 @@ import { parseAddr, parsePrefix, prefixContains } from '../net/ip.ts'
 import type { Addr, Prefix } from '../net/ip.ts'
 
 interface Compiled {
-  routes: { route: Route; prefix: Prefix }[]
+  /** the main table's routes with their parsed prefixes, by family: parsed on the first lookup of that family */
+  routes: Partial<Record<Addr['family'], { route: Route; prefix: Prefix }[]>>
   local: Map<string, Link>
 }
 
@@ -21,17 +22,31 @@ const compiled = new WeakMap<NetNS, Compiled>()
 function compile(ns: NetNS): Compiled {
   let c = compiled.get(ns)
   if (c) return c
-  const routes: Compiled['routes'] = []
+  const local = new Map<string, Link>()
+  for (const l of ns.links) for (const a of l.addresses) if (!local.has(a.address)) local.set(a.address, l)
+  c = { routes: {}, local }
+  compiled.set(ns, c)
+  return c
+}
+
+/**
+ * One family's routes, parsed once. Every namespace has IPv6 link-local routes (fe80::/64), which
+ * an IPv4 lookup never needs parsed (issue 20). A route's family is its destination's: `default`
+ * says it in the route, an address with a colon is IPv6.
+ */
+function familyRoutes(ns: NetNS, family: Addr['family']): { route: Route; prefix: Prefix }[] {
+  const c = compile(ns)
+  let routes = c.routes[family]
+  if (routes) return routes
+  routes = []
   for (const r of ns.routes) {
+    if ((r.dst === 'default' ? r.family : r.dst.includes(':') ? 'IPv6' : 'IPv4') !== family) continue
     const text = r.dst === 'default' ? (r.family === 'IPv4' ? '0.0.0.0/0' : '::/0') : r.dst.includes('/') ? r.dst : `${r.dst}/${r.family === 'IPv4' ? 32 : 128}`
     const prefix = parsePrefix(text)
     if (prefix) routes.push({ route: r, prefix })
   }
-  const local = new Map<string, Link>()
-  for (const l of ns.links) for (const a of l.addresses) if (!local.has(a.address)) local.set(a.address, l)
-  c = { routes, local }
-  compiled.set(ns, c)
-  return c
+  c.routes[family] = routes
+  return routes
 }
 
 /** The link holding `ip` in this namespace, if the address is local (the local table). @example localLink(host, '192.168.1.11')?.name // 'eth0' */
@@ -44,7 +59,7 @@ export function lookupRoute(ns: NetNS, ip: string): Route | undefined {
   const a: Addr | undefined = parseAddr(ip)
   if (!a) return undefined
   let best: { route: Route; prefix: Prefix } | undefined
-  for (const e of compile(ns).routes) {
+  for (const e of familyRoutes(ns, a.family)) {
     if (e.prefix.family !== a.family || !prefixContains(e.prefix, a)) continue
     if (!best || e.prefix.bits > best.prefix.bits || (e.prefix.bits === best.prefix.bits && (e.route.metric ?? 0) < (best.route.metric ?? 0))) best = e
   }

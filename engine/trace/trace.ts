@@ -189,52 +189,16 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
   }
 
   // 1. the destination address
-  let ip: string | undefined
-  let port: number | undefined
-  let name: string | undefined
-  switch (to.kind) {
-    case 'address':
-      ip = canonicalIP(to.ip)
-      port = to.port
-      if (!ip) return finish('nxdomain', `"${to.ip}" is not an IP address`)
-      break
-    case 'pod':
-      ip = to.pod.podIPs[0]
-      if (!ip) return finish('dropped', `${podName(to.pod)} has no IP address (${to.pod.phase})`)
-      port = to.port ?? (to.pod.hostNetwork ? 80 : defaultPodPort(to.pod))
-      break
-    case 'service': {
-      const s = to.service
-      if (s.type === 'ExternalName') {
-        name = `${s.meta.name}.${s.meta.namespace}.svc.${cluster.config.clusterDomain}`
-        port = typeof to.port === 'number' ? to.port : s.ports[0]?.port ?? 80
-        break
-      }
-      if (s.headless) return finish('nxdomain', `Service ${s.meta.namespace}/${s.meta.name} is headless (clusterIP: None): it has no virtual IP; its DNS name returns the Pod addresses, so name a Pod instead`)
-      const sp = to.port === undefined ? s.ports[0] : s.ports.find((p) => (typeof to.port === 'number' ? p.port === to.port : p.name === to.port))
-      if (to.port !== undefined && !sp && typeof to.port === 'string') return finish('dropped', `Service ${s.meta.namespace}/${s.meta.name} has no port named "${to.port}"`)
-      ip = s.clusterIPs[0]
-      port = typeof to.port === 'number' ? to.port : sp?.port ?? 80
-      break
-    }
-    case 'name':
-      name = to.name
-      port = to.port
-      break
-    case 'url': {
-      const literal = canonicalIP(to.host.replace(/^\[|\]$/g, ''))
-      if (literal) ip = literal
-      else name = to.host
-      port = to.port ?? (to.scheme === 'https' ? 443 : 80)
-      break
-    }
-  }
+  const dest = to.kind === 'url' ? urlDestination(to) : targetDestination(cluster, to)
+  if ('fail' in dest) return finish(dest.fail, dest.reason)
+  let ip = dest.ip
+  let port = dest.port
+  const name = dest.name
 
   if (name !== undefined) {
-    const override = opts.resolve?.find((r) => r.host.toLowerCase() === name!.toLowerCase() && (r.port === undefined || r.port === (port ?? defaultPortFor(cluster, '', http?.scheme))))
-    if (override) {
-      ip = override.ip
-      push(ctx, { at: who, handler: 'resolver', before: noTuple(ip), after: noTuple(ip), note: `--resolve ${name}:${override.port ?? '*'}:${override.ip}: no DNS query, the client uses ${override.ip}` })
+    const override = opts.resolve?.length ? resolveOverride(ctx, cluster, opts.resolve, who, name, port, http) : undefined
+    if (override !== undefined) {
+      ip = override
     } else {
       const srcForDns = from.kind === 'pod' && !from.pod.hostNetwork ? from.pod.podIPs[0] : sourceIP(cluster, from, cluster.config.dnsServiceIPs[0] ?? '10.96.0.10')
       const r = resolveHops(ctx, place, who, name, srcForDns, lookupType(cluster, place, from, name, opts.family))
@@ -256,12 +220,9 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
   out.port = port
 
   // a URL whose Ingress controller the scenario does not run: trace to the backend directly
-  if (http && to.kind === 'url') {
-    const ing = ingressServing(cluster, http)
-    const published = ing ? ingressStatus(cluster, ing.ingress!.object).some((a) => a.ip === ip) : false
-    if (ing && published && (!ing.controller.modelled || controllerPods(cluster, ing).length === 0) && !isClusterAddress(cluster, ip)) {
-      return notModelledIngress(ctx, out, ing, http, from, finish)
-    }
+  if (http && to.kind === 'url' && cluster.ingresses.length > 0) {
+    const direct = unservedIngress(cluster, ctx, out, http, from, ip, finish)
+    if (direct) return direct
   }
 
   // 2. the connection
@@ -293,6 +254,62 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
     if (ing && ing.controller.modelled && isControllerPod(cluster, end.pod, ing)) return ingressLeg(cluster, ctx, out, ing, http, end, opts, finish)
   }
   return complete(ctx, out, end, finish)
+}
+
+type Destination = { ip?: string; port?: number; name?: string } | { fail: Trace['result']; reason: string }
+
+/** A URL's host: an address literal, or a name to resolve; its port, or the scheme's. */
+function urlDestination(to: Extract<TraceTarget, { kind: 'url' }>): Destination {
+  const literal = canonicalIP(to.host.replace(/^\[|\]$/g, ''))
+  const port = to.port ?? (to.scheme === 'https' ? 443 : 80)
+  return literal ? { ip: literal, port } : { name: to.host, port }
+}
+
+/** The address (or name) and port of a target that is not a URL. */
+function targetDestination(cluster: Cluster, to: Exclude<TraceTarget, { kind: 'url' }>): Destination {
+  switch (to.kind) {
+    case 'address': {
+      const ip = canonicalIP(to.ip)
+      if (!ip) return { fail: 'nxdomain', reason: `"${to.ip}" is not an IP address` }
+      return { ip, port: to.port }
+    }
+    case 'pod': {
+      const ip = to.pod.podIPs[0]
+      if (!ip) return { fail: 'dropped', reason: `${podName(to.pod)} has no IP address (${to.pod.phase})` }
+      return { ip, port: to.port ?? (to.pod.hostNetwork ? 80 : defaultPodPort(to.pod)) }
+    }
+    case 'service': {
+      const s = to.service
+      if (s.type === 'ExternalName') {
+        return { name: `${s.meta.name}.${s.meta.namespace}.svc.${cluster.config.clusterDomain}`, port: typeof to.port === 'number' ? to.port : s.ports[0]?.port ?? 80 }
+      }
+      if (s.headless) return { fail: 'nxdomain', reason: `Service ${s.meta.namespace}/${s.meta.name} is headless (clusterIP: None): it has no virtual IP; its DNS name returns the Pod addresses, so name a Pod instead` }
+      const sp = to.port === undefined ? s.ports[0] : s.ports.find((p) => (typeof to.port === 'number' ? p.port === to.port : p.name === to.port))
+      if (to.port !== undefined && !sp && typeof to.port === 'string') return { fail: 'dropped', reason: `Service ${s.meta.namespace}/${s.meta.name} has no port named "${to.port}"` }
+      return { ip: s.clusterIPs[0], port: typeof to.port === 'number' ? to.port : sp?.port ?? 80 }
+    }
+    case 'name':
+      return { name: to.name, port: to.port }
+  }
+}
+
+/** curl --resolve: the address given for this name and port, with its hop, or undefined (a DNS query then). */
+function resolveOverride(ctx: WalkContext, cluster: Cluster, resolve: NonNullable<TraceOptions['resolve']>, who: string, name: string, port: number | undefined, http: HttpContext | undefined): string | undefined {
+  const override = resolve.find((r) => r.host.toLowerCase() === name.toLowerCase() && (r.port === undefined || r.port === (port ?? defaultPortFor(cluster, '', http?.scheme))))
+  if (!override) return undefined
+  const ip = override.ip
+  push(ctx, { at: who, handler: 'resolver', before: noTuple(ip), after: noTuple(ip), note: `--resolve ${name}:${override.port ?? '*'}:${override.ip}: no DNS query, the client uses ${override.ip}` })
+  return ip
+}
+
+/** An Ingress whose published address the URL names, but whose controller the scenario does not run (or run modelled): the trace goes to the backend directly. */
+function unservedIngress(cluster: Cluster, ctx: WalkContext, out: FullTrace, http: HttpContext, from: TraceFrom, ip: string, finish: (result: Trace['result'], reason: string) => FullTrace): FullTrace | undefined {
+  const ing = ingressServing(cluster, http)
+  const published = ing ? ingressStatus(cluster, ing.ingress!.object).some((a) => a.ip === ip) : false
+  if (ing && published && (!ing.controller.modelled || controllerPods(cluster, ing).length === 0) && !isClusterAddress(cluster, ip)) {
+    return notModelledIngress(ctx, out, ing, http, from, finish)
+  }
+  return undefined
 }
 
 function noTuple(ip: string): Tuple {

@@ -87,31 +87,34 @@ function nodeIP(node: Node, family: 'IPv4' | 'IPv6'): string {
  * @example
  * crossNodes(ctx, node1, node3, tuple, 1450) // adds the encapsulation, underlay and decapsulation hops
  */
+/** No overlay (a routed mode, or a cloud fabric): the packet crosses the network as it is. */
+function unencapsulated(ctx: WalkContext, to: Node, t: Tuple, mtu: number | undefined, a: string, b: string): void {
+  const { cni } = ctx.cluster.config
+  const fabric = cni === 'aws-vpc-cni' ? 'the VPC (Pod IPs are secondary ENI addresses, routed by the VPC)' : cni === 'azure-cni' ? 'the VNet (Pod IPs are addresses of the VNet subnet)' : cni === 'bridge' ? `the LAN router (the bridge plugin adds no routes between nodes: the network must route each node's Pod range to it)` : 'the LAN, unencapsulated'
+  push(ctx, {
+    at: `network ${a} → ${b}`,
+    handler: 'underlay',
+    before: { ...t },
+    after: { ...t },
+    note: `the packet crosses ${fabric}, with its own addresses: no outer header, no MTU cost${mtu ? ` (Pod MTU ${mtu})` : ''}`,
+  })
+  push(ctx, {
+    at: `${to.meta.name} eth0`,
+    node: to.meta.name,
+    handler: 'route',
+    before: { ...t },
+    after: { ...t },
+    note: `${to.meta.name} receives it on eth0 and forwards it to the Pod`,
+  })
+}
+
 export function crossNodes(ctx: WalkContext, from: Node, to: Node, t: Tuple, mtu: number | undefined): void {
   const family = ipFamilyOf(t.dst) ?? 'IPv4'
   const ov = overlayOf(ctx, t)
   const a = nodeIP(from, family)
   const b = nodeIP(to, family)
   const { cni } = ctx.cluster.config
-  if (!ov) {
-    const fabric = cni === 'aws-vpc-cni' ? 'the VPC (Pod IPs are secondary ENI addresses, routed by the VPC)' : cni === 'azure-cni' ? 'the VNet (Pod IPs are addresses of the VNet subnet)' : cni === 'bridge' ? `the LAN router (the bridge plugin adds no routes between nodes: the network must route each node's Pod range to it)` : 'the LAN, unencapsulated'
-    push(ctx, {
-      at: `network ${a} → ${b}`,
-      handler: 'underlay',
-      before: { ...t },
-      after: { ...t },
-      note: `the packet crosses ${fabric}, with its own addresses: no outer header, no MTU cost${mtu ? ` (Pod MTU ${mtu})` : ''}`,
-    })
-    push(ctx, {
-      at: `${to.meta.name} eth0`,
-      node: to.meta.name,
-      handler: 'route',
-      before: { ...t },
-      after: { ...t },
-      note: `${to.meta.name} receives it on eth0 and forwards it to the Pod`,
-    })
-    return
-  }
+  if (!ov) return unencapsulated(ctx, to, t, mtu, a, b)
   const sport = ov.kind === 'ipip' ? 0 : EPHEMERAL_MIN + (hashOf('outer', tupleKey(t)) % (EPHEMERAL_MAX - EPHEMERAL_MIN + 1))
   const outer: Tuple = ov.kind === 'ipip'
     ? { src: a, sport: 0, dst: b, dport: 0, proto: 'IPIP' }

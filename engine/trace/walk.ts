@@ -106,25 +106,9 @@ export function fromPod(ctx: WalkContext, pod: Pod, t0: Tuple): WalkEnd {
     if (lb && lb.kind !== 'translated') return dead(ctx, lb.kind, lb.reason, t)
     if (lb) t = lb.tuple
   }
-  if (pod.podIPs.includes(t.dst) || isLoopback(t.dst)) {
-    // the local table sends it over lo; a Pod's containers share one network namespace (and one lo). NetworkPolicy
-    // cannot block it ("Pods cannot currently block localhost access", kubernetes.io network-policies, What you can't do)
-    push(ctx, {
-      at: `pod ${podName(pod)} lo`,
-      node: node.meta.name,
-      handler: 'loopback',
-      rule: localRouteText(t.dst, isLoopback(t.dst) ? 'lo' : 'eth0'),
-      before: { ...t },
-      after: { ...t },
-      note: `${t.dst} is ${isLoopback(t.dst) ? 'a loopback address' : 'the Pod\'s own address'}: the packet loops back inside ${podName(pod)}'s network namespace, which all its containers share. It never reaches the veth or the node, so no kube-proxy rule, CNI route or NetworkPolicy sees it (policies cannot block a Pod's own loopback traffic)`,
-    })
-    return deliverToPod(ctx, node, pod, t, true)
-  }
+  if (pod.podIPs.includes(t.dst) || isLoopback(t.dst)) return podLoopback(ctx, node, pod, t)
   const route = lookupRoute(ns, t.dst)
-  if (!route) {
-    push(ctx, { at: `pod ${podName(pod)} eth0`, node: node.meta.name, handler: 'route', before: { ...t }, after: { ...t }, note: 'no route in the Pod: "Network is unreachable"', verdict: 'drop' })
-    return dead(ctx, 'dropped', 'the Pod has no route to this address (Network is unreachable)', t)
-  }
+  if (!route) return podUnreachable(ctx, node, pod, t)
   const veth = hostVeth(ctx.cluster, pod)
   push(ctx, {
     at: `pod ${podName(pod)} eth0`,
@@ -147,6 +131,27 @@ export function fromPod(ctx: WalkContext, pod: Pod, t0: Tuple): WalkEnd {
   })
   const switched = !route.via && !!veth?.master
   return atNode(ctx, node, t, { chain: 'PREROUTING', srcLocal: false }, switched ? veth!.master : undefined)
+}
+
+/** A Pod's packet to its own address or to loopback: it never leaves the Pod's network namespace. */
+function podLoopback(ctx: WalkContext, node: Node, pod: Pod, t: Tuple): WalkEnd {
+  // the local table sends it over lo; a Pod's containers share one network namespace (and one lo). NetworkPolicy
+  // cannot block it ("Pods cannot currently block localhost access", kubernetes.io network-policies, What you can't do)
+  push(ctx, {
+    at: `pod ${podName(pod)} lo`,
+    node: node.meta.name,
+    handler: 'loopback',
+    rule: localRouteText(t.dst, isLoopback(t.dst) ? 'lo' : 'eth0'),
+    before: { ...t },
+    after: { ...t },
+    note: `${t.dst} is ${isLoopback(t.dst) ? 'a loopback address' : 'the Pod\'s own address'}: the packet loops back inside ${podName(pod)}'s network namespace, which all its containers share. It never reaches the veth or the node, so no kube-proxy rule, CNI route or NetworkPolicy sees it (policies cannot block a Pod's own loopback traffic)`,
+  })
+  return deliverToPod(ctx, node, pod, t, true)
+}
+
+function podUnreachable(ctx: WalkContext, node: Node, pod: Pod, t: Tuple): WalkEnd {
+  push(ctx, { at: `pod ${podName(pod)} eth0`, node: node.meta.name, handler: 'route', before: { ...t }, after: { ...t }, note: 'no route in the Pod: "Network is unreachable"', verdict: 'drop' })
+  return dead(ctx, 'dropped', 'the Pod has no route to this address (Network is unreachable)', t)
 }
 
 /** The node's routing decision for t, as one hop (no route: no rule to show). */
@@ -280,7 +285,6 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
   if (++ctx.visited > MAX_NODES) return dead(ctx, 'dropped', 'routing loop (the packet kept moving between nodes)', t0)
   const c = ctx.cluster
   const host = nodePlumbing(c, node).host
-  const mode = proxyConfig(c).mode
   let t = t0
   const l4 = t.proto === 'TCP' || t.proto === 'UDP' || t.proto === 'SCTP'
   // kube-proxy catches Service addresses and, for the node's own addresses, NodePorts
@@ -288,18 +292,12 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
   const loop = isLoopback(t.dst)
   const local = loop ? undefined : localLink(host, t.dst)
   const family = ipFamilyOf(t.dst) ?? 'IPv4'
-  // a loopback destination reaches this only when localhost NodePorts are on (fromNode)
-  if (!hit && l4 && ((local && local.name !== 'kube-ipvs0' && acceptsNodePorts(ctx, node, t.dst)) || (loop && localhostNodePorts(ctx, node, t.dst)))) {
-    const sp = serviceByNodePort(c, family, t.dport, t.proto)
-    if (sp) hit = { sp, via: 'node-port' }
-  }
+  if (!hit && l4 && (local || loop)) hit = nodePortHit(ctx, node, t, local, loop, family)
   if (hit && c.config.kubeProxyReplacement) {
-    // Cilium's eBPF on the node's device (or bpf_lxc for a Pod's SCTP): no kube-proxy runs
-    const fromLocalPod = ctx.origin.kind === 'pod' && ctx.origin.pod.nodeName === node.meta.name && ctx.origin.pod.podIPs.includes(t.src)
-    const out = ciliumTc(ctx, node, t, hit.via === 'node-port', fromLocalPod || entry.srcLocal)
-    if (out && out.kind !== 'translated') return dead(ctx, out.kind, out.reason, t)
+    const out = ciliumHit(ctx, node, t, hit, entry)
+    if (out && 'result' in out) return out
     if (out) {
-      t = out.tuple
+      t = out
       bridge = undefined
     }
   } else if (hit) {
@@ -308,7 +306,92 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
     if (out.kind === 'drop') return dead(ctx, 'dropped', ctx.hops[ctx.hops.length - 1]?.note ?? 'dropped by kube-proxy', t)
     t = out.tuple
     bridge = undefined
-  } else if (c.config.kubeProxyReplacement && isServiceIP(c, t.dst) && !local) {
+  } else if ((l4 && (loop || local)) || isServiceIP(c, t.dst)) {
+    // no Service port or NodePort: what a Service address, or a hostPort, does then (issue 20: compiled only then)
+    const out = noServiceHit(ctx, node, t, entry, l4, loop, local, family)
+    if (out && 'result' in out) return out
+    if (out) {
+      t = out
+      bridge = undefined
+    }
+  }
+
+  // egress policy of a Pod sender, judged on its node after DNAT
+  if (ctx.origin.kind === 'pod' && !ctx.egressJudged && node.meta.name === ctx.origin.pod.nodeName) {
+    ctx.egressJudged = true
+    const dst = podAt(ctx, t.dst)
+    if (!policyCheck(ctx, 'egress', node, { pod: ctx.origin.pod }, dst ? { pod: dst } : { ip: t.dst }, t)) {
+      return dead(ctx, 'dropped', `the egress policy of ${podName(ctx.origin.pod)} drops the packet`, t)
+    }
+  }
+
+  // routing decision
+  if (isLoopback(t.dst)) return deliverToNode(ctx, node, t, 'lo')
+  const localNow = localLink(host, t.dst)
+  if (localNow) return deliverToNode(ctx, node, t, localNow.name)
+  const dstPod = podAt(ctx, t.dst)
+  let route = lookupRoute(host, t.dst)
+  if (!route || route.type === 'blackhole') {
+    const r = noUsableRoute(ctx, node, t, route, dstPod)
+    if ('result' in r) return r
+    route = r
+  }
+  if (dstPod && dstPod.nodeName === node.meta.name) return toLocalPod(ctx, node, dstPod, t, route, bridge)
+  if (dstPod) {
+    const peer = nodeOf(ctx, dstPod)
+    if (!peer) return dead(ctx, 'dropped', `${podName(dstPod)} is not on a node`, t)
+    const ov = overlayOf(ctx, t)
+    // IPv4 only: the CNI modules draw no IPv6 peer routes, so an IPv6 Pod packet meets the node's default route
+    const peerIP = primaryIP(peer, family)
+    if (family === 'IPv4' && !ov && !bridge && route.via && route.via !== peerIP && !networkRoutesPodRanges(c.config.cni)) {
+      return toLanGateway(ctx, node, peer, dstPod, t, route)
+    }
+    if (bridge) {
+      // one L2 segment over every node (Weave): the bridge hands the frame to the overlay, no routing
+      push(ctx, { at: `${node.meta.name} ${bridge}`, node: node.meta.name, handler: 'bridge', before: { ...t }, after: { ...t }, note: `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}, in the same L2 segment: the ${bridge} bridge passes the frame to ${ov ? ov.device : 'the overlay'}` })
+    } else {
+      const how = ov ? `the route sends it into the ${ov.device} tunnel` : route.dev === 'eth0' || !route.dev ? `routed to ${route.via ?? peer.meta.name} over the node network` : `sent on ${route.dev}`
+      routingHop(ctx, node, route, t, `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}: ${how}`)
+    }
+    t = postrouting(ctx, node, t, route, false)
+    const mtu = ctx.origin.kind === 'pod' && !ctx.origin.pod.hostNetwork ? podMtu(c, ctx.origin.pod) : undefined
+    crossNodes(ctx, node, peer, t, mtu)
+    return atNode(ctx, peer, t, { chain: 'PREROUTING', srcLocal: false })
+  }
+  return offPodNetwork(ctx, node, t, route, family)
+}
+
+/**
+ * A NodePort on one of the node's own addresses: kube-proxy takes it when its
+ * nodePortAddresses cover the address. A loopback destination reaches this
+ * only when localhost NodePorts are on (fromNode).
+ */
+function nodePortHit(ctx: WalkContext, node: Node, t: Tuple, local: ReturnType<typeof localLink>, loop: boolean, family: IPFamily): ReturnType<typeof serviceByDest> {
+  if ((local && local.name !== 'kube-ipvs0' && acceptsNodePorts(ctx, node, t.dst)) || (loop && localhostNodePorts(ctx, node, t.dst))) {
+    const sp = serviceByNodePort(ctx.cluster, family, t.dport, t.proto)
+    if (sp) return { sp, via: 'node-port' }
+  }
+  return undefined
+}
+
+/** Cilium's eBPF on the node's device (or bpf_lxc for a Pod's SCTP): no kube-proxy runs. The new tuple, the end, or nothing done. */
+function ciliumHit(ctx: WalkContext, node: Node, t: Tuple, hit: NonNullable<ReturnType<typeof serviceByDest>>, entry: Entry): Tuple | WalkEnd | undefined {
+  const fromLocalPod = ctx.origin.kind === 'pod' && ctx.origin.pod.nodeName === node.meta.name && ctx.origin.pod.podIPs.includes(t.src)
+  const out = ciliumTc(ctx, node, t, hit.via === 'node-port', fromLocalPod || entry.srcLocal)
+  if (out && out.kind !== 'translated') return dead(ctx, out.kind, out.reason, t)
+  return out ? out.tuple : undefined
+}
+
+/**
+ * No Service port or NodePort matched: a Service address keeps its
+ * destination (or nftables' cluster-ips-check rejects it), and a hostPort on
+ * the node's own address goes through the portmap plugin's DNAT. The new
+ * tuple, the end, or nothing done.
+ */
+function noServiceHit(ctx: WalkContext, node: Node, t: Tuple, entry: Entry, l4: boolean, loop: boolean, local: ReturnType<typeof localLink>, family: IPFamily): Tuple | WalkEnd | undefined {
+  const c = ctx.cluster
+  const mode = proxyConfig(c).mode
+  if (c.config.kubeProxyReplacement && isServiceIP(c, t.dst) && !local) {
     push(ctx, {
       at: `${node.meta.name} ${entry.chain === 'OUTPUT' ? 'socket' : 'eBPF'}`,
       node: node.meta.name,
@@ -362,61 +445,35 @@ export function atNode(ctx: WalkContext, node: Node, t0: Tuple, entry: Entry, br
         note: `hostPort ${t.dport}: the CNI portmap plugin DNATs to ${podName(hp.pod)} (${hostPort(after.dst, after.dport)})`,
       })
       ctx.nat.push({ node: node.meta.name, kind: 'dnat', before: { ...t }, after: { ...after }, by: 'portmap CNI-HOSTPORT-DNAT' })
-      t = after
-      bridge = undefined
+      return after
     }
   }
+  return undefined
+}
 
-  // egress policy of a Pod sender, judged on its node after DNAT
-  if (ctx.origin.kind === 'pod' && !ctx.egressJudged && node.meta.name === ctx.origin.pod.nodeName) {
-    ctx.egressJudged = true
-    const dst = podAt(ctx, t.dst)
-    if (!policyCheck(ctx, 'egress', node, { pod: ctx.origin.pod }, dst ? { pod: dst } : { ip: t.dst }, t)) {
-      return dead(ctx, 'dropped', `the egress policy of ${podName(ctx.origin.pod)} drops the packet`, t)
-    }
-  }
-
-  // routing decision
-  if (isLoopback(t.dst)) return deliverToNode(ctx, node, t, 'lo')
-  const localNow = localLink(host, t.dst)
-  if (localNow) return deliverToNode(ctx, node, t, localNow.name)
-  const dstPod = podAt(ctx, t.dst)
-  let route = lookupRoute(host, t.dst)
+/**
+ * No route, or a blackhole route: the packet dies there. A Pod on another node
+ * that the modelled table has no route to (it draws IPv4 peer routes only) gets
+ * the CNI's own route, assumed. The route to go on with, or the end.
+ */
+function noUsableRoute(ctx: WalkContext, node: Node, t: Tuple, route: Route | undefined, dstPod: Pod | undefined): Route | WalkEnd {
   if (!route && dstPod && dstPod.nodeName !== node.meta.name) {
     // the dataplane model lists no route for this family (it draws IPv4 peer routes only): assume the CNI's own
     ctx.notes.push(`${node.meta.name}'s modelled routing table has no route to ${t.dst}; the trace assumes the CNI routes it to ${dstPod.nodeName} as it does IPv4`)
-    route = { family: ipFamilyOf(t.dst) ?? 'IPv6', dst: t.dst, dev: 'eth0' }
+    return { family: ipFamilyOf(t.dst) ?? 'IPv6', dst: t.dst, dev: 'eth0' }
   }
   if (!route) {
     routingHop(ctx, node, undefined, t, 'no route: "Network is unreachable"', 'drop')
     return dead(ctx, 'dropped', `${node.meta.name} has no route to ${t.dst}`, t)
   }
-  if (route.type === 'blackhole') {
-    routingHop(ctx, node, route, t, `a blackhole route: ${t.dst} is in ${node.meta.name}'s own address block but no Pod has it`, 'drop')
-    return dead(ctx, 'timeout', `no Pod has the address ${t.dst}`, t)
-  }
-  if (dstPod && dstPod.nodeName === node.meta.name) return toLocalPod(ctx, node, dstPod, t, route, bridge)
-  if (dstPod) {
-    const peer = nodeOf(ctx, dstPod)
-    if (!peer) return dead(ctx, 'dropped', `${podName(dstPod)} is not on a node`, t)
-    const ov = overlayOf(ctx, t)
-    // IPv4 only: the CNI modules draw no IPv6 peer routes, so an IPv6 Pod packet meets the node's default route
-    const peerIP = primaryIP(peer, family)
-    if (family === 'IPv4' && !ov && !bridge && route.via && route.via !== peerIP && !networkRoutesPodRanges(c.config.cni)) {
-      return toLanGateway(ctx, node, peer, dstPod, t, route)
-    }
-    if (bridge) {
-      // one L2 segment over every node (Weave): the bridge hands the frame to the overlay, no routing
-      push(ctx, { at: `${node.meta.name} ${bridge}`, node: node.meta.name, handler: 'bridge', before: { ...t }, after: { ...t }, note: `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}, in the same L2 segment: the ${bridge} bridge passes the frame to ${ov ? ov.device : 'the overlay'}` })
-    } else {
-      const how = ov ? `the route sends it into the ${ov.device} tunnel` : route.dev === 'eth0' || !route.dev ? `routed to ${route.via ?? peer.meta.name} over the node network` : `sent on ${route.dev}`
-      routingHop(ctx, node, route, t, `${t.dst} is ${podName(dstPod)} on ${peer.meta.name}: ${how}`)
-    }
-    t = postrouting(ctx, node, t, route, false)
-    const mtu = ctx.origin.kind === 'pod' && !ctx.origin.pod.hostNetwork ? podMtu(c, ctx.origin.pod) : undefined
-    crossNodes(ctx, node, peer, t, mtu)
-    return atNode(ctx, peer, t, { chain: 'PREROUTING', srcLocal: false })
-  }
+  routingHop(ctx, node, route, t, `a blackhole route: ${t.dst} is in ${node.meta.name}'s own address block but no Pod has it`, 'drop')
+  return dead(ctx, 'timeout', `no Pod has the address ${t.dst}`, t)
+}
+
+/** A destination that is no Pod: another node's address, an unused Pod address, or out through the default route. */
+function offPodNetwork(ctx: WalkContext, node: Node, t0: Tuple, route: Route, family: IPFamily): WalkEnd {
+  const c = ctx.cluster
+  let t = t0
   const peerNode = c.index.nodeByIP.get(t.dst)
   if (peerNode) {
     routingHop(ctx, node, route, t, `${t.dst} is ${peerNode.meta.name}'s address, on the node network`)
@@ -696,22 +753,7 @@ function outside(ctx: WalkContext, t: Tuple): WalkEnd {
 
 /** The receiving socket: a listener takes the connection, else the kernel refuses it (TCP RST, ICMP port unreachable). */
 function receive(ctx: WalkContext, ep: TraceEndpoint, t: Tuple, l: Listener | undefined, who: string, node?: Node, pod?: Pod): WalkEnd {
-  if (t.proto === 'ICMP') {
-    push(ctx, { at: who, node: node?.meta.name, handler: 'kernel', before: { ...t }, after: { ...t }, note: 'the kernel answers the ICMP echo request itself' })
-    return { result: 'delivered', reason: `${who} answers the echo`, tuple: t, endpoint: ep, pod, node }
-  }
-  if (!l) {
-    push(ctx, {
-      at: who,
-      node: node?.meta.name,
-      handler: 'socket',
-      before: { ...t },
-      after: { ...t },
-      note: `nothing listens on ${t.dport}/${t.proto} there: the kernel answers ${t.proto === 'TCP' ? 'with a TCP RST' : 'ICMP port unreachable'}, "Connection refused"`,
-      verdict: 'refused',
-    })
-    return { result: 'refused', reason: `nothing listens on port ${t.dport}/${t.proto} at ${who}`, tuple: t, endpoint: ep, pod, node }
-  }
+  if (t.proto === 'ICMP' || !l) return noListener(ctx, ep, t, who, node, pod)
   push(ctx, {
     at: who,
     node: node?.meta.name,
@@ -723,6 +765,24 @@ function receive(ctx: WalkContext, ep: TraceEndpoint, t: Tuple, l: Listener | un
       : `${l.app === 'generic' ? 'the server' : l.app}${l.container ? ` (container ${l.container})` : ''} accepts on port ${t.dport}/${t.proto}${l.declared || ep.kind === 'node' ? '' : ' (the image\'s usual port, not declared in the spec)'}; it sees the client as ${hostPort(t.src, t.sport)}`,
   })
   return { result: 'delivered', reason: `delivered to ${who}`, tuple: t, endpoint: ep, listener: l, pod, node }
+}
+
+/** An ICMP echo (the kernel answers it), or a port nobody listens on (the kernel refuses it). */
+function noListener(ctx: WalkContext, ep: TraceEndpoint, t: Tuple, who: string, node?: Node, pod?: Pod): WalkEnd {
+  if (t.proto === 'ICMP') {
+    push(ctx, { at: who, node: node?.meta.name, handler: 'kernel', before: { ...t }, after: { ...t }, note: 'the kernel answers the ICMP echo request itself' })
+    return { result: 'delivered', reason: `${who} answers the echo`, tuple: t, endpoint: ep, pod, node }
+  }
+  push(ctx, {
+    at: who,
+    node: node?.meta.name,
+    handler: 'socket',
+    before: { ...t },
+    after: { ...t },
+    note: `nothing listens on ${t.dport}/${t.proto} there: the kernel answers ${t.proto === 'TCP' ? 'with a TCP RST' : 'ICMP port unreachable'}, "Connection refused"`,
+    verdict: 'refused',
+  })
+  return { result: 'refused', reason: `nothing listens on port ${t.dport}/${t.proto} at ${who}`, tuple: t, endpoint: ep, pod, node }
 }
 
 // ---------------------------------------------------------------- cloud load balancer

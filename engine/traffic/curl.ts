@@ -45,6 +45,39 @@ function usageError(msg: string): Output {
   return { exitCode: 2, stdout: '', stderr: `curl: ${msg}\ncurl: try 'curl --help' or 'curl --manual' for more information\n` }
 }
 
+/** curl's options other than the plain switches: those with a value, the accepted no-ops, the unknown. */
+function applyMore(o: CurlOptions, flag: string, value: string | undefined): Output | undefined {
+  switch (flag) {
+    case '-o': case '--output': o.output = value; break
+    case '-w': case '--write-out': o.writeOut = value; break
+    case '-m': case '--max-time': o.maxTime = Number(value); if (!Number.isFinite(o.maxTime)) return usageError(`option ${flag}: expected a proper numerical parameter`); break
+    case '--connect-timeout': o.connectTimeout = Number(value); if (!Number.isFinite(o.connectTimeout)) return usageError(`option ${flag}: expected a proper numerical parameter`); break
+    case '-H': case '--header': {
+      const i = value!.indexOf(':')
+      if (i > 0) o.headers.push([value!.slice(0, i).trim(), value!.slice(i + 1).trim()])
+      break
+    }
+    case '--resolve': {
+      const m = /^\+?([^:]+|\[[^\]]+\]):(\d+|\*):(.+)$/.exec(value!)
+      if (!m) return usageError(`option --resolve: is badly used here`)
+      o.resolve.push({ host: m[1], port: m[2] === '*' ? undefined : Number(m[2]), ip: m[3].replace(/^\[|\]$/g, '').split(',')[0] })
+      break
+    }
+    case '-X': case '--request': o.method = value; break
+    case '-d': case '--data': case '--data-raw': case '--data-binary': o.method ??= 'POST'; break
+    case '-A': case '--user-agent': o.userAgent = value!; break
+    case '--url': o.urls.push(value!); break
+    case '-4': case '--ipv4': o.family = 'IPv4'; break
+    case '-6': case '--ipv6': o.family = 'IPv6'; break
+    case '--http1.1': case '--compressed': case '-N': case '--no-buffer': case '--retry': case '--retry-delay': case '--retry-max-time': case '-#': case '--progress-bar': case '--fail-with-body': case '--no-progress-meter':
+      if (flag === '--fail-with-body') o.fail = true
+      break
+    default:
+      return usageError(`option ${flag}: is unknown`)
+  }
+  return undefined
+}
+
 function parse(args: string[]): CurlOptions | Output {
   const o: CurlOptions = { urls: [], silent: false, showError: false, verbose: false, include: false, head: false, insecure: false, location: false, headers: [], resolve: [], fail: false, userAgent: `curl/${VERSION}` }
   const apply = (flag: string, value: string | undefined): Output | undefined => {
@@ -57,32 +90,8 @@ function parse(args: string[]): CurlOptions | Output {
       case '-k': case '--insecure': o.insecure = true; break
       case '-L': case '--location': o.location = true; break
       case '-f': case '--fail': o.fail = true; break
-      case '-o': case '--output': o.output = value; break
-      case '-w': case '--write-out': o.writeOut = value; break
-      case '-m': case '--max-time': o.maxTime = Number(value); if (!Number.isFinite(o.maxTime)) return usageError(`option ${flag}: expected a proper numerical parameter`); break
-      case '--connect-timeout': o.connectTimeout = Number(value); if (!Number.isFinite(o.connectTimeout)) return usageError(`option ${flag}: expected a proper numerical parameter`); break
-      case '-H': case '--header': {
-        const i = value!.indexOf(':')
-        if (i > 0) o.headers.push([value!.slice(0, i).trim(), value!.slice(i + 1).trim()])
-        break
-      }
-      case '--resolve': {
-        const m = /^\+?([^:]+|\[[^\]]+\]):(\d+|\*):(.+)$/.exec(value!)
-        if (!m) return usageError(`option --resolve: is badly used here`)
-        o.resolve.push({ host: m[1], port: m[2] === '*' ? undefined : Number(m[2]), ip: m[3].replace(/^\[|\]$/g, '').split(',')[0] })
-        break
-      }
-      case '-X': case '--request': o.method = value; break
-      case '-d': case '--data': case '--data-raw': case '--data-binary': o.method ??= 'POST'; break
-      case '-A': case '--user-agent': o.userAgent = value!; break
-      case '--url': o.urls.push(value!); break
-      case '-4': case '--ipv4': o.family = 'IPv4'; break
-      case '-6': case '--ipv6': o.family = 'IPv6'; break
-      case '--http1.1': case '--compressed': case '-N': case '--no-buffer': case '--retry': case '--retry-delay': case '--retry-max-time': case '-#': case '--progress-bar': case '--fail-with-body': case '--no-progress-meter':
-        if (flag === '--fail-with-body') o.fail = true
-        break
-      default:
-        return usageError(`option ${flag}: is unknown`)
+      // the options with a value, and the rest: compiled when a command line has one (issue 20)
+      default: return applyMore(o, flag, value)
     }
     return undefined
   }
@@ -193,13 +202,7 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
   const ip = t.address
   const literal = ip === u.host
   const unresolved = lookupFailed(t)
-  if (o.verbose && !unresolved) {
-    if (!literal) {
-      const fam = ip?.includes(':') ? 'IPv6' : 'IPv4'
-      v += `* Host ${u.host}:${u.port} was resolved.\n* IPv6: ${fam === 'IPv6' ? ip : '(none)'}\n* IPv4: ${fam === 'IPv4' ? ip : '(none)'}\n`
-    }
-    v += `*   Trying ${hostPort(ip ?? u.host, u.port)}...\n`
-  }
+  if (o.verbose && !unresolved) v += verboseTrying(u, ip, literal)
   // no connection: a path of its own, compiled only when a run takes it (issue 20)
   if (unresolved || t.result === 'refused' || t.result === 'timeout' || t.result === 'dropped') return notConnected(o, u, t, v, ip, unresolved)
   // connected
@@ -218,16 +221,11 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
     const response = statusBlock(res) + (method === 'HEAD' ? '' : res.body)
     record.exchange = { request: `${method} ${u.path} HTTP/1.1`, requestBytes: utf8Length(request), response: `HTTP/1.1 ${res.status} ${res.reason}`, responseBytes: utf8Length(response) }
   }
-  if (o.verbose) {
-    v += `* using HTTP/1.x\n${requestLines(o, method, u, hostHeader)}* Request completely sent off\n`
-    v += `< HTTP/1.1 ${res.status} ${res.reason}\n${res.headers.map(([k, val]) => `< ${k}: ${val}\n`).join('')}< \n`
-  }
+  if (o.verbose) v += verboseExchange(o, method, u, hostHeader, res)
   // follow redirects
-  const location = res.headers.find(([k]) => k.toLowerCase() === 'location')?.[1]
-  if (o.location && location && res.status >= 300 && res.status < 400 && depth < 5) {
-    const next = fetchOne(inv, o, location, depth + 1, traces)
-    const head = o.include ? statusBlock(res) : ''
-    return { exitCode: next.exitCode, stdout: head + next.stdout, stderr: (o.verbose ? `${v}* Ignoring the response-body\n* Connection #0 to host ${u.host} left intact\n* Issue another request to this URL: '${location}'\n` : '') + next.stderr }
+  if (o.location && res.status >= 300 && res.status < 400 && depth < 5) {
+    const next = follow(inv, o, u, res, v, depth, traces)
+    if (next) return next
   }
   if (o.fail && res.status >= 400) {
     return fail(o, 22, `The requested URL returned error: ${res.status}`, o.verbose ? `${v}* The requested URL returned error: ${res.status}\n* closing connection #0\n` : '')
@@ -241,6 +239,31 @@ function fetchOne(inv: Invocation, o: CurlOptions, text: string, depth: number, 
   if (o.output !== undefined && o.output !== '-' && !o.silent) stderr += progressMeter(body.length)
   if (o.writeOut) stdout += writeOut(o.writeOut, res.status, t, u, body.length)
   return { exitCode: 0, stdout, stderr }
+}
+
+/** curl -v: where the name resolved to, and the connection attempt. */
+function verboseTrying(u: Url, ip: string | undefined, literal: boolean): string {
+  let v = ''
+  if (!literal) {
+    const fam = ip?.includes(':') ? 'IPv6' : 'IPv4'
+    v += `* Host ${u.host}:${u.port} was resolved.\n* IPv6: ${fam === 'IPv6' ? ip : '(none)'}\n* IPv4: ${fam === 'IPv4' ? ip : '(none)'}\n`
+  }
+  return v + `*   Trying ${hostPort(ip ?? u.host, u.port)}...\n`
+}
+
+/** curl -v: the request sent and the response's status line and headers. */
+function verboseExchange(o: CurlOptions, method: string, u: Url, hostHeader: string, res: Extract<HttpOutcome, { kind: 'http' }>): string {
+  return `* using HTTP/1.x\n${requestLines(o, method, u, hostHeader)}* Request completely sent off\n`
+    + `< HTTP/1.1 ${res.status} ${res.reason}\n${res.headers.map(([k, val]) => `< ${k}: ${val}\n`).join('')}< \n`
+}
+
+/** curl -L on a redirect: the next request's output after this one's, or undefined without a Location. */
+function follow(inv: Invocation, o: CurlOptions, u: Url, res: Extract<HttpOutcome, { kind: 'http' }>, v: string, depth: number, traces: FullTrace[]): Output | undefined {
+  const location = res.headers.find(([k]) => k.toLowerCase() === 'location')?.[1]
+  if (!location) return undefined
+  const next = fetchOne(inv, o, location, depth + 1, traces)
+  const head = o.include ? statusBlock(res) : ''
+  return { exitCode: next.exitCode, stdout: head + next.stdout, stderr: (o.verbose ? `${v}* Ignoring the response-body\n* Connection #0 to host ${u.host} left intact\n* Issue another request to this URL: '${location}'\n` : '') + next.stderr }
 }
 
 /** curl when the name did not resolve or the connection failed (refused, timed out, dropped). */

@@ -166,17 +166,9 @@ function decode(s: string): string {
  * // { kind: 'http', status: 200, body: 'web-5d8f7c-abcde', … }
  */
 export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpOutcome {
-  // through a Gateway's Envoy: its own answers, or the backend's answer as Envoy passes it on
-  if (t.gateway) {
-    if (t.gateway.status !== 200) return { kind: 'http', ...envoyLocalReply(t.gateway, httpDate(cluster.now)) }
-    const r = respond(cluster, { ...t, gateway: undefined }, { ...req, scheme: 'http' })
-    return r.kind === 'http' ? { kind: 'http', ...envoyProxiedReply(r, t.gateway) } : r
-  }
+  if (t.gateway) return throughGateway(cluster, t, req, t.gateway)
   const ing = t.ingress
-  if (ing && ing.modelled && ing.status !== 200) {
-    const reason = ing.status === 503 ? 'Service Temporarily Unavailable' : REASONS[ing.status]
-    return nginx(cluster, ing.status, reason, nginxPage(ing.status, reason, 'nginx'), 'nginx', ing.location ? [['Location', ing.location]] : [])
-  }
+  if (ing && ing.modelled && ing.status !== 200) return ingressOwnAnswer(cluster, ing)
   const ep = t.endpoint
   const app = t.server?.app ?? 'generic'
   const pod = ep?.pod ? cluster.index.pod.get(ep.pod) : undefined
@@ -191,6 +183,19 @@ export function respond(cluster: Cluster, t: FullTrace, req: HttpRequest): HttpO
   if (path === '/echo') return goText(cluster, 200, query.get('msg') ?? '')
 
   return byApp(cluster, t, req, app, pod, ep, path, query)
+}
+
+/** Through a Gateway's Envoy: its own answers, or the backend's answer as Envoy passes it on. */
+function throughGateway(cluster: Cluster, t: FullTrace, req: HttpRequest, gateway: NonNullable<FullTrace['gateway']>): HttpOutcome {
+  if (gateway.status !== 200) return { kind: 'http', ...envoyLocalReply(gateway, httpDate(cluster.now)) }
+  const r = respond(cluster, { ...t, gateway: undefined }, { ...req, scheme: 'http' })
+  return r.kind === 'http' ? { kind: 'http', ...envoyProxiedReply(r, gateway) } : r
+}
+
+/** ingress-nginx's own answer (404 no rule, 503 no endpoints, 308 to https), without proxying. */
+function ingressOwnAnswer(cluster: Cluster, ing: NonNullable<FullTrace['ingress']>): HttpOutcome {
+  const reason = ing.status === 503 ? 'Service Temporarily Unavailable' : REASONS[ing.status]
+  return nginx(cluster, ing.status, reason, nginxPage(ing.status, reason, 'nginx'), 'nginx', ing.location ? [['Location', ing.location]] : [])
 }
 
 /** The apps whose answers come before netexec's handlers: servers that are not HTTP, TLS ones, kube-proxy's and kubelet's. */

@@ -68,17 +68,48 @@ function build(cluster: Cluster, node: Node): NodePlumbing {
   const extra: [string, () => string][] = []
   let part: HostPart
   let mtu = nicMtu
+  if (cni === 'flannel') {
+    part = buildFlannel(ctx, pods, nicMtu)
+    mtu = cluster.config.cniMode === 'host-gw' ? nicMtu : nicMtu - 50
+    extra.push(['/run/flannel/subnet.env', () => flannelSubnetEnv(ctx, mtu)])
+  } else {
+    // the other plugins: compiled only for a cluster that runs one (issue 20; flannel is the default)
+    const other = otherCni(ctx, cni, pods, nicMtu, extra)
+    part = other.part
+    mtu = other.mtu
+  }
+  links.push(...part.links)
+  routes.push(...part.routes)
+  links.sort((a, b) => a.index - b.index)
+  // the kernel's own check on every route the agent adds: a gateway must sit on a connected subnet
+  const { installed, refused } = installRoutes(routes)
+  let files: CniFiles | undefined
+  return {
+    host: { links, routes: routeOrder(installed), ...(part.neighbours ? { neighbours: part.neighbours } : {}), ...(part.fdb ? { fdb: part.fdb } : {}) },
+    pods: new Map([...pods].map(([k, ns]) => [k, { ...ns, routes: routeOrder(installRoutes(ns.routes).installed) }])),
+    // only `cat`/`ls` on the node read the CNI's files: a trace through the node does not, so
+    // they are written on first use (issue 20: less code on the first run), once
+    get files() {
+      return (files ??= cniFiles(ctx, cni, mtu, new Map(extra.map(([path, content]) => [path, content()]))))
+    },
+    refusedRoutes: refused,
+  }
+}
+
+/** The host side of every CNI but flannel, with the Pods' MTU it gives and the files its agent writes. */
+function otherCni(ctx: CniContext, cni: Cluster['config']['cni'], pods: Map<string, NetNS>, nicMtu: number, extra: [string, () => string][]): { part: HostPart; mtu: number } {
+  const { cluster } = ctx
+  let part: HostPart
+  let mtu = nicMtu
   switch (cni) {
-    case 'flannel':
-      part = buildFlannel(ctx, pods, nicMtu)
-      mtu = cluster.config.cniMode === 'host-gw' ? nicMtu : nicMtu - 50
-      extra.push(['/run/flannel/subnet.env', () => flannelSubnetEnv(ctx, mtu)])
-      break
     case 'calico':
     case 'canal':
       part = buildCalico(ctx, pods, nicMtu, cni === 'canal')
       mtu = cni === 'canal' || cluster.config.cniMode === 'vxlan' ? nicMtu - 50 : cluster.config.cniMode === 'ipip' ? nicMtu - 20 : nicMtu
-      if (cni === 'canal') extra.push(['/run/flannel/subnet.env', () => flannelSubnetEnv(ctx, mtu)])
+      if (cni === 'canal') {
+        const m = mtu
+        extra.push(['/run/flannel/subnet.env', () => flannelSubnetEnv(ctx, m)])
+      }
       break
     case 'cilium':
       part = buildCilium(ctx, pods, nicMtu)
@@ -100,22 +131,7 @@ function build(cluster: Cluster, node: Node): NodePlumbing {
       part = buildBridge(ctx, pods, nicMtu)
       break
   }
-  links.push(...part.links)
-  routes.push(...part.routes)
-  links.sort((a, b) => a.index - b.index)
-  // the kernel's own check on every route the agent adds: a gateway must sit on a connected subnet
-  const { installed, refused } = installRoutes(routes)
-  let files: CniFiles | undefined
-  return {
-    host: { links, routes: routeOrder(installed), ...(part.neighbours ? { neighbours: part.neighbours } : {}), ...(part.fdb ? { fdb: part.fdb } : {}) },
-    pods: new Map([...pods].map(([k, ns]) => [k, { ...ns, routes: routeOrder(installRoutes(ns.routes).installed) }])),
-    // only `cat`/`ls` on the node read the CNI's files: a trace through the node does not, so
-    // they are written on first use (issue 20: less code on the first run), once
-    get files() {
-      return (files ??= cniFiles(ctx, cni, mtu, new Map(extra.map(([path, content]) => [path, content()]))))
-    },
-    refusedRoutes: refused,
-  }
+  return { part, mtu }
 }
 
 /**

@@ -23,14 +23,16 @@ export interface LocalDetector {
 export function localDetector(cfg: ProxyConfig, node: Node, family: IPFamily): LocalDetector {
   const ipX = family === 'IPv4' ? 'ip' : 'ip6'
   const none: LocalDetector = { implemented: false, kind: 'src', value: '', nftLocal: '', nftNotLocal: '' }
+  if (cfg.detectLocalMode !== 'ClusterCIDR' && cfg.detectLocalMode !== 'NodeCIDR') return byInterface(cfg, none)
+  const list = cfg.detectLocalMode === 'ClusterCIDR' ? cfg.clusterCIDRs : node.podCIDRs
+  const cidr = list.find((c) => parsePrefix(c)?.family === family)
+  if (!cidr) return none
+  return { implemented: true, kind: 'src', value: cidr, nftLocal: `${ipX} saddr ${cidr}`, nftNotLocal: `${ipX} saddr != ${cidr}` }
+}
+
+/** --detect-local-mode BridgeInterface or InterfaceNamePrefix: the Pod traffic's incoming interface. */
+function byInterface(cfg: ProxyConfig, none: LocalDetector): LocalDetector {
   switch (cfg.detectLocalMode) {
-    case 'ClusterCIDR':
-    case 'NodeCIDR': {
-      const list = cfg.detectLocalMode === 'ClusterCIDR' ? cfg.clusterCIDRs : node.podCIDRs
-      const cidr = list.find((c) => parsePrefix(c)?.family === family)
-      if (!cidr) return none
-      return { implemented: true, kind: 'src', value: cidr, nftLocal: `${ipX} saddr ${cidr}`, nftNotLocal: `${ipX} saddr != ${cidr}` }
-    }
     case 'BridgeInterface':
       if (!cfg.bridgeInterface) return none
       return { implemented: true, kind: 'iface', value: cfg.bridgeInterface, nftLocal: `iifname "${cfg.bridgeInterface}"`, nftNotLocal: `iifname != "${cfg.bridgeInterface}"` }

@@ -97,27 +97,33 @@ function build(cluster: Cluster, node: Node, family: IPFamily): Ruleset {
     for (const t of [mangle, nat, filter]) ensureChain(t, 'KUBE-PROXY-CANARY')
     programIptables(ctx, filter, nat)
   } else if (cfg.mode === 'ipvs') {
-    // pkg/proxy/ipvs/proxier.go iptablesJumpChain
-    const jumps: [IptTable, string, string, string][] = [
-      [nat, 'OUTPUT', 'KUBE-SERVICES', 'kubernetes service portals'],
-      [nat, 'PREROUTING', 'KUBE-SERVICES', 'kubernetes service portals'],
-      [nat, 'POSTROUTING', 'KUBE-POSTROUTING', 'kubernetes postrouting rules'],
-      [filter, 'FORWARD', 'KUBE-FORWARD', 'kubernetes forwarding rules'],
-      [filter, 'INPUT', 'KUBE-NODE-PORT', 'kubernetes health check rules'],
-      [filter, 'INPUT', 'KUBE-PROXY-FIREWALL', 'kube-proxy firewall rules'],
-      [filter, 'FORWARD', 'KUBE-PROXY-FIREWALL', 'kube-proxy firewall rules'],
-    ]
-    for (const [t, from, to, comment] of jumps) {
-      ensureChain(t, to)
-      ensurePrepend(t, from, jump(family, to, comment))
-    }
-    for (const t of [mangle, nat, filter]) ensureChain(t, 'KUBE-PROXY-CANARY')
-    programIpvsIptables(ctx, nodePlumbing(cluster, node).host.links, filter, nat)
+    // IPVS mode's chains: compiled only for a cluster in that mode (issue 20)
+    ipvsJumps(cluster, node, family, ctx, mangle, filter, nat)
   }
 
   const cni = cluster.config.cni
   if ((cni === 'flannel' || cni === 'canal') && family === 'IPv4') flannelRules(cluster, node, filter, nat)
   return { family, tables: [mangle, filter, nat] }
+}
+
+/** IPVS mode: kube-proxy's jump chains beside its IPVS virtual servers, and the ipset-matching rules. */
+function ipvsJumps(cluster: Cluster, node: Node, family: IPFamily, ctx: ReturnType<typeof proxierContext>, mangle: IptTable, filter: IptTable, nat: IptTable): void {
+  // pkg/proxy/ipvs/proxier.go iptablesJumpChain
+  const jumps: [IptTable, string, string, string][] = [
+    [nat, 'OUTPUT', 'KUBE-SERVICES', 'kubernetes service portals'],
+    [nat, 'PREROUTING', 'KUBE-SERVICES', 'kubernetes service portals'],
+    [nat, 'POSTROUTING', 'KUBE-POSTROUTING', 'kubernetes postrouting rules'],
+    [filter, 'FORWARD', 'KUBE-FORWARD', 'kubernetes forwarding rules'],
+    [filter, 'INPUT', 'KUBE-NODE-PORT', 'kubernetes health check rules'],
+    [filter, 'INPUT', 'KUBE-PROXY-FIREWALL', 'kube-proxy firewall rules'],
+    [filter, 'FORWARD', 'KUBE-PROXY-FIREWALL', 'kube-proxy firewall rules'],
+  ]
+  for (const [t, from, to, comment] of jumps) {
+    ensureChain(t, to)
+    ensurePrepend(t, from, jump(family, to, comment))
+  }
+  for (const t of [mangle, nat, filter]) ensureChain(t, 'KUBE-PROXY-CANARY')
+  programIpvsIptables(ctx, nodePlumbing(cluster, node).host.links, filter, nat)
 }
 
 /** flannel pkg/trafficmngr/iptables MasqRules and ForwardRules (flanneld runs with --ip-masq). */

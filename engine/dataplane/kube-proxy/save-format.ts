@@ -94,20 +94,8 @@ function renderMatch(m: Match, family: IPFamily): string {
       if (p) s += ` --probability ${kernelProbability(p.values[0])}`
       return s
     }
-    case 'recent': {
-      // libxt_recent recent_save: action, --seconds, --reap, --hitcount, --rttl, --name, --mask, side
-      for (const a of ['set', 'rcheck', 'update', 'remove']) if (find(m.opts, a)) s += ` --${a}`
-      const secs = find(m.opts, 'seconds')
-      if (secs) s += ` --seconds ${secs.values[0]}`
-      if (find(m.opts, 'reap')) s += ' --reap'
-      const hits = find(m.opts, 'hitcount')
-      if (hits) s += ` --hitcount ${hits.values[0]}`
-      if (find(m.opts, 'rttl')) s += ' --rttl'
-      s += ` --name ${find(m.opts, 'name')?.values[0] ?? 'DEFAULT'}`
-      s += ` --mask ${find(m.opts, 'mask')?.values[0] ?? (family === 'IPv4' ? '255.255.255.255' : 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')}`
-      s += find(m.opts, 'rdest') ? ' --rdest' : ' --rsource'
-      return s
-    }
+    case 'recent':
+      return s + renderRecent(m, family)
     case 'addrtype': {
       const src = find(m.opts, 'src-type')
       const dst = find(m.opts, 'dst-type')
@@ -126,9 +114,31 @@ function renderMatch(m: Match, family: IPFamily): string {
       return `${s}${neg(o)} --ctstate ${ordered.join(',')}`
     }
     default:
-      for (const o of m.opts) s += `${neg(o)} --${o.name}${o.values.map((v) => ` ${v}`).join('')}`
-      return s
+      return s + renderOther(m)
   }
+}
+
+/** libxt_recent recent_save: action, --seconds, --reap, --hitcount, --rttl, --name, --mask, side (ClientIP affinity's rules). */
+function renderRecent(m: Match, family: IPFamily): string {
+  let s = ''
+  for (const a of ['set', 'rcheck', 'update', 'remove']) if (find(m.opts, a)) s += ` --${a}`
+  const secs = find(m.opts, 'seconds')
+  if (secs) s += ` --seconds ${secs.values[0]}`
+  if (find(m.opts, 'reap')) s += ' --reap'
+  const hits = find(m.opts, 'hitcount')
+  if (hits) s += ` --hitcount ${hits.values[0]}`
+  if (find(m.opts, 'rttl')) s += ' --rttl'
+  s += ` --name ${find(m.opts, 'name')?.values[0] ?? 'DEFAULT'}`
+  s += ` --mask ${find(m.opts, 'mask')?.values[0] ?? (family === 'IPv4' ? '255.255.255.255' : 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')}`
+  s += find(m.opts, 'rdest') ? ' --rdest' : ' --rsource'
+  return s
+}
+
+/** Any other match module: its options in the order given. */
+function renderOther(m: Match): string {
+  let s = ''
+  for (const o of m.opts) s += `${neg(o)} --${o.name}${o.values.map((v) => ` ${v}`).join('')}`
+  return s
 }
 
 function saveTarget(rule: IptRule, family: IPFamily): string {
@@ -137,22 +147,26 @@ function saveTarget(rule: IptRule, family: IPFamily): string {
   if (t.goto) return ` -g ${t.name}`
   let s = ` -j ${t.name}`
   switch (t.name) {
-    case 'MARK': {
-      const or = find(t.opts, 'or-mark')
-      const xor = find(t.opts, 'xor-mark')
-      const set = find(t.opts, 'set-mark')
-      const xset = find(t.opts, 'set-xmark')
-      if (or) s += ` --set-xmark ${hex(or.values[0])}/${hex(or.values[0])}`
-      else if (xor) s += ` --set-xmark ${hex(xor.values[0])}/0x0`
-      else if (set) s += ` --set-xmark ${markText(set.values[0]).split('/')[0]}/0xffffffff`
-      else if (xset) s += ` --set-xmark ${markText(xset.values[0])}`
-      return s
-    }
+    case 'MARK':
+      return s + markTarget(t.opts)
     case 'REJECT':
       return `${s} --reject-with ${find(t.opts, 'reject-with')?.values[0] ?? (family === 'IPv4' ? 'icmp-port-unreachable' : 'icmp6-port-unreachable')}`
     default:
       return s + optsText(t.opts)
   }
+}
+
+/** MARK's options as iptables-save prints them: every form as --set-xmark value/mask. */
+function markTarget(opts: Opt[]): string {
+  const or = find(opts, 'or-mark')
+  const xor = find(opts, 'xor-mark')
+  const set = find(opts, 'set-mark')
+  const xset = find(opts, 'set-xmark')
+  if (or) return ` --set-xmark ${hex(or.values[0])}/${hex(or.values[0])}`
+  if (xor) return ` --set-xmark ${hex(xor.values[0])}/0x0`
+  if (set) return ` --set-xmark ${markText(set.values[0]).split('/')[0]}/0xffffffff`
+  if (xset) return ` --set-xmark ${markText(xset.values[0])}`
+  return ''
 }
 
 /** ` --name v1 v2 …` for each option, negations left to the caller */

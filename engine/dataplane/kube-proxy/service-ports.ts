@@ -264,7 +264,7 @@ function availableForTopology(ep: EndpointInfo, mode: TopologyMode, nodeName: st
  */
 export function categorizeEndpoints(endpoints: EndpointInfo[], sp: ServicePortInfo, nodeName: string, zone?: string): Categorized {
   let clusterEndpoints: EndpointInfo[] = []
-  let localEndpoints: EndpointInfo[] = []
+  const localEndpoints: EndpointInfo[] = []
   let hasAnyEndpoints = false
   if (usesClusterEndpoints(sp)) {
     const mode = topologyModeFromHints(endpoints, nodeName, zone)
@@ -274,6 +274,13 @@ export function categorizeEndpoints(endpoints: EndpointInfo[], sp: ServicePortIn
     if (clusterEndpoints.length > 0) hasAnyEndpoints = true
   }
   if (!usesLocalEndpoints(sp)) return { clusterEndpoints, localEndpoints, allReachable: clusterEndpoints, hasAnyEndpoints }
+  // a traffic policy of Local: compiled only for a Service that has one (issue 20)
+  return withLocalEndpoints(endpoints, sp, nodeName, clusterEndpoints, hasAnyEndpoints)
+}
+
+/** categorizeEndpoints' second half, for internal or external traffic policy Local: the node's own endpoints. */
+function withLocalEndpoints(endpoints: EndpointInfo[], sp: ServicePortInfo, nodeName: string, clusterEndpoints: EndpointInfo[], hasAnyEndpoints: boolean): Categorized {
+  let localEndpoints: EndpointInfo[] = []
   let hasLocalReady = false
   let hasLocalServingTerminating = false
   for (const ep of endpoints) {

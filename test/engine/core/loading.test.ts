@@ -24,6 +24,15 @@ metadata: {name: shop}
     expect(c.index.namespace.get('shop')!.meta.labels['kubernetes.io/metadata.name']).toBe('shop')
   })
 
+  // cluster/config.ts builds the defaults without reading a spec when there is no Cluster document
+  it('a scenario without a Cluster document gets what an empty Cluster spec reads to', () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c, image: busybox}]}\n'
+    const none = loadScenario(pod)
+    const empty = loadScenario(`apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {}\n---\n${pod}`)
+    expect(empty.diagnostics).toEqual([])
+    expect(JSON.stringify(none.cluster.config)).toBe(JSON.stringify(empty.cluster.config))
+  })
+
   it('reports YAML syntax errors with line and column', () => {
     const d = errors('apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n   bad: indentation\n')
     expect(d).toHaveLength(1)
