@@ -182,10 +182,13 @@ function readPositioned(chunk: Chunk, sourceIndex: number, diagnostics: Diagnost
     return doc.toJS({ maxAliasCount: LIMITS.maxAliasCount })
   } catch (e) {
     const msg = (e as Error).message
-    const text = /alias/i.test(msg)
+    // yaml's Alias.resolve: "Excessive alias count indicates a resource exhaustion attack"; other
+    // conversion errors (a merge key `<<:` whose value is not a map, an unresolved alias) say what they are
+    const bomb = /Excessive alias count/.test(msg)
+    const text = bomb
       ? `YAML aliases expand too much (limit ${LIMITS.maxAliasCount} alias uses per document): refused as a possible alias bomb`
       : `error converting YAML to JSON: ${firstLine(msg)}`
-    diagnostics.push(rangeDiag(chunk, sourceIndex, doc.contents ?? undefined, 'yaml-alias', text))
+    diagnostics.push(rangeDiag(chunk, sourceIndex, doc.contents ?? undefined, bomb ? 'yaml-alias' : 'yaml-syntax', text))
     return undefined
   }
 }

@@ -114,6 +114,12 @@ describe('hostile input is refused quickly', () => {
     expect(d[0].message).toMatch(/aliases expand too much/)
   })
 
+  it('a merge key whose value is not a map is an error of its own, not an alias bomb', () => {
+    const [d] = errors('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  <<: yes\n')
+    expect(d.message).toBe('error converting YAML to JSON: Merge sources must be maps or map aliases')
+    expect(d.code).toBe('yaml-syntax')
+  })
+
   it('deep nesting', () => {
     const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: ${'['.repeat(5000)}${']'.repeat(5000)}\n`
     const [d] = errors(deep)
