@@ -448,8 +448,17 @@ function netConf(config: ClusterConfig, backend: string, nftables: boolean): str
   return `{\n${lines.join('\n')}\n}\n`
 }
 
+/** calico.yaml's and canal.yaml's IPAM in cni_network_config: calico's own, or host-local on the node's range. */
+export const CALICO_CNI_IPAM: Record<'calico' | 'canal', string[]> = {
+  calico: ['"type": "calico-ipam"'],
+  canal: ['"type": "host-local",', '"subnet": "usePodCidr"'],
+}
+
+/** kube-flannel.yml's cni-conf.json, which install-cni copies to /etc/cni/net.d/10-flannel.conflist as it is. */
+export const FLANNEL_CNI_CONF = '{\n  "name": "cbr0",\n  "cniVersion": "0.3.1",\n  "plugins": [\n    {\n      "type": "flannel",\n      "delegate": {\n        "hairpinMode": true,\n        "isDefaultGateway": true\n      }\n    },\n    {\n      "type": "portmap",\n      "capabilities": {\n        "portMappings": true\n      }\n    }\n  ]\n}\n'
+
 /** calico.yaml's and canal.yaml's cni_network_config (a `|-` block: no final newline); the installer fills the __…__ values. */
-function calicoCniTemplate(ipam: string[]): string {
+export function calicoCniTemplate(ipam: string[]): string {
   return [
     '{',
     '  "name": "k8s-pod-network",',
@@ -491,14 +500,13 @@ function calicoCniTemplate(ipam: string[]): string {
 export function withAddonConfigMaps(config: ClusterConfig, configMaps: GenericObject[]): GenericObject[] {
   const add: [string, string, Record<string, string> | undefined, Record<string, string>][] = []
   if (config.cni === 'flannel') {
-    const cniConf = '{\n  "name": "cbr0",\n  "cniVersion": "0.3.1",\n  "plugins": [\n    {\n      "type": "flannel",\n      "delegate": {\n        "hairpinMode": true,\n        "isDefaultGateway": true\n      }\n    },\n    {\n      "type": "portmap",\n      "capabilities": {\n        "portMappings": true\n      }\n    }\n  ]\n}\n'
-    add.push(['kube-flannel', 'kube-flannel-cfg', { tier: 'node', 'k8s-app': 'flannel', app: 'flannel' }, { 'cni-conf.json': cniConf, 'net-conf.json': netConf(config, config.cniMode, true) }])
+    add.push(['kube-flannel', 'kube-flannel-cfg', { tier: 'node', 'k8s-app': 'flannel', app: 'flannel' }, { 'cni-conf.json': FLANNEL_CNI_CONF, 'net-conf.json': netConf(config, config.cniMode, true) }])
   } else if (config.cni === 'calico') {
     add.push(['kube-system', 'calico-config', undefined, {
       typha_service_name: 'none',
       calico_backend: config.cniMode === 'vxlan' ? 'vxlan' : 'bird',
       veth_mtu: '0',
-      cni_network_config: calicoCniTemplate(['"type": "calico-ipam"']),
+      cni_network_config: calicoCniTemplate(CALICO_CNI_IPAM.calico),
     }])
   } else if (config.cni === 'canal') {
     add.push(['kube-system', 'canal-config', undefined, {
@@ -506,7 +514,7 @@ export function withAddonConfigMaps(config: ClusterConfig, configMaps: GenericOb
       canal_iface: '',
       masquerade: 'true',
       veth_mtu: '0',
-      cni_network_config: calicoCniTemplate(['"type": "host-local",', '"subnet": "usePodCidr"']),
+      cni_network_config: calicoCniTemplate(CALICO_CNI_IPAM.canal),
       'net-conf.json': netConf(config, 'vxlan', false),
     }])
   }

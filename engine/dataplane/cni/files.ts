@@ -11,6 +11,7 @@ import { ipFamilyOf } from '../../net/ip.ts'
 import { sandboxId } from '../ids.ts'
 import type { CniContext, CniFiles } from './context.ts'
 import { podCIDROf } from './context.ts'
+import { CALICO_CNI_IPAM, FLANNEL_CNI_CONF, calicoCniTemplate } from '../../cluster/addon-manifests.ts'
 
 /** containernetworking/plugins v1.7 release tarball */
 const REFERENCE_PLUGINS = ['LICENSE', 'README.md', 'bandwidth', 'bridge', 'dhcp', 'dummy', 'firewall', 'host-device', 'host-local', 'ipvlan', 'loopback', 'macvlan', 'portmap', 'ptp', 'sbr', 'static', 'tap', 'tuning', 'vlan', 'vrf']
@@ -32,44 +33,16 @@ function json(value: unknown): string {
 }
 
 /**
- * calico.yaml's and canal.yaml's ConfigMap cni_network_config (projectcalico/calico v3.32.0,
- * manifests/): install-cni (cni-plugin/pkg/install/install.go) replaces the placeholders in the
- * text and writes it as it is, so the file keeps the template's layout (a `|-` block: no final
- * newline). `__CNI_MTU__` is the ConfigMap's veth_mtu, "0" in both manifests: Calico then sizes
- * each Pod's interface itself. calico IPAM for calico, host-local on the node's range for canal.
+ * What calico's install-cni writes to /etc/cni/net.d (cni-plugin/pkg/install/install.go): the
+ * manifest's cni_network_config with its placeholders replaced, as text, so the file keeps the
+ * template's layout. `__CNI_MTU__` is the ConfigMap's veth_mtu, "0" in calico.yaml and canal.yaml
+ * v3.32.0: Calico then sizes each Pod's interface itself.
  */
 function calicoConflist(node: string, cni: 'calico' | 'canal'): string {
-  const ipam = cni === 'calico' ? '"type": "calico-ipam"' : '"type": "host-local",\n          "subnet": "usePodCidr"'
-  return [
-    '{',
-    '  "name": "k8s-pod-network",',
-    '  "cniVersion": "0.3.1",',
-    '  "plugins": [',
-    '    {',
-    '      "type": "calico",',
-    '      "log_level": "info",',
-    '      "log_file_path": "/var/log/calico/cni/cni.log",',
-    '      "datastore_type": "kubernetes",',
-    `      "nodename": "${node}",`,
-    '      "mtu": 0,',
-    '      "ipam": {',
-    `          ${ipam}`,
-    '      },',
-    '      "policy": {',
-    '          "type": "k8s"',
-    '      },',
-    '      "kubernetes": {',
-    '          "kubeconfig": "/etc/cni/net.d/calico-kubeconfig"',
-    '      }',
-    '    },',
-    '    {',
-    '      "type": "portmap",',
-    '      "snat": true,',
-    '      "capabilities": {"portMappings": true}',
-    '    }',
-    '  ]',
-    '}',
-  ].join('\n')
+  return calicoCniTemplate(CALICO_CNI_IPAM[cni])
+    .replaceAll('__KUBERNETES_NODE_NAME__', node)
+    .replaceAll('__CNI_MTU__', '0')
+    .replaceAll('__KUBECONFIG_FILEPATH__', '/etc/cni/net.d/calico-kubeconfig')
 }
 
 /** The conflist each plugin's manifest installs, with this node's values filled in. */
@@ -82,7 +55,7 @@ function confFiles(ctx: CniContext, cni: CniName, mtu: number): Map<string, stri
   switch (cni) {
     case 'flannel':
       // kube-flannel.yml, ConfigMap kube-flannel-cfg, cni-conf.json
-      files.set('10-flannel.conflist', json({ name: 'cbr0', cniVersion: '0.3.1', plugins: [{ type: 'flannel', delegate: { hairpinMode: true, isDefaultGateway: true } }, { type: 'portmap', capabilities: { portMappings: true } }] }))
+      files.set('10-flannel.conflist', FLANNEL_CNI_CONF)
       break
     case 'calico':
     case 'canal':
