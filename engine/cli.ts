@@ -54,8 +54,11 @@ function main(argv: string[]): number {
     const r = policyMatrixDiff(cluster, c, loadOther) ?? runCommand(cluster, c, session)
     if (json) process.stdout.write(`${JSON.stringify(r)}\n`)
     else {
+      // kubectl's notices were written before the output (CommandResult.stderrFirst)
+      const first = r.stderr.slice(0, r.stderrFirst ?? 0)
+      process.stderr.write(first)
       process.stdout.write(r.stdout)
-      process.stderr.write(r.stderr)
+      process.stderr.write(r.stderr.slice(first.length))
     }
     code = r.exitCode
   }

@@ -29,6 +29,7 @@ import type { Cluster, Container, ContainerProbes, Pod } from '../model/types.ts
 import type { Output } from '../shell/types.ts'
 import type { Session } from '../shell/session.ts'
 import { fail } from '../shell/types.ts'
+import { noticesFirst } from '../shell/result.ts'
 import { matchesRequirements, parseSelectorText } from '../cluster/selector.ts'
 import type { LogLine } from '../text/klog.ts'
 import { shiftLogLine } from '../text/klog.ts'
@@ -308,6 +309,7 @@ export function kubectlLogs(cluster: Cluster, argv: string[], session?: Session)
   }
   const r = podLogs(cluster, pod, f, f.tail ?? -1, session)
   stderr += r.stderr
-  if (r.error) return { exitCode: 1, stdout: r.stdout, stderr: `${stderr}${r.error}\n` }
-  return { exitCode: 0, stdout: r.stdout, stderr }
+  // kubectl writes its notices (which Pod, which container) before it streams the log
+  if (r.error) return noticesFirst({ exitCode: 1, stdout: r.stdout, stderr: `${stderr}${r.error}\n` })
+  return noticesFirst({ exitCode: 0, stdout: r.stdout, stderr })
 }

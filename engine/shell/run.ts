@@ -8,6 +8,7 @@ import { LIMITS } from '../load/limits.ts'
 import { tokenize } from './tokenize.ts'
 import type { CommandResult, Output, Place, Program } from './types.ts'
 import { fail } from './types.ts'
+import { noticesFirst } from './result.ts'
 import { PROGRAMS } from './programs.ts'
 import { setHelpTable } from './help.ts'
 import { resolvePodRef } from '../kubectl/resolve.ts'
@@ -143,7 +144,7 @@ function kubectlExec(session: Session, args: string[]): Output {
   const out = ran.exitCode !== 0 && !isStartFailure(ran) ? { ...ran, stderr: `${ran.stderr}command terminated with exit code ${ran.exitCode}\n` } : ran
   // kubectl exec without -c (podcmd.go FindOrDefaultContainerByName): says which container it picked
   const note = container || quiet ? '' : defaultedNote(pod)
-  return note ? { ...out, stderr: note + out.stderr } : out
+  return note ? noticesFirst({ ...out, stderr: note + out.stderr }) : out
 }
 
 /** kubectl exec's usage errors: an unknown flag or a second name at `a`, or no Pod or no command. */

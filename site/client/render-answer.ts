@@ -22,12 +22,17 @@ export function commandBlock(result: CommandAnswer): HTMLElement {
   ps1.setAttribute('aria-hidden', 'true')
   line.append(ps1, element('code', '', result.command))
   block.append(line)
-  if (result.stdout) block.append(element('pre', 'knet-command__out', result.stdout))
-  if (result.stderr) {
-    const err = element('pre', 'knet-command__err')
-    err.append(element('span', 'sr-only', 'Error output: '), result.stderr)
-    block.append(err)
+  // what the program wrote to stderr before its output (kubectl's notices) comes first, as in a terminal
+  const first = result.stderr.slice(0, result.stderrFirst ?? 0)
+  const rest = result.stderr.slice(first.length)
+  const err = (text: string) => {
+    const pre = element('pre', 'knet-command__err')
+    pre.append(element('span', 'sr-only', 'Error output: '), text)
+    return pre
   }
+  if (first) block.append(err(first))
+  if (result.stdout) block.append(element('pre', 'knet-command__out', result.stdout))
+  if (rest) block.append(err(rest))
   if (result.exitCode !== 0) block.append(element('p', 'knet-command__exit', `exit code ${result.exitCode}`))
   return block
 }

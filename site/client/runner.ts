@@ -84,6 +84,7 @@ export function fromApi(body: unknown): RunAnswer | undefined {
       exitCode: Number(r.exitCode ?? 0),
       stdout: String(r.stdout ?? ''),
       stderr: String(r.stderr ?? ''),
+      ...(typeof r.stderrFirst === 'number' && r.stderrFirst > 0 ? { stderrFirst: r.stderrFirst } : {}),
       ...(fix ? { fix, fixLabel: fixLabelOf(r.data) } : {}),
     }
   })

@@ -16,9 +16,9 @@ export function runScenario(text: string, commands: readonly string[], diagram?:
   // one run of an example: its commands share state (engine/shell/session.ts)
   const session = new Session(cluster)
   const full = commands.map((line) => runCommand(cluster, line, session))
-  const results: CommandAnswer[] = full.map(({ command, exitCode, stdout, stderr, data }) => {
+  const results: CommandAnswer[] = full.map(({ command, exitCode, stdout, stderr, stderrFirst, data }) => {
     const fix = fixOf(data)
-    return { command, exitCode, stdout, stderr, ...(fix ? { fix, fixLabel: fixLabelOf(data) } : {}) }
+    return { command, exitCode, stdout, stderr, ...(stderrFirst ? { stderrFirst } : {}), ...(fix ? { fix, fixLabel: fixLabelOf(data) } : {}) }
   })
   const answer: RunAnswer = { engineVersion: ENGINE_VERSION, diagnostics: diagnostics.map(placed), results }
   if (diagram === 'topology') {

@@ -34,6 +34,8 @@ export interface CommandAnswer {
   exitCode: number
   stdout: string
   stderr: string
+  /** how much of stderr came before stdout (kubectl's notices), shown first */
+  stderrFirst?: number
   /** manifests the answer offers to add (a denied `policy check`'s smallest fix, `gateway convert`'s objects), which the page offers to apply */
   fix?: string
   /** the words on the button that applies `fix` */

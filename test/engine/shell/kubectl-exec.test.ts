@@ -38,6 +38,17 @@ describe('kubectl exec: the remote exit status', () => {
   it('the Defaulted note, the output and the status line keep their order', () => {
     const two = cluster('apiVersion: v1\nkind: Pod\nmetadata: {name: two}\nspec: {containers: [{name: a, image: "debian:12"}, {name: b, image: "debian:12"}]}\n')
     expect(sh(two, 'kubectl exec two -- cat /etc/nope').stderr).toBe('Defaulted container "a" out of: a, b\ncat: /etc/nope: No such file or directory\ncommand terminated with exit code 1\n')
+    // with output: kubectl's note was written before it, the command's own errors after (stderrFirst)
+    const r = sh(two, 'kubectl exec two -- cat /etc/hostname')
+    expect([r.stdout, r.stderr.slice(0, r.stderrFirst), r.stderr.slice(r.stderrFirst)]).toEqual(['two\n', 'Defaulted container "a" out of: a, b\n', ''])
+    // a Pod of one container: no note, nothing first
+    expect(sh(c, 'kubectl exec deb -- cat /etc/hostname').stderrFirst).toBeUndefined()
+  })
+
+  it('kubectl logs writes which Pod and which container it picked before the log', () => {
+    const r = sh(c, 'kubectl logs -n kube-system deploy/coredns')
+    expect(r.stdout).toContain('CoreDNS-')
+    expect(r.stderr.slice(0, r.stderrFirst)).toMatch(/^Found 2 pods, using pod\/coredns-\S+\n$/)
   })
 })
 
