@@ -37,7 +37,7 @@ function where(inv: Invocation) {
 export const ipProgram: Program = {
   places: ['pod', 'node'],
   summary: 'show addresses, links and routes (iproute2)',
-  usage: ['ip [-4|-6] [-br] [-d] addr|a [show [dev] IFACE]', 'ip link|l [show [dev] IFACE]', 'ip [-4|-6] route|r [show [dev IFACE] [proto PROTO] [metric N] [table local]]', 'ip route get ADDRESS', 'ip netns (on a node)', 'ip -n NETNS addr (on a node: inside a Pod sandbox)'],
+  usage: ['ip [-4|-6] [-br] [-d] addr|a [show [dev] IFACE]', 'ip link|l [show [dev] IFACE]', 'ip [-4|-6] route|r [show [dev IFACE] [proto PROTO] [metric N] [table local]]', 'ip route get ADDRESS', 'ip neigh [show] [dev IFACE] (the entries agents write)', 'ip netns (on a node)', 'ip -n NETNS addr (on a node: inside a Pod sandbox)'],
   run(inv) {
     const w = where(inv)
     if ('error' in w) return fail(w.error)
