@@ -248,7 +248,8 @@ function neigh(ns: NetNS, args: string[], family: 'IPv4' | 'IPv6' | undefined): 
     else return fail(`knet: ip neigh show ${rest[j]} is not simulated here; the simulator filters by dev only`, 1)
   }
   if (dev !== undefined && !ns.links.some((l) => l.name === dev)) return fail(`Cannot find device "${dev}"`, 1)
-  const entries = (ns.neighbours ?? []).filter((n) => (!dev || n.dev === dev) && (!family || family === (n.dst.includes(':') ? 'IPv6' : 'IPv4')))
+  // a device's entries go with it (the lab can delete a device)
+  const entries = (ns.neighbours ?? []).filter((n) => (!dev || n.dev === dev) && ns.links.some((l) => l.name === n.dev) && (!family || family === (n.dst.includes(':') ? 'IPv6' : 'IPv4')))
   const text = entries.map((n) => `${n.dst} ${dev ? '' : `dev ${n.dev} `}lladdr ${n.lladdr} PERMANENT \n`).join('')
   // a VXLAN device with learning off holds only what its agent wrote (and Cilium's none: it tunnels in BPF)
   const agentOnly = dev !== undefined && ns.links.find((l) => l.name === dev)?.kind === 'vxlan'

@@ -95,7 +95,14 @@ function cloneLink(l: Link): Link {
 }
 
 function cloneNs(ns: NetNS): NetNS {
-  return { name: ns.name, links: ns.links.map(cloneLink), routes: ns.routes.map((r) => ({ ...r })) }
+  return {
+    name: ns.name,
+    links: ns.links.map(cloneLink),
+    routes: ns.routes.map((r) => ({ ...r })),
+    // the agents' neighbour and FDB entries stay as they were (the lab does not edit them)
+    ...(ns.neighbours ? { neighbours: ns.neighbours.map((n) => ({ ...n })) } : {}),
+    ...(ns.fdb ? { fdb: ns.fdb.map((f) => ({ ...f })) } : {}),
+  }
 }
 
 function fromPlumbing(session: Session, node: Node): LabNode {

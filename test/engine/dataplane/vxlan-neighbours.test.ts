@@ -5,7 +5,7 @@
  * (bridge/fdb.c print_fdb) print them; the FDB in the kernel's dump order (eth_hash buckets).
  */
 import { describe, expect, it } from 'vitest'
-import { loadScenario, runCommand } from '../../../engine/index.ts'
+import { Session, loadScenario, runCommand } from '../../../engine/index.ts'
 import { ethHash } from '../../../engine/dataplane/fdb.ts'
 
 const cluster = (spec: string) => loadScenario(`apiVersion: knet/v1alpha1\nkind: Cluster\nspec: ${spec}\n`).cluster
@@ -51,6 +51,15 @@ describe('flannel VXLAN: one neighbour and one FDB entry per peer', () => {
     const f = runCommand(c, 'ssh node-1 bridge fdb show')
     expect(f.stdout).toMatch(/^\S+ dev flannel\.1 dst 192\.168\.1\.\d+ self permanent$/m)
     expect(f.stderr).toContain('not shown')
+  })
+
+  it('the by-hand lab keeps them, and deleting the device takes them with it', () => {
+    const s = new Session(c)
+    runCommand(c, 'ssh node-1 ip link add d0 type dummy', s)
+    expect(runCommand(c, 'ssh node-1 ip neigh show dev flannel.1', s).stdout.split('\n').filter(Boolean)).toHaveLength(peers.length)
+    runCommand(c, 'ssh node-1 ip link del flannel.1', s)
+    expect(runCommand(c, 'ssh node-1 ip neigh', s).stdout).toBe('')
+    expect(runCommand(c, 'ssh node-1 bridge fdb show', s).stdout).toBe('')
   })
 
   it('host-gw has no VXLAN device and writes no entries', () => {
