@@ -545,6 +545,8 @@ export const tcpdumpProgram: Program = {
     const banner = `tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on ${iface}, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n`
     const n = packets.length
     const counts = `${n} packet${n === 1 ? '' : 's'} captured\n${n} packet${n === 1 ? '' : 's'} received by filter\n0 packets dropped by kernel\n`
-    return { exitCode: 0, stdout: packets.map((p) => `${formatPacket(p)}\n`).join(''), stderr: banner + counts }
+    // the banner is written when the capture starts, before any packet; the counts when it ends
+    const stdout = packets.map((p) => `${formatPacket(p)}\n`).join('')
+    return { exitCode: 0, stdout, stderr: banner + counts, ...(stdout ? { stderrFirst: banner.length } : {}) }
   },
 }

@@ -163,6 +163,8 @@ describe('tcpdump', () => {
     // 4.99.4 does not decode port 8472 (print-udp.c has only VXLAN_PORT 4789): "UDP, length" of VXLAN 8 + Ethernet 14 + IP 20 + TCP 40
     expect(results[1].stdout).toMatch(/^\S+ IP 192\.168\.1\.12\.\d+ > 192\.168\.1\.13\.8472: UDP, length 82\n$/)
     expect(results[1].stderr).toBe(BANNER('eth0') + COUNTS(1))
+    // the banner came before the packets, the counts after them (a terminal shows them so)
+    expect(results[1].stderrFirst).toBe(BANNER('eth0').length)
     expect(results[2].stdout).toMatch(/^\S+ IP 10\.244\.2\.3\.\d+ > 10\.244\.3\.2\.8080: Flags \[S\]/)
     // the reply leaves node-3 with its own outer source port
     expect(results[3].stdout).toMatch(/^\S+ IP 192\.168\.1\.13\.\d+ > 192\.168\.1\.12\.8472: UDP, length 82\n$/)
