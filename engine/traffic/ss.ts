@@ -22,7 +22,7 @@
  * In a Pod: the ports its containers listen on (engine/traffic/servers.ts);
  * `-p` names the process only for the container the command runs in (each
  * container has its own PID namespace).
- * Established sockets (`ss -tn`): the long-lived API server connections of
+ * Established sockets (`ss -tn`): BIRD's BGP sessions (Calico), the long-lived API server connections of
  * the node agents and CoreDNS, and their other ends on the control plane.
  *
  * Layout (misc/ss.c): columns Netid (when more than one socket table is
@@ -226,6 +226,7 @@ function established(cluster: Cluster, node?: Node, pod?: Pod, inside?: string):
   for (const a of agents) conn(ip, node.meta.name, a, api, 6443)
   const cniAgent = cniAgentName(cluster)
   if (cniAgent && kubeSvc) conn(ip, node.meta.name, cniAgent, kubeSvc, 443)
+  bgpSessions(cluster, node, out)
   if (node === cp) {
     conn(ip, node.meta.name, 'kube-controller', api, 6443)
     conn(ip, node.meta.name, 'kube-scheduler', api, 6443)
@@ -249,6 +250,28 @@ function established(cluster: Cluster, node?: Node, pod?: Pod, inside?: string):
     out.push({ proto: 'tcp', state: 'ESTAB', local: '127.0.0.1', lport: 2379, peer: '127.0.0.1', pport: ephemeral(node.meta.name, 'kube-apiserver', '127.0.0.1'), recvQ: 0, sendQ: 0, users: [{ name: 'etcd', pid: pidOf(node.meta.name, 'etcd'), fd: fdOf(node.meta.name, 'etcd', 9) }] })
   }
   return out
+}
+
+/**
+ * Calico's BGP mesh (bird or ipip mode): BIRD holds one TCP session to every other node on port
+ * 179. confd's node-to-node template makes the mesh one-way: of two nodes, the one whose address
+ * sorts higher as text connects, the other is `passive on` (calico confd bgp_processor.go), so a
+ * node's side is the listening port for some peers and an ephemeral one for the others. The
+ * sessions come up across a router too (iBGP is multihop). IPv6 (BIRD6) sessions are not shown.
+ */
+function bgpSessions(cluster: Cluster, node: Node, out: Socket[]): void {
+  if (cluster.config.cni !== 'calico' || cluster.config.cniMode === 'vxlan') return
+  const ip = node.internalIPs.find((a) => !a.includes(':'))
+  if (!ip) return
+  let fd = 11
+  for (const peer of cluster.nodes) {
+    const pip = peer.internalIPs.find((a) => !a.includes(':'))
+    if (peer === node || !pip) continue
+    const bird = [{ name: 'bird', pid: pidOf(node.meta.name, 'bird'), fd: fd++ }]
+    // the higher address dials: from its side the peer's port is 179, from the other's its own
+    if (ip > pip) out.push({ proto: 'tcp', state: 'ESTAB', local: ip, lport: ephemeral(node.meta.name, 'bird', pip), peer: pip, pport: 179, recvQ: 0, sendQ: 0, users: bird })
+    else out.push({ proto: 'tcp', state: 'ESTAB', local: ip, lport: 179, peer: pip, pport: ephemeral(peer.meta.name, 'bird', ip), recvQ: 0, sendQ: 0, users: bird })
+  }
 }
 
 function cniAgentName(cluster: Cluster): string | undefined {

@@ -80,6 +80,28 @@ describe('ss on a node', () => {
     }
   })
 
+  it('Calico\'s BGP mesh: one session per pair of nodes, dialled by the higher address, seen from both ends', () => {
+    for (const mode of ['bgp', 'ipip']) {
+      const c = cluster('calico', mode)
+      const sessions = (n: string) => [...run(c, `ssh ${n} ss -tnp`).matchAll(/^ESTAB \d+ +\d+ +(\S+):(\d+) +(\S+):(\d+) +users:\(\("bird"/gm)].map((m) => ({ local: m[1], lport: m[2], peer: m[3], pport: m[4] }))
+      const nodes = c.nodes.map((n) => ({ name: n.meta.name, ip: n.internalIPs[0] }))
+      for (const a of nodes) {
+        const mine = sessions(a.name)
+        expect(mine).toHaveLength(nodes.length - 1)
+        for (const s of mine) {
+          // the higher address connects to the lower one's port 179
+          if (a.ip > s.peer) expect(s.pport).toBe('179')
+          else expect(s.lport).toBe('179')
+          // and the other end shows the same connection mirrored
+          const b = nodes.find((n) => n.ip === s.peer)!
+          expect(sessions(b.name)).toContainEqual({ local: s.peer, lport: s.pport, peer: s.local, pport: s.lport })
+        }
+      }
+    }
+    expect(run(cluster('calico', 'vxlan'), 'ssh node-1 ss -tn')).not.toContain(':179')
+    expect(run(cluster('flannel'), 'ssh node-1 ss -tn')).not.toContain(':179')
+  })
+
   it('Cilium: the agent\'s local health (9879) and gops (9890) ports, and the kernel\'s VXLAN socket', () => {
     const c = cluster('cilium')
     expect(run(c, 'ssh node-1 ss -ltnp')).toMatch(/127\.0\.0\.1:9879 .*"cilium-agent"/)
