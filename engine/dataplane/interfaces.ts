@@ -95,7 +95,8 @@ export function formatBrief(links: Link[], what: 'addr' | 'link', opts: ShowOpti
     const name = linkName(l).padEnd(16)
     const state = l.state.padEnd(14)
     if (what === 'link') {
-      s += `${name} ${state} ${l.linkType === 'ipip' ? '' : l.mac} <${l.flags.join(',')}> \n`
+      // IFLA_ADDRESS through ll_addr_n2a: a tunnel's 4-byte address prints as an IPv4 address (tunl0: 0.0.0.0)
+      s += `${name} ${state} ${l.linkType === 'ipip' ? (l.linkAddress ?? '0.0.0.0') : l.mac} <${l.flags.join(',')}> \n`
       continue
     }
     const addrs = l.addresses.filter((a) => !opts.family || a.family === opts.family)

@@ -76,3 +76,11 @@ describe('the routes and addresses the kernel gives every IPv6 device (net/ipv6/
   })
 })
 
+
+describe('ip -br link: the link-layer address as iproute2 prints it (ll_addr_n2a)', () => {
+  it('an IP-in-IP tunnel\'s 4-byte address prints as IPv4 (tunl0: 0.0.0.0), an Ethernet device\'s as a MAC', () => {
+    const { cluster } = loadScenario('apiVersion: knet/v1alpha1\nkind: Cluster\nspec: {cni: calico, cniMode: ipip}\n')
+    expect(runCommand(cluster, 'ssh node-1 ip -br link show tunl0').stdout).toBe('tunl0@NONE       UNKNOWN        0.0.0.0 <NOARP,UP,LOWER_UP> \n')
+    expect(runCommand(cluster, 'ssh node-1 ip -br link show eth0').stdout).toMatch(/^eth0 +UP +([0-9a-f]{2}:){5}[0-9a-f]{2} <BROADCAST,MULTICAST,UP,LOWER_UP> \n$/)
+  })
+})
