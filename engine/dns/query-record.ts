@@ -9,10 +9,11 @@
  * veth, one log line per query on the CoreDNS Pod that kube-proxy picked for
  * the socket (traffic/flows.ts dnsExchanges).
  *
- * Kept like curl's lookups: from a Pod on the Pod network, to a kube-dns
- * Service address, answered by CoreDNS, over UDP. Each query has a socket of
- * its own (bind9's dig, host and nslookup open one per query; BusyBox's
- * nslookup sends all from one, which only the port numbers would show).
+ * Kept like curl's lookups: from a Pod (on the host network, from its node's
+ * address), to a kube-dns Service address, answered by CoreDNS, over UDP.
+ * Each query has a socket of its own (bind9's dig, host and nslookup open one
+ * per query; BusyBox's nslookup sends all from one, which only the port
+ * numbers would show).
  */
 import type { Invocation, Output } from '../shell/types.ts'
 import type { Session } from '../shell/session.ts'
@@ -70,13 +71,15 @@ export interface QueryStyle {
  */
 export function recordQueries(inv: Invocation, sent: SentQuery[], style: QueryStyle): void {
   const place = inv.place
-  if (place.kind !== 'pod' || place.pod.hostNetwork || style.tcp) return
+  if (place.kind !== 'pod' || style.tcp) return
   const pod = place.pod
   const dnsIPs = inv.cluster.config.dnsServiceIPs
   // one server per record, as a resolver's lookup has (flows.ts reads it from the resolver hop)
   const server = sent.find((a) => dnsIPs.includes(a.server))?.server
   if (!server) return
-  const src = pod.podIPs.find((ip) => ip.includes(':') === server.includes(':'))
+  // a host-network Pod (dnsPolicy ClusterFirstWithHostNet) asks from its node's address
+  const sources = pod.hostNetwork ? (inv.cluster.index.node.get(pod.nodeName)?.internalIPs ?? []) : pod.podIPs
+  const src = sources.find((ip) => ip.includes(':') === server.includes(':'))
   if (!src) return
   // the client's port and, for tools that print none, the query id are the connection log's to give (lookup-record.ts)
   const served: ServedQuery[] = []

@@ -52,9 +52,10 @@ export function resolveHops(ctx: WalkContext, place: Place, who: string, name: s
   })
   const coredns = ctx.cluster.config.dnsServiceIPs.includes(server) || ctx.cluster.index.pod.has(server)
   const answers = data.answers.map((a) => `${a.name} ${a.type} ${a.data}`).join(', ')
-  const fromPod = coredns && place.kind === 'pod' && !place.pod.hostNetwork
-  const served = fromPod ? served_(ctx, lookup, srcIP, edns) : undefined
-  const logs = fromPod ? logLines(ctx, served!) : []
+  // a Pod's lookup, from the Pod network or (host network, ClusterFirstWithHostNet) from its node's address
+  const fromCluster = coredns && place.kind === 'pod'
+  const served = fromCluster ? served_(ctx, lookup, srcIP, edns) : undefined
+  const logs = fromCluster ? logLines(ctx, served!) : []
   const reply: Tuple = { src: q.dst, sport: 53, dst: q.src, dport: q.sport, proto: 'UDP' }
   const ip = data.rcode === 'TIMEOUT' ? undefined : [...data.answers].reverse().find((a) => a.type === type)?.data
   // no address: a path of its own, compiled only when a run takes it (issue 20)

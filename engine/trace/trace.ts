@@ -201,7 +201,10 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
       ip = override
     } else {
       const srcForDns = from.kind === 'pod' && !from.pod.hostNetwork ? from.pod.podIPs[0] : sourceIP(cluster, from, cluster.config.dnsServiceIPs[0] ?? '10.96.0.10')
-      const r = resolveHops(ctx, place, who, name, srcForDns, lookupType(cluster, place, from, name, opts.family))
+      // a Pod resolves through its own resolv.conf and C library, on the host network too (dnsPolicy
+      // ClusterFirstWithHostNet points it at CoreDNS; Default leaves it the node's resolver)
+      const dnsPlace: Place = from.kind === 'pod' ? { kind: 'pod', pod: from.pod } : place
+      const r = resolveHops(ctx, dnsPlace, who, name, srcForDns, lookupType(cluster, place, from, name, opts.family))
       if (r.data) out.dns = r.data
       if (r.served?.length) out.dnsServed = r.served
       if (r.ip) ip = r.ip

@@ -47,7 +47,7 @@ spec:
 
 const shoot = c.index.pod.get('default/shoot')!
 const LOGS = 'kubectl logs -n kube-system -l k8s-app=kube-dns'
-const queryLines = (text: string) => text.split('\n').filter((l) => l.startsWith('[INFO] 10.'))
+const queryLines = (text: string) => text.split('\n').filter((l) => /^\[INFO\] [\d[]/.test(l))
 
 function run(...lines: string[]) {
   const s = new Session(c)
@@ -113,3 +113,58 @@ describe('nslookup and host leave theirs too, without EDNS', () => {
     ])
   })
 })
+
+describe('a host-network Pod with dnsPolicy ClusterFirstWithHostNet', () => {
+  const hn = scenario(`apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        log
+        kubernetes cluster.local in-addr.arpa ip6.arpa
+        forward . /etc/resolv.conf
+    }
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: hn}
+spec:
+  nodeName: node-2
+  hostNetwork: true
+  dnsPolicy: ClusterFirstWithHostNet
+  containers: [{name: c, image: nicolaka/netshoot:v0.14}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers: [{name: c, image: nginx}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]`)
+  const node2 = hn.index.node.get('node-2')!.internalIPs[0]
+
+  it('resolves short names through CoreDNS and its search list, with its image\'s C library (musl), from the node\'s address', () => {
+    const s = new Session(hn)
+    const trace = runCommand(hn, 'kubectl exec hn -- trace web:80', s).stdout
+    expect(trace).toContain(`${node2}:`)
+    expect(trace).toMatch(/musl resolver \(getaddrinfo\) asks 10\.96\.0\.10 for web, A and AAAA, with search list default\.svc\.cluster\.local/)
+    expect(runCommand(hn, 'kubectl exec hn -- curl -s -o /dev/null -w %{http_code} http://web', s).stdout).toBe('200')
+    const log = queryLines(runCommand(hn, LOGS, s).stdout)
+    expect(log.length).toBeGreaterThan(0)
+    expect(log.every((l) => l.startsWith(`[INFO] ${node2}:`))).toBe(true)
+    expect(runCommand(hn, 'ssh node-2 conntrack -L -p udp', s).stdout).toMatch(new RegExp(`^udp +17 \\d+ src=${node2.replace(/\./g, '\\.')} dst=10\\.96\\.0\\.10 `, 'm'))
+  })
+
+  it('its dig queries are logged from the node\'s address too', () => {
+    const s = new Session(hn)
+    runCommand(hn, 'kubectl exec hn -- dig +short web.default.svc.cluster.local', s)
+    expect(queryLines(runCommand(hn, LOGS, s).stdout)).toEqual([expect.stringMatching(new RegExp(`^\\[INFO\\] ${node2.replace(/\./g, '\\.')}:\\d+ - \\d+ "A IN web\\.default\\.svc\\.cluster\\.local\\. udp 70 false 1232"`))])
+  })
+})
+
