@@ -17,7 +17,7 @@ import type { Origin, WalkContext } from './context.ts'
 import { ephemeralPort, hashOf, pickIndex, tupleKey } from './choice.ts'
 import { resolveHops } from './dns.ts'
 import type { Resolved } from './dns.ts'
-import { resolveName } from '../dns/index.ts'
+import { libcAt, resolveName } from '../dns/index.ts'
 import { atNode, fromNode, fromOutside, fromPod } from './walk.ts'
 import type { WalkEnd } from './walk.ts'
 import { isLoopback, localLink, loopbackSource, lookupRoute, sourceAddress } from './netns.ts'
@@ -204,7 +204,7 @@ function traceOnce(cluster: Cluster, from: TraceFrom, to: TraceTarget, opts: Tra
       // a Pod resolves through its own resolv.conf and C library, on the host network too (dnsPolicy
       // ClusterFirstWithHostNet points it at CoreDNS; Default leaves it the node's resolver)
       const dnsPlace: Place = from.kind === 'pod' ? { kind: 'pod', pod: from.pod } : place
-      const r = resolveHops(ctx, dnsPlace, who, name, srcForDns, lookupType(cluster, place, from, name, opts.family))
+      const r = resolveHops(ctx, dnsPlace, who, name, srcForDns, lookupType(cluster, dnsPlace, from, name, opts.family))
       if (r.data) out.dns = r.data
       if (r.served?.length) out.dnsServed = r.served
       if (r.ip) ip = r.ip
@@ -607,18 +607,38 @@ function notModelledIngress(ctx: WalkContext, out: FullTrace, r: RouteAnswer, ht
 
 /**
  * The record type the client's lookup ends up using. getaddrinfo(AF_UNSPEC) asks for A and AAAA
- * (musl lookup_name.c, glibc likewise) and sorts by RFC 6724, whose default policy puts IPv4
- * (precedence 35) before ULA IPv6 such as fd00::/8 (precedence 3): the client's primary family
- * when the name has it, else the other family when the client has an address of that family.
- * curl -4/-6 ask for one family only.
+ * and sorts the addresses; a client with one family uses that one. A dual-stack client's C
+ * library decides by its policy table (rule 6, precedence; the earlier rules tie for a Pod's
+ * global addresses): musl (network/lookup_name.c, RFC 6724's table) ranks IPv4 (35) above ULA
+ * IPv6 such as fd00::/8 (3) but below global IPv6 (40); glibc (sysdeps/posix/getaddrinfo.c,
+ * RFC 3484's table, gai.conf's defaults) ranks IPv4 at 10 and every IPv6 destination above it,
+ * ULA included (::/0, 40). curl -4/-6 ask for one family only.
  */
-function lookupType(cluster: Cluster, place: Place, from: TraceFrom, name: string, family?: 'IPv4' | 'IPv6'): 'A' | 'AAAA' {
+function lookupType(cluster: Cluster, dnsPlace: Place, from: TraceFrom, name: string, family?: 'IPv4' | 'IPv6'): 'A' | 'AAAA' {
   if (family) return family === 'IPv6' ? 'AAAA' : 'A'
-  const own = from.kind === 'pod' ? from.pod.podIPs : from.kind === 'node' ? from.node.internalIPs : []
+  const own = from.kind === 'pod' ? (from.pod.hostNetwork ? cluster.index.node.get(from.pod.nodeName)?.internalIPs ?? [] : from.pod.podIPs) : from.kind === 'node' ? from.node.internalIPs : []
   const primary = ipFamilyOf(own[0] ?? '') === 'IPv6' ? 'AAAA' : 'A'
   const other = primary === 'A' ? 'AAAA' : 'A'
   const otherFamily = other === 'AAAA' ? 'IPv6' : 'IPv4'
   if (!own.some((ip) => ipFamilyOf(ip) === otherFamily)) return primary
-  const has = (t: 'A' | 'AAAA') => { const d = resolveName(cluster, place, name, t); return d.answers.some((a) => a.type === t) }
-  return !has(primary) && has(other) ? other : primary
+  const first = (t: 'A' | 'AAAA') => resolveName(cluster, dnsPlace, name, t).answers.find((a) => a.type === t)?.data
+  const v4 = first('A')
+  const v6 = first('AAAA')
+  if (!v4 || !v6) return v6 ? 'AAAA' : v4 ? 'A' : primary
+  return libcAt(dnsPlace) === 'glibc' || muslPrecedence(v6) > MUSL_IPV4_PRECEDENCE ? 'AAAA' : 'A'
+}
+
+/** musl's RFC 6724 policy table (network/lookup_name.c defined_policy): IPv4, mapped, sorts at 35. */
+const MUSL_IPV4_PRECEDENCE = 35
+
+/** The precedence musl gives an IPv6 destination: ::1 50, 2002::/16 30, 2001::/32 5, fc00::/7 3, ::/96, fec0::/10 and 3ffe::/16 1, else 40. */
+function muslPrecedence(ip: string): number {
+  const a = ip.toLowerCase()
+  const head = parseInt(a.split(':')[0] || '0', 16)
+  if (a === '::1') return 50
+  if (a.startsWith('2002:')) return 30
+  if (a.startsWith('2001:0:') || /^2001::/.test(a)) return 5
+  if ((head & 0xfe00) === 0xfc00) return 3
+  if ((head & 0xffc0) === 0xfec0 || a.startsWith('3ffe:') || /^::[0-9a-f.]*$/.test(a)) return 1
+  return 40
 }

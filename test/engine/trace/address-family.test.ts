@@ -1,8 +1,9 @@
 /**
  * Which address family a client's lookup uses on a dual-stack cluster: getaddrinfo(AF_UNSPEC)
- * asks for A and AAAA (musl lookup_name.c) and sorts by RFC 6724, whose default policy puts
- * IPv4 before unique local IPv6 (fc00::/7), so the primary family wins when the name has it and
- * the other family is used when it is all the name has; curl -4/-6 ask for one family only.
+ * asks for A and AAAA and sorts them by its C library's policy table. musl (lookup_name.c,
+ * RFC 6724) puts IPv4 (35) before unique local IPv6 (fc00::/7, 3) but after global IPv6 (40);
+ * glibc (RFC 3484's table, gai.conf's defaults) puts every IPv6 destination (40) before IPv4
+ * (10). A name with one family resolves to it; curl -4/-6 ask for one family only.
  */
 import { describe, expect, it } from 'vitest'
 import { cluster, sh } from '../core/helpers.ts'
@@ -31,6 +32,12 @@ spec:
   containers: [{name: shell, image: nicolaka/netshoot:v0.13}]
 ---
 apiVersion: v1
+kind: Pod
+metadata: {name: deb}
+spec:
+  containers: [{name: shell, image: "debian:12", command: [sleep, infinity]}]
+---
+apiVersion: v1
 kind: Service
 metadata: {name: both}
 spec: {ipFamilyPolicy: PreferDualStack, selector: {app: web}, ports: [{port: 80, targetPort: http}]}
@@ -52,6 +59,10 @@ describe('address family of a lookup', () => {
   it('both families: IPv4 (RFC 6724 ranks IPv4 above unique local IPv6)', () => {
     expect(clientip('http://both/clientip').stdout).toMatch(/^10\.244\.\d+\.\d+:\d+$/)
   })
+  it('both families, a glibc client (Debian): IPv6, ULA included (RFC 3484\'s table ranks IPv4 lowest)', () => {
+    expect(sh(c, 'kubectl exec deb -- curl -sS http://both/clientip').stdout).toMatch(/^\[fd00:10:244:[0-9a-f:]+\]:\d+$/)
+    expect(sh(c, 'trace deb -> both:80').stdout).toMatch(/glibc resolver/)
+  })
   it('-6 and -4 choose', () => {
     expect(clientip('-6 http://both/clientip').stdout).toMatch(/^\[fd00:10:244:[0-9a-f:]+\]:\d+$/)
     expect(clientip('-4 http://both/clientip').stdout).toMatch(/^10\.244\./)
@@ -67,3 +78,11 @@ describe('address family of a lookup', () => {
     expect(clientip('-6 http://v4/')).toMatchObject({ exitCode: 6, stderr: 'curl: (6) Could not resolve host: v4\ncommand terminated with exit code 6\n' })
   })
 })
+
+describe('global IPv6: musl ranks it above IPv4 too (precedence 40 against 35)', () => {
+  const g = cluster(yaml.replace('fd00:10:244::/56', '2001:db8:244::/56').replace('fd00:10:96::/112', '2001:db8:96::/112').replaceAll('fd00:192:168:1::', '2001:db8:168:1::'))
+  it('a musl client (netshoot) uses IPv6 when the name\'s IPv6 address is global', () => {
+    expect(sh(g, 'kubectl exec client -- curl -sS http://both/clientip').stdout).toMatch(/^\[2001:db8:244:[0-9a-f:]+\]:\d+$/)
+  })
+})
+
