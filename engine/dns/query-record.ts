@@ -9,8 +9,9 @@
  * veth, one log line per query on the CoreDNS Pod that kube-proxy picked for
  * the socket (traffic/flows.ts dnsExchanges).
  *
- * Kept like curl's lookups: from a Pod (on the host network, from its node's
- * address), to a kube-dns Service address, answered by CoreDNS, over UDP.
+ * Kept like curl's lookups: from a Pod (on the host network, and from the node
+ * itself, from the node's address), to a kube-dns Service address, answered by
+ * CoreDNS, over UDP.
  * Each query has a socket of its own (bind9's dig, host and nslookup open one
  * per query; BusyBox's nslookup sends all from one, which only the port
  * numbers would show).
@@ -22,11 +23,11 @@ import type { RRType } from './message.ts'
 import type { Delivery } from './transport.ts'
 import { sendQuery } from './transport.ts'
 
-/** A tool's queries CoreDNS answered, from one Pod to one DNS Service address. */
+/** A tool's queries CoreDNS answered, from one Pod or node to one DNS Service address. */
 export interface PendingLookup {
   tool: string
-  /** `namespace/name` of the Pod that asked, and its node */
-  pod: string
+  /** where the socket was: `pod NAMESPACE/NAME` on the Pod network, else the node's name (a host-network Pod, the node itself) */
+  at: string
   node: string
   server: string
   /** as CoreDNS saw them, but for `port` (0) and, where the tool printed none, `id` (-1) */
@@ -71,14 +72,18 @@ export interface QueryStyle {
  */
 export function recordQueries(inv: Invocation, sent: SentQuery[], style: QueryStyle): void {
   const place = inv.place
-  if (place.kind !== 'pod' || style.tcp) return
-  const pod = place.pod
+  if ((place.kind !== 'pod' && place.kind !== 'node') || style.tcp) return
+  const pod = place.kind === 'pod' ? place.pod : undefined
+  const node = place.kind === 'node' ? place.node : inv.cluster.index.node.get(pod!.nodeName)
+  if (!node) return
   const dnsIPs = inv.cluster.config.dnsServiceIPs
   // one server per record, as a resolver's lookup has (flows.ts reads it from the resolver hop)
   const server = sent.find((a) => dnsIPs.includes(a.server))?.server
   if (!server) return
-  // a host-network Pod (dnsPolicy ClusterFirstWithHostNet) asks from its node's address
-  const sources = pod.hostNetwork ? (inv.cluster.index.node.get(pod.nodeName)?.internalIPs ?? []) : pod.podIPs
+  // a Pod on the Pod network asks from its own address; a host-network Pod (dnsPolicy
+  // ClusterFirstWithHostNet) and the node itself (dig @10.96.0.10) from the node's
+  const onPodNetwork = pod !== undefined && !pod.hostNetwork
+  const sources = onPodNetwork ? pod.podIPs : node.internalIPs
   const src = sources.find((ip) => ip.includes(':') === server.includes(':'))
   if (!src) return
   // the client's port and, for tools that print none, the query id are the connection log's to give (lookup-record.ts)
@@ -89,7 +94,7 @@ export function recordQueries(inv: Invocation, sent: SentQuery[], style: QuerySt
   }
   if (served.length === 0) return
   const pending = inv.session.slot<PendingLookup[]>(SLOT, () => [])
-  pending.push({ tool: inv.argv[0] ?? '', pod: `${pod.meta.namespace}/${pod.meta.name}`, node: pod.nodeName, server, served })
+  pending.push({ tool: inv.argv[0] ?? '', at: onPodNetwork ? `pod ${pod.meta.namespace}/${pod.meta.name}` : node.meta.name, node: node.meta.name, server, served })
 }
 
 /** How a DNS tool sends one query. */

@@ -79,7 +79,8 @@ export function nodeConntrack(inv: Pick<Invocation, 'session' | 'cluster'>, node
     for (const ex of dnsExchanges(inv.cluster, c)) {
       const podIP = ex.pod?.podIPs[0]
       if (!podIP) continue
-      const client = c.trace.hops.find((h) => h.handler === 'socket' && h.direction === 'request')?.node
+      // the client's node: its socket's, or (a lookup from a node's address, traffic/lookup-record.ts) its resolver's
+      const client = (c.trace.hops.find((h) => h.handler === 'socket' && h.direction === 'request') ?? c.trace.hops.find((h) => h.handler === 'resolver'))?.node
       const dnat: Tuple = { ...ex.tuple, dst: podIP }
       const answered = ex.queries.length > 0
       const entry = (orig: Tuple): CtEntry => ({ proto: 'udp', timeout: Math.max(0, 30 - ago), orig, reply: reverse({ ...orig, dst: podIP }), replied: answered, assured: false })

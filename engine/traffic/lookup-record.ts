@@ -22,14 +22,16 @@ export function flushLookups(session: Session): void {
       if (q.id < 0) q.id = hashOf('dns-tool-id', l.tool, q.port, q.question.name, q.question.type) % 65536
     }
     const first = l.served[0]
-    const who = `pod ${l.pod}`
+    const who = l.at
     const q: Tuple = { src: first.client, sport: first.port, dst: l.server, dport: 53, proto: 'UDP' }
     const hop = (handler: Hop['handler'], note: string): Hop => ({ at: who, node: l.node, handler, before: q, after: q, note, direction: 'request' })
     const n = l.served.length
     const trace: FullTrace = {
       from: who,
       to: `${l.server}:53`,
-      hops: [hop('resolver', `${l.tool} asks ${l.server}`), hop('socket', `${n} UDP quer${n === 1 ? 'y' : 'ies'} to ${l.server}:53`)],
+      // a socket hop only in a Pod's own namespace: one at a node's address would read as a leg on the
+      // node's stack (flows.ts nodeLegs), where this lookup has nothing but its DNS exchange
+      hops: [hop('resolver', `${l.tool} asks ${l.server}`), ...(l.at.startsWith('pod ') ? [hop('socket', `${n} UDP quer${n === 1 ? 'y' : 'ies'} to ${l.server}:53`)] : [])],
       result: 'delivered',
       reason: `${l.tool} got its answers from CoreDNS`,
       notes: [],

@@ -168,3 +168,18 @@ spec:
   })
 })
 
+describe('dig from a node, at the kube-dns address', () => {
+  it('is logged from the node\'s address, and the two nodes\' conntrack tables hold the DNAT and the query as it arrived', () => {
+    const s = new Session(c)
+    expect(runCommand(c, 'ssh node-1 dig +short @10.96.0.10 web.default.svc.cluster.local', s).stdout).toMatch(/^10\.\d+\.\d+\.\d+\n$/)
+    const node1 = c.index.node.get('node-1')!.internalIPs[0]
+    expect(queryLines(runCommand(c, LOGS, s).stdout)).toEqual([expect.stringMatching(new RegExp(`^\\[INFO\\] ${node1.replace(/\./g, '\\.')}:\\d+ - \\d+ "A IN web\\.default\\.svc\\.cluster\\.local\\. `))])
+    const entry = /^udp +17 \d+ src=(\S+) dst=10\.96\.0\.10 sport=(\d+) dport=53 src=(\S+) dst=(\S+) /m.exec(runCommand(c, 'ssh node-1 conntrack -L -p udp', s).stdout)
+    expect(entry?.[1]).toBe(node1)
+    const corednsPod = c.pods.find((p) => p.podIPs[0] === entry![3])!
+    expect(corednsPod.meta.labels['k8s-app']).toBe('kube-dns')
+    // one entry, the lookup's: no second one for a connection that never was
+    expect(runCommand(c, 'ssh node-1 conntrack -L -p udp', s).stderr).toBe('conntrack v1.4.8 (conntrack-tools): 1 flow entries have been shown.\n')
+  })
+})
+
