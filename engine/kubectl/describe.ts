@@ -12,7 +12,7 @@ import { age as ageOf } from '../text/duration.ts'
 import { formatLabels, matchesRequirements, parseSelectorText } from '../cluster/selector.ts'
 import type { Requirement } from '../cluster/selector.ts'
 import { adapterFor } from './catalog.ts'
-import { resourceType } from './resources.ts'
+import { resourceType, unknownTypeMessage } from './resources.ts'
 import type { KubectlFlags } from './flags.ts'
 import { nodeJson, serviceJson } from './api-objects.ts'
 import { ZERO, formatQuantity, quantityOf, scaledValue } from '../model/quantity.ts'
@@ -249,7 +249,7 @@ export function kubectlDescribe(cluster: Cluster, f: KubectlFlags): Output {
     typeText = typeText.slice(0, typeText.indexOf('/'))
   }
   const rt = resourceType(typeText)
-  if (!rt) return fail(`error: the server doesn't have a resource type "${typeText}"`)
+  if (!rt) return fail(unknownTypeMessage(typeText))
   const d = DESCRIBERS[rt.kind]
   if (!d) return fail(`error: describing ${rt.resource} is not simulated yet (kubectl get ${rt.resource} -o yaml shows the object)`)
   // cli-runtime's builder refuses these combinations

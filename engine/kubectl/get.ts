@@ -8,7 +8,7 @@ import { fail, ok } from '../shell/types.ts'
 import { matchesRequirements, parseSelectorText, formatLabels } from '../cluster/selector.ts'
 import type { Requirement } from '../cluster/selector.ts'
 import { table } from '../text/tabwriter.ts'
-import { resourceType } from './resources.ts'
+import { ALL_CATEGORY, resourceType, unknownTypeMessage } from './resources.ts'
 import type { ResourceType } from './resources.ts'
 import { adapterFor } from './catalog.ts'
 import { listObject, toJsonText, toYamlText } from './output-formats.ts'
@@ -26,10 +26,14 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
     if (!Array.isArray(r)) return r
     wanted.push(...r)
   } else {
-    for (const t of f.args[0].split(',')) {
-      const rt = resourceType(t)
-      if (!rt) return fail(`error: the server doesn't have a resource type "${t}"`)
-      wanted.push({ rt, names: f.args.slice(1) })
+    // SplitResourceArgument (cli-runtime builder.go) drops a repeated word
+    for (const t of new Set(f.args[0].split(','))) {
+      // `all` is the category: the types in it that are simulated (resources.ts)
+      const types = t === 'all' ? ALL_CATEGORY.map((r) => resourceType(r)!) : [resourceType(t)]
+      for (const rt of types) {
+        if (!rt) return fail(unknownTypeMessage(t))
+        wanted.push({ rt, names: f.args.slice(1) })
+      }
     }
   }
   let reqs: Requirement[] = []
@@ -41,7 +45,8 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   const printer = printerFor(f.output ?? '')
   if ('error' in printer) return fail(printer.error)
   const output = printer.kind === 'table' ? printer.format : ''
-  const multi = wanted.length > 1
+  // get.go: MultipleTypesRequested (`all`, or a list of two types or more) prints TYPE/NAME
+  const multi = wanted.length > 1 || f.args[0].split(',').includes('all')
   const sections: string[] = []
   const errors: string[] = []
   const objects: JsonObject[] = []
@@ -124,7 +129,7 @@ function slashForms(args: string[]): { rt: ResourceType; names: string[] }[] | O
   for (const a of args) {
     const [t, n] = a.split('/', 2)
     const rt = resourceType(t)
-    if (!rt) return fail(`error: the server doesn't have a resource type "${t}"`)
+    if (!rt) return fail(unknownTypeMessage(t))
     if (!a.includes('/')) return fail('error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. \'kubectl get resource/<resource_name>\' instead of \'kubectl get resource resource/<resource_name>\'')
     const existing = wanted.find((w) => w.rt === rt)
     if (existing) existing.names.push(n)

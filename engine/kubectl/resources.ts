@@ -2,6 +2,8 @@
  * The resource types `kubectl get` and `describe` understand here, with the
  * names and short names kubectl's discovery gives them.
  */
+import { builtinResource } from '../load/builtin-kinds.ts'
+
 export interface ResourceType {
   resource: string
   kind: string
@@ -44,6 +46,21 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { resource: 'adminnetworkpolicies', kind: 'AdminNetworkPolicy', namespaced: false, names: ['adminnetworkpolicies', 'adminnetworkpolicy', 'anp', 'adminnetworkpolicies.policy.networking.k8s.io'], prefix: 'adminnetworkpolicy.policy.networking.k8s.io' },
   { resource: 'baselineadminnetworkpolicies', kind: 'BaselineAdminNetworkPolicy', namespaced: false, names: ['baselineadminnetworkpolicies', 'baselineadminnetworkpolicy', 'banp', 'baselineadminnetworkpolicies.policy.networking.k8s.io'], prefix: 'baselineadminnetworkpolicy.policy.networking.k8s.io' },
 ]
+
+/**
+ * The `all` category's simulated members, in discovery's order (core, then apps): the
+ * category also holds replicationcontrollers, horizontalpodautoscalers, cronjobs and jobs,
+ * which the simulator does not model (load/builtin-kinds.ts).
+ */
+export const ALL_CATEGORY = ['pods', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets']
+
+/** A type the API server has, which the simulator does not model, is not said to be missing. */
+export function unknownTypeMessage(t: string): string {
+  const b = builtinResource(t)
+  if (!b) return `error: the server doesn't have a resource type "${t}"`
+  const type = b.group ? `${b.names[0]}.${b.group}` : b.names[0]
+  return `knet: ${type} is a resource type a real cluster has, but the simulator does not model ${b.kind} objects`
+}
 
 export function resourceType(name: string): ResourceType | undefined {
   const n = name.toLowerCase()

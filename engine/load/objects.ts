@@ -7,6 +7,7 @@ import type { JsonObject } from '../model/types.ts'
 import { BuildContext, read } from '../cluster/context.ts'
 import type { Loaded } from '../cluster/context.ts'
 import { KINDS, kindInfo, objectSchema } from './kinds.ts'
+import { builtinUnmodelled } from './builtin-kinds.ts'
 import { checkSchema, closest } from './schema.ts'
 import { NAME_RULES, labelKeyProblems, labelValueProblems, nameProblems } from './names.ts'
 import type { RawObject } from './parse.ts'
@@ -80,13 +81,21 @@ function unknownKind(ctx: BuildContext, stub: Stub, kind: string | undefined, ap
     return
   }
   const info = kindInfo(kind)
-  const near = info ? undefined : closest(kind, KINDS.map((k) => k.kind))
-  const hint = info
-    ? `${kind} is served at ${info.apiVersions.join(', ')}`
+  const builtin = info ? undefined : builtinUnmodelled(kind)
+  if (builtin?.apiVersions.includes(apiVersion)) {
+    // a real cluster would create it: accepted, and said to be ignored (builtin-kinds.ts)
+    const then = builtin.consequence ? `; ${builtin.consequence}` : ''
+    ctx.report('warning', 'not-simulated', stub, ['kind'], `${kind} (${apiVersion}) is a built-in kind a real cluster accepts, but the simulator does not model it: this object is ignored here${then}`)
+    return
+  }
+  const near = info || builtin ? undefined : closest(kind, KINDS.map((k) => k.kind))
+  const served = info?.apiVersions ?? builtin?.apiVersions
+  const hint = served
+    ? `${kind} is served at ${served.join(', ')}`
     : near
       ? `did you mean kind: ${near}?`
       : `the simulator knows ${KINDS.map((k) => k.kind).join(', ')}`
-  ctx.report('error', 'unknown-kind', stub, [info ? 'apiVersion' : 'kind'], `no matches for kind "${kind}" in version "${apiVersion}"`, { hint })
+  ctx.report('error', 'unknown-kind', stub, [served ? 'apiVersion' : 'kind'], `no matches for kind "${kind}" in version "${apiVersion}"`, { hint })
 }
 
 function schemaProblems(ctx: BuildContext, stub: Stub, kind: string, apiVersion: string, problems: ReturnType<typeof checkSchema>): void {
