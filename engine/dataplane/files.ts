@@ -1,16 +1,45 @@
 /**
  * The dataplane's files, for `cat` and `ls`: the CNI configuration
  * (/etc/cni/net.d), plugin binaries (/opt/cni/bin), host-local IPAM state
- * (/var/lib/cni/networks), flannel's lease (/run/flannel/subnet.env) and the
- * networking sysctls under /proc/sys/net that kube-proxy and the CNI set.
+ * (/var/lib/cni/networks), flannel's lease (/run/flannel/subnet.env), the
+ * networking sysctls under /proc/sys/net that kube-proxy and the CNI set, and
+ * each network device's attributes under /sys/class/net.
  */
 import type { Cluster } from '../model/types.ts'
 import type { Place } from '../shell/types.ts'
 import { proxyConfig } from './kube-proxy/config.ts'
 import { namespaceOf } from './place.ts'
+import { sysClassNet } from './sys-class-net.ts'
 
 /** Paths this module answers for (prefixes). */
-export const DATAPLANE_PATHS = ['/etc/cni', '/opt/cni', '/var/lib/cni', '/run/flannel', '/proc/sys/net']
+export const DATAPLANE_PATHS = ['/etc/cni', '/opt/cni', '/var/lib/cni', '/run/flannel', '/proc/sys/net', '/sys/class/net']
+
+/**
+ * Trees of which the simulator keeps only some files: a path missing there may well exist on
+ * a real machine (a sysctl nobody sets, a device attribute), so it is said to be not
+ * simulated rather than absent. The CNI trees are whole: what is missing there is missing.
+ */
+const PARTIAL: { prefix: string; depth: number }[] = [
+  { prefix: '/proc/sys/net', depth: 0 },
+  // /sys/class/net/DEV/ATTR: a device that is not there is absent; an attribute not kept is not simulated
+  { prefix: '/sys/class/net', depth: 1 },
+]
+
+/** The notice for a path a real machine may have, which the simulator does not keep. */
+export function notSimulated(program: string, path: string): string {
+  return `knet: ${program}: ${path} is not simulated here`
+}
+
+function missing(program: string, path: string, root: Tree): string {
+  const p = normalize(path)
+  for (const { prefix, depth } of PARTIAL) {
+    if (!p.startsWith(`${prefix}/`)) continue
+    const rest = p.slice(prefix.length + 1).split('/')
+    // the part that must exist for the path to be one the simulator could be missing
+    if (rest.length > depth && (depth === 0 || lookup(root, `${prefix}/${rest.slice(0, depth).join('/')}`) instanceof Map)) return notSimulated(program, path)
+  }
+  return program === 'ls' ? `ls: cannot access '${path}': No such file or directory` : `${program}: ${path}: No such file or directory`
+}
 
 function normalize(path: string): string {
   const parts: string[] = []
@@ -68,6 +97,7 @@ function filesAt(cluster: Cluster, place: Place): Map<string, string> {
   if ('error' in where) return out
   const inPod = !!where.pod
   for (const [k, v] of sysctls(cluster, inPod)) out.set(k, `${v}\n`)
+  for (const [k, v] of sysClassNet(where.ns.links)) out.set(k, v)
   if (inPod) return out
   const files = where.plumbing.files
   for (const [name, content] of files.confDir) out.set(`/etc/cni/net.d/${name}`, content)
@@ -115,8 +145,9 @@ export type FileAnswer = { content: string } | { error: string }
  */
 export function dataplaneFile(cluster: Cluster, place: Place, path: string): FileAnswer | undefined {
   if (!handlesPath(path)) return undefined
-  const hit = lookup(tree(filesAt(cluster, place)), path)
-  if (hit === undefined) return { error: `cat: ${path}: No such file or directory` }
+  const root = tree(filesAt(cluster, place))
+  const hit = lookup(root, path)
+  if (hit === undefined) return { error: missing('cat', path, root) }
   if (hit instanceof Map) return { error: `cat: ${path}: Is a directory` }
   return { content: hit }
 }
@@ -130,8 +161,9 @@ export function dataplaneFile(cluster: Cluster, place: Place, path: string): Fil
  */
 export function dataplaneList(cluster: Cluster, place: Place, path: string): { entries: { name: string; dir: boolean; size: number }[]; file?: boolean } | { error: string } | undefined {
   if (!handlesPath(path)) return undefined
-  const hit = lookup(tree(filesAt(cluster, place)), path)
-  if (hit === undefined) return { error: `ls: cannot access '${path}': No such file or directory` }
+  const root = tree(filesAt(cluster, place))
+  const hit = lookup(root, path)
+  if (hit === undefined) return { error: missing('ls', path, root) }
   if (!(hit instanceof Map)) return { entries: [{ name: path, dir: false, size: hit.length }], file: true }
   const names = [...hit.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   return { entries: names.map((name) => { const v = hit.get(name)!; return { name, dir: v instanceof Map, size: v instanceof Map ? 4096 : v.length } }) }

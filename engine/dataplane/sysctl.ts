@@ -2,12 +2,13 @@
  * sysctl (procps-ng): reads the kernel parameters the simulator keeps under
  * /proc/sys (engine/dataplane/files.ts: forwarding, bridge-nf-call, the
  * ephemeral port range, conntrack...). `sysctl KEY` prints "KEY = VALUE",
- * `-n` the value alone; a key without a file is "cannot stat
- * /proc/sys/PATH: No such file or directory" (exit 255). Writing (-w,
+ * `-n` the value alone; a key the simulator does not keep is said to be not
+ * simulated (exit 255) rather than "cannot stat /proc/sys/PATH: No such file
+ * or directory", which a real machine may well have. Writing (-w,
  * KEY=VALUE) is not simulated: the node's settings come from the scenario.
  */
 import type { Output, Program } from '../shell/types.ts'
-import { dataplaneFile } from './files.ts'
+import { dataplaneFile, notSimulated } from './files.ts'
 
 export const sysctlProgram: Program = {
   places: ['pod', 'node'],
@@ -30,7 +31,8 @@ export const sysctlProgram: Program = {
       const path = `/proc/sys/${key.replace(/\./g, '/')}`
       const f = dataplaneFile(inv.cluster, inv.place, path)
       if (!f || 'error' in f) {
-        stderr += `sysctl: cannot stat ${path}: No such file or directory\n`
+        // a key the simulator does not keep (files.ts PARTIAL) is said to be so, not to be absent
+        stderr += f && f.error.startsWith('knet:') ? `${notSimulated('sysctl', key)}\n` : `sysctl: cannot stat ${path}: No such file or directory\n`
         continue
       }
       const value = f.content.replace(/\n$/, '')

@@ -133,7 +133,8 @@ export const catProgram: Program = {
       const answer = RESOLVERS.map((r) => r(inv.cluster, inv.place, path)).find((a) => a !== undefined)
       if (answer && 'content' in answer) stdout += answer.content
       else if (answer) stderr += `${answer.error}\n`
-      else stderr += `cat: ${p}: No such file or directory\n`
+      // the simulator keeps few of a machine's files: one it does not keep may well exist
+      else stderr += `knet: cat: ${p} is not simulated here (cat shows /etc/resolv.conf, /etc/hosts, /etc/hostname, the CNI files, /proc/sys/net and /sys/class/net)\n`
     }
     return { exitCode: stderr ? 1 : 0, stdout, stderr }
   },

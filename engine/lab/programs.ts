@@ -9,7 +9,7 @@ import { fail, ok } from '../shell/types.ts'
 import type { Session } from '../shell/session.ts'
 import { bridgeProgram, ipProgram } from '../dataplane/programs.ts'
 import { formatBridgeLinks } from '../dataplane/interfaces.ts'
-import { dataplaneFile } from '../dataplane/files.ts'
+import { dataplaneFile, notSimulated } from '../dataplane/files.ts'
 import { lookupRoute } from '../dataplane/routes.ts'
 import { parseAddr } from '../net/ip.ts'
 import { ipChanges, nodeIp, view } from './ip.ts'
@@ -108,6 +108,12 @@ function sysctl(session: Session, node: Node | undefined, space: string | undefi
       const place = inv?.place ?? (node ? { kind: 'node' as const, node } : undefined)
       const file = place ? dataplaneFile(session.cluster, place, forwardKey ? '/proc/sys/net/ipv4/ip_forward' : path) : undefined
       current = file && 'content' in file ? file.content.trimEnd() : undefined
+      // a key the simulator does not keep is said to be so (dataplane/files.ts PARTIAL)
+      if (file && 'error' in file && file.error.startsWith('knet:')) {
+        err += `${notSimulated('sysctl', key)}\n`
+        code = 255
+        continue
+      }
     }
     if (current === undefined) {
       err += `sysctl: cannot stat ${path}: No such file or directory\n`

@@ -48,6 +48,6 @@ describe('files across modules', () => {
     const r = sh(c, 'ssh node-1 cat /etc/cni/net.d/10-flannel.conflist')
     expect(r.exitCode).toBe(0)
     expect(JSON.parse(r.stdout)).toMatchObject({ name: 'cbr0', plugins: [{ type: 'flannel' }, { type: 'portmap' }] })
-    expect(sh(c, 'ssh node-1 cat /etc/nope')).toMatchObject({ exitCode: 1, stderr: 'cat: /etc/nope: No such file or directory\n' })
+    expect(sh(c, 'ssh node-1 cat /etc/nope')).toMatchObject({ exitCode: 1, stderr: 'knet: cat: /etc/nope is not simulated here (cat shows /etc/resolv.conf, /etc/hosts, /etc/hostname, the CNI files, /proc/sys/net and /sys/class/net)\n' })
   })
 })

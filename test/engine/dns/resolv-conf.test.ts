@@ -64,6 +64,6 @@ describe('resolv.conf per dnsPolicy', () => {
   it('cat of a file that does not exist', () => {
     const r = sh(c, 'kubectl exec dflt -- cat /etc/nope')
     expect(r.exitCode).toBe(1)
-    expect(r.stderr).toBe('cat: /etc/nope: No such file or directory\ncommand terminated with exit code 1\n')
+    expect(r.stderr).toBe('knet: cat: /etc/nope is not simulated here (cat shows /etc/resolv.conf, /etc/hosts, /etc/hostname, the CNI files, /proc/sys/net and /sys/class/net)\ncommand terminated with exit code 1\n')
   })
 })

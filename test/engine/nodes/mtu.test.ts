@@ -102,6 +102,6 @@ describe('sysctl', () => {
     expect(runCommand(c, 'ssh node-1 sysctl net.ipv4.ip_forward').stdout).toBe('net.ipv4.ip_forward = 1\n')
     expect(runCommand(c, 'ssh node-1 sysctl -n net.bridge.bridge-nf-call-iptables').stdout).toBe('1\n')
     const missing = runCommand(c, 'ssh node-1 sysctl net.ipv4.nothing')
-    expect(missing).toMatchObject({ exitCode: 255, stderr: 'sysctl: cannot stat /proc/sys/net/ipv4/nothing: No such file or directory\n' })
+    expect(missing).toMatchObject({ exitCode: 255, stderr: 'knet: sysctl: net.ipv4.nothing is not simulated here\n' })
   })
 })

@@ -18,7 +18,7 @@ const OCI = (name: string) =>
 describe('kubectl exec: the remote exit status', () => {
   it('a command that fails: its own output, then kubectl\'s line, and kubectl exits with the status', () => {
     const r = sh(c, 'kubectl exec deb -- cat /etc/nope')
-    expect(r).toMatchObject({ exitCode: 1, stdout: '', stderr: 'cat: /etc/nope: No such file or directory\ncommand terminated with exit code 1\n' })
+    expect(r).toMatchObject({ exitCode: 1, stdout: '', stderr: 'knet: cat: /etc/nope is not simulated here (cat shows /etc/resolv.conf, /etc/hosts, /etc/hostname, the CNI files, /proc/sys/net and /sys/class/net)\ncommand terminated with exit code 1\n' })
   })
   it('a command that succeeds adds nothing', () => {
     const r = sh(c, 'kubectl exec deb -- cat /etc/resolv.conf')
@@ -33,11 +33,11 @@ describe('kubectl exec: the remote exit status', () => {
   it('ssh prints no such line: an ssh client passes the status on silently', () => {
     const r = sh(c, 'ssh node-1 cat /etc/nope')
     expect(r.exitCode).toBe(1)
-    expect(r.stderr).toBe('cat: /etc/nope: No such file or directory\n')
+    expect(r.stderr).toBe('knet: cat: /etc/nope is not simulated here (cat shows /etc/resolv.conf, /etc/hosts, /etc/hostname, the CNI files, /proc/sys/net and /sys/class/net)\n')
   })
   it('the Defaulted note, the output and the status line keep their order', () => {
     const two = cluster('apiVersion: v1\nkind: Pod\nmetadata: {name: two}\nspec: {containers: [{name: a, image: "debian:12"}, {name: b, image: "debian:12"}]}\n')
-    expect(sh(two, 'kubectl exec two -- cat /etc/nope').stderr).toBe('Defaulted container "a" out of: a, b\ncat: /etc/nope: No such file or directory\ncommand terminated with exit code 1\n')
+    expect(sh(two, 'kubectl exec two -- cat /etc/nope').stderr).toBe('Defaulted container "a" out of: a, b\nknet: cat: /etc/nope is not simulated here (cat shows /etc/resolv.conf, /etc/hosts, /etc/hostname, the CNI files, /proc/sys/net and /sys/class/net)\ncommand terminated with exit code 1\n')
     // with output: kubectl's note was written before it, the command's own errors after (stderrFirst)
     const r = sh(two, 'kubectl exec two -- cat /etc/hostname')
     expect([r.stdout, r.stderr.slice(0, r.stderrFirst), r.stderr.slice(r.stderrFirst)]).toEqual(['two\n', 'Defaulted container "a" out of: a, b\n', ''])
@@ -98,7 +98,7 @@ describe('kubectl exec: sh -c', () => {
     expect(sh(c, 'kubectl exec deb -- sh -c "tcpdump -ni eth0"').stderr).toBe('sh: 1: tcpdump: not found\ncommand terminated with exit code 127\n')
   })
   it('; runs each command; the status is the last one\'s', () => {
-    expect(sh(c, 'kubectl exec deb -- sh -c "cat /etc/nope; echo after"')).toMatchObject({ exitCode: 0, stdout: 'after\n', stderr: 'cat: /etc/nope: No such file or directory\n' })
+    expect(sh(c, 'kubectl exec deb -- sh -c "cat /etc/nope; echo after"')).toMatchObject({ exitCode: 0, stdout: 'after\n', stderr: 'knet: cat: /etc/nope is not simulated here (cat shows /etc/resolv.conf, /etc/hosts, /etc/hostname, the CNI files, /proc/sys/net and /sys/class/net)\n' })
     expect(sh(c, 'kubectl exec deb -- sh -c "echo before; cat /etc/nope"')).toMatchObject({ exitCode: 1, stdout: 'before\n' })
   })
   it('&& and || short-circuit, left to right', () => {
@@ -137,7 +137,7 @@ describe('kubectl debug: attaching passes no exit status on', () => {
   it('exits 0 with the command\'s output and no "command terminated" line', () => {
     const r = sh(c, 'kubectl debug -it deb --image=busybox:1.36 -- cat /etc/nope')
     expect(r.exitCode).toBe(0)
-    expect(r.stderr).toContain('cat: /etc/nope: No such file or directory\n')
+    expect(r.stderr).toContain('knet: cat: /etc/nope is not simulated here (cat shows /etc/resolv.conf, /etc/hosts, /etc/hostname, the CNI files, /proc/sys/net and /sys/class/net)\n')
     expect(r.stderr).not.toContain('command terminated')
     expect(sh(c, 'kubectl debug -it deb --image=busybox:1.36 -- sh -c "cat /etc/nope || echo fallback"').stdout).toContain('fallback\n')
   })
