@@ -72,6 +72,24 @@ export function formatLinks(links: Link[], opts: ShowOptions = {}): string {
   return out.length ? `${out.join('\n')}\n` : ''
 }
 
+/**
+ * `ip -o link` / `ip -o addr` (iproute2's oneline mode: `_SL_` is a backslash where a record's
+ * lines would break). In addr mode only the addresses are printed, each one a record starting
+ * `INDEX: NAME` (ipaddress.c print_addrinfo: "%u: %s", the name without `@ifN`).
+ */
+export function formatOneline(links: Link[], what: 'addr' | 'link', opts: ShowOptions = {}): string {
+  const out: string[] = []
+  for (const l of links) {
+    if (what === 'link') {
+      out.push([linkHeader(l, 'link'), linkLayerLine(l), ...(opts.details ? detailLines(l) : []), ...(l.altnames ?? []).map((a) => `    altname ${a}`)].join('\\'))
+      continue
+    }
+    const addrs = l.addresses.filter((a) => !opts.family || a.family === opts.family)
+    for (const a of [...addrs.filter((x) => x.family === 'IPv4'), ...addrs.filter((x) => x.family === 'IPv6')]) out.push(`${l.index}: ${l.name}${addressLines(l, a).join('\\')}`)
+  }
+  return out.length ? `${out.join('\n')}\n` : ''
+}
+
 /** `ip addr show` (with -4/-6, links without an address of that family are left out) */
 export function formatAddrs(links: Link[], opts: ShowOptions = {}): string {
   const out: string[] = []

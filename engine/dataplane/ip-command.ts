@@ -6,7 +6,7 @@
 import type { Output } from '../shell/types.ts'
 import { fail, ok } from '../shell/types.ts'
 import type { NetNS } from './model.ts'
-import { formatAddrs, formatBrief, formatLinks } from './interfaces.ts'
+import { formatAddrs, formatBrief, formatLinks, formatOneline } from './interfaces.ts'
 import { formatRoute, routeGet } from './routes.ts'
 import { compareIP } from '../net/ip.ts'
 
@@ -30,6 +30,7 @@ export function runIp(ctx: IpContext, args: string[]): Output {
   let family: 'IPv4' | 'IPv6' | undefined
   let details = false
   let brief = false
+  let oneline = false
   let ns = ctx.ns
   let i = 0
   for (; i < args.length && args[i].startsWith('-'); i++) {
@@ -38,6 +39,7 @@ export function runIp(ctx: IpContext, args: string[]): Output {
     else if (a === '-6') family = 'IPv6'
     else if (a === '-d' || a === '-details' || a === '--details') details = true
     else if (a === '-br' || a === '-brief' || a === '--brief') brief = true
+    else if (a === '-o' || a === '-oneline' || a === '--oneline') oneline = true
     else if (a === '-c' || a === '-color' || a === '--color' || a.startsWith('-color=') || a.startsWith('--color=')) continue
     else if (a === '-n' || a === '-netns' || a === '--netns') {
       const name = args[++i]
@@ -49,9 +51,9 @@ export function runIp(ctx: IpContext, args: string[]): Output {
   }
   const object = args[i]
   const rest = args.slice(i + 1)
-  if (!object) return fail('Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | link | neighbor | netns | route | rule | ... }\n       OPTIONS := { -4 | -6 | -d[etails] | -br[ief] | -n[etns] name }', 255)
-  if (matches(object, 'address')) return addrOrLink(ns, 'addr', rest, family, details, brief)
-  if (matches(object, 'link')) return addrOrLink(ns, 'link', rest, family, details, brief)
+  if (!object) return fail('Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | link | neighbor | netns | route | rule | ... }\n       OPTIONS := { -4 | -6 | -d[etails] | -br[ief] | -o[neline] | -n[etns] name }', 255)
+  if (matches(object, 'address')) return addrOrLink(ns, 'addr', rest, family, details, brief, oneline)
+  if (matches(object, 'link')) return addrOrLink(ns, 'link', rest, family, details, brief, oneline)
   if (matches(object, 'route')) return route(ns, rest, family)
   if (matches(object, 'neighbor') || matches(object, 'neighbour')) return neigh(ns, rest, family)
   if (matches(object, 'netns', 3)) return netns(ctx, rest)
@@ -62,7 +64,7 @@ function isShow(word: string | undefined): boolean {
   return word === undefined || matches(word, 'show') || matches(word, 'list') || word === 'lst'
 }
 
-function addrOrLink(ns: NetNS, what: 'addr' | 'link', args: string[], family: 'IPv4' | 'IPv6' | undefined, details: boolean, brief: boolean): Output {
+function addrOrLink(ns: NetNS, what: 'addr' | 'link', args: string[], family: 'IPv4' | 'IPv6' | undefined, details: boolean, brief: boolean, oneline = false): Output {
   if (!isShow(args[0])) return fail(`Command "${args[0]}" is unknown, try "ip ${what === 'addr' ? 'address' : 'link'} help".`, 255)
   const rest = args.slice(args.length && isShow(args[0]) ? 1 : 0)
   let dev: string | undefined
@@ -87,6 +89,7 @@ function addrOrLink(ns: NetNS, what: 'addr' | 'link', args: string[], family: 'I
     if (links.length === 0) return fail(`Device "${dev}" does not exist.`, 1)
   }
   if (brief) return ok(formatBrief(links, what, { family }))
+  if (oneline) return ok(formatOneline(links, what, { family, details }))
   if (what === 'link') return ok(formatLinks(links, { details }))
   return ok(formatAddrs(links, { family, details }))
 }
