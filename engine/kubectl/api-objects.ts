@@ -114,7 +114,11 @@ function restartedStatus(pod: Pod, c: Pod['containers'][number], started: string
 /** A Pod no node took: why, as its PodScheduled condition says (none when no scheduler looked at it). */
 function unscheduledConditions(pod: Pod, scheduled: JsonObject): JsonObject[] | null {
   // pkg/registry/core/pod/strategy.go applySchedulingGatedCondition, at creation
-  if (pod.schedulingHold === 'SchedulingGated') return [{ ...scheduled, message: 'Scheduling is blocked due to non-empty scheduling gates', reason: 'SchedulingGated' }]
+  // (written by the API server at creation, with no observedGeneration)
+  if (pod.schedulingHold === 'SchedulingGated') {
+    const { observedGeneration: _, ...gated } = scheduled
+    return [{ ...gated, message: 'Scheduling is blocked due to non-empty scheduling gates', reason: 'SchedulingGated' }]
+  }
   // no scheduler has looked at it: the API server's status has no condition (dropped below)
   if (pod.schedulingHold === 'SchedulerName') return null
   return [{ ...scheduled, message: pod.pendingReason ?? '', reason: 'Unschedulable' }]
@@ -154,7 +158,10 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   }
   if (pod.hostname) defaultedSpec.hostname = pod.hostname
   if (pod.subdomain) defaultedSpec.subdomain = pod.subdomain
-  const metadata = metaJson(pod.meta)
+  // the API server gives every Pod a generation, and its writers of status say which one they saw
+  // (KEP-5067, PodObservedGenerationTracking GA in 1.35): kubelet in status.observedGeneration and
+  // on its conditions, the scheduler on PodScheduled when it fails to place the Pod
+  const metadata = metaJson(pod.meta, { generation: 1 })
   // a Pod being deleted: the API server records when, and the grace period it was given
   const rawMeta = read.fields(raw.metadata)
   if (typeof rawMeta.deletionTimestamp === 'string') {
@@ -167,7 +174,7 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   const running = pod.podIPs.length > 0
   // kubelet's status manager: a False condition says which containers hold it back (Go's %s of a []string)
   const cond = (type: string, status: boolean, reason?: string, names?: string[], since = started): JsonObject => {
-    const c: JsonObject = { lastProbeTime: null, lastTransitionTime: since, status: status ? 'True' : 'False', type }
+    const c: JsonObject = { lastProbeTime: null, lastTransitionTime: since, observedGeneration: 1, status: status ? 'True' : 'False', type }
     // a Pod that has run its course: kubelet's status manager says PodCompleted, with no message (GeneratePodReadyCondition)
     if (!status && reason === 'ContainersNotReady' && (pod.phase === 'Succeeded' || pod.phase === 'Failed')) return Object.assign(c, { reason: 'PodCompleted' })
     if (!status && reason && names) Object.assign(c, { message: `containers with ${reason === 'ContainersNotInitialized' ? 'incomplete' : 'unready'} status: [${names.join(' ')}]`, reason })
@@ -203,6 +210,7 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
     ...rawStatus,
   }
   if (status.conditions === null) delete status.conditions
+  if (scheduled && rawStatus.observedGeneration === undefined) status.observedGeneration = 1
   if (pod.hostIP) {
     status.hostIP = pod.hostIP
     status.hostIPs = cluster.index.node.get(pod.nodeName)?.internalIPs.map((ip) => ({ ip })) ?? [{ ip: pod.hostIP }]
