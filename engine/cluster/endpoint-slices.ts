@@ -21,6 +21,7 @@ import { safeRandomString } from './hash.ts'
 import { makeMeta } from './meta.ts'
 import type { PodLabelIndex } from './pod-label-index.ts'
 import { LIMITS } from '../load/limits.ts'
+import { readyTransition } from './ready-transition.ts'
 
 export const MAX_ENDPOINTS_PER_SLICE = 100
 export const MANAGED_BY_CONTROLLER = 'endpointslice-controller.k8s.io'
@@ -70,6 +71,38 @@ function hintsDisabled(ctx: BuildContext, svc: Service, message: string | undefi
 function tooManyEndpoints(ctx: BuildContext, svc: Service, need: number): void {
   const loaded = ctx.objects('Service').find((o) => o.name === svc.meta.name && o.namespace === svc.meta.namespace)
   ctx.error(loaded, ['spec', 'selector'], `too many endpoints in the scenario: Service ${svc.meta.name} would add ${need} (limit ${LIMITS.maxEndpoints} across all Services); its EndpointSlices, and those of every Service after it, are left incomplete`, 'too-large')
+}
+
+const TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time'
+const HEADLESS = 'service.kubernetes.io/headless'
+const RESERVED = new Set(['kubernetes.io/service-name', 'endpointslice.kubernetes.io/managed-by', HEADLESS])
+
+/**
+ * A slice's labels (endpointslice utils.go setEndpointSliceLabels): the Service's, less the
+ * reserved keys, then the service name, the manager, and `headless` for a Service without a ClusterIP.
+ */
+function sliceLabels(svc: Service): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(svc.meta.labels)) if (!RESERVED.has(k)) out[k] = v
+  out['endpointslice.kubernetes.io/managed-by'] = MANAGED_BY_CONTROLLER
+  out['kubernetes.io/service-name'] = svc.meta.name
+  if (svc.headless) out[HEADLESS] = ''
+  return out
+}
+
+/**
+ * The controllers' last-change trigger time (trigger_time_tracker.go): a Service first seen
+ * gives its creation time; each later sync gives the earliest Pod Ready transition that changed
+ * since the one before. With every change at its own instant, the slice's last write carries
+ * the latest transition after the Service's creation, and each such instant was one more
+ * write (one more generation).
+ */
+function lastChange(svc: Service, readySince: (string | undefined)[]): { trigger: string; later: number } {
+  const created = svc.meta.creationTimestamp
+  const later = new Set(readySince.filter((t): t is string => t !== undefined && t > created))
+  let trigger = created
+  for (const t of later) if (t > trigger) trigger = t
+  return { trigger, later: later.size }
 }
 
 export function buildEndpointSlices(
@@ -144,11 +177,7 @@ export function buildEndpointSlices(
               namespace: svc.meta.namespace,
               generateName: `${svc.meta.name}-`,
               system: svc.system,
-              labels: {
-                ...svc.meta.labels,
-                'endpointslice.kubernetes.io/managed-by': MANAGED_BY_CONTROLLER,
-                'kubernetes.io/service-name': svc.meta.name,
-              },
+              labels: sliceLabels(svc),
               annotations: {},
               ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: svc.meta.name, uid: svc.meta.uid, controller: true, blockOwnerDeletion: true }],
             }),
@@ -164,8 +193,16 @@ export function buildEndpointSlices(
     }
     const hints = addHints(svc, mine, nodes.values())
     if (hints && !hints.enabled) hintsDisabled(ctx, svc, hints.message)
+    const readySince = new Map(eligible.map((p) => [p.meta.uid, readyTransition(p)]))
+    for (const s of mine) {
+      const change = lastChange(svc, s.endpoints.map((e) => readySince.get(e.targetRef?.uid ?? '')))
+      s.meta.annotations[TRIGGER_TIME] = change.trigger
+      s.generation = 1 + change.later
+    }
     slices.push(...mine)
-    endpoints.push(legacyEndpoints(svc, mine))
+    const legacy = legacyEndpoints(svc, mine)
+    legacy.meta.annotations[TRIGGER_TIME] = lastChange(svc, [...readySince.values()]).trigger
+    endpoints.push(legacy)
   }
 
   // The API server's own endpoints for `kubernetes` (pkg/controlplane/reconcilers): the
@@ -358,8 +395,16 @@ function legacyEndpoints(svc: Service, slices: EndpointSlice[]): Endpoints {
     })
   }
   return {
-    meta: makeMeta({ kind: 'Endpoints', name: svc.meta.name, namespace: svc.meta.namespace, labels: { ...svc.meta.labels }, annotations: {}, system: svc.system }),
+    // endpoints_controller.go syncService: the Service's labels, with `headless` added or removed
+    meta: makeMeta({ kind: 'Endpoints', name: svc.meta.name, namespace: svc.meta.namespace, labels: endpointsLabels(svc), annotations: {}, system: svc.system }),
     subsets: subsets.filter((s) => s.addresses.length + s.notReadyAddresses.length > 0),
     generated: true,
   }
+}
+
+function endpointsLabels(svc: Service): Record<string, string> {
+  const out = { ...svc.meta.labels }
+  if (svc.headless) out[HEADLESS] = ''
+  else delete out[HEADLESS]
+  return out
 }

@@ -12,6 +12,7 @@ import { podQOSClass } from './pod-resources.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
 import { crashLoop, goDuration } from '../cluster/crash-loop.ts'
 import { isoSeconds, lastState } from '../cluster/probes.ts'
+import { readyTransition } from '../cluster/ready-transition.ts'
 
 function metaJson(m: ObjectMeta, extra: JsonObject = {}): JsonObject {
   const out: JsonObject = { creationTimestamp: m.creationTimestamp, name: m.name, resourceVersion: m.resourceVersion, uid: m.uid }
@@ -183,8 +184,7 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   const initNames = read.arr(spec.initContainers).map((c) => String(read.fields(c).name ?? ''))
   const unready = pod.containers.filter((c) => !(running && c.ready)).map((c) => c.name)
   // probes move the Ready condition: its last change is the latest change of a container's readiness (cluster/probes.ts)
-  const changes = pod.containers.map((c) => c.probes?.readyChanged).filter((x): x is number => x !== undefined)
-  const readySince = changes.length ? isoSeconds(Math.max(...changes)) : started
+  const readySince = readyTransition(pod)
   // pkg/kubelet/status/generate.go GeneratePodReadyCondition: with every container ready, a gate
   // whose condition is missing or not True keeps the Pod not Ready, with this message
   const gatesHold =
@@ -288,7 +288,8 @@ export function endpointSliceJson(s: EndpointSlice): JsonObject {
       return o
     }),
     kind: 'EndpointSlice',
-    metadata: metaJson(s.meta),
+    // the registry sets generation 1 at creation and adds one for every change of content (endpointslice strategy.go)
+    metadata: metaJson(s.meta, { generation: s.generation ?? 1 }),
     ports: s.ports.map((p) => {
       const o: JsonObject = { name: p.name, port: p.port, protocol: p.protocol }
       if (p.appProtocol) o.appProtocol = p.appProtocol

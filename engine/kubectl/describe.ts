@@ -21,6 +21,7 @@ import { addList, podRequestsAndLimits } from './pod-resources.ts'
 import { annotations, multiline, rfc1123z } from './describe-text.ts'
 import { describePod } from './describe-pod.ts'
 import { WORKLOAD_DESCRIBERS } from './describe-workloads.ts'
+import { describeEndpointSlice, describeEndpoints } from './describe-endpoints.ts'
 import { kubeProxyNodeEvents } from '../dataplane/kube-proxy/startup-log.ts'
 import type { ResourceList } from './pod-resources.ts'
 
@@ -204,7 +205,7 @@ export const describeNode: Describer = (c, _ns, name) => {
   return tabwrite(w, 0, 2)
 }
 
-const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode, ...WORKLOAD_DESCRIBERS }
+const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode, EndpointSlice: describeEndpointSlice, Endpoints: describeEndpoints, ...WORKLOAD_DESCRIBERS }
 
 /** Other modules add describers for their kinds (e.g. NetworkPolicy). */
 export function registerDescriber(kind: string, d: Describer): void {

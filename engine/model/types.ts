@@ -307,6 +307,8 @@ export interface EndpointSlice {
   managedBy: string
   /** computed by the simulated EndpointSlice controller (not written by the reader) */
   generated: boolean
+  /** metadata.generation: 1, plus one for each later change of the controller's content */
+  generation?: number
   source?: SourceRef
 }
 
