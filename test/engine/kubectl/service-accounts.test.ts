@@ -261,6 +261,23 @@ describe('kube-root-ca.crt', () => {
     expect(sh(c, 'kubectl get cm -n shop').stdout).toBe('NAME               DATA   AGE\nkube-root-ca.crt   1      5m\n')
   })
 
+  it('-o yaml folds the long annotation as go-yaml does (past column 80, at the next space), and keeps the PEM a literal block', () => {
+    const text = sh(c, 'kubectl get cm -n shop kube-root-ca.crt -o yaml').stdout
+    expect(text).toContain(
+      [
+        '  annotations:',
+        '    kubernetes.io/description: Contains a CA bundle that can be used to verify the',
+        '      kube-apiserver when using internal endpoints such as the internal service IP',
+        '      or kubernetes.default.svc. No other usage is guaranteed across distributions',
+        '      of Kubernetes clusters.',
+        '',
+      ].join('\n'),
+    )
+    expect(text).toMatch(/^data:\n {2}ca\.crt: \|\n {4}-----BEGIN CERTIFICATE-----\n( {4}[A-Za-z0-9+/=]{64}\n)+ {4}[A-Za-z0-9+/=]+\n {4}-----END CERTIFICATE-----\nkind: ConfigMap\n/m)
+    // in a List, two levels deeper: the breaks move with the column
+    expect(sh(c, 'kubectl get cm -n shop -o yaml').stdout).toContain('      kubernetes.io/description: Contains a CA bundle that can be used to verify the\n        kube-apiserver when using internal endpoints such as the internal service\n        IP or kubernetes.default.svc.')
+  })
+
   it('-o yaml: the publisher\'s annotation and kubeadm\'s CA: CN=kubernetes, RSA-2048, ten years, a CA', () => {
     const y = yamlOf(c, 'cm kube-root-ca.crt')
     expect(y.metadata.annotations).toEqual({ 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' })
