@@ -12,6 +12,7 @@ import { nodeOsRelease } from './cluster/os-release.ts'
 import { dataplaneFile } from './dataplane/index.ts'
 import { registerSessionStart } from './shell/session.ts'
 import { checkNodeScripts, runNodeScripts } from './lab/script.ts'
+import { serviceAccountFile } from './kubectl/service-account-files.ts'
 
 // NetworkPolicy / AdminNetworkPolicy validation (errors) and a reviewer's warnings
 registerCheck((cluster, locate) => {
@@ -27,6 +28,8 @@ registerCheck((cluster) => (cluster.gatewayClasses.length + cluster.gateways.len
 
 // CNI configuration, host-local IPAM state, flannel's subnet.env and /proc/sys/net through `cat`
 registerFileResolver(dataplaneFile)
+// the ServiceAccount token volume's namespace and ca.crt, in containers that mount it
+registerFileResolver(serviceAccountFile)
 // the node's operating system, as `cat /etc/os-release` on it shows
 registerFile('/etc/os-release', nodeOsRelease)
 

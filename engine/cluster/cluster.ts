@@ -32,7 +32,7 @@ import { readExternalHosts, withCorednsConfigMap } from '../dns/build.ts'
 import { withAddonConfigMaps } from './addon-manifests.ts'
 import { addGatewayDataPlane } from '../gateway/dataplane.ts'
 
-const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Service', 'EndpointSlice', 'Endpoints', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant']
+const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Service', 'EndpointSlice', 'Endpoints', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret', 'ServiceAccount', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant']
 
 /**
  * A pasted dump carries the cluster's own add-ons (CoreDNS, kube-proxy, the CNI
@@ -98,9 +98,9 @@ export function buildCluster(parsed: ParseResult): Cluster {
   // Pods: add-ons first, then the reader's Pods and workloads in document order
   const budget = { pods: LIMITS.maxPods }
   const sys = systemPods(ctx, config, nodes)
-  const manifestPods = podDraftsFromManifests(ctx)
+  const manifestPods = podDraftsFromManifests(ctx, config)
   const schedulable = nodes.map((n) => n.meta.name)
-  const { drafts: workloadPods } = expandWorkloads(ctx, schedulable, budget)
+  const { drafts: workloadPods } = expandWorkloads(ctx, schedulable, budget, config)
   const userDrafts: PodDraft[] = [...manifestPods, ...workloadPods]
   if (manifestPods.length > budget.pods) tooMany(ctx, manifestPods[LIMITS.maxPods]?.loaded, 'Pods in the scenario', LIMITS.maxPods)
   // stable sort by the document of the object that made each Pod
@@ -200,6 +200,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
     grpcRoutes: generic('GRPCRoute'),
     referenceGrants: generic('ReferenceGrant'),
     secrets: generic('Secret'),
+    serviceAccounts: generic('ServiceAccount'),
     externalHosts: readExternalHosts(ctx, doc, config),
     nodeScripts: generic('NodeScript'),
     now,

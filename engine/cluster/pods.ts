@@ -13,9 +13,10 @@ import { readPodSpec } from './pod-spec.ts'
 import { Scheduler } from './scheduler.ts'
 import { PodIPAM } from './ipam.ts'
 import { cniAddError } from './cni-add-error.ts'
+import { missingServiceAccountMessage, serviceAccountExists } from './service-accounts.ts'
 
-export function podDraftsFromManifests(ctx: BuildContext): PodDraft[] {
-  return ctx.objects('Pod').map((p: Loaded) => {
+export function podDraftsFromManifests(ctx: BuildContext, config: ClusterConfig): PodDraft[] {
+  return ctx.objects('Pod').filter((p) => admitted(ctx, config, p)).map((p: Loaded) => {
     const spec = read.obj(p.value.spec) ?? {}
     const info = readPodSpec(ctx, p, ['spec'], spec)
     const owners = read.arr(read.path(p.value, 'metadata', 'ownerReferences'))
@@ -44,6 +45,21 @@ export function podDraftsFromManifests(ctx: BuildContext): PodDraft[] {
       subdomain: info.subdomain,
     }
   })
+}
+
+/**
+ * The ServiceAccount admission plugin refuses a Pod whose account does not exist
+ * (admission.go Admit: "error looking up service account"). A pasted Pod that already
+ * exists (it has a uid or a status) was admitted long ago and is kept.
+ */
+function admitted(ctx: BuildContext, config: ClusterConfig, p: Loaded): boolean {
+  if (read.path(p.value, 'metadata', 'uid') !== undefined || p.value.status !== undefined) return true
+  const spec = read.obj(p.value.spec) ?? {}
+  const field = read.str(spec.serviceAccountName) !== undefined ? 'serviceAccountName' : 'serviceAccount'
+  const account = read.str(spec[field])
+  if (!account || serviceAccountExists(config, ctx.objects('ServiceAccount'), p.namespace, account)) return true
+  ctx.error(p, ['spec', field], missingServiceAccountMessage(p.name, p.namespace, account), 'refused', `add a ServiceAccount named ${account} in namespace ${p.namespace}, or leave spec.${field} out to use "default"`)
+  return false
 }
 
 type Owner = NonNullable<PodDraft['owner']>
@@ -249,7 +265,8 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
       dnsPolicy: d.spec.dnsPolicy,
       dnsConfig: d.spec.dnsConfig,
       restartPolicy: d.spec.restartPolicy,
-      serviceAccountName: d.spec.serviceAccountName,
+      // a static Pod's mirror is not given an account: the plugin leaves mirror Pods as kubelet wrote them
+      serviceAccountName: d.owner?.kind === 'Node' ? '' : d.spec.serviceAccountName,
       nodeSelector: d.spec.nodeSelector,
       owner: d.owner ? viewsOf(d.owner).owner : undefined,
       workload: d.workload,

@@ -7,7 +7,7 @@
  * - DaemonSet → one `<name>-<5 chars>` per node that the Pod tolerates
  * A pasted dump that already holds the Pods (ownerReferences) is not expanded again.
  */
-import type { JsonObject, LabelSelector } from '../model/types.ts'
+import type { ClusterConfig, JsonObject, LabelSelector } from '../model/types.ts'
 import { LIMITS } from '../load/limits.ts'
 import { BuildContext, read } from './context.ts'
 import type { Loaded } from './context.ts'
@@ -16,6 +16,7 @@ import { readPodSpec } from './pod-spec.ts'
 import type { PodDraft } from './pod-draft.ts'
 import { matchesSelector, selectorFromJson } from './selector.ts'
 import { canonicalJsonHash } from './canonical-json.ts'
+import { serviceAccountExists } from './service-accounts.ts'
 
 export interface WorkloadRecord {
   loaded: Loaded
@@ -53,7 +54,7 @@ function badReplicas(ctx: BuildContext, w: Loaded, replicas: number): void {
   else ctx.error(w, ['spec', 'replicas'], `spec.replicas: Invalid value: ${replicas}: the simulator runs at most ${LIMITS.maxReplicas} replicas per workload`, 'too-large')
 }
 
-export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: { pods: number }): { drafts: PodDraft[]; records: WorkloadRecord[] } {
+export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: { pods: number }, config: ClusterConfig): { drafts: PodDraft[]; records: WorkloadRecord[] } {
   const drafts: PodDraft[] = []
   const records: WorkloadRecord[] = []
   // Document order is creation order (kubectl apply -f applies top to bottom)
@@ -107,6 +108,15 @@ export function expandWorkloads(ctx: BuildContext, nodeNames: string[], budget: 
     const refused = !!podSpec.nodeName && podSpec.schedulingGates.length > 0
     if (refused && !ownedBy(ctx, w.kind, w.name, w.namespace, ['ReplicaSet', 'Pod'])) {
       ctx.warn(w, ['spec', 'template', 'spec', 'nodeName'], `spec.template.spec.nodeName: the API server refuses every Pod made from this template (spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared), so ${w.kind} ${w.name} gets no Pods`, 'refused')
+      continue
+    }
+
+    // the ServiceAccount admission plugin refuses every Pod of a template whose account does not
+    // exist: the controller records FailedCreate and retries (kubectl/workload-events.ts)
+    const account = read.str(read.path(template, 'spec', 'serviceAccountName')) ?? read.str(read.path(template, 'spec', 'serviceAccount'))
+    if (account && !serviceAccountExists(config, ctx.objects('ServiceAccount'), w.namespace, account) && !ownedBy(ctx, w.kind, w.name, w.namespace, ['ReplicaSet', 'Pod'])) {
+      const field = read.str(read.path(template, 'spec', 'serviceAccountName')) !== undefined ? 'serviceAccountName' : 'serviceAccount'
+      ctx.warn(w, ['spec', 'template', 'spec', field], `spec.template.spec.${field}: the API server refuses every Pod made from this template (error looking up service account ${w.namespace}/${account}: serviceaccount "${account}" not found), so ${w.kind} ${w.name} gets no Pods`, 'refused', `add a ServiceAccount named ${account} in namespace ${w.namespace}`)
       continue
     }
 

@@ -7,4 +7,6 @@ export interface Adapter<X = unknown> {
   meta(x: X): ObjectMeta
   table: TableSpec<X>
   json(x: X, c: Cluster): JsonObject
+  /** why a listing in this namespace (undefined: all of them) cannot be complete, if it cannot */
+  unlisted?(namespace: string | undefined): string | undefined
 }

@@ -9,6 +9,7 @@ import type { Cluster, EndpointSlice, Endpoints, GenericObject, Json, JsonObject
 import { ipFamilyOf } from '../net/ip.ts'
 import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume } from './pod-defaults.ts'
 import { podQOSClass } from './pod-resources.ts'
+import { admitServiceAccount } from './service-account-admission.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
 import { crashLoop, goDuration } from '../cluster/crash-loop.ts'
 import { isoSeconds, lastState } from '../cluster/probes.ts'
@@ -51,9 +52,14 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: str
   const init = read.arr(spec.initContainers).map(read.fields)
   const running = pod.podIPs.length > 0
   const waiting: JsonObject = { waiting: { reason: init.length ? 'PodInitializing' : 'ContainerCreating' } }
+  const all = [...read.arr(spec.containers), ...init].map(read.fields)
   const entry = (name: string, image: Json | undefined, o: { ready: boolean; restartCount: number; started: boolean; state: JsonObject }): JsonObject => {
     const e: JsonObject = { image: image ?? '', imageID: '', lastState: {}, name, ...o }
-    if (running) e.containerID = containerID(pod, name)
+    if (running) {
+      e.containerID = containerID(pod, name)
+      const mounts = mountStatuses(all.find((c) => c.name === name))
+      if (mounts.length) e.volumeMounts = mounts
+    }
     return e
   }
   return {
@@ -69,6 +75,20 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: str
       return entry(name, c.image, { ready: running, restartCount: 0, started: running && sidecar, state: !running ? waiting : sidecar ? { running: { startedAt: started } } : done })
     }),
   }
+}
+
+/**
+ * What kubelet reports of a created container's mounts (kubelet_pods.go
+ * convertToAPIContainerStatuses, RecursiveReadOnlyMounts GA in v1.33): each mount,
+ * and for a read-only one whether it is recursively so (Disabled unless asked for).
+ */
+function mountStatuses(c: JsonObject | undefined): JsonObject[] {
+  return read.arr(c?.volumeMounts).map((x) => {
+    const m = read.fields(x)
+    const o: JsonObject = { mountPath: m.mountPath ?? '', name: m.name ?? '' }
+    if (m.readOnly === true) Object.assign(o, { readOnly: true, recursiveReadOnly: m.recursiveReadOnly === 'Enabled' || m.recursiveReadOnly === 'IfPossible' ? 'Enabled' : 'Disabled' })
+    return o
+  })
 }
 
 /** The status of a container that crash-loops, or that probes restarted or stopped. */
@@ -139,8 +159,9 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
     restartPolicy: pod.restartPolicy,
     schedulerName: 'default-scheduler',
     securityContext: {},
-    serviceAccount: pod.serviceAccountName,
-    serviceAccountName: pod.serviceAccountName,
+    // the ServiceAccount plugin names "default" when the Pod names none (mirror Pods get none);
+    // the deprecated serviceAccount field mirrors it (Convert_core_PodSpec_To_v1_PodSpec)
+    ...(pod.serviceAccountName ? { serviceAccount: pod.serviceAccountName, serviceAccountName: pod.serviceAccountName } : {}),
     terminationGracePeriodSeconds: 30,
     ...spec,
     containers,
@@ -148,6 +169,7 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   }
   if (Array.isArray(spec.initContainers)) defaultedSpec.initContainers = spec.initContainers.map((c) => defaultContainer(read.fields(c), hostNetwork))
   if (Array.isArray(spec.volumes)) defaultedSpec.volumes = spec.volumes.map((v) => defaultVolume(read.fields(v)))
+  admitServiceAccount(pod, defaultedSpec, cluster)
   if (pod.nodeName) defaultedSpec.nodeName = pod.nodeName
   // the DaemonSet controller pins each Pod to its node: the template's required node affinity is
   // replaced by one matchFields term on metadata.name (pkg/controller/daemon/util ReplaceDaemonSetPodNodeNameNodeAffinity)

@@ -15,6 +15,8 @@ import { workloadJson } from './workload-objects.ts'
 import { clusterEvents, eventJson, eventTable } from './events.ts'
 import type { ClusterEvent } from './events.ts'
 import { gatewayAdapter } from '../gateway/tables.ts'
+import { serviceAccounts, serviceAccountTable, unlistedServiceAccounts } from './service-accounts.ts'
+import { withRootCAConfigMaps } from './root-ca-configmaps.ts'
 
 // printers.go printServiceCIDR / printIPAddress
 const serviceCIDRTable: TableSpec<ServiceCIDRObject> = {
@@ -80,7 +82,10 @@ function otherAdapter(rt: ResourceType): Adapter {
     case 'IPAddress':
       return adapter(ipAddresses, ipAddressTable, ipAddressJson)
     case 'ConfigMap':
-      return generic('ConfigMap', T.configMapTable, (c) => c.configMaps)
+      // with each namespace's kube-root-ca.crt, made only now
+      return generic('ConfigMap', T.configMapTable, withRootCAConfigMaps)
+    case 'ServiceAccount':
+      return { ...generic('ServiceAccount', serviceAccountTable, serviceAccounts), unlisted: unlistedServiceAccounts }
     case 'Secret':
       return generic('Secret', T.secretTable, (c) => c.secrets)
     case 'Event':

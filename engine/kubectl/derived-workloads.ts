@@ -11,6 +11,7 @@ import { deterministicUID, safeEncodeString } from '../cluster/hash.ts'
 import { canonicalJsonHash } from '../cluster/canonical-json.ts'
 import { ADDON_WORKLOAD_SPEC, addonDaemonSets } from '../cluster/system.ts'
 import { ADDON_DAEMONSETS } from '../cluster/addon-manifests.ts'
+import { missingTemplateAccount } from './refused-pods.ts'
 
 const cache = new WeakMap<Cluster, GenericObject[]>()
 
@@ -90,12 +91,13 @@ function build(c: Cluster): GenericObject[] {
     out.push({ apiVersion: 'apps/v1', kind: 'DaemonSet', meta, spec, status: {}, raw: { apiVersion: 'apps/v1', kind: 'DaemonSet', spec } })
   }
   // a Deployment scaled to zero has its ReplicaSet all the same, with no Pods to derive it from
-  // (sync.go getNewReplicaSet creates it whatever the replica count; a paused one gets none)
+  // (sync.go getNewReplicaSet creates it whatever the replica count; a paused one gets none);
+  // so does one whose Pods the ServiceAccount plugin refuses (refused-pods.ts)
   for (const w of c.workloads) {
     if (w.kind !== 'Deployment' || w.source === undefined) continue
     const spec = read.fields(w.raw.spec)
     const template = read.obj(spec.template)
-    if (spec.paused === true || !template || spec.replicas !== 0) continue
+    if (spec.paused === true || !template || (spec.replicas !== 0 && missingTemplateAccount(c, w) === undefined)) continue
     if (out.some((x) => x.kind === 'ReplicaSet' && x.meta.namespace === w.meta.namespace && x.meta.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === w.meta.name))) continue
     // cluster/workloads.ts names it the same way: NAME-<ComputeHash of the template>
     const hash = safeEncodeString(String(canonicalJsonHash(template)))
@@ -103,7 +105,7 @@ function build(c: Cluster): GenericObject[] {
     const labels = { ...read.labels(tmeta.labels), 'pod-template-hash': hash }
     const selector = read.fields(spec.selector)
     const rsSpec: JsonObject = {
-      replicas: 0,
+      replicas: typeof spec.replicas === 'number' ? spec.replicas : 1,
       selector: { ...selector, matchLabels: { ...read.labels(selector.matchLabels), 'pod-template-hash': hash } },
       template: { ...template, metadata: { ...tmeta, labels } },
     }

@@ -24,6 +24,7 @@ import { WORKLOAD_DESCRIBERS } from './describe-workloads.ts'
 import { describeEndpointSlice, describeEndpoints } from './describe-endpoints.ts'
 import { kubeProxyNodeEvents } from '../dataplane/kube-proxy/startup-log.ts'
 import type { ResourceList } from './pod-resources.ts'
+import { describeServiceAccount } from './service-accounts.ts'
 
 type Describer = (c: Cluster, ns: string, name: string) => string | undefined
 
@@ -205,7 +206,7 @@ export const describeNode: Describer = (c, _ns, name) => {
   return tabwrite(w, 0, 2)
 }
 
-const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode, EndpointSlice: describeEndpointSlice, Endpoints: describeEndpoints, ...WORKLOAD_DESCRIBERS }
+const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode, EndpointSlice: describeEndpointSlice, Endpoints: describeEndpoints, ServiceAccount: describeServiceAccount, ...WORKLOAD_DESCRIBERS }
 
 /** Other modules add describers for their kinds (e.g. NetworkPolicy). */
 export function registerDescriber(kind: string, d: Describer): void {
@@ -263,6 +264,8 @@ export function kubectlDescribe(cluster: Cluster, f: KubectlFlags): Output {
     reqs = r
   }
   const ad = adapterFor(rt)
+  const unlisted = ad.unlisted?.(f.allNamespaces && rt.namespaced ? undefined : f.namespace)
+  if (unlisted) return fail(unlisted)
   const inScope = (all: boolean) =>
     ad.items(cluster)
       .map((x) => ad.meta(x))

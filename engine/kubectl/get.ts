@@ -54,6 +54,8 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   let any = false
   for (const { rt, names: wantedNames } of wanted) {
     const ad = adapterFor(rt)
+    const unlisted = ad.unlisted?.(f.allNamespaces ? undefined : f.namespace)
+    if (unlisted) return fail(unlisted)
     const byField = f.fieldSelector === undefined ? undefined : fieldFilter(rt, f.fieldSelector)
     if (byField && 'error' in byField) return fail(byField.error)
     let items = ad.items(cluster).filter((x) => {

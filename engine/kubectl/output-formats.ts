@@ -5,6 +5,7 @@
  */
 import { Document, isMap, isPair, isScalar, isSeq } from 'yaml'
 import type { Json, JsonObject } from '../model/types.ts'
+import { foldPlainScalars } from './yaml-fold.ts'
 
 function sortKeys(v: Json): Json {
   if (Array.isArray(v)) return v.map(sortKeys)
@@ -76,7 +77,7 @@ function styleStrings(node: unknown): void {
 export function toYamlText(v: Json): string {
   const doc = new Document(sortKeys(v), { version: '1.1', aliasDuplicateObjects: false })
   styleStrings(doc.contents)
-  return doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true })
+  return foldPlainScalars(doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true }))
 }
 
 export function listObject(items: JsonObject[]): JsonObject {

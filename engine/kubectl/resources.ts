@@ -42,6 +42,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { resource: 'events', kind: 'Event', namespaced: true, names: ['events', 'event', 'ev'], prefix: 'event' },
   { resource: 'replicasets', kind: 'ReplicaSet', namespaced: true, names: ['replicasets', 'replicaset', 'rs'], prefix: 'replicaset.apps' },
   { resource: 'secrets', kind: 'Secret', namespaced: true, names: ['secrets', 'secret'], prefix: 'secret' },
+  { resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, names: ['serviceaccounts', 'serviceaccount', 'sa'], prefix: 'serviceaccount' },
   // network-policy-api v0.1.x CRDs (policy.networking.k8s.io/v1alpha1), short names from their CRDs
   { resource: 'adminnetworkpolicies', kind: 'AdminNetworkPolicy', namespaced: false, names: ['adminnetworkpolicies', 'adminnetworkpolicy', 'anp', 'adminnetworkpolicies.policy.networking.k8s.io'], prefix: 'adminnetworkpolicy.policy.networking.k8s.io' },
   { resource: 'baselineadminnetworkpolicies', kind: 'BaselineAdminNetworkPolicy', namespaced: false, names: ['baselineadminnetworkpolicies', 'baselineadminnetworkpolicy', 'banp', 'baselineadminnetworkpolicies.policy.networking.k8s.io'], prefix: 'baselineadminnetworkpolicy.policy.networking.k8s.io' },

@@ -24,6 +24,10 @@ export function defaultTemplateSpec(spec: JsonObject): JsonObject {
   if (Array.isArray(spec.containers)) out.containers = spec.containers.map((c) => defaultContainer(read.fields(c), hostNetwork))
   if (Array.isArray(spec.initContainers)) out.initContainers = spec.initContainers.map((c) => defaultContainer(read.fields(c), hostNetwork))
   if (Array.isArray(spec.volumes)) out.volumes = spec.volumes.map((v) => defaultVolume(read.fields(v)))
+  // the v1 conversion fills each of serviceAccountName and the deprecated serviceAccount from the other
+  // (Convert_v1_PodSpec_To_core_PodSpec, Convert_core_PodSpec_To_v1_PodSpec)
+  const account = read.str(spec.serviceAccountName) || read.str(spec.serviceAccount)
+  if (account) Object.assign(out, { serviceAccount: account, serviceAccountName: account })
   return out
 }
 

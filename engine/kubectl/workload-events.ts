@@ -17,6 +17,7 @@ import { deterministicUID } from '../cluster/hash.ts'
 import { read } from '../cluster/context.ts'
 import { allWorkloads } from './derived-workloads.ts'
 import { deploymentReplicaSets } from './workload-status.ts'
+import { failedCreateMessage, missingTemplateAccount, retryTimes } from './refused-pods.ts'
 
 const AGGREGATE_MAX_DISTINCT = 10
 const SPAM_BURST = 25
@@ -27,7 +28,7 @@ interface Occurrence {
   message: string
 }
 
-function makeEvent(g: GenericObject, component: string, reason: string, o: Occurrence, seq: number): ClusterEvent {
+function makeEvent(g: GenericObject, component: string, reason: string, o: Occurrence, seq: number, type: ClusterEvent['type'] = 'Normal'): ClusterEvent {
   // record.makeEvent: NAME.%x of the recorder's clock in nanoseconds (seq keeps names of one instant apart)
   const nanos = (BigInt(o.at) + BigInt(seq)) * 1_000_000n
   const name = `${g.meta.name}.${nanos.toString(16)}`
@@ -42,7 +43,7 @@ function makeEvent(g: GenericObject, component: string, reason: string, o: Occur
       resourceVersion: String(1000 + (Number(nanos / 1_000_000_000n) % 100000)),
     },
     involved: { apiVersion: 'apps/v1', kind: g.kind, namespace: g.meta.namespace, name: g.meta.name, uid: g.meta.uid },
-    type: 'Normal',
+    type,
     reason,
     message: o.message,
     component,
@@ -56,7 +57,7 @@ function makeEvent(g: GenericObject, component: string, reason: string, o: Occur
 }
 
 /** the correlator over one object's occurrences of one reason, in time order */
-function correlate(g: GenericObject, component: string, reason: string, occurrences: Occurrence[]): ClusterEvent[] {
+function correlate(g: GenericObject, component: string, reason: string, occurrences: Occurrence[], type: ClusterEvent['type'] = 'Normal'): ClusterEvent[] {
   const out: ClusterEvent[] = []
   const distinct = new Map<string, ClusterEvent>()
   let combined: ClusterEvent | undefined
@@ -79,14 +80,14 @@ function correlate(g: GenericObject, component: string, reason: string, occurren
       return
     }
     if (distinct.size < AGGREGATE_MAX_DISTINCT - 1) {
-      const e = makeEvent(g, component, reason, o, seq)
+      const e = makeEvent(g, component, reason, o, seq, type)
       distinct.set(o.message, e)
       if (allowed) out.push(e)
       return
     }
     const message = `(combined from similar events): ${o.message}`
     if (combined) Object.assign(combined, { count: combined.count + 1, last: o.at, message })
-    else combined = makeEvent(g, component, reason, { ...o, message }, seq)
+    else combined = makeEvent(g, component, reason, { ...o, message }, seq, type)
     if (!allowed) return
     if (combinedStored) Object.assign(combinedStored, { count: combined.count, last: combined.last, message: combined.message })
     else out.push((combinedStored = { ...combined }))
@@ -107,6 +108,12 @@ export function workloadEvents(c: Cluster): ClusterEvent[] {
       const replicas = rs && typeof rs.spec.replicas === 'number' ? rs.spec.replicas : 0
       // scaling a new ReplicaSet from 0 to 0 records nothing
       if (newRS && replicas > 0) out.push(...correlate(g, 'deployment-controller', 'ScalingReplicaSet', [{ at: Date.parse(g.meta.creationTimestamp), message: `Scaled up replica set ${newRS} from 0 to ${replicas}` }]))
+    } else if (pods.length === 0 && missingTemplateAccount(c, g) !== undefined) {
+      // every Pod refused for its ServiceAccount: the controller's FailedCreate, retried with back-off (refused-pods.ts)
+      const component = g.kind === 'ReplicaSet' ? 'replicaset-controller' : g.kind === 'DaemonSet' ? 'daemonset-controller' : 'statefulset-controller'
+      const message = failedCreateMessage(g, missingTemplateAccount(c, g)!)
+      const tries = retryTimes(Date.parse(g.meta.creationTimestamp), Date.parse(c.now)).map((at) => ({ at, message }))
+      out.push(...correlate(g, component, 'FailedCreate', tries, 'Warning'))
     } else if (g.kind === 'StatefulSet') {
       // each Pod's claims from volumeClaimTemplates come first (createPersistentVolumeClaims, recordClaimEvent: "success")
       const claims = read.arr(read.fields(g.raw.spec).volumeClaimTemplates).map((t) => read.str(read.path(t, 'metadata', 'name')) ?? '').filter((x) => x !== '')

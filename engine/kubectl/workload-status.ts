@@ -16,6 +16,7 @@ import { maxUnavailable } from './workload-defaults.ts'
 import { allWorkloads } from './derived-workloads.ts'
 import { safeEncodeString } from '../cluster/hash.ts'
 import { canonicalJsonHash } from '../cluster/canonical-json.ts'
+import { daemonNodes, failedCreateMessage, missingTemplateAccount } from './refused-pods.ts'
 
 /** when the Pod's Ready condition last changed (as podJson reports it) */
 export function readySinceMs(p: Pod): number {
@@ -127,7 +128,12 @@ export function deploymentStatus(c: Cluster, g: GenericObject, spec: JsonObject)
     if (newRS && typeof deadline === 'number' && deadline !== 2147483647) {
       const complete = newPods.length === replicas && pods.length === replicas && avail.length >= replicas
       const lastProgress = avail.length ? Math.max(created, avail[avail.length - 1]) : created
+      const rs = failedReplicaSet(c, g, newRS)
       if (complete) conditions.push(cond('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${newRS}" has successfully progressed.`, created, lastProgress))
+      // no Pod ever made, so no progress: the condition getNewReplicaSet set when it created the ReplicaSet
+      // stays first, ahead of the Available that calculateStatus appended after it (SetDeploymentCondition
+      // moves a changed condition to the end)
+      else if (rs && lastProgress + deadline * 1000 >= now) conditions.unshift(cond('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${newRS}"`, created))
       // DeploymentTimedOut: the last progress plus the deadline is before now
       else if (lastProgress + deadline * 1000 < now) {
         const at = lastProgress + deadline * 1000
@@ -135,16 +141,40 @@ export function deploymentStatus(c: Cluster, g: GenericObject, spec: JsonObject)
       } else conditions.push(cond('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${newRS}" is progressing.`, created, lastProgress))
     }
   }
+  // syncRolloutStatus moves its ReplicaSet's ReplicaFailure onto it (ReplicaSetToDeploymentCondition), last
+  const failed = newRS ? failedReplicaSet(c, g, newRS) : undefined
+  const failure = failed ? replicaFailure(c, failed) : undefined
+  if (failure) conditions.push({ ...failure, lastUpdateTime: failure.lastTransitionTime })
   status.conditions = conditions
   return omitZero(status, ['terminatingReplicas'])
+}
+
+/** the Deployment's new ReplicaSet when its Pods are refused (refused-pods.ts) */
+function failedReplicaSet(c: Cluster, g: GenericObject, newRS: string): GenericObject | undefined {
+  const rs = allWorkloads(c).find((w) => w.kind === 'ReplicaSet' && w.meta.namespace === g.meta.namespace && w.meta.name === newRS)
+  return rs && replicaFailure(c, rs) ? rs : undefined
+}
+
+/**
+ * replica_set_utils.go calculateStatus: a failed create adds ReplicaFailure (reason FailedCreate,
+ * the create's error), kept while Pods are missing; the Deployment controller copies it onto its
+ * Deployment (progress.go syncRolloutStatus).
+ */
+export function replicaFailure(c: Cluster, rs: GenericObject): JsonObject | undefined {
+  const account = missingTemplateAccount(c, rs)
+  if (account === undefined || workloadPods(c, rs).length > 0) return undefined
+  const message = failedCreateMessage(rs, account).replace(/^Error creating: /, '')
+  return { lastTransitionTime: rs.meta.creationTimestamp, message, reason: 'FailedCreate', status: 'True', type: 'ReplicaFailure' }
 }
 
 export function replicaSetStatus(c: Cluster, g: GenericObject, spec: JsonObject): JsonObject {
   const now = Date.parse(c.now)
   const pods = workloadPods(c, g)
   const minReady = num(spec.minReadySeconds, 0)
+  const failure = replicaFailure(c, g)
   return omitZero(
     {
+      ...(failure ? { conditions: [failure] } : {}),
       // every Pod the controller made carries the template's labels
       availableReplicas: pods.filter((p) => availableAt(p, minReady, now) !== undefined).length,
       fullyLabeledReplicas: pods.length,
@@ -186,7 +216,8 @@ export function daemonSetStatus(c: Cluster, g: GenericObject, spec: JsonObject):
   // the controller counts a node as scheduled once its daemon Pod exists, bound or still pending (nodesShouldRunDaemonPod)
   const scheduled = pods
   const available = scheduled.filter((p) => availableAt(p, minReady, now) !== undefined).length
-  const desired = pods.length
+  // a DaemonSet whose every Pod is refused (refused-pods.ts) still counts the nodes it should run on
+  const desired = pods.length === 0 && missingTemplateAccount(c, g) !== undefined ? daemonNodes(c, g) : pods.length
   return omitZero(
     {
       currentNumberScheduled: scheduled.length,

@@ -26,7 +26,6 @@ const B = (kind: string, apiVersions: string[], names: string[], consequence?: s
 
 export const BUILTIN_UNMODELLED: BuiltinKind[] = [
   // core/v1
-  B('ServiceAccount', ['v1'], ['serviceaccounts', 'serviceaccount', 'sa']),
   B('PersistentVolumeClaim', ['v1'], ['persistentvolumeclaims', 'persistentvolumeclaim', 'pvc']),
   B('PersistentVolume', ['v1'], ['persistentvolumes', 'persistentvolume', 'pv']),
   B('LimitRange', ['v1'], ['limitranges', 'limitrange', 'limits']),

@@ -388,6 +388,12 @@ export const KINDS: KindInfo[] = [
     status: statusAny,
   }),
   K('ConfigMap', ['v1'], true, 'configmaps', { data: strMap, binaryData: any, immutable: bool }),
+  // core/v1 ServiceAccount: its three fields beside metadata
+  K('ServiceAccount', ['v1'], true, 'serviceaccounts', {
+    secrets: arr(objectReference),
+    imagePullSecrets: arr(obj('LocalObjectReference', { name: str })),
+    automountServiceAccountToken: bool,
+  }),
   K('Secret', ['v1'], true, 'secrets', { data: any, stringData: any, type: str, immutable: bool }),
   K('Cluster', ['knet/v1alpha1'], false, 'clusters', {
     spec: obj('ClusterSpec', {

@@ -354,6 +354,8 @@ export interface Cluster {
   /** policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy (network-policy-api v0.2.x) */
   clusterNetworkPolicies: GenericObject[]
   configMaps: GenericObject[]
+  /** the reader's ServiceAccounts (the controllers' `default` ones are built when listed: kubectl/service-accounts.ts) */
+  serviceAccounts: GenericObject[]
   /** Gateway API (gateway.networking.k8s.io), read by engine/gateway */
   gatewayClasses: GenericObject[]
   gateways: GenericObject[]

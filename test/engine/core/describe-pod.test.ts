@@ -83,6 +83,7 @@ describe('kubectl describe pod: the cluster add-ons', () => {
   it('CoreDNS: system-cluster-critical, Burstable, its args and resources, its tolerations plus the 300s defaults', () => {
     const p = find(c, (x) => x.meta.labels['k8s-app'] === 'kube-dns')
     const rs = p.owner!.name
+    const vol = podJson(c, p).spec.volumes.at(-1).name
     const out = sh(c, `kubectl describe pod -n kube-system ${p.meta.name}`).stdout
     expect(out).toBe(
       [
@@ -129,6 +130,8 @@ describe('kubectl describe pod: the cluster add-ons', () => {
         '    Environment:  <none>',
         '    Mounts:',
         '      /etc/coredns from config-volume (ro)',
+        // the ServiceAccount admission plugin's token volume, in every container
+        `      /var/run/secrets/kubernetes.io/serviceaccount from ${vol} (ro)`,
         'Conditions:',
         '  Type                        Status',
         '  PodReadyToStartContainers   True ',
@@ -138,16 +141,22 @@ describe('kubectl describe pod: the cluster add-ons', () => {
         '  PodScheduled                True ',
         'Volumes:',
         '  config-volume:',
-        '    Type:        ConfigMap (a volume populated by a ConfigMap)',
-        '    Name:        coredns',
-        '    Optional:    false',
-        'QoS Class:       Burstable',
-        'Node-Selectors:  kubernetes.io/os=linux',
-        'Tolerations:     CriticalAddonsOnly op=Exists',
-        '                 node-role.kubernetes.io/control-plane:NoSchedule',
-        '                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s',
-        '                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s',
-        'Events:          <none>',
+        '    Type:      ConfigMap (a volume populated by a ConfigMap)',
+        '    Name:      coredns',
+        '    Optional:  false',
+        `  ${vol}:`,
+        '    Type:                    Projected (a volume that contains injected data from multiple sources)',
+        '    TokenExpirationSeconds:  3607',
+        '    ConfigMapName:           kube-root-ca.crt',
+        '    Optional:                false',
+        '    DownwardAPI:             true',
+        'QoS Class:                   Burstable',
+        'Node-Selectors:              kubernetes.io/os=linux',
+        'Tolerations:                 CriticalAddonsOnly op=Exists',
+        '                             node-role.kubernetes.io/control-plane:NoSchedule',
+        '                             node.kubernetes.io/not-ready:NoExecute op=Exists for 300s',
+        '                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s',
+        'Events:                      <none>',
         '',
       ].join('\n'),
     )
@@ -160,16 +169,18 @@ describe('kubectl describe pod: the cluster add-ons', () => {
     expect(out).toContain('Controlled By:  DaemonSet/kube-proxy\n')
     expect(out).toContain(
       [
-        'QoS Class:         BestEffort',
-        'Node-Selectors:    kubernetes.io/os=linux',
-        'Tolerations:       op=Exists',
-        '                   node.kubernetes.io/disk-pressure:NoSchedule op=Exists',
-        '                   node.kubernetes.io/memory-pressure:NoSchedule op=Exists',
-        '                   node.kubernetes.io/network-unavailable:NoSchedule op=Exists',
-        '                   node.kubernetes.io/not-ready:NoExecute op=Exists',
-        '                   node.kubernetes.io/pid-pressure:NoSchedule op=Exists',
-        '                   node.kubernetes.io/unreachable:NoExecute op=Exists',
-        '                   node.kubernetes.io/unschedulable:NoSchedule op=Exists',
+        // kube-proxy's Pods get the token volume too: host network does not exempt a Pod from the plugin
+        '    DownwardAPI:             true',
+        'QoS Class:                   BestEffort',
+        'Node-Selectors:              kubernetes.io/os=linux',
+        'Tolerations:                 op=Exists',
+        '                             node.kubernetes.io/disk-pressure:NoSchedule op=Exists',
+        '                             node.kubernetes.io/memory-pressure:NoSchedule op=Exists',
+        '                             node.kubernetes.io/network-unavailable:NoSchedule op=Exists',
+        '                             node.kubernetes.io/not-ready:NoExecute op=Exists',
+        '                             node.kubernetes.io/pid-pressure:NoSchedule op=Exists',
+        '                             node.kubernetes.io/unreachable:NoExecute op=Exists',
+        '                             node.kubernetes.io/unschedulable:NoSchedule op=Exists',
         '',
       ].join('\n'),
     )
@@ -211,6 +222,7 @@ describe('kubectl describe pod: the cluster add-ons', () => {
 describe('kubectl describe pod: the reader\'s Pods', () => {
   it('Guaranteed: command, args, limits copied to requests, probes with their defaults, environment, mounts, volumes', () => {
     const out = sh(c, 'kubectl describe pod guaranteed').stdout
+    const vol = podJson(c, find(c, (x) => x.meta.name === 'guaranteed')).spec.volumes.at(-1).name
     expect(out).toContain(
       [
         '    Port:          80/TCP (http)',
@@ -246,6 +258,7 @@ describe('kubectl describe pod: the reader\'s Pods', () => {
         '    Mounts:',
         '      /etc/app from config (ro)',
         '      /tmp from scratch (rw)',
+        `      /var/run/secrets/kubernetes.io/serviceaccount from ${vol} (ro)`,
         'Conditions:',
       ].join('\n'),
     )
@@ -257,13 +270,19 @@ describe('kubectl describe pod: the reader\'s Pods', () => {
         '    Name:      app-config',
         '    Optional:  false',
         '  scratch:',
-        "    Type:        EmptyDir (a temporary directory that shares a pod's lifetime)",
-        '    Medium:      ',
-        '    SizeLimit:   <unset>',
-        'QoS Class:       Guaranteed',
-        'Node-Selectors:  <none>',
-        'Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s',
-        '                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s',
+        "    Type:       EmptyDir (a temporary directory that shares a pod's lifetime)",
+        '    Medium:     ',
+        '    SizeLimit:  <unset>',
+        `  ${vol}:`,
+        '    Type:                    Projected (a volume that contains injected data from multiple sources)',
+        '    TokenExpirationSeconds:  3607',
+        '    ConfigMapName:           kube-root-ca.crt',
+        '    Optional:                false',
+        '    DownwardAPI:             true',
+        'QoS Class:                   Guaranteed',
+        'Node-Selectors:              <none>',
+        'Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s',
+        '                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s',
         // the kubelet's events (engine/kubectl/events.ts); the Pod names its node, so the scheduler made none
         'Events:',
         '  Type    Reason   Age    From     Message',
@@ -283,14 +302,16 @@ describe('kubectl describe pod: the reader\'s Pods', () => {
     expect(ct.resources).toEqual({ limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '500m', memory: '128Mi' } })
     expect(ct.livenessProbe).toEqual({ failureThreshold: 3, httpGet: { path: '/', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 })
     expect(ct.env[1].valueFrom.fieldRef).toEqual({ apiVersion: 'v1', fieldPath: 'metadata.name' })
-    expect(y.spec.volumes).toEqual([{ configMap: { defaultMode: 420, name: 'app-config' }, name: 'config' }, { emptyDir: {}, name: 'scratch' }])
+    // the plugin's token volume comes last (mountServiceAccountToken appends it)
+    expect(y.spec.volumes.slice(0, 2)).toEqual([{ configMap: { defaultMode: 420, name: 'app-config' }, name: 'config' }, { emptyDir: {}, name: 'scratch' }])
+    expect(y.spec.volumes[2].name).toMatch(/^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/)
     expect([y.spec.priority, y.status.qosClass]).toEqual([0, 'Guaranteed'])
   })
 
   it('BestEffort: no resources, the two 300s tolerations', () => {
     const out = sh(c, 'kubectl describe pod besteffort').stdout
     expect(out).toContain('    Restart Count:  0\n    Environment:    <none>\n')
-    expect(out).toContain('QoS Class:                    BestEffort\n')
+    expect(out).toContain('QoS Class:                   BestEffort\n')
     const j = JSON.parse(sh(c, 'kubectl get pod besteffort -o json').stdout)
     expect(j.spec.containers[0].resources).toEqual({})
     expect(j.status.qosClass).toBe('BestEffort')
@@ -305,8 +326,8 @@ describe('kubectl describe pod: the reader\'s Pods', () => {
     expect(out).toMatch(/Init Containers:\n {2}setup:\n/)
     expect(out).toContain('    State:          Terminated\n      Reason:       Completed\n      Exit Code:    0\n')
     expect(out).toContain('    Requests:\n      memory:     10Mi\n')
-    expect(out).toContain('QoS Class:                    Burstable\n')
-    expect(out).toContain('Tolerations:                  :NoExecute op=Exists\n')
+    expect(out).toContain('QoS Class:                   Burstable\n')
+    expect(out).toContain('Tolerations:                 :NoExecute op=Exists\n')
   })
 
   it('a DaemonSet on the host network: host ports, network-unavailable, and its not-ready toleration replaced', () => {
@@ -359,7 +380,7 @@ describe('kubectl describe: which objects', () => {
   it('-l picks by label; objects are separated by two blank lines', () => {
     const out = sh(c, 'kubectl describe pod -n kube-system -l k8s-app=kube-dns').stdout
     expect(out.match(/^Name: /gm)).toHaveLength(2)
-    expect(out).toContain('Events:          <none>\n\n\nName:')
+    expect(out).toContain('Events:                      <none>\n\n\nName:')
     expect(sh(c, 'kubectl describe pods -l app=nothing')).toMatchObject({ exitCode: 0, stdout: '', stderr: 'No resources found in default namespace.\n' })
     expect(sh(c, 'kubectl describe pod guaranteed -l app=g')).toMatchObject({ exitCode: 1, stderr: 'error: name cannot be provided when a selector is specified\n' })
   })

@@ -177,7 +177,9 @@ describe('kubectl describe', () => {
     expect(out).toContain('IPs:\n  IP:  10.244.1.2\nContainers:\n')
     // kubectl 1.34 names each port (describeContainerPorts)
     expect(out).toContain('    Port:           80/TCP (http)\n    Host Port:      0/TCP (http)\n')
-    expect(out).toContain('  PodScheduled                True \nVolumes:                      <none>\nQoS Class:                    BestEffort\n')
+    // the Volumes block (the ServiceAccount plugin's token volume) aligns with what follows it
+    expect(out).toMatch(/ {2}PodScheduled {16}True \nVolumes:\n {2}kube-api-access-\w{5}:\n {4}Type: {20}Projected/)
+    expect(out).toContain('    DownwardAPI:             true\nQoS Class:                   BestEffort\n')
   })
 
   it('node lists its Pod CIDR and Pods', () => {

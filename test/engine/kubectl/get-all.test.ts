@@ -85,7 +85,7 @@ spec:
       expect(r.stderr, line).toMatch(/^knet: \S+ is a resource type a real cluster has, but the simulator does not model \w+ objects\n$/)
     }
     expect(sh(c, 'kubectl get jobs').stderr).toContain('jobs.batch is')
-    expect(sh(c, 'kubectl get sa').stderr).toContain('serviceaccounts is')
+    expect(sh(c, 'kubectl get pvc').stderr).toContain('persistentvolumeclaims is')
     expect(sh(c, 'kubectl get nonsense').stderr).toBe('error: the server doesn\'t have a resource type "nonsense"\n')
   })
   it('no kind is both modelled and listed as unmodelled, and no type name means two things', () => {

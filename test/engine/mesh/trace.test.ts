@@ -18,6 +18,9 @@ spec:
 ${extra}  containers: [{name: app, image: registry.k8s.io/e2e-test-images/agnhost:2.53, args: [netexec, --http-port=8080], ports: [{containerPort: 8080, name: http}]}]`
 
 const base = docs(
+  // the accounts the Pods name must exist, or the API server refuses the Pods
+  'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: shop}',
+  'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api}',
   pod('client', 'node-1', 'app: client', '  serviceAccountName: shop\n'),
   pod('api-far', 'node-2', 'app: api', '  serviceAccountName: api\n'),
   pod('api-near', 'node-1', 'app: api'),
