@@ -11,6 +11,7 @@ import { BuildContext } from './context.ts'
 import { readClusterConfig } from './config.ts'
 import { buildNodes } from './nodes.ts'
 import { checkLayer2 } from './cni-adjacency.ts'
+import { addNodeAnnotations } from './node-annotations.ts'
 import { addFlannelAnnotations } from './flannel-annotations.ts'
 import { buildNamespaces } from './namespaces.ts'
 import { systemNamespaces, systemPods, systemServices } from './system.ts'
@@ -89,6 +90,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
   const nodes = buildNodes(ctx, config, doc)
   checkLayer2(ctx, config, nodes, doc)
   addFlannelAnnotations(config, nodes)
+  addNodeAnnotations(nodes)
 
   // Namespaces used by objects
   const used = new Map<string, { kind: string; name: string; namespace: string; ref?: SourceRef }>()

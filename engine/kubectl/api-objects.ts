@@ -375,6 +375,14 @@ export function nodeJson(n: Node, cluster: Cluster): JsonObject {
   const rawStatus = read.fields(raw.status)
   const status: JsonObject = {
     addresses: n.addresses.map((a) => ({ address: a.address, type: a.type })),
+    // kubelet's status setters (pkg/kubelet/nodestatus/setters.go): its port, and what the
+    // runtime reports. containerd 2.x lists each configured runtime, then the default again
+    // under "" (internal/cri/server introspectRuntimeHandlers); runc 1.3 on kernel 6.8
+    // supports recursive read-only mounts and user namespaces, and containerd 2 supports
+    // SupplementalGroupsPolicy (KEP-3619)
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    features: { supplementalGroupsPolicy: true },
+    runtimeHandlers: ['runc', ''].map((name) => ({ features: { recursiveReadOnlyMounts: true, userNamespaces: true }, name })),
     ...rawStatus,
     allocatable: { ...n.allocatable },
     capacity: { ...n.capacity },

@@ -55,6 +55,9 @@ describe('kubectl describe node', () => {
         '                    flannel.alpha.coreos.com/backend-type: vxlan',
         '                    flannel.alpha.coreos.com/kube-subnet-manager: true',
         '                    flannel.alpha.coreos.com/public-ip: 192.168.1.11',
+        // the TTL controller's and kubelet's (cluster/node-annotations.ts)
+        '                    node.alpha.kubernetes.io/ttl: 0',
+        '                    volumes.kubernetes.io/controller-managed-attach-detach: true',
         'CreationTimestamp:  Mon, 05 Jan 2026 12:00:00 +0000',
         'Taints:             <none>',
         'Unschedulable:      false',
