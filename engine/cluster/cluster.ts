@@ -12,6 +12,7 @@ import { readClusterConfig } from './config.ts'
 import { buildNodes } from './nodes.ts'
 import { checkLayer2 } from './cni-adjacency.ts'
 import { addNodeAnnotations } from './node-annotations.ts'
+import { addCalicoAnnotations } from './calico-annotations.ts'
 import { addFlannelAnnotations } from './flannel-annotations.ts'
 import { buildNamespaces } from './namespaces.ts'
 import { systemNamespaces, systemPods, systemServices } from './system.ts'
@@ -90,6 +91,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
   const nodes = buildNodes(ctx, config, doc)
   checkLayer2(ctx, config, nodes, doc)
   addFlannelAnnotations(config, nodes)
+  addCalicoAnnotations(config, nodes)
   addNodeAnnotations(nodes)
 
   // Namespaces used by objects

@@ -11,6 +11,7 @@ import { admittedPriority, admittedTolerations, defaultContainer, defaultVolume 
 import { podQOSClass } from './pod-resources.ts'
 import { admitServiceAccount } from './service-account-admission.ts'
 import { sha256Hex } from '../dataplane/sha256.ts'
+import { sandboxId } from '../dataplane/ids.ts'
 import { crashLoop, goDuration } from '../cluster/crash-loop.ts'
 import { isoSeconds, lastState } from '../cluster/probes.ts'
 import { readyTransition } from '../cluster/ready-transition.ts'
@@ -185,6 +186,8 @@ export function podJson(pod: Pod, cluster: Cluster): JsonObject {
   // (KEP-5067, PodObservedGenerationTracking GA in 1.35): kubelet in status.observedGeneration and
   // on its conditions, the scheduler on PodScheduled when it fails to place the Pod
   const metadata = metaJson(pod.meta, { generation: 1 })
+  const cniMarks = calicoPodAnnotations(cluster, pod)
+  if (cniMarks) metadata.annotations = { ...read.fields(metadata.annotations), ...cniMarks }
   // a Pod being deleted: the API server records when, and the grace period it was given
   const rawMeta = read.fields(raw.metadata)
   if (typeof rawMeta.deletionTimestamp === 'string') {
@@ -403,4 +406,15 @@ export function genericJson(g: GenericObject): JsonObject {
 
 export function addressFamilyText(ip: string): string {
   return ipFamilyOf(ip) ?? 'IPv4'
+}
+
+/**
+ * The Calico CNI plugin (calico and canal) records each Pod's workload endpoint on the Pod
+ * itself in Kubernetes-datastore mode (libcalico-go k8s/resources/workloadendpoint.go
+ * calcCNIAnnotations): its addresses as /32 and /128 networks and its sandbox's container ID.
+ */
+function calicoPodAnnotations(cluster: Cluster, pod: Pod): Record<string, string> | undefined {
+  if ((cluster.config.cni !== 'calico' && cluster.config.cni !== 'canal') || pod.hostNetwork || pod.podIPs.length === 0) return undefined
+  const nets = pod.podIPs.map((ip) => (ip.includes(':') ? `${ip}/128` : `${ip}/32`))
+  return { 'cni.projectcalico.org/containerID': sandboxId(pod), 'cni.projectcalico.org/podIP': nets[0], 'cni.projectcalico.org/podIPs': nets.join(',') }
 }
