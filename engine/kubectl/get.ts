@@ -16,6 +16,7 @@ import type { KubectlFlags } from './flags.ts'
 import { fieldFilter } from './field-selector.ts'
 import { printerFor, printGeneric } from './output-printers.ts'
 import type { Printer } from './output-printers.ts'
+import { refuseUnsimulated } from './unsimulated-data.ts'
 
 export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   if (f.args.length === 0) return noResourceType()
@@ -146,12 +147,16 @@ function printObjects(printer: Exclude<Printer, { kind: 'table' }>, objects: Jso
     const single = objects.length === 1 && wanted.length === 1 && wanted[0].names.length === 1
     const doc = single ? objects[0] : listObject(objects)
     if (objects.length === 0 && errors.length) return { exitCode: 1, stdout: '', stderr, data }
-    return { exitCode: errors.length ? 1 : 0, stdout: printer.kind === 'json' ? toJsonText(doc) : toYamlText(doc), stderr, data }
+    const text = printer.kind === 'json' ? toJsonText(doc) : toYamlText(doc)
+    // an object whose values are not simulated is refused rather than printed with stand-ins
+    return refuseUnsimulated(text, objects) ?? { exitCode: errors.length ? 1 : 0, stdout: text, stderr, data }
   }
   if (printer.kind === 'name') return { exitCode: errors.length ? 1 : 0, stdout: names.map((n) => `${n}\n`).join(''), stderr, data }
   // jsonpath, custom-columns (get.go printGeneric): one named object is printed as itself, anything else as a List
   const single = objects.length === 1 && wanted.length === 1 && wanted[0].names.length === 1
   if (objects.length === 0 && errors.length && single) return { exitCode: 1, stdout: '', stderr, data }
   const r = printGeneric(printer as Extract<Printer, { kind: 'jsonpath' | 'custom-columns' }>, single ? objects[0] : listObject(objects), noHeaders)
+  const refused = refuseUnsimulated(r.stdout, objects)
+  if (refused) return refused
   return { exitCode: errors.length || r.error ? 1 : 0, stdout: r.stdout, stderr: stderr + (r.error ?? ''), data }
 }

@@ -1,7 +1,7 @@
 /**
  * kube-proxy's configuration on this cluster: the Cluster document's
- * proxyMode, overridden by a `kube-proxy` ConfigMap in kube-system (kubeadm's
- * layout: key config.conf holding a KubeProxyConfiguration), with kubeadm's
+ * proxyMode, overridden by the reader's own `kube-proxy` ConfigMap in kube-system
+ * (kubeadm's layout: key config.conf holding a KubeProxyConfiguration), with kubeadm's
  * defaults otherwise (clusterCIDR = the Pod subnet, detectLocalMode
  * ClusterCIDR, masqueradeBit 14, localhostNodePorts true, nodePortAddresses
  * unset = all local addresses, "primary" in nftables mode, IPVS scheduler rr).
@@ -47,6 +47,21 @@ const cache = new WeakMap<Cluster, ProxyConfig>()
 export function proxyConfig(cluster: Cluster): ProxyConfig {
   const hit = cache.get(cluster)
   if (hit) return hit
+  const cm = cluster.configMaps.find((c) => c.meta.namespace === 'kube-system' && c.meta.name === 'kube-proxy')
+  const data = cm?.raw.data
+  const text = data && typeof data === 'object' && !Array.isArray(data) ? data['config.conf'] : undefined
+  // no kube-proxy reads the ConfigMap when Cilium replaces it
+  const cfg = proxyConfigFrom(cluster, typeof text === 'string' && !cluster.config.kubeProxyReplacement ? text : undefined)
+  cache.set(cluster, cfg)
+  return cfg
+}
+
+/**
+ * The configuration kube-proxy would run with given `text` as config.conf; without it, the
+ * Cluster document's mode (the ConfigMap kubeadm writes for that mode, kubeadm-configmap.ts,
+ * reads back the same: test/engine/kubectl/kubeadm-configmaps.test.ts holds them equal).
+ */
+export function proxyConfigFrom(cluster: Cluster, text: string | undefined): ProxyConfig {
   const cfg: ProxyConfig = {
     mode: cluster.config.proxyMode,
     modeSource: 'cluster',
@@ -63,15 +78,10 @@ export function proxyConfig(cluster: Cluster): ProxyConfig {
     nodePortAddresses: [],
     warnings: [],
   }
-  const cm = cluster.configMaps.find((c) => c.meta.namespace === 'kube-system' && c.meta.name === 'kube-proxy')
-  const data = cm?.raw.data
-  const text = data && typeof data === 'object' && !Array.isArray(data) ? data['config.conf'] : undefined
-  // no kube-proxy reads the ConfigMap when Cilium replaces it
-  if (typeof text === 'string' && !cluster.config.kubeProxyReplacement) applyConfigText(cfg, text)
+  if (text !== undefined) applyConfigText(cfg, text)
   // server_linux.go platformApplyDefaults: nftables mode defaults nodePortAddresses to "primary"
   // (NodePorts only on the node's primary IPs), the other modes to all local addresses
   if (cfg.mode === 'nftables' && cfg.nodePortAddresses.length === 0) cfg.nodePortAddresses = ['primary']
-  cache.set(cluster, cfg)
   return cfg
 }
 
