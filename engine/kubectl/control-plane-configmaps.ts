@@ -61,10 +61,11 @@ function made(c: Cluster): GenericObject[] {
     "the KubeletConfiguration kubeadm v1.37 uploads is not reproduced (part of it, resolvConf, depends on the host kubeadm ran on)")))
   // cluster_authentication_trust_controller.go getConfigMapDataFor: client-ca-file, then, with a
   // front-proxy CA, the username, group and extra-prefix headers, the CA and the allowed names:
-  // kubeadm's kube-apiserver flags set all five (controlplane/manifests.go); requestheader-uid-headers
-  // is written only when --requestheader-uid-headers is set, which kubeadm does not set
+  // kubeadm's kube-apiserver flags set the request-header CA and headers (controlplane/manifests.go);
+  // since RemoteRequestHeaderUID went beta (1.33, kubernetes#130560) getConfigMapDataFor writes
+  // requestheader-uid-headers too whenever there is a request-header CA, flag set or not: seven keys
   out.push(configMap('kube-system', 'extension-apiserver-authentication', unsimulatedData('kube-system', 'extension-apiserver-authentication',
-    ['client-ca-file', 'requestheader-allowed-names', 'requestheader-client-ca-file', 'requestheader-extra-headers-prefix', 'requestheader-group-headers', 'requestheader-username-headers'],
+    ['client-ca-file', 'requestheader-allowed-names', 'requestheader-client-ca-file', 'requestheader-extra-headers-prefix', 'requestheader-group-headers', 'requestheader-uid-headers', 'requestheader-username-headers'],
     'it holds the front-proxy CA (/etc/kubernetes/pki/front-proxy-ca.crt), a certificate the simulated cluster does not have')))
   return out
 }

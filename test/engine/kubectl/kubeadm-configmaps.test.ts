@@ -122,7 +122,7 @@ describe('kubectl get cm lists what a kubeadm cluster has', () => {
         'kube-public       cluster-info                                           1      10d',
         'kube-public       kube-root-ca.crt                                       1      10d',
         'kube-system       coredns                                                1      10d',
-        'kube-system       extension-apiserver-authentication                     6      10d',
+        'kube-system       extension-apiserver-authentication                     7      10d',
         'kube-system       kube-apiserver-legacy-service-account-token-tracking   1      10d',
         'kube-system       kube-proxy                                             2      10d',
         'kube-system       kube-root-ca.crt                                       1      10d',
