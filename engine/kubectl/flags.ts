@@ -14,6 +14,8 @@ export interface KubectlFlags {
   /** -L/--label-columns, each flag's comma-separated keys in order */
   labelColumns: string[]
   noHeaders: boolean
+  /** --sort-by (kubectl get only) */
+  sortBy?: string
 }
 
 export function parseKubectlFlags(argv: string[]): KubectlFlags | { error: string } {
@@ -44,7 +46,8 @@ export function parseKubectlFlags(argv: string[]): KubectlFlags | { error: strin
     else if (a === '--field-selector' || a.startsWith('--field-selector=')) e = take('field-selector', (v) => (f.fieldSelector = v))
     else if (a === '-L' || a.startsWith('--label-columns') || (a.startsWith('-L') && !a.startsWith('--'))) e = take('label-columns', (v) => f.labelColumns.push(...v.split(',').filter((k) => k !== '')))
     else if (a === '--no-headers' || a === '--no-headers=true') f.noHeaders = true
-    else if (a.startsWith('-') && a !== '-') return { error: flagNotSimulated(a) ?? `error: unknown flag: ${a}\nSee 'kubectl ${f.verb || '--help'}' for usage.` }
+    else if (a === '--sort-by' || a.startsWith('--sort-by=')) e = take('sort-by', (v) => (f.sortBy = v))
+    else if (a.startsWith('-') && a !== '-') return { error: flagNotSimulated(a) ?? `error: unknown flag: ${a}\nSee 'kubectl ${f.verb ? `${f.verb} --help` : '--help'}' for usage.` }
     else if (!f.verb) f.verb = a
     else f.args.push(a)
     if (e) return e

@@ -15,6 +15,7 @@ import { listObject, toJsonText, toYamlText } from './output-formats.ts'
 import type { KubectlFlags } from './flags.ts'
 import { fieldFilter } from './field-selector.ts'
 import { printerFor, printGeneric } from './output-printers.ts'
+import { sortOrder } from './sort-by.ts'
 import type { Printer } from './output-printers.ts'
 import { refuseUnsimulated } from './unsimulated-data.ts'
 
@@ -83,6 +84,13 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
       })
     }
     if (items.length === 0) continue
+    // --sort-by on a table: each type's Table is sorted by its rows' objects, twice (get.go
+    // RuntimeSorter, then SortingPrinter); named objects come one Table each, so only checked
+    if (f.sortBy !== undefined && printer.kind === 'table') {
+      const sorted = sortItems(items, (x) => ad.json(x, cluster), f.sortBy, wantedNames.length ? 'check' : 2)
+      if ('error' in sorted) return fail(sorted.error)
+      items = sorted.items
+    }
     any = true
     for (const x of items) {
       objects.push(ad.json(x, cluster))
@@ -107,7 +115,19 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
   const stderr = errors.map((e) => `${e}\n`).join('')
   const data = { items: objects }
   // the other printers: compiled only when asked for (issue 20)
-  if (printer.kind !== 'table') return printObjects(printer, objects, names, wanted, errors, stderr, data, f.noHeaders)
+  if (printer.kind !== 'table') {
+    // printGeneric: the objects as one List, sorted once by the SortingPrinter (a single named object is not a list)
+    const single = objects.length === 1 && wanted.length === 1 && wanted[0].names.length === 1
+    if (f.sortBy !== undefined && !single && objects.length > 0) {
+      const order = sortOrder(objects, f.sortBy, 1)
+      if (!Array.isArray(order)) return fail(order.error)
+      const o = order.map((i) => objects[i])
+      const n = order.map((i) => names[i])
+      objects.splice(0, objects.length, ...o)
+      names.splice(0, names.length, ...n)
+    }
+    return printObjects(printer, objects, names, wanted, errors, stderr, data, f.noHeaders)
+  }
   if (!any) return nothingFound(f, wanted, errors, stderr, data)
   const warn = wanted.some((w) => w.rt.kind === 'Endpoints') ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n' : ''
   return { ...ok(sections.join('\n'), data), stderr: warn + stderr, exitCode: errors.length ? 1 : 0 }
@@ -159,4 +179,17 @@ function printObjects(printer: Exclude<Printer, { kind: 'table' }>, objects: Jso
   const refused = refuseUnsimulated(r.stdout, objects)
   if (refused) return refused
   return { exitCode: errors.length || r.error ? 1 : 0, stdout: r.stdout, stderr: stderr + (r.error ?? ''), data }
+}
+
+/** Sorts one type's rows for --sort-by, or checks each named object has the field ('check'). */
+function sortItems<T>(items: T[], json: (x: T) => JsonObject, sortBy: string, passes: 2 | 'check'): { items: T[] } | { error: string } {
+  if (passes === 'check') {
+    for (const x of items) {
+      const r = sortOrder([json(x)], sortBy, 2)
+      if (!Array.isArray(r)) return r
+    }
+    return { items }
+  }
+  const order = sortOrder(items.map(json), sortBy, 2)
+  return Array.isArray(order) ? { items: order.map((i) => items[i]) } : order
 }

@@ -21,7 +21,7 @@ export function verbNotSimulated(verb: string, simulated: string[]): string | un
 /** kubectl's global flags and get's flags that the simulator does not model. */
 const FLAGS = [
   'context', 'kubeconfig', 'cluster', 'user', 'server', 's', 'token', 'as', 'as-group', 'as-uid', 'certificate-authority', 'client-certificate', 'client-key', 'insecure-skip-tls-verify', 'tls-server-name', 'request-timeout', 'v', 'vmodule', 'profile', 'profile-output', 'match-server-version', 'warnings-as-errors', 'cache-dir', 'disable-compression', 'log-flush-frequency', 'password', 'username',
-  'sort-by', 'watch', 'w', 'watch-only', 'output-watch-events', 'chunk-size', 'ignore-not-found', 'raw', 'show-kind', 'show-managed-fields', 'template', 'allow-missing-template-keys', 'subresource', 'server-print', 'filename', 'f', 'kustomize', 'k', 'recursive', 'R', 'selector-columns',
+  'watch', 'w', 'watch-only', 'output-watch-events', 'chunk-size', 'ignore-not-found', 'raw', 'show-kind', 'show-managed-fields', 'template', 'allow-missing-template-keys', 'subresource', 'server-print', 'filename', 'f', 'kustomize', 'k', 'recursive', 'R', 'selector-columns',
 ]
 
 /** The message for a real kubectl flag the simulator does not model, or undefined for a flag kubectl does not have. */

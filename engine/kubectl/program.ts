@@ -50,6 +50,8 @@ export const kubectlProgram: Program = {
 
 /** kubectl's verbs other than get (and those answered before the flags are read). */
 function otherVerb(inv: Invocation, f: KubectlFlags): Output {
+  // --sort-by is get's own flag
+  if (f.sortBy !== undefined) return fail(`error: unknown flag: --sort-by\nSee 'kubectl ${f.verb ? `${f.verb} --help` : '--help'}' for usage.`)
   switch (f.verb) {
     case 'describe':
       return kubectlDescribe(inv.cluster, f)
