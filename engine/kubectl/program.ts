@@ -13,12 +13,13 @@ import { kubectlLogs } from './logs.ts'
 import { verbNotSimulated } from './not-simulated.ts'
 import { kubectlRollout } from './rollout-status.ts'
 import { kubectlWait } from './wait.ts'
+import { kubectlEvents } from './events-command.ts'
 
-const SIMULATED = ['get', 'describe', 'exec', 'logs', 'debug', 'port-forward', 'rollout status', 'wait', 'version']
+const SIMULATED = ['get', 'describe', 'events', 'exec', 'logs', 'debug', 'port-forward', 'rollout status', 'wait', 'version']
 
 export const kubectlProgram: Program = {
   places: ['workstation'],
-  summary: 'talk to the simulated API server: get, describe, exec, logs, debug, port-forward, rollout status, wait',
+  summary: 'talk to the simulated API server: get, describe, events, exec, logs, debug, port-forward, rollout status, wait',
   usage: [
     'kubectl get TYPE[,TYPE…] [NAME…] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name] [--show-labels] [-L KEY,…] [--no-headers]',
     "  -o jsonpath='{.items[*].metadata.name}'   (fields, [*], [n], [?(@.x==\"y\")], range … end, {\"\\n\"}, ..)",
@@ -27,6 +28,7 @@ export const kubectlProgram: Program = {
     'kubectl describe deployment|replicaset|statefulset|daemonset NAME [-n NS]',
     'kubectl rollout status deployment|statefulset|daemonset/NAME [-n NS] [--watch=false] [--timeout=DURATION]',
     'kubectl wait --for=condition=NAME[=VALUE] TYPE/NAME… | TYPE (-l SELECTOR | --all) [-n NS] [--timeout=DURATION]   (the cluster does not change while it waits)',
+    'kubectl events [-n NS | -A] [--for TYPE/NAME] [--types Normal,Warning] [--no-headers]   (oldest first)',
     'kubectl exec [-n NS] POD -- COMMAND [ARGS…]',
     'kubectl logs (POD | TYPE/NAME | -l SELECTOR) [-n NS] [-c CONTAINER | --all-containers] [--tail N] [--timestamps] [--prefix]',
     'kubectl debug [-n NS] POD -it --image=IMAGE [--target=CONTAINER] -- COMMAND [ARGS…]   (an ephemeral container in the Pod\'s network namespace)',
@@ -40,6 +42,7 @@ export const kubectlProgram: Program = {
     const verb = inv.argv[1]
     if (verb === 'rollout') return kubectlRollout(inv.cluster, inv.argv.slice(1))
     if (verb === 'wait') return kubectlWait(inv.cluster, inv.argv.slice(1))
+    if (verb === 'events') return kubectlEvents(inv.cluster, inv.argv.slice(2))
     const missing = verb && !SIMULATED.includes(verb) ? verbNotSimulated(verb, SIMULATED) : undefined
     if (missing) return fail(missing)
     const f = parseKubectlFlags(inv.argv.slice(1))
