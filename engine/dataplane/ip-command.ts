@@ -47,6 +47,7 @@ export function runIp(ctx: IpContext, args: string[]): Output {
       if (!target) return fail(`Cannot open network namespace "${name ?? ''}": No such file or directory`, 255)
       ns = target
     } else if (a === '-V' || a === '-Version') return ok('ip utility, iproute2-6.8.0, libbpf 1.3.0\n')
+    else if (realIpOption(a)) return fail(`knet: ip ${a} (${realIpOption(a)}) is a real option, but it is not simulated here (simulated: -4 -6 -d -br -o -n -c -V)`, 255)
     else return fail(`Option "${a}" is unknown, try "ip -help".`, 255)
   }
   const object = args[i]
@@ -264,4 +265,15 @@ function netns(ctx: IpContext, args: string[]): Output {
   const names = (ctx.namespaces ?? []).map((n, i) => `${n.name} (id: ${i})`)
   // the kernel lists the most recently created namespace first
   return ok(names.length ? `${names.reverse().join('\n')}\n` : '')
+}
+
+/**
+ * ip.c's other global options, matched as it matches them (a prefix of the name, `--x` as
+ * `-x`, in ip.c's order): the one an argument names, or undefined for one ip does not have.
+ */
+function realIpOption(arg: string): string | undefined {
+  const opt = arg.startsWith('--') ? arg.slice(1) : arg
+  if (['-0', '-M', '-B', '-echo'].includes(opt)) return opt
+  const names = ['-loops', '-family', '-human', '-human-readable', '-iec', '-stats', '-statistics', '-resolve', '-timestamp', '-tshort', '-force', '-batch', '-json', '-pretty', '-rcvbuf', '-help', '-Numeric', '-all']
+  return opt.length > 1 ? names.find((n) => n.startsWith(opt)) : undefined
 }

@@ -305,6 +305,10 @@ interface Options {
   port?: { dir: 'sport' | 'dport'; port: number }
 }
 
+/** iproute2 misc/ss.c getopt_long's short options */
+const SS_OPTIONS = 'dhalBetuwxnro460spTbEfmMiADFvVzZNKHQSO'
+const SS_KNOWS = '\n(the simulated ss knows -t -u -l -a -n -p -H -4 -6 and the filter sport|dport = :PORT)'
+
 function parse(args: string[]): Options | { error: string } {
   const o: Options = { tcp: false, udp: false, listening: false, all: false, processes: false, header: true }
   const rest: string[] = []
@@ -327,7 +331,9 @@ function parse(args: string[]): Options | { error: string } {
         else if (ch === 'H') o.header = false
         else if (ch === '4') o.family = 'IPv4'
         else if (ch === '6') o.family = 'IPv6'
-        else return { error: `ss: invalid option -- '${ch}'\n(the simulated ss knows -t -u -l -a -n -p -H -4 -6 and the filter sport|dport = :PORT)` }
+        // ss.c's getopt string: an option ss has is said to be not simulated, not invalid
+        else if (SS_OPTIONS.includes(ch)) return { error: `knet: ss -${ch} is a real option, but it is not simulated here${SS_KNOWS}` }
+        else return { error: `ss: invalid option -- '${ch}'${SS_KNOWS}` }
       }
     } else rest.push(a)
   }

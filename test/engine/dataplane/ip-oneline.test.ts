@@ -32,3 +32,13 @@ describe('ip -o', () => {
     expect(out('ssh node-1 ip -o -br addr')).toBe(out('ssh node-1 ip -br addr'))
   })
 })
+
+describe('options ip and ss have but the simulator does not model', () => {
+  it('are said to be not simulated, not unknown (ip.c matches a prefix of the name)', () => {
+    expect(sh(c, 'ssh node-1 ip -s link')).toMatchObject({ exitCode: 255, stderr: 'knet: ip -s (-stats) is a real option, but it is not simulated here (simulated: -4 -6 -d -br -o -n -c -V)\n' })
+    expect(sh(c, 'ssh node-1 ip --json addr').stderr).toMatch(/^knet: ip --json \(-json\) is a real option/)
+    expect(sh(c, 'ssh node-1 ip -z addr').stderr).toBe('Option "-z" is unknown, try "ip -help".\n')
+    expect(sh(c, 'kubectl exec web -- ss -s').stderr).toMatch(/^knet: ss -s is a real option, but it is not simulated here\n/)
+    expect(sh(c, 'kubectl exec web -- ss -q').stderr).toMatch(/^ss: invalid option -- 'q'\n/)
+  })
+})
