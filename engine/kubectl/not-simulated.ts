@@ -8,7 +8,7 @@
 /** Verbs that change the cluster: the scenario's manifests are the cluster here. */
 const MUTATING = ['apply', 'create', 'delete', 'edit', 'patch', 'replace', 'label', 'annotate', 'scale', 'autoscale', 'rollout', 'set', 'expose', 'run', 'cordon', 'uncordon', 'drain', 'taint', 'certificate', 'kustomize', 'diff', 'wait']
 /** Verbs that need a live process or the API server's machinery. */
-const LIVE = ['attach', 'proxy', 'cp', 'top', 'events', 'explain', 'api-resources', 'api-versions', 'cluster-info', 'config', 'auth', 'plugin', 'completion', 'alpha', 'options']
+const LIVE = ['attach', 'proxy', 'cp', 'explain', 'api-resources', 'api-versions', 'config', 'auth', 'plugin', 'completion', 'alpha', 'options']
 
 /** The message for a real kubectl verb the simulator does not run, or undefined for a verb kubectl does not have. */
 export function verbNotSimulated(verb: string, simulated: string[]): string | undefined {

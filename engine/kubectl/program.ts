@@ -14,8 +14,9 @@ import { verbNotSimulated } from './not-simulated.ts'
 import { kubectlRollout } from './rollout-status.ts'
 import { kubectlWait } from './wait.ts'
 import { kubectlEvents } from './events-command.ts'
+import { kubectlClusterInfo, kubectlTop } from './cluster-info.ts'
 
-const SIMULATED = ['get', 'describe', 'events', 'exec', 'logs', 'debug', 'port-forward', 'rollout status', 'wait', 'version']
+const SIMULATED = ['get', 'describe', 'events', 'exec', 'logs', 'debug', 'port-forward', 'rollout status', 'wait', 'cluster-info', 'top', 'version']
 
 export const kubectlProgram: Program = {
   places: ['workstation'],
@@ -43,6 +44,8 @@ export const kubectlProgram: Program = {
     if (verb === 'rollout') return kubectlRollout(inv.cluster, inv.argv.slice(1))
     if (verb === 'wait') return kubectlWait(inv.cluster, inv.argv.slice(1))
     if (verb === 'events') return kubectlEvents(inv.cluster, inv.argv.slice(2))
+    if (verb === 'cluster-info') return kubectlClusterInfo(inv.cluster, inv.argv.slice(2))
+    if (verb === 'top') return kubectlTop(inv.argv.slice(2))
     const missing = verb && !SIMULATED.includes(verb) ? verbNotSimulated(verb, SIMULATED) : undefined
     if (missing) return fail(missing)
     const f = parseKubectlFlags(inv.argv.slice(1))
