@@ -362,7 +362,8 @@ export const lsProgram: Program = {
     for (const p of paths) {
       const r = dataplaneList(inv.cluster, inv.place, p)
       if (!r) {
-        errs.push(`ls: cannot access '${p}': No such file or directory (the simulator lists only the CNI and kube-proxy paths: /etc/cni/net.d, /opt/cni/bin, /var/lib/cni/networks, /run/flannel, /proc/sys/net)`)
+        // a path the simulator does not keep may well exist: it is not said to be missing
+        errs.push(`knet: ls: ${p} is not simulated here (the simulator lists only the CNI and kernel paths: /etc/cni/net.d, /opt/cni/bin, /var/lib/cni/networks, /run/flannel, /proc/sys/net, /sys/class/net)`)
         continue
       }
       if ('error' in r) {
@@ -371,16 +372,14 @@ export const lsProgram: Program = {
       }
       if (paths.length > 1 && !r.file) out.push(`${p}:`)
       const entries = all ? [{ name: '.', dir: true, size: 4096 }, { name: '..', dir: true, size: 4096 }, ...r.entries] : r.entries
+      if (long && p.replace(/\/+$/, '').startsWith('/opt/cni/bin')) {
+        // the plugin binaries' sizes depend on the release and the build: not invented here
+        errs.push(`knet: ls -l: the sizes of the CNI plugin binaries are not simulated (ls ${p} lists them)`)
+        continue
+      }
       if (long) {
-        // the binaries are not simulated: give them plausible sizes, stable per name
-        const rows = entries.map((e) => {
-          const inBin = p.startsWith('/opt/cni/bin') && !e.dir
-          const exec = inBin && !/^(LICENSE|README\.md)$/.test(e.name)
-          const size = exec ? 2_500_000 + (fnv1a32(e.name) % 3_000_000) : inBin ? (e.name === 'LICENSE' ? 11357 : 2343) : e.size
-          return { e, exec, size }
-        })
-        if (!r.file) out.push(`total ${rows.reduce((s, x) => s + Math.ceil(x.size / 4096) * 4, 0)}`)
-        for (const { e, exec, size } of rows) out.push(`${e.dir ? 'drwxr-xr-x' : exec ? '-rwxr-xr-x' : '-rw-r--r--'} ${e.dir ? 2 : 1} root root ${String(size).padStart(8)} ${DATE} ${e.name}`)
+        if (!r.file) out.push(`total ${entries.reduce((s, e) => s + Math.ceil(e.size / 4096) * 4, 0)}`)
+        for (const e of entries) out.push(`${e.dir ? 'drwxr-xr-x' : '-rw-r--r--'} ${e.dir ? 2 : 1} root root ${String(e.size).padStart(8)} ${DATE} ${e.name}`)
       } else out.push(...entries.map((e) => e.name))
     }
     return { exitCode: errs.length ? 2 : 0, stdout: out.length ? `${out.join('\n')}\n` : '', stderr: errs.length ? `${errs.join('\n')}\n` : '' }

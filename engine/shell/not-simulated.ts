@@ -9,7 +9,7 @@ import type { Place } from './types.ts'
 import { imageName } from '../traffic/servers.ts'
 import { placeContainer } from '../model/containers.ts'
 
-const NETSHOOT = ['tshark', 'termshark', 'ngrep', 'iperf', 'iperf3', 'mtr', 'tcptraceroute', 'tracepath', 'nmap', 'nping', 'fping', 'socat', 'websocat', 'ethtool', 'iftop', 'iptraf-ng', 'calicoctl', 'grpcurl', 'arping', 'drill', 'strace', 'ltrace', 'fortio', 'hey', 'oha', 'ab', 'speedtest-cli', 'swaks', 'scapy', 'tc', 'openssl', 'jq', 'netstat', 'arp', 'route', 'ifconfig']
+const NETSHOOT = ['tshark', 'termshark', 'ngrep', 'iperf', 'iperf3', 'mtr', 'tcptraceroute', 'tracepath', 'nmap', 'nping', 'fping', 'socat', 'websocat', 'ethtool', 'iftop', 'iptraf-ng', 'calicoctl', 'grpcurl', 'arping', 'drill', 'strace', 'ltrace', 'fortio', 'hey', 'oha', 'ab', 'speedtest-cli', 'swaks', 'scapy', 'tc', 'openssl', 'jq', 'netstat', 'arp', 'route', 'ifconfig', 'iptables', 'ip6tables', 'iptables-save', 'nft', 'ipset', 'ipvsadm', 'birdc']
 const NODE = ['socat', 'ethtool', 'ebtables', 'tc', 'tracepath', 'arping', 'crictl', 'ctr', 'journalctl', 'systemctl', 'strace', 'openssl', 'netstat', 'mtr']
 
 /** What shows the same thing in the simulator, per tool. */
@@ -39,6 +39,10 @@ const INSTEAD: Record<string, string> = {
   calicoctl: 'kubectl get networkpolicies, and policy check SOURCE -> DEST:PORT',
   drill: 'dig NAME',
   netstat: 'ss -ltn (or ss -tn)',
+  iptables: 'the node\'s rules: ssh NODE iptables-save',
+  'iptables-save': 'the node\'s rules: ssh NODE iptables-save',
+  nft: 'the node\'s ruleset: ssh NODE nft list ruleset',
+  ipvsadm: 'the node\'s virtual servers: ssh NODE ipvsadm -Ln',
   arp: 'ip neigh is not simulated either; ip route get ADDRESS shows the next hop',
   route: 'ip route',
   ifconfig: 'ip addr',
@@ -46,6 +50,19 @@ const INSTEAD: Record<string, string> = {
   ctr: 'kubectl get pods -o wide and kubectl describe pod',
   journalctl: 'kubectl describe and kubectl get events',
   systemctl: 'kubectl describe node',
+}
+
+/**
+ * Everyday utilities of a userland (BusyBox's applets, or coreutils, procps, grep, sed and
+ * findutils on Debian and Ubuntu). In an image with a shell, or on a node, the simulator cannot
+ * tell whether a given image ships one (Debian's slim images have no ps), so it says only that
+ * it does not run it, and never that it is missing.
+ */
+const USERLAND = ['ps', 'top', 'free', 'kill', 'pkill', 'pgrep', 'env', 'printenv', 'date', 'id', 'whoami', 'groups', 'grep', 'egrep', 'sed', 'awk', 'head', 'tail', 'wc', 'sort', 'uniq', 'cut', 'tr', 'sleep', 'find', 'xargs', 'df', 'du', 'mount', 'touch', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'chmod', 'chown', 'tee', 'printf', 'stat', 'readlink', 'which', 'file', 'tar', 'gzip', 'vi', 'less', 'more', 'watch', 'dmesg', 'lsof']
+
+/** The answer for an everyday utility the simulator does not run, in a place with a userland. */
+export function userlandNotSimulated(name: string): { message: string } | undefined {
+  return USERLAND.includes(name) ? { message: `knet: ${name} is not simulated here (the simulator runs the networking tools: ip, curl, dig, nslookup, ss, … and cat of a few files)` } : undefined
 }
 
 /** The answer for a tool this place really has but the simulator does not run, or undefined. */

@@ -12,7 +12,7 @@ import { noticesFirst } from './result.ts'
 import { PROGRAMS } from './programs.ts'
 import { setHelpTable } from './help.ts'
 import { resolvePodRef } from '../kubectl/resolve.ts'
-import { notSimulated } from './not-simulated.ts'
+import { notSimulated, userlandNotSimulated } from './not-simulated.ts'
 import { kubectlDebug } from '../kubectl/debug.ts'
 import { kubectlPortForward } from '../kubectl/port-forward.ts'
 import { Session, setSessionRunner } from './session.ts'
@@ -98,7 +98,8 @@ function shellCommand(session: Session, place: Place, argv: string[], sh: string
 function noProgram(session: Session, place: Place, argv: string[], program: Program | undefined, via?: Via): Output {
   const name = argv[0]
   // 126: found but cannot be run, as a shell says of a file it cannot execute
-  const missing = program ? undefined : notSimulated(place, name)
+  // a tool this image or node really has (netshoot's iptables, though the simulator runs it on nodes only), or an everyday utility of a userland
+  const missing = notSimulated(place, name) ?? (!program && (place.kind === 'node' || (place.kind === 'pod' && shellsAt(place).sh !== undefined)) ? userlandNotSimulated(name) : undefined)
   if (missing) return simulatorAnswer(fail(missing.message, 126))
   const hint =
     program && place.kind === 'workstation'
