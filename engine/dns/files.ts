@@ -86,6 +86,11 @@ registerFile('/etc/hostname', (cluster, place) => {
   return 'workstation\n'
 })
 
+/** The text of /etc/hosts at `place`, as `cat /etc/hosts` prints it. */
+export function hostsFileText(cluster: Cluster, place: Place): string {
+  return FILES.get('/etc/hosts')?.(cluster, place) ?? ''
+}
+
 /**
  * The addresses /etc/hosts at `place` gives `name`, in file order (the very
  * file `cat /etc/hosts` prints). glibc (nsswitch.conf `hosts: files dns`)
@@ -96,7 +101,7 @@ registerFile('/etc/hostname', (cluster, place) => {
  * hostsFileLookup(cluster, { kind: 'pod', pod }, 'localhost') // ['127.0.0.1', '::1']
  */
 export function hostsFileLookup(cluster: Cluster, place: Place, name: string): string[] {
-  const text = FILES.get('/etc/hosts')?.(cluster, place) ?? ''
+  const text = hostsFileText(cluster, place)
   const want = name.toLowerCase()
   const out: string[] = []
   for (const line of text.split('\n')) {

@@ -14,6 +14,7 @@ import { TRAFFIC_PROGRAMS } from '../traffic/index.ts'
 import { labAwareCat, labAwarePing, labBridgeProgram, labIpProgram, sysctlProgram } from '../lab/index.ts'
 import { crictlProgram } from '../lab/crictl.ts'
 import { meshProgram } from '../mesh/index.ts'
+import { getentProgram } from '../dns/getent.ts'
 
 export const PROGRAMS: Record<string, Program> = {
   kubectl: kubectlProgram,
@@ -22,6 +23,7 @@ export const PROGRAMS: Record<string, Program> = {
   nslookup: nslookupProgram,
   dig: digProgram,
   host: hostProgram,
+  getent: getentProgram,
   ingress: ingressProgram,
   gateway: gatewayProgram,
   // illustrations of what the simulator does not run: a service mesh's path, a ClusterSet
