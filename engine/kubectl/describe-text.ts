@@ -17,9 +17,34 @@ export function multiline(title: string, m: Record<string, string>, indent = '')
   return keys.map((k, i) => `${i === 0 ? `${indent}${title}:` : ''}\t${k}=${m[k]}\n`).join('')
 }
 
-/** printAnnotationsMultiline, without kubectl's last-applied-configuration */
+const MAX_ANNOTATION_LEN = 140
+const utf8 = new TextEncoder()
+
+/** Go's len(): bytes, not characters */
+function byteLen(s: string): number {
+  return utf8.encode(s).length
+}
+
+/** describe.go shorten: the first maxLength bytes and "..." */
+function shorten(s: string, maxLength: number): string {
+  const b = utf8.encode(s)
+  return b.length > maxLength ? `${new TextDecoder().decode(b.subarray(0, maxLength))}...` : s
+}
+
+/**
+ * printAnnotationsMultiline, without kubectl's last-applied-configuration: an annotation
+ * longer than 140 bytes with its key, or of several lines, goes below its key, each line
+ * indented and cut at 138 bytes with "..." (describe.go maxAnnotationLen, shorten).
+ */
 export function annotations(m: Record<string, string>): string {
   const keys = Object.keys(m).filter((k) => k !== 'kubectl.kubernetes.io/last-applied-configuration').sort()
   if (keys.length === 0) return 'Annotations:\t<none>\n'
-  return keys.map((k, i) => `${i === 0 ? 'Annotations:' : ''}\t${k}: ${m[k]}\n`).join('')
+  return keys.map((k, i) => {
+    const lead = i === 0 ? 'Annotations:\t' : '\t'
+    const value = m[k].endsWith('\n') ? m[k].slice(0, -1) : m[k]
+    if (byteLen(value) + byteLen(k) + 2 > MAX_ANNOTATION_LEN || value.includes('\n')) {
+      return `${lead}${k}:\n${value.split('\n').map((line) => `\t  ${shorten(line, MAX_ANNOTATION_LEN - 2)}\n`).join('')}`
+    }
+    return `${lead}${k}: ${value}\n`
+  }).join('')
 }
