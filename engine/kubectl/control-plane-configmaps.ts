@@ -55,10 +55,31 @@ function made(c: Cluster): GenericObject[] {
   if (advertise) out.push(configMap('kube-public', 'cluster-info', { kubeconfig: clusterInfoKubeconfig(advertise) }))
   // legacytokentracking/controller.go: `since`, the day the first API server started, "2006-01-02"
   out.push(configMap('kube-system', 'kube-apiserver-legacy-service-account-token-tracking', { since: CLUSTER_CREATED.slice(0, 10) }))
+  // kubeadm-config: uploadconfig.go marshals a DeepCopy of the ClusterConfiguration, component
+  // configs cleared, in the version MarshalKubeadmConfigObject is given. Real v1beta4 copies
+  // from v1.31 to v1.34 clusters agree on its shape (apiServer/controllerManager/dns/proxy/
+  // scheduler as {}, caCertificateValidityPeriod 87600h0m0s, certificateValidityPeriod
+  // 8760h0m0s, encryptionAlgorithm RSA-2048, etcd.local.dataDir, networking's three fields, no
+  // labels or annotations), but none from v1.37 was found, and v1.36 removed v1beta3 and added a
+  // placeholder kubeadm.k8s.io/v1 (kubernetes#136016): which version v1.37.0 stores, and whether
+  // v1beta4 gained fields since v1.34, is not established, so its value stays refused.
   out.push(configMap('kube-system', 'kubeadm-config', unsimulatedData('kube-system', 'kubeadm-config', ['ClusterConfiguration'],
-    "kubeadm's v1.37 ClusterConfiguration (uploadconfig.go) is not reproduced")))
+    "kubeadm's v1.37 ClusterConfiguration (uploadconfig.go) is not reproduced: no v1.37 cluster's copy was found to confirm its API version and fields")))
+  // kubelet-config: phases/kubelet/config.go CreateConfigMap marshals the cluster-wide
+  // KubeletConfiguration (componentconfigs/kubelet.go Default: clusterDNS, clusterDomain,
+  // staticPodPath, authentication, authorization, healthz, rotateCertificates, cgroupDriver
+  // systemd; containerRuntimeEndpoint stays "", NodeLocalCRISocket puts the socket in each
+  // node's instance-config.yaml only) and signs it with the component-config hash. Two facts
+  // are known and one is not. Known: v1.37.0's init still leaks the init host's
+  // resolvConf (/run/systemd/resolve/resolv.conf on Ubuntu, where systemd-resolved runs) into
+  // it, because kubelet-start's Mutate (kubelet_unix.go) changes the shared object before the
+  // upload (kubeadm#3327; fixed by kubernetes#141337, backported for v1.37.1, kubernetes#141627).
+  // Not known: the zero-valued fields v1.37's kubelet.config.k8s.io/v1beta1 prints. A
+  // 1.37-era types.go (001332b0) has draManagerReconcilePeriod, a metav1.Duration that would
+  // print as 0s, from kubernetes#136946, which no changelog up to v1.37.0-alpha.1 lists; so the
+  // bytes, and the hash over them, are not established and the value stays refused.
   out.push(configMap('kube-system', 'kubelet-config', unsimulatedData('kube-system', 'kubelet-config', ['kubelet'],
-    "the KubeletConfiguration kubeadm v1.37 uploads is not reproduced (part of it, resolvConf, depends on the host kubeadm ran on)")))
+    "the KubeletConfiguration kubeadm v1.37 uploads is not reproduced: which zero-valued fields v1.37's kubelet.config.k8s.io/v1beta1 prints is not established")))
   // cluster_authentication_trust_controller.go getConfigMapDataFor: client-ca-file, then, with a
   // front-proxy CA, the username, group and extra-prefix headers, the CA and the allowed names:
   // kubeadm's kube-apiserver flags set the request-header CA and headers (controlplane/manifests.go);

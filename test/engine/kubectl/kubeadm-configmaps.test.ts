@@ -220,8 +220,8 @@ describe('the control plane\'s other ConfigMaps', () => {
   })
   it('what is not simulated says so, on stderr with exit 1, whatever prints its values', () => {
     const notice = (name: string, why: string) => `error: the data of configmap kube-system/${name} is not simulated here: ${why} (kubectl get cm -n kube-system ${name} shows its keys counted under DATA)\n`
-    const kubelet = notice('kubelet-config', 'the KubeletConfiguration kubeadm v1.37 uploads is not reproduced (part of it, resolvConf, depends on the host kubeadm ran on)')
-    const kubeadm = notice('kubeadm-config', "kubeadm's v1.37 ClusterConfiguration (uploadconfig.go) is not reproduced")
+    const kubelet = notice('kubelet-config', "the KubeletConfiguration kubeadm v1.37 uploads is not reproduced: which zero-valued fields v1.37's kubelet.config.k8s.io/v1beta1 prints is not established")
+    const kubeadm = notice('kubeadm-config', "kubeadm's v1.37 ClusterConfiguration (uploadconfig.go) is not reproduced: no v1.37 cluster's copy was found to confirm its API version and fields")
     const auth = notice('extension-apiserver-authentication', 'it holds the front-proxy CA (/etc/kubernetes/pki/front-proxy-ca.crt), a certificate the simulated cluster does not have')
     for (const [cmd, stderr] of [
       ['kubectl -n kube-system get cm kubelet-config -o yaml', kubelet],
