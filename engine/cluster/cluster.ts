@@ -32,6 +32,7 @@ import type { Locate } from './checks.ts'
 import { locate } from '../load/parse.ts'
 import { readExternalHosts, withCorednsConfigMap } from '../dns/build.ts'
 import { withAddonConfigMaps } from './addon-manifests.ts'
+import { storedSecrets } from './secrets.ts'
 import { addGatewayDataPlane } from '../gateway/dataplane.ts'
 
 const NAMESPACED_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Service', 'EndpointSlice', 'Endpoints', 'Ingress', 'NetworkPolicy', 'ConfigMap', 'Secret', 'ServiceAccount', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant']
@@ -203,7 +204,7 @@ export function buildCluster(parsed: ParseResult): Cluster {
     httpRoutes: generic('HTTPRoute'),
     grpcRoutes: generic('GRPCRoute'),
     referenceGrants: generic('ReferenceGrant'),
-    secrets: generic('Secret'),
+    secrets: storedSecrets(ctx, ctx.objects('Secret').sort(docOrder)),
     serviceAccounts: generic('ServiceAccount'),
     externalHosts: readExternalHosts(ctx, doc, config),
     nodeScripts: generic('NodeScript'),

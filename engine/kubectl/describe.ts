@@ -26,6 +26,9 @@ import { NotSimulated, describeConfigMap } from './describe-configmap.ts'
 import { kubeProxyNodeEvents } from '../dataplane/kube-proxy/startup-log.ts'
 import type { ResourceList } from './pod-resources.ts'
 import { describeServiceAccount } from './service-accounts.ts'
+import { describeNamespace } from './describe-namespace.ts'
+import { describeIPAddress, describeServiceCIDR } from './describe-service-cidrs.ts'
+import { describeSecret } from './describe-secret.ts'
 
 type Describer = (c: Cluster, ns: string, name: string) => string | undefined
 
@@ -207,7 +210,7 @@ export const describeNode: Describer = (c, _ns, name) => {
   return tabwrite(w, 0, 2)
 }
 
-const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode, EndpointSlice: describeEndpointSlice, Endpoints: describeEndpoints, ConfigMap: describeConfigMap, ServiceAccount: describeServiceAccount, ...WORKLOAD_DESCRIBERS }
+const DESCRIBERS: Record<string, Describer> = { Pod: describePod, Service: describeService, Node: describeNode, EndpointSlice: describeEndpointSlice, Endpoints: describeEndpoints, ConfigMap: describeConfigMap, ServiceAccount: describeServiceAccount, Namespace: describeNamespace, ServiceCIDR: describeServiceCIDR, IPAddress: describeIPAddress, Secret: describeSecret, ...WORKLOAD_DESCRIBERS }
 
 /** Other modules add describers for their kinds (e.g. NetworkPolicy). */
 export function registerDescriber(kind: string, d: Describer): void {

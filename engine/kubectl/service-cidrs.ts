@@ -3,9 +3,19 @@
  * objects behind ClusterIP allocation. The API server keeps a ServiceCIDR
  * named `kubernetes` for its --service-cluster-ip-range, and one IPAddress per
  * allocated ClusterIP, named by the address, pointing at its Service.
+ *
+ * What the controllers write on them: kube-controller-manager's servicecidrs controller adds
+ * the `networking.k8s.io/service-cidr-finalizer` finalizer to every ServiceCIDR and applies
+ * Ready=True with "Kubernetes Service CIDR is ready" and no reason (pkg/controller/servicecidrs
+ * servicecidrs_controller.go sync, after the API server's defaultservicecidr controller's
+ * "Kubernetes default Service CIDR is ready", which it overwrites with Force); the allocator
+ * labels each IPAddress with its family and manager (pkg/registry/core/service/ipallocator
+ * createIPAddress). The condition's time is the cluster's creation here: the real one is the
+ * controller's last sync, seconds later, and moves when an IPAddress in the range is deleted.
  */
 import type { Cluster, JsonObject, ObjectMeta } from '../model/types.ts'
 import { makeMeta } from '../cluster/meta.ts'
+import { ipFamilyOf } from '../net/ip.ts'
 
 export interface ServiceCIDRObject {
   meta: ObjectMeta
@@ -16,6 +26,9 @@ export interface IPAddressObject {
   meta: ObjectMeta
   parent: { resource: 'services'; namespace: string; name: string }
 }
+
+const SERVICE_CIDR_FINALIZER = 'networking.k8s.io/service-cidr-finalizer'
+export const SERVICE_CIDR_READY_MESSAGE = 'Kubernetes Service CIDR is ready'
 
 const cidrCache = new WeakMap<Cluster, ServiceCIDRObject[]>()
 const ipCache = new WeakMap<Cluster, IPAddressObject[]>()
@@ -37,7 +50,7 @@ export function ipAddresses(c: Cluster): IPAddressObject[] {
         s.clusterIPs
           .filter((ip) => ip !== 'None')
           .map((ip) => ({
-            meta: makeMeta({ kind: 'IPAddress', name: ip, namespace: '', system: s.system, labels: { 'ipaddress.kubernetes.io/managed-by': 'ipallocator.k8s.io' }, annotations: {} }),
+            meta: makeMeta({ kind: 'IPAddress', name: ip, namespace: '', system: s.system, labels: { 'ipaddress.kubernetes.io/ip-family': ipFamilyOf(ip) ?? 'IPv4', 'ipaddress.kubernetes.io/managed-by': 'ipallocator.k8s.io' }, annotations: {} }),
             parent: { resource: 'services' as const, namespace: s.meta.namespace, name: s.meta.name },
           })),
       )
@@ -51,9 +64,9 @@ export function serviceCIDRJson(o: ServiceCIDRObject): JsonObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'ServiceCIDR',
-    metadata: { creationTimestamp: o.meta.creationTimestamp, name: o.meta.name, resourceVersion: o.meta.resourceVersion, uid: o.meta.uid },
+    metadata: { creationTimestamp: o.meta.creationTimestamp, finalizers: [SERVICE_CIDR_FINALIZER], name: o.meta.name, resourceVersion: o.meta.resourceVersion, uid: o.meta.uid },
     spec: { cidrs: [...o.cidrs] },
-    status: { conditions: [{ lastTransitionTime: o.meta.creationTimestamp, message: '', reason: '', status: 'True', type: 'Ready' }] },
+    status: { conditions: [{ lastTransitionTime: o.meta.creationTimestamp, message: SERVICE_CIDR_READY_MESSAGE, reason: '', status: 'True', type: 'Ready' }] },
   }
 }
 

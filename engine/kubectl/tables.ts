@@ -294,7 +294,7 @@ export const secretTable: TableSpec<GenericObject> = {
   wideHeaders: [],
   row: (g, c) => {
     const n = (k: string) => (g.raw[k] && typeof g.raw[k] === 'object' ? Object.keys(g.raw[k] as object).length : 0)
-    return [g.meta.name, str(g.raw.type) ?? 'Opaque', String(n('data') + n('stringData')), age(g.meta.creationTimestamp, c.now)]
+    return [g.meta.name, str(g.raw.type) ?? 'Opaque', String(n('data')), age(g.meta.creationTimestamp, c.now)]
   },
   wide: () => [],
 }

@@ -394,7 +394,7 @@ export const KINDS: KindInfo[] = [
     imagePullSecrets: arr(obj('LocalObjectReference', { name: str })),
     automountServiceAccountToken: bool,
   }),
-  K('Secret', ['v1'], true, 'secrets', { data: any, stringData: any, type: str, immutable: bool }),
+  K('Secret', ['v1'], true, 'secrets', { data: any, stringData: strMap, type: str, immutable: bool }),
   K('Cluster', ['knet/v1alpha1'], false, 'clusters', {
     spec: obj('ClusterSpec', {
       cni: str,
