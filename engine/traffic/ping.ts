@@ -15,6 +15,20 @@ import { replyTtl } from './routers.ts'
 import { connectionOf } from './connection-log.ts'
 import { dontFragment } from '../dataplane/mtu.ts'
 
+/**
+ * The short options each ping takes (getopt strings): iputils ping.c ("aABbc:CdDe:fF:hHi:I:l:Lm:M:nN:Op:qQ:rRs:S:t:T:UvVw:W:"
+ * with -4/-6), BusyBox networking/ping.c ("qvAc:+s:t:+w:+W:+I:np:i:46"; it has no -M: it cannot set
+ * the don't-fragment bit).
+ */
+const IPUTILS_OPTIONS = { withArg: 'ceFiIlmMNpQsStTwW', flags: 'aABbCdDfhHLnOqrRUvV46' }
+const BUSYBOX_OPTIONS = { withArg: 'cstwWIpi', flags: 'qvAn46' }
+const BUSYBOX_USAGE = 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n'
+
+/** an option the real ping has and the simulation does not model */
+function notSimulated(ch: string): Output {
+  return { exitCode: 2, stdout: '', stderr: `knet: ping -${ch} is a real option, but it is not simulated here (the simulated ping knows -c -s -M -q -n -4 -6, and takes -W -w -i -t -I)\n` }
+}
+
 export const pingProgram: Program = {
   places: ['workstation', 'pod', 'node'],
   summary: 'send ICMP echo requests (ping): Pods and nodes answer, ClusterIPs only in IPVS mode',
@@ -27,32 +41,41 @@ export const pingProgram: Program = {
     let size = 56
     let pmtudisc = 'want'
     const hosts: string[] = []
+    const bb = flavour(inv.place) === 'busybox'
+    const opts = bb ? BUSYBOX_OPTIONS : IPUTILS_OPTIONS
     for (let i = 0; i < args.length; i++) {
       const a = args[i]
-      if (a === '-c') count = Number(args[++i])
-      else if (/^-c\d+$/.test(a)) count = Number(a.slice(2))
-      else if (a === '-s' || /^-s\d+$/.test(a)) {
-        const v = a === '-s' ? args[++i] : a.slice(2)
-        if (v === undefined || !/^\d+$/.test(v)) return { exitCode: 2, stdout: '', stderr: `ping: invalid argument: '${v ?? ''}'\n` }
-        size = Number(v)
-        // iputils: 65535 minus the IPv4 and ICMP headers
-        if (size > 65507) return { exitCode: 2, stdout: '', stderr: `ping: packet size ${size} is too large. Maximum is 65507\n` }
-      } else if (a === '-M' || /^-M\w+$/.test(a)) {
-        const v = a === '-M' ? args[++i] : a.slice(2)
-        if (v !== 'do' && v !== 'want' && v !== 'dont' && v !== 'probe') return { exitCode: 2, stdout: '', stderr: `ping: invalid -M argument: ${v ?? ''}\n` }
-        pmtudisc = v
-      } else if (a === '-W' || a === '-w' || a === '-i' || a === '-t' || a === '-I') i++
-      else if (a === '-n' || a === '-4' || a === '-6' || a === '-D' || a === '-O') continue
-      else if (a === '-q') quiet = true
-      else if (a.startsWith('-')) return { exitCode: 2, stdout: '', stderr: `ping: invalid option -- '${a.replace(/^-+/, '')[0]}'\n` }
-      else hosts.push(a)
+      if (!a.startsWith('-') || a === '-') {
+        hosts.push(a)
+        continue
+      }
+      // getopt: flags may be grouped (-qn), an option's argument attached (-W1) or next (-W 1)
+      for (let k = 1; k < a.length; k++) {
+        const ch = a[k]
+        if (opts.withArg.includes(ch)) {
+          const v = k + 1 < a.length ? a.slice(k + 1) : args[++i]
+          if (v === undefined) return bb ? { exitCode: 1, stdout: '', stderr: `ping: option requires an argument -- '${ch}'\n${BUSYBOX_USAGE}` } : { exitCode: 2, stdout: '', stderr: `ping: option requires an argument -- '${ch}'\n` }
+          if (ch === 'c') count = Number(v)
+          else if (ch === 's') {
+            if (!/^\d+$/.test(v)) return { exitCode: 2, stdout: '', stderr: `ping: invalid argument: '${v}'\n` }
+            size = Number(v)
+            // iputils: 65535 minus the IPv4 and ICMP headers
+            if (size > 65507) return { exitCode: 2, stdout: '', stderr: `ping: packet size ${size} is too large. Maximum is 65507\n` }
+          } else if (ch === 'M') {
+            if (v !== 'do' && v !== 'want' && v !== 'dont' && v !== 'probe') return { exitCode: 2, stdout: '', stderr: `ping: invalid -M argument: ${v}\n` }
+            pmtudisc = v
+          } else if (!'WwitI'.includes(ch)) return notSimulated(ch)
+          break
+        }
+        if (ch === 'q') quiet = true
+        else if ('n46'.includes(ch)) continue
+        else if (opts.flags.includes(ch)) return notSimulated(ch)
+        else return bb ? { exitCode: 1, stdout: '', stderr: `ping: invalid option -- '${ch}'\n${BUSYBOX_USAGE}` } : { exitCode: 2, stdout: '', stderr: `ping: invalid option -- '${ch}'\n` }
+      }
     }
-    const bb = flavour(inv.place) === 'busybox'
-    // BusyBox ping has no -M (it cannot set the don't-fragment bit)
-    if (bb && args.some((a) => a === '-M' || /^-M\w/.test(a))) return { exitCode: 1, stdout: '', stderr: "ping: invalid option -- 'M'\nBusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n" }
     if (hosts.length !== 1 || !Number.isInteger(count) || count < 1) {
       return bb
-        ? { exitCode: 1, stdout: '', stderr: 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n' }
+        ? { exitCode: 1, stdout: '', stderr: BUSYBOX_USAGE }
         : { exitCode: 2, stdout: '', stderr: 'ping: usage error: Destination address required\n' }
     }
     const host = hosts[0]
