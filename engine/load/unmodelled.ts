@@ -81,7 +81,9 @@
  *     node is full, and the simulator models no resources ......................... (b)
  *   terminationGracePeriodSeconds, activeDeadlineSeconds: timing; the simulator
  *     shows one moment (terminating Pods come from deletionTimestamp) ............. (b)
- *   volumes, imagePullSecrets, automountServiceAccountToken, enableServiceLinks,
+ *   enableServiceLinks, containers[].env and envFrom: the environment printenv and
+ *     $NAME read .................................................................... (a) shell/container-env.ts
+ *   volumes, imagePullSecrets, automountServiceAccountToken,
  *     hostPID, hostIPC, shareProcessNamespace, hostUsers, os, overhead,
  *     resourceClaims, resources .................................................... (b)
  *

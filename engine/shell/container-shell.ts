@@ -111,7 +111,53 @@ export function notFound(session: Session, place: Place, name: string, via: Via 
   return fail(`sh: ${name}: not found${hint}`, 127)
 }
 
-const LIST_HELP = 'the simulated shell runs simple commands joined by ;, && and || (no pipes, redirections, background jobs, variables or substitutions)'
+const LIST_HELP = 'the simulated shell runs simple commands joined by ;, && and || (no pipes, redirections, background jobs or substitutions; variables only as $NAME, ${NAME} and $?)'
+
+/** the parameter expansions the simulated shell makes: $NAME, ${NAME}, $? (XCU 2.6.2 without its operators) */
+const PARAMETER = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}|\?)/
+
+/** What a variable holds: its value, unset (undefined), or a reason the simulator cannot say. */
+export type VariableLookup = (name: string) => string | undefined | { refused: string }
+
+/**
+ * Expands the parameters of one simple command before it is split into words (XCU 2.6.2):
+ * none inside single quotes; inside double quotes the value stays one word; unquoted, it is
+ * split at blanks into words (field splitting with the default IFS) and kept literal otherwise.
+ */
+export function expandParameters(cmd: string, lookup: VariableLookup): string | { refused: string } {
+  let out = ''
+  let quoted = false
+  let i = 0
+  while (i < cmd.length) {
+    const c = cmd[i]
+    if (c === "'" && !quoted) {
+      const end = cmd.indexOf("'", i + 1)
+      const stop = end < 0 ? cmd.length : end + 1
+      out += cmd.slice(i, stop)
+      i = stop
+      continue
+    }
+    if (c === '\\') {
+      out += cmd.slice(i, i + 2)
+      i += 2
+      continue
+    }
+    if (c === '"') quoted = !quoted
+    const m = c === '$' ? PARAMETER.exec(cmd.slice(i)) : null
+    if (!m) {
+      out += c
+      i++
+      continue
+    }
+    const name = m[0].replace(/^\$\{?|\}$/g, '')
+    const v = lookup(name)
+    if (typeof v === 'object') return v
+    const value = v ?? ''
+    out += quoted ? value.replace(/["\\$`]/g, '\\$&') : value.replace(/[^ \t\n]/g, (ch) => (/[A-Za-z0-9_.,:\/=+@%-]/.test(ch) ? ch : `\\${ch}`))
+    i += m[0].length
+  }
+  return out
+}
 
 /**
  * Splits a `-c` script into its simple commands and the operators between them. Quotes are
@@ -135,7 +181,7 @@ export function splitList(script: string, arg0: string): { cmds: string[]; ops: 
       let j = i + 1
       for (; j < script.length && script[j] !== '"'; j++) {
         if (script[j] === '\\') j++
-        else if (script[j] === '$' || script[j] === '`') return { error: `${arg0} -c: '${script[j]}' is not supported here: ${LIST_HELP}` }
+        else if ((script[j] === '$' && !PARAMETER.test(script.slice(j))) || script[j] === '`') return { error: `${arg0} -c: '${script[j]}' is not supported here: ${LIST_HELP}` }
       }
       if (j >= script.length) return { error: `${arg0}: syntax error: unterminated quoted string` }
       cur += script.slice(i, j + 1)
@@ -170,7 +216,7 @@ export function splitList(script: string, arg0: string): { cmds: string[]; ops: 
       i += op.length
       continue
     }
-    if ('|&<>'.includes(c) || c === '$' || c === '`' || c === '(' || c === ')') return { error: `${arg0} -c: '${c}' is not supported here: ${LIST_HELP}` }
+    if ('|&<>'.includes(c) || (c === '$' && !PARAMETER.test(script.slice(i))) || c === '`' || c === '(' || c === ')') return { error: `${arg0} -c: '${c}' is not supported here: ${LIST_HELP}` }
     cur += c
     i++
   }
@@ -186,7 +232,7 @@ export function splitList(script: string, arg0: string): { cmds: string[]; ops: 
  * only after a zero status, `||` only after a non-zero one; the list's status is the last
  * command's that ran). Standard output and error are each kept in order.
  */
-export function runScript(script: string, arg0: string, run: (argv: string[]) => Output): Output {
+export function runScript(script: string, arg0: string, run: (argv: string[]) => Output, variable?: VariableLookup): Output {
   const parts = splitList(script, arg0)
   if ('error' in parts) return parts.error.includes(LIST_HELP) ? simulatorAnswer(fail(parts.error, 2)) : fail(parts.error, 2)
   let stdout = ''
@@ -196,7 +242,14 @@ export function runScript(script: string, arg0: string, run: (argv: string[]) =>
   for (let k = 0; k < parts.cmds.length; k++) {
     const op = k === 0 ? ';' : parts.ops[k - 1]
     if ((op === '&&' && status !== 0) || (op === '||' && status === 0)) continue
-    const t = tokenize(parts.cmds[k])
+    let text = parts.cmds[k]
+    if (text.includes('$')) {
+      const last = status
+      const e = expandParameters(text, (name) => (name === '?' ? String(last) : variable ? variable(name) : { refused: `the variable ${name} is not simulated here` }))
+      if (typeof e === 'object') return simulatorAnswer({ exitCode: 2, stdout, stderr: `${stderr}knet: ${e.refused}\n` })
+      text = e
+    }
+    const t = tokenize(text)
     if ('error' in t) return { exitCode: 2, stdout, stderr: `${stderr}${t.error.replace(/^sh:/, `${arg0}:`)}\n` }
     if (t.words.length === 0) continue
     const w = t.words

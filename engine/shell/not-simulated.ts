@@ -58,7 +58,7 @@ const INSTEAD: Record<string, string> = {
  * tell whether a given image ships one (Debian's slim images have no ps), so it says only that
  * it does not run it, and never that it is missing.
  */
-const USERLAND = ['ps', 'top', 'free', 'kill', 'pkill', 'pgrep', 'env', 'printenv', 'date', 'id', 'whoami', 'groups', 'grep', 'egrep', 'sed', 'awk', 'head', 'tail', 'wc', 'sort', 'uniq', 'cut', 'tr', 'sleep', 'find', 'xargs', 'df', 'du', 'mount', 'touch', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'chmod', 'chown', 'tee', 'printf', 'stat', 'readlink', 'which', 'file', 'tar', 'gzip', 'vi', 'less', 'more', 'watch', 'dmesg', 'lsof']
+const USERLAND = ['ps', 'top', 'free', 'kill', 'pkill', 'pgrep', 'date', 'id', 'whoami', 'groups', 'grep', 'egrep', 'sed', 'awk', 'head', 'tail', 'wc', 'sort', 'uniq', 'cut', 'tr', 'sleep', 'find', 'xargs', 'df', 'du', 'mount', 'touch', 'mkdir', 'rm', 'cp', 'mv', 'ln', 'chmod', 'chown', 'tee', 'printf', 'stat', 'readlink', 'which', 'file', 'tar', 'gzip', 'vi', 'less', 'more', 'watch', 'dmesg', 'lsof']
 
 /** The answer for an everyday utility the simulator does not run, in a place with a userland. */
 export function userlandNotSimulated(name: string): { message: string } | undefined {

@@ -15,6 +15,7 @@ import { labAwareCat, labAwarePing, labBridgeProgram, labIpProgram, sysctlProgra
 import { crictlProgram } from '../lab/crictl.ts'
 import { meshProgram } from '../mesh/index.ts'
 import { getentProgram } from '../dns/getent.ts'
+import { envProgram, printenvProgram } from './printenv.ts'
 
 export const PROGRAMS: Record<string, Program> = {
   kubectl: kubectlProgram,
@@ -24,6 +25,8 @@ export const PROGRAMS: Record<string, Program> = {
   dig: digProgram,
   host: hostProgram,
   getent: getentProgram,
+  printenv: printenvProgram,
+  env: envProgram,
   ingress: ingressProgram,
   gateway: gatewayProgram,
   // illustrations of what the simulator does not run: a service mesh's path, a ClusterSet

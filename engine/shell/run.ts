@@ -4,6 +4,7 @@
  * program there. Unknown programs answer as a shell does (exit 127).
  */
 import type { Cluster, Pod } from '../model/types.ts'
+import { variableLookup } from './printenv.ts'
 import { LIMITS } from '../load/limits.ts'
 import { tokenize } from './tokenize.ts'
 import type { CommandResult, Output, Place, Program } from './types.ts'
@@ -91,7 +92,7 @@ function shellCommand(session: Session, place: Place, argv: string[], sh: string
   if (argv[1] !== '-c') return simulatorAnswer(fail(`${name}: an interactive shell or a script file is not simulated here: give the commands with -c, e.g. ${name} -c "curl -s web; echo done"`, 2))
   if (argv.length < 3) return fail(`${name}: -c requires an argument`, 2)
   // the words after the script set $0, $1, … (unused without expansion)
-  return runScript(argv[2], argv[3] ?? name, (words) => exec(session, place, words, { kind: 'shell', arg0: argv[3] ?? name, shell: kind }))
+  return runScript(argv[2], argv[3] ?? name, (words) => exec(session, place, words, { kind: 'shell', arg0: argv[3] ?? name, shell: kind }), variableLookup(session.cluster, place))
 }
 
 /** A command the simulator does not have, or not here. */

@@ -109,13 +109,19 @@ describe('kubectl exec: sh -c', () => {
     expect(sh(c, 'kubectl exec deb -- sh -c "echo a; exit 3; echo b"')).toMatchObject({ exitCode: 3, stdout: 'a\n', stderr: 'command terminated with exit code 3\n' })
   })
   it('pipes, redirections and expansions are refused with what is supported, not run wrong', () => {
-    for (const s of ['curl web | head', 'echo x > /tmp/f', 'sleep 1 &', 'echo $HOSTNAME', 'echo "$HOME"', 'echo `id`']) {
+    for (const s of ['curl web | head', 'echo x > /tmp/f', 'sleep 1 &', 'echo $(id)', 'echo "${HOME:-x}"', 'echo `id`']) {
       const r = sh(c, `kubectl exec deb -- sh -c '${s}'`)
       expect(r.exitCode).toBe(2)
       expect(r.stderr).toMatch(/^sh -c: '.' is not supported here: the simulated shell runs simple commands joined by ;, && and \|\|/)
       expect(r.stdout).toBe('')
     }
     expect(sh(c, "kubectl exec deb -- sh -c 'echo \"a|b\" x;y'")).toMatchObject({ exitCode: 127, stdout: 'a|b x\n' })
+  })
+  it('parameters: $NAME expands what kubelet sets; an image variable is refused, not guessed empty', () => {
+    expect(sh(c, "kubectl exec deb -- sh -c 'echo $HOSTNAME'")).toMatchObject({ exitCode: 0, stdout: 'deb\n' })
+    const home = sh(c, `kubectl exec deb -- sh -c 'echo start; echo "$HOME"'`)
+    expect(home).toMatchObject({ exitCode: 2, stdout: 'start\n' })
+    expect(home.stderr).toContain("HOME is not a variable kubelet or the runtime sets")
   })
   it('syntax errors and an interactive shell', () => {
     expect(sh(c, 'kubectl exec deb -- sh -c "echo a &&"').exitCode).toBe(2)
