@@ -117,20 +117,25 @@ function nginxPage(status: number, reason: string, server: string): string {
   return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>${server}</center>\r\n</body>\r\n</html>\r\n`
 }
 
-function nginxServer(pod: Pod | undefined): string {
-  const image = (pod ? runningContainers(pod) : []).find((c) => /nginx/i.test(c.image))?.image ?? ''
-  const tag = imageTag(image)
-  return /^\d+\.\d+\.\d+/.test(tag) ? `nginx/${tag.match(/^\d+\.\d+\.\d+/)![0]}` : 'nginx'
-}
+/**
+ * The nginx the simulator answers as: the official image nginx:1.27, which stopped at 1.27.5
+ * when 1.28 replaced the branch (April 2025); server_tokens is on by default, so the version is
+ * in the Server header and the error pages. Every tag answers as this one (start-here.mdx says so):
+ * another version's header and its welcome page's dates would differ.
+ */
+const NGINX_SERVER = 'nginx/1.27.5'
 
-function nginx(cluster: Cluster, status: number, reason: string, body: string, server: string, extra: [string, string][] = []): HttpOutcome {
-  return {
-    kind: 'http',
-    status,
-    reason,
-    headers: [['Server', server], ['Date', httpDate(cluster.now)], ['Content-Type', 'text/html'], ['Content-Length', String(utf8Length(body))], ['Connection', 'keep-alive'], ...extra],
-    body,
-  }
+/**
+ * ngx_http_header_filter_module writes Server, Date, Content-Type, Content-Length,
+ * Last-Modified, Location and Connection in that order, then the other headers (ETag,
+ * Accept-Ranges). `server`: ingress-nginx turns server_tokens off, so it says only "nginx".
+ */
+function nginx(cluster: Cluster, status: number, reason: string, body: string, o: { server?: string; lastModified?: string; location?: string; extra?: [string, string][] } = {}): HttpOutcome {
+  const headers: [string, string][] = [['Server', o.server ?? NGINX_SERVER], ['Date', httpDate(cluster.now)], ['Content-Type', 'text/html'], ['Content-Length', String(utf8Length(body))]]
+  if (o.lastModified) headers.push(['Last-Modified', o.lastModified])
+  if (o.location) headers.push(['Location', o.location])
+  headers.push(['Connection', 'keep-alive'], ...(o.extra ?? []))
+  return { kind: 'http', status, reason, headers, body }
 }
 
 function hostnameOf(pod: Pod | undefined, fallback: string): string {
@@ -195,7 +200,7 @@ function throughGateway(cluster: Cluster, t: FullTrace, req: HttpRequest, gatewa
 /** ingress-nginx's own answer (404 no rule, 503 no endpoints, 308 to https), without proxying. */
 function ingressOwnAnswer(cluster: Cluster, ing: NonNullable<FullTrace['ingress']>): HttpOutcome {
   const reason = ing.status === 503 ? 'Service Temporarily Unavailable' : REASONS[ing.status]
-  return nginx(cluster, ing.status, reason, nginxPage(ing.status, reason, 'nginx'), 'nginx', ing.location ? [['Location', ing.location]] : [])
+  return nginx(cluster, ing.status, reason, nginxPage(ing.status, reason, 'nginx'), { server: 'nginx', location: ing.location })
 }
 
 /** The apps whose answers come before netexec's handlers: servers that are not HTTP, TLS ones, kube-proxy's and kubelet's. */
@@ -225,17 +230,16 @@ function notPlainHttp(cluster: Cluster, t: FullTrace, req: HttpRequest, app: str
 /** What each app answers on paths other than netexec's. */
 function byApp(cluster: Cluster, t: FullTrace, req: HttpRequest, app: string, pod: Pod | undefined, ep: FullTrace['endpoint'], path: string, query: Map<string, string>): HttpOutcome {
   switch (app) {
-    case 'nginx': {
-      const server = nginxServer(pod)
-      if (path === '/' || path === '/index.html') {
-        return nginx(cluster, 200, 'OK', NGINX_WELCOME, server, [['Last-Modified', 'Wed, 16 Apr 2025 12:01:11 GMT'], ['ETag', '"67ff9c07-267"'], ['Accept-Ranges', 'bytes']])
-      }
-      return nginx(cluster, 404, 'Not Found', nginxPage(404, 'Not Found', server), server)
-    }
+    case 'nginx':
+      // the welcome page's file in the 1.27.5 image: mtime 0x67ff9c07, 615 bytes (ETag is mtime-size)
+      if (path === '/' || path === '/index.html') return nginx(cluster, 200, 'OK', NGINX_WELCOME, { lastModified: 'Wed, 16 Apr 2025 12:01:11 GMT', extra: [['ETag', '"67ff9c07-267"'], ['Accept-Ranges', 'bytes']] })
+      return nginx(cluster, 404, 'Not Found', nginxPage(404, 'Not Found', NGINX_SERVER))
     case 'httpd':
       if (path === '/' || path === '/index.html') {
         const body = '<html><body><h1>It works!</h1></body></html>\n'
-        return { kind: 'http', status: 200, reason: 'OK', headers: [['Date', httpDate(cluster.now)], ['Server', 'Apache/2.4.63 (Unix)'], ['Content-Length', String(body.length)], ['Content-Type', 'text/html']], body }
+        // htdocs/index.html as httpd ships it since 2007: ETag is inode-less size-mtime in hex (FileETag MTime Size)
+        const file: [string, string][] = [['Last-Modified', 'Mon, 11 Jun 2007 18:53:14 GMT'], ['ETag', '"2d-432a5e4a73a80"'], ['Accept-Ranges', 'bytes']]
+        return { kind: 'http', status: 200, reason: 'OK', headers: [['Date', httpDate(cluster.now)], ['Server', 'Apache/2.4.63 (Unix)'], ...file, ['Content-Length', String(body.length)], ['Content-Type', 'text/html']], body }
       } else {
         const body = `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n`
         return { kind: 'http', status: 404, reason: 'Not Found', headers: [['Date', httpDate(cluster.now)], ['Server', 'Apache/2.4.63 (Unix)'], ['Content-Length', String(body.length)], ['Content-Type', 'text/html; charset=iso-8859-1']], body }
@@ -257,7 +261,7 @@ function byApp(cluster: Cluster, t: FullTrace, req: HttpRequest, app: string, po
       return { kind: 'http', status: 200, reason: 'OK', headers: [['Content-Type', 'application/json'], ['X-Content-Type-Options', 'nosniff'], ['Date', httpDate(cluster.now)], ['Content-Length', String(utf8Length(body))]], body }
     }
     case 'ingress-nginx':
-      return nginx(cluster, 404, 'Not Found', nginxPage(404, 'Not Found', 'nginx'), 'nginx')
+      return nginx(cluster, 404, 'Not Found', nginxPage(404, 'Not Found', 'nginx'), { server: 'nginx' })
     case 'agnhost':
       if (path === '/healthz') return goText(cluster, pod ? netexecHealthz(containerArgs(pod, t.server?.container)) : 200, '')
       return goText(cluster, 200, `NOW: ${goNow(cluster.now, pod)}`)
