@@ -29,6 +29,8 @@ import { describeServiceAccount } from './service-accounts.ts'
 import { describeNamespace } from './describe-namespace.ts'
 import { describeIPAddress, describeServiceCIDR } from './describe-service-cidrs.ts'
 import { describeSecret } from './describe-secret.ts'
+import { ENDPOINTS_DEPRECATED } from './api-warnings.ts'
+import { noticesFirst } from '../shell/result.ts'
 
 type Describer = (c: Cluster, ns: string, name: string) => string | undefined
 
@@ -224,13 +226,18 @@ export function registerDescriber(kind: string, d: Describer): void {
  * object whose name starts with NAME (DescribeMatchingResources).
  */
 export function kubectlDescribe(cluster: Cluster, f: KubectlFlags): Output {
+  let out: Output
   try {
-    return describeRun(cluster, f)
+    out = describeRun(cluster, f)
   } catch (e) {
     // a describer that may not print what it would have to guess (describe-configmap.ts)
     if (e instanceof NotSimulated) return fail(e.message.replace(/\n$/, ''))
     throw e
   }
+  // asking for v1 Endpoints brings the API server's warning, printed once and first (api-warnings.ts)
+  const types = f.args.length ? (f.args[0].includes('/') ? f.args.map((a) => a.split('/')[0]) : f.args[0].split(',')) : []
+  if (!types.some((t) => resourceType(t)?.kind === 'Endpoints')) return out
+  return noticesFirst({ ...out, stderr: ENDPOINTS_DEPRECATED + out.stderr.replaceAll(ENDPOINTS_DEPRECATED, '') })
 }
 
 function describeRun(cluster: Cluster, f: KubectlFlags): Output {

@@ -18,8 +18,15 @@ import { printerFor, printGeneric } from './output-printers.ts'
 import { sortOrder } from './sort-by.ts'
 import type { Printer } from './output-printers.ts'
 import { refuseUnsimulated } from './unsimulated-data.ts'
+import { noticesFirst } from '../shell/result.ts'
+import { ENDPOINTS_DEPRECATED } from './api-warnings.ts'
 
 export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
+  // warnings come before the output, as in a terminal
+  return noticesFirst(getRun(cluster, f))
+}
+
+function getRun(cluster: Cluster, f: KubectlFlags): Output {
   if (f.args.length === 0) return noResourceType()
   // TYPE/NAME forms, or TYPE[,TYPE] NAME...
   const wanted: { rt: ResourceType; names: string[] }[] = []
@@ -112,7 +119,9 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
       sections.push(table(f.noHeaders ? rows : [header, ...rows]))
     }
   }
-  const stderr = errors.map((e) => `${e}\n`).join('')
+  // the API server's warning on every request for v1 Endpoints (api-warnings.ts)
+  const deprecated = wanted.some((w) => w.rt.kind === 'Endpoints') ? ENDPOINTS_DEPRECATED : ''
+  const stderr = deprecated + errors.map((e) => `${e}\n`).join('')
   const data = { items: objects }
   // the other printers: compiled only when asked for (issue 20)
   if (printer.kind !== 'table') {
@@ -129,8 +138,7 @@ export function kubectlGet(cluster: Cluster, f: KubectlFlags): Output {
     return printObjects(printer, objects, names, wanted, errors, stderr, data, f.noHeaders)
   }
   if (!any) return nothingFound(f, wanted, errors, stderr, data)
-  const warn = wanted.some((w) => w.rt.kind === 'Endpoints') ? 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n' : ''
-  return { ...ok(sections.join('\n'), data), stderr: warn + stderr, exitCode: errors.length ? 1 : 0 }
+  return { ...ok(sections.join('\n'), data), stderr, exitCode: errors.length ? 1 : 0 }
 }
 
 function noResourceType(): Output {
@@ -143,7 +151,8 @@ function nothingFound(f: KubectlFlags, wanted: { rt: ResourceType; names: string
   // cmd/get/get.go: "No resources found in NS namespace." when every type is namespaced and
   // no -A, else "No resources found" (Fprintln, no full stop)
   const namespaced = !f.allNamespaces && wanted.every((w) => w.rt.namespaced)
-  return { exitCode: 0, stdout: '', stderr: namespaced ? `No resources found in ${f.namespace} namespace.\n` : 'No resources found\n', data }
+  // (stderr holds the API server's warnings, if any)
+  return { exitCode: 0, stdout: '', stderr: stderr + (namespaced ? `No resources found in ${f.namespace} namespace.\n` : 'No resources found\n'), data }
 }
 
 /** TYPE/NAME arguments, grouped by type (kubectl get pod/a svc/b). */

@@ -17,8 +17,8 @@ export interface CommandResult {
 /** What a program gives back; the shell adds the command line. */
 export type Output = Omit<CommandResult, 'command'>
 
-/** kubectl's notices written to stderr before the output (polymorphichelpers logsForObject, podcmd.FindOrDefaultContainerByName). */
-const KUBECTL_NOTICE = /^(Found \d+ pods, using pod\/\S+|Defaulted container "[^"]*" out of: .*)\n/
+/** kubectl's notices written to stderr before the output (polymorphichelpers logsForObject, podcmd.FindOrDefaultContainerByName, the API server's warnings). */
+const KUBECTL_NOTICE = /^(Found \d+ pods, using pod\/\S+|Defaulted container "[^"]*" out of: .*|Warning: v1 Endpoints is deprecated in v1\.33\+; use discovery\.k8s\.io\/v1 EndpointSlice)\n/
 
 /**
  * Marks the kubectl notices at the start of `out.stderr` as written before stdout.

@@ -75,3 +75,16 @@ describe('kubectl describe endpointslice / endpoints', () => {
     expect(sh(lonely, `kubectl describe endpointslice ${name}`).stdout).toContain('AddressType:  IPv4\nPorts: <unset>\nEndpoints: <none>\nEvents:  <none>\n')
   })
 })
+
+describe('the v1 Endpoints deprecation warning', () => {
+  const c2 = cluster('apiVersion: v1\nkind: Namespace\nmetadata: {name: quiet}\n')
+  const warning = 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n'
+  it('comes with every request for Endpoints, once, before the output', () => {
+    for (const line of ['kubectl get endpoints', 'kubectl get ep kubernetes -o yaml', 'kubectl get ep kubernetes -o name', 'kubectl describe ep kubernetes', 'kubectl describe svc,ep kubernetes']) {
+      const r = sh(c2, line)
+      expect([line, r.stderr.split(warning).length - 1, r.stderr.startsWith(warning), r.stderrFirst]).toEqual([line, 1, true, warning.length])
+    }
+    expect(sh(c2, 'kubectl get ep -n quiet').stderr).toBe(`${warning}No resources found in quiet namespace.\n`)
+    expect(sh(c2, 'kubectl get svc').stderr).toBe('')
+  })
+})
