@@ -37,6 +37,25 @@ function clone<T extends Json>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T)
 }
 
+/**
+ * An image reference as containerd records it (distribution/reference ParseDockerRef:
+ * ParseNormalizedNamed, then TagNameOnly): Docker Hub's domain and `library/` added, a missing
+ * tag made `latest`. `nginx:1.27` → `docker.io/library/nginx:1.27`.
+ */
+export function normalizedImage(ref: string): string {
+  const slash = ref.indexOf('/')
+  const first = slash < 0 ? '' : ref.slice(0, slash)
+  let named: string
+  if (slash < 0) named = `docker.io/library/${ref}`
+  else if (first === 'index.docker.io') named = `docker.io/${ref.slice(slash + 1)}`
+  // splitDockerDomain: a first component with '.', ':' or an upper-case letter, or localhost, is a registry
+  else if (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase()) named = ref
+  else named = `docker.io/${ref}`
+  if (named.startsWith('docker.io/') && !named.slice('docker.io/'.length).includes('/')) named = `docker.io/library/${named.slice('docker.io/'.length)}`
+  const last = named.slice(named.lastIndexOf('/') + 1)
+  return last.includes(':') || last.includes('@') ? named : `${named}:latest`
+}
+
 /** containerd's ID for a simulated container (random in containerd): a 64-hex digest of the Pod's UID and the container's name */
 export function containerID(pod: Pod, name: string): string {
   return `containerd://${sha256Hex(`container/${pod.meta.uid}/${name}`)}`
@@ -55,7 +74,8 @@ function containerStatuses(pod: Pod, spec: JsonObject, started: string, now: str
   const waiting: JsonObject = { waiting: { reason: init.length ? 'PodInitializing' : 'ContainerCreating' } }
   const all = [...read.arr(spec.containers), ...init].map(read.fields)
   const entry = (name: string, image: Json | undefined, o: { ready: boolean; restartCount: number; started: boolean; state: JsonObject }): JsonObject => {
-    const e: JsonObject = { image: image ?? '', imageID: '', lastState: {}, name, ...o }
+    // a container the runtime has created reports the image as containerd names it (fully qualified, tagged)
+    const e: JsonObject = { image: running && typeof image === 'string' ? normalizedImage(image) : (image ?? ''), imageID: '', lastState: {}, name, ...o }
     if (running) {
       e.containerID = containerID(pod, name)
       const mounts = mountStatuses(all.find((c) => c.name === name))
