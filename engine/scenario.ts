@@ -3,6 +3,7 @@ import type { Diagnostic } from './model/diagnostic.ts'
 import { parseSources } from './load/parse.ts'
 import type { ScenarioSource } from './load/parse.ts'
 import { buildCluster } from './cluster/cluster.ts'
+import { rememberScenario } from './load/scenario-memory.ts'
 import './plugins.ts'
 
 export interface LoadResult {
@@ -22,6 +23,7 @@ export interface LoadResult {
 export function loadScenario(input: string | ScenarioSource[]): LoadResult {
   const sources = typeof input === 'string' ? [{ name: 'scenario.yaml', text: input }] : input
   const cluster = buildCluster(parseSources(sources))
+  rememberScenario(cluster, (extra) => ({ cluster: loadScenario([...sources, extra]).cluster, source: sources.length }))
   return { cluster, diagnostics: cluster.diagnostics }
 }
 

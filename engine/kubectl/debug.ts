@@ -49,8 +49,8 @@ const GVK: Record<string, string> = Object.fromEntries([
 ])
 
 const PROFILES = ['legacy', 'general', 'baseline', 'restricted', 'netadmin', 'sysadmin']
-// docker/distribution reference.ReferenceRegexp, reduced: [host[:port]/]path[:tag][@digest], lowercase path
-const IMAGE_REF = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/
+// docker/distribution reference.ReferenceRegexp, reduced (kubectl run checks images with it too): [host[:port]/]path[:tag][@digest], lowercase path
+export const IMAGE_REF = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/
 
 function parse(args: string[]): DebugFlags | { error: string } {
   const f: DebugFlags = { namespace: 'default', profile: 'general', stdin: false, tty: false, quiet: false, names: [], command: [] }

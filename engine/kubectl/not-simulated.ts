@@ -13,6 +13,8 @@ const LIVE = ['attach', 'proxy', 'cp', 'explain', 'api-resources', 'api-versions
 /** The message for a real kubectl verb the simulator does not run, or undefined for a verb kubectl does not have. */
 export function verbNotSimulated(verb: string, simulated: string[]): string | undefined {
   const list = `simulated: ${simulated.join(', ')}`
+  // the shell takes `kubectl [-n NS] run …` itself (kubectl/run.ts); other flags before the verb end here
+  if (verb === 'run') return 'error: kubectl run is simulated as a one-off Pod, with its flags after the verb: kubectl run NAME --rm -i --restart=Never --image=IMAGE -- COMMAND'
   if (MUTATING.includes(verb)) return `error: kubectl ${verb} is not simulated here: the manifests you edit are the cluster, so change them and run again (${list})`
   if (LIVE.includes(verb)) return `error: kubectl ${verb} is not simulated here (${list})`
   return undefined

@@ -16,7 +16,7 @@ import { kubectlWait } from './wait.ts'
 import { kubectlEvents } from './events-command.ts'
 import { kubectlClusterInfo, kubectlTop } from './cluster-info.ts'
 
-const SIMULATED = ['get', 'describe', 'events', 'exec', 'logs', 'debug', 'port-forward', 'rollout status', 'wait', 'cluster-info', 'top', 'version']
+const SIMULATED = ['get', 'describe', 'events', 'exec', 'logs', 'debug', 'run --rm', 'port-forward', 'rollout status', 'wait', 'cluster-info', 'top', 'version']
 
 export const kubectlProgram: Program = {
   places: ['workstation'],
@@ -34,6 +34,7 @@ export const kubectlProgram: Program = {
     'kubectl logs (POD | TYPE/NAME | -l SELECTOR) [-n NS] [-c CONTAINER | --all-containers] [--tail N] [--timestamps] [--prefix]',
     'kubectl debug [-n NS] POD -it --image=IMAGE [--target=CONTAINER] -- COMMAND [ARGS…]   (an ephemeral container in the Pod\'s network namespace)',
     'kubectl debug node/NAME -it --image=IMAGE -- COMMAND [ARGS…]   (a Pod on the node\'s host network, the node\'s files at /host)',
+    "kubectl run NAME --rm -i [--restart=Never] --image=IMAGE [-n NS] [-l K=V,…] [--env K=V] [--overrides='{…}'] -- COMMAND [ARGS…]   (a Pod for this command only)",
     'kubectl port-forward [-n NS] POD|svc/NAME|deploy/NAME [LOCAL:]REMOTE…   (prints the forwards; nothing keeps running between commands)',
   ],
   run(inv) {

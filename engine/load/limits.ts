@@ -25,4 +25,6 @@ export const LIMITS = {
   maxCommandsPerRun: 1_000,
   /** things a run may create in its per-run state (namespaces, links, addresses, routes of the by-hand lab) */
   maxSessionObjects: 1_000,
+  /** Pods that the cluster rebuilds of `kubectl run --rm` may build in one run (each builds the whole scenario again) */
+  maxOneOffPodWork: 100_000,
 } as const

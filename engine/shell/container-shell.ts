@@ -63,6 +63,12 @@ export function simulatorAnswer(out: Output): Output {
   return out
 }
 
+/** The executable a runtime could not find in the container, for an exec that failed so (kubectl run words it as a start error). */
+const missing = new WeakMap<Output, string>()
+export function missingExecutable(out: Output): string | undefined {
+  return missing.get(out)
+}
+
 /** Whether kubectl exec got a runtime error or the simulator's refusal rather than a remote exit status. */
 export function isStartFailure(out: Output): boolean {
   return startFailures.has(out)
@@ -106,6 +112,7 @@ export function notFound(session: Session, place: Place, name: string, via: Via 
       1,
     )
     startFailures.add(out)
+    missing.set(out, name)
     return out
   }
   return fail(`sh: ${name}: not found${hint}`, 127)

@@ -16,10 +16,11 @@ import { resolvePodRef } from '../kubectl/resolve.ts'
 import { notSimulated, userlandNotSimulated } from './not-simulated.ts'
 import { kubectlDebug } from '../kubectl/debug.ts'
 import { kubectlPortForward } from '../kubectl/port-forward.ts'
+import { kubectlRun } from '../kubectl/run.ts'
 import { Session, setSessionRunner } from './session.ts'
 import { flushLookups } from '../traffic/lookup-record.ts'
 import { containerOf, defaultContainerOf, defaultedNote, specContainerOf } from '../model/containers.ts'
-import { isStartFailure, notFound, runScript, shellFor, shellName, shellsAt, simulatorAnswer, smallUtility } from './container-shell.ts'
+import { isStartFailure, missingExecutable, notFound, runScript, shellFor, shellName, shellsAt, simulatorAnswer, smallUtility } from './container-shell.ts'
 import type { Via } from './container-shell.ts'
 
 setHelpTable(PROGRAMS)
@@ -63,8 +64,44 @@ function runLine(session: Session, line: string): Output {
   if (words[0] === 'kubectl' && words[1] === 'exec') return kubectlExec(session, words.slice(2))
   if (words[0] === 'kubectl' && words[1] === 'debug') return kubectlDebug(cluster, words.slice(2), (_cluster, place, argv) => exec(session, place, argv))
   if (words[0] === 'kubectl' && words[1] === 'port-forward') return kubectlPortForward(cluster, words.slice(2))
+  const run = words[0] === 'kubectl' ? runVerbAt(words) : undefined
+  if (run) {
+    // each one-off Pod builds the scenario again: a run may do that for so many Pods in all
+    const work = session.slot('kubectl-run/work', () => ({ pods: 0 }))
+    work.pods += cluster.pods.length + 1
+    if (work.pods > LIMITS.maxOneOffPodWork) return fail(`error: kubectl run: this run has built the cluster again for its one-off Pods as often as a run may (${LIMITS.maxOneOffPodWork} Pods in all); start another run`)
+    return kubectlRun(cluster, words.slice(run.at + 1), run.namespace, oneOffRun, isCommand)
+  }
   if (words[0] === 'ssh') return ssh(session, words.slice(1))
   return exec(session, workstation, words)
+}
+
+/**
+ * `kubectl run`, also after kubectl's namespace flag (`kubectl -n NS run …`): where the verb is,
+ * and the namespace given before it.
+ */
+function runVerbAt(words: string[]): { at: number; namespace?: string } | undefined {
+  let namespace: string | undefined
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]
+    if (w === 'run') return { at: i, namespace }
+    if (w === '-n' || w === '--namespace') namespace = words[++i]
+    else if (w.startsWith('--namespace=')) namespace = w.slice('--namespace='.length)
+    else if (/^-n./.test(w)) namespace = w.slice(2)
+    else return undefined
+  }
+  return undefined
+}
+
+/** A command of `kubectl run`: in a run of its own, on the cluster that has the new Pod. */
+function oneOffRun(cluster: Cluster, place: Place, argv: string[]): { out: Output; missing?: string } {
+  const out = exec(new Session(cluster), place, argv, { kind: 'exec' })
+  return { out, missing: missingExecutable(out) }
+}
+
+/** Whether a container's shell would find NAME (`command -v`): a program or a shell the simulator has. */
+function isCommand(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(PROGRAMS, name) || shellName(name) !== undefined
 }
 
 export function exec(session: Session, place: Place, argv: string[], via?: Via): Output {

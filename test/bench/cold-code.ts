@@ -72,6 +72,17 @@ try {
   })
   const sum = (k: 'own' | 'dead') => rows.reduce((n, r) => n + r[k], 0)
   console.log(`functions called by the first run: ${rows.length}; their own source: ${sum('own')} bytes (unminified), of which not run: ${sum('dead')}`)
+  // where the compiled code lives: by folder (node_modules by package), then the largest files
+  const byKey = (key: (file: string) => string) => {
+    const m = new Map<string, number>()
+    for (const r of rows) m.set(key(r.file), (m.get(key(r.file)) ?? 0) + r.own)
+    return [...m].sort((a, b) => b[1] - a[1])
+  }
+  const folder = (f: string) => (f.includes('node_modules/') ? f.replace(/^.*node_modules\/((?:@[^/]+\/)?[^/]+).*$/, 'node_modules/$1') : f.split('/').slice(0, 2).join('/'))
+  console.log(`\nbytes of called functions' own source, by folder:`)
+  for (const [k, n] of byKey(folder)) console.log(`${String(n).padStart(7)}  ${k}`)
+  console.log(`\nby file (the ${top} largest):`)
+  for (const [k, n] of byKey((f) => f).slice(0, top)) console.log(`${String(n).padStart(7)}  ${k}`)
   console.log(`\nmost code not run inside a function that ran (bytes not run / own bytes):`)
   for (const r of rows.sort((a, b) => b.dead - a.dead).slice(0, top)) console.log(`${String(r.dead).padStart(7)} / ${String(r.own).padEnd(6)} ${r.name}  ${r.file}`)
 } finally {
