@@ -101,6 +101,14 @@ function unreported(d: PodDraft, ready: boolean): PodContainers {
   return (lists[key] ??= d.spec.containers.map((c) => ({ ...c, ready: ready && !c.crash, restartCount: 0 })))
 }
 
+/**
+ * A Pod manifest of the reader's with spec.nodeName (not an add-on's static or DaemonSet Pod,
+ * which exist from the cluster's start): kubelet runs it from the moment it is created.
+ */
+function ownBoundPod(d: PodDraft): boolean {
+  return !d.system && !d.daemonNode && d.raw !== undefined
+}
+
 export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[], drafts: PodDraft[]): { pods: Pod[]; ipam: PodIPAM } {
   const scheduler = new Scheduler(nodes)
   const ipam = new PodIPAM(config, nodes)
@@ -124,13 +132,16 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
   for (const w of work) {
     const d = w.draft
     if (d.statusJson) pinnedByStatus(w, d.statusJson)
-    else if (d.spec.nodeName) {
-      // a static Pod's, a DaemonSet's or the reader's spec.nodeName
-      w.node = nodeByName.get(d.spec.nodeName)
-      if (w.node) scheduler.bind(d, w.node)
-      else noSuchNode(ctx, d)
-    }
-    // nothing pinned: most workload Pods
+    else if (d.spec.nodeName && !ownBoundPod(d)) bindToNamedNode(w)
+    // nothing pinned: most workload Pods; the reader's own Pods that name a node wait for pass 2
+  }
+
+  /** spec.nodeName: the Pod goes there, without the scheduler (which still counts it from then on). */
+  function bindToNamedNode(w: Work): void {
+    const d = w.draft
+    w.node = nodeByName.get(d.spec.nodeName!)
+    if (w.node) scheduler.bind(d, w.node)
+    else noSuchNode(ctx, d)
   }
 
   /** A pasted status: its addresses and node (issue 20: compiled only for a scenario that pastes one). */
@@ -176,6 +187,9 @@ export function placePods(ctx: BuildContext, config: ClusterConfig, nodes: Node[
   // Pass 2: schedule and allocate the rest, in creation order
   for (const w of work) {
     const d = w.draft
+    // a Pod of the reader's that names its node is bound when it is created: it weighs on the
+    // scheduler's choices for the Pods created after it, not on those placed before it
+    if (!d.statusJson && d.spec.nodeName && ownBoundPod(d)) bindToNamedNode(w)
     // KEP-3521: the scheduler's queue keeps a Pod with gates out of scheduling (PreEnqueue,
     // pkg/scheduler/framework/plugins/schedulinggates), so no attempt fails and no
     // FailedScheduling event is written, even for a pasted Pending Pod

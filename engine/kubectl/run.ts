@@ -228,13 +228,13 @@ export function kubectlRun(cluster: Cluster, args: string[], namespace: string |
   const extra = withPod.diagnostics.filter((d) => d.severity === 'error' && d.source === rebuilt.source)
   const made = withPod.index.pod.get(`${ns}/${name}`)
   if (extra.length || !made) return fail(invalid(name, extra.map((d) => d.message)))
-  // the scheduler here binds Pods that name their node before it places the others (cluster/pods.ts),
-  // so a one-off Pod with spec.nodeName could move a Pod placed earlier: refused rather than shown so
+  // the Pods placed before it stay where they are (cluster/pods.ts places in creation order); should
+  // a one-off Pod ever move one, that is refused rather than shown
   const moved = cluster.pods.find((p) => {
     const q = withPod.index.pod.get(`${p.meta.namespace}/${p.meta.name}`)
     return !q || q.nodeName !== p.nodeName || q.podIPs.join() !== p.podIPs.join()
   })
-  if (moved) return fail(`error: the simulator cannot add pod "${name}" without moving pod ${moved.meta.namespace}/${moved.meta.name}, which a real scheduler would leave where it is (the simulator binds the Pods that name their node before it places the others)`)
+  if (moved) return fail(`error: the simulator cannot add pod "${name}" without moving pod ${moved.meta.namespace}/${moved.meta.name}, which a real scheduler would leave where it is`)
   const deleted = `pod "${name}" deleted from ${ns} namespace\n`
   const timedOut = (why: string): Output => ({ exitCode: 1, stdout: deleted, stderr: `error: timed out waiting for the condition\n(${why})\n` })
   if (made.phase !== 'Running' || (made.podIPs.length === 0 && !made.hostNetwork)) return timedOut(`the Pod stayed ${made.phase}; add it to the manifests and describe it to see why`)

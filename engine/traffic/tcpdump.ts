@@ -52,7 +52,15 @@ interface Point {
   /** the reply as seen here, when it is not simply the request reversed (on a bridge: see bridgePoint) */
   reply?: Tuple
   encap?: Encap
+  /** whether the request arrives on this interface or leaves by it (the packet type `-i any` prints) */
+  dir: Dir
+  /** the reply's, when it is not the opposite (a bridge that sees both ends' frames come in) */
+  replyDir?: Dir
 }
+
+/** libpcap's packet types as print-sll.c names them: received by this host, or sent by it. */
+type Dir = 'In' | 'Out'
+const opposite = (d: Dir): Dir => (d === 'In' ? 'Out' : 'In')
 
 /**
  * What the node's bridge (cni0) shows of a connection. With br_netfilter (bridge-nf-call-iptables=1,
@@ -65,8 +73,9 @@ interface Point {
 function bridgePoint(node: string, iface: string, first: Tuple, last: Tuple, clientOnBridge: boolean, serverOnBridge: boolean): Point {
   const reqAfterPre: Tuple = { ...first, dst: last.dst, dport: last.dport }
   const replyAfterPre: Tuple = { src: last.dst, sport: last.dport, dst: first.src, dport: first.sport, proto: first.proto }
-  if (clientOnBridge) return { where: node, iface, tuple: reqAfterPre, reply: serverOnBridge ? replyAfterPre : reverse(first) }
-  return { where: node, iface, tuple: last, reply: replyAfterPre }
+  // both ends behind the bridge: each frame is seen as it comes in from its Pod's veth
+  if (clientOnBridge) return { where: node, iface, tuple: reqAfterPre, reply: serverOnBridge ? replyAfterPre : reverse(first), dir: 'In', ...(serverOnBridge ? { replyDir: 'In' as Dir } : {}) }
+  return { where: node, iface, tuple: last, reply: replyAfterPre, dir: 'Out' }
 }
 
 /** One packet on one interface. */
@@ -79,6 +88,8 @@ export interface Packet {
   /** an encapsulated packet: the outer header is `ip`, this the inner one */
   inner?: { ip: Tuple; text: string }
   mtu?: number
+  /** received or sent on the interface it was captured on */
+  dir: Dir
 }
 
 function hostLinkFor(cluster: Cluster, node: string, podKey: string): { veth?: string; bridge?: string } {
@@ -120,24 +131,25 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
           if (i >= 0) out[i] = p
           else add(p)
         }
-        if (veth) add({ where: h.node!, iface: veth, tuple: h.before })
+        if (veth) add({ where: h.node!, iface: veth, tuple: h.before, dir: 'Out' })
       }
-      add({ where, iface: words[2], tuple: h.handler === 'route' ? h.before : h.after })
+      // the client Pod's eth0 sends the request (route), the server Pod's receives it (veth)
+      add({ where, iface: words[2], tuple: h.handler === 'route' ? h.before : h.after, dir: h.handler === 'route' ? 'Out' : 'In' })
       return
     }
     if (h.handler === 'network') {
       // from outside to a node's address (walk.ts: "network → NODE eth0"), or out of a node to the world ("network beyond NODE")
       const into = /^network → (\S+) (\S+)$/.exec(h.at)
       const out_ = /^network beyond (\S+)$/.exec(h.at)
-      if (into) add({ where: into[1], iface: into[2], tuple: h.before })
-      else if (out_) add({ where: out_[1], iface: 'eth0', tuple: h.before })
+      if (into) add({ where: into[1], iface: into[2], tuple: h.before, dir: 'In' })
+      else if (out_) add({ where: out_[1], iface: 'eth0', tuple: h.before, dir: 'Out' })
       // a Pod packet a node sent to its LAN gateway (walk.ts toLanGateway): it left on that node's eth0
-      else if (h.at.startsWith('LAN gateway ') && hops[i - 1]?.node) add({ where: hops[i - 1].node!, iface: 'eth0', tuple: h.before })
+      else if (h.at.startsWith('LAN gateway ') && hops[i - 1]?.node) add({ where: hops[i - 1].node!, iface: 'eth0', tuple: h.before, dir: 'Out' })
       return
     }
     if (!onNodeStack(h) && h.handler !== 'underlay') return
     if (h.handler === 'veth' && words.length === 2) {
-      add({ where: h.node!, iface: words[1], tuple: h.before })
+      add({ where: h.node!, iface: words[1], tuple: h.before, dir: 'In' })
       const br = bridgeOf(cluster, h.node!, words[1])
       const leg = legs.find((l) => l.node === h.node)
       if (br && leg) {
@@ -146,14 +158,14 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
       }
     } else if (h.handler === 'vxlan' && h.encap) {
       const sending = i > 0 && hops[i - 1].node === h.node && hops[i - 1].handler !== 'underlay'
-      if (sending) add({ where: h.node!, iface: h.encap.device, tuple: h.before })
-      else add({ where: h.node!, iface: h.encap.device, tuple: h.after })
+      if (sending) add({ where: h.node!, iface: h.encap.device, tuple: h.before, dir: 'Out' })
+      else add({ where: h.node!, iface: h.encap.device, tuple: h.after, dir: 'In' })
     } else if (h.handler === 'underlay') {
       const from = hops[i - 1]?.node
       const to = hops[i + 1]?.node
       const t = h.encap ? h.encap.outer : h.before
-      if (from) add({ where: from, iface: 'eth0', tuple: t, encap: h.encap })
-      if (to) add({ where: to, iface: 'eth0', tuple: t, encap: h.encap })
+      if (from) add({ where: from, iface: 'eth0', tuple: t, encap: h.encap, dir: 'Out' })
+      if (to) add({ where: to, iface: 'eth0', tuple: t, encap: h.encap, dir: 'In' })
     }
   })
   // keep path order: a node's points in the order the packet met them
@@ -273,15 +285,17 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
       const local = ex.pod?.nodeName === socket.node && !!ex.pod && hostLinkFor(cluster, socket.node, `${ex.pod.meta.namespace}/${ex.pod.meta.name}`).bridge === bridge
       const bridgeQuery: Tuple = coreIP ? { ...ex.wire, dst: coreIP } : ex.wire
       const bridgeReply: Tuple = local ? reverse(bridgeQuery) : reverse(ex.wire)
+      // the query leaves the Pod's eth0 and comes in on the host's veth and bridge; the reply the other way
+      const podSide = where === `pod ${podKey}`
       for (const q of ex.queries) {
         const at = step()
-        if (here) packets.push({ time: at, ip: ex.wire, text: dnsQueryText(q) })
-        else if (onBridge) packets.push({ time: at + 7, ip: bridgeQuery, text: dnsQueryText(q) })
+        if (here) packets.push({ time: at, ip: ex.wire, text: dnsQueryText(q), dir: podSide ? 'Out' : 'In' })
+        else if (onBridge) packets.push({ time: at + 7, ip: bridgeQuery, text: dnsQueryText(q), dir: 'In' })
       }
       for (const q of ex.queries) {
         const at = step()
-        if (here) packets.push({ time: at, ip: reverse(ex.wire), text: dnsReplyText(q) })
-        else if (onBridge) packets.push({ time: at - 7, ip: bridgeReply, text: dnsReplyText(q) })
+        if (here) packets.push({ time: at, ip: reverse(ex.wire), text: dnsReplyText(q), dir: podSide ? 'In' : 'Out' })
+        else if (onBridge) packets.push({ time: at - 7, ip: bridgeReply, text: dnsReplyText(q), dir: local ? 'In' : 'Out' })
       }
     }
     const points = requestPoints(cluster, c)
@@ -298,6 +312,7 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
         // a request meets the path's interfaces in order, a reply in reverse, a few microseconds apart
         const at = base + (dir === 'request' ? i : points.length - 1 - i) * 7
         const seenTuple = dir === 'request' ? point.tuple : (point.reply ?? reverse(point.tuple))
+        const type = dir === 'request' ? point.dir : (point.replyDir ?? opposite(point.dir))
         // an ICMP error about the packet: addressed like a reply, no ports of its own
         const inner: Tuple = icmpError ? { ...seenTuple, proto: 'ICMP' } : seenTuple
         if (point.encap) {
@@ -306,9 +321,9 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
           const outer: Tuple = dir === 'request' ? e.outer : { ...reverse(e.outer), sport: 32768 + (hashOf('vxlan-sport', inner.src, inner.sport, inner.dst, inner.dport) % 28232), dport: e.port ?? 8472 }
           // the outer UDP payload: VXLAN header (8), inner Ethernet header (14), inner IPv4 header (20) and what it carries
           const udpPayload = 8 + 14 + 20 + l4
-          if ((e.port ?? 8472) === 4789) packets.push({ time: at, ip: outer, text: `VXLAN, flags [I] (0x08), vni ${e.vni ?? 1}`, inner: { ip: inner, text: text(inner) } })
-          else packets.push({ time: at, ip: outer, text: `UDP, length ${udpPayload}` })
-        } else packets.push({ time: at, ip: inner, text: text(inner) })
+          if ((e.port ?? 8472) === 4789) packets.push({ time: at, ip: outer, text: `VXLAN, flags [I] (0x08), vni ${e.vni ?? 1}`, inner: { ip: inner, text: text(inner) }, dir: type })
+          else packets.push({ time: at, ip: outer, text: `UDP, length ${udpPayload}`, dir: type })
+        } else packets.push({ time: at, ip: inner, text: text(inner), dir: type })
       }
     }
     if (proto === 'TCP') {
@@ -338,17 +353,28 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
   return packets.sort((a, b) => a.time - b.time)
 }
 
+/** Every interface's capture at `where`, merged in time order (a packet crossing two interfaces is in both). */
+function captureAny(inv: Pick<Invocation, 'session' | 'cluster'>, where: string, names: string[]): { packet: Packet; iface: string }[] {
+  const all = names.flatMap((iface) => capture(inv, where, iface).map((packet) => ({ packet, iface })))
+  // Array.prototype.sort is stable: packets of one moment keep the interfaces' order
+  return all.sort((a, b) => a.packet.time - b.packet.time)
+}
+
 function clock(us: number): string {
   const d = new Date(Math.floor(us / 1000))
   const p = (n: number, w = 2) => String(n).padStart(w, '0')
   return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(us % 1_000_000, 6)}`
 }
 
-/** One packet as tcpdump -n prints it. */
-export function formatPacket(p: Packet): string {
+/**
+ * One packet as tcpdump -n prints it. Captured on `any` (libpcap's cooked v2 link type), the
+ * line names the interface and the packet type first (print-sll.c sll2_if_print: "%-5s ", "%-3s ").
+ */
+export function formatPacket(p: Packet, iface?: string): string {
   // print-ip6.c names IPv6 packets "IP6"
   const ip = (t: Tuple) => (t.src.includes(':') ? 'IP6' : 'IP')
-  const head = `${clock(p.time)} ${ip(p.ip)} ${fmtAddr(p.ip, 'src')} > ${fmtAddr(p.ip, 'dst')}: ${p.text}`
+  const cooked = iface === undefined ? '' : `${iface.padEnd(5)} ${p.dir.padEnd(3)} `
+  const head = `${clock(p.time)} ${cooked}${ip(p.ip)} ${fmtAddr(p.ip, 'src')} > ${fmtAddr(p.ip, 'dst')}: ${p.text}`
   if (!p.inner) return head
   // print-vxlan.c ends its line and ether_print (no -e) prints the inner IP packet on the next
   return `${head}\n${ip(p.inner.ip)} ${fmtAddr(p.inner.ip, 'src')} > ${fmtAddr(p.inner.ip, 'dst')}: ${p.inner.text}`
@@ -487,7 +513,7 @@ function interfacesAt(inv: Invocation): { where: string; names: string[] } | und
 export const tcpdumpProgram: Program = {
   places: ['node', 'pod'],
   summary: "capture packets (tcpdump): what the run's earlier connections put on an interface",
-  usage: ['tcpdump -n -i IFACE [-c COUNT] [FILTER]   (FILTER: host, port, src, dst, tcp, udp, icmp, icmp6, and, or, not)'],
+  usage: ['tcpdump -n -i IFACE|any [-c COUNT] [FILTER]   (FILTER: host, port, src, dst, tcp, udp, icmp, icmp6, and, or, not)'],
   run(inv): Output {
     const place = inv.place
     if (place.kind === 'pod' && !hasNetshoot(place)) return notFound(inv.session, place, 'tcpdump', inv.via)
@@ -531,22 +557,27 @@ export const tcpdumpProgram: Program = {
     }
     // without -n, tcpdump looks every address up in DNS and prints port names (addrtoname.c init_addrtoname)
     if (!numeric) return fail('tcpdump without -n (names instead of addresses and ports): not simulated here; give -n, e.g. tcpdump -ni eth0', 1)
-    if (!iface) return fail('tcpdump: give the interface: tcpdump -ni IFACE [-c COUNT] [FILTER] (the simulator does not pick the first interface, nor capture on "any")', 1)
-    if (iface === 'any') return fail('tcpdump -i any: not simulated here (its cooked Linux capture prints each packet per interface); name one interface, e.g. eth0', 1)
+    if (!iface) return fail('tcpdump: give the interface: tcpdump -ni IFACE [-c COUNT] [FILTER] (the simulator does not pick the first interface; -i any captures on all of them)', 1)
     const filter = parseFilter(rest)
     if (filter && 'error' in filter) return fail(filter.error, 1)
     const at = interfacesAt(inv)
     if (!at) return fail('sh: tcpdump: not found', 127)
-    if (!at.names.includes(iface)) return fail(`tcpdump: ${iface}: No such device exists\n(SIOCGIFHWADDR: No such device)`, 1)
+    const any = iface === 'any'
+    if (!any && !at.names.includes(iface)) return fail(`tcpdump: ${iface}: No such device exists\n(SIOCGIFHWADDR: No such device)`, 1)
     // a packet socket needs CAP_NET_RAW: libpcap's pcap-linux.c words the EPERM, tcpdump adds pcap_statustostr(PCAP_ERROR_PERM_DENIED)
     if (place.kind === 'pod' && !hasCapability(place, 'NET_RAW')) return fail(`tcpdump: ${iface}: You don't have permission to perform this capture on that device\n(Attempt to create packet socket failed - CAP_NET_RAW may be required)`, 1)
-    let packets = capture(inv, at.where, iface).filter((p) => !filter || matches(filter, p.ip))
+    // "any": every interface's packets in one stream, each once per interface it crossed, in time order
+    const captured = any ? captureAny(inv, at.where, at.names) : capture(inv, at.where, iface).map((packet) => ({ packet, iface: undefined }))
+    let packets = captured.filter(({ packet }) => !filter || matches(filter, packet.ip))
     if (count !== undefined) packets = packets.slice(0, count)
-    const banner = `tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on ${iface}, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n`
+    // tcpdump.c asks for DLT_LINUX_SLL2 on "any" (as -y would) and says so before its usual banner
+    const banner = any
+      ? 'tcpdump: data link type LINUX_SLL2\ntcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n'
+      : `tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on ${iface}, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n`
     const n = packets.length
     const counts = `${n} packet${n === 1 ? '' : 's'} captured\n${n} packet${n === 1 ? '' : 's'} received by filter\n0 packets dropped by kernel\n`
     // the banner is written when the capture starts, before any packet; the counts when it ends
-    const stdout = packets.map((p) => `${formatPacket(p)}\n`).join('')
+    const stdout = packets.map(({ packet, iface: name }) => `${formatPacket(packet, name)}\n`).join('')
     return { exitCode: 0, stdout, stderr: banner + counts, ...(stdout ? { stderrFirst: banner.length } : {}) }
   },
 }

@@ -64,6 +64,17 @@ describe('allocation is stable', () => {
     expect(Object.keys(b).filter((k) => k.startsWith('api')).every((k) => b[k] === a[k])).toBe(true)
   })
 
+  it('adding a Pod that names its node moves nobody placed before it (it is bound when it is created)', () => {
+    const pinned = (node: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: pinned}\nspec:\n  nodeName: ${node}\n  containers: [{name: c, image: busybox:1.36, command: [sleep, infinity]}]\n`
+    const a = ips(before)
+    for (const node of ['node-1', 'node-2', 'node-3']) {
+      const after = cluster(docs(...base, pinned(node)))
+      const b = ips(after)
+      for (const k of Object.keys(a)) expect(b[k]).toBe(a[k])
+      expect(after.index.pod.get('default/pinned')!.nodeName).toBe(node)
+    }
+  })
+
   it('removing a Service frees its address without moving others', () => {
     const after = cluster(docs(base[0], base[2], base[3]))
     expect(after.index.service.get('default/api')!.clusterIPs).toEqual(before.index.service.get('default/api')!.clusterIPs)

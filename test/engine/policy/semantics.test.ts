@@ -87,8 +87,10 @@ describe('AdminNetworkPolicy tiers (network-policy-api v0.1.8)', () => {
 
   it('networks peers match Pod addresses too, and nodes peers match node addresses', () => {
     const c = scenario({ cni: 'calico' }, ...base,
-      pod('ops', 'exporter', { app: 'exporter' }, { hostNetwork: true, node: 'node-2' }),
+      pod('ops', 'exporter', { app: 'exporter' }, { hostNetwork: true, node: 'node-3' }),
       anp('egress', 'priority: 1\nsubject: {pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: client}}}}\negress:\n- {name: to-nodes, action: Allow, to: [{nodes: {matchLabels: {kubernetes.io/os: linux}}}]}\n- {name: no-cluster, action: Deny, to: [{networks: [10.244.0.0/16]}]}'))
+    // on another node than the client's: traffic to a Pod's own node is always allowed
+    expect(c.index.pod.get('ops/exporter')!.nodeName).not.toBe(c.index.pod.get('shop/client')!.nodeName)
     expect(check(c, 'shop/client', 'ops/tool', 80).egress.chain[0].text).toBe('[ANP] Deny (egress/no-cluster)')
     expect(check(c, 'shop/client', 'ops/exporter', 9100).egress.chain[0].text).toBe('[ANP] Allow (egress/to-nodes)')
   })

@@ -158,6 +158,31 @@ describe('tcpdump', () => {
     expect([...times].sort()).toEqual(times)
   })
 
+  it('-i any: each packet once per interface it crosses, with the interface and In/Out (LINUX_SLL2, print-sll.c)', () => {
+    const { results } = run('kubectl exec -n prod tools -- curl -s http://10.244.3.2:8080/hostname', 'ssh node-2 tcpdump -ni any tcp or port 8472', 'ssh node-3 tcpdump -ni any -c 3 tcp or port 8472', 'ssh node-2 tcpdump -ni eth0 udp port 8472')
+    const any = results[1]
+    // tcpdump.c sets DLT_LINUX_SLL2 for "any" as -y would, and says so first
+    expect(any.stderr.startsWith('tcpdump: data link type LINUX_SLL2\ntcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n')).toBe(true)
+    const lines = any.stdout.trim().split('\n')
+    const tools = c.pods.find((p) => p.meta.name === 'tools')!
+    const veth = nodePlumbing(c, c.index.node.get('node-2')!).host.links.find((l) => l.parent?.netns === nodePlumbing(c, c.index.node.get('node-2')!).pods.get('prod/tools')?.name)!.name
+    expect(tools.nodeName).toBe('node-2')
+    // the SYN: in from the Pod's veth, in on the bridge, out by flannel.1, out on eth0 in its VXLAN datagram ("%-5s %-3s ")
+    expect(lines.slice(0, 4).map((l) => l.slice(16, 16 + l.slice(16).indexOf(' IP ') + 3))).toEqual([`${veth} In  IP`, 'cni0  In  IP', 'flannel.1 Out IP', 'eth0  Out IP'])
+    expect(lines[3]).toMatch(/ eth0  Out IP 192\.168\.1\.12\.\d+ > 192\.168\.1\.13\.8472: UDP, length 82$/)
+    // the SYN-ACK the other way, each interface's "In" now "Out"
+    expect(lines.slice(4, 8).map((l) => /^\S+ (\S+)\s+(In|Out) /.exec(l)!.slice(1).join(' '))).toEqual(['eth0 In', 'flannel.1 In', 'cni0 Out', `${veth} Out`])
+    // every packet of eth0's own capture is in the any capture, with the same line after the cooked prefix
+    const eth0 = results[3].stdout.trim().split('\n')
+    const onEth0 = lines.filter((l) => / eth0  (In |Out) /.test(l)).map((l) => l.replace(/ eth0  (In |Out) /, ' '))
+    expect(onEth0).toEqual(eth0)
+    // the receiving node: the datagram in on eth0, the SYN in on flannel.1, out onto the bridge
+    expect(results[2].stdout.trim().split('\n').map((l) => /^\S+ (\S+)\s+(In|Out) /.exec(l)!.slice(1).join(' '))).toEqual(['eth0 In', 'flannel.1 In', 'cni0 Out'])
+    // time only goes forward
+    const times = lines.map((l) => l.slice(0, 15))
+    expect([...times].sort()).toEqual(times)
+  })
+
   it('shows the VXLAN outer header on the node\'s eth0 and the inner packet on flannel.1', () => {
     const { results } = run('kubectl exec -n prod tools -- curl -s http://10.244.3.2:8080/hostname', 'ssh node-2 tcpdump -ni eth0 -c 1', 'ssh node-2 tcpdump -ni flannel.1 -c 1', 'ssh node-3 tcpdump -ni eth0 udp port 8472 and src host 192.168.1.13 -c 1')
     // 4.99.4 does not decode port 8472 (print-udp.c has only VXLAN_PORT 4789): "UDP, length" of VXLAN 8 + Ethernet 14 + IP 20 + TCP 40
