@@ -33,6 +33,7 @@ import type { Cluster } from '../model/types.ts'
 import type { Invocation, Output, Program } from '../shell/types.ts'
 import { fail } from '../shell/types.ts'
 import type { Encap, Hop, Tuple } from '../trace/index.ts'
+import { tracePacket } from '../trace/index.ts'
 import { hashOf } from '../trace/choice.ts'
 import { nodePlumbing } from '../dataplane/index.ts'
 import { requestSize, replySize } from '../dns/index.ts'
@@ -41,6 +42,7 @@ import { canonicalIP } from '../net/ip.ts'
 import { connectionsOf, hasCapability, hasNetshoot, secondsAgo } from './connection-log.ts'
 import type { Connection } from './connection-log.ts'
 import { dnsExchanges, nodeLegs, onNodeStack, reverse } from './flows.ts'
+import type { DnsExchange } from './flows.ts'
 import { notFound } from '../shell/container-shell.ts'
 
 /** Where a packet is seen: a node's interface or a Pod's. */
@@ -172,6 +174,41 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
   return out
 }
 
+/** A packet inside the overlay's UDP datagram, as tcpdump prints it on the underlay. */
+function encapsulated(e: Encap, dir: 'request' | 'reply', inner: Tuple, text: string, l4: number, time: number, type: Dir): Packet {
+  // the reply's outer source port is the sending node's hash of the inner flow (vxlan_src_port)
+  const outer: Tuple = dir === 'request' ? e.outer : { ...reverse(e.outer), sport: 32768 + (hashOf('vxlan-sport', inner.src, inner.sport, inner.dst, inner.dport) % 28232), dport: e.port ?? 8472 }
+  // the outer UDP payload: VXLAN header (8), inner Ethernet header (14), inner IPv4 header (20) and what it carries
+  const udpPayload = 8 + 14 + 20 + l4
+  if ((e.port ?? 8472) === 4789) return { time, ip: outer, text: `VXLAN, flags [I] (0x08), vni ${e.vni ?? 1}`, inner: { ip: inner, text }, dir: type }
+  return { time, ip: outer, text: `UDP, length ${udpPayload}`, dir: type }
+}
+
+const dnsPathCache = new WeakMap<Connection, { ex: DnsExchange; points: Point[] }[]>()
+
+/**
+ * Where each DNS exchange of a connection's lookup was seen: the query walked from the client to
+ * the CoreDNS Pod that answered it (the kube-dns Service's choice, flows.ts), over the same
+ * path a packet of the trace takes (the node's rules, the bridge, the overlay to another node).
+ */
+function dnsPaths(cluster: Cluster, c: Connection): { ex: DnsExchange; points: Point[] }[] {
+  const cached = dnsPathCache.get(c)
+  if (cached) return cached
+  const socket = c.trace.hops.find((h) => h.handler === 'socket' && h.direction === 'request')
+  const podKey = socket?.at.startsWith('pod ') ? socket.at.split(' ')[1] : undefined
+  const client = podKey ? cluster.index.pod.get(podKey) : undefined
+  const out: { ex: DnsExchange; points: Point[] }[] = []
+  for (const ex of dnsExchanges(cluster, c)) {
+    const coreIP = ex.pod?.podIPs.find((a) => a.includes(':') === ex.tuple.dst.includes(':'))
+    // a lookup from a Pod's own network namespace (a node's lookups are in conntrack and CoreDNS's log only)
+    if (!client || !coreIP || ex.queries.length === 0) continue
+    const trace = tracePacket(cluster, { kind: 'pod', pod: client }, { kind: 'address', ip: ex.tuple.dst, port: 53 }, { proto: 'UDP', sport: ex.tuple.sport, seed: 0, force: `${coreIP.includes(':') ? `[${coreIP}]` : coreIP}:53` })
+    out.push({ ex, points: requestPoints(cluster, { ...c, trace }) })
+  }
+  dnsPathCache.set(c, out)
+  return out
+}
+
 /** The MTU of the client's or the server's interface: a Pod's eth0, else the node's 1500. */
 function mtuAt(cluster: Cluster, c: Connection, end: 'client' | 'server'): number {
   const hop = end === 'client' ? c.trace.hops.find((h) => h.handler === 'socket' && h.direction === 'request') : c.trace.hops.find((h) => h.handler === 'server')
@@ -272,31 +309,23 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
     const span = ((c.echo?.count ?? 1) - 1) * 1_000_000
     let t0 = now - secondsAgo(inv.session, c) * 1_000_000 - span + (hashOf('t0', c.seq, c.trace.to) % 400_000)
     const step = () => (t0 += 137 + (hashOf('gap', t0) % 300))
-    // DNS first: on the client Pod's eth0 and the host side of its veth (and bridge)
-    const socket = c.trace.hops.find((h) => h.handler === 'socket' && h.direction === 'request')
-    const podKey = socket?.at.startsWith('pod ') ? socket.at.split(' ')[1] : undefined
-    for (const ex of dnsExchanges(cluster, c)) {
-      if (!podKey || !socket?.node) continue
-      const { veth, bridge } = hostLinkFor(cluster, socket.node, podKey)
-      const here = (where === `pod ${podKey}` && iface === 'eth0') || (where === socket.node && iface === veth)
-      // on the bridge, as for any connection (bridgePoint): the query after the DNAT to the CoreDNS Pod
-      const onBridge = where === socket.node && iface === bridge && bridge !== undefined
-      const coreIP = ex.pod?.podIPs.find((a) => a.includes(':') === ex.wire.dst.includes(':'))
-      const local = ex.pod?.nodeName === socket.node && !!ex.pod && hostLinkFor(cluster, socket.node, `${ex.pod.meta.namespace}/${ex.pod.meta.name}`).bridge === bridge
-      const bridgeQuery: Tuple = coreIP ? { ...ex.wire, dst: coreIP } : ex.wire
-      const bridgeReply: Tuple = local ? reverse(bridgeQuery) : reverse(ex.wire)
-      // the query leaves the Pod's eth0 and comes in on the host's veth and bridge; the reply the other way
-      const podSide = where === `pod ${podKey}`
-      for (const q of ex.queries) {
-        const at = step()
-        if (here) packets.push({ time: at, ip: ex.wire, text: dnsQueryText(q), dir: podSide ? 'Out' : 'In' })
-        else if (onBridge) packets.push({ time: at + 7, ip: bridgeQuery, text: dnsQueryText(q), dir: 'In' })
+    // DNS first: each exchange's queries and answers, wherever their path crosses an interface
+    for (const { ex, points: dnsPoints } of dnsPaths(cluster, c)) {
+      const mineDns = dnsPoints.map((p, i) => ({ p, i })).filter(({ p }) => p.where === where && p.iface === iface)
+      const sent = (dir: 'request' | 'reply', q: ServedQuery) => {
+        const base = step()
+        const size = dir === 'request' ? requestSize(q) : replySize(q)
+        for (const { p: point, i } of mineDns) {
+          const at = base + (dir === 'request' ? i : dnsPoints.length - 1 - i) * 7
+          const ip = dir === 'request' ? point.tuple : (point.reply ?? reverse(point.tuple))
+          const type = dir === 'request' ? point.dir : (point.replyDir ?? opposite(point.dir))
+          const text = dir === 'request' ? dnsQueryText(q) : dnsReplyText(q)
+          packets.push(point.encap ? encapsulated(point.encap, dir, ip, text, 8 + size, at, type) : { time: at, ip, text, dir: type })
+        }
       }
-      for (const q of ex.queries) {
-        const at = step()
-        if (here) packets.push({ time: at, ip: reverse(ex.wire), text: dnsReplyText(q), dir: podSide ? 'In' : 'Out' })
-        else if (onBridge) packets.push({ time: at - 7, ip: bridgeReply, text: dnsReplyText(q), dir: local ? 'In' : 'Out' })
-      }
+      // glibc and musl send a socket's queries (A and AAAA) back to back, then read the answers
+      for (const q of ex.queries) sent('request', q)
+      for (const q of ex.queries) sent('reply', q)
     }
     const points = requestPoints(cluster, c)
     const mine = points.map((p, i) => ({ p, i })).filter(({ p }) => p.where === where && p.iface === iface)
@@ -315,15 +344,8 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
         const type = dir === 'request' ? point.dir : (point.replyDir ?? opposite(point.dir))
         // an ICMP error about the packet: addressed like a reply, no ports of its own
         const inner: Tuple = icmpError ? { ...seenTuple, proto: 'ICMP' } : seenTuple
-        if (point.encap) {
-          const e = point.encap
-          // the reply's outer source port is the sending node's hash of the inner flow (vxlan_src_port)
-          const outer: Tuple = dir === 'request' ? e.outer : { ...reverse(e.outer), sport: 32768 + (hashOf('vxlan-sport', inner.src, inner.sport, inner.dst, inner.dport) % 28232), dport: e.port ?? 8472 }
-          // the outer UDP payload: VXLAN header (8), inner Ethernet header (14), inner IPv4 header (20) and what it carries
-          const udpPayload = 8 + 14 + 20 + l4
-          if ((e.port ?? 8472) === 4789) packets.push({ time: at, ip: outer, text: `VXLAN, flags [I] (0x08), vni ${e.vni ?? 1}`, inner: { ip: inner, text: text(inner) }, dir: type })
-          else packets.push({ time: at, ip: outer, text: `UDP, length ${udpPayload}`, dir: type })
-        } else packets.push({ time: at, ip: inner, text: text(inner), dir: type })
+        if (point.encap) packets.push(encapsulated(point.encap, dir, inner, text(inner), l4, at, type))
+        else packets.push({ time: at, ip: inner, text: text(inner), dir: type })
       }
     }
     if (proto === 'TCP') {

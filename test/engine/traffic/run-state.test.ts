@@ -158,6 +158,24 @@ describe('tcpdump', () => {
     expect([...times].sort()).toEqual(times)
   })
 
+  it('follows a lookup\'s queries over the overlay to the CoreDNS Pod on another node, and the answers back', () => {
+    const { results } = run('kubectl exec -n prod tools -- curl -s web/hostname', 'ssh node-2 tcpdump -ni flannel.1 port 53', 'ssh node-2 tcpdump -ni eth0 dst host 192.168.1.10', 'ssh control-plane tcpdump -ni cni0 port 53', 'ssh node-2 conntrack -L -p udp')
+    const core = c.pods.filter((p) => p.meta.labels['k8s-app'] === 'kube-dns')
+    expect(core.every((p) => p.nodeName === 'control-plane')).toBe(true)
+    const tunnel = results[1].stdout.trim().split('\n')
+    // after node-2's DNAT: from the client Pod to the CoreDNS Pod's own address, A then AAAA, then the answers from it
+    const m = /IP 10\.244\.2\.3\.(\d+) > (10\.244\.0\.\d+)\.53: \d+\+ A\? web\.prod\.svc\.cluster\.local\. /.exec(tunnel[0])!
+    expect(core.map((p) => p.podIPs[0])).toContain(m[2])
+    expect(tunnel[2]).toContain(`IP ${m[2]}.53 > 10.244.2.3.${m[1]}: `)
+    // conntrack on the client's node records the same DNAT
+    expect(results[4].stdout).toContain(`dst=10.96.0.10 sport=${m[1]} dport=53 src=${m[2]} dst=10.244.2.3 sport=53 dport=${m[1]}`)
+    // on the underlay, inside flannel's datagrams: 8 (VXLAN) + 14 + 20 + 8 + the DNS message
+    const size = Number(/\((\d+)\)$/.exec(tunnel[0])![1])
+    expect(results[2].stdout.split('\n')[0]).toMatch(new RegExp(`IP 192\\.168\\.1\\.12\\.\\d+ > 192\\.168\\.1\\.10\\.8472: UDP, length ${50 + size}$`))
+    // and out of the control plane's bridge towards the CoreDNS Pod, as node-2 sent them
+    expect(results[3].stdout.split('\n')[0]).toBe(tunnel[0].replace(/^\S+/, results[3].stdout.slice(0, 15)))
+  })
+
   it('-i any: each packet once per interface it crosses, with the interface and In/Out (LINUX_SLL2, print-sll.c)', () => {
     const { results } = run('kubectl exec -n prod tools -- curl -s http://10.244.3.2:8080/hostname', 'ssh node-2 tcpdump -ni any tcp or port 8472', 'ssh node-3 tcpdump -ni any -c 3 tcp or port 8472', 'ssh node-2 tcpdump -ni eth0 udp port 8472')
     const any = results[1]
