@@ -58,6 +58,15 @@ interface Point {
   dir: Dir
   /** the reply's, when it is not the opposite (a bridge that sees both ends' frames come in) */
   replyDir?: Dir
+  /**
+   * A frame the bridge switches between two of its ports: the bridge device gets a copy only in
+   * promiscuous mode (br_handle_frame_finish: local_rcv when IFF_PROMISC), which tcpdump sets on
+   * the interface it captures on, but not on "any". Through a Service too: br_netfilter's bridged
+   * DNAT (br_nf_pre_routing_finish_bridge) switches the translated frame at layer 2 when the node's
+   * neighbour entry for the Pod is connected; a stale one would send a first packet through the
+   * bridge device itself, which is not modelled.
+   */
+  promiscOnly?: boolean
 }
 
 /** libpcap's packet types as print-sll.c names them: received by this host, or sent by it. */
@@ -76,7 +85,7 @@ function bridgePoint(node: string, iface: string, first: Tuple, last: Tuple, cli
   const reqAfterPre: Tuple = { ...first, dst: last.dst, dport: last.dport }
   const replyAfterPre: Tuple = { src: last.dst, sport: last.dport, dst: first.src, dport: first.sport, proto: first.proto }
   // both ends behind the bridge: each frame is seen as it comes in from its Pod's veth
-  if (clientOnBridge) return { where: node, iface, tuple: reqAfterPre, reply: serverOnBridge ? replyAfterPre : reverse(first), dir: 'In', ...(serverOnBridge ? { replyDir: 'In' as Dir } : {}) }
+  if (clientOnBridge) return { where: node, iface, tuple: reqAfterPre, reply: serverOnBridge ? replyAfterPre : reverse(first), dir: 'In', ...(serverOnBridge ? { replyDir: 'In' as Dir, promiscOnly: true } : {}) }
   return { where: node, iface, tuple: last, reply: replyAfterPre, dir: 'Out' }
 }
 
@@ -299,8 +308,12 @@ function dnsReplyText(q: ServedQuery): string {
   return `${q.id}${rc}${m.aa ? '*' : ''}${m.ra ? '' : '-'} ${m.answer.length}/${m.authority.length}/${ar}${answers} (${replySize(q)})`
 }
 
-/** Every packet of the run's connections seen at `where` on `iface`, in time order. */
-export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: string, iface: string): Packet[] {
+/**
+ * Every packet of the run's connections seen at `where` on `iface`, in time order; `promiscuous`
+ * false for a capture on "any", which puts no interface in promiscuous mode.
+ */
+export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: string, iface: string, promiscuous = true): Packet[] {
+  const visible = (p: Point) => p.where === where && p.iface === iface && (promiscuous || !p.promiscOnly)
   const cluster = inv.cluster
   const now = Date.parse(cluster.now) * 1000
   const packets: Packet[] = []
@@ -311,7 +324,7 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
     const step = () => (t0 += 137 + (hashOf('gap', t0) % 300))
     // DNS first: each exchange's queries and answers, wherever their path crosses an interface
     for (const { ex, points: dnsPoints } of dnsPaths(cluster, c)) {
-      const mineDns = dnsPoints.map((p, i) => ({ p, i })).filter(({ p }) => p.where === where && p.iface === iface)
+      const mineDns = dnsPoints.map((p, i) => ({ p, i })).filter(({ p }) => visible(p))
       const sent = (dir: 'request' | 'reply', q: ServedQuery) => {
         const base = step()
         const size = dir === 'request' ? requestSize(q) : replySize(q)
@@ -328,7 +341,7 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
       for (const q of ex.queries) sent('reply', q)
     }
     const points = requestPoints(cluster, c)
-    const mine = points.map((p, i) => ({ p, i })).filter(({ p }) => p.where === where && p.iface === iface)
+    const mine = points.map((p, i) => ({ p, i })).filter(({ p }) => visible(p))
     if (mine.length === 0) continue
     // the server answered (a reply or a reset); a REJECT or DROP rule on the way leaves only the request
     const stop = c.trace.hops.find((h) => h.verdict)
@@ -377,7 +390,7 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
 
 /** Every interface's capture at `where`, merged in time order (a packet crossing two interfaces is in both). */
 function captureAny(inv: Pick<Invocation, 'session' | 'cluster'>, where: string, names: string[]): { packet: Packet; iface: string }[] {
-  const all = names.flatMap((iface) => capture(inv, where, iface).map((packet) => ({ packet, iface })))
+  const all = names.flatMap((iface) => capture(inv, where, iface, false).map((packet) => ({ packet, iface })))
   // Array.prototype.sort is stable: packets of one moment keep the interfaces' order
   return all.sort((a, b) => a.packet.time - b.packet.time)
 }
@@ -535,7 +548,7 @@ function interfacesAt(inv: Invocation): { where: string; names: string[] } | und
 export const tcpdumpProgram: Program = {
   places: ['node', 'pod'],
   summary: "capture packets (tcpdump): what the run's earlier connections put on an interface",
-  usage: ['tcpdump -n -i IFACE|any [-c COUNT] [FILTER]   (FILTER: host, port, src, dst, tcp, udp, icmp, icmp6, and, or, not)'],
+  usage: ['tcpdump -n [-p] -i IFACE|any [-c COUNT] [FILTER]   (FILTER: host, port, src, dst, tcp, udp, icmp, icmp6, and, or, not)'],
   run(inv): Output {
     const place = inv.place
     if (place.kind === 'pod' && !hasNetshoot(place)) return notFound(inv.session, place, 'tcpdump', inv.via)
@@ -543,6 +556,7 @@ export const tcpdumpProgram: Program = {
     let iface: string | undefined
     let count: number | undefined
     let numeric = false
+    let promiscuous = true
     const rest: string[] = []
     for (let i = 0; i < args.length; i++) {
       const a = args[i]
@@ -559,7 +573,12 @@ export const tcpdumpProgram: Program = {
             numeric = true
             continue
           }
-          if (l === 'l' || l === 'U' || l === 'p') continue
+          if (l === 'l' || l === 'U') continue
+          // -p: not in promiscuous mode (a bridge then shows only what it receives or sends itself)
+          if (l === 'p') {
+            promiscuous = false
+            continue
+          }
           if (l === 'i' || l === 'c') {
             const v = letters.slice(j + 1) || args[++i]
             if (v === undefined) return fail(`tcpdump: option requires an argument -- '${l}'`, 1)
@@ -589,7 +608,7 @@ export const tcpdumpProgram: Program = {
     // a packet socket needs CAP_NET_RAW: libpcap's pcap-linux.c words the EPERM, tcpdump adds pcap_statustostr(PCAP_ERROR_PERM_DENIED)
     if (place.kind === 'pod' && !hasCapability(place, 'NET_RAW')) return fail(`tcpdump: ${iface}: You don't have permission to perform this capture on that device\n(Attempt to create packet socket failed - CAP_NET_RAW may be required)`, 1)
     // "any": every interface's packets in one stream, each once per interface it crossed, in time order
-    const captured = any ? captureAny(inv, at.where, at.names) : capture(inv, at.where, iface).map((packet) => ({ packet, iface: undefined }))
+    const captured = any ? captureAny(inv, at.where, at.names) : capture(inv, at.where, iface, promiscuous).map((packet) => ({ packet, iface: undefined }))
     let packets = captured.filter(({ packet }) => !filter || matches(filter, packet.ip))
     if (count !== undefined) packets = packets.slice(0, count)
     // tcpdump.c asks for DLT_LINUX_SLL2 on "any" (as -y would) and says so before its usual banner

@@ -7,7 +7,7 @@
  * connections made earlier in the same run, and nothing of another run.
  */
 import { describe, expect, it } from 'vitest'
-import { runCommand, Session } from '../../../engine/index.ts'
+import { loadScenario, runCommand, Session } from '../../../engine/index.ts'
 import { connectionsOf, MAX_CONNECTIONS } from '../../../engine/traffic/connection-log.ts'
 import { build, pod, shop } from '../trace/helpers.ts'
 import { nodePlumbing } from '../../../engine/dataplane/index.ts'
@@ -199,6 +199,28 @@ describe('tcpdump', () => {
     // time only goes forward
     const times = lines.map((l) => l.slice(0, 15))
     expect([...times].sort()).toEqual(times)
+  })
+
+  it('-i any does not make the bridge promiscuous: two Pods of one bridge talk past cni0, seen on their veths only', () => {
+    const pinned = (name: string, image: string, extra = '') => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, labels: {app: ${name}}}\nspec:\n  nodeName: node-3\n  containers: [{name: c, image: "${image}"${extra}}]\n`
+    const same = loadScenario([
+      pinned('peer', 'nicolaka/netshoot:v0.13', ', command: [sleep, infinity]'),
+      pinned('srv', 'registry.k8s.io/e2e-test-images/agnhost:2.53', ', args: [netexec, --http-port=8080], ports: [{containerPort: 8080}]'),
+      'apiVersion: v1\nkind: Service\nmetadata: {name: srv}\nspec:\n  selector: {app: srv}\n  ports: [{port: 80, targetPort: 8080}]\n',
+    ].join('---\n')).cluster
+    const s = new Session(same)
+    runCommand(same, 'kubectl exec peer -- curl -s -o /dev/null http://srv', s)
+    const any = runCommand(same, 'ssh node-3 tcpdump -ni any tcp', s).stdout.trim().split('\n')
+    const bridge = runCommand(same, 'ssh node-3 tcpdump -ni cni0 tcp', s).stdout.trim().split('\n')
+    // on any: the SYN in from the client's veth (to the ClusterIP), out to the server's veth (to the Pod), nothing on cni0
+    expect(any.some((l) => / cni0 /.test(l))).toBe(false)
+    expect(any[0]).toMatch(/ veth\w+ In  IP 10\.244\.3\.\d+\.\d+ > 10\.\d+\.\d+\.\d+\.80: Flags \[S\]/)
+    expect(any[1]).toMatch(/ veth\w+ Out IP 10\.244\.3\.\d+\.\d+ > 10\.244\.3\.\d+\.8080: Flags \[S\]/)
+    // on cni0 itself (promiscuous, tcpdump's default) every frame the bridge switches, after the DNAT
+    expect(bridge).toHaveLength(8)
+    expect(bridge[0]).toMatch(/ IP 10\.244\.3\.\d+\.\d+ > 10\.244\.3\.\d+\.8080: Flags \[S\]/)
+    // -p leaves the bridge out of promiscuous mode: then cni0 sees none of it either
+    expect(runCommand(same, 'ssh node-3 tcpdump -pni cni0 tcp', s).stdout).toBe('')
   })
 
   it('shows the VXLAN outer header on the node\'s eth0 and the inner packet on flannel.1', () => {
