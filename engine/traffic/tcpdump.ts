@@ -17,7 +17,11 @@
  * - a flannel VXLAN packet on the node's eth0: the outer UDP header to port
  *   8472, which 4.99.4/4.99.5 do not decode ("UDP, length N"; only 4.99.6
  *   added VXLAN_LINUX_PORT to print-udp.c); on 4789 (the IANA port) "VXLAN,
- *   flags [I] (0x08), vni N" and the inner packet on the next line.
+ *   flags [I] (0x08), vni N" and the inner packet on the next line; Geneve on
+ *   6081 "Geneve, Flags [none], vni 0xN: " and the inner packet; IP-in-IP the
+ *   outer addresses and the inner packet on one line (print-ip-demux.c);
+ * - `-i any`: libpcap's cooked v2 capture, each line with the interface and
+ *   In/Out (print-sll.c), no interface in promiscuous mode.
  *
  * The banner and the counts go to stderr (tcpdump.c: "verbose output
  * suppressed…", "listening on …", and on exit "N packets captured", "N
@@ -54,6 +58,8 @@ interface Point {
   /** the reply as seen here, when it is not simply the request reversed (on a bridge: see bridgePoint) */
   reply?: Tuple
   encap?: Encap
+  /** on the underlay, the packet inside the tunnel's outer header (`tuple` is the outer one) */
+  inner?: Tuple
   /** whether the request arrives on this interface or leaves by it (the packet type `-i any` prints) */
   dir: Dir
   /** the reply's, when it is not the opposite (a bridge that sees both ends' frames come in) */
@@ -109,12 +115,21 @@ function hostLinkFor(cluster: Cluster, node: string, podKey: string): { veth?: s
   const plumbing = nodePlumbing(cluster, n)
   const ns = plumbing.pods.get(podKey)?.name
   const link = ns ? plumbing.host.links.find((l) => l.parent?.netns === ns) : undefined
-  return { veth: link?.name, bridge: link?.master }
+  return { veth: link?.name, bridge: linuxBridge(link?.master) }
 }
 
 function bridgeOf(cluster: Cluster, node: string, veth: string): string | undefined {
   const n = cluster.index.node.get(node)
-  return n ? nodePlumbing(cluster, n).host.links.find((l) => l.name === veth)?.master : undefined
+  return n ? linuxBridge(nodePlumbing(cluster, n).host.links.find((l) => l.name === veth)?.master) : undefined
+}
+
+/**
+ * The master of a Pod's veth when it is a Linux bridge, whose device sees frames. An Open
+ * vSwitch port's master is ovs-system (Antrea), the datapath's placeholder device: OVS
+ * switches in its kernel datapath, and a capture on ovs-system sees none of it.
+ */
+function linuxBridge(master: string | undefined): string | undefined {
+  return master === 'ovs-system' ? undefined : master
 }
 
 /** The interfaces the request crosses, in order, with the tuple seen on each. */
@@ -167,7 +182,8 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
         clientBridge.set(h.node!, br)
         add(bridgePoint(h.node!, br, leg.first, leg.last, true, false))
       }
-    } else if (h.handler === 'vxlan' && h.encap) {
+    } else if ((h.handler === 'vxlan' || h.handler === 'geneve' || h.handler === 'ipip') && h.encap) {
+      // the tunnel device (flannel.1, vxlan.calico, tunl0, genev_sys_6081, cilium_geneve) carries the inner packet
       const sending = i > 0 && hops[i - 1].node === h.node && hops[i - 1].handler !== 'underlay'
       if (sending) add({ where: h.node!, iface: h.encap.device, tuple: h.before, dir: 'Out' })
       else add({ where: h.node!, iface: h.encap.device, tuple: h.after, dir: 'In' })
@@ -175,22 +191,32 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
       const from = hops[i - 1]?.node
       const to = hops[i + 1]?.node
       const t = h.encap ? h.encap.outer : h.before
-      if (from) add({ where: from, iface: 'eth0', tuple: t, encap: h.encap, dir: 'Out' })
-      if (to) add({ where: to, iface: 'eth0', tuple: t, encap: h.encap, dir: 'In' })
+      const inner = h.encap ? { inner: h.before } : {}
+      if (from) add({ where: from, iface: 'eth0', tuple: t, encap: h.encap, ...inner, dir: 'Out' })
+      if (to) add({ where: to, iface: 'eth0', tuple: t, encap: h.encap, ...inner, dir: 'In' })
     }
   })
   // keep path order: a node's points in the order the packet met them
   return out
 }
 
-/** A packet inside the overlay's UDP datagram, as tcpdump prints it on the underlay. */
+/**
+ * A packet inside the overlay's outer header, as tcpdump 4.99.4 prints it on the underlay:
+ * IP-in-IP as the outer IP line followed by the inner one (print-ip-demux.c: ip_print again);
+ * VXLAN on 4789 (print-vxlan.c) and Geneve on 6081 (print-geneve.c) decoded, the inner packet
+ * on the next line or after ": "; any other UDP port (flannel's and Cilium's 8472, weave's 6783)
+ * not decoded: "UDP, length N".
+ */
 function encapsulated(e: Encap, dir: 'request' | 'reply', inner: Tuple, text: string, l4: number, time: number, type: Dir): Packet {
-  // the reply's outer source port is the sending node's hash of the inner flow (vxlan_src_port)
-  const outer: Tuple = dir === 'request' ? e.outer : { ...reverse(e.outer), sport: 32768 + (hashOf('vxlan-sport', inner.src, inner.sport, inner.dst, inner.dport) % 28232), dport: e.port ?? 8472 }
+  // the reply's outer source port is the sending node's hash of the flow (vxlan_src_port)
+  const back = reverse(e.outer)
+  const outer: Tuple = dir === 'request' ? e.outer : e.kind === 'ipip' ? back : { ...back, sport: 32768 + (hashOf('vxlan-sport', back.src, back.sport, back.dst, back.dport) % 28232), dport: e.port ?? 8472 }
+  const innerLine = `${inner.src.includes(':') ? 'IP6' : 'IP'} ${fmtAddr(inner, 'src')} > ${fmtAddr(inner, 'dst')}: ${text}`
+  if (e.kind === 'ipip') return { time, ip: outer, text: innerLine, dir: type }
+  if (e.port === 6081) return { time, ip: outer, text: `Geneve, Flags [none], vni 0x${(e.vni ?? 0).toString(16)}: ${innerLine}`, dir: type }
+  if (e.port === 4789) return { time, ip: outer, text: `VXLAN, flags [I] (0x08), vni ${e.vni ?? 1}`, inner: { ip: inner, text }, dir: type }
   // the outer UDP payload: VXLAN header (8), inner Ethernet header (14), inner IPv4 header (20) and what it carries
-  const udpPayload = 8 + 14 + 20 + l4
-  if ((e.port ?? 8472) === 4789) return { time, ip: outer, text: `VXLAN, flags [I] (0x08), vni ${e.vni ?? 1}`, inner: { ip: inner, text }, dir: type }
-  return { time, ip: outer, text: `UDP, length ${udpPayload}`, dir: type }
+  return { time, ip: outer, text: `UDP, length ${8 + 14 + 20 + l4}`, dir: type }
 }
 
 const dnsPathCache = new WeakMap<Connection, { ex: DnsExchange; points: Point[] }[]>()
@@ -333,7 +359,8 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
           const ip = dir === 'request' ? point.tuple : (point.reply ?? reverse(point.tuple))
           const type = dir === 'request' ? point.dir : (point.replyDir ?? opposite(point.dir))
           const text = dir === 'request' ? dnsQueryText(q) : dnsReplyText(q)
-          packets.push(point.encap ? encapsulated(point.encap, dir, ip, text, 8 + size, at, type) : { time: at, ip, text, dir: type })
+          const inner = point.inner && (dir === 'request' ? point.inner : reverse(point.inner))
+          packets.push(point.encap && inner ? encapsulated(point.encap, dir, inner, text, 8 + size, at, type) : { time: at, ip, text, dir: type })
         }
       }
       // glibc and musl send a socket's queries (A and AAAA) back to back, then read the answers
@@ -357,7 +384,10 @@ export function capture(inv: Pick<Invocation, 'session' | 'cluster'>, where: str
         const type = dir === 'request' ? point.dir : (point.replyDir ?? opposite(point.dir))
         // an ICMP error about the packet: addressed like a reply, no ports of its own
         const inner: Tuple = icmpError ? { ...seenTuple, proto: 'ICMP' } : seenTuple
-        if (point.encap) packets.push(encapsulated(point.encap, dir, inner, text(inner), l4, at, type))
+        // on the underlay: the packet itself travels inside the outer header
+        const carried = point.inner && (dir === 'request' ? point.inner : reverse(point.inner))
+        const innerPacket: Tuple | undefined = carried && (icmpError ? { ...carried, proto: 'ICMP' } : carried)
+        if (point.encap && innerPacket) packets.push(encapsulated(point.encap, dir, innerPacket, text(innerPacket), l4, at, type))
         else packets.push({ time: at, ip: inner, text: text(inner), dir: type })
       }
     }
@@ -393,6 +423,11 @@ function captureAny(inv: Pick<Invocation, 'session' | 'cluster'>, where: string,
   const all = names.flatMap((iface) => capture(inv, where, iface, false).map((packet) => ({ packet, iface })))
   // Array.prototype.sort is stable: packets of one moment keep the interfaces' order
   return all.sort((a, b) => a.packet.time - b.packet.time)
+}
+
+/** libpcap's link type for a device: an IP-in-IP tunnel has no link-layer header (ARPHRD_TUNNEL → DLT_RAW). */
+function linkType(iface: string): string {
+  return /^tunl\d/.test(iface) ? 'RAW (Raw IP)' : 'EN10MB (Ethernet)'
 }
 
 function clock(us: number): string {
@@ -614,7 +649,7 @@ export const tcpdumpProgram: Program = {
     // tcpdump.c asks for DLT_LINUX_SLL2 on "any" (as -y would) and says so before its usual banner
     const banner = any
       ? 'tcpdump: data link type LINUX_SLL2\ntcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n'
-      : `tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on ${iface}, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n`
+      : `tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on ${iface}, link-type ${linkType(iface)}, snapshot length 262144 bytes\n`
     const n = packets.length
     const counts = `${n} packet${n === 1 ? '' : 's'} captured\n${n} packet${n === 1 ? '' : 's'} received by filter\n0 packets dropped by kernel\n`
     // the banner is written when the capture starts, before any packet; the counts when it ends
