@@ -18,7 +18,7 @@ const CNI_MODES: Record<CniName, string[]> = {
   flannel: ['vxlan', 'host-gw'],
   calico: ['ipip', 'vxlan', 'bgp'],
   cilium: ['vxlan', 'geneve', 'native'],
-  weave: ['sleeve', 'fastdp'],
+  weave: ['fastdp', 'sleeve'],
   canal: ['vxlan'],
   'aws-vpc-cni': ['vpc'],
   'azure-cni': ['vnet'],

@@ -14,10 +14,13 @@
  * - DNS (print-domain.c): a query "ID+ A? NAME. (LEN)", a reply
  *   "ID*- AN/NS/AR A ADDR (LEN)" ("*" authoritative, "-" no recursion
  *   available, " NXDomain" for the rcode);
- * - a flannel VXLAN packet on the node's eth0: the outer UDP header to port
- *   8472, which 4.99.4/4.99.5 do not decode ("UDP, length N"; only 4.99.6
- *   added VXLAN_LINUX_PORT to print-udp.c); on 4789 (the IANA port) "VXLAN,
- *   flags [I] (0x08), vni N" and the inner packet on the next line; Geneve on
+ * - a VXLAN packet on the node's eth0 to port 8472 (flannel's, Cilium's): 4.99.4
+ *   and 4.99.5 take 8472 for OTV_PORT (print-otv.c, whose header is laid out
+ *   like VXLAN's): "OTV, flags [I] (0x08), overlay 0, instance VNI" and the inner
+ *   packet on the next line (4.99.6 removed OTV and named 8472 VXLAN_LINUX_PORT);
+ *   on 4789 (the IANA port) "VXLAN, flags [I] (0x08), vni N" and the inner packet
+ *   on the next line; on 6784 (Weave's fast datapath) BFD_LAG_PORT, so
+ *   print-bfd.c reads the VXLAN header as a BFDv0 control packet; Geneve on
  *   6081 "Geneve, Flags [none], vni 0xN: " and the inner packet; IP-in-IP the
  *   outer addresses and the inner packet on one line (print-ip-demux.c);
  * - `-i any`: libpcap's cooked v2 capture, each line with the interface and
@@ -201,11 +204,13 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
 }
 
 /**
- * A packet inside the overlay's outer header, as tcpdump 4.99.4 prints it on the underlay:
- * IP-in-IP as the outer IP line followed by the inner one (print-ip-demux.c: ip_print again);
- * VXLAN on 4789 (print-vxlan.c) and Geneve on 6081 (print-geneve.c) decoded, the inner packet
- * on the next line or after ": "; any other UDP port (flannel's and Cilium's 8472, weave's 6783)
- * not decoded: "UDP, length N".
+ * A packet inside the overlay's outer header, as tcpdump 4.99.4 prints it on the underlay
+ * (print-udp.c picks the decoder by port): IP-in-IP as the outer IP line followed by the inner
+ * one (print-ip-demux.c: ip_print again); VXLAN on 4789 (print-vxlan.c), Geneve on 6081
+ * (print-geneve.c) and, on 8472, OTV (print-otv.c: the VXLAN header read as OTV's, the VNI as
+ * its instance), the inner packet after them; Weave's 6784 is BFD_LAG_PORT (print-bfd.c: the
+ * VXLAN flags byte 0x08 reads as version 0); any other port (weave's sleeve, 6783) not decoded:
+ * "UDP, length N".
  */
 function encapsulated(e: Encap, dir: 'request' | 'reply', inner: Tuple, text: string, l4: number, time: number, type: Dir): Packet {
   // the reply's outer source port is the sending node's hash of the flow (vxlan_src_port)
@@ -215,8 +220,11 @@ function encapsulated(e: Encap, dir: 'request' | 'reply', inner: Tuple, text: st
   if (e.kind === 'ipip') return { time, ip: outer, text: innerLine, dir: type }
   if (e.port === 6081) return { time, ip: outer, text: `Geneve, Flags [none], vni 0x${(e.vni ?? 0).toString(16)}: ${innerLine}`, dir: type }
   if (e.port === 4789) return { time, ip: outer, text: `VXLAN, flags [I] (0x08), vni ${e.vni ?? 1}`, inner: { ip: inner, text }, dir: type }
+  if (e.port === 8472) return { time, ip: outer, text: `OTV, flags [I] (0x08), overlay 0, instance ${e.vni ?? 1}`, inner: { ip: inner, text }, dir: type }
   // the outer UDP payload: VXLAN header (8), inner Ethernet header (14), inner IPv4 header (20) and what it carries
-  return { time, ip: outer, text: `UDP, length ${8 + 14 + 20 + l4}`, dir: type }
+  const payload = 8 + 14 + 20 + l4
+  if (e.port === 6784) return { time, ip: outer, text: `BFDv0, Control, Flags: [none], length: ${payload}`, dir: type }
+  return { time, ip: outer, text: `UDP, length ${payload}`, dir: type }
 }
 
 const dnsPathCache = new WeakMap<Connection, { ex: DnsExchange; points: Point[] }[]>()

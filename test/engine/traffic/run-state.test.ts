@@ -169,9 +169,10 @@ describe('tcpdump', () => {
     expect(tunnel[2]).toContain(`IP ${m[2]}.53 > 10.244.2.3.${m[1]}: `)
     // conntrack on the client's node records the same DNAT
     expect(results[4].stdout).toContain(`dst=10.96.0.10 sport=${m[1]} dport=53 src=${m[2]} dst=10.244.2.3 sport=53 dport=${m[1]}`)
-    // on the underlay, inside flannel's datagrams: 8 (VXLAN) + 14 + 20 + 8 + the DNS message
-    const size = Number(/\((\d+)\)$/.exec(tunnel[0])![1])
-    expect(results[2].stdout.split('\n')[0]).toMatch(new RegExp(`IP 192\\.168\\.1\\.12\\.\\d+ > 192\\.168\\.1\\.10\\.8472: UDP, length ${50 + size}$`))
+    // on the underlay, inside flannel's datagrams (4.99.4 reads port 8472 as OTV), the same query on the next line
+    const [outer, carried] = results[2].stdout.split('\n')
+    expect(outer).toMatch(/IP 192\.168\.1\.12\.\d+ > 192\.168\.1\.10\.8472: OTV, flags \[I\] \(0x08\), overlay 0, instance 1$/)
+    expect(carried).toBe(tunnel[0].replace(/^\S+ /, ''))
     // and out of the control plane's bridge towards the CoreDNS Pod, as node-2 sent them
     expect(results[3].stdout.split('\n')[0]).toBe(tunnel[0].replace(/^\S+/, results[3].stdout.slice(0, 15)))
   })
@@ -181,21 +182,22 @@ describe('tcpdump', () => {
     const any = results[1]
     // tcpdump.c sets DLT_LINUX_SLL2 for "any" as -y would, and says so first
     expect(any.stderr.startsWith('tcpdump: data link type LINUX_SLL2\ntcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n')).toBe(true)
-    const lines = any.stdout.trim().split('\n')
+    // one line per packet (an OTV datagram's inner packet, on the line after it, is left out here)
+    const lines = any.stdout.trim().split('\n').filter((l) => /^\d\d:/.test(l))
     const tools = c.pods.find((p) => p.meta.name === 'tools')!
     const veth = nodePlumbing(c, c.index.node.get('node-2')!).host.links.find((l) => l.parent?.netns === nodePlumbing(c, c.index.node.get('node-2')!).pods.get('prod/tools')?.name)!.name
     expect(tools.nodeName).toBe('node-2')
     // the SYN: in from the Pod's veth, in on the bridge, out by flannel.1, out on eth0 in its VXLAN datagram ("%-5s %-3s ")
     expect(lines.slice(0, 4).map((l) => l.slice(16, 16 + l.slice(16).indexOf(' IP ') + 3))).toEqual([`${veth} In  IP`, 'cni0  In  IP', 'flannel.1 Out IP', 'eth0  Out IP'])
-    expect(lines[3]).toMatch(/ eth0  Out IP 192\.168\.1\.12\.\d+ > 192\.168\.1\.13\.8472: UDP, length 82$/)
+    expect(lines[3]).toMatch(/ eth0  Out IP 192\.168\.1\.12\.\d+ > 192\.168\.1\.13\.8472: OTV, flags \[I\] \(0x08\), overlay 0, instance 1$/)
     // the SYN-ACK the other way, each interface's "In" now "Out"
     expect(lines.slice(4, 8).map((l) => /^\S+ (\S+)\s+(In|Out) /.exec(l)!.slice(1).join(' '))).toEqual(['eth0 In', 'flannel.1 In', 'cni0 Out', `${veth} Out`])
     // every packet of eth0's own capture is in the any capture, with the same line after the cooked prefix
-    const eth0 = results[3].stdout.trim().split('\n')
+    const eth0 = results[3].stdout.trim().split('\n').filter((l) => /^\d\d:/.test(l))
     const onEth0 = lines.filter((l) => / eth0  (In |Out) /.test(l)).map((l) => l.replace(/ eth0  (In |Out) /, ' '))
     expect(onEth0).toEqual(eth0)
     // the receiving node: the datagram in on eth0, the SYN in on flannel.1, out onto the bridge
-    expect(results[2].stdout.trim().split('\n').map((l) => /^\S+ (\S+)\s+(In|Out) /.exec(l)!.slice(1).join(' '))).toEqual(['eth0 In', 'flannel.1 In', 'cni0 Out'])
+    expect(results[2].stdout.trim().split('\n').filter((l) => /^\d\d:/.test(l)).map((l) => /^\S+ (\S+)\s+(In|Out) /.exec(l)!.slice(1).join(' '))).toEqual(['eth0 In', 'flannel.1 In', 'cni0 Out'])
     // time only goes forward
     const times = lines.map((l) => l.slice(0, 15))
     expect([...times].sort()).toEqual(times)
@@ -225,14 +227,14 @@ describe('tcpdump', () => {
 
   it('shows the VXLAN outer header on the node\'s eth0 and the inner packet on flannel.1', () => {
     const { results } = run('kubectl exec -n prod tools -- curl -s http://10.244.3.2:8080/hostname', 'ssh node-2 tcpdump -ni eth0 -c 1', 'ssh node-2 tcpdump -ni flannel.1 -c 1', 'ssh node-3 tcpdump -ni eth0 udp port 8472 and src host 192.168.1.13 -c 1')
-    // 4.99.4 does not decode port 8472 (print-udp.c has only VXLAN_PORT 4789): "UDP, length" of VXLAN 8 + Ethernet 14 + IP 20 + TCP 40
-    expect(results[1].stdout).toMatch(/^\S+ IP 192\.168\.1\.12\.\d+ > 192\.168\.1\.13\.8472: UDP, length 82\n$/)
+    // 4.99.4 takes port 8472 for OTV (print-udp.c OTV_PORT, print-otv.c): flags, "overlay" (VXLAN's reserved bytes), "instance" (the VNI), then the inner packet
+    expect(results[1].stdout).toMatch(/^\S+ IP 192\.168\.1\.12\.\d+ > 192\.168\.1\.13\.8472: OTV, flags \[I\] \(0x08\), overlay 0, instance 1\nIP 10\.244\.2\.3\.\d+ > 10\.244\.3\.2\.8080: Flags \[S\]/)
     expect(results[1].stderr).toBe(BANNER('eth0') + COUNTS(1))
     // the banner came before the packets, the counts after them (a terminal shows them so)
     expect(results[1].stderrFirst).toBe(BANNER('eth0').length)
     expect(results[2].stdout).toMatch(/^\S+ IP 10\.244\.2\.3\.\d+ > 10\.244\.3\.2\.8080: Flags \[S\]/)
     // the reply leaves node-3 with its own outer source port
-    expect(results[3].stdout).toMatch(/^\S+ IP 192\.168\.1\.13\.\d+ > 192\.168\.1\.12\.8472: UDP, length 82\n$/)
+    expect(results[3].stdout).toMatch(/^\S+ IP 192\.168\.1\.13\.\d+ > 192\.168\.1\.12\.8472: OTV, flags \[I\] \(0x08\), overlay 0, instance 1\nIP 10\.244\.3\.2\.8080 > 10\.244\.2\.3\.\d+: Flags \[S\.\]/)
   })
 
   it('pings: echo request and reply per packet, in the Pod\'s own eth0 too', () => {

@@ -41,9 +41,14 @@ describe('tcpdump on the underlay and the tunnel device', () => {
     expect(results[1].stdout).toMatch(new RegExp(`^\\S+ IP ${re(at.client)}\\.\\d+ > ${re(at.server)}\\.8080: Flags \\[S\\]`))
   })
 
-  it('flannel on 8472: not decoded by 4.99.4, the outer UDP length counts VXLAN, inner Ethernet and the inner packet', () => {
+  it('flannel on 8472: 4.99.4 takes the port for OTV (print-otv.c), the VNI as its instance, and prints the inner packet after it', () => {
     const { at, results } = across('cni: flannel', 'ssh NODE tcpdump -ni eth0 -c 1 host PEER')
-    expect(results[0].stdout).toMatch(new RegExp(`^\\S+ IP ${re(at.from)}\\.\\d+ > ${re(at.to)}\\.8472: UDP, length 82\\n$`))
+    expect(results[0].stdout).toMatch(new RegExp(`^\\S+ IP ${re(at.from)}\\.\\d+ > ${re(at.to)}\\.8472: OTV, flags \\[I\\] \\(0x08\\), overlay 0, instance 1\\nIP ${re(at.client)}\\.\\d+ > ${re(at.server)}\\.8080: Flags \\[S\\]`))
+  })
+
+  it('Weave\'s fast datapath on 6784: BFD_LAG_PORT to 4.99.4, which reads the VXLAN header as a BFDv0 control packet', () => {
+    const { at, results } = across('cni: weave', 'ssh NODE tcpdump -ni eth0 -c 1 host PEER')
+    expect(results[0].stdout).toMatch(new RegExp(`^\\S+ IP ${re(at.from)}\\.\\d+ > ${re(at.to)}\\.6784: BFDv0, Control, Flags: \\[none\\], length: 82\\n$`))
   })
 
   it('Antrea Geneve on 6081: decoded on one line (vni 0x0); ovs-system, the datapath\'s placeholder, shows nothing', () => {
