@@ -54,7 +54,9 @@ interface RunFlags {
   atDash: number
 }
 
-const BOOL_FLAGS: Record<string, keyof RunFlags> = { '--rm': 'rm', '--stdin': 'stdin', '--tty': 'tty', '--quiet': 'quiet', '--command': 'command', '--expose': 'expose', '--privileged': 'privileged', '--attach': 'attach', '--leave-stdin-open': 'quiet' }
+type BoolFlag = 'rm' | 'stdin' | 'tty' | 'quiet' | 'command' | 'expose' | 'privileged' | 'attach'
+/** kubectl run's boolean flags; --leave-stdin-open is read and has no effect on a command that ends */
+const BOOL_FLAGS: Record<string, BoolFlag | undefined> = { '--rm': 'rm', '--stdin': 'stdin', '--tty': 'tty', '--quiet': 'quiet', '--command': 'command', '--expose': 'expose', '--privileged': 'privileged', '--attach': 'attach', '--leave-stdin-open': undefined }
 
 function parse(args: string[], namespace: string | undefined): RunFlags | { error: string } {
   const f: RunFlags = { namespace, rm: false, stdin: false, tty: false, quiet: false, restart: 'Always', command: false, env: [], annotations: [], expose: false, privileged: false, pullPolicy: '', overrideType: 'merge', args: [], atDash: -1 }
@@ -76,8 +78,8 @@ function parse(args: string[], namespace: string | undefined): RunFlags | { erro
     } else if (long in BOOL_FLAGS) {
       const v = eq > 0 ? a.slice(eq + 1) : 'true'
       if (v !== 'true' && v !== 'false') return { error: `error: invalid argument "${v}" for "${long}" flag: strconv.ParseBool: parsing "${v}": invalid syntax\nSee 'kubectl run --help' for usage.` }
-      if (long === '--leave-stdin-open') continue
-      ;(f as unknown as Record<string, boolean>)[BOOL_FLAGS[long]] = v === 'true'
+      const key = BOOL_FLAGS[long]
+      if (key) f[key] = v === 'true'
     } else if (a === '-n' || long === '--namespace') f.namespace = value() ?? ''
     else if (a.startsWith('-n') && !a.startsWith('--')) f.namespace = a.slice(2)
     else if (long === '--image') f.image = value()
