@@ -21,23 +21,25 @@
  * (RST) leaves CLOSE (10 s); a SYN nobody answered SYN_SENT (120 s,
  * [UNREPLIED]); UDP 30 s (a single query and reply is not [ASSURED]: the
  * kernel marks a UDP flow assured only when it is still active after 2 s);
- * ICMP 30 s. A packet a rule REJECTs or DROPs on the node is never confirmed,
+ * ICMP 30 s; the overlay's outer packets too (tunnelEntries: VXLAN's UDP 30 s
+ * each way, [UNREPLIED]; IP-in-IP generic, 600 s). A packet a rule REJECTs or DROPs on the node is never confirmed,
  * so it leaves no entry there. The clock: each connection of the run one
  * second after the one before (connection-log.ts secondsAgo).
  */
 import type { Invocation, Output, Program } from '../shell/types.ts'
 import { fail } from '../shell/types.ts'
-import type { Tuple } from '../trace/index.ts'
+import type { FullTrace, Tuple } from '../trace/index.ts'
 import { canonicalIP } from '../net/ip.ts'
 import { connectionsOf, hasCapability, hasNetshoot, secondsAgo } from './connection-log.ts'
-import { dnsExchanges, nodeLegs, reverse } from './flows.ts'
+import { dnsExchanges, dnsTrace, nodeLegs, replyOuter, reverse } from './flows.ts'
 import { notFound } from '../shell/container-shell.ts'
 
 const PREFIX = 'conntrack v1.4.8 (conntrack-tools): '
 
 /** One conntrack entry. */
 export interface CtEntry {
-  proto: 'tcp' | 'udp' | 'icmp' | 'icmpv6'
+  /** 'unknown': a protocol conntrack tracks generically, by addresses only (IP-in-IP, protocol 4) */
+  proto: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'unknown'
   timeout: number
   state?: string
   orig: Tuple
@@ -46,12 +48,14 @@ export interface CtEntry {
   assured: boolean
 }
 
-const PROTO_NUM = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 } as const
+const PROTO_NUM = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, unknown: 4 } as const
 
 /** One line as libnetfilter_conntrack prints it. @example formatEntry(e) // 'tcp      6 119 TIME_WAIT src=… mark=0 use=1' */
 export function formatEntry(e: CtEntry): string {
   const tuple = (t: Tuple, reply: boolean) =>
-    e.proto === 'icmp' || e.proto === 'icmpv6'
+    e.proto === 'unknown'
+      ? `src=${t.src} dst=${t.dst}`
+      : e.proto === 'icmp' || e.proto === 'icmpv6'
       ? // ICMP: type/code of the message the tuple describes (echo request 8, reply 0; ICMPv6 128, 129) and the echo id
         `src=${t.src} dst=${t.dst} type=${e.proto === 'icmp' ? (reply ? 0 : 8) : reply ? 129 : 128} code=0 id=${e.orig.sport}`
       : `src=${t.src} dst=${t.dst} sport=${t.sport} dport=${t.dport}`
@@ -89,6 +93,12 @@ export function nodeConntrack(inv: Pick<Invocation, 'session' | 'cluster'>, node
       // the CoreDNS Pod's node sees the query after the client node's DNAT
       else if (ex.pod?.nodeName === node) out.push(entry(dnat))
     }
+    // the overlay's own packets: the node's stack sends and receives the outer datagrams too
+    out.push(...tunnelEntries(inv.cluster, c.trace, node, ago))
+    for (const ex of dnsExchanges(inv.cluster, c)) {
+      const t = dnsTrace(inv.cluster, c, ex)
+      if (t) out.push(...tunnelEntries(inv.cluster, t, node, ago))
+    }
     const leg = nodeLegs(c).find((l) => l.node === node)
     if (!leg || leg.stoppedByRule) continue
     const t = c.trace
@@ -112,6 +122,40 @@ export function nodeConntrack(inv: Pick<Invocation, 'session' | 'cluster'>, node
   const seen = new Map<string, CtEntry>()
   for (const e of out) seen.set(`${e.proto}/${e.orig.src}:${e.orig.sport}>${e.orig.dst}:${e.orig.dport}`, e)
   return [...seen.values()].filter((e) => e.timeout > 0)
+}
+
+/**
+ * The entries the overlay's outer packets leave on a node that sent or received them. The
+ * tunnel drivers send their datagrams through the node's own stack (udp_tunnel_xmit_skb and
+ * iptunnel_xmit → ip_local_out, after skb_scrub_packet dropped the inner packet's conntrack
+ * reference), so netfilter tracks them like any local traffic. A VXLAN flow stays [UNREPLIED]:
+ * the reply comes back from the peer's own hashed source port, a flow of its own (replyOuter).
+ * IP-in-IP has no ports: conntrack's generic tracker (600 s) sees the reply as the same flow.
+ * Only for the plugins whose tunnels the kernel's devices carry with no NOTRACK rule of their
+ * own in the simulated setup: flannel, Canal and Calico.
+ */
+function tunnelEntries(cluster: Pick<Invocation, 'cluster'>['cluster'], t: FullTrace, node: string, ago: number): CtEntry[] {
+  if (!['flannel', 'canal', 'calico'].includes(cluster.config.cni)) return []
+  const out: CtEntry[] = []
+  const replied = t.result === 'delivered' || t.result === 'refused'
+  t.hops.forEach((h, i) => {
+    const e = h.encap
+    if (h.handler !== 'underlay' || h.direction === 'reply' || !e) return
+    const from = t.hops[i - 1]?.node
+    const to = t.hops[i + 1]?.node
+    if (node !== from && node !== to) return
+    if (e.kind === 'ipip') {
+      if (ago < 600) out.push({ proto: 'unknown', timeout: 600 - ago, orig: e.outer, reply: reverse(e.outer), replied, assured: false })
+      return
+    }
+    if (ago >= 30) return
+    out.push({ proto: 'udp', timeout: 30 - ago, orig: e.outer, reply: reverse(e.outer), replied: false, assured: false })
+    if (replied) {
+      const back = replyOuter(e)
+      out.push({ proto: 'udp', timeout: 30 - ago, orig: back, reply: reverse(back), replied: false, assured: false })
+    }
+  })
+  return out
 }
 
 interface CtArgs {

@@ -6,10 +6,11 @@
  * conntrack.ts and tcpdump.ts read the same flows, so the two tools agree.
  */
 import type { Cluster, Pod } from '../model/types.ts'
-import type { Hop, Tuple } from '../trace/index.ts'
+import type { Encap, FullTrace, Hop, Tuple } from '../trace/index.ts'
+import { tracePacket } from '../trace/index.ts'
 import type { ServedQuery } from '../dns/index.ts'
 import { dnsView } from '../dns/index.ts'
-import { pickIndex, tupleKey } from '../trace/choice.ts'
+import { hashOf, pickIndex, tupleKey } from '../trace/choice.ts'
 import type { Connection } from './connection-log.ts'
 
 /** The part of a connection's request path on one node. */
@@ -99,4 +100,39 @@ export function dnsExchanges(cluster: Cluster, c: Connection): DnsExchange[] {
 /** The reverse of a tuple: what the reply carries. */
 export function reverse(t: Tuple): Tuple {
   return { src: t.dst, sport: t.dport, dst: t.src, dport: t.sport, proto: t.proto }
+}
+
+const dnsTraceCache = new WeakMap<Connection, Map<DnsExchange, FullTrace>>()
+
+/**
+ * The path of one DNS exchange, from the client Pod to the CoreDNS Pod that answered it: the
+ * trace of a UDP packet from the resolver's source port to the Service address, with the
+ * kube-dns Service's choice forced to that Pod (the one conntrack records). Undefined for a
+ * lookup made from a node's own address.
+ */
+export function dnsTrace(cluster: Cluster, c: Connection, ex: DnsExchange): FullTrace | undefined {
+  let traces = dnsTraceCache.get(c)
+  if (!traces) dnsTraceCache.set(c, (traces = new Map()))
+  const cached = traces.get(ex)
+  if (cached) return cached
+  const socket = c.trace.hops.find((h) => h.handler === 'socket' && h.direction === 'request')
+  const podKey = socket?.at.startsWith('pod ') ? socket.at.split(' ')[1] : undefined
+  const client = podKey ? cluster.index.pod.get(podKey) : undefined
+  const coreIP = ex.pod?.podIPs.find((a) => a.includes(':') === ex.tuple.dst.includes(':'))
+  if (!client || !coreIP || ex.queries.length === 0) return undefined
+  const force = coreIP.includes(':') ? `[${coreIP}]:53` : `${coreIP}:53`
+  const trace = tracePacket(cluster, { kind: 'pod', pod: client }, { kind: 'address', ip: ex.tuple.dst, port: 53 }, { proto: 'UDP', sport: ex.tuple.sport, seed: 0, force })
+  traces.set(ex, trace)
+  return trace
+}
+
+/**
+ * The outer header of a reply through the overlay. The replying node picks its own UDP source
+ * port (vxlan_src_port: a hash of the inner flow with that node's random seed), so the reply's
+ * datagrams are a flow of their own; IP-in-IP has no ports, and the reply is the request reversed.
+ */
+export function replyOuter(e: Encap): Tuple {
+  const back = reverse(e.outer)
+  if (e.kind === 'ipip') return back
+  return { ...back, sport: 32768 + (hashOf('vxlan-sport', back.src, back.sport, back.dst, back.dport) % 28232), dport: e.port ?? 8472 }
 }

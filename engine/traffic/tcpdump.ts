@@ -40,7 +40,6 @@ import type { Cluster } from '../model/types.ts'
 import type { Invocation, Output, Program } from '../shell/types.ts'
 import { fail } from '../shell/types.ts'
 import type { Encap, Hop, Tuple } from '../trace/index.ts'
-import { tracePacket } from '../trace/index.ts'
 import { hashOf } from '../trace/choice.ts'
 import { nodePlumbing } from '../dataplane/index.ts'
 import { requestSize, replySize } from '../dns/index.ts'
@@ -48,7 +47,7 @@ import type { ServedQuery } from '../dns/index.ts'
 import { canonicalIP } from '../net/ip.ts'
 import { connectionsOf, hasCapability, hasNetshoot, secondsAgo } from './connection-log.ts'
 import type { Connection } from './connection-log.ts'
-import { dnsExchanges, nodeLegs, onNodeStack, reverse } from './flows.ts'
+import { dnsExchanges, dnsTrace, nodeLegs, onNodeStack, replyOuter, reverse } from './flows.ts'
 import type { DnsExchange } from './flows.ts'
 import { notFound } from '../shell/container-shell.ts'
 
@@ -213,9 +212,7 @@ function requestPoints(cluster: Cluster, c: Connection): Point[] {
  * "UDP, length N".
  */
 function encapsulated(e: Encap, dir: 'request' | 'reply', inner: Tuple, text: string, l4: number, time: number, type: Dir): Packet {
-  // the reply's outer source port is the sending node's hash of the flow (vxlan_src_port)
-  const back = reverse(e.outer)
-  const outer: Tuple = dir === 'request' ? e.outer : e.kind === 'ipip' ? back : { ...back, sport: 32768 + (hashOf('vxlan-sport', back.src, back.sport, back.dst, back.dport) % 28232), dport: e.port ?? 8472 }
+  const outer: Tuple = dir === 'request' ? e.outer : replyOuter(e)
   const innerLine = `${inner.src.includes(':') ? 'IP6' : 'IP'} ${fmtAddr(inner, 'src')} > ${fmtAddr(inner, 'dst')}: ${text}`
   if (e.kind === 'ipip') return { time, ip: outer, text: innerLine, dir: type }
   if (e.port === 6081) return { time, ip: outer, text: `Geneve, Flags [none], vni 0x${(e.vni ?? 0).toString(16)}: ${innerLine}`, dir: type }
@@ -227,28 +224,13 @@ function encapsulated(e: Encap, dir: 'request' | 'reply', inner: Tuple, text: st
   return { time, ip: outer, text: `UDP, length ${payload}`, dir: type }
 }
 
-const dnsPathCache = new WeakMap<Connection, { ex: DnsExchange; points: Point[] }[]>()
-
-/**
- * Where each DNS exchange of a connection's lookup was seen: the query walked from the client to
- * the CoreDNS Pod that answered it (the kube-dns Service's choice, flows.ts), over the same
- * path a packet of the trace takes (the node's rules, the bridge, the overlay to another node).
- */
+/** Where each DNS exchange of a connection's lookup was seen: its walk (flows.ts dnsTrace) as capture points. */
 function dnsPaths(cluster: Cluster, c: Connection): { ex: DnsExchange; points: Point[] }[] {
-  const cached = dnsPathCache.get(c)
-  if (cached) return cached
-  const socket = c.trace.hops.find((h) => h.handler === 'socket' && h.direction === 'request')
-  const podKey = socket?.at.startsWith('pod ') ? socket.at.split(' ')[1] : undefined
-  const client = podKey ? cluster.index.pod.get(podKey) : undefined
   const out: { ex: DnsExchange; points: Point[] }[] = []
   for (const ex of dnsExchanges(cluster, c)) {
-    const coreIP = ex.pod?.podIPs.find((a) => a.includes(':') === ex.tuple.dst.includes(':'))
-    // a lookup from a Pod's own network namespace (a node's lookups are in conntrack and CoreDNS's log only)
-    if (!client || !coreIP || ex.queries.length === 0) continue
-    const trace = tracePacket(cluster, { kind: 'pod', pod: client }, { kind: 'address', ip: ex.tuple.dst, port: 53 }, { proto: 'UDP', sport: ex.tuple.sport, seed: 0, force: `${coreIP.includes(':') ? `[${coreIP}]` : coreIP}:53` })
-    out.push({ ex, points: requestPoints(cluster, { ...c, trace }) })
+    const trace = dnsTrace(cluster, c, ex)
+    if (trace) out.push({ ex, points: requestPoints(cluster, { ...c, trace }) })
   }
-  dnsPathCache.set(c, out)
   return out
 }
 

@@ -68,10 +68,33 @@ describe('conntrack -L', () => {
 
   it('lists the DNS exchange as a udp entry to the kube-dns address, answered by a CoreDNS Pod', () => {
     const { results } = run('kubectl exec -n prod tools -- curl -s web/hostname', 'ssh node-2 conntrack -L -p udp')
-    const line = results[1].stdout.trim()
+    const lines = results[1].stdout.trim().split('\n')
+    const line = lines.find((l) => l.includes('dport=53'))!
     expect(line).toMatch(/^udp      17 29 src=10\.244\.2\.3 dst=10\.96\.0\.10 sport=(\d+) dport=53 src=10\.244\.0\.[23] dst=10\.244\.2\.3 sport=53 dport=\1 mark=0 use=1$/)
     // a single query and reply is not [ASSURED] (nf_conntrack_proto_udp.c: only a flow still active after 2 s)
     expect(line).not.toContain('ASSURED')
+    // the rest are flannel's own datagrams to and from the control plane, where CoreDNS runs: each [UNREPLIED],
+    // since the answers come back from the peer's own hashed source port
+    const tunnel = lines.filter((l) => l !== line)
+    expect(tunnel.length).toBeGreaterThan(0)
+    for (const l of tunnel) expect(l).toMatch(/^udp      17 29 src=192\.168\.1\.1\d dst=192\.168\.1\.1\d sport=\d+ dport=8472 \[UNREPLIED\] src=\S+ dst=\S+ sport=8472 dport=\d+ mark=0 use=1$/)
+  })
+
+  it('lists the overlay\'s outer datagrams on both nodes, VXLAN [UNREPLIED] each way, IP-in-IP as one generic entry', () => {
+    const { results } = run('kubectl exec -n prod tools -- curl -s http://10.244.3.2:8080/hostname', 'ssh node-2 conntrack -L -p udp', 'ssh node-3 conntrack -L -p udp')
+    const out = (r: { stdout: string }) => r.stdout.trim().split('\n').filter((l) => l.includes('dport=8472') && l.includes('192.168.1.13'))
+    // the request's flow node-2 → node-3 and the reply's node-3 → node-2, from another source port, on both nodes
+    expect(out(results[1])).toHaveLength(2)
+    expect(out(results[2])).toEqual(out(results[1]))
+    expect(out(results[1])[0]).toMatch(/^udp      17 29 src=192\.168\.1\.12 dst=192\.168\.1\.13 sport=(\d+) dport=8472 \[UNREPLIED\] src=192\.168\.1\.13 dst=192\.168\.1\.12 sport=8472 dport=\1 mark=0 use=1$/)
+    expect(out(results[1])[1]).toMatch(/^udp      17 29 src=192\.168\.1\.13 dst=192\.168\.1\.12 sport=\d+ dport=8472 \[UNREPLIED\]/)
+    const calico = build(shop({ cluster: '{cni: calico}' }))
+    const s = new Session(calico)
+    const target = calico.pods.find((p) => p.meta.namespace === 'prod' && p.nodeName !== 'node-2' && p.podIPs.length)!
+    runCommand(calico, `kubectl exec -n prod tools -- ping -c 1 ${target.podIPs[0]}`, s)
+    const peer = calico.index.node.get(target.nodeName)!.internalIPs[0]
+    // nf_conntrack_proto_generic: addresses only, 600 s, the reply the same flow
+    expect(runCommand(calico, 'ssh node-2 conntrack -L', s).stdout).toContain(`unknown  4 599 src=192.168.1.12 dst=${peer} src=${peer} dst=192.168.1.12 mark=0 use=1\n`)
   })
 
   it('counts down: the older of two connections has less time left', () => {
@@ -101,7 +124,7 @@ describe('conntrack -L', () => {
 
   it('a refused TCP connection leaves CLOSE; an unanswered UDP test stays [UNREPLIED]', () => {
     const { results } = run('kubectl exec -n prod tools -- curl -s http://10.244.3.2:9999/', 'kubectl exec -n prod tools -- nc -zu 10.244.1.2 8080', 'ssh node-2 conntrack -L')
-    const lines = results[2].stdout.trim().split('\n')
+    const lines = results[2].stdout.trim().split('\n').filter((l) => !l.includes('dport=8472'))
     // nf_conntrack_proto_tcp.c: a RST answering the SYN moves the entry to CLOSE, 10 s
     expect(lines[0]).toMatch(/^tcp      6 8 CLOSE src=10\.244\.2\.3 dst=10\.244\.3\.2 sport=\d+ dport=9999 src=10\.244\.3\.2 dst=10\.244\.2\.3 sport=9999 dport=\d+ mark=0 use=1$/)
     expect(lines[1]).toMatch(/^udp      17 29 src=10\.244\.2\.3 dst=10\.244\.1\.2 sport=\d+ dport=8080 \[UNREPLIED\] src=10\.244\.1\.2/)
@@ -304,7 +327,10 @@ describe('tcpdump', () => {
     const cap = runCommand(ds, 'ssh node-2 tcpdump -ni cni0 icmp6', s)
     expect(cap.stdout).toMatch(new RegExp(` IP6 \\S+ > ${six}: ICMP6, echo request, id \\d+, seq 1, length 64\n`))
     expect(runCommand(ds, 'ssh node-2 tcpdump -ni cni0 icmp', s).stdout).toBe('')
-    expect(runCommand(ds, 'ssh node-2 conntrack -L', s).stdout).toMatch(new RegExp(`^icmpv6   58 29 src=\\S+ dst=${six} type=128 code=0 id=(\\d+) src=${six} dst=\\S+ type=129 code=0 id=\\1 mark=0 use=1\n$`))
+    // (the other entries are the overlay's own datagrams)
+    const icmp6 = runCommand(ds, 'ssh node-2 conntrack -L', s).stdout.split('\n').filter((l) => l.startsWith('icmpv6'))
+    expect(icmp6).toHaveLength(1)
+    expect(icmp6[0]).toMatch(new RegExp(`^icmpv6   58 29 src=\\S+ dst=${six} type=128 code=0 id=(\\d+) src=${six} dst=\\S+ type=129 code=0 id=\\1 mark=0 use=1$`))
   })
 
   it('in a Pod needs CAP_NET_RAW: a container that drops it, or kubectl debug --profile=restricted, may not capture', () => {
