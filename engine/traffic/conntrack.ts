@@ -159,7 +159,7 @@ function tunnelEntries(cluster: Pick<Invocation, 'cluster'>['cluster'], t: FullT
 }
 
 interface CtArgs {
-  proto?: 'tcp' | 'udp' | 'icmp'
+  proto?: 'tcp' | 'udp' | 'icmp' | 'icmpv6'
   src?: string
   dst?: string
 }
@@ -174,8 +174,9 @@ function parseArgs(argv: string[]): CtArgs | { error: string; code: number } {
     else if (x === '-E' || x === '--event') return { error: 'conntrack -E (events) waits for new connections and prints them as they happen: not simulated, the simulator has no running time; make the connection first, then conntrack -L shows its entry', code: 1 }
     else if (x === '-p' || x === '--proto' || x === '--protonum') {
       const v = (value() ?? '').toLowerCase()
-      const p = v === '6' ? 'tcp' : v === '17' ? 'udp' : v === '1' ? 'icmp' : v
-      if (p !== 'tcp' && p !== 'udp' && p !== 'icmp') return { error: `${PREFIX}proto \`${v}' not found`, code: 2 }
+      // the protocol's name or number (extensions/libct_proto_*.c); the dump keeps that protocol only
+      const p = v === '6' ? 'tcp' : v === '17' ? 'udp' : v === '1' ? 'icmp' : v === '58' ? 'icmpv6' : v
+      if (p !== 'tcp' && p !== 'udp' && p !== 'icmp' && p !== 'icmpv6') return { error: `${PREFIX}proto \`${v}' not found`, code: 2 }
       a.proto = p
     } else if (x === '-s' || x === '--src' || x === '--orig-src' || x === '-d' || x === '--dst' || x === '--orig-dst') {
       const v = value() ?? ''
@@ -187,18 +188,18 @@ function parseArgs(argv: string[]): CtArgs | { error: string; code: number } {
       if (x !== '-n') i++
     } else
       return {
-        error: `conntrack ${x}: not simulated here; the simulator runs conntrack -L [-p tcp|udp|icmp] [-s ADDRESS] [-d ADDRESS]`,
+        error: `conntrack ${x}: not simulated here; the simulator runs conntrack -L [-p tcp|udp|icmp|icmpv6] [-s ADDRESS] [-d ADDRESS]`,
         code: 2,
       }
   }
-  if (!list) return { error: 'conntrack: the simulator runs conntrack -L [-p tcp|udp|icmp] [-s ADDRESS] [-d ADDRESS] (list the table)', code: 2 }
+  if (!list) return { error: 'conntrack: the simulator runs conntrack -L [-p tcp|udp|icmp|icmpv6] [-s ADDRESS] [-d ADDRESS] (list the table)', code: 2 }
   return a
 }
 
 export const conntrackProgram: Program = {
   places: ['node', 'pod'],
   summary: "list the connection tracking table (conntrack-tools): the entries the run's connections left, with their NAT",
-  usage: ['conntrack -L [-p tcp|udp|icmp] [-s ADDRESS] [-d ADDRESS]   (on a node; in a Pod, its own network namespace)'],
+  usage: ['conntrack -L [-p tcp|udp|icmp|icmpv6] [-s ADDRESS] [-d ADDRESS]   (on a node; in a Pod, its own network namespace)'],
   run(inv): Output {
     const place = inv.place
     if (place.kind === 'pod' && !hasNetshoot(place)) return notFound(inv.session, place, 'conntrack', inv.via)
@@ -213,7 +214,7 @@ export const conntrackProgram: Program = {
       // a hostNetwork Pod shares the node's table; a Pod's own namespace tracks nothing here (no NAT rules in it)
       if (place.pod.hostNetwork) entries = nodeConntrack(inv, place.pod.nodeName)
     }
-    const shown = entries.filter((e) => (!a.proto || e.proto === a.proto || (a.proto === 'icmp' && e.proto === 'icmpv6')) && (!a.src || e.orig.src === a.src) && (!a.dst || e.orig.dst === a.dst))
+    const shown = entries.filter((e) => (!a.proto || e.proto === a.proto) && (!a.src || e.orig.src === a.src) && (!a.dst || e.orig.dst === a.dst))
     return { exitCode: 0, stdout: shown.map((e) => `${formatEntry(e)}\n`).join(''), stderr: `${PREFIX}${shown.length} flow entries have been shown.\n` }
   },
 }

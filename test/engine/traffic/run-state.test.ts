@@ -144,7 +144,7 @@ describe('conntrack -L', () => {
     expect(results[3].stderr).toContain('exec: "conntrack": executable file not found in $PATH: unknown')
     expect(results[4].exitCode).toBe(1)
     expect(results[4].stderr).toContain('conntrack -E (events)')
-    expect(results[5].stderr).toContain('conntrack -L [-p tcp|udp|icmp]')
+    expect(results[5].stderr).toContain('conntrack -L [-p tcp|udp|icmp|icmpv6]')
   })
 })
 
@@ -330,6 +330,9 @@ describe('tcpdump', () => {
     // (the other entries are the overlay's own datagrams)
     const icmp6 = runCommand(ds, 'ssh node-2 conntrack -L', s).stdout.split('\n').filter((l) => l.startsWith('icmpv6'))
     expect(icmp6).toHaveLength(1)
+    // -p names one protocol: icmp is IPv4's (1), icmpv6 is 58
+    expect(runCommand(ds, 'ssh node-2 conntrack -L -p icmp', s).stdout).toBe('')
+    expect(runCommand(ds, 'ssh node-2 conntrack -L -p icmpv6', s).stdout).toBe(`${icmp6[0]}\n`)
     expect(icmp6[0]).toMatch(new RegExp(`^icmpv6   58 29 src=\\S+ dst=${six} type=128 code=0 id=(\\d+) src=${six} dst=\\S+ type=129 code=0 id=\\1 mark=0 use=1$`))
   })
 
